@@ -1,0 +1,3 @@
+from optima_cli.cli import main
+
+main()

@@ -1,0 +1,199 @@
+"""refer, accept, reject, withdraw, extend, suspend-search, resume-search, close."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from optima_cli.cli.options import (
+    FormatOpt,
+    Note,
+    On,
+    Topics,
+    code_parser,
+    context,
+    date_option,
+    emit,
+    require,
+)
+from optima_cli.cli.root import app
+from optima_cli.render import terminal, views
+from optima_cli.render.formats import Format
+from optima_cli.rules import codes
+
+Case = Annotated[str, typer.Argument(metavar="CASE", help="Case id, like OPT-2026-0001.")]
+Counsellor = Annotated[str | None, typer.Option("--counsellor", help="Counsellor who works the case.")]
+
+
+def _done(result: dict[str, Any], fmt: Format, value: str, sentence: str) -> None:
+    """A changed case: the key value on stdout, a sentence on stderr; or the case as JSON/CSV."""
+    if fmt == Format.TABLE:
+        typer.echo(value)
+        terminal.message(sentence)
+    else:
+        emit(result, fmt, lambda d: None)
+
+
+@app.command()
+def refer(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Argument(help="Client id or AHV number.")] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="INST", help="Receiving unit.")] = None,
+    topics: Topics = None,
+    months: Annotated[int | None, typer.Option("--months", metavar="3|6", help="Mandate period.")] = None,
+    goal: Annotated[str | None, typer.Option("--goal", help="What the handover should achieve.")] = None,
+    referrer: Annotated[str | None, typer.Option(
+        "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
+    counsellor: Annotated[str | None, typer.Option(
+        "--counsellor", help="Referring counsellor (default: the client's counsellor).")] = None,
+    on: On = None,
+    override: Annotated[str | None, typer.Option(
+        "--override", metavar="TEXT", help="Justification for deviating from a hard access rule.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Refer a client to another institution; prints the case id. The access criteria are
+    checked first (see `optima check`). Asks for missing values on a terminal.
+
+    Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --goal "Stelle finden"
+    """
+    from optima_cli.cli.options import _topics
+    from optima_cli.workflow.cases import Refer
+    from optima_cli.workflow.cases import refer as do_refer
+
+    client = require(client, "CLIENT", "Client id")
+    to = require(to, "--to", "Refer to (RAV, IV, SD, ...)")
+    topics = require(topics, "--topics", f"Topics ({codes.choices(codes.Topic)})", _topics)
+    months = require(months, "--months", "Months (3 or 6)")
+    result = do_refer(context(ctx), Refer(client=client, to=to, topics=topics, months=months,
+                                          goal=goal, referrer=referrer, counsellor=counsellor,
+                                          on=on, override=override))
+    for finding in result["findings"]:
+        if finding["result"] == "warn":
+            terminal.warning(f"{finding['rule']}: {finding['message']}")
+    if result.pop("override_ignored"):
+        terminal.warning("--override not stored: no hard rule blocks this referral")
+    _done(result, fmt, result["case"],
+          f"{result['case']} referred: {result['referrer']} → {result['receiver']}, "
+          f"{result['months']} months" + (" (override recorded)" if result["override"] else ""))
+
+
+@app.command()
+def accept(ctx: typer.Context, case: Case, counsellor: Counsellor = None, on: On = None,
+           fmt: FormatOpt = Format.TABLE) -> None:
+    """Accept a referral: the mandate starts; prints the date it ends.
+
+    Example: optima accept OPT-2026-0001 --counsellor "B. Keller" --on 20.11.2026
+    """
+    from optima_cli.workflow.cases import accept as do_accept
+
+    r = do_accept(context(ctx), case, counsellor, on)
+    _done(r, fmt, r["due_on"].isoformat(), f"{r['case']} accepted; the mandate ends on {r['due_on']}")
+
+
+@app.command()
+def reject(
+    ctx: typer.Context, case: Case,
+    reason: Annotated[codes.RejectReason, typer.Option(
+        "--reason", parser=code_parser(codes.RejectReason), metavar="CODE",
+        help=f"Why: {codes.choices(codes.RejectReason)}; other needs --note.")],
+    note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Reject a referral with a coded reason.
+
+    Example: optima reject OPT-2026-0001 --reason iv-rejection-recent
+    """
+    from optima_cli.workflow.cases import reject as do_reject
+
+    r = do_reject(context(ctx), case, reason, note, on)
+    _done(r, fmt, r["case"], f"{r['case']} rejected ({r['reason']})")
+
+
+@app.command()
+def withdraw(
+    ctx: typer.Context, case: Case,
+    reason: Annotated[codes.WithdrawReason, typer.Option(
+        "--reason", parser=code_parser(codes.WithdrawReason), metavar="CODE",
+        help="consent-withdrawn or other (other needs --note).")],
+    note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Withdraw a referral, before or after acceptance. With consent-withdrawn the client's
+    consent is recorded as withdrawn too.
+
+    Example: optima withdraw OPT-2026-0001 --reason consent-withdrawn --on 2026-11-18
+    """
+    from optima_cli.workflow.cases import withdraw as do_withdraw
+
+    r = do_withdraw(context(ctx), case, reason, note, on)
+    _done(r, fmt, r["case"], f"{r['case']} withdrawn ({r['reason']})")
+
+
+@app.command()
+def extend(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """Extend a 3-month mandate to 6 months (once); prints the new end date.
+
+    Example: optima extend OPT-2026-0001
+    """
+    from optima_cli.workflow.cases import extend as do_extend
+
+    r = do_extend(context(ctx), case, on)
+    _done(r, fmt, r["due_on"].isoformat(), f"{r['case']} extended to 6 months; ends on {r['due_on']}")
+
+
+@app.command("suspend-search")
+def suspend_search(
+    ctx: typer.Context, case: Case,
+    until: Annotated[date, date_option("--until", help="Last day of the suspension.")],
+    start: Annotated[date | None, date_option("--from", help="First day (default today).")] = None,
+    note: Note = None, fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Suspend the client's job-search obligations while another institution works the case.
+    Only for an accepted case referred by a RAV unit, and never beyond the mandate's end.
+
+    Example: optima suspend-search OPT-2026-0001 --until 2027-01-31
+    """
+    from optima_cli.workflow.cases import suspend_search as do_suspend
+
+    r = do_suspend(context(ctx), case, until, start, note)
+    _done(r, fmt, r["case"], f"{r['case']}: job search suspended from "
+          f"{r['search_suspended_from']} to {r['search_suspended_until']}")
+
+
+@app.command("resume-search")
+def resume_search(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """End a job-search suspension early.
+
+    Example: optima resume-search OPT-2026-0001 --on 2026-12-15
+    """
+    from optima_cli.workflow.cases import resume_search as do_resume
+
+    r = do_resume(context(ctx), case, on)
+    _done(r, fmt, r["case"], f"{r['case']}: job-search obligations apply again")
+
+
+@app.command()
+def close(
+    ctx: typer.Context, case: Case,
+    outcome: Annotated[codes.Outcome, typer.Option(
+        "--outcome", parser=code_parser(codes.Outcome), metavar="CODE",
+        help=f"{codes.choices(codes.Outcome)}.")],
+    cause: Annotated[codes.Cause | None, typer.Option(
+        "--cause", parser=code_parser(codes.Cause), metavar="CODE",
+        help=f"With not-achieved: {codes.choices(codes.Cause)}.")] = None,
+    employed: Annotated[bool | None, typer.Option(
+        "--employed/--not-employed", help="Whether the client found work in the first labour market.")] = None,
+    note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Close an accepted case with its outcome; the case management returns to the referrer.
+    Ends a running job-search suspension.
+
+    Example: optima close OPT-2026-0001 --outcome not-achieved --cause no-cooperation
+    """
+    from optima_cli.workflow.cases import close as do_close
+
+    r = do_close(context(ctx), case, outcome, cause, employed, note, on)
+    _done(r, fmt, r["case"], f"{r['case']} closed ({r['outcome']}); back to {r['referrer']}")
+
+
+

@@ -1,0 +1,68 @@
+"""institution list, add, set-contact."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.options import FormatOpt, code_parser, context, emit
+from optima_cli.cli.root import app
+from optima_cli.render import terminal, views
+from optima_cli.render.formats import Format
+from optima_cli.rules import codes
+
+institution_app = typer.Typer(help="Institution units and their contact person.", no_args_is_help=True)
+app.add_typer(institution_app, name="institution")
+
+Contact = Annotated[str | None, typer.Option("--contact", help="Contact person (Ansprechperson).")]
+Email = Annotated[str | None, typer.Option("--email", help="Contact e-mail.")]
+Phone = Annotated[str | None, typer.Option("--phone", help="Contact phone.")]
+
+
+@institution_app.command("list")
+def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
+    """List the units with their kind and contact person.
+
+    Example: optima institution list
+    """
+    from optima_cli.workflow.institutions import list_institutions as do_list
+
+    emit(do_list(context(ctx)), fmt, views.institutions)
+
+
+@institution_app.command("add")
+def add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Short code, like SD-EMMEN.")],
+    kind: Annotated[codes.Kind, typer.Option("--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
+                                             help="Kind of institution.")],
+    name: Annotated[str, typer.Option("--name", help="Full name of the unit.")],
+    contact: Contact = None, email: Email = None, phone: Phone = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Add a unit (a municipal social service, a RAV office, ...).
+
+    Example: optima institution add SD-EMMEN --kind SD --name "Sozialdienst Emmen" --contact "A. Huber"
+    """
+    from optima_cli.workflow.institutions import add_institution
+
+    result = add_institution(context(ctx), code, kind, name, contact, email, phone)
+    terminal.message(f"added {result['code']} ({result['kind']})")
+    emit([result], fmt, views.institutions)
+
+
+@institution_app.command("set-contact")
+def set_contact(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Unit code.")],
+    contact: Contact = None, email: Email = None, phone: Phone = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Set the contact person who receives OPTIMA cases for a unit.
+
+    Example: optima institution set-contact IV --contact "M. Meier" --email m.meier@example.ch
+    """
+    from optima_cli.workflow.institutions import set_contact as do_set
+
+    result = do_set(context(ctx), code, contact, email, phone)
+    emit([result], fmt, views.institutions)

@@ -1,0 +1,106 @@
+"""What the commands share: option types, parsing into domain values, output in three formats."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from optima_cli.errors import UsageProblem
+from optima_cli.render.formats import Format, to_csv, to_json
+from optima_cli.rules import codes
+from optima_cli.rules.dates import parse_date
+
+if TYPE_CHECKING:
+    from optima_cli.workflow.context import Context
+
+E = TypeVar("E", bound=StrEnum)
+CLEAR = "none"  # `client update --iv-rejected-on none` clears a date
+
+
+def context(ctx: typer.Context) -> Context:
+    """The workflow context: database, acting user, today. Imported here, lazily, because it
+    pulls in SQLModel, which `optima --help` should not pay for."""
+    from optima_cli.workflow.context import Context
+
+    settings = ctx.find_root().obj
+    return Context(db_path=settings.db, user=settings.user)
+
+
+def date_value(text: str) -> date:
+    try:
+        return parse_date(text)
+    except UsageProblem as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def _date_or_clear(text: str) -> Any:
+    if text.strip().lower() == CLEAR:
+        return CLEAR
+    return date_value(text)
+
+
+def code_parser(group: type[E]) -> Callable[[str], E]:
+    def parse(text: str) -> E:
+        try:
+            return codes.parse_code(group, text)
+        except UsageProblem as exc:
+            raise typer.BadParameter(exc.message) from None
+    return parse
+
+
+def _topics(text: str) -> tuple[codes.Topic, ...]:
+    try:
+        return codes.parse_topics(text)
+    except UsageProblem as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+def date_option(*names: str, help: str) -> Any:
+    return typer.Option(*names, parser=date_value, metavar="DATE", help=help)
+
+
+def fact_date_option(*names: str, help: str) -> Any:
+    return typer.Option(*names, parser=_date_or_clear, metavar="DATE", help=help)
+
+
+On = Annotated[date | None, date_option(
+    "--on", help="When it happened (default today): 2026-11-20 or 20.11.2026.")]
+AsOf = Annotated[date | None, date_option(
+    "--as-of", help="Show the state of this day instead of today.")]
+FormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", case_sensitive=False, help="table for people; json or csv for scripts.")]
+Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of Topic
+    "--topics", parser=_topics, metavar="T[,T]",
+    help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
+Note = Annotated[str | None, typer.Option("--note", help="Free text, kept with the case.")]
+Within = Annotated[int, typer.Option(
+    "--within", min=0, metavar="DAYS", help="Look this many days ahead.")]
+
+
+def require(value: Any, option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:
+    """A required value: asked for on a terminal, a usage error elsewhere."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageProblem(f"missing option {option} (see --help)")
+    while True:
+        answer = typer.prompt(question)
+        try:
+            return parse(answer) if parse else answer
+        except typer.BadParameter as exc:
+            typer.echo(f"  {exc.message}", err=True)
+
+
+def emit(data: Any, fmt: Format, table: Callable[[Any], None]) -> None:
+    """Data to stdout in the chosen format."""
+    if fmt == Format.JSON:
+        typer.echo(to_json(data))
+    elif fmt == Format.CSV:
+        typer.echo(to_csv(data), nl=False)
+    else:
+        table(data)

@@ -1,0 +1,63 @@
+"""list, show, due."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.options import AsOf, FormatOpt, Within, context, emit
+from optima_cli.cli.root import app
+from optima_cli.render import views
+from optima_cli.render.formats import Format
+from optima_cli.rules.deadlines import DEFAULT_WITHIN
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(
+        "--status", metavar="STATUS",
+        help="referred, accepted, open (both), closed, rejected, withdrawn or all.")] = "open",
+    referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help="Only from this unit.")] = None,
+    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only to this unit.")] = None,
+    client: Annotated[str | None, typer.Option("--client", help="Only this client's cases.")] = None,
+    as_of: AsOf = None,
+    within: Within = DEFAULT_WITHIN,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """List cases, open ones by default, soonest deadline first; overdue rows in red, rows due
+    within --within days in yellow. Shows client ids, no names.
+
+    Example: optima list --to IV --status all
+    """
+    from optima_cli.workflow.views import list_cases
+
+    c = context(ctx)
+    records = list_cases(c, status, referrer, receiver, client, as_of, within)
+    emit(records, fmt, lambda rows: views.cases(rows, as_of or c.today))
+
+
+@app.command()
+def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
+         fmt: FormatOpt = Format.TABLE) -> None:
+    """Show everything about one case, with the access criteria and its history (the read is logged).
+
+    Example: optima show OPT-2026-0001 --format json
+    """
+    from optima_cli.workflow.views import show_case
+
+    emit(show_case(context(ctx), case), fmt, views.case_detail)
+
+
+@app.command()
+def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
+        fmt: FormatOpt = Format.TABLE) -> None:
+    """What needs attention: overdue mandates, mandates ending within DAYS, referrals waiting
+    over 10 days for a decision, job-search suspensions ending soon or outlasting the mandate.
+
+    Example: optima due --within 30
+    """
+    from optima_cli.workflow.views import due as do_due
+
+    emit(do_due(context(ctx), as_of, within), fmt, views.due)

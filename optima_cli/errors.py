@@ -1,0 +1,23 @@
+"""The one error type of optima: a message written for the user and an exit code."""
+
+from __future__ import annotations
+
+
+class OptimaError(Exception):
+    """Something was refused. The message is one line for the user: what is wrong and how to fix it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageProblem(OptimaError):
+    """The input itself is malformed: an impossible date, an unknown code, a missing value."""
+
+    exit_code = 2
+
+
+class NotFound(OptimaError):
+    """A client, case or institution that does not exist."""

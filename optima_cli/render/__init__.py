@@ -1,0 +1,1 @@
+"""Rendering plain results: Rich tables for people, JSON and CSV for scripts."""

@@ -1,0 +1,194 @@
+"""The codes of the domain (see shared/domain.md) and the one table of their labels.
+
+Codes are the contract for scripts (JSON, CSV, options); labels are what people read. A German
+rendering adds a second label table here, nothing else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from optima_cli.errors import UsageProblem
+
+
+class Kind(StrEnum):
+    """The three kinds of institution."""
+
+    RAV = "RAV"
+    IV = "IV"
+    SD = "SD"
+
+
+class Status(StrEnum):
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = (Status.REFERRED, Status.ACCEPTED)
+
+
+class Topic(StrEnum):
+    FINANCES = "finances"
+    ADDICTION = "addiction"
+    CONFLICT = "conflict"
+    CHILDCARE = "childcare"
+    LIFE_EVENT = "life-event"
+    HEALTH = "health"
+    PLACEMENT = "placement"
+    OTHER = "other"
+
+
+SOCIAL_TOPICS = frozenset(
+    {Topic.FINANCES, Topic.ADDICTION, Topic.CONFLICT, Topic.CHILDCARE, Topic.LIFE_EVENT}
+)
+
+
+class RejectReason(StrEnum):
+    IV_REJECTION_RECENT = "iv-rejection-recent"
+    IV_PROCEDURE_OPEN = "iv-procedure-open"
+    NO_WORK_CAPACITY = "no-work-capacity"
+    RAV_REGISTERED_RECENTLY = "rav-registered-recently"
+    TOO_SEVERE = "too-severe"
+    NO_CONSENT = "no-consent"
+    OTHER = "other"
+
+
+class WithdrawReason(StrEnum):
+    CONSENT_WITHDRAWN = "consent-withdrawn"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    ACHIEVED = "achieved"
+    PARTLY = "partly"
+    NOT_ACHIEVED = "not-achieved"
+
+
+class Cause(StrEnum):
+    NO_COOPERATION = "no-cooperation"
+    NOT_PLACEABLE = "not-placeable"
+    OTHER = "other"
+
+
+class RuleKind(StrEnum):
+    """How strictly an access criterion binds."""
+
+    NEVER = "never"  # always refuses
+    HARD = "hard"  # refuses unless a justification is recorded
+    WARN = "warn"  # only warns
+
+
+class Result(StrEnum):
+    """The result of one access criterion for one proposed referral."""
+
+    PASS = "pass"
+    WARN = "warn"
+    BLOCK = "block"
+
+
+# What each group of codes is called, for messages ("... is not a <noun>").
+NOUNS: dict[type[StrEnum], str] = {
+    Kind: "institution kind",
+    Status: "status",
+    Topic: "topic",
+    RejectReason: "rejection reason",
+    WithdrawReason: "withdrawal reason",
+    Outcome: "outcome",
+    Cause: "cause",
+    RuleKind: "rule kind",
+    Result: "result",
+}
+
+# The one table of labels (English). Keyed by code group, then code.
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Kind: {
+        "RAV": "employment centre (RAV)",
+        "IV": "disability insurance (IV)",
+        "SD": "social services (SD)",
+    },
+    Status: {
+        "referred": "referred, awaiting decision",
+        "accepted": "accepted, mandate running",
+        "rejected": "rejected",
+        "withdrawn": "withdrawn",
+        "closed": "closed",
+    },
+    Topic: {
+        "finances": "finances, debts",
+        "addiction": "addiction",
+        "conflict": "conflicts",
+        "childcare": "childcare",
+        "life-event": "stressful life event (separation, divorce)",
+        "health": "health",
+        "placement": "job search, placement",
+        "other": "other",
+    },
+    RejectReason: {
+        "iv-rejection-recent": "IV rejection less than 12 months ago",
+        "iv-procedure-open": "IV procedure, assessment or proceeding open",
+        "no-work-capacity": "no intact work capacity",
+        "rav-registered-recently": "registered at the RAV in the last 6 months",
+        "too-severe": "problem too severe for 3 or 6 months",
+        "no-consent": "no consent of the client",
+        "other": "other (see note)",
+    },
+    WithdrawReason: {
+        "consent-withdrawn": "client withdrew consent",
+        "other": "other (see note)",
+    },
+    Outcome: {
+        "achieved": "goal achieved",
+        "partly": "goal partly achieved",
+        "not-achieved": "goal not achieved",
+    },
+    Cause: {
+        "no-cooperation": "lack of cooperation",
+        "not-placeable": "not placeable",
+        "other": "other",
+    },
+    RuleKind: {
+        "never": "never allowed",
+        "hard": "allowed only with a justification",
+        "warn": "warning",
+    },
+    Result: {"pass": "pass", "warn": "warn", "block": "block"},
+}
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def label(code: StrEnum) -> str:
+    """The human label of a code."""
+    return LABELS[type(code)][code.value]
+
+
+def choices(group: type[StrEnum]) -> str:
+    """The codes of a group as a comma-separated list, for help texts and messages."""
+    return ", ".join(member.value for member in group)
+
+
+def parse_code(group: type[E], text: str) -> E:
+    """Read one code of a group, case-insensitively; raise a usage problem naming the valid codes."""
+    cleaned = (text or "").strip()
+    for member in group:
+        if member.value.lower() == cleaned.lower():
+            return member
+    noun = NOUNS[group]
+    raise UsageProblem(f"{cleaned!r} is not a {noun}; use one of: {choices(group)}")
+
+
+def parse_topics(text: str) -> tuple[Topic, ...]:
+    """Read a comma-separated list of topics, without duplicates, in the order given."""
+    parts = [part for part in (p.strip() for p in (text or "").split(",")) if part]
+    if not parts:
+        raise UsageProblem(f"no topic given; name one or more of: {choices(Topic)}")
+    topics: list[Topic] = []
+    for part in parts:
+        topic = parse_code(Topic, part)
+        if topic not in topics:
+            topics.append(topic)
+    return tuple(topics)

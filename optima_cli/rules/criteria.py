@@ -1,0 +1,247 @@
+"""The access criteria (Zuweisungskriterien) of domain.md, one small function each.
+
+`evaluate` runs every rule that applies to a proposed referral and returns one finding per rule:
+pass, warn or block, with a sentence why. A `never` rule that blocks always refuses; a `hard` rule
+that blocks refuses unless the counsellor records a justification; `warn` rules never block.
+Facts are judged as of the referral date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
+from optima_cli.rules.dates import add_months, months_before
+
+IV_REJECTION_MONTHS = 12
+RAV_RECENT_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known of the client that the criteria look at."""
+
+    consent_on: date | None = None
+    consent_withdrawn_on: date | None = None
+    iv_rejected_on: date | None = None
+    iv_procedure_open: bool = False
+    iv_measures_running: bool = False
+    no_work_capacity: bool = False
+    rav_registered_until: date | None = None
+    health_suspected: bool = False
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A referral as proposed: who to whom, on which topics, on which date."""
+
+    referrer_kind: Kind
+    receiver_kind: Kind
+    receiver_code: str
+    on: date
+    topics: tuple[Topic, ...] = ()
+    open_case_to_receiver: str | None = None  # case id of an open referral to the same receiver
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    kind: RuleKind
+    result: Result
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {key: str(value) for key, value in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: RuleKind
+    description: str
+    applies: Callable[[Proposal], bool]
+    judge: Callable[[Facts, Proposal], tuple[bool, str]]  # (holds, sentence why)
+
+
+def _consent(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.consent_on is None:
+        return False, "no consent of the client is recorded; record it with `client update --consent-on`"
+    if facts.consent_on > p.on:
+        return False, f"consent was given on {facts.consent_on}, after the referral date {p.on}"
+    if facts.consent_withdrawn_on is not None and facts.consent_withdrawn_on <= p.on:
+        return False, f"the client withdrew consent on {facts.consent_withdrawn_on}"
+    return True, f"consent recorded on {facts.consent_on} and not withdrawn"
+
+
+def _other_kind(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if p.receiver_kind == p.referrer_kind:
+        return False, (
+            f"{p.receiver_code} is of the referrer's own kind ({p.referrer_kind}); "
+            "OPTIMA hands a case to another kind of institution"
+        )
+    return True, f"{p.referrer_kind} refers to {p.receiver_kind}, another kind"
+
+
+def _no_open_referral(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if p.open_case_to_receiver:
+        return False, (
+            f"{p.open_case_to_receiver} of this client to {p.receiver_code} is still open; "
+            "close, withdraw or decide it first"
+        )
+    return True, f"no open referral of this client to {p.receiver_code}"
+
+
+def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.iv_rejected_on is None or facts.iv_rejected_on > p.on:
+        return True, "no IV rejection recorded"
+    ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
+    if p.on < ends:
+        return False, (
+            f"the IV rejected the client on {facts.iv_rejected_on}, less than 12 months ago "
+            f"(a referral to IV is possible from {ends}, or now with a justification)"
+        )
+    return True, f"the IV rejection of {facts.iv_rejected_on} is more than 12 months old"
+
+
+def _iv_procedure(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.iv_procedure_open:
+        return False, "an IV procedure, assessment or legal proceeding is open"
+    return True, "no IV procedure, assessment or proceeding open"
+
+
+def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.health_suspected:
+        return False, (
+            "an IV-relevant health damage is suspected: a regular IV registration is due instead"
+        )
+    return True, "no IV-relevant health damage suspected"
+
+
+def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.no_work_capacity:
+        return False, "the client's work capacity is not intact (not placeable)"
+    return True, "work capacity intact (objectively and subjectively placeable)"
+
+
+def _iv_measures(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    if facts.iv_measures_running:
+        return False, "IV measures are running"
+    if facts.iv_procedure_open:
+        return False, "an IV assessment or proceeding is open"
+    return True, "no IV measures running, no assessment or proceeding open"
+
+
+def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    until = facts.rav_registered_until
+    if until is not None and until >= p.on:
+        return True, f"the client is registered at the RAV (until {until})"
+    return False, "the client must register at the RAV"
+
+
+def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    until = facts.rav_registered_until
+    since = months_before(p.on, RAV_RECENT_MONTHS)
+    if until is not None and since <= until < p.on:
+        return False, (
+            f"the client was registered at the RAV until {until}, within the last 6 months"
+        )
+    return True, "not registered at the RAV in the last 6 months"
+
+
+def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    social = [t.value for t in p.topics if t in SOCIAL_TOPICS]
+    if social:
+        return True, f"social topic named: {', '.join(social)}"
+    if not p.topics:
+        return False, "no topic given yet; a referral to SD should name a social problem"
+    return False, (
+        "none of the topics is a social problem (finances, addiction, conflict, childcare, "
+        "life-event), which is what SD works on"
+    )
+
+
+def _workable(facts: Facts, p: Proposal) -> tuple[bool, str]:
+    return False, (
+        "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
+        "Severe problems do not fit"
+    )
+
+
+def _always(p: Proposal) -> bool:
+    return True
+
+
+def _to(kind: Kind) -> Callable[[Proposal], bool]:
+    return lambda p: p.receiver_kind == kind
+
+
+def _from_to(referrer: Kind, receiver: Kind) -> Callable[[Proposal], bool]:
+    return lambda p: p.referrer_kind == referrer and p.receiver_kind == receiver
+
+
+N, H, W = RuleKind.NEVER, RuleKind.HARD, RuleKind.WARN
+
+RULES: tuple[Rule, ...] = (
+    Rule("consent", N, "client consent recorded and not withdrawn", _always, _consent),
+    Rule("other-kind", N, "receiver is of another kind than the referrer", _always, _other_kind),
+    Rule("no-open-referral", N, "no other open referral of this client to the same receiver",
+         _always, _no_open_referral),
+    Rule("iv-rejection-recent", H, "no IV rejection less than 12 months ago", _to(Kind.IV),
+         _iv_rejection),
+    Rule("iv-procedure-open", H, "no IV procedure, assessment or legal proceeding open",
+         _to(Kind.IV), _iv_procedure),
+    Rule("iv-health-registration", W,
+         "if an IV-relevant health damage is suspected, a regular IV registration is due instead",
+         _to(Kind.IV), _iv_health),
+    Rule("work-capacity", H, "work capacity intact", _to(Kind.RAV), _work_capacity),
+    Rule("iv-measures-running", H,
+         "from IV: no IV measures running, no open assessment or proceeding",
+         _from_to(Kind.IV, Kind.RAV), _iv_measures),
+    Rule("rav-registration", W, "client must register at the RAV", _to(Kind.RAV),
+         _rav_registration),
+    Rule("rav-registered-recently", W,
+         "from SD: client was not registered at the RAV in the last 6 months",
+         _from_to(Kind.SD, Kind.RAV), _rav_recent),
+    Rule("social-topic", W, "the topics include a social problem", _to(Kind.SD), _social_topic),
+    Rule("workable-in-period", W,
+         "the problem can plausibly be improved within 3 or 6 months", _always, _workable),
+)
+
+
+def evaluate(facts: Facts, proposal: Proposal) -> list[Finding]:
+    """Every rule that applies to the proposal, in the order of domain.md."""
+    findings = []
+    for rule in RULES:
+        if not rule.applies(proposal):
+            continue
+        holds, why = rule.judge(facts, proposal)
+        if holds:
+            result = Result.PASS
+        elif rule.kind == RuleKind.WARN:
+            result = Result.WARN
+        else:
+            result = Result.BLOCK
+        findings.append(Finding(rule.id, rule.kind, result, why))
+    return findings
+
+
+def refusals(findings: list[Finding]) -> list[Finding]:
+    """Blocks that no justification can lift."""
+    return [f for f in findings if f.result == Result.BLOCK and f.kind == RuleKind.NEVER]
+
+
+def blocks_needing_override(findings: list[Finding]) -> list[Finding]:
+    """Blocks that a recorded justification can lift."""
+    return [f for f in findings if f.result == Result.BLOCK and f.kind == RuleKind.HARD]
+
+
+def warnings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.result == Result.WARN]
+
+
+def allowed(findings: list[Finding], override: str | None = None) -> bool:
+    if refusals(findings):
+        return False
+    return not blocks_needing_override(findings) or bool(override and override.strip())

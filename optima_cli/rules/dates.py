@@ -1,0 +1,73 @@
+"""Dates as people type them, and the rules that keep a case's dates in order."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from optima_cli.errors import OptimaError, UsageProblem
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SWISS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+FORMATS_HINT = "write it as 2026-11-20 or 20.11.2026"
+
+
+def parse_date(text: str) -> date:
+    """Read `2026-11-20` or `20.11.2026`; refuse anything else, and impossible days, with a hint."""
+    raw = (text or "").strip()
+    match = _ISO.match(raw)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _SWISS.match(raw)
+        if not match:
+            raise UsageProblem(f"{raw!r} is not a date; {FORMATS_HINT}")
+        day, month, year = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        raise UsageProblem(f"{raw!r} is not a date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise UsageProblem(
+            f"{raw!r} is not a date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return date(year, month, day)
+
+
+def format_date(value: date | None) -> str:
+    """Dates shown to people: ISO, as they can type them back."""
+    return value.isoformat() if value else ""
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months, clamped at month end (31 Aug + 6 months = 28/29 Feb)."""
+    return start + relativedelta(months=months)
+
+
+def months_before(day: date, months: int) -> date:
+    return day - relativedelta(months=months)
+
+
+def ensure_not_future(day: date, today: date, what: str) -> None:
+    if day > today:
+        raise OptimaError(
+            f"{what} {day.isoformat()} lies in the future (today is {today.isoformat()}); "
+            "give the date on which it happened"
+        )
+
+
+def ensure_not_before(day: date, earlier: date, what: str, earlier_what: str) -> None:
+    if day < earlier:
+        raise OptimaError(
+            f"{what} {day.isoformat()} is before {earlier_what} {earlier.isoformat()}; "
+            "dates of a case must not run backwards"
+        )
+
+
+def ensure_birth_date(day: date, today: date) -> None:
+    ensure_not_future(day, today, "birth date")
+    if day.year < 1900:
+        raise OptimaError(f"birth date {day.isoformat()} is implausible; check the year")

@@ -1,0 +1,50 @@
+"""Identity of a client: the Swiss AHV number (AHVN13) and ids as people type them."""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.ch import ssn
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from optima_cli.errors import UsageProblem
+
+_CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d+)$", re.IGNORECASE)
+_CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d+)$", re.IGNORECASE)
+
+
+def normalize_ahv(text: str) -> str:
+    """Validate an AHV number and return it as 756.XXXX.XXXX.XC; refuse it with the reason."""
+    raw = (text or "").strip()
+    try:
+        number = ssn.validate(raw)
+    except InvalidChecksum:
+        raise UsageProblem(
+            f"AHV number {raw!r} is invalid: its check digit does not match; check for a typo"
+        ) from None
+    except ValidationError:
+        raise UsageProblem(
+            f"AHV number {raw!r} is invalid: it must be 13 digits starting with 756, "
+            "like 756.1234.5678.97"
+        ) from None
+    return ssn.format(number)
+
+
+def format_client_id(number: int) -> str:
+    return f"C-{number:04d}"
+
+
+def parse_client_id(text: str) -> int | None:
+    """`C-0007`, `c7` or `7` give 7; anything else gives None."""
+    match = _CLIENT_ID.match((text or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def format_case_id(year: int, seq: int) -> str:
+    return f"OPT-{year}-{seq:04d}"
+
+
+def parse_case_id(text: str) -> tuple[int, int] | None:
+    """`OPT-2026-0001`, `opt-2026-1` or `2026-1` give (2026, 1); anything else gives None."""
+    match = _CASE_ID.match((text or "").strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None

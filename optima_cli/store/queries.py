@@ -1,0 +1,221 @@
+"""Queries: look-ups by the ids people type, and the case rows behind `list`, `show` and `due`.
+
+A case's status *as of a date* is derived in SQL from its dates, so that `--as-of` shows the
+state of that day for back-dated histories; the `status` column is today's status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session, col
+
+from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
+from optima_cli.store.models import Client, Institution, Referral, ReferralTopic, Suspension
+
+Referrer = aliased(Institution, name="referrer")
+Receiver = aliased(Institution, name="receiver")
+
+
+def institution_by_code(session: Session, code: str) -> Institution | None:
+    return session.exec(
+        select(Institution).where(func.upper(Institution.code) == (code or "").strip().upper())
+    ).scalars().first()
+
+
+def institutions(session: Session) -> Sequence[Institution]:
+    return session.exec(select(Institution).order_by(Institution.kind, Institution.code)).scalars().all()
+
+
+def institution_codes(session: Session) -> list[str]:
+    return list(session.exec(select(Institution.code).order_by(Institution.code)).scalars())
+
+
+def client_by_ref(session: Session, ref: str) -> Client | None:
+    """A client by id (`C-0007`, `7`) or by AHV number."""
+    number = parse_client_id(ref)
+    if number is not None:
+        return session.get(Client, number)
+    digits = "".join(ch for ch in (ref or "") if ch.isdigit())
+    if len(digits) == 13:
+        try:
+            ahv = normalize_ahv(ref)
+        except Exception:  # noqa: BLE001 - not an AHV number: simply not found
+            return None
+        return session.exec(select(Client).where(Client.ahv == ahv)).scalars().first()
+    return None
+
+
+def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date: date,
+                     exclude_id: int | None = None) -> Client | None:
+    """A client with the same AHV number, or the same name and birth date."""
+    same = Client.birth_date == birth_date
+    conditions = [and_(func.lower(Client.name) == name.strip().lower(), same)]
+    if ahv:
+        conditions.append(Client.ahv == ahv)
+    query = select(Client).where(or_(*conditions))
+    if exclude_id is not None:
+        query = query.where(Client.id != exclude_id)
+    return session.exec(query).scalars().first()
+
+
+def referral_by_case(session: Session, ref: str) -> Referral | None:
+    parsed = parse_case_id(ref)
+    if parsed is None:
+        return None
+    year, seq = parsed
+    return session.exec(
+        select(Referral).where(Referral.case_year == year, Referral.case_seq == seq)
+    ).scalars().first()
+
+
+def next_case_seq(session: Session, year: int) -> int:
+    """The next number of the year; called inside the writing transaction, so it stays unique."""
+    current = session.exec(
+        select(func.max(Referral.case_seq)).where(Referral.case_year == year)
+    ).scalar_one_or_none()
+    return (current or 0) + 1
+
+
+def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
+    return session.exec(
+        select(Referral.case_id).where(
+            Referral.client_id == client_id,
+            Referral.receiver_id == receiver_id,
+            col(Referral.status).in_(("referred", "accepted")),
+        )
+    ).scalars().first()
+
+
+def topics_of(session: Session, referral_id: int) -> list[str]:
+    return list(session.exec(
+        select(ReferralTopic.topic).where(ReferralTopic.referral_id == referral_id)
+    ).scalars())
+
+
+def running_suspension(session: Session, referral_id: int, on: date) -> Suspension | None:
+    """The suspension not ended early whose end has not passed on `on`."""
+    return session.exec(
+        select(Suspension).where(
+            Suspension.referral_id == referral_id,
+            col(Suspension.ended_on).is_(None),
+            Suspension.until >= on,
+        ).order_by(col(Suspension.start_on).desc())
+    ).scalars().first()
+
+
+def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:
+    return session.exec(
+        select(Suspension).where(Suspension.referral_id == referral_id).order_by(Suspension.id)
+    ).scalars().all()
+
+
+# --- case rows -------------------------------------------------------------------------------
+
+def status_at(day: date) -> ColumnElement[Any]:
+    """The status a case had at the end of `day`, from its dates (NULL: not yet referred)."""
+    r = Referral
+    return case(
+        (r.referred_on > day, literal(None)),
+        (r.closed_on <= day, literal("closed")),
+        (r.withdrawn_on <= day, literal("withdrawn")),
+        (and_(r.decided_on <= day, r.status == "rejected"), literal("rejected")),
+        (r.decided_on <= day, literal("accepted")),
+        else_=literal("referred"),
+    )
+
+
+def _suspension_until(day: date):  # type: ignore[no-untyped-def]
+    """Per case: the end of the job-search suspension running on `day`, if any."""
+    s = Suspension
+    return (
+        select(s.referral_id, func.max(s.until).label("until"),
+               func.min(s.start_on).label("start_on"))
+        .where(s.start_on <= day, s.until >= day,
+               or_(col(s.ended_on).is_(None), s.ended_on > day))
+        .group_by(s.referral_id)
+        .subquery("running_suspension")
+    )
+
+
+def _topics():  # type: ignore[no-untyped-def]
+    t = ReferralTopic
+    return (
+        select(t.referral_id, func.aggregate_strings(t.topic, ",").label("topics"))
+        .group_by(t.referral_id)
+        .subquery("topic_list")
+    )
+
+
+def case_select(day: date) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
+    """The columns of a case row as of `day`, with the as-of status and suspension end to filter on."""
+    status = status_at(day).label("status")
+    suspension = _suspension_until(day)
+    topics = _topics()
+    query = (
+        select(
+            Referral.id, Referral.case_id, Referral.client_id, status,
+            Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
+            Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
+            topics.c.topics, Referral.months, Referral.goal, Referral.referred_on,
+            Referral.referring_counsellor, Referral.decided_on, Referral.receiving_counsellor,
+            Referral.due_on, Referral.extended_on, Referral.reason, Referral.reason_note,
+            Referral.withdrawn_on, Referral.closed_on, Referral.outcome, Referral.cause,
+            Referral.employed, Referral.close_note, Referral.override, Referral.findings,
+            suspension.c.start_on.label("search_suspended_from"),
+            suspension.c.until.label("search_suspended_until"),
+        )
+        .join(Referrer, Referrer.id == Referral.referrer_id)
+        .join(Receiver, Receiver.id == Referral.receiver_id)
+        .outerjoin(topics, topics.c.referral_id == Referral.id)
+        .outerjoin(suspension, suspension.c.referral_id == Referral.id)
+    )
+    return query, status_at(day), suspension.c.until
+
+
+def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = None,
+              referrer: int | None = None, receiver: int | None = None,
+              client_id: int | None = None, referral_id: int | None = None,
+              limit: int | None = None) -> list[dict[str, Any]]:
+    """Case rows as of `day`, filtered; statuses None means every case referred by then."""
+    query, status, _ = case_select(day)
+    query = query.where(status.is_not(None))
+    if statuses is not None:
+        query = query.where(status.in_(list(statuses)))
+    if referrer is not None:
+        query = query.where(Referral.referrer_id == referrer)
+    if receiver is not None:
+        query = query.where(Referral.receiver_id == receiver)
+    if client_id is not None:
+        query = query.where(Referral.client_id == client_id)
+    if referral_id is not None:
+        query = query.where(Referral.id == referral_id)
+    query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) -> dict[str, list[dict[str, Any]]]:
+    """The rows behind each `due` warning, each selected by its own WHERE."""
+    query, status, suspended_until = case_select(day)
+    accepted = status == "accepted"
+    conditions = {
+        "overdue": and_(accepted, Referral.due_on < day),
+        "due-soon": and_(accepted, Referral.due_on >= day, Referral.due_on <= horizon),
+        "decision-late": and_(status == "referred", Referral.referred_on < decision_cutoff),
+        "suspension-ending": and_(accepted, suspended_until.is_not(None),
+                                  suspended_until <= horizon),
+        "suspension-outlasts": and_(accepted, suspended_until.is_not(None),
+                                    suspended_until > Referral.due_on),
+    }
+    result = {}
+    for kind, condition in conditions.items():
+        rows = session.execute(query.where(condition).order_by(Referral.due_on, Referral.referred_on))
+        result[kind] = [dict(row._mapping) for row in rows]
+    return result

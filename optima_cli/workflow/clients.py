@@ -1,0 +1,197 @@
+"""Clients: register, correct, show; and `check`, the access criteria for a proposed referral."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.rules import criteria
+from optima_cli.rules.codes import Kind, Result, Topic
+from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
+from optima_cli.rules.identity import format_client_id, normalize_ahv
+from optima_cli.store import audit, queries
+from optima_cli.store.models import Client, Institution
+from optima_cli.workflow import lookup
+from optima_cli.workflow.context import Context
+from optima_cli.workflow.records import CLIENT_FACTS, client_record
+
+UNSET: Any = object()  # "not given" in an update, as distinct from None ("clear it")
+
+
+@dataclass
+class ClientInput:
+    """Values for a client; UNSET means "leave as it is" (update) or "not given" (register)."""
+
+    name: Any = UNSET
+    birth_date: Any = UNSET
+    institution: Any = UNSET  # code of the unit where the client is registered (--from)
+    ahv: Any = UNSET
+    municipality: Any = UNSET
+    counsellor: Any = UNSET
+    external_ref: Any = UNSET
+    consent_on: Any = UNSET
+    consent_withdrawn_on: Any = UNSET
+    iv_rejected_on: Any = UNSET
+    iv_procedure_open: Any = UNSET
+    iv_measures_running: Any = UNSET
+    no_work_capacity: Any = UNSET
+    rav_registered_until: Any = UNSET
+    health_suspected: Any = UNSET
+
+    def given(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) is not UNSET}
+
+
+def _validate(values: dict[str, Any], today: date) -> dict[str, Any]:
+    """Clean and check the given values; returns the values to store."""
+    out = dict(values)
+    if "name" in out:
+        name = (out["name"] or "").strip()
+        if not name:
+            raise UsageProblem("--name must not be empty; give the client's full name")
+        out["name"] = name
+    if "birth_date" in out:
+        if out["birth_date"] is None:
+            raise UsageProblem("--birth-date is required and cannot be cleared")
+        ensure_birth_date(out["birth_date"], today)
+    if out.get("ahv"):
+        out["ahv"] = normalize_ahv(out["ahv"])
+    for key in ("ahv", "municipality", "counsellor", "external_ref"):
+        if key in out and isinstance(out[key], str):
+            out[key] = out[key].strip() or None
+    labels = {"consent_on": "consent date", "consent_withdrawn_on": "consent withdrawal date",
+              "iv_rejected_on": "IV rejection date"}
+    for key, what in labels.items():
+        if out.get(key) is not None:
+            ensure_not_future(out[key], today, what)
+    return out
+
+
+def _check_consistency(client: Client) -> None:
+    if client.consent_withdrawn_on and client.consent_on and client.consent_withdrawn_on < client.consent_on:
+        raise OptimaError(
+            f"consent withdrawal {client.consent_withdrawn_on} is before consent {client.consent_on}"
+        )
+    if client.consent_on and client.consent_on < client.birth_date:
+        raise OptimaError(f"consent date {client.consent_on} is before the birth date")
+
+
+def _refuse_duplicate(session: Session, client: Client) -> None:
+    other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
+                                     birth_date=client.birth_date, exclude_id=client.id)
+    if other is not None:
+        same = "AHV number" if client.ahv and other.ahv == client.ahv else "name and birth date"
+        raise OptimaError(
+            f"client {format_client_id(other.id or 0)} has the same {same}; "
+            f"use {format_client_id(other.id or 0)} instead of registering the client again"
+        )
+
+
+def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
+    values = _validate(data.given(), ctx.today)
+    for required, option in (("name", "--name"), ("birth_date", "--birth-date"),
+                             ("institution", "--from")):
+        if values.get(required) in (None, UNSET):
+            raise UsageProblem(f"missing option {option}")
+    with ctx.db.write() as session:
+        inst = lookup.institution(session, values.pop("institution"))
+        now = ctx.now()
+        client = Client(institution_id=inst.id, created_at=now, updated_at=now,
+                        **{k: v for k, v in values.items() if v is not None})
+        _check_consistency(client)
+        _refuse_duplicate(session, client)
+        session.add(client)
+        session.flush()
+        result = client_record(client, inst.code)
+        audit.record(session, actor=ctx.user, action="register", entity="client",
+                     entity_ref=result["client"], client_id=client.id, after=result, now=now,
+                     source=ctx.source)
+        return result
+
+
+def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
+    values = _validate(data.given(), ctx.today)
+    if not values:
+        raise UsageProblem("nothing to change; give at least one option (see `optima client update --help`)")
+    with ctx.db.write() as session:
+        client = lookup.client(session, ref)
+        inst = session.get(Institution, client.institution_id)
+        before = client_record(client, inst.code if inst else "")
+        if "institution" in values:
+            inst = lookup.institution(session, values.pop("institution"))
+            client.institution_id = inst.id  # type: ignore[assignment]
+        for key, value in values.items():
+            setattr(client, key, value)
+        _check_consistency(client)
+        _refuse_duplicate(session, client)
+        client.updated_at = ctx.now()
+        session.add(client)
+        after = client_record(client, inst.code if inst else "")
+        changed_before, changed_after = audit.diff(before, after)
+        if changed_after or changed_before:
+            audit.record(session, actor=ctx.user, action="client-update", entity="client",
+                         entity_ref=after["client"], client_id=client.id, before=changed_before,
+                         after=changed_after, now=ctx.now(), source=ctx.source)
+        after["changed"] = sorted(changed_after)
+        return after
+
+
+def show(ctx: Context, ref: str) -> dict[str, Any]:
+    """The client with the ids of their referrals; the read is logged (personal data)."""
+    with ctx.db.write() as session:
+        client = lookup.client(session, ref)
+        inst = session.get(Institution, client.institution_id)
+        result = client_record(client, inst.code if inst else "")
+        rows = queries.case_rows(session, ctx.today, client_id=client.id)
+        result["referrals"] = [
+            {"case": r["case_id"], "status": r["status"], "receiver": r["receiver"],
+             "referred_on": r["referred_on"]} for r in rows
+        ]
+        audit.record(session, actor=ctx.user, action="read", entity="client",
+                     entity_ref=result["client"], client_id=client.id, now=ctx.now(),
+                     source=ctx.source)
+        return result
+
+
+def facts_of(client: Client) -> criteria.Facts:
+    return criteria.Facts(**{name: getattr(client, name) for name in CLIENT_FACTS})
+
+
+def proposal_for(session: Session, client: Client, referrer: Institution, receiver: Institution,
+                 on: date, topics: tuple[Topic, ...]) -> criteria.Proposal:
+    return criteria.Proposal(
+        referrer_kind=Kind(referrer.kind), receiver_kind=Kind(receiver.kind),
+        receiver_code=receiver.code, on=on, topics=topics,
+        open_case_to_receiver=queries.open_referral_to(session, client.id or 0, receiver.id or 0),
+    )
+
+
+def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
+          referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
+    """The access criteria for a referral of this client; writes nothing."""
+    day = on or ctx.today
+    ensure_not_future(day, ctx.today, "referral date")
+    with ctx.db.read() as session:
+        client = lookup.client(session, ref)
+        receiver = lookup.institution(session, to)
+        source = lookup.institution(session, referrer) if referrer else session.get(
+            Institution, client.institution_id)
+        assert source is not None
+        findings = criteria.evaluate(facts_of(client), proposal_for(
+            session, client, source, receiver, day, topics))
+    return {
+        "client": format_client_id(client.id or 0),
+        "referrer": source.code,
+        "receiver": receiver.code,
+        "on": day,
+        "allowed": criteria.allowed(findings),
+        "needs_override": bool(criteria.blocks_needing_override(findings))
+        and not criteria.refusals(findings),
+        "findings": [f.as_dict() for f in findings],
+        "blocked": [f.rule for f in findings if f.result == Result.BLOCK],
+    }

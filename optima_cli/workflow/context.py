@@ -1,0 +1,25 @@
+"""Who acts, on which database, and what day it is: passed to every workflow function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+
+from optima_cli.store.engine import Database, open_database
+
+
+@dataclass
+class Context:
+    db_path: str | None
+    user: str
+    today: date = field(default_factory=date.today)
+    source: str = "cli"
+
+    @cached_property
+    def db(self) -> Database:
+        return open_database(self.db_path)
+
+    def now(self) -> datetime:
+        """The moment of an audit event, in UTC."""
+        return datetime.now(UTC)

@@ -1,0 +1,35 @@
+"""Loading what a command names, or a refusal that says how to find the right name."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from optima_cli.errors import NotFound
+from optima_cli.store import queries
+from optima_cli.store.models import Client, Institution, Referral
+
+
+def institution(session: Session, code: str) -> Institution:
+    found = queries.institution_by_code(session, code)
+    if found is None:
+        known = ", ".join(queries.institution_codes(session))
+        raise NotFound(
+            f"unknown institution {code!r}; known: {known} (add one with `optima institution add`)"
+        )
+    return found
+
+
+def client(session: Session, ref: str) -> Client:
+    found = queries.client_by_ref(session, ref)
+    if found is None:
+        raise NotFound(
+            f"no client {ref!r}; give the id that `register` printed (like C-0007) or an AHV number"
+        )
+    return found
+
+
+def referral(session: Session, ref: str) -> Referral:
+    found = queries.referral_by_case(session, ref)
+    if found is None:
+        raise NotFound(f"no case {ref!r}; case ids look like OPT-2026-0001 (see `optima list`)")
+    return found

@@ -1,0 +1,73 @@
+"""Plain records (dicts) of clients and cases: the JSON contract, built in one place."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from optima_cli.rules.codes import Topic
+from optima_cli.rules.identity import format_client_id
+from optima_cli.store.models import Client
+
+_TOPIC_ORDER = [t.value for t in Topic]
+
+CLIENT_FACTS = (
+    "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
+    "iv_measures_running", "no_work_capacity", "rav_registered_until", "health_suspected",
+)
+
+
+def ordered_topics(topics: list[str] | str | None) -> list[str]:
+    items = topics.split(",") if isinstance(topics, str) else list(topics or [])
+    return sorted({t for t in items if t}, key=lambda t: _TOPIC_ORDER.index(t) if t in _TOPIC_ORDER else 99)
+
+
+def client_record(client: Client, institution_code: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "client": format_client_id(client.id or 0),
+        "name": client.name,
+        "birth_date": client.birth_date,
+        "ahv": client.ahv,
+        "municipality": client.municipality,
+        "counsellor": client.counsellor,
+        "institution": institution_code,
+        "external_ref": client.external_ref,
+    }
+    for name in CLIENT_FACTS:
+        record[name] = getattr(client, name)
+    return record
+
+
+def case_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A case as scripts see it (keys are a contract; dates stay `date` until rendered)."""
+    return {
+        "case": row["case_id"],
+        "client": format_client_id(row["client_id"]),
+        "status": row["status"],
+        "referrer": row["referrer"],
+        "receiver": row["receiver"],
+        "topics": ordered_topics(row["topics"]),
+        "months": row["months"],
+        "goal": row["goal"],
+        "referred_on": row["referred_on"],
+        "referring_counsellor": row["referring_counsellor"],
+        "decided_on": row["decided_on"],
+        "receiving_counsellor": row["receiving_counsellor"],
+        "due_on": row["due_on"],
+        "extended_on": row["extended_on"],
+        "withdrawn_on": row["withdrawn_on"],
+        "closed_on": row["closed_on"],
+        "reason": row["reason"],
+        "reason_note": row["reason_note"],
+        "outcome": row["outcome"],
+        "cause": row["cause"],
+        "employed": row["employed"],
+        "close_note": row["close_note"],
+        "override": row["override"],
+        "search_suspended_from": row["search_suspended_from"],
+        "search_suspended_until": row["search_suspended_until"],
+    }
+
+
+def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
+    return json.loads(row["findings"] or "[]")

@@ -1,0 +1,130 @@
+"""What the coordinator looks at: the case list, one case with its history, and what is due."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from optima_cli.errors import UsageProblem
+from optima_cli.rules import deadlines
+from optima_cli.rules.codes import Status
+from optima_cli.store import audit, queries
+from optima_cli.store.models import Client
+from optima_cli.workflow import lookup
+from optima_cli.workflow.context import Context
+from optima_cli.workflow.records import case_record, findings_of
+
+LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn", "all")
+
+
+def _statuses(name: str) -> list[str] | None:
+    key = (name or "").strip().lower()
+    if key not in LIST_FILTERS:
+        raise UsageProblem(f"--status {name!r} is not known; use one of: {', '.join(LIST_FILTERS)}")
+    if key == "all":
+        return None
+    if key == "open":
+        return [Status.REFERRED.value, Status.ACCEPTED.value]
+    return [key]
+
+
+def _with_deadline(record: dict[str, Any], w: deadlines.Window) -> dict[str, Any]:
+    deadline = deadlines.deadline_of(record["status"], record["referred_on"], record["due_on"])
+    record["deadline"] = deadline
+    record["deadline_kind"] = ("decision" if record["status"] == "referred"
+                               else "mandate-end" if deadline else None)
+    record["flag"] = deadlines.flag(deadline, w)
+    record["days_left"] = (deadline - w.as_of).days if deadline else None
+    return record
+
+
+def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
+               receiver: str | None = None, client: str | None = None,
+               as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN) -> list[dict[str, Any]]:
+    """Cases as of a day, soonest deadline first; no names (only client ids)."""
+    day = as_of or ctx.today
+    w = deadlines.window(day, within)
+    statuses = _statuses(status)
+    with ctx.db.read() as session:
+        referrer_id = lookup.institution(session, referrer).id if referrer else None
+        receiver_id = lookup.institution(session, receiver).id if receiver else None
+        client_id = lookup.client(session, client).id if client else None
+        rows = queries.case_rows(session, day, statuses=statuses, referrer=referrer_id,
+                                 receiver=receiver_id, client_id=client_id)
+    records = [_with_deadline(case_record(row), w) for row in rows]
+    far = date.max
+    records.sort(key=lambda r: (r["deadline"] or far, r["referred_on"], r["case"]))
+    return records
+
+
+def show_case(ctx: Context, ref: str) -> dict[str, Any]:
+    """Everything about one case with its history; the read is logged (it shows the client)."""
+    with ctx.db.write() as session:
+        referral = lookup.referral(session, ref)
+        row = queries.case_rows(session, ctx.today, referral_id=referral.id)[0]
+        record = _with_deadline(case_record(row), deadlines.window(ctx.today))
+        client = session.get(Client, referral.client_id)
+        assert client is not None
+        record["client_name"] = client.name
+        record["client_birth_date"] = client.birth_date
+        record["findings"] = findings_of(row)
+        record["suspensions"] = [
+            {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note}
+            for s in queries.suspensions_of(session, referral.id or 0)
+        ]
+        contact = lookup.institution(session, row["receiver"])
+        record["receiver_contact"] = {"name": contact.contact_name, "email": contact.contact_email,
+                                      "phone": contact.contact_phone}
+        record["history"] = [
+            {"at": e.at, "user": e.actor, "action": e.action, "on": e.on_date,
+             "changes": _changes(e.payload)}
+            for e in audit.history(session, referral_id=referral.id)
+            if e.action != "read"
+        ]
+        audit.record(session, actor=ctx.user, action="read", entity="referral",
+                     entity_ref=referral.case_id, client_id=referral.client_id,
+                     referral_id=referral.id, now=ctx.now(), source=ctx.source)
+        return record
+
+
+def _changes(payload: str | None) -> dict[str, Any]:
+    """The `after` values of an event (what the event set), without the bulky findings."""
+    if not payload:
+        return {}
+    after = json.loads(payload).get("after") or {}
+    return {k: v for k, v in after.items() if k != "findings" and v not in (None, [], "")}
+
+
+def due(ctx: Context, as_of: date | None = None,
+        within: int = deadlines.DEFAULT_WITHIN) -> list[dict[str, Any]]:
+    """Every deadline warning as of a day, soonest first."""
+    if within < 0:
+        raise UsageProblem("--within must be 0 or more days")
+    day = as_of or ctx.today
+    w = deadlines.window(day, within)
+    with ctx.db.read() as session:
+        found = queries.due_rows(session, day, w.horizon, w.decision_cutoff)
+    warnings: list[dict[str, Any]] = []
+    for kind_name, rows in found.items():
+        kind = deadlines.DueKind(kind_name)
+        for row in rows:
+            if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
+                when, extra = row["due_on"], None
+            elif kind == deadlines.DueKind.DECISION_LATE:
+                when, extra = deadlines.decision_due(row["referred_on"]), row["referred_on"]
+            else:
+                when, extra = row["search_suspended_until"], row["due_on"]
+            warnings.append({
+                "warning": kind.value,
+                "case": row["case_id"],
+                "status": row["status"],
+                "referrer": row["referrer"],
+                "receiver": row["receiver"],
+                "date": when,
+                "days": (when - day).days,
+                "message": deadlines.message(kind, row["case_id"], when, day, extra),
+            })
+    order = list(deadlines.DueKind)
+    warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])), w_["case"]))
+    return warnings

@@ -39,7 +39,7 @@ def _done(result: dict[str, Any], fmt: Format, value: str, sentence: str) -> Non
 @app.command()
 def refer(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Argument(help="Client id or AHV number.")] = None,
+    client: Annotated[str | None, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="INST", help="Receiving unit.")] = None,
     topics: Topics = None,
     months: Annotated[int | None, typer.Option("--months", metavar="3|6", help="Mandate period.")] = None,
@@ -53,8 +53,10 @@ def refer(
         "--override", metavar="TEXT", help="Justification for deviating from a hard access rule.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Refer a client to another institution; prints the case id. The access criteria are
-    checked first (see `optima check`). Asks for missing values on a terminal.
+    """Refer a client to another institution; prints the case id.
+
+    The access criteria are checked first (see `optima check`): a never rule refuses, a hard rule
+    refuses unless --override records a justification. Asks for missing values on a terminal.
 
     Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --goal "Stelle finden"
     """
@@ -118,8 +120,10 @@ def withdraw(
         help="consent-withdrawn or other (other needs --note).")],
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Withdraw a referral, before or after acceptance. With consent-withdrawn the client's
-    consent is recorded as withdrawn too.
+    """Withdraw a referral, before or after acceptance.
+
+    With consent-withdrawn the client's consent is recorded as withdrawn too, which stops new
+    referrals until consent is given again.
 
     Example: optima withdraw OPT-2026-0001 --reason consent-withdrawn --on 2026-11-18
     """
@@ -148,7 +152,8 @@ def suspend_search(
     start: Annotated[date | None, date_option("--from", help="First day (default today).")] = None,
     note: Note = None, fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Suspend the client's job-search obligations while another institution works the case.
+    """Suspend the client's job-search obligations while another unit works the case.
+
     Only for an accepted case referred by a RAV unit, and never beyond the mandate's end.
 
     Example: optima suspend-search OPT-2026-0001 --until 2027-01-31
@@ -185,7 +190,8 @@ def close(
         "--employed/--not-employed", help="Whether the client found work in the first labour market.")] = None,
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Close an accepted case with its outcome; the case management returns to the referrer.
+    """Close an accepted case with its outcome; the case goes back to the referrer.
+
     Ends a running job-search suspension.
 
     Example: optima close OPT-2026-0001 --outcome not-achieved --cause no-cooperation

@@ -70,7 +70,10 @@ def register(
     health_suspected: Health = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Register a client and print the client id. Asks for missing values on a terminal.
+    """Register a client; prints the client id.
+
+    Asks for missing values on a terminal. A client with the same AHV number, or the same name and
+    birth date, is refused as a duplicate.
 
     Example: optima register --name "Muster Hans" --birth-date 12.03.1980 --from SD --ahv 756.1234.5678.97 --consent-on 2026-11-02
     """
@@ -97,9 +100,11 @@ def register(
 
 
 @client_app.command("show")
-def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(help="Client id or AHV number.")],
+def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
                 fmt: FormatOpt = Format.TABLE) -> None:
-    """Show a client's data, criteria facts and referrals (the read is logged).
+    """Show a client's data, criteria facts and referrals.
+
+    The read is recorded in the audit trail.
 
     Example: optima client show C-0001
     """
@@ -111,7 +116,7 @@ def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(help="
 @client_app.command("update")
 def client_update(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or AHV number.")],
+    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
     name: Annotated[str | None, typer.Option("--name", help="Corrected name.")] = None,
     birth_date: Annotated[date | None, date_option("--birth-date", help="Corrected birth date.")] = None,
     referrer: Annotated[str | None, typer.Option(
@@ -131,7 +136,9 @@ def client_update(
     health_suspected: Health = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Correct a client's data or criteria facts. Give a date as 'none' to clear it.
+    """Correct a client's data or criteria facts.
+
+    Give a date as 'none' to clear it.
 
     Example: optima client update C-0001 --consent-on 2026-11-02 --no-iv-procedure-open
     """
@@ -153,7 +160,7 @@ def client_update(
 @app.command()
 def check(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="Client id or AHV number.")],
+    client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
     to: Annotated[str, typer.Option("--to", metavar="INST", help="Receiving unit.")],
     topics: Topics = None,
     referrer: Annotated[str | None, typer.Option(
@@ -161,7 +168,8 @@ def check(
     on: Annotated[date | None, date_option("--on", help="Judge as of this day (default today).")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """Show the access criteria for a referral, each with pass, warn or block and why.
+    """Check the access criteria for a referral: pass, warn or block, and why.
+
     Writes nothing. Exit 0 if the referral is allowed, 1 if a rule blocks it.
 
     Example: optima check C-0001 --to IV --topics health

@@ -75,14 +75,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     help=(
         "Case management for OPTIMA: referrals of job seekers between the employment centres "
         "(RAV), the disability insurance (IV) and the social services (SD) of the canton of "
         "Lucerne.\n\n"
-        "A quick walk:  optima register --name 'Muster Hans' --birth-date 12.03.1980 --from SD "
-        "--consent-on 2026-11-02   then   optima refer C-0001 --to RAV --topics placement "
-        "--months 3   then   optima due"
+        "Start with `optima register`, look before you leap with `optima check`, hand over with "
+        "`optima refer`; `optima due` shows what needs attention. Every command's --help has an "
+        "example.\n\n"
+        "Example: optima --db cases.db list --to IV"
     ),
 )
 

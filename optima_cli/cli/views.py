@@ -26,8 +26,9 @@ def list_(
     within: Within = DEFAULT_WITHIN,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
-    """List cases, open ones by default, soonest deadline first; overdue rows in red, rows due
-    within --within days in yellow. Shows client ids, no names.
+    """List cases, open ones by default, soonest deadline first.
+
+    Overdue rows are red, rows due within --within days yellow. Shows client ids, no names.
 
     Example: optima list --to IV --status all
     """
@@ -41,7 +42,9 @@ def list_(
 @app.command()
 def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE", help="Case id.")],
          fmt: FormatOpt = Format.TABLE) -> None:
-    """Show everything about one case, with the access criteria and its history (the read is logged).
+    """Show one case with its access criteria and history.
+
+    The read is recorded in the audit trail (it shows the client's name).
 
     Example: optima show OPT-2026-0001 --format json
     """
@@ -53,8 +56,10 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
 @app.command()
 def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
         fmt: FormatOpt = Format.TABLE) -> None:
-    """What needs attention: overdue mandates, mandates ending within DAYS, referrals waiting
-    over 10 days for a decision, job-search suspensions ending soon or outlasting the mandate.
+    """Show what needs attention, soonest first.
+
+    Overdue mandates, mandates ending within DAYS, referrals waiting over 10 days for a decision,
+    job-search suspensions ending within DAYS or outlasting the mandate.
 
     Example: optima due --within 30
     """

@@ -143,9 +143,10 @@ def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, str]:
 def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, str]:
     until = facts.rav_registered_until
     since = months_before(p.on, RAV_RECENT_MONTHS)
-    if until is not None and since <= until < p.on:
+    if until is not None and until >= since:
+        still = "is registered" if until >= p.on else "was registered"
         return False, (
-            f"the client was registered at the RAV until {until}, within the last 6 months"
+            f"the client {still} at the RAV until {until}, within the last 6 months"
         )
     return True, "not registered at the RAV in the last 6 months"
 

@@ -38,7 +38,7 @@ def _fail(message: str, code: int) -> None:
     from rich.text import Text
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
-        Text("error: ", style="red bold") + Text(message))
+        Text.assemble(("error: ", "red bold"), message))
     sys.exit(code)
 
 

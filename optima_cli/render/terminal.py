@@ -60,7 +60,7 @@ def message(text: str, style: str = "") -> None:
 
 
 def warning(text: str) -> None:
-    err().print(Text("warning: ", style="yellow bold") + Text(text))
+    err().print(Text.assemble(("warning: ", "yellow bold"), text))
 
 
 def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:

@@ -27,6 +27,8 @@ def parse_date(text: str) -> date:
         if not match:
             raise UsageProblem(f"{raw!r} is not a date; {FORMATS_HINT}")
         day, month, year = (int(g) for g in match.groups())
+    if year < 1:
+        raise UsageProblem(f"{raw!r} is not a date: there is no year 0")
     if not 1 <= month <= 12:
         raise UsageProblem(f"{raw!r} is not a date: there is no month {month}")
     last = calendar.monthrange(year, month)[1]

@@ -1,0 +1,503 @@
+"""Pure unit tests of the access criteria (optima_cli/rules/criteria.py) against domain.md.
+
+No database, no CLI: facts and a proposal go in, findings come out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optima_cli.rules import criteria
+from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
+from optima_cli.rules.criteria import Facts, Finding, Proposal
+
+REF = date(2026, 11, 20)  # the referral date of most tests
+DAY = timedelta(days=1)
+CODES = {Kind.RAV: "RAV-LU", Kind.IV: "IV-LU", Kind.SD: "SD-KRIENS"}
+
+# A client who meets every criterion: consent a month before, registered at the RAV until
+# well after the referral date, no IV history, work capacity intact.
+CLEAN = dict(consent_on=REF - 30 * DAY, rav_registered_until=REF + 90 * DAY)
+
+
+def facts(**changes) -> Facts:
+    return Facts(**{**CLEAN, **changes})
+
+
+def proposal(referrer: Kind, receiver: Kind, on: date = REF, topics=(Topic.FINANCES,),
+             open_case: str | None = None) -> Proposal:
+    return Proposal(referrer_kind=referrer, receiver_kind=receiver, receiver_code=CODES[receiver],
+                    on=on, topics=tuple(topics), open_case_to_receiver=open_case)
+
+
+def find(findings: list[Finding], rule: str) -> Finding | None:
+    matches = [f for f in findings if f.rule == rule]
+    assert len(matches) <= 1, f"rule {rule} reported {len(matches)} times"
+    return matches[0] if matches else None
+
+
+def judge(rule: str, f: Facts, p: Proposal) -> Finding:
+    found = find(criteria.evaluate(f, p), rule)
+    assert found is not None, f"rule {rule} did not apply to {p.referrer_kind}->{p.receiver_kind}"
+    return found
+
+
+# --- the table of domain.md, written out independently of RULES ------------------------------
+
+DOMAIN_KINDS = {
+    "consent": RuleKind.NEVER,
+    "other-kind": RuleKind.NEVER,
+    "no-open-referral": RuleKind.NEVER,
+    "iv-rejection-recent": RuleKind.HARD,
+    "iv-procedure-open": RuleKind.HARD,
+    "iv-health-registration": RuleKind.WARN,
+    "work-capacity": RuleKind.HARD,
+    "iv-measures-running": RuleKind.HARD,
+    "rav-registration": RuleKind.WARN,
+    "rav-registered-recently": RuleKind.WARN,
+    "social-topic": RuleKind.WARN,
+    "workable-in-period": RuleKind.WARN,
+}
+
+ALWAYS = ["consent", "other-kind", "no-open-referral"]
+TO_IV = ["iv-rejection-recent", "iv-procedure-open", "iv-health-registration"]
+
+
+def expected_rules(referrer: Kind, receiver: Kind) -> list[str]:
+    """Which rules apply to which referral, in the order of the domain.md table."""
+    rules = list(ALWAYS)
+    if receiver == Kind.IV:
+        rules += TO_IV
+    if receiver == Kind.RAV:
+        rules.append("work-capacity")
+        if referrer == Kind.IV:
+            rules.append("iv-measures-running")
+        rules.append("rav-registration")
+        if referrer == Kind.SD:
+            rules.append("rav-registered-recently")
+    if receiver == Kind.SD:
+        rules.append("social-topic")
+    rules.append("workable-in-period")
+    return rules
+
+
+ALL_PAIRS = [(a, b) for a in Kind for b in Kind]
+
+
+def test_rules_are_exactly_those_of_domain_md_with_their_kinds():
+    assert {r.id: r.kind for r in criteria.RULES} == DOMAIN_KINDS
+
+
+@pytest.mark.parametrize(("referrer", "receiver"), ALL_PAIRS, ids=lambda k: str(k))
+def test_evaluate_applies_the_rules_of_the_receiver_and_referrer(referrer, receiver):
+    findings = criteria.evaluate(facts(), proposal(referrer, receiver))
+    assert [f.rule for f in findings] == expected_rules(referrer, receiver)
+
+
+def test_finding_kinds_follow_the_rule_kinds():
+    for referrer, receiver in ALL_PAIRS:
+        for f in criteria.evaluate(Facts(), proposal(referrer, receiver, topics=())):
+            assert f.kind == DOMAIN_KINDS[f.rule]
+            assert f.message.strip()
+
+
+# --- one trip and one pass per rule -----------------------------------------------------------
+# (rule, facts changes, referrer, receiver, proposal changes, expected result)
+
+TRIPS = [
+    ("consent", dict(consent_on=None), Kind.SD, Kind.RAV, {}, Result.BLOCK),
+    ("other-kind", {}, Kind.RAV, Kind.RAV, {}, Result.BLOCK),
+    ("no-open-referral", {}, Kind.SD, Kind.IV, dict(open_case="OPT-2026-0003"), Result.BLOCK),
+    ("iv-rejection-recent", dict(iv_rejected_on=REF - 100 * DAY), Kind.SD, Kind.IV, {},
+     Result.BLOCK),
+    ("iv-procedure-open", dict(iv_procedure_open=True), Kind.RAV, Kind.IV, {}, Result.BLOCK),
+    ("iv-health-registration", dict(health_suspected=True), Kind.SD, Kind.IV, {}, Result.WARN),
+    ("work-capacity", dict(no_work_capacity=True), Kind.SD, Kind.RAV, {}, Result.BLOCK),
+    ("iv-measures-running", dict(iv_measures_running=True), Kind.IV, Kind.RAV, {}, Result.BLOCK),
+    ("rav-registration", dict(rav_registered_until=None), Kind.IV, Kind.RAV, {}, Result.WARN),
+    ("rav-registered-recently", dict(rav_registered_until=REF - 30 * DAY), Kind.SD, Kind.RAV, {},
+     Result.WARN),
+    ("social-topic", {}, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT,)), Result.WARN),
+    ("workable-in-period", {}, Kind.SD, Kind.RAV, {}, Result.WARN),
+]
+
+PASSES = [
+    ("consent", {}, Kind.SD, Kind.RAV, {}),
+    ("other-kind", {}, Kind.SD, Kind.RAV, {}),
+    ("no-open-referral", {}, Kind.SD, Kind.IV, dict(open_case=None)),
+    ("iv-rejection-recent", dict(iv_rejected_on=REF - 400 * DAY), Kind.SD, Kind.IV, {}),
+    ("iv-procedure-open", dict(iv_procedure_open=False), Kind.RAV, Kind.IV, {}),
+    ("iv-health-registration", dict(health_suspected=False), Kind.SD, Kind.IV, {}),
+    ("work-capacity", dict(no_work_capacity=False), Kind.SD, Kind.RAV, {}),
+    ("iv-measures-running", dict(iv_measures_running=False, iv_procedure_open=False),
+     Kind.IV, Kind.RAV, {}),
+    ("rav-registration", dict(rav_registered_until=REF + 30 * DAY), Kind.IV, Kind.RAV, {}),
+    ("rav-registered-recently", dict(rav_registered_until=REF - 300 * DAY), Kind.SD, Kind.RAV,
+     {}),
+    ("social-topic", {}, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT, Topic.ADDICTION))),
+]
+
+
+def test_every_rule_has_a_trip_and_a_pass_case():
+    ids = {r.id for r in criteria.RULES}
+    assert {t[0] for t in TRIPS} == ids
+    # workable-in-period never passes: it is a reminder only the counsellor can judge
+    assert {p[0] for p in PASSES} == ids - {"workable-in-period"}
+
+
+@pytest.mark.parametrize(("rule", "fx", "referrer", "receiver", "px", "expected"), TRIPS,
+                         ids=[t[0] for t in TRIPS])
+def test_rule_trips(rule, fx, referrer, receiver, px, expected):
+    found = judge(rule, facts(**fx), proposal(referrer, receiver, **px))
+    assert found.result == expected
+    # a warn rule warns, a never/hard rule blocks
+    assert expected == (Result.WARN if DOMAIN_KINDS[rule] == RuleKind.WARN else Result.BLOCK)
+
+
+@pytest.mark.parametrize(("rule", "fx", "referrer", "receiver", "px"), PASSES,
+                         ids=[p[0] for p in PASSES])
+def test_rule_passes(rule, fx, referrer, receiver, px):
+    found = judge(rule, facts(**fx), proposal(referrer, receiver, **px))
+    assert found.result == Result.PASS, found.message
+
+
+def test_a_clean_referral_has_only_the_workable_reminder():
+    for referrer, receiver in ALL_PAIRS:
+        if referrer == receiver:
+            continue
+        expected = {"workable-in-period": Result.WARN}
+        f = facts()
+        if (referrer, receiver) == (Kind.SD, Kind.RAV):
+            # from SD the client should not have been at the RAV lately: then the
+            # "must register at the RAV" reminder is the one warning left
+            f = facts(rav_registered_until=None)
+            expected["rav-registration"] = Result.WARN
+        findings = criteria.evaluate(f, proposal(referrer, receiver))
+        not_passing = {x.rule: x.result for x in findings if x.result != Result.PASS}
+        assert not_passing == expected, (referrer, receiver)
+        assert criteria.allowed(findings)
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+def test_consent_given_on_the_referral_date_passes():
+    assert judge("consent", facts(consent_on=REF), proposal(Kind.SD, Kind.IV)).result == Result.PASS
+
+
+def test_consent_given_after_the_referral_date_blocks():
+    found = judge("consent", facts(consent_on=REF + DAY), proposal(Kind.SD, Kind.IV))
+    assert found.result == Result.BLOCK
+    assert str(REF + DAY) in found.message and str(REF) in found.message
+
+
+def test_consent_withdrawn_before_the_referral_date_blocks():
+    f = facts(consent_on=REF - 60 * DAY, consent_withdrawn_on=REF - DAY)
+    found = judge("consent", f, proposal(Kind.SD, Kind.IV))
+    assert found.result == Result.BLOCK
+    assert str(REF - DAY) in found.message
+
+
+def test_consent_withdrawn_on_the_referral_date_blocks():
+    f = facts(consent_on=REF - 60 * DAY, consent_withdrawn_on=REF)
+    assert judge("consent", f, proposal(Kind.SD, Kind.IV)).result == Result.BLOCK
+
+
+def test_consent_withdrawn_after_the_referral_date_passes():
+    f = facts(consent_on=REF - 60 * DAY, consent_withdrawn_on=REF + DAY)
+    assert judge("consent", f, proposal(Kind.SD, Kind.IV)).result == Result.PASS
+
+
+def test_missing_consent_blocks_even_with_a_justification():
+    findings = criteria.evaluate(facts(consent_on=None), proposal(Kind.SD, Kind.IV))
+    assert judge("consent", facts(consent_on=None), proposal(Kind.SD, Kind.IV)).result \
+        == Result.BLOCK
+    assert not criteria.allowed(findings, override="the client agreed on the phone")
+
+
+# --- other kind, open referral ----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", list(Kind), ids=str)
+def test_referral_to_own_kind_blocks(kind):
+    found = judge("other-kind", facts(), proposal(kind, kind))
+    assert found.result == Result.BLOCK
+    assert CODES[kind] in found.message
+
+
+def test_open_referral_to_same_receiver_blocks_and_names_it():
+    found = judge("no-open-referral", facts(), proposal(Kind.SD, Kind.IV, open_case="OPT-2026-0003"))
+    assert found.result == Result.BLOCK
+    assert "OPT-2026-0003" in found.message
+
+
+# --- IV rejection: the 12-month boundary ------------------------------------------------------
+
+def test_iv_rejection_exactly_12_months_before_passes():
+    f = facts(iv_rejected_on=date(2025, 11, 20))
+    assert judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV)).result == Result.PASS
+
+
+def test_iv_rejection_one_day_less_than_12_months_blocks():
+    f = facts(iv_rejected_on=date(2025, 11, 21))
+    found = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV))
+    assert found.result == Result.BLOCK
+    # the message says from when a referral is possible without justification
+    assert "2026-11-21" in found.message
+
+
+def test_iv_rejection_at_month_end_uses_calendar_months():
+    f = facts(iv_rejected_on=date(2025, 8, 31))
+    day_before = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 8, 30)))
+    on_the_day = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 8, 31)))
+    assert day_before.result == Result.BLOCK
+    assert on_the_day.result == Result.PASS
+
+
+def test_iv_rejection_on_the_referral_date_blocks():
+    f = facts(iv_rejected_on=REF)
+    assert judge("iv-rejection-recent", f, proposal(Kind.RAV, Kind.IV)).result == Result.BLOCK
+
+
+def test_no_iv_rejection_passes():
+    f = facts(iv_rejected_on=None)
+    assert judge("iv-rejection-recent", f, proposal(Kind.RAV, Kind.IV)).result == Result.PASS
+
+
+@pytest.mark.parametrize("receiver", [Kind.RAV, Kind.SD], ids=str)
+def test_iv_rules_are_absent_when_receiver_is_not_iv(receiver):
+    referrer = Kind.IV if receiver == Kind.SD else Kind.SD
+    f = facts(iv_rejected_on=REF - 10 * DAY, iv_procedure_open=True, health_suspected=True)
+    findings = criteria.evaluate(f, proposal(referrer, receiver))
+    for rule in TO_IV:
+        assert find(findings, rule) is None
+
+
+def test_iv_rejection_blocks_only_until_a_justification_is_recorded():
+    findings = criteria.evaluate(facts(iv_rejected_on=REF - 100 * DAY), proposal(Kind.SD, Kind.IV))
+    assert not criteria.allowed(findings)
+    assert criteria.allowed(findings, override="the situation changed: new diagnosis")
+
+
+# --- RAV receiver -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("referrer", [Kind.SD, Kind.RAV], ids=str)
+def test_iv_measures_running_absent_unless_referrer_is_iv(referrer):
+    f = facts(iv_measures_running=True, iv_procedure_open=True)
+    assert find(criteria.evaluate(f, proposal(referrer, Kind.RAV)), "iv-measures-running") is None
+
+
+def test_iv_measures_running_absent_when_iv_refers_to_sd():
+    f = facts(iv_measures_running=True)
+    assert find(criteria.evaluate(f, proposal(Kind.IV, Kind.SD)), "iv-measures-running") is None
+
+
+def test_iv_measures_running_blocks_on_open_assessment_from_iv():
+    f = facts(iv_procedure_open=True)
+    assert judge("iv-measures-running", f, proposal(Kind.IV, Kind.RAV)).result == Result.BLOCK
+
+
+@pytest.mark.parametrize("referrer", [Kind.IV, Kind.RAV], ids=str)
+def test_rav_registered_recently_absent_unless_referrer_is_sd(referrer):
+    f = facts(rav_registered_until=REF - 30 * DAY)
+    found = find(criteria.evaluate(f, proposal(referrer, Kind.RAV)), "rav-registered-recently")
+    assert found is None
+
+
+def test_rav_registered_recently_absent_when_sd_refers_to_iv():
+    f = facts(rav_registered_until=REF - 30 * DAY)
+    assert find(criteria.evaluate(f, proposal(Kind.SD, Kind.IV)), "rav-registered-recently") is None
+
+
+def test_rav_registration_ended_exactly_6_months_ago_warns():
+    # 20.11.2026 - 6 months = 20.05.2026: still "in the last 6 months"
+    f = facts(rav_registered_until=date(2026, 5, 20))
+    assert judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV)).result == Result.WARN
+
+
+def test_rav_registration_ended_more_than_6_months_ago_passes():
+    f = facts(rav_registered_until=date(2026, 5, 19))
+    assert judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV)).result == Result.PASS
+
+
+def test_never_registered_at_rav_passes_registered_recently():
+    f = facts(rav_registered_until=None)
+    assert judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV)).result == Result.PASS
+
+
+@pytest.mark.parametrize("until", [REF, REF + 90 * DAY], ids=["ends-on-referral-day", "future"])
+def test_rav_registered_recently_warns_when_client_is_still_registered(until):
+    # domain.md: "from SD: client was not registered at the RAV in the last 6 months".
+    # A client registered at the RAV on the referral date (or beyond) *was* registered in the
+    # last 6 months (--rav-registered-until is "future if registered now").
+    f = facts(rav_registered_until=until)
+    found = judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV))
+    assert found.result == Result.WARN, found.message
+
+
+def test_rav_registration_warns_when_registration_ended_before_the_referral():
+    f = facts(rav_registered_until=REF - DAY)
+    assert judge("rav-registration", f, proposal(Kind.SD, Kind.RAV)).result == Result.WARN
+
+
+def test_rav_registration_until_the_referral_date_passes():
+    f = facts(rav_registered_until=REF)
+    assert judge("rav-registration", f, proposal(Kind.SD, Kind.RAV)).result == Result.PASS
+
+
+@pytest.mark.parametrize("receiver", [Kind.IV, Kind.SD], ids=str)
+def test_rav_rules_absent_when_receiver_is_not_rav(receiver):
+    f = facts(no_work_capacity=True, rav_registered_until=None, iv_measures_running=True)
+    findings = criteria.evaluate(f, proposal(Kind.RAV, receiver))
+    for rule in ("work-capacity", "iv-measures-running", "rav-registration",
+                 "rav-registered-recently"):
+        assert find(findings, rule) is None
+
+
+# --- SD receiver ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("topic", sorted(SOCIAL_TOPICS), ids=str)
+def test_each_social_topic_passes(topic):
+    found = judge("social-topic", facts(), proposal(Kind.RAV, Kind.SD, topics=(topic,)))
+    assert found.result == Result.PASS
+    assert topic.value in found.message
+
+
+def test_social_topics_are_those_of_domain_md():
+    assert {t.value for t in SOCIAL_TOPICS} == {
+        "finances", "addiction", "conflict", "childcare", "life-event"}
+
+
+@pytest.mark.parametrize("topics", [(), (Topic.HEALTH,), (Topic.PLACEMENT, Topic.OTHER)],
+                         ids=["none", "health", "placement+other"])
+def test_no_social_topic_warns(topics):
+    found = judge("social-topic", facts(), proposal(Kind.IV, Kind.SD, topics=topics))
+    assert found.result == Result.WARN
+
+
+@pytest.mark.parametrize("receiver", [Kind.IV, Kind.RAV], ids=str)
+def test_social_topic_absent_when_receiver_is_not_sd(receiver):
+    findings = criteria.evaluate(facts(), proposal(Kind.SD, receiver, topics=(Topic.PLACEMENT,)))
+    assert find(findings, "social-topic") is None
+
+
+# --- workable in period -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("referrer", "receiver"), ALL_PAIRS, ids=lambda k: str(k))
+def test_workable_in_period_always_warns(referrer, receiver):
+    found = judge("workable-in-period", facts(), proposal(referrer, receiver))
+    assert found.result == Result.WARN
+    assert found.kind == RuleKind.WARN
+
+
+# --- allowed() --------------------------------------------------------------------------------
+
+def _f(rule: str, kind: RuleKind, result: Result) -> Finding:
+    return Finding(rule, kind, result, "why")
+
+
+NEVER_BLOCK = _f("consent", RuleKind.NEVER, Result.BLOCK)
+HARD_BLOCK = _f("iv-rejection-recent", RuleKind.HARD, Result.BLOCK)
+WARN = _f("workable-in-period", RuleKind.WARN, Result.WARN)
+PASS = _f("other-kind", RuleKind.NEVER, Result.PASS)
+
+
+def test_allowed_with_only_passes_and_warnings():
+    assert criteria.allowed([PASS, WARN])
+    assert criteria.allowed([])
+
+
+@pytest.mark.parametrize("override", [None, "", "   ", "client insists, counsellor agrees"])
+def test_never_block_cannot_be_overridden(override):
+    assert not criteria.allowed([PASS, NEVER_BLOCK, WARN], override=override)
+    assert not criteria.allowed([NEVER_BLOCK, HARD_BLOCK], override=override)
+
+
+def test_hard_block_is_lifted_by_a_justification():
+    assert not criteria.allowed([PASS, HARD_BLOCK, WARN])
+    assert criteria.allowed([PASS, HARD_BLOCK, WARN], override="rejection was for other reasons")
+
+
+@pytest.mark.parametrize("override", [None, "", " ", "\t\n"], ids=repr)
+def test_blank_override_does_not_lift_a_hard_block(override):
+    assert not criteria.allowed([HARD_BLOCK], override=override)
+
+
+def test_refusals_blocks_and_warnings_split_findings():
+    findings = [PASS, NEVER_BLOCK, HARD_BLOCK, WARN]
+    assert criteria.refusals(findings) == [NEVER_BLOCK]
+    assert criteria.blocks_needing_override(findings) == [HARD_BLOCK]
+    assert criteria.warnings(findings) == [WARN]
+
+
+def test_finding_as_dict_gives_strings():
+    assert HARD_BLOCK.as_dict() == {
+        "rule": "iv-rejection-recent", "kind": "hard", "result": "block", "message": "why"}
+
+
+# --- properties -------------------------------------------------------------------------------
+
+dates = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+facts_st = st.builds(
+    Facts,
+    consent_on=st.none() | dates,
+    consent_withdrawn_on=st.none() | dates,
+    iv_rejected_on=st.none() | dates,
+    iv_procedure_open=st.booleans(),
+    iv_measures_running=st.booleans(),
+    no_work_capacity=st.booleans(),
+    rav_registered_until=st.none() | dates,
+    health_suspected=st.booleans(),
+)
+kinds = st.sampled_from(list(Kind))
+proposal_st = st.builds(
+    lambda a, b, on, topics, open_case: proposal(a, b, on=on, topics=topics, open_case=open_case),
+    kinds, kinds, dates,
+    st.lists(st.sampled_from(list(Topic)), unique=True, max_size=4).map(tuple),
+    st.none() | st.just("OPT-2026-0001"),
+)
+overrides = st.none() | st.text(max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_st, proposal_st, overrides)
+def test_findings_are_consistent_with_rule_kinds(f, p, override):
+    findings = criteria.evaluate(f, p)
+    assert [x.rule for x in findings] == expected_rules(p.referrer_kind, p.receiver_kind)
+    for x in findings:
+        if x.kind == RuleKind.WARN:
+            assert x.result in (Result.PASS, Result.WARN)
+        else:
+            assert x.result in (Result.PASS, Result.BLOCK)
+    never_blocks = any(x.kind == RuleKind.NEVER and x.result == Result.BLOCK for x in findings)
+    hard_blocks = any(x.kind == RuleKind.HARD and x.result == Result.BLOCK for x in findings)
+    justified = bool(override and override.strip())
+    if never_blocks:
+        assert not criteria.allowed(findings, override=override)
+    else:
+        assert criteria.allowed(findings, override=override) == (not hard_blocks or justified)
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return date(day.year + 1, 2, 28)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_st, proposal_st)
+def test_consent_and_iv_rejection_are_judged_as_of_the_referral_date(f, p):
+    findings = criteria.evaluate(f, p)
+    consent_ok = (f.consent_on is not None and f.consent_on <= p.on
+                  and (f.consent_withdrawn_on is None or f.consent_withdrawn_on > p.on))
+    assert (find(findings, "consent").result == Result.PASS) == consent_ok
+    rejection = find(findings, "iv-rejection-recent")
+    if p.receiver_kind != Kind.IV:
+        assert rejection is None
+    else:
+        recent = f.iv_rejected_on is not None and f.iv_rejected_on <= p.on and (
+            p.on < _one_year_after(f.iv_rejected_on))
+        assert (rejection.result == Result.BLOCK) == recent

@@ -491,8 +491,10 @@ def _one_year_after(day: date) -> date:
 @given(facts_st, proposal_st)
 def test_consent_and_iv_rejection_are_judged_as_of_the_referral_date(f, p):
     findings = criteria.evaluate(f, p)
-    consent_ok = (f.consent_on is not None and f.consent_on <= p.on
-                  and (f.consent_withdrawn_on is None or f.consent_withdrawn_on > p.on))
+    # a withdrawal counts from its day on, unless consent was given again after it
+    withdrawn = (f.consent_withdrawn_on is not None and f.consent_on is not None
+                 and f.consent_on <= f.consent_withdrawn_on <= p.on)
+    consent_ok = f.consent_on is not None and f.consent_on <= p.on and not withdrawn
     assert (find(findings, "consent").result == Result.PASS) == consent_ok
     rejection = find(findings, "iv-rejection-recent")
     if p.receiver_kind != Kind.IV:
@@ -501,3 +503,11 @@ def test_consent_and_iv_rejection_are_judged_as_of_the_referral_date(f, p):
         recent = f.iv_rejected_on is not None and f.iv_rejected_on <= p.on and (
             p.on < _one_year_after(f.iv_rejected_on))
         assert (rejection.result == Result.BLOCK) == recent
+
+
+def test_consent_given_again_after_a_withdrawal_counts():
+    on = date(2026, 11, 20)
+    renewed = Facts(consent_on=date(2026, 10, 1), consent_withdrawn_on=date(2026, 9, 1))
+    assert find(criteria.evaluate(renewed, proposal(Kind.SD, Kind.RAV, on=on)), "consent").result == Result.PASS
+    withdrawn = Facts(consent_on=date(2026, 8, 1), consent_withdrawn_on=date(2026, 9, 1))
+    assert find(criteria.evaluate(withdrawn, proposal(Kind.SD, Kind.RAV, on=on)), "consent").result == Result.BLOCK

@@ -70,8 +70,12 @@ def _consent(facts: Facts, p: Proposal) -> tuple[bool, str]:
         return False, "no consent of the client is recorded; record it with `client update --consent-on`"
     if facts.consent_on > p.on:
         return False, f"consent was given on {facts.consent_on}, after the referral date {p.on}"
-    if facts.consent_withdrawn_on is not None and facts.consent_withdrawn_on <= p.on:
-        return False, f"the client withdrew consent on {facts.consent_withdrawn_on}"
+    withdrawn = facts.consent_withdrawn_on
+    if withdrawn is not None and facts.consent_on <= withdrawn <= p.on:
+        return False, (
+            f"the client withdrew consent on {withdrawn}; record renewed consent with "
+            "`client update --consent-on DATE`"
+        )
     return True, f"consent recorded on {facts.consent_on} and not withdrawn"
 
 

@@ -73,10 +73,7 @@ def _validate(values: dict[str, Any], today: date) -> dict[str, Any]:
 
 
 def _check_consistency(client: Client) -> None:
-    if client.consent_withdrawn_on and client.consent_on and client.consent_withdrawn_on < client.consent_on:
-        raise OptimaError(
-            f"consent withdrawal {client.consent_withdrawn_on} is before consent {client.consent_on}"
-        )
+    # A withdrawal before the consent date means the consent was given again afterwards.
     if client.consent_on and client.consent_on < client.birth_date:
         raise OptimaError(f"consent date {client.consent_on} is before the birth date")
 

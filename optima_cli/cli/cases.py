@@ -97,7 +97,7 @@ def accept(ctx: typer.Context, case: Case, counsellor: Counsellor = None, on: On
 @app.command()
 def reject(
     ctx: typer.Context, case: Case,
-    reason: Annotated[codes.RejectReason, typer.Option(
+    reason: Annotated[str, typer.Option(  # parsed to RejectReason
         "--reason", parser=code_parser(codes.RejectReason), metavar="CODE",
         help=f"Why: {codes.choices(codes.RejectReason)}; other needs --note.")],
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
@@ -115,7 +115,7 @@ def reject(
 @app.command()
 def withdraw(
     ctx: typer.Context, case: Case,
-    reason: Annotated[codes.WithdrawReason, typer.Option(
+    reason: Annotated[str, typer.Option(  # parsed to WithdrawReason
         "--reason", parser=code_parser(codes.WithdrawReason), metavar="CODE",
         help="consent-withdrawn or other (other needs --note).")],
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
@@ -180,10 +180,10 @@ def resume_search(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt 
 @app.command()
 def close(
     ctx: typer.Context, case: Case,
-    outcome: Annotated[codes.Outcome, typer.Option(
+    outcome: Annotated[str, typer.Option(  # parsed to Outcome
         "--outcome", parser=code_parser(codes.Outcome), metavar="CODE",
         help=f"{codes.choices(codes.Outcome)}.")],
-    cause: Annotated[codes.Cause | None, typer.Option(
+    cause: Annotated[str | None, typer.Option(  # parsed to Cause
         "--cause", parser=code_parser(codes.Cause), metavar="CODE",
         help=f"With not-achieved: {codes.choices(codes.Cause)}.")] = None,
     employed: Annotated[bool | None, typer.Option(

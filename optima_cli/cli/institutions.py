@@ -35,7 +35,8 @@ def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None
 def add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Short code, like SD-EMMEN.")],
-    kind: Annotated[codes.Kind, typer.Option("--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
+    kind: Annotated[str, typer.Option(  # parsed to Kind
+       "--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
                                              help="Kind of institution.")],
     name: Annotated[str, typer.Option("--name", help="Full name of the unit.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,

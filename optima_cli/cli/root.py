@@ -37,6 +37,8 @@ def _fail(message: str, code: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
+    message = " ".join(message.split())  # always one line
+
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         Text.assemble(("error: ", "red bold"), message))
     sys.exit(code)

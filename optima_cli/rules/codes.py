@@ -178,7 +178,8 @@ def parse_code(group: type[E], text: str) -> E:
         if member.value.lower() == cleaned.lower():
             return member
     noun = NOUNS[group]
-    raise UsageProblem(f"{cleaned!r} is not a {noun}; use one of: {choices(group)}")
+    article = "an" if noun[0] in "aeiou" else "a"
+    raise UsageProblem(f"{cleaned!r} is not {article} {noun}; use one of: {choices(group)}")
 
 
 def parse_topics(text: str) -> tuple[Topic, ...]:

@@ -70,6 +70,7 @@ class Referral(SQLModel, table=True):
     decided_on: date | None = None
     receiving_counsellor: str | None = None
     due_on: date | None = Field(default=None, index=True)
+    first_due_on: date | None = None  # the mandate end before an extension (for --as-of)
     extended_on: date | None = None
     reason: str | None = None  # rejection or withdrawal reason code
     reason_note: str | None = None
@@ -86,6 +87,8 @@ class Referral(SQLModel, table=True):
 
 
 class ReferralTopic(SQLModel, table=True):
+    __tablename__ = "referral_topic"
+
     referral_id: int = Field(foreign_key="referral.id", primary_key=True)
     topic: str = Field(primary_key=True)
 
@@ -107,6 +110,8 @@ class AuditEvent(SQLModel, table=True):
     `payload` holds the personal part (before/after values) and can be erased; the chain covers
     only `payload_hash`, so it stays verifiable after anonymization.
     """
+
+    __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime

@@ -7,6 +7,7 @@ state of that day for back-dated histories; the `status` column is today's statu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -152,30 +153,68 @@ def _topics():  # type: ignore[no-untyped-def]
     )
 
 
-def case_select(day: date) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
-    """The columns of a case row as of `day`, with the as-of status and suspension end to filter on."""
-    status = status_at(day).label("status")
+@dataclass(frozen=True)
+class AsOf:
+    """SQL expressions for a case's state at the end of a day, to select and filter on."""
+
+    status: ColumnElement[Any]
+    due_on: ColumnElement[Any]
+    suspended_until: ColumnElement[Any]
+
+
+def _known(value: Any, happened_on: Any, day: date) -> ColumnElement[Any]:
+    """`value` if the event that set it had happened by `day`, else NULL."""
+    return case((happened_on <= day, value), else_=literal(None))
+
+
+def case_select(day: date) -> tuple[Select[Any], AsOf]:
+    """The columns of a case row as they stood at the end of `day`.
+
+    Values set by a later event (a decision, an extension, a closing) are hidden, and an
+    extension decided later still shows the 3-month mandate end, so that back-dated histories
+    read as they stood on that day.
+    """
+    r = Referral
+    status = status_at(day)
     suspension = _suspension_until(day)
     topics = _topics()
+    extended_later = r.extended_on > day
+    due_on = case((or_(col(r.decided_on).is_(None), r.decided_on > day), literal(None)),
+                  (extended_later, r.first_due_on), else_=r.due_on)
+    closing = r.closed_on
+    reason = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason),
+                  (r.withdrawn_on <= day, r.reason), else_=literal(None))
+    reason_note = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason_note),
+                       (r.withdrawn_on <= day, r.reason_note), else_=literal(None))
     query = (
         select(
-            Referral.id, Referral.case_id, Referral.client_id, status,
+            r.id, r.case_id, r.client_id, status.label("status"),
             Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
             Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-            topics.c.topics, Referral.months, Referral.goal, Referral.referred_on,
-            Referral.referring_counsellor, Referral.decided_on, Referral.receiving_counsellor,
-            Referral.due_on, Referral.extended_on, Referral.reason, Referral.reason_note,
-            Referral.withdrawn_on, Referral.closed_on, Referral.outcome, Referral.cause,
-            Referral.employed, Referral.close_note, Referral.override, Referral.findings,
+            topics.c.topics,
+            case((extended_later, literal(3)), else_=r.months).label("months"),
+            r.goal, r.referred_on, r.referring_counsellor,
+            _known(r.decided_on, r.decided_on, day).label("decided_on"),
+            _known(r.receiving_counsellor, r.decided_on, day).label("receiving_counsellor"),
+            due_on.label("due_on"),
+            _known(r.extended_on, r.extended_on, day).label("extended_on"),
+            reason.label("reason"), reason_note.label("reason_note"),
+            _known(r.withdrawn_on, r.withdrawn_on, day).label("withdrawn_on"),
+            _known(r.closed_on, closing, day).label("closed_on"),
+            _known(r.outcome, closing, day).label("outcome"),
+            _known(r.cause, closing, day).label("cause"),
+            _known(r.employed, closing, day).label("employed"),
+            _known(r.close_note, closing, day).label("close_note"),
+            r.override, r.findings,
             suspension.c.start_on.label("search_suspended_from"),
             suspension.c.until.label("search_suspended_until"),
         )
-        .join(Referrer, Referrer.id == Referral.referrer_id)
-        .join(Receiver, Receiver.id == Referral.receiver_id)
-        .outerjoin(topics, topics.c.referral_id == Referral.id)
-        .outerjoin(suspension, suspension.c.referral_id == Referral.id)
+        .join(Referrer, Referrer.id == r.referrer_id)
+        .join(Receiver, Receiver.id == r.receiver_id)
+        .outerjoin(topics, topics.c.referral_id == r.id)
+        .outerjoin(suspension, suspension.c.referral_id == r.id)
     )
-    return query, status_at(day), suspension.c.until
+    return query, AsOf(status=status, due_on=due_on, suspended_until=suspension.c.until)
 
 
 def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = None,
@@ -183,10 +222,10 @@ def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = N
               client_id: int | None = None, referral_id: int | None = None,
               limit: int | None = None) -> list[dict[str, Any]]:
     """Case rows as of `day`, filtered; statuses None means every case referred by then."""
-    query, status, _ = case_select(day)
-    query = query.where(status.is_not(None))
+    query, as_of = case_select(day)
+    query = query.where(as_of.status.is_not(None))
     if statuses is not None:
-        query = query.where(status.in_(list(statuses)))
+        query = query.where(as_of.status.in_(list(statuses)))
     if referrer is not None:
         query = query.where(Referral.referrer_id == referrer)
     if receiver is not None:
@@ -203,19 +242,20 @@ def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = N
 
 def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) -> dict[str, list[dict[str, Any]]]:
     """The rows behind each `due` warning, each selected by its own WHERE."""
-    query, status, suspended_until = case_select(day)
-    accepted = status == "accepted"
+    query, as_of = case_select(day)
+    due_on, suspended_until = as_of.due_on, as_of.suspended_until
+    accepted = as_of.status == "accepted"
     conditions = {
-        "overdue": and_(accepted, Referral.due_on < day),
-        "due-soon": and_(accepted, Referral.due_on >= day, Referral.due_on <= horizon),
-        "decision-late": and_(status == "referred", Referral.referred_on < decision_cutoff),
+        "overdue": and_(accepted, due_on < day),
+        "due-soon": and_(accepted, due_on >= day, due_on <= horizon),
+        "decision-late": and_(as_of.status == "referred", Referral.referred_on < decision_cutoff),
         "suspension-ending": and_(accepted, suspended_until.is_not(None),
                                   suspended_until <= horizon),
         "suspension-outlasts": and_(accepted, suspended_until.is_not(None),
-                                    suspended_until > Referral.due_on),
+                                    suspended_until > due_on),
     }
     result = {}
     for kind, condition in conditions.items():
-        rows = session.execute(query.where(condition).order_by(Referral.due_on, Referral.referred_on))
+        rows = session.execute(query.where(condition).order_by(due_on, Referral.referred_on))
         result[kind] = [dict(row._mapping) for row in rows]
     return result

@@ -151,7 +151,7 @@ def accept(ctx: Context, ref: str, counsellor: str | None = None, on: date | Non
     with _changing(ctx, ref, Action.ACCEPT, on) as (_session, referral, day, result):
         referral.decided_on = day
         referral.receiving_counsellor = _clean(counsellor)
-        referral.due_on = mandate_due(day, referral.months)
+        referral.due_on = referral.first_due_on = mandate_due(day, referral.months)
     return result
 
 

@@ -79,8 +79,9 @@ def _check_consistency(client: Client) -> None:
 
 
 def _refuse_duplicate(session: Session, client: Client) -> None:
-    other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
-                                     birth_date=client.birth_date, exclude_id=client.id)
+    with session.no_autoflush:  # look before the unique index would refuse the change
+        other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
+                                         birth_date=client.birth_date, exclude_id=client.id)
     if other is not None:
         same = "AHV number" if client.ahv and other.ahv == client.ahv else "name and birth date"
         raise OptimaError(

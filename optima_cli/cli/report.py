@@ -1,0 +1,67 @@
+"""report: the figures of a period in the terminal, as JSON/CSV, and as an Excel workbook."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.options import AsOf, context, date_option, emit
+from optima_cli.cli.root import app
+from optima_cli.render import terminal
+from optima_cli.render.formats import Format
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option(
+        "--month", metavar="YYYY-MM|last", help="A calendar month; 'last' is the previous one (for cron).")] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", metavar="YYYY-Qn", help="A quarter, like 2026-Q3.")] = None,
+    year: Annotated[str | None, typer.Option("--year", metavar="YYYY", help="A calendar year.")] = None,
+    start: Annotated[date | None, date_option("--from", help="First day of a custom period (with --to).")] = None,
+    end: Annotated[date | None, date_option("--to", help="Last day of a custom period (with --from).")] = None,
+    as_of: AsOf = None,
+    by: Annotated[str, typer.Option("--by", metavar="kind|institution",
+                                    help="Group by kind (RAV, IV, SD) or by unit code.")] = "kind",
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="table for people; json or csv (section,group,key,value) for scripts.")] = None,
+    xlsx: Annotated[str | None, typer.Option(
+        "--xlsx", metavar="FILE", help="Also write the workbook; {period} in FILE becomes the period's name.")] = None,
+    personal: Annotated[bool, typer.Option(
+        "--with-personal-data", help="Add names, AHV numbers, birth dates and notes to the workbook (logged).")] = False,
+) -> None:
+    """Show the figures of a period: referrals, decisions, reasons, outcomes, open cases.
+
+    Without a period: everything up to today. Each event counts in the period in which it happened.
+    With --xlsx the workbook is written and its path printed on stdout, unless --format asks for the
+    figures there instead.
+
+    Example: optima report --month last --xlsx /srv/optima/optima-{period}.xlsx
+    """
+    from optima_cli.render import report as view
+    from optima_cli.rules.periods import choose
+    from optima_cli.workflow.report import export
+    from optima_cli.workflow.report import report as figures
+
+    c = context(ctx)
+    if personal and not xlsx:
+        raise typer.BadParameter("--with-personal-data only applies to the workbook; add --xlsx FILE")
+    period = choose(as_of or c.today, month, quarter, year, start, end)
+    if xlsx:
+        data, path = export(c, period, xlsx, by, personal)
+        if fmt is None:
+            typer.echo(str(path))
+            terminal.message(f"wrote {path}" + (" (with personal data; logged)" if personal else ""))
+            return
+        terminal.message(f"wrote {path}")
+    else:
+        data = figures(c, period, by)
+    fmt = fmt or Format.TABLE
+    if fmt == Format.CSV:
+        sys.stdout.write(view.to_csv(data))
+    else:
+        emit(data, fmt, view.render)

@@ -1,0 +1,74 @@
+"""Report arithmetic: zero-filled groups, totals, medians, and the shape of the figures.
+
+The counting itself happens in SQL (store/report.py); this module turns the grouped counts into
+the report's contract, with every group key present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from statistics import median
+from typing import Any
+
+from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic
+
+Counts = dict[str, int]
+
+
+def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str, int]]) -> Counts:
+    """Counts for every key, in the given order, 0 where nothing was counted."""
+    counts = {key: 0 for key in keys}
+    for key, n in pairs:
+        if key is not None:
+            counts[key] = counts.get(key, 0) + int(n)
+    return counts
+
+
+def matrix(groups: Sequence[str], cells: Iterable[tuple[str, str, int]]) -> dict[str, Counts]:
+    table = {g: {h: 0 for h in groups} for g in groups}
+    for row, column, n in cells:
+        table.setdefault(row, {h: 0 for h in groups})[column] = (
+            table.get(row, {}).get(column, 0) + int(n))
+    return table
+
+
+def median_days(durations: Sequence[int]) -> float | None:
+    """The median of whole days, or None when there is nothing to measure."""
+    if not durations:
+        return None
+    value = median(durations)
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def referrals(groups: Sequence[str], cells: list[tuple[str, str, int]]) -> dict[str, Any]:
+    table = matrix(groups, cells)
+    by_referrer = {g: sum(row.values()) for g, row in table.items()}
+    by_receiver = {g: sum(table[r].get(g, 0) for r in table) for g in groups}
+    return {"total": sum(by_referrer.values()), "by_referrer": by_referrer,
+            "by_receiver": by_receiver, "matrix": table}
+
+
+def by_receiver(groups: Sequence[str], pairs: Iterable[tuple[str, int]]) -> dict[str, Any]:
+    counts = zero_filled(groups, pairs)
+    return {"total": sum(counts.values()), "by_receiver": counts}
+
+
+def rejected(groups: Sequence[str], rows: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """rows: (receiver group, reason, n)."""
+    result = by_receiver(groups, ((g, n) for g, _, n in rows))
+    result["by_reason"] = zero_filled([r.value for r in RejectReason], ((r, n) for _, r, n in rows))
+    return result
+
+
+def closed(groups: Sequence[str], rows: list[tuple[str, str, str | None, bool | None, int]]) -> dict[str, Any]:
+    """rows: (receiver group, outcome, cause, employed, n)."""
+    result = by_receiver(groups, ((g, n) for g, *_, n in rows))
+    result["by_outcome"] = zero_filled([o.value for o in Outcome], ((o, n) for _, o, _, _, n in rows))
+    result["by_cause"] = zero_filled([c.value for c in Cause],
+                                     ((c, n) for _, _, c, _, n in rows if c))
+    result["employed"] = sum(n for *_, employed, n in rows if employed)
+    return result
+
+
+def topics(pairs: Iterable[tuple[str, int]]) -> Counts:
+    return zero_filled([t.value for t in Topic], pairs)

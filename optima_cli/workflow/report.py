@@ -1,0 +1,115 @@
+"""`optima report`: the figures of a period, and the workbook for the steering group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.rules import figures
+from optima_cli.rules.deadlines import DEFAULT_WITHIN, deadline_of, flag, window
+from optima_cli.rules.periods import Period
+from optima_cli.store import audit
+from optima_cli.store import report as q
+from optima_cli.workflow.context import Context
+from optima_cli.workflow.records import case_record
+
+GROUPINGS = ("kind", "institution")
+
+
+def _check_by(by: str) -> str:
+    key = (by or "").strip().lower()
+    if key not in GROUPINGS:
+        raise UsageProblem(f"--by {by!r} is not known; use kind or institution")
+    return key
+
+
+def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
+    start, end = period.start, period.end
+    keys = q.groups(session, by)
+    decisions = [(d - r).days for r, d in q.decision_pairs(session, start, end)]
+    mandates = [(c - d).days for d, c in q.mandate_pairs(session, start, end) if d]
+    first = q.first_referral(session)
+    return {
+        "period": {"name": period.name, "from": start or first, "to": end, "as_of": period.as_of},
+        "by": by,
+        "referrals": figures.referrals(keys, q.referral_cells(session, by, start, end)),
+        "accepted": figures.by_receiver(keys, q.accepted(session, by, start, end)),
+        "rejected": figures.rejected(keys, q.rejected(session, by, start, end)),
+        "withdrawn": figures.by_receiver(keys, q.withdrawn(session, by, start, end)),
+        "closed": figures.closed(keys, q.closed(session, by, start, end)),
+        "open_at_end": q.open_at(session, period.state_day),
+        "durations": {
+            "median_days_to_decision": figures.median_days(decisions),
+            "median_days_accepted_to_closed": figures.median_days(mandates),
+        },
+        "topics": figures.topics(q.topic_counts(session, start, end)),
+        "overrides": q.override_count(session, start, end),
+    }
+
+
+def report(ctx: Context, period: Period, by: str = "kind") -> dict[str, Any]:
+    """Every figure of the period; counts no names, so nothing personal is read."""
+    by = _check_by(by)
+    with ctx.db.read() as session:
+        return _figures(session, period, by)
+
+
+def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
+    w = window(period.state_day, DEFAULT_WITHIN)
+    rows = []
+    for row in q.active_cases(session, period.start, period.end, period.state_day, personal):
+        record = case_record(row)
+        record["override"] = row["override"] if personal else bool(row["override"])
+        if not personal:  # free text may name the client or their health: only with personal data
+            record["reason_note"] = record["close_note"] = None
+        deadline = deadline_of(record["status"], record["referred_on"], record["due_on"])
+        record["deadline"] = deadline
+        record["flag"] = flag(deadline, w)
+        if personal:
+            record["client_name"] = row["client_name"]
+            record["client_ahv"] = row["client_ahv"]
+            record["client_birth_date"] = row["client_birth_date"]
+        rows.append(record)
+    return rows
+
+
+def export(ctx: Context, period: Period, target: str, by: str = "kind",
+           personal: bool = False) -> tuple[dict[str, Any], Path]:
+    """Write the workbook (atomically) and return the figures and the file's path.
+    An export with personal data is recorded in the audit trail."""
+    by = _check_by(by)
+    path = Path(target.replace("{period}", period.name)).expanduser()
+    if path.is_dir():
+        raise UsageProblem(f"--xlsx {path} is a folder; give a file name like optima-{{period}}.xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise UsageProblem(f"--xlsx {path} should end in .xlsx")
+    if not path.parent.is_dir():
+        raise OptimaError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        return _export(ctx, period, path, by, personal)
+    except OSError as exc:
+        raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _export(ctx: Context, period: Period, path: Path, by: str,
+            personal: bool) -> tuple[dict[str, Any], Path]:
+    from optima_cli.render.workbook import write_workbook
+
+    if personal:
+        with ctx.db.write() as session:
+            data = _figures(session, period, by)
+            cases = _case_rows(session, period, personal)
+            audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
+                         entity_ref=path.name, after={"file": str(path.resolve()),
+                                                      "period": period.name, "cases": len(cases)},
+                         now=ctx.now(), source=ctx.source)
+            # written inside the transaction: if writing fails, the audit event is rolled back
+            write_workbook(path, data, cases, personal)
+    else:
+        with ctx.db.read() as session:
+            data = _figures(session, period, by)
+            cases = _case_rows(session, period, personal)
+        write_workbook(path, data, cases, personal)
+    return data, path
+

@@ -425,7 +425,9 @@ def test_institution_add_list_set_contact_case_insensitive(run, db_path, rav_cli
             units["SD-EMMEN"]["contact_email"]) == ("SD", "Sozialdienst Emmen", "A. Huber",
                                                     "a.huber@example.ch")
 
-    ok(run("institution", "set-contact", "Sd-Emmen", "--phone", "041 268 00 00"))
+    changed = json.loads(ok(run("institution", "set-contact", "Sd-Emmen", "--phone",
+                                "041 268 00 00", "--format", "json")))
+    assert changed["code"] == "SD-EMMEN" and changed["contact_phone"] == "041 268 00 00"
     ok(run("institution", "set-contact", "rav", "--contact", "M. Meier"))
     units = {u["code"]: u for u in json.loads(ok(run("institution", "list", "--format", "json")))}
     assert (units["SD-EMMEN"]["contact_name"], units["SD-EMMEN"]["contact_phone"]) == (

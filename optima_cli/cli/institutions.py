@@ -50,7 +50,7 @@ def add(
 
     result = add_institution(context(ctx), code, kind, name, contact, email, phone)
     terminal.message(f"added {result['code']} ({result['kind']})")
-    emit([result], fmt, views.institutions)
+    emit(result, fmt, lambda r: views.institutions([r]))
 
 
 @institution_app.command("set-contact")
@@ -66,4 +66,4 @@ def set_contact(
     from optima_cli.workflow.institutions import set_contact as do_set
 
     result = do_set(context(ctx), code, contact, email, phone)
-    emit([result], fmt, views.institutions)
+    emit(result, fmt, lambda r: views.institutions([r]))

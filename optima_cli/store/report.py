@@ -123,10 +123,10 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
     """Every case active in the period (referred by its end, not ended before its start), as it
     stood at the end of `day`; with `personal`, the client's name, AHV number and birth date."""
     query, _ = case_select(day)
-    ended_before = or_(Referral.closed_on < start, Referral.withdrawn_on < start,
-                       and_(Referral.status == "rejected", Referral.decided_on < start))
     query = query.where(Referral.referred_on <= end)
     if start is not None:
+        ended_before = or_(Referral.closed_on < start, Referral.withdrawn_on < start,
+                           and_(Referral.status == "rejected", Referral.decided_on < start))
         query = query.where(not_(func.coalesce(ended_before, False)))
     if personal:
         query = query.add_columns(Client.name.label("client_name"), Client.ahv.label("client_ahv"),

@@ -25,13 +25,15 @@ def _check_by(by: str) -> str:
 
 
 def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
-    start, end = period.start, period.end
+    # events are counted up to the period's end, but not beyond the as-of day: "as known then"
+    start, end = period.start, period.state_day
     keys = q.groups(session, by)
     decisions = [(d - r).days for r, d in q.decision_pairs(session, start, end)]
     mandates = [(c - d).days for d, c in q.mandate_pairs(session, start, end) if d]
     first = q.first_referral(session)
     return {
-        "period": {"name": period.name, "from": start or first, "to": end, "as_of": period.as_of},
+        "period": {"name": period.name, "from": start or (min(first, period.end) if first else None),
+                   "to": period.end, "as_of": period.as_of},
         "by": by,
         "referrals": figures.referrals(keys, q.referral_cells(session, by, start, end)),
         "accepted": figures.by_receiver(keys, q.accepted(session, by, start, end)),
@@ -58,7 +60,7 @@ def report(ctx: Context, period: Period, by: str = "kind") -> dict[str, Any]:
 def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
     w = window(period.state_day, DEFAULT_WITHIN)
     rows = []
-    for row in q.active_cases(session, period.start, period.end, period.state_day, personal):
+    for row in q.active_cases(session, period.start, period.state_day, period.state_day, personal):
         record = case_record(row)
         record["override"] = row["override"] if personal else bool(row["override"])
         if not personal:  # free text may name the client or their health: only with personal data

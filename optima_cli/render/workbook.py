@@ -85,12 +85,15 @@ def _table(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -
 
 
 def _bar_chart(sheet: _Sheet, title: str, first_row: int, last_row: int, series: int,
-               anchor: str, x_title: str, y_title: str) -> None:
+               anchor: str, x_title: str, y_title: str, top: int) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.title = title
     chart.x_axis.title = x_title
     chart.y_axis.title = y_title
+    chart.x_axis.delete = chart.y_axis.delete = False  # Excel hides axes unless told otherwise
+    chart.y_axis.number_format = "0"
+    chart.y_axis.majorUnit = max(1, -(-top // 5))  # whole referrals, about five steps
     data = Reference(sheet.ws, min_col=2, max_col=1 + series, min_row=first_row, max_row=last_row)
     categories = Reference(sheet.ws, min_col=1, min_row=first_row + 1, max_row=last_row)
     chart.add_data(data, titles_from_data=True)
@@ -103,7 +106,7 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
     s = _Sheet(wb, "Summary")
     s.ws.column_dimensions["A"].width = 42
     for column in "BCD":
-        s.ws.column_dimensions[column].width = 14
+        s.ws.column_dimensions[column].width = 22
     p = data["period"]
     s.append(["OPTIMA figures", p["name"]], bold=True)
     s.append(["from", p["from"]])
@@ -116,15 +119,18 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
     first = s.append(["institution", "referrals by referrer", "referrals by receiver"], bold=True)
     for g in keys:
         last = s.append([g, ref["by_referrer"][g], ref["by_receiver"][g]])
+    top = max([*ref["by_referrer"].values(), *ref["by_receiver"].values(), 0])
     _bar_chart(s, "Referrals to OPTIMA by institution", first, last, 2, "F2", "institution",
-               "referrals")
+               "referrals", top)
     s.append([])
     first = s.append(["receiver", "accepted", "rejected", "closed"], bold=True)
     for g in keys:
         last = s.append([g, data["accepted"]["by_receiver"][g], data["rejected"]["by_receiver"][g],
                          data["closed"]["by_receiver"][g]])
+    top = max([*(data[k]["by_receiver"][g] for k in ("accepted", "rejected", "closed")
+                 for g in keys), 0])
     _bar_chart(s, "Accepted, rejected and closed referrals by receiver", first, last, 3, "F20",
-               "receiver", "referrals")
+               "receiver", "referrals", top)
     s.append([])
     s.append(["key figures", "value"], bold=True)
     closed, opened, durations = data["closed"], data["open_at_end"], data["durations"]

@@ -21,3 +21,13 @@ class UsageProblem(OptimaError):
 
 class NotFound(OptimaError):
     """A client, case or institution that does not exist."""
+
+
+class ReferralBlocked(OptimaError):
+    """An access criterion refuses the referral; `rules` names the criteria, `justifiable` says
+    whether a recorded justification (override) would lift them."""
+
+    def __init__(self, message: str, rules: list[str], justifiable: bool) -> None:
+        super().__init__(message)
+        self.rules = rules
+        self.justifiable = justifiable

@@ -66,3 +66,22 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
     from optima_cli.workflow.views import due as do_due
 
     emit(do_due(context(ctx), as_of, within), fmt, views.due)
+
+
+@app.command()
+def examples(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Option("--topic", metavar="T", help="Only examples on this topic.")] = None,
+    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only examples received by this unit.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Show closed cases that worked, as anonymous examples for counsellors.
+
+    Referrals whose goal was achieved or partly achieved: the pair of institutions, topics, goal,
+    months, days to decision and to closing, outcome, employment. No personal data.
+
+    Example: optima examples --topic finances --to SD
+    """
+    from optima_cli.workflow.views import examples as do_examples
+
+    emit(do_examples(context(ctx), topic, receiver), fmt, views.examples)

@@ -118,4 +118,31 @@ def institutions(items: list[dict[str, Any]]) -> None:
                         i["contact_phone"]] for i in items]))
 
 
+def examples(items: list[dict[str, Any]]) -> None:
+    if not items:
+        out().print(Text("no closed case with its goal achieved or partly achieved matches"))
+        return
+    out().print(table(
+        ["from → to", "topics", "goal", "months", "days to decision", "days to close", "outcome",
+         "employed"],
+        [[f"{e['referrer']} → {e['receiver']}", e["topics"], e["goal"], e["months"],
+          e["days_to_decision"], e["days_to_close"], e["outcome"], e["employed"]] for e in items],
+        styles=["green" if e["outcome"] == "achieved" else "" for e in items]))
+
+
+def import_result(r: dict[str, Any]) -> None:
+    if r["errors"]:
+        out().print(table(["row", "column", "problem"],
+                          [[e["row"], e["column"], e["message"]] for e in r["errors"]],
+                          title=f"{r['file']}: {len(r['errors'])} problems, nothing imported"))
+        return
+    verb = "would import" if r["dry_run"] else "imported"
+    out().print(key_values([
+        ("file", r["file"]), ("rows", r["rows"]), (verb, r["imported"]),
+        ("already there", r["skipped"]), ("clients new", r["clients_created"]),
+        ("clients matched", r["clients_matched"]),
+        ("cases", ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),
+    ]))
+
+
 __all__ = ["cases", "case_detail", "check", "client", "due", "findings", "institutions", "cell"]

@@ -30,11 +30,11 @@ DEFAULT_INSTITUTIONS = (
 )
 
 
-def default_db_path() -> Path:
+def default_db_path(name: str = "optima.db") -> Path:
     """The database in the user's data directory (e.g. ~/.local/share/optima/optima.db)."""
     from platformdirs import user_data_path
 
-    return user_data_path("optima", appauthor=False) / "optima.db"
+    return user_data_path("optima", appauthor=False) / name
 
 
 def resolve_db_path(cli_value: str | None) -> Path:
@@ -164,3 +164,20 @@ def _ensure_schema(db: Database) -> None:
         record(session, actor="optima", action="create-database", entity="database",
                entity_ref=str(db.path.name), after={"schema_version": models.SCHEMA_VERSION},
                now=datetime.now().astimezone())
+
+
+def read_meta(session: Session, key: str) -> str | None:
+    row = session.get(models.Meta, key)
+    return row.value if row else None
+
+
+def write_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(models.Meta, key) or models.Meta(key=key, value=value)
+    row.value = value
+    session.add(row)
+
+
+def remove_database(path: Path) -> None:
+    """Delete a database file with its write-ahead log and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

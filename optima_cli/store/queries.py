@@ -65,6 +65,33 @@ def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date
     return session.exec(query).scalars().first()
 
 
+def match_client(session: Session, *, external_ref: str | None, ahv: str | None, name: str,
+                 birth_date: date) -> Client | None:
+    """The client a record from elsewhere means: by external reference, then AHV number, then
+    name and birth date."""
+    if external_ref:
+        found = session.exec(select(Client).where(Client.external_ref == external_ref)).scalars().first()
+        if found is not None:
+            return found
+    if ahv:
+        found = session.exec(select(Client).where(Client.ahv == ahv)).scalars().first()
+        if found is not None:
+            return found
+    return session.exec(select(Client).where(
+        func.lower(Client.name) == name.strip().lower(), Client.birth_date == birth_date)
+    ).scalars().first()
+
+
+def referral_on(session: Session, client_ref: str, receiver_code: str, referred_on: date) -> str | None:
+    """The case id of this client's referral to this receiver on that day, if there is one."""
+    client_id = parse_client_id(client_ref)
+    return session.exec(
+        select(Referral.case_id).join(Institution, Institution.id == Referral.receiver_id).where(
+            Referral.client_id == client_id, Referral.referred_on == referred_on,
+            func.upper(Institution.code) == receiver_code.strip().upper())
+    ).scalars().first()
+
+
 def referral_by_case(session: Session, ref: str) -> Referral | None:
     parsed = parse_case_id(ref)
     if parsed is None:
@@ -259,3 +286,27 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) 
         rows = session.execute(query.where(condition).order_by(due_on, Referral.referred_on))
         result[kind] = [dict(row._mapping) for row in rows]
     return result
+
+
+def example_rows(session: Session, topic: str | None = None,
+                 receiver: int | None = None) -> list[dict[str, Any]]:
+    """Closed referrals that achieved their goal at least partly, with no client data at all."""
+    topics = _topics()
+    query = (
+        select(Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
+               Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
+               topics.c.topics, Referral.goal, Referral.months, Referral.referred_on,
+               Referral.decided_on, Referral.closed_on, Referral.outcome, Referral.employed)
+        .join(Referrer, Referrer.id == Referral.referrer_id)
+        .join(Receiver, Receiver.id == Referral.receiver_id)
+        .outerjoin(topics, topics.c.referral_id == Referral.id)
+        .where(Referral.status == "closed", col(Referral.outcome).in_(("achieved", "partly")))
+    )
+    if topic is not None:
+        query = query.where(Referral.id.in_(
+            select(ReferralTopic.referral_id).where(ReferralTopic.topic == topic)))
+    if receiver is not None:
+        query = query.where(Referral.receiver_id == receiver)
+    query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
+                           col(Referral.closed_on).desc())
+    return [dict(row._mapping) for row in session.execute(query)]

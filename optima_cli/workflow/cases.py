@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import (
     Cause,
@@ -78,7 +78,7 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         raise UsageProblem("--override needs a justification text, not an empty one")
     day = req.on or ctx.today
     ensure_not_future(day, ctx.today, "referral date")
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         client = lookup.client(session, req.client)
         receiver = lookup.institution(session, req.to)
         source = (lookup.institution(session, req.referrer) if req.referrer
@@ -89,13 +89,14 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
             session, client, source, receiver, day, req.topics))
         refused = criteria.refusals(findings)
         if refused:
-            raise OptimaError("referral refused: " + "; ".join(f.message for f in refused))
+            raise ReferralBlocked("referral refused: " + "; ".join(f.message for f in refused),
+                                  [f.rule for f in refused], justifiable=False)
         needs = criteria.blocks_needing_override(findings)
         if needs and not req.override:
-            raise OptimaError(
+            raise ReferralBlocked(
                 "referral blocked: " + "; ".join(f"{f.rule}: {f.message}" for f in needs)
-                + ". To deviate, record your justification with --override \"...\""
-            )
+                + ". To deviate, record your justification (--override \"...\", or the override "
+                "column of an import)", [f.rule for f in needs], justifiable=True)
         override = _clean(req.override) if needs else None
         seq = queries.next_case_seq(session, day.year)
         now = ctx.now()
@@ -125,7 +126,7 @@ def _changing(ctx: Context, ref: str, action: Action, on: date | None) -> Iterat
     """Load a case for `action`, check the transition and the date; after the caller's changes,
     record the audit event with the differences."""
     day = on or ctx.today
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         referral = lookup.referral(session, ref)
         after_status = next_status(referral.case_id, Status(referral.status), action)
         ensure_not_future(day, ctx.today, f"{action.value} date")

@@ -96,7 +96,7 @@ def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
                              ("institution", "--from")):
         if values.get(required) in (None, UNSET):
             raise UsageProblem(f"missing option {option}")
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         inst = lookup.institution(session, values.pop("institution"))
         now = ctx.now()
         client = Client(institution_id=inst.id, created_at=now, updated_at=now,
@@ -116,7 +116,7 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
     values = _validate(data.given(), ctx.today)
     if not values:
         raise UsageProblem("nothing to change; give at least one option (see `optima client update --help`)")
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         client = lookup.client(session, ref)
         inst = session.get(Institution, client.institution_id)
         before = client_record(client, inst.code if inst else "")
@@ -141,7 +141,7 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
 
 def show(ctx: Context, ref: str) -> dict[str, Any]:
     """The client with the ids of their referrals; the read is logged (personal data)."""
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         client = lookup.client(session, ref)
         inst = session.get(Institution, client.institution_id)
         result = client_record(client, inst.code if inst else "")
@@ -174,7 +174,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
     """The access criteria for a referral of this client; writes nothing."""
     day = on or ctx.today
     ensure_not_future(day, ctx.today, "referral date")
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         client = lookup.client(session, ref)
         receiver = lookup.institution(session, to)
         source = lookup.institution(session, referrer) if referrer else session.get(

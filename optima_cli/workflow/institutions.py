@@ -40,7 +40,7 @@ def _check_email(email: str | None) -> None:
 
 
 def list_institutions(ctx: Context) -> list[dict[str, Any]]:
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         return [record(inst) for inst in queries.institutions(session)]
 
 
@@ -50,7 +50,7 @@ def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name
     if not (name and name.strip()):
         raise UsageProblem("--name must not be empty; give the unit's full name")
     _check_email(contact_email)
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         if queries.institution_by_code(session, code) is not None:
             raise OptimaError(f"institution {code} exists already; change its contact with set-contact")
         inst = Institution(code=code, kind=kind.value, name=name.strip(), contact_name=contact_name,
@@ -70,7 +70,7 @@ def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email
     if not changes:
         raise UsageProblem("nothing to change; give --contact, --email or --phone")
     _check_email(changes.get("contact_email"))
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         inst = lookup.institution(session, code)
         before = record(inst)
         for key, value in changes.items():

@@ -53,7 +53,7 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
 def report(ctx: Context, period: Period, by: str = "kind") -> dict[str, Any]:
     """Every figure of the period; counts no names, so nothing personal is read."""
     by = _check_by(by)
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         return _figures(session, period, by)
 
 
@@ -99,7 +99,7 @@ def _export(ctx: Context, period: Period, path: Path, by: str,
     from optima_cli.render.workbook import write_workbook
 
     if personal:
-        with ctx.db.write() as session:
+        with ctx.write() as session:
             data = _figures(session, period, by)
             cases = _case_rows(session, period, personal)
             audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
@@ -109,7 +109,7 @@ def _export(ctx: Context, period: Period, path: Path, by: str,
             # written inside the transaction: if writing fails, the audit event is rolled back
             write_workbook(path, data, cases, personal)
     else:
-        with ctx.db.read() as session:
+        with ctx.read() as session:
             data = _figures(session, period, by)
             cases = _case_rows(session, period, personal)
         write_workbook(path, data, cases, personal)

@@ -13,7 +13,7 @@ from optima_cli.store import audit, queries
 from optima_cli.store.models import Client
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record, findings_of
+from optima_cli.workflow.records import case_record, findings_of, ordered_topics
 
 LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn", "all")
 
@@ -46,7 +46,7 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     statuses = _statuses(status)
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         referrer_id = lookup.institution(session, referrer).id if referrer else None
         receiver_id = lookup.institution(session, receiver).id if receiver else None
         client_id = lookup.client(session, client).id if client else None
@@ -60,7 +60,7 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
 
 def show_case(ctx: Context, ref: str) -> dict[str, Any]:
     """Everything about one case with its history; the read is logged (it shows the client)."""
-    with ctx.db.write() as session:
+    with ctx.write() as session:
         referral = lookup.referral(session, ref)
         row = queries.case_rows(session, ctx.today, referral_id=referral.id)[0]
         record = _with_deadline(case_record(row), deadlines.window(ctx.today))
@@ -103,7 +103,7 @@ def due(ctx: Context, as_of: date | None = None,
         raise UsageProblem("--within must be 0 or more days")
     day = as_of or ctx.today
     w = deadlines.window(day, within)
-    with ctx.db.read() as session:
+    with ctx.read() as session:
         found = queries.due_rows(session, day, w.horizon, w.decision_cutoff)
     warnings: list[dict[str, Any]] = []
     for kind_name, rows in found.items():
@@ -128,3 +128,21 @@ def due(ctx: Context, as_of: date | None = None,
     order = list(deadlines.DueKind)
     warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])), w_["case"]))
     return warnings
+
+
+def examples(ctx: Context, topic: str | None = None, receiver: str | None = None) -> list[dict[str, Any]]:
+    """Closed referrals that worked (goal achieved or partly), as anonymous examples: which pair of
+    institutions, on what topics and goal, how long it took. No client data is read."""
+    from optima_cli.rules.codes import Topic, parse_code
+
+    topic_code = parse_code(Topic, topic).value if topic else None
+    with ctx.read() as session:
+        receiver_id = lookup.institution(session, receiver).id if receiver else None
+        rows = queries.example_rows(session, topic_code, receiver_id)
+    return [{
+        "referrer": r["referrer"], "receiver": r["receiver"],
+        "topics": ordered_topics(r["topics"]), "goal": r["goal"], "months": r["months"],
+        "days_to_decision": (r["decided_on"] - r["referred_on"]).days,
+        "days_to_close": (r["closed_on"] - r["decided_on"]).days,
+        "outcome": r["outcome"], "employed": r["employed"],
+    } for r in rows]

@@ -1,0 +1,45 @@
+"""demo: a demo database with the invented pilot data, its open cases and the report."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.root import app
+from optima_cli.render import terminal
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="PATH", help="Demo database file (default: optima-demo.db in your data folder).")] = None,
+) -> None:
+    """Build a fresh demo database from the invented pilot data set and show it.
+
+    The 52 referrals mirror the OPTIMA pilot 2018-2022 (no real person). Your real database is
+    never touched: OPTIMA_DB is ignored here, and a file that is not a demo database is refused.
+
+    Example: optima demo
+    """
+    from optima_cli.render import report as report_view
+    from optima_cli.render import views
+    from optima_cli.rules.periods import choose
+    from optima_cli.workflow.demo import build, demo_path
+    from optima_cli.workflow.report import report
+    from optima_cli.workflow.views import list_cases
+
+    root = ctx.find_root()
+    named = db
+    if named is None and root.get_parameter_source("db") is not None and \
+            root.get_parameter_source("db").name == "COMMANDLINE":
+        named = root.params.get("db")
+    path = demo_path(named)
+    c, result = build(path, root.obj.user)
+    terminal.message(f"demo database {path}: {result.imported} invented referrals of the pilot 2018-2022")
+    views.cases(list_cases(c), c.today)
+    typer.echo()
+    report_view.render(report(c, choose(c.today)))
+    terminal.message(f"explore it: optima --db {path} list --status all   |   "
+                     f"optima --db {path} show OPT-2019-0001   |   optima --db {path} examples")

@@ -1,0 +1,62 @@
+"""import: referrals with their history from a CSV or Excel file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.options import FormatOpt, context, emit
+from optima_cli.cli.root import app
+from optima_cli.render import terminal, views
+from optima_cli.render.formats import Format
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv (UTF-8, comma or semicolon) or .xlsx file.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Import referrals with their known history from a spreadsheet.
+
+    One row per referral, columns as in sample_data/import-template.csv. Every row goes through the
+    rules of the commands; if any row is bad, nothing is imported and every bad row is listed.
+    Importing the same file again adds nothing.
+
+    Example: optima import cases-2025.xlsx --dry-run
+    """
+    from optima_cli.workflow.importer import import_file
+
+    c = context(ctx)
+    progress = None
+    bar = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(console=terminal.err(), transient=True)
+        task = bar.add_task(f"checking {file.name}", total=None)
+        bar.start()
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+    try:
+        result = import_file(c, file, dry_run, progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    data = result.as_dict()
+    emit(data, fmt, views.import_result)
+    if result.errors:
+        terminal.message(f"error: {len(result.errors)} problem{'s' if len(result.errors) != 1 else ''} "
+                         f"in {file.name}; nothing was imported")
+        raise typer.Exit(1)
+    if dry_run:
+        terminal.message(f"dry run: {result.imported} referrals would be imported, "
+                         f"{result.skipped} are already there; nothing was written")
+    else:
+        terminal.message(f"imported {result.imported} referrals from {file.name}"
+                         + (f"; {result.skipped} were already there" if result.skipped else ""))

@@ -1,0 +1,148 @@
+"""The invented pilot data set (no real person): 52 referrals from October 2018 to September 2022
+that mirror the pilot as the federal evaluation describes it.
+
+- the majority referred by social services (35), one by IV;
+- IV receiving well over a third (21), social services the fewest (13);
+- a quarter not accepted (13), a third of those (4) for an IV rejection less than a year old;
+- 35 closed, about half of them by IV (17), a quarter each by RAV and SD (9 each);
+- four still open.
+
+Built from a fixed seed, so it is the same on every machine. `scripts/make_pilot_data.py` writes it
+to sample_data/pilot-2018-2022.xlsx; `optima demo` imports the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from stdnum import ean
+
+from optima_cli.workflow.importer import COLUMNS
+
+SEED = 2018
+FIRST = date(2018, 10, 1)
+LAST = date(2022, 9, 30)
+FIRST_NAMES = ["Anna", "Beat", "Carla", "Daniel", "Elena", "Fabio", "Gabriela", "Hans", "Irina",
+               "Jonas", "Karin", "Luca", "Marta", "Nico", "Olga", "Patrick", "Rita", "Sandro",
+               "Tanja", "Urs", "Vera", "Walter", "Yvonne", "Zora", "Adrian", "Bettina"]
+SURNAMES = ["Muster", "Beispiel", "Exempel", "Fiktiv", "Platzhalter", "Modell", "Vorlage", "Demo"]
+MUNICIPALITIES = ["Luzern", "Emmen", "Kriens", "Horw", "Ebikon", "Sursee", "Hochdorf", "Willisau"]
+COUNSELLORS = {"RAV": ["R. Imfeld (fiktiv)", "S. Bucher (fiktiv)"],
+               "IV": ["I. Vogel (fiktiv)", "T. Wyss (fiktiv)"],
+               "SD": ["D. Amrein (fiktiv)", "M. Arnold (fiktiv)", "K. Zemp (fiktiv)"]}
+GOALS = {"RAV": ["Stelle im ersten Arbeitsmarkt finden", "Bewerbungsdossier und Stellensuche"],
+         "IV": ["Gesundheitliche Situation klären, Eingliederung prüfen",
+                "Arbeitsfähigkeit abklären und stabilisieren"],
+         "SD": ["Schuldensituation stabilisieren", "Suchtberatung aufgleisen",
+                "Kinderbetreuung organisieren", "Familiäre Konflikte entlasten"]}
+SOCIAL = ["finances", "addiction", "conflict", "childcare", "life-event"]
+
+# (referrer, receiver, how many)
+PAIRS = [("SD", "IV", 18), ("SD", "RAV", 17), ("RAV", "IV", 3), ("RAV", "SD", 13), ("IV", "RAV", 1)]
+# what became of the referrals each receiver got: rejections by reason, closings, still open
+ENDINGS = {
+    "IV": {"rejected": ["iv-rejection-recent"] * 4, "closed": 17, "open": 0},
+    "RAV": {"rejected": ["no-work-capacity", "no-work-capacity", "rav-registered-recently",
+                         "rav-registered-recently", "too-severe", "too-severe", "other"],
+            "closed": 9, "open": 2},
+    "SD": {"rejected": ["too-severe", "other"], "closed": 9, "open": 2},
+}
+
+
+def _ahv(rng: random.Random) -> str:
+    body = "756" + "".join(str(rng.randrange(10)) for _ in range(9))
+    number = body + ean.calc_check_digit(body)
+    return f"{number[:3]}.{number[3:7]}.{number[7:11]}.{number[11:]}"
+
+
+def _topics(rng: random.Random, receiver: str) -> str:
+    if receiver == "IV":
+        return "health" if rng.random() < 0.7 else "health,placement"
+    if receiver == "RAV":
+        return "placement" if rng.random() < 0.6 else "placement,finances"
+    return ",".join(sorted(rng.sample(SOCIAL, rng.choice([1, 1, 2])), key=SOCIAL.index))
+
+
+def _plan(rng: random.Random) -> list[dict[str, Any]]:
+    """Who referred to whom, and how each referral ended; the open ones are the latest."""
+    plan = [{"referrer": a, "receiver": b} for a, b, n in PAIRS for _ in range(n)]
+    days = sorted(FIRST + timedelta(days=rng.randrange((LAST - FIRST).days + 1)) for _ in plan)
+    rng.shuffle(plan)
+    for item, day in zip(plan, days):
+        item["referred_on"] = day
+    for receiver, ending in ENDINGS.items():
+        mine = sorted((p for p in plan if p["receiver"] == receiver), key=lambda p: p["referred_on"])
+        for p in mine[len(mine) - ending["open"]:]:
+            p["ending"] = "open"
+        rest = [p for p in mine if "ending" not in p]
+        rng.shuffle(rest)
+        for p, reason in zip(rest, ending["rejected"]):
+            p["ending"], p["reason"] = "rejected", reason
+        for p in rest[len(ending["rejected"]):]:
+            p["ending"] = "closed"
+    return sorted(plan, key=lambda p: p["referred_on"])
+
+
+def rows() -> list[dict[str, Any]]:
+    """The data set: one dict per referral, keyed by the import columns."""
+    rng = random.Random(SEED)
+    names = rng.sample([f"{f} {s} (fiktiv)" for f in FIRST_NAMES for s in SURNAMES], 52)
+    result = []
+    for index, p in enumerate(_plan(rng), start=1):
+        referrer, receiver, on = p["referrer"], p["receiver"], p["referred_on"]
+        row: dict[str, Any] = {name: None for name in COLUMNS}
+        row.update(
+            external_ref=f"PILOT-{index:03d}", name=names[index - 1],
+            birth_date=date(rng.randrange(1965, 2001), rng.randrange(1, 13), rng.randrange(1, 29)),
+            ahv=_ahv(rng), municipality=rng.choice(MUNICIPALITIES), registered_at=referrer,
+            counsellor=rng.choice(COUNSELLORS[referrer]),
+            consent_on=on - timedelta(days=rng.randrange(0, 6)),
+            referrer=referrer, receiver=receiver, topics=_topics(rng, receiver),
+            months=rng.choice([3, 3, 6]), goal=rng.choice(GOALS[receiver]), referred_on=on,
+            referring_counsellor=rng.choice(COUNSELLORS[referrer]),
+        )
+        decided = on + timedelta(days=rng.randrange(3, 21))
+        if p["ending"] == "rejected":
+            row.update(decision="rejected", decided_on=decided, reason=p["reason"])
+            if p["reason"] == "iv-rejection-recent":
+                row["iv_rejected_on"] = on - timedelta(days=rng.randrange(60, 300))
+                row["override"] = "Situation seit dem IV-Entscheid deutlich verändert (fiktiv)"
+            elif p["reason"] == "rav-registered-recently":
+                row["rav_registered_until"] = on - timedelta(days=rng.randrange(20, 150))
+            elif p["reason"] == "other":
+                row["reason_note"] = "Zuständigkeit liegt bei einer anderen Stelle (fiktiv)"
+        else:
+            row.update(decision="accepted", decided_on=decided,
+                       receiving_counsellor=rng.choice(COUNSELLORS[receiver]))
+            due = decided + relativedelta(months=row["months"])
+            if row["months"] == 3 and rng.random() < 0.3:
+                row["extended_on"] = decided + relativedelta(months=2)
+                row["months"] = 3  # the import replays the extension to 6
+                due = decided + relativedelta(months=6)
+            if referrer == "RAV" and rng.random() < 0.6:
+                row["suspended_from"] = decided
+                row["suspended_until"] = decided + relativedelta(months=2)
+            if p["ending"] == "closed":
+                closed = min(due, decided + timedelta(days=rng.randrange(60, (due - decided).days + 1)))
+                row["closed_on"] = closed
+                draw = rng.random()
+                if draw < 0.4:
+                    row["outcome"] = "achieved"
+                    row["employed"] = receiver == "RAV" or rng.random() < 0.4
+                elif draw < 0.75:
+                    row["outcome"] = "partly"
+                    row["employed"] = rng.random() < 0.2
+                else:
+                    row["outcome"] = "not-achieved"
+                    row["cause"] = rng.choice(["no-cooperation", "not-placeable", "other"])
+                    row["employed"] = False
+                if row["suspended_until"] and row["suspended_until"] > closed:
+                    row["suspended_until"] = closed
+        for flag in ("iv_procedure_open", "iv_measures_running", "no_work_capacity",
+                     "health_suspected"):
+            row[flag] = False
+        result.append(row)
+    return result

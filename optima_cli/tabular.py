@@ -1,0 +1,106 @@
+"""Reading a spreadsheet: CSV (UTF-8, comma or semicolon, as Swiss Excel writes it) or .xlsx.
+
+Returns the header (normalized column names) and the non-empty rows with their row numbers as a
+spreadsheet shows them (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from optima_cli.errors import OptimaError, UsageProblem
+
+
+@dataclass
+class Sheet:
+    header: list[str]
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def normalize(name: Any) -> str:
+    return str(name or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
+    lines = [(n, values) for n, values in lines if not all(_blank(v) for v in values)]
+    if not lines:
+        raise OptimaError(f"{path.name} is empty: it needs a header row and one row per referral "
+                          "(see sample_data/import-template.csv)")
+    header_row, raw_header = lines[0]
+    header = [normalize(h) for h in raw_header]
+    while header and not header[-1]:
+        header.pop()
+    rows = []
+    for number, values in lines[1:]:
+        cells = {name: values[i] if i < len(values) else None
+                 for i, name in enumerate(header) if name}
+        rows.append((number, cells))
+    return Sheet(header=[h for h in header if h], rows=rows)
+
+
+def _read_csv(path: Path) -> Sheet:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OptimaError(
+            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+            "in Excel save it as 'CSV UTF-8 (comma delimited)'"
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _sheet([(number, row) for number, row in enumerate(reader, start=1)], path)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _read_xlsx(path: Path) -> Sheet:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise OptimaError(f"{path.name} cannot be read as an Excel workbook ({exc})") from None
+    try:
+        ws = wb.worksheets[0]
+        lines = [(number, [_cell(v) for v in row])
+                 for number, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+    finally:
+        wb.close()
+    return _sheet(lines, path)
+
+
+def read(path: Path) -> Sheet:
+    if not path.is_file():
+        raise OptimaError(f"no file {path}; give the path of a .csv or .xlsx file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    raise UsageProblem(f"{path.name}: import reads .csv or .xlsx files, not {suffix or 'files without an ending'}")
+
+
+def as_text(value: Any) -> str | None:
+    """A cell as text, or None when blank."""
+    if _blank(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()

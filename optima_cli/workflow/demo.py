@@ -1,0 +1,40 @@
+"""`optima demo`: a fresh database with the invented pilot data set, never the user's real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from optima_cli.errors import OptimaError
+from optima_cli.store.engine import default_db_path, open_database, read_meta, remove_database, write_meta
+from optima_cli.workflow.context import Context
+from optima_cli.workflow.importer import Outcome, import_rows
+
+DEMO_FILE = "optima-demo.db"
+SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
+
+
+def demo_path(named: str | None) -> Path:
+    return Path(named).expanduser() if named else default_db_path(DEMO_FILE)
+
+
+def build(path: Path, user: str) -> tuple[Context, Outcome]:
+    """Replace a previous demo database at `path` (refusing any other file) and fill it."""
+    if path.exists():
+        existing = open_database(str(path))  # refuses files that are not optima databases
+        with existing.read() as session:
+            is_demo = read_meta(session, "demo") == "1"
+        existing.engine.dispose()
+        if not is_demo:
+            raise OptimaError(f"{path} holds a real optima database, not a demo; give the demo "
+                              "another file with --db")
+        remove_database(path)
+    from optima_cli.demo_data import rows
+
+    ctx = Context(db_path=str(path), user=user)
+    with ctx.write() as session:
+        write_meta(session, "demo", "1")
+    result = import_rows(ctx, SOURCE, list(enumerate(rows(), start=2)))
+    if result.errors:  # the data set is ours: a problem here is a bug, not the user's input
+        first = result.errors[0]
+        raise OptimaError(f"the demo data did not import (row {first.row}, {first.column}: {first.message})")
+    return ctx, result

@@ -1,0 +1,45 @@
+"""Write sample_data/pilot-2018-2022.xlsx from the seeded generator in optima_cli/demo_data.py.
+
+    python scripts/make_pilot_data.py
+
+The same rows are what `optima demo` imports; a test checks that the file matches them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from optima_cli.demo_data import rows
+from optima_cli.workflow.importer import COLUMNS
+
+TARGET = Path(__file__).resolve().parent.parent / "sample_data" / "pilot-2018-2022.xlsx"
+
+
+def cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def main() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "referrals"
+    ws.append(list(COLUMNS))
+    for cell_ in ws[1]:
+        cell_.font = Font(bold=True)
+    for row in rows():
+        ws.append([cell(row[name]) for name in COLUMNS])
+    for column in ws.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        ws.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 45)
+    ws.freeze_panes = "A2"
+    wb.save(TARGET)
+    print(TARGET)
+
+
+if __name__ == "__main__":
+    main()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col
@@ -194,13 +195,19 @@ def _known(value: Any, happened_on: Any, day: date) -> ColumnElement[Any]:
     return case((happened_on <= day, value), else_=literal(None))
 
 
-def case_select(day: date) -> tuple[Select[Any], AsOf]:
-    """The columns of a case row as they stood at the end of `day`.
+AS_OF_DAY = bindparam("as_of_day", type_=Date)
+
+
+@lru_cache(maxsize=1)
+def case_select() -> tuple[Select[Any], AsOf]:
+    """The columns of a case row as they stood at the end of the day bound to `as_of_day`
+    (execute with `{"as_of_day": day}`).
 
     Values set by a later event (a decision, an extension, a closing) are hidden, and an
     extension decided later still shows the 3-month mandate end, so that back-dated histories
-    read as they stood on that day.
+    read as they stood on that day. Built once: constructing it costs more than running it.
     """
+    day: Any = AS_OF_DAY
     r = Referral
     status = status_at(day)
     suspension = _suspension_until(day)
@@ -249,7 +256,7 @@ def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = N
               client_id: int | None = None, referral_id: int | None = None,
               limit: int | None = None) -> list[dict[str, Any]]:
     """Case rows as of `day`, filtered; statuses None means every case referred by then."""
-    query, as_of = case_select(day)
+    query, as_of = case_select()
     query = query.where(as_of.status.is_not(None))
     if statuses is not None:
         query = query.where(as_of.status.in_(list(statuses)))
@@ -264,12 +271,12 @@ def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = N
     query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
     if limit is not None:
         query = query.limit(limit)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return [dict(row._mapping) for row in session.execute(query, {"as_of_day": day})]
 
 
 def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) -> dict[str, list[dict[str, Any]]]:
     """The rows behind each `due` warning, each selected by its own WHERE."""
-    query, as_of = case_select(day)
+    query, as_of = case_select()
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
     accepted = as_of.status == "accepted"
     conditions = {
@@ -283,7 +290,8 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) 
     }
     result = {}
     for kind, condition in conditions.items():
-        rows = session.execute(query.where(condition).order_by(due_on, Referral.referred_on))
+        rows = session.execute(query.where(condition).order_by(due_on, Referral.referred_on),
+                               {"as_of_day": day})
         result[kind] = [dict(row._mapping) for row in rows]
     return result
 

@@ -70,7 +70,7 @@ def closed(session: Session, by: str, start: date | None, end: date) -> list[tup
 
 def open_at(session: Session, day: date) -> dict[str, int]:
     """Open cases at the end of `day`: referred, accepted, of those overdue and search-suspended."""
-    query, as_of = case_select(day)
+    query, _ = case_select()
     sub = query.subquery()
     accepted_ = sub.c.status == "accepted"
 
@@ -82,7 +82,7 @@ def open_at(session: Session, day: date) -> dict[str, int]:
         count(accepted_),
         count(and_(accepted_, sub.c.due_on < day)),
         count(and_(accepted_, sub.c.search_suspended_until.is_not(None))),
-    )).one()
+    ), {"as_of_day": day}).one()
     return dict(zip(("referred", "accepted", "overdue", "search_suspended"), map(int, row)))
 
 
@@ -122,7 +122,7 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
                  personal: bool = False) -> list[dict[str, Any]]:
     """Every case active in the period (referred by its end, not ended before its start), as it
     stood at the end of `day`; with `personal`, the client's name, AHV number and birth date."""
-    query, _ = case_select(day)
+    query, _ = case_select()
     query = query.where(Referral.referred_on <= end)
     if start is not None:
         ended_before = or_(Referral.closed_on < start, Referral.withdrawn_on < start,
@@ -133,4 +133,4 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
                                   Client.birth_date.label("client_birth_date")).join(
             Client, Client.id == Referral.client_id)
     query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return [dict(row._mapping) for row in session.execute(query, {"as_of_day": day})]

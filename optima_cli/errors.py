@@ -8,9 +8,10 @@ class OptimaError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the value at fault (an option or import column), where known
 
 
 class UsageProblem(OptimaError):

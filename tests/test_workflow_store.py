@@ -131,3 +131,9 @@ def test_case_numbers_count_per_year_of_the_referral(ctx):
     c = cases.refer(ctx, cases.Refer(client=second, to="IV", topics=(Topic.HEALTH,), months=6,
                                      on=date(2026, 1, 3)))
     assert (a["case"], b["case"], c["case"]) == ("OPT-2025-0001", "OPT-2026-0001", "OPT-2026-0002")
+
+
+def test_an_optima_database_uses_write_ahead_logging(ctx, db_path):
+    _register(ctx)
+    mode = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"

@@ -10,6 +10,7 @@ import typer
 
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.cli.root import app
+from optima_cli.errors import OptimaError
 from optima_cli.render import terminal, views
 from optima_cli.render.formats import Format
 
@@ -45,6 +46,12 @@ def import_(
             bar.update(task, completed=done, total=total)
     try:
         result = import_file(c, file, dry_run, progress)
+    except OptimaError as exc:  # the whole file is refused: scripts still get the errors list
+        if fmt != Format.TABLE:
+            emit({"file": file.name, "dry_run": dry_run, "imported": 0,
+                  "errors": [{"row": None, "column": exc.field, "message": exc.message}]}, fmt,
+                 lambda d: None)
+        raise
     finally:
         if bar is not None:
             bar.stop()

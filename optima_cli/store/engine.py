@@ -63,7 +63,6 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -134,7 +133,42 @@ def open_database(cli_value: str | None = None) -> Database:
     event.listen(engine, "begin", _on_begin)
     db = Database(path=path, engine=engine)
     _ensure_schema(db)
+    _use_wal(db)
     return db
+
+
+def _use_wal(db: Database) -> None:
+    """Write-ahead logging (readers never wait for the writer), switched on only once the file is
+    known to be ours: a foreign file is refused unchanged. It stays on in the file."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def inspect_file(path: Path) -> str:
+    """What a file is, without changing it: missing, empty, demo, optima or foreign."""
+    if not path.exists():
+        return "missing"
+    if path.is_file() and path.stat().st_size == 0:
+        return "empty"
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return "foreign"
+    try:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables or "referral" not in tables:
+            return "foreign"
+        demo = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+        return "demo" if demo and demo[0] == "1" else "optima"
+    except sqlite3.Error:
+        return "foreign"
+    finally:
+        con.close()
 
 
 def _ensure_schema(db: Database) -> None:

@@ -47,20 +47,29 @@ class ClientInput:
                 if getattr(self, f.name) is not UNSET}
 
 
+def _at(field: str, check: Any, *args: Any) -> Any:
+    """Run a check; a refusal names the field it is about."""
+    try:
+        return check(*args)
+    except OptimaError as exc:
+        exc.field = exc.field or field
+        raise
+
+
 def _validate(values: dict[str, Any], today: date) -> dict[str, Any]:
     """Clean and check the given values; returns the values to store."""
     out = dict(values)
     if "name" in out:
         name = (out["name"] or "").strip()
         if not name:
-            raise UsageProblem("--name must not be empty; give the client's full name")
+            raise UsageProblem("--name must not be empty; give the client's full name", "name")
         out["name"] = name
     if "birth_date" in out:
         if out["birth_date"] is None:
-            raise UsageProblem("--birth-date is required and cannot be cleared")
-        ensure_birth_date(out["birth_date"], today)
+            raise UsageProblem("--birth-date is required and cannot be cleared", "birth_date")
+        _at("birth_date", ensure_birth_date, out["birth_date"], today)
     if out.get("ahv"):
-        out["ahv"] = normalize_ahv(out["ahv"])
+        out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
     for key in ("ahv", "municipality", "counsellor", "external_ref"):
         if key in out and isinstance(out[key], str):
             out[key] = out[key].strip() or None
@@ -68,14 +77,15 @@ def _validate(values: dict[str, Any], today: date) -> dict[str, Any]:
               "iv_rejected_on": "IV rejection date"}
     for key, what in labels.items():
         if out.get(key) is not None:
-            ensure_not_future(out[key], today, what)
+            _at(key, ensure_not_future, out[key], today, what)
     return out
 
 
 def _check_consistency(client: Client) -> None:
     # A withdrawal before the consent date means the consent was given again afterwards.
     if client.consent_on and client.consent_on < client.birth_date:
-        raise OptimaError(f"consent date {client.consent_on} is before the birth date")
+        raise OptimaError(f"consent date {client.consent_on} is before the birth date "
+                          f"{client.birth_date}", "consent_on")
 
 
 def _refuse_duplicate(session: Session, client: Client) -> None:
@@ -83,10 +93,12 @@ def _refuse_duplicate(session: Session, client: Client) -> None:
         other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
                                          birth_date=client.birth_date, exclude_id=client.id)
     if other is not None:
-        same = "AHV number" if client.ahv and other.ahv == client.ahv else "name and birth date"
+        by_ahv = bool(client.ahv and other.ahv == client.ahv)
+        same = "AHV number" if by_ahv else "name and birth date"
         raise OptimaError(
             f"client {format_client_id(other.id or 0)} has the same {same}; "
-            f"use {format_client_id(other.id or 0)} instead of registering the client again"
+            f"use {format_client_id(other.id or 0)} instead of registering the client again",
+            "ahv" if by_ahv else "name",
         )
 
 

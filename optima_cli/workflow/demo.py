@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from optima_cli.errors import OptimaError
-from optima_cli.store.engine import default_db_path, open_database, read_meta, remove_database, write_meta
+from optima_cli.store.engine import default_db_path, inspect_file, remove_database, write_meta
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.importer import Outcome, import_rows
 
@@ -19,14 +19,14 @@ def demo_path(named: str | None) -> Path:
 
 def build(path: Path, user: str) -> tuple[Context, Outcome]:
     """Replace a previous demo database at `path` (refusing any other file) and fill it."""
-    if path.exists():
-        existing = open_database(str(path))  # refuses files that are not optima databases
-        with existing.read() as session:
-            is_demo = read_meta(session, "demo") == "1"
-        existing.engine.dispose()
-        if not is_demo:
-            raise OptimaError(f"{path} holds a real optima database, not a demo; give the demo "
-                              "another file with --db")
+    kind = inspect_file(path)
+    if kind == "optima":
+        raise OptimaError(f"{path} holds a real optima database, not a demo; give the demo "
+                          "another file with --db")
+    if kind in ("foreign", "empty"):
+        raise OptimaError(f"{path} exists and is not an optima demo database; give the demo "
+                          "another file with --db")
+    if kind == "demo":
         remove_database(path)
     from optima_cli.demo_data import rows
 

@@ -235,6 +235,10 @@ def _consistency(v: dict[str, Any]) -> list[tuple[str, str]]:
 def _client(ctx: Context, session: Session, v: dict[str, Any], out: Outcome) -> str:
     match = queries.match_client(session, external_ref=v["external_ref"], ahv=v["ahv"],
                                  name=v["name"], birth_date=v["birth_date"])
+    if match is not None and match.birth_date != v["birth_date"]:
+        by = "external_ref" if v["external_ref"] and match.external_ref == v["external_ref"] else "ahv"
+        raise _RowFailed(by, f"{by} {v[by]} belongs to {format_client_id(match.id or 0)}, born "
+                             f"{match.birth_date}, but this row says born {v['birth_date']}")
     if match is not None:
         out.clients_matched += 1
         missing = {k: v[k] for k in CLIENT_FIELDS
@@ -253,34 +257,36 @@ def _step(column: str, action: Callable[..., Any], *args: Any) -> Any:
     try:
         return action(*args)
     except OptimaError as exc:
-        raise _RowFailed(column, exc.message) from None
+        raise _RowFailed(exc.field if exc.field in COLUMNS else column, exc.message) from None
 
 
 def _history(ctx: Context, case: str, v: dict[str, Any]) -> None:
-    """The steps after the referral, in the order of their dates, as the commands would run them."""
-    steps: list[tuple[date, int, str, Callable[[], Any]]] = []
+    """The steps after the referral as the commands would run them: the decision first, the
+    ending last, extension and suspension in between in the order of their dates."""
+    decision, middle, ending = 0, 1, 2
+    steps: list[tuple[int, date, str, Callable[[], Any]]] = []
     if v["decision"] == "accepted":
-        steps.append((v["decided_on"], 0, "decided_on",
+        steps.append((decision, v["decided_on"], "decided_on",
                       lambda: cases.accept(ctx, case, v["receiving_counsellor"], v["decided_on"])))
     elif v["decision"] == "rejected":
-        steps.append((v["decided_on"], 0, "decided_on",
+        steps.append((decision, v["decided_on"], "decided_on",
                       lambda: cases.reject(ctx, case, v["reason"], v["reason_note"], v["decided_on"])))
     if v["extended_on"]:
-        steps.append((v["extended_on"], 1, "extended_on",
+        steps.append((middle, v["extended_on"], "extended_on",
                       lambda: cases.extend(ctx, case, v["extended_on"])))
     if v["suspended_from"]:
-        steps.append((v["suspended_from"], 2, "suspended_from", lambda: cases.suspend_search(
+        steps.append((middle, v["suspended_from"], "suspended_from", lambda: cases.suspend_search(
             ctx, case, v["suspended_until"], v["suspended_from"])))
     if v["search_resumed_on"]:
-        steps.append((v["search_resumed_on"], 3, "search_resumed_on",
+        steps.append((middle, v["search_resumed_on"], "search_resumed_on",
                       lambda: cases.resume_search(ctx, case, v["search_resumed_on"])))
     if v["withdrawn_on"]:
-        steps.append((v["withdrawn_on"], 4, "withdrawn_on", lambda: cases.withdraw(
+        steps.append((ending, v["withdrawn_on"], "withdrawn_on", lambda: cases.withdraw(
             ctx, case, v["withdraw_reason"], v["withdraw_note"], v["withdrawn_on"])))
     if v["closed_on"]:
-        steps.append((v["closed_on"], 4, "closed_on", lambda: cases.close(
+        steps.append((ending, v["closed_on"], "closed_on", lambda: cases.close(
             ctx, case, v["outcome"], v["cause"], v["employed"], v["close_note"], v["closed_on"])))
-    for _day, _order, column, run in sorted(steps, key=lambda s: (s[0], s[1])):
+    for _phase, _day, column, run in sorted(steps, key=lambda s: (s[0], s[1])):
         _step(column, run)
 
 

@@ -1,0 +1,411 @@
+"""`optima demo` and `optima examples` (issue 4), and the invented pilot data set behind them.
+
+The demo database is built once per module with `optima demo --db` and copied for each test.
+Expected figures come from the issue's statements about the pilot, or are computed here from
+optima_cli.demo_data.rows() (the generator's input), never from optima's own figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import dump
+from optima_cli.cli import app
+from optima_cli.demo_data import rows as pilot_rows
+from optima_cli.workflow.importer import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+PILOT = ROOT / "sample_data" / "pilot-2018-2022.xlsx"
+TEMPLATE = ROOT / "sample_data" / "import-template.csv"
+FIRST, LAST = date(2018, 10, 1), date(2022, 9, 30)
+EXAMPLE_KEYS = {"referrer", "receiver", "topics", "goal", "months", "days_to_decision",
+                "days_to_close", "outcome", "employed"}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def query(db: Path, sql: str, *params: Any) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def count(db: Path, table: str) -> int:
+    return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
+
+
+def copy_db(source: Path, target: Path) -> None:
+    """Copy with SQLite's backup API (the source may still have a write-ahead log)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def ahv_valid(text: str) -> bool:
+    """756.dddd.dddd.dd with the EAN-13 check digit."""
+    if not re.fullmatch(r"756\.\d{4}\.\d{4}\.\d{2}", text):
+        return False
+    digits = text.replace(".", "")
+    total = sum(int(ch) * (3 if i % 2 else 1) for i, ch in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# --- the demo database, once per module ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory) -> tuple[Path, str, str]:
+    """`optima demo --db FILE` once: the file, its stdout and its stderr."""
+    folder = tmp_path_factory.mktemp("demo")
+    home = folder / "home"
+    home.mkdir()
+    db = folder / "demo.db"
+    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "share"), "OPTIMA_DB": None,
+           "OPTIMA_USER": None, "NO_COLOR": "1"}
+    r = CliRunner().invoke(app, ["--user", "tester", "demo", "--db", str(db)], env=env)
+    assert r.exit_code == 0, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stdout + r.stderr
+    return db, r.stdout, r.stderr
+
+
+@pytest.fixture
+def demo_db(demo_build, tmp_path) -> Path:
+    target = tmp_path / "demo-copy.db"
+    copy_db(demo_build[0], target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def data() -> list[dict[str, Any]]:
+    return pilot_rows()
+
+
+# --- optima demo ---------------------------------------------------------------------------------
+
+def test_demo_shows_open_cases_and_report(demo_build, data):
+    db, stdout, stderr = demo_build
+    assert count(db, "referral") == len(data) == 52
+    assert count(db, "client") == 52
+    assert str(db) in stderr
+
+    open_cases = [c for (c,) in query(db, "SELECT case_id FROM referral "
+                                          "WHERE status IN ('referred', 'accepted')")]
+    done_cases = [c for (c,) in query(db, "SELECT case_id FROM referral "
+                                          "WHERE status NOT IN ('referred', 'accepted')")]
+    expected_open = [r for r in data if r["decision"] in (None, "accepted")
+                     and not r["closed_on"] and not r["withdrawn_on"]]
+    assert 0 < len(open_cases) == len(expected_open)
+    for case in open_cases:
+        assert case in stdout
+    for row in expected_open:
+        assert row["referred_on"].isoformat() in stdout
+    for case in done_cases:
+        assert case not in stdout
+    # the cumulative report follows: the total of 52 referrals and the three kinds
+    assert re.search(r"\b52\b", stdout)
+    for kind in ("RAV", "IV", "SD"):
+        assert kind in stdout
+    for reason in ("iv-rejection-recent",):
+        assert reason in stdout
+
+
+def test_demo_is_marked_and_sourced(demo_db):
+    sources = {s for (s,) in query(demo_db, "SELECT source FROM audit_event WHERE referral_id IS NOT NULL")}
+    assert len(sources) == 1 and next(iter(sources)).startswith("import:")
+
+
+def test_demo_report_matches_the_pilot(run, demo_db):
+    rep = json.loads(ok(run("report", "--format", "json", db=demo_db)))
+    referrals = rep["referrals"]
+    total = referrals["total"]
+    assert total == 52
+
+    by_referrer = referrals["by_referrer"]
+    assert sum(by_referrer.values()) == 52
+    assert by_referrer["SD"] > total / 2                       # the majority referred by SD
+    assert by_referrer["IV"] == 1                              # exactly one by IV
+
+    by_receiver = referrals["by_receiver"]
+    assert sum(by_receiver.values()) == 52
+    assert by_receiver["IV"] > total / 3                       # IV well over a third
+    assert by_receiver["SD"] < min(by_receiver["RAV"], by_receiver["IV"])  # SD the fewest
+
+    rejected = rep["rejected"]["total"]
+    assert abs(rejected / total - 1 / 4) <= 0.05               # about a quarter not accepted
+    recent = rep["rejected"]["by_reason"]["iv-rejection-recent"]
+    assert abs(recent / rejected - 1 / 3) <= 0.1               # a third of those: IV rejection
+
+    closed = rep["closed"]
+    assert closed["total"] == 35
+    assert abs(closed["by_receiver"]["IV"] / 35 - 1 / 2) <= 0.1  # about half of them by IV
+
+    still_open = rep["open_at_end"]["referred"] + rep["open_at_end"]["accepted"]
+    assert 0 < still_open <= 8                                  # a few still open
+    assert rejected + closed["total"] + rep["withdrawn"]["total"] + still_open == 52
+
+
+def test_demo_report_counts_equal_the_data_set(run, demo_db, data):
+    """The same figures, counted here from the generator's rows."""
+    rep = json.loads(ok(run("report", "--format", "json", db=demo_db)))
+    assert rep["referrals"]["by_referrer"] == dict(Counter(r["referrer"] for r in data))
+    assert rep["referrals"]["by_receiver"] == dict(Counter(r["receiver"] for r in data))
+    rejected = [r for r in data if r["decision"] == "rejected"]
+    closed = [r for r in data if r["closed_on"]]
+    assert rep["rejected"]["total"] == len(rejected)
+    assert {k: v for k, v in rep["rejected"]["by_reason"].items() if v} == dict(
+        Counter(r["reason"] for r in rejected))
+    assert rep["closed"]["by_receiver"] == dict(Counter(r["receiver"] for r in closed))
+    assert {k: v for k, v in rep["closed"]["by_outcome"].items() if v} == dict(
+        Counter(r["outcome"] for r in closed))
+    assert rep["overrides"] == sum(1 for r in data if r["override"])
+
+
+def test_demo_referral_dates_lie_within_the_pilot(run, demo_db):
+    cases = json.loads(ok(run("list", "--status", "all", "--format", "json", db=demo_db)))
+    assert len(cases) == 52
+    days = [date.fromisoformat(c["referred_on"]) for c in cases]
+    assert all(FIRST <= d <= LAST for d in days), (min(days), max(days))
+    assert min(days) < date(2019, 6, 1) and max(days) > date(2022, 1, 1)  # spread over the pilot
+
+
+def test_demo_clients_are_fictitious_with_valid_ahv(demo_db):
+    clients = query(demo_db, "SELECT name, ahv FROM client")
+    assert len(clients) == 52
+    assert all("(fiktiv)" in name for name, _ in clients)
+    assert all(ahv and ahv_valid(ahv) for _, ahv in clients)
+    assert len({ahv for _, ahv in clients}) == 52
+
+
+def test_demo_default_path_ignores_optima_db(run, db_path, tmp_path):
+    """Without --db the demo goes to the data folder, even when OPTIMA_DB names a real database."""
+    ok(run("import", str(TEMPLATE)))
+    real = dump(db_path)
+    default = Path(os.environ["XDG_DATA_HOME"]) / "optima" / "optima-demo.db"
+    assert not default.exists()
+
+    r = CliRunner().invoke(app, ["--user", "tester", "demo"], env={"OPTIMA_DB": str(db_path)})
+
+    ok(r)
+    assert dump(db_path) == real
+    assert default.is_file()
+    assert count(default, "referral") == 52
+    assert str(default) in r.stderr
+
+
+def _not_a_demo(kind: str, path: Path, run) -> None:
+    if kind == "real-optima-db":
+        ok(run("import", str(TEMPLATE), db=path))
+    elif kind == "other-sqlite-db":
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE notes (text TEXT)")
+        con.execute("INSERT INTO notes VALUES ('mine')")
+        con.commit()
+        con.close()
+    elif kind == "text-file":
+        path.write_text("meine Notizen\n", encoding="utf-8")
+    elif kind == "empty-file":
+        path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("kind", ["real-optima-db", "other-sqlite-db", "text-file", "empty-file"])
+def test_demo_refuses_a_file_that_is_not_a_demo(run, tmp_path, kind):
+    path = tmp_path / "mine.db"
+    _not_a_demo(kind, path, run)
+    sqlite_file = kind.endswith("-db")
+    before_bytes = path.read_bytes()
+    before_rows = dump(path) if sqlite_file else None
+
+    r = run("demo", "--db", str(path))
+
+    assert r.exit_code == 1, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stdout + r.stderr
+    assert r.stderr.strip().startswith("error:")
+    if sqlite_file:
+        assert dump(path) == before_rows
+    if kind != "real-optima-db":  # optima's own database may get its write-ahead log folded in
+        assert path.read_bytes() == before_bytes, "a refused file must stay as it was"
+
+
+def test_demo_refuses_the_database_named_by_global_db(run, db_path, snapshot):
+    ok(run("import", str(TEMPLATE)))
+    before = snapshot()
+    r = run("demo")  # `run` passes --db db_path
+    assert r.exit_code == 1
+    assert snapshot() == before
+    assert count(db_path, "referral") == 2
+
+
+def test_demo_twice_replaces_the_demo(run, demo_db):
+    ok(run("register", "--name", "Marker Max (fiktiv)", "--birth-date", "01.01.1990", "--from", "SD",
+           db=demo_db))
+    assert count(demo_db, "client") == 53
+
+    r = run("demo", "--db", str(demo_db))
+
+    ok(r)
+    assert count(demo_db, "referral") == 52 and count(demo_db, "client") == 52
+    assert query(demo_db, "SELECT count(*) FROM client WHERE name LIKE 'Marker%'") == [(0,)]
+
+
+# --- the sample file and its generator ---------------------------------------------------------------
+
+def test_pilot_xlsx_equals_the_generator(data):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(PILOT, read_only=True, data_only=True)
+    try:
+        lines = list(wb.worksheets[0].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    header, body = list(lines[0]), [line for line in lines[1:] if any(v is not None for v in line)]
+    assert header == list(COLUMNS)
+    assert len(body) == len(data) == 52
+    for number, (line, row) in enumerate(zip(body, data), start=2):
+        for column, value in zip(header, line):
+            expected = row[column]
+            if isinstance(expected, bool):
+                expected = "yes" if expected else "no"
+            if isinstance(expected, date):
+                value = as_date(value)
+            assert value == expected, (number, column, value, expected)
+
+
+def test_pilot_data_set_statements(data):
+    assert len(data) == 52
+    assert all("(fiktiv)" in r["name"] for r in data)
+    assert all(ahv_valid(r["ahv"]) for r in data)
+    assert len({r["ahv"] for r in data}) == 52 and len({r["name"] for r in data}) == 52
+    assert all(FIRST <= r["referred_on"] <= LAST for r in data)
+    assert all(r["referrer"] != r["receiver"] for r in data)
+    referrers = Counter(r["referrer"] for r in data)
+    assert referrers["SD"] > 26 and referrers["IV"] == 1
+    receivers = Counter(r["receiver"] for r in data)
+    assert receivers["IV"] > 52 / 3 and receivers["SD"] == min(receivers.values())
+    assert pilot_rows() == data  # fixed seed: the same on every call
+
+
+# --- optima examples -------------------------------------------------------------------------------
+
+def _expected_examples(data, topic: str | None = None, to: str | None = None) -> list[list[tuple]]:
+    """The examples as counted from the rows: two candidates, days_to_close counted from the
+    decision or from the referral (the issue does not say which)."""
+    candidates = []
+    for start in ("decided_on", "referred_on"):
+        items = []
+        for r in data:
+            if not r["closed_on"] or r["outcome"] not in ("achieved", "partly"):
+                continue
+            topics = tuple(sorted(r["topics"].split(",")))
+            if topic and topic not in topics:
+                continue
+            if to and r["receiver"] != to:
+                continue
+            items.append((r["referrer"], r["receiver"], topics, r["goal"],
+                          6 if r["extended_on"] else r["months"],
+                          (r["decided_on"] - r["referred_on"]).days,
+                          (r["closed_on"] - r[start]).days, r["outcome"], r["employed"]))
+        candidates.append(sorted(items, key=repr))
+    return candidates
+
+
+def _as_tuples(items: list[dict]) -> list[tuple]:
+    return sorted(((e["referrer"], e["receiver"], tuple(sorted(e["topics"])), e["goal"], e["months"],
+                    e["days_to_decision"], e["days_to_close"], e["outcome"], e["employed"])
+                   for e in items), key=repr)
+
+
+def examples_json(run, db: Path, *args: str) -> list[dict]:
+    return json.loads(ok(run("examples", "--format", "json", *args, db=db)))
+
+
+def test_examples_are_the_closed_cases_that_worked(run, demo_db, data):
+    items = examples_json(run, demo_db)
+    assert items, "the demo has successful closed cases"
+    assert all(set(e) == EXAMPLE_KEYS for e in items)
+    assert {e["outcome"] for e in items} <= {"achieved", "partly"}
+    assert _as_tuples(items) in _expected_examples(data)
+
+
+@pytest.mark.parametrize("args, topic, to", [
+    (["--topic", "finances"], "finances", None),
+    (["--to", "SD"], None, "SD"),
+    (["--topic", "health", "--to", "IV"], "health", "IV"),
+    (["--topic", "placement", "--to", "RAV"], "placement", "RAV"),
+    (["--topic", "other"], "other", None),
+])
+def test_examples_filters(run, demo_db, data, args, topic, to):
+    items = examples_json(run, demo_db, *args)
+    assert _as_tuples(items) in _expected_examples(data, topic, to)
+    if topic:
+        assert all(topic in e["topics"] for e in items)
+    if to:
+        assert all(e["receiver"] == to for e in items)
+
+
+def test_examples_bad_topic_exits_2(run, demo_db):
+    r = run("examples", "--topic", "astrology", db=demo_db)
+    assert r.exit_code == 2
+    assert "astrology" in r.stderr and r.stdout.strip() == ""
+
+
+def test_examples_unknown_receiver_is_refused(run, demo_db):
+    r = run("examples", "--to", "XYZ", db=demo_db)
+    assert r.exit_code != 0
+    assert "XYZ" in r.stderr and "Traceback" not in r.stdout + r.stderr
+
+
+def test_examples_on_an_empty_database(run):
+    assert examples_json(run, None) == []  # db=None: the test database, created empty
+    ok(run("examples"))
+
+
+def _personal(db: Path) -> set[str]:
+    """Every name, AHV number, birth date and external reference of the database's clients,
+    in the spellings that could show up."""
+    found: set[str] = set()
+    for name, ahv, birth, ref in query(db, "SELECT name, ahv, birth_date, external_ref FROM client"):
+        found |= {name, name.replace(" (fiktiv)", "")}
+        if ahv:
+            found |= {ahv, ahv.replace(".", "")}
+        born = date.fromisoformat(birth)
+        found |= {born.isoformat(), f"{born:%d.%m.%Y}", f"{born.day}.{born.month}.{born.year}"}
+        if ref:
+            found.add(ref)
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_examples_carry_no_personal_data(run, demo_db, fmt):
+    ok(run("import", str(TEMPLATE), db=demo_db))  # two more clients, one of them with an AHV number
+    personal = _personal(demo_db)
+    assert len(personal) > 52 * 4
+    for args in ([], ["--topic", "placement"], ["--to", "SD"]):
+        r = run("examples", "--format", fmt, *args, db=demo_db)
+        text = ok(r) + r.stderr
+        assert len(text.strip()) > 100
+        leaked = sorted(p for p in personal if p in text)
+        assert leaked == [], leaked

@@ -15,6 +15,7 @@ COMMANDS = [
     ["suspend-search"], ["resume-search"], ["close"], ["list"], ["show"], ["due"], ["report"], ["import"], ["demo"], ["examples"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],
+    ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
 ]
 
 

@@ -5,7 +5,7 @@ Heavy imports (SQLModel, openpyxl) happen inside the commands, so `optima --help
 
 from __future__ import annotations
 
-from optima_cli.cli import clients, cases, views, report, importing, demo, institutions  # noqa: F401,I001  (order of --help)
+from optima_cli.cli import clients, cases, views, report, importing, demo, institutions, admin  # noqa: F401,I001  (order of --help)
 from optima_cli.cli.root import app
 
 

@@ -37,7 +37,9 @@ def _fail(message: str, code: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    message = " ".join(message.split())  # always one line
+    from optima_cli.render.terminal import visible
+
+    message = visible(" ".join(message.split()))  # always one line, never acting on the terminal
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         Text.assemble(("error: ", "red bold"), message))

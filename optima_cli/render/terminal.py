@@ -7,6 +7,7 @@ database is shown as plain text, never interpreted as Rich markup.
 from __future__ import annotations
 
 import os
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-WIDE = 200  # width of plain output when not on a terminal, so rows do not wrap in pipes
+WIDE = 200
+# characters that reorder what follows them on screen ("Trojan source"); joiners stay, scripts need them
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # width of plain output when not on a terminal, so rows do not wrap in pipes
 
 
 def _console(stderr: bool) -> Console:
@@ -31,8 +34,19 @@ def err() -> Console:
     return _console(stderr=True)
 
 
+def visible(text: str) -> str:
+    """Text safe for a terminal: control and direction-changing characters (escape sequences,
+    bidi overrides) are shown as `\x1b`-style codes instead of acting on the terminal."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS
+        else ch
+        for ch in text
+    )
+
+
 def cell(value: Any, style: str = "") -> Text:
-    """A value as plain text (markup in names and notes stays literal)."""
+    """A value as plain text: markup in names and notes stays literal, control codes visible."""
     if value is None:
         return Text("")
     if isinstance(value, bool):
@@ -40,8 +54,8 @@ def cell(value: Any, style: str = "") -> Text:
     if isinstance(value, date):
         return Text(value.isoformat(), style=style)
     if isinstance(value, (list, tuple)):
-        return Text(", ".join(str(v) for v in value), style=style)
-    return Text(str(value), style=style)
+        return Text(visible(", ".join(str(v) for v in value)), style=style)
+    return Text(visible(str(value)), style=style)
 
 
 def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = None,
@@ -56,11 +70,11 @@ def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = 
 
 
 def message(text: str, style: str = "") -> None:
-    err().print(Text(text, style=style))
+    err().print(Text(visible(text), style=style))
 
 
 def warning(text: str) -> None:
-    err().print(Text.assemble(("warning: ", "yellow bold"), text))
+    err().print(Text.assemble(("warning: ", "yellow bold"), visible(text)))
 
 
 def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:

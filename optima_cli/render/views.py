@@ -130,6 +130,28 @@ def examples(items: list[dict[str, Any]]) -> None:
         styles=["green" if e["outcome"] == "achieved" else "" for e in items]))
 
 
+def doctor(r: dict[str, Any]) -> None:
+    out().print(table(["check", "result", "detail"],
+                      [[c["check"], "ok" if c["ok"] else "FAIL", c["detail"]] for c in r["checks"]],
+                      ["" if c["ok"] else "red bold" for c in r["checks"]],
+                      title=f"{r['database']}: {'all well' if r['ok'] else 'problems found'}"))
+
+
+def audit_events(items: list[dict[str, Any]]) -> None:
+    out().print(table(["#", "recorded", "user", "action", "of", "on", "source"],
+                      [[e["id"], e["at"].astimezone().strftime("%Y-%m-%d %H:%M:%S"), e["user"],
+                        e["action"], e["ref"], e["on"], e["source"]] for e in items]))
+
+
+def anonymized(r: dict[str, Any]) -> None:
+    verb = "would be anonymized" if r["dry_run"] else "anonymized"
+    out().print(key_values([
+        (f"clients {verb}", r["clients"]), ("ended before", r["closed_before"]),
+        ("ids", ", ".join(r["ids"][:20]) + (" ..." if len(r["ids"]) > 20 else "")),
+        ("audit events erased", r["events_erased"]),
+    ]))
+
+
 def import_result(r: dict[str, Any]) -> None:
     if r["errors"]:
         out().print(table(["row", "column", "problem"],

@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -44,6 +45,10 @@ class _Sheet:
     def cell(self, value: Any, bold: bool = False) -> WriteOnlyCell:
         if isinstance(value, (list, tuple)):
             value = ", ".join(str(v) for v in value)
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            # control characters cannot be stored in a workbook: written as visible codes
+            value = ILLEGAL_CHARACTERS_RE.sub(
+                lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
         cell = WriteOnlyCell(self.ws, value=value)
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell.data_type = "s"  # shown as typed, never run as a formula

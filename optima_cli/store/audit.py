@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from optima_cli.store.models import AuditEvent
+from optima_cli.store.models import AuditEvent, Meta
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
 
 
 def _json_default(value: Any) -> str:
@@ -80,14 +82,79 @@ def record(
     )
     event.hash = event_hash(event)
     session.add(event)
+    session.flush()
+    # the head of the chain, kept apart, so that removing the last events shows too
+    head = session.get(Meta, HEAD_KEY) or Meta(key=HEAD_KEY, value="")
+    head.value = f"{event.id}:{event.hash}"
+    session.add(head)
     return event
 
 
-def history(session: Session, *, referral_id: int | None = None,
-            client_id: int | None = None) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    events: int
+    head: str  # hash of the last event: write it down elsewhere to anchor the chain
+    event_id: int | None = None  # the first event that does not verify
+    problem: str | None = None
+
+
+def verify(session: Session) -> Verdict:
+    """Walk the chain from the first event: the first event changed, removed, inserted or
+    reordered outside optima is named."""
+    previous, count, last_id = GENESIS, 0, None
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
+        count += 1
+        if event.payload is not None and sha256(event.payload) != event.payload_hash:
+            return Verdict(False, count, previous, event.id, "its recorded values were changed")
+        if event.payload is None and event.payload_hash != sha256("") and not event.payload_erased:
+            return Verdict(False, count, previous, event.id, "its recorded values were removed")
+        if event_hash(event) != event.hash:
+            return Verdict(False, count, previous, event.id,
+                           "it was changed or inserted outside optima (its hash does not match)")
+        if event.prev_hash != previous:
+            return Verdict(False, count, previous, event.id,
+                           "the event before it is not the one it was chained to: events were "
+                           "removed, inserted or reordered")
+        previous, last_id = event.hash, event.id
+    head = session.get(Meta, HEAD_KEY)
+    if head is not None and head.value and head.value != f"{last_id}:{previous}":
+        head_id = int(head.value.split(":", 1)[0])
+        return Verdict(False, count, previous, head_id,
+                       f"the trail ends at event {last_id}, but event {head_id} was recorded last: "
+                       "events at the end were removed")
+    return Verdict(True, count, previous)
+
+
+def erase_payloads(session: Session, client_ids: list[int]) -> int:
+    """Remove the recorded values of these clients' events; their hashes keep the chain whole."""
+    events = session.exec(select(AuditEvent).where(
+        col(AuditEvent.client_id).in_(client_ids), col(AuditEvent.payload).is_not(None)))
+    n = 0
+    for event in events:
+        event.payload = None
+        event.payload_erased = True
+        session.add(event)
+        n += 1
+    return n
+
+
+def events(session: Session, *, referral_id: int | None = None, client_id: int | None = None,
+           actor: str | None = None, since: datetime | None = None,
+           limit: int | None = None) -> list[AuditEvent]:
     query = select(AuditEvent)
     if referral_id is not None:
         query = query.where(AuditEvent.referral_id == referral_id)
     if client_id is not None:
         query = query.where(AuditEvent.client_id == client_id)
-    return list(session.exec(query.order_by(col(AuditEvent.id))))
+    if actor is not None:
+        query = query.where(AuditEvent.actor == actor)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    query = query.order_by(col(AuditEvent.id).desc() if limit else col(AuditEvent.id))
+    if limit:
+        query = query.limit(limit)
+    found = list(session.exec(query))
+    return sorted(found, key=lambda e: e.id or 0)
+
+

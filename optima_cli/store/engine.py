@@ -63,6 +63,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA secure_delete = ON")  # erased personal data does not linger in free pages
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -127,6 +128,10 @@ def open_database(cli_value: str | None = None) -> Database:
     path = resolve_db_path(cli_value)
     if path.is_dir():
         raise OptimaError(f"{path} is a folder; give --db the path of a database file")
+    named = bool(cli_value or os.environ.get("OPTIMA_DB"))
+    if named and not path.parent.is_dir():
+        raise OptimaError(f"the folder {path.parent} does not exist; create it first, or give "
+                          "--db a file in an existing folder")
     _create_private_file(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
@@ -143,8 +148,12 @@ def _use_wal(db: Database) -> None:
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc) and "read-only" not in str(exc):
+            raise OptimaError(f"the database {db.path} could not be used: {exc}") from None
     finally:
         raw.close()
 
@@ -172,22 +181,13 @@ def inspect_file(path: Path) -> str:
 
 
 def _ensure_schema(db: Database) -> None:
-    with db.write() as session:
-        connection = session.connection()
-        existing = set(inspect(connection).get_table_names())
-        if "meta" in existing:
-            meta = session.get(models.Meta, "schema_version")
-            version = meta.value if meta else None
-            if version is not None and int(version) > models.SCHEMA_VERSION:
-                raise OptimaError(
-                    f"{db.path} was written by a newer optima (schema {version}, this one knows "
-                    f"{models.SCHEMA_VERSION}); upgrade optima before using it"
-                )
+    with db.read() as session:
+        if _check_existing(db, session):
             return
-        if existing:
-            raise OptimaError(
-                f"{db.path} holds tables but is not an optima database; give another file with --db"
-            )
+    with db.write() as session:
+        if _check_existing(db, session):  # created by another process meanwhile
+            return
+        connection = session.connection()
         SQLModel.metadata.create_all(connection)
         session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
         for code, kind, name in DEFAULT_INSTITUTIONS:
@@ -198,6 +198,25 @@ def _ensure_schema(db: Database) -> None:
         record(session, actor="optima", action="create-database", entity="database",
                entity_ref=str(db.path.name), after={"schema_version": models.SCHEMA_VERSION},
                now=datetime.now().astimezone())
+
+
+def _check_existing(db: Database, session: Session) -> bool:
+    """True if the file holds an optima database this optima can use; refuses foreign and newer
+    ones; False if it is empty."""
+    existing = set(inspect(session.connection()).get_table_names())
+    if "meta" in existing:
+        version = read_meta(session, "schema_version")
+        if version is not None and int(version) > models.SCHEMA_VERSION:
+            raise OptimaError(
+                f"{db.path} was written by a newer optima (schema {version}, this one knows "
+                f"{models.SCHEMA_VERSION}); upgrade optima before using it"
+            )
+        return True
+    if existing:
+        raise OptimaError(
+            f"{db.path} holds tables but is not an optima database; give another file with --db"
+        )
+    return False
 
 
 def read_meta(session: Session, key: str) -> str | None:

@@ -30,7 +30,7 @@ class Institution(SQLModel, table=True):
 class Client(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
-    birth_date: date
+    birth_date: date | None  # None only once anonymized
     ahv: str | None = Field(default=None, unique=True)
     municipality: str | None = None
     counsellor: str | None = None
@@ -44,6 +44,7 @@ class Client(SQLModel, table=True):
     no_work_capacity: bool = False
     rav_registered_until: date | None = None
     health_suspected: bool = False
+    anonymized_on: date | None = None  # personal data removed (retention)
     created_at: datetime
     updated_at: datetime
 
@@ -124,6 +125,7 @@ class AuditEvent(SQLModel, table=True):
     on_date: date | None = None  # the date the thing happened (--on)
     source: str = "cli"
     payload: str | None = Field(default=None, sa_column=Column(Text))  # JSON {before, after}
+    payload_erased: bool = False  # by anonymization; payload_hash still proves what it was
     payload_hash: str
     prev_hash: str
     hash: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
 
@@ -318,3 +318,27 @@ def example_rows(session: Session, topic: str | None = None,
     query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
                            col(Referral.closed_on).desc())
     return [dict(row._mapping) for row in session.execute(query)]
+
+
+def clients_ended_before(session: Session, day: date) -> list[int]:
+    """Clients not yet anonymized whose every referral ended before `day` (closed, withdrawn or
+    rejected), and clients without referrals registered before it."""
+    ended_on = func.coalesce(Referral.closed_on, Referral.withdrawn_on,
+                             case((Referral.status == "rejected", Referral.decided_on)))
+    still_needed = (select(Referral.client_id)
+                    .where(or_(col(Referral.status).in_(("referred", "accepted")),
+                               ended_on >= day, ended_on.is_(None))))
+    query = (select(Client.id)
+             .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed))
+             .where(or_(col(Client.id).in_(select(Referral.client_id)),
+                        Client.created_at < datetime.combine(day, time.min, tzinfo=UTC)))
+             .order_by(Client.id))
+    return list(session.execute(query).scalars())
+
+
+def select_clients(ids: list[int]) -> Select[Any]:
+    return select(Client).where(col(Client.id).in_(ids))
+
+
+def select_referrals_of(client_ids: list[int]) -> Select[Any]:
+    return select(Referral).where(col(Referral.client_id).in_(client_ids))

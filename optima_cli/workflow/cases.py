@@ -84,6 +84,9 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         source = (lookup.institution(session, req.referrer) if req.referrer
                   else session.get(Institution, client.institution_id))
         assert source is not None
+        if client.anonymized_on or client.birth_date is None:
+            raise OptimaError(f"{req.client} was anonymized on {client.anonymized_on}; register the "
+                              "person again to refer them")
         ensure_not_before(day, client.birth_date, "referral date", "the birth date")
         findings = criteria.evaluate(facts_of(client), proposal_for(
             session, client, source, receiver, day, req.topics))

@@ -130,6 +130,9 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
         raise UsageProblem("nothing to change; give at least one option (see `optima client update --help`)")
     with ctx.write() as session:
         client = lookup.client(session, ref)
+        if client.anonymized_on:
+            raise OptimaError(f"{ref} was anonymized on {client.anonymized_on}; its data cannot "
+                              "come back: register the person again")
         inst = session.get(Institution, client.institution_id)
         before = client_record(client, inst.code if inst else "")
         if "institution" in values:

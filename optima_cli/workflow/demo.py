@@ -14,7 +14,11 @@ SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
 
 
 def demo_path(named: str | None) -> Path:
-    return Path(named).expanduser() if named else default_db_path(DEMO_FILE)
+    if named:
+        return Path(named).expanduser()
+    path = default_db_path(DEMO_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
 
 def build(path: Path, user: str) -> tuple[Context, Outcome]:

@@ -79,7 +79,7 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         record["history"] = [
             {"at": e.at, "user": e.actor, "action": e.action, "on": e.on_date,
              "changes": _changes(e.payload)}
-            for e in audit.history(session, referral_id=referral.id)
+            for e in audit.events(session, referral_id=referral.id)
             if e.action != "read"
         ]
         audit.record(session, actor=ctx.user, action="read", entity="referral",

@@ -1,0 +1,131 @@
+"""backup, doctor, audit verify/list, anonymize: keeping the records whole and lawful."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from optima_cli.cli.options import FormatOpt, context, date_option, emit
+from optima_cli.cli.root import app
+from optima_cli.errors import UsageProblem
+from optima_cli.render import terminal, views
+from optima_cli.render.formats import Format
+
+audit_app = typer.Typer(help="The audit trail: verify it, list it.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Where the copy goes.")],
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Copy the database consistently, even while others write; prints the file.
+
+    Uses SQLite's online backup API, checks the copy, and moves it into place only when whole.
+
+    Example: optima backup /srv/backup/optima-$(date +%F).db
+    """
+    from optima_cli.workflow.upkeep import backup as do_backup
+
+    result = do_backup(context(ctx), file)
+    if fmt == Format.TABLE:
+        typer.echo(result["backup"])
+        terminal.message(f"backup written: {result['backup']} ({result['size']} bytes)")
+    else:
+        emit(result, fmt, lambda d: None)
+
+
+@app.command()
+def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
+    """Check the database: integrity, schema version, file permissions, audit trail.
+
+    Exit 0 when all is well, 1 when anything is wrong.
+
+    Example: optima doctor
+    """
+    from optima_cli.workflow.upkeep import doctor as do_doctor
+
+    result = do_doctor(context(ctx))
+    emit(result if fmt != Format.CSV else result["checks"], fmt, views.doctor)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
+    """Check that no audit event was changed, removed, inserted or reordered outside optima.
+
+    Exit 0 if the trail is whole; otherwise 1, naming the first event that is not. Prints the
+    hash of the last event: note it elsewhere to anchor the trail.
+
+    Example: optima audit verify
+    """
+    from optima_cli.workflow.trail import verify
+
+    result = verify(context(ctx))
+    if fmt == Format.TABLE:
+        if result["ok"]:
+            typer.echo(f"ok: {result['events']} events, last hash {result['head']}")
+        else:
+            typer.echo(f"broken at event {result['event']}: {result['problem']}")
+    else:
+        emit(result, fmt, lambda d: None)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def audit_list(
+    ctx: typer.Context,
+    case: Annotated[str | None, typer.Option("--case", help="Only events of this case.")] = None,
+    client: Annotated[str | None, typer.Option("--client", help="Only events of this client.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only events by this user.")] = None,
+    since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the latest N events.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Show who did what when: changes, reads of personal data, exports.
+
+    Example: optima audit list --case OPT-2026-0001
+    """
+    from optima_cli.workflow.trail import listing
+
+    emit(listing(context(ctx), case, client, user, since, limit), fmt, views.audit_events)
+
+
+@app.command()
+def anonymize(
+    ctx: typer.Context,
+    closed_before: Annotated[date, date_option(
+        "--closed-before", help="Clients whose every referral ended before this day.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count; change nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (for scripts).")] = False,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Remove the personal data of clients whose every referral has ended.
+
+    Name, AHV number, birth date, municipality, external reference and free-text notes go; codes
+    and dates stay, so every report figure stays the same, and the audit trail still verifies.
+    This cannot be undone: make a backup first.
+
+    Example: optima anonymize --closed-before 2024-01-01 --dry-run
+    """
+    from optima_cli.workflow.retention import anonymize as do_anonymize
+
+    c = context(ctx)
+    if not dry_run and not yes:
+        preview = do_anonymize(c, closed_before, dry_run=True)
+        if preview["clients"] == 0:
+            emit(preview, fmt, views.anonymized)
+            return
+        if not sys.stdin.isatty():
+            raise UsageProblem(f"anonymize would remove the personal data of {preview['clients']} "
+                               "clients for good; add --yes to confirm, or --dry-run to look first")
+        typer.confirm(f"Remove the personal data of {preview['clients']} clients for good?",
+                      abort=True)
+    emit(do_anonymize(c, closed_before, dry_run), fmt, views.anonymized)

@@ -1,0 +1,102 @@
+"""Engine-level upkeep of the SQLite file: online backup, integrity, checkpoint and VACUUM.
+
+Like engine.py, this module is SQLite-specific on purpose: a server database has its own tools
+(pg_dump, amcheck) for the same jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from optima_cli.errors import OptimaError
+from optima_cli.store.engine import BUSY_TIMEOUT_S, Database
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    return con
+
+
+def backup(db: Database, target: Path) -> Path:
+    """A consistent copy made with SQLite's online backup API while others may write, checked,
+    then moved into place: a crash never leaves half a backup at the target."""
+    if target.resolve() == db.path.resolve():
+        raise OptimaError("the backup must go to another file than the database itself")
+    if not target.parent.is_dir():
+        raise OptimaError(f"cannot write {target}: the folder {target.parent} does not exist")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        source = _connect(db.path)
+        copy = sqlite3.connect(temp, isolation_level=None)
+        try:
+            source.backup(copy, pages=1024)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            copy.close()
+            source.close()
+        if result != "ok":
+            raise OptimaError(f"the copy did not pass the integrity check ({result}); nothing written")
+        os.chmod(temp, 0o600)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return target
+
+
+def integrity(db: Database) -> str:
+    con = _connect(db.path)
+    try:
+        rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        bad_keys = con.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        con.close()
+    problems = [r for r in rows if r != "ok"]
+    if bad_keys:
+        problems.append(f"{len(bad_keys)} rows point to missing rows (foreign keys)")
+    return "ok" if not problems else "; ".join(problems[:5])
+
+
+def journal_mode(db: Database) -> str:
+    con = _connect(db.path)
+    try:
+        return str(con.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Permissions:
+    file_mode: int
+    folder_mode: int
+
+    @property
+    def private(self) -> bool:
+        return not (self.file_mode & 0o077) and not (self.folder_mode & 0o022)
+
+
+def permissions(db: Database) -> Permissions:
+    return Permissions(stat.S_IMODE(db.path.stat().st_mode),
+                       stat.S_IMODE(db.path.parent.stat().st_mode))
+
+
+def compact(db: Database) -> None:
+    """Rewrite the file so that erased values are gone from its pages, and empty the WAL."""
+    con = _connect(db.path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("VACUUM")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()

@@ -1,0 +1,50 @@
+"""Keeping the database whole: `backup` and `doctor`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from optima_cli.errors import OptimaError
+from optima_cli.store import audit, maintenance
+from optima_cli.store.engine import read_meta
+from optima_cli.store.models import SCHEMA_VERSION
+from optima_cli.workflow.context import Context
+
+
+def backup(ctx: Context, target: str) -> dict[str, Any]:
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise OptimaError(f"{path} is a folder; give the backup a file name, like optima-backup.db")
+    try:
+        maintenance.backup(ctx.db, path)
+    except OSError as exc:
+        raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return {"backup": str(path), "size": path.stat().st_size}
+
+
+def doctor(ctx: Context) -> dict[str, Any]:
+    """Every check in one report; `ok` is false when anything is wrong."""
+    db = ctx.db
+    checks: list[dict[str, Any]] = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        checks.append({"check": name, "ok": ok, "detail": detail})
+
+    result = maintenance.integrity(db)
+    check("integrity", result == "ok", result)
+    with ctx.read() as session:
+        version = read_meta(session, "schema_version")
+        verdict = audit.verify(session)
+    check("schema", version == str(SCHEMA_VERSION),
+          f"version {version} (this optima: {SCHEMA_VERSION})")
+    rights = maintenance.permissions(db)
+    check("permissions", rights.private,
+          f"file {rights.file_mode:o}, folder {rights.folder_mode:o}"
+          + ("" if rights.private else f"; run: chmod 600 {db.path}; chmod go-w {db.path.parent}"))
+    mode = maintenance.journal_mode(db)
+    check("journal", mode == "wal", f"journal mode {mode}")
+    check("audit trail", verdict.ok,
+          f"{verdict.events} events, head {verdict.head[:16]}" if verdict.ok
+          else f"event {verdict.event_id}: {verdict.problem}")
+    return {"database": str(db.path), "ok": all(c["ok"] for c in checks), "checks": checks}

@@ -11,7 +11,7 @@ import typer
 from optima_cli.cli.options import FormatOpt, context, date_option, emit
 from optima_cli.cli.root import app
 from optima_cli.errors import UsageProblem
-from optima_cli.render import terminal, views
+from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 
 audit_app = typer.Typer(help="The audit trail: verify it, list it.", no_args_is_help=True)

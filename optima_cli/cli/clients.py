@@ -19,7 +19,7 @@ from optima_cli.cli.options import (
     require,
 )
 from optima_cli.cli.root import app
-from optima_cli.render import terminal, views
+from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 
 client_app = typer.Typer(help="See and correct a client.", no_args_is_help=True)

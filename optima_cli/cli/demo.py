@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.root import app
-from optima_cli.render import terminal
+from optima_cli.cli.options import terminal
 
 
 @app.command()
@@ -24,7 +24,7 @@ def demo(
     Example: optima demo
     """
     from optima_cli.render import report as report_view
-    from optima_cli.render import views
+    from optima_cli.cli.options import views
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.demo import build, demo_path
     from optima_cli.workflow.report import report

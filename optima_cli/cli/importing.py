@@ -11,7 +11,7 @@ import typer
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.cli.root import app
 from optima_cli.errors import OptimaError
-from optima_cli.render import terminal, views
+from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 
 

@@ -8,7 +8,7 @@ import typer
 
 from optima_cli.cli.options import FormatOpt, code_parser, context, emit
 from optima_cli.cli.root import app
-from optima_cli.render import terminal, views
+from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 

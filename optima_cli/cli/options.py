@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -19,6 +21,24 @@ if TYPE_CHECKING:
     from optima_cli.workflow.context import Context
 
 E = TypeVar("E", bound=StrEnum)
+
+
+def lazy_module(name: str) -> ModuleType:
+    """A module that is imported on first use: the renderers pull in most of Rich, which
+    `optima --help` should not pay for."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+terminal = lazy_module("optima_cli.render.terminal")
+views = lazy_module("optima_cli.render.views")
 CLEAR = "none"  # `client update --iv-rejected-on none` clears a date
 
 

@@ -10,7 +10,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit
 from optima_cli.cli.root import app
-from optima_cli.render import terminal
+from optima_cli.cli.options import terminal
 from optima_cli.render.formats import Format
 
 

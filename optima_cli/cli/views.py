@@ -8,7 +8,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, FormatOpt, Within, context, emit
 from optima_cli.cli.root import app
-from optima_cli.render import views
+from optima_cli.cli.options import views
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
 

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import event as sqla_event
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 from optima_cli.store.models import AuditEvent, Client, Meta
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
+LAST_KEY = "optima_last_audit_event"  # in session.info: the event recorded last in this session
 
 
 def _json_default(value: Any) -> str:
@@ -69,10 +72,15 @@ def record(
     on_date: date | None = None,
     source: str = "cli",
 ) -> AuditEvent:
-    """Append one event to the trail, inside the caller's transaction."""
-    previous = session.exec(
-        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-    ).first()
+    """Append one event to the trail, inside the caller's transaction (which holds the write
+    lock, so the last event cannot change under it)."""
+    last = session.info.get(LAST_KEY)
+    if last is not None and inspect(last).persistent:
+        previous = last.hash
+    else:  # first event of this transaction, or the last one was rolled back with a savepoint
+        previous = session.exec(
+            select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+        ).first()
     payload = canonical({"before": before, "after": after}) if (before or after) else None
     event = AuditEvent(
         at=now, actor=actor, action=action, entity=entity, entity_ref=entity_ref,
@@ -82,12 +90,23 @@ def record(
     )
     event.hash = event_hash(event)
     session.add(event)
-    session.flush()
-    # the head of the chain, kept apart, so that removing the last events shows too
-    head = session.get(Meta, HEAD_KEY) or Meta(key=HEAD_KEY, value="")
-    head.value = f"{event.id}:{event.hash}"
-    session.add(head)
+    session.info[LAST_KEY] = event
     return event
+
+
+@sqla_event.listens_for(Session, "before_commit")
+def _write_head(session: Session) -> None:
+    """Keep the head of the chain apart (in meta), so that removing the last events shows too.
+    Written once per transaction, from what is really there after any savepoint rollbacks."""
+    if session.info.pop(LAST_KEY, None) is None:
+        return
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    if last is None:
+        return
+    head = session.get(Meta, HEAD_KEY) or Meta(key=HEAD_KEY, value="")
+    head.value = f"{last.id}:{last.hash}"
+    session.add(head)
+    session.flush()
 
 
 @dataclass(frozen=True)

@@ -69,18 +69,23 @@ def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date
 def match_client(session: Session, *, external_ref: str | None, ahv: str | None, name: str,
                  birth_date: date) -> Client | None:
     """The client a record from elsewhere means: by external reference, then AHV number, then
-    name and birth date."""
+    name and birth date (one query; the order decides between several candidates)."""
+    same_person = and_(func.lower(Client.name) == name.strip().lower(), Client.birth_date == birth_date)
+    conditions = [same_person]
     if external_ref:
-        found = session.exec(select(Client).where(Client.external_ref == external_ref)).scalars().first()
-        if found is not None:
-            return found
+        conditions.append(Client.external_ref == external_ref)
     if ahv:
-        found = session.exec(select(Client).where(Client.ahv == ahv)).scalars().first()
-        if found is not None:
-            return found
-    return session.exec(select(Client).where(
-        func.lower(Client.name) == name.strip().lower(), Client.birth_date == birth_date)
-    ).scalars().first()
+        conditions.append(Client.ahv == ahv)
+    candidates = list(session.exec(select(Client).where(or_(*conditions))).scalars())
+
+    def rank(client: Client) -> int:
+        if external_ref and client.external_ref == external_ref:
+            return 0
+        if ahv and client.ahv == ahv:
+            return 1
+        return 2
+
+    return min(candidates, key=lambda c: (rank(c), c.id or 0)) if candidates else None
 
 
 def referral_on(session: Session, client_ref: str, receiver_code: str, referred_on: date) -> str | None:

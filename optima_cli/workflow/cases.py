@@ -48,9 +48,36 @@ from optima_cli.workflow.records import case_record
 
 
 def _snapshot(session: Session, referral: Referral, day: date) -> dict[str, Any]:
+    """The case as scripts see it, from the loaded objects (two small queries, not the as-of
+    query: every date of a change is at most today, so today's state is the stored one)."""
     session.flush()
-    rows = queries.case_rows(session, day, referral_id=referral.id)
-    return case_record(rows[0])
+    referrer = session.get(Institution, referral.referrer_id)
+    receiver = session.get(Institution, referral.receiver_id)
+    running = queries.running_suspension(session, referral.id or 0, day)
+    row = {column: getattr(referral, column) for column in CASE_COLUMNS}
+    row.update(referrer=referrer.code if referrer else None, receiver=receiver.code if receiver else None,
+               topics=queries.topics_of(session, referral.id or 0),
+               search_suspended_from=running.start_on if running else None,
+               search_suspended_until=running.until if running else None)
+    return case_record(row)
+
+
+def _changeable(session: Session, referral: Referral, day: date) -> dict[str, Any]:
+    """The values of the case that an action can change, keyed as in the case record."""
+    running = queries.running_suspension(session, referral.id or 0, day)
+    values = {column: getattr(referral, column) for column in CHANGEABLE}
+    values.update(search_suspended_from=running.start_on if running else None,
+                  search_suspended_until=running.until if running else None)
+    return values
+
+
+CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "extended_on",
+              "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
+              "close_note")
+CASE_COLUMNS = ("case_id", "client_id", "status", "months", "goal", "referred_on",
+                "referring_counsellor", "decided_on", "receiving_counsellor", "due_on",
+                "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
+                "cause", "employed", "close_note", "override")
 
 
 def _clean(text: str | None) -> str | None:
@@ -136,14 +163,14 @@ def _changing(ctx: Context, ref: str, action: Action, on: date | None) -> Iterat
         ensure_not_before(day, referral.referred_on, f"{action.value} date", "the referral date")
         if referral.decided_on is not None:
             ensure_not_before(day, referral.decided_on, f"{action.value} date", "the acceptance date")
-        before = _snapshot(session, referral, ctx.today)
+        before = _changeable(session, referral, ctx.today)
         result: dict[str, Any] = {}
         yield session, referral, day, result
         referral.status = after_status.value
         referral.updated_at = ctx.now()
         session.add(referral)
         after = _snapshot(session, referral, ctx.today)
-        changed_before, changed_after = audit.diff(before, after)
+        changed_before, changed_after = audit.diff(before, {k: after[k] for k in before})
         audit.record(session, actor=ctx.user, action=action.value, entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, on_date=day, before=changed_before,

@@ -31,11 +31,10 @@ class Context:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """The transaction of one change; inside `shared()`, a savepoint of the shared one, so a
-        refused change is undone alone and the caller decides about the rest."""
-        if self._shared is not None:
-            with self._shared.begin_nested():
-                yield self._shared
+        """The transaction of one change; inside `shared()`, the shared transaction, whose caller
+        undoes a refused change with a savepoint of its own and decides about the rest."""
+        if self._shared is not None:  # the caller (import) wraps each row in a savepoint
+            yield self._shared
         else:
             with self.db.write() as session:
                 yield session

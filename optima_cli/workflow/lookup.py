@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
 from sqlmodel import Session
 
 from optima_cli.errors import NotFound
@@ -10,7 +11,11 @@ from optima_cli.store.models import Client, Institution, Referral
 
 
 def institution(session: Session, code: str) -> Institution:
-    found = queries.institution_by_code(session, code)
+    cache = session.info.setdefault("optima_institutions", {})  # a few units, asked for often
+    key = (code or "").strip().upper()
+    found = cache.get(key)
+    if found is None or not inspect(found).persistent:
+        found = cache[key] = queries.institution_by_code(session, code)
     if found is None:
         known = ", ".join(queries.institution_codes(session))
         raise NotFound(

@@ -42,9 +42,12 @@ class _Sheet:
         self.ws = wb.create_sheet(title)
         self.row = 0
 
-    def cell(self, value: Any, bold: bool = False) -> WriteOnlyCell:
+    def cell(self, value: Any, bold: bool = False) -> Any:
         if isinstance(value, (list, tuple)):
             value = ", ".join(str(v) for v in value)
+        if not bold and isinstance(value, str) and not value.startswith(FORMULA_STARTS) \
+                and not ILLEGAL_CHARACTERS_RE.search(value):
+            return value  # ordinary text needs no cell object
         if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
             # control characters cannot be stored in a workbook: written as visible codes
             value = ILLEGAL_CHARACTERS_RE.sub(
@@ -58,7 +61,9 @@ class _Sheet:
         return cell
 
     def append(self, values: list[Any], bold: bool = False) -> int:
-        self.ws.append([self.cell(v, bold) for v in values])
+        """Plain values go in as they are (fast); text that needs care and bold cells as cells."""
+        self.ws.append([self.cell(v, bold) if bold or isinstance(v, (str, list, tuple)) else v
+                        for v in values])
         self.row += 1
         return self.row
 

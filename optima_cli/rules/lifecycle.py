@@ -117,8 +117,8 @@ def check_suspension(
         )
     if running_until is not None:
         raise OptimaError(
-            f"{case} already has a job-search suspension until {running_until}; "
-            "end it with resume-search first"
+            f"{case} already has a job-search suspension until {running_until} in that time; "
+            "end it with resume-search first, or choose days after it"
         )
     if req.start < accepted_on:
         raise OptimaError(

@@ -252,10 +252,10 @@ def suspend_search(ctx: Context, ref: str, until: date, start: date | None = Non
     with _changing(ctx, ref, Action.SUSPEND_SEARCH, day) as (session, referral, day, result):
         referrer = session.get(Institution, referral.referrer_id)
         assert referrer is not None and referral.decided_on and referral.due_on
-        running = queries.running_suspension(session, referral.id or 0, day)
+        overlap = queries.overlapping_suspension(session, referral.id or 0, day, until)
         check_suspension(referral.case_id, Kind(referrer.kind), referral.decided_on,
                          referral.due_on, SuspensionRequest(day, until),
-                         running.until if running else None)
+                         overlap.until if overlap else None)
         session.add(Suspension(referral_id=referral.id, start_on=day, until=until,
                                note=_clean(note)))
     return result

@@ -63,6 +63,25 @@ def run(db_path: Path) -> Callable[..., Result]:
     return invoke
 
 
+def copy_db(source: Path, target: Path) -> Path:
+    """Copy a database with SQLite's backup API (the source may still have a write-ahead log)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
 def dump(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, to compare a database before and after a refused command."""
     if not path.exists():

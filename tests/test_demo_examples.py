@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import dump
+from conftest import copy_db, dump
 from optima_cli.cli import app
 from optima_cli.demo_data import rows as pilot_rows
 from optima_cli.workflow.importer import COLUMNS
@@ -52,14 +52,6 @@ def count(db: Path, table: str) -> int:
     return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
-def copy_db(source: Path, target: Path) -> None:
-    """Copy with SQLite's backup API (the source may still have a write-ahead log)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 def ahv_valid(text: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import dump
+from conftest import copy_db, dump
 from optima_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,14 +149,6 @@ def invoke_once(folder: Path, args: list[str]) -> str:
     return r.stdout
 
 
-def copy_db(source: Path, target: Path) -> None:
-    """Copy a database with SQLite's backup API (the source may still have a write-ahead log)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 def create_db(run) -> None:

@@ -20,6 +20,7 @@ from statistics import median
 from typing import Any
 
 import pytest
+from conftest import copy_db
 
 from optima_cli.rules.codes import Cause, Kind, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.workflow import cases as wf
@@ -236,13 +237,6 @@ def prepare(directory: Path) -> tuple[Path, list[str]]:
     return path, ids
 
 
-def copy_db(source: Path, target: Path) -> None:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 # --- the model -------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ Where domain.md leaves a choice open, the model follows what the code documents:
   withdrawal of consent is allowed; "no other open referral" looks at the cases as they are now;
 - an action's date may not lie in the future, nor before the referral, nor before the decision
   (cases._changing); it is not compared with the dates of extensions or suspensions;
-- a new job-search suspension is refused while any suspension not ended early ends on or after
-  its start, even one that starts later (queries.running_suspension, "end it first");
+- suspensions of one case may not overlap: a new one is refused if it shares a day with the
+  days another one is in effect, from its start to its end or to the day before it was resumed
+  (a suspension resumed on its first day was never in effect, as `list --as-of` shows);
 - withdrawing with reason consent-withdrawn records the client's withdrawal as a second event,
   unless the client's consent was already withdrawn on or before that day.
 """
@@ -117,7 +118,13 @@ class MClient:
 class MSuspension:
     start: date
     until: date
-    ended_on: date | None = None
+    ended_on: date | None = None  # resumed, or ended by closing or withdrawing: not on that day
+
+    def overlaps(self, start: date, until: date) -> bool:
+        """Whether it is in effect on any day from `start` to `until`."""
+        last = self.until if self.ended_on is None else min(
+            self.until, self.ended_on - timedelta(days=1))
+        return max(self.start, start) <= min(last, until)
 
 
 @dataclass
@@ -553,12 +560,11 @@ class OptimaMachine(RuleBasedStateMachine):
                                     st.integers(-3, 120).map(lambda n: start + timedelta(days=n))),
                           label="until")
         note = data.draw(st.sampled_from([None, "while the debts are sorted"]), label="note")
-        # a suspension not ended early whose end is not before the start would overlap
-        running = [s for s in case.suspensions if s.ended_on is None and s.until >= start]
+        overlapping = [s for s in case.suspensions if s.overlaps(start, until)]
         refusal = self.status_problem(case, "accepted") or case.date_problem(start) or first_problem(
             (UNITS[case.referrer] != "RAV", f"referred by {case.referrer}, not a RAV unit"),
-            (bool(running), f"a suspension until {running[0].until if running else ''} is running"),
             (until < start, f"until {until} before start {start}"),
+            (bool(overlapping), f"it overlaps the suspension {overlapping[:1]}"),
             (case.due_on is not None and until > case.due_on, f"the mandate ends on {case.due_on}"),
         )
         if self.attempt(f"suspend the search of {case.case_id} from {start} until {until}", refusal,
@@ -756,3 +762,19 @@ def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     rows = query(Path(str(ctx.db_path)),
                  "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
     assert rows == [("2026-06-01", "2026-06-10", "2026-06-05"), ("2026-06-20", "2026-06-30", None)]
+
+
+def test_suspend_over_a_suspension_resumed_on_its_first_day(ctx: Context) -> None:
+    """A suspension resumed on its first day was never in effect (`list --as-of` shows none on
+    that day or after), so a new suspension over its days overlaps nothing and is allowed."""
+    client = register(ctx, ClientInput(name="Ana Muster", birth_date=date(1980, 1, 1),
+                                       institution="RAV", consent_on=date(2026, 1, 5)))
+    case = wf.refer(ctx, wf.Refer(client=client["client"], to="SD", topics=(Topic.FINANCES,),
+                                  months=6, on=date(2026, 5, 4)))["case"]
+    wf.accept(ctx, case, on=date(2026, 6, 1))
+    wf.suspend_search(ctx, case, until=date(2026, 6, 20), start=date(2026, 6, 10))
+    wf.resume_search(ctx, case, on=date(2026, 6, 10))
+    wf.suspend_search(ctx, case, until=date(2026, 6, 15), start=date(2026, 6, 5))
+    rows = query(Path(str(ctx.db_path)),
+                 "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
+    assert rows == [("2026-06-10", "2026-06-20", "2026-06-10"), ("2026-06-05", "2026-06-15", None)]

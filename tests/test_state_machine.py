@@ -549,8 +549,9 @@ class OptimaMachine(RuleBasedStateMachine):
             self.events += 1
 
     def do_suspend_search(self, data: st.DataObject, case: MCase) -> None:
-        after_one = [st.sampled_from(case.suspensions).flatmap(  # right after an earlier one
-            lambda s: st.integers(-1, 15).map(lambda n: s.until + timedelta(days=n)))
+        after_one = [st.sampled_from(case.suspensions).flatmap(  # just before or after another
+            lambda s: st.one_of(st.integers(-1, 15).map(lambda n: s.until + timedelta(days=n)),
+                                st.integers(-10, 0).map(lambda n: s.start + timedelta(days=n))))
         ] if case.suspensions else []
         start = data.draw(st.one_of(day_strategy(*case.dates()), *after_one), label="start")
         ends = [start + timedelta(days=n) for n in (-1, 30)]
@@ -574,8 +575,8 @@ class OptimaMachine(RuleBasedStateMachine):
 
     def do_resume_search(self, data: st.DataObject, case: MCase) -> None:
         during_one = [st.sampled_from(case.suspensions).flatmap(  # around one of its suspensions
-            lambda s: st.integers(-2, (s.until - s.start).days + 2).map(
-                lambda n: s.start + timedelta(days=n)))] if case.suspensions else []
+            lambda s: st.one_of(st.just(s.start), st.integers(-2, (s.until - s.start).days + 2).map(
+                lambda n: s.start + timedelta(days=n))))] if case.suspensions else []
         day = data.draw(st.one_of(*during_one, day_strategy(*case.dates())), label="on")
         running = case.suspension_running_on(day)
         refusal = self.status_problem(case, "accepted") or case.date_problem(day) or first_problem(

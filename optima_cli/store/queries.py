@@ -152,7 +152,9 @@ def overlapping_suspension(session: Session, referral_id: int, start: date,
             Suspension.referral_id == referral_id,
             Suspension.start_on <= until,
             Suspension.until >= start,
-            or_(col(Suspension.ended_on).is_(None), Suspension.ended_on > start),
+            # ended early: in effect up to the day before it ended (none if ended on day one)
+            or_(col(Suspension.ended_on).is_(None),
+                and_(Suspension.ended_on > start, Suspension.ended_on > Suspension.start_on)),
         ).order_by(Suspension.start_on)
     ).scalars().first()
 

@@ -75,11 +75,16 @@ def copy_db(source: Path, target: Path) -> Path:
 
 
 def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    con = sqlite3.connect(db)
+    """Rows of one SQL query on a database file, read directly, not through optima."""
+    con = sqlite3.connect(db, timeout=30)
     try:
         return con.execute(sql, params).fetchall()
     finally:
         con.close()
+
+
+def count(db: Path, table: str) -> int:
+    return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:

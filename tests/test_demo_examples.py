@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_db, count, dump, query
 from typer.testing import CliRunner
 
-from conftest import copy_db, dump
 from optima_cli.cli import app
 from optima_cli.demo_data import rows as pilot_rows
 from optima_cli.workflow.importer import COLUMNS
@@ -38,20 +38,6 @@ def ok(result) -> str:
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
     return result.stdout
-
-
-def query(db: Path, sql: str, *params: Any) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-def count(db: Path, table: str) -> int:
-    return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
-
-
 
 
 def ahv_valid(text: str) -> bool:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_db, count, dump, query
 from typer.testing import CliRunner
 
-from conftest import copy_db, dump
 from optima_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,17 +100,6 @@ def write_xlsx(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
 
 # --- reading the database ------------------------------------------------------------------------
 
-def query(db: Path, sql: str, *params: Any) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-def count(db: Path, table: str) -> int:
-    return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
-
 
 def max_audit_id(db: Path) -> int:
     return query(db, "SELECT coalesce(max(id), 0) FROM audit_event")[0][0]
@@ -147,8 +135,6 @@ def invoke_once(folder: Path, args: list[str]) -> str:
     r = CliRunner().invoke(app, ["--user", "tester", *args], env=env)
     assert r.exit_code == 0, (r.stdout, r.stderr)
     return r.stdout
-
-
 
 
 def create_db(run) -> None:

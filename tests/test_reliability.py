@@ -21,7 +21,6 @@ import json
 import os
 import random
 import re
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -32,9 +31,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import copy_db, query
 from openpyxl import load_workbook
-
-from conftest import dump
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "sample_data" / "import-template.csv"
@@ -86,26 +84,6 @@ def reaped(procs: list[subprocess.Popen]) -> Iterator[list[subprocess.Popen]]:
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A copy with SQLite's backup API (the database runs in WAL mode: no plain file copy)."""
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 def scalar(db: Path, sql: str, *params: object) -> object:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import calendar
 import json
 import shutil
-import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from statistics import median
 from typing import Any
 
 import typer.main
+from conftest import dump, query
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -55,7 +55,14 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 from optima_cli.errors import OptimaError
-from optima_cli.rules.codes import Cause, Kind, Outcome, RejectReason, Topic, WithdrawReason
+from optima_cli.rules.codes import (
+    Cause,
+    Kind,
+    Outcome,
+    RejectReason,
+    Topic,
+    WithdrawReason,
+)
 from optima_cli.rules.periods import choose
 from optima_cli.store import audit
 from optima_cli.workflow import cases as wf
@@ -187,16 +194,6 @@ def first_problem(*checks: tuple[bool, str]) -> str | None:
 
 # --- reading the database --------------------------------------------------------------------
 
-def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table."""
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
-    finally:
-        con.close()
-
 
 def describe_change(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> str:
     lines = []
@@ -206,14 +203,6 @@ def describe_change(before: dict[str, list[tuple]], after: dict[str, list[tuple]
             lines.append(f"{table}: removed {sorted(old - new, key=repr)[:3]}, "
                          f"added {sorted(new - old, key=repr)[:3]}")
     return "; ".join(lines)
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 _COMMAND: Any = None

@@ -19,7 +19,7 @@ from optima_cli.cli.options import (
     require,
 )
 from optima_cli.cli.root import app
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import terminal
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 

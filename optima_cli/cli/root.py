@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -114,5 +113,4 @@ def root(
     )] = False,
 ) -> None:
     """Global options come before the command: optima --db cases.db list"""
-    ctx.obj = Settings(db=db or os.environ.get("OPTIMA_DB") or None,
-                       user=(user or "").strip() or _login_name())
+    ctx.obj = Settings(db=db or None, user=(user or "").strip() or _login_name())

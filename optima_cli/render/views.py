@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from optima_cli.render.terminal import cell, key_values, out, table
+from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
 from optima_cli.rules.deadlines import describe
 
@@ -166,5 +166,3 @@ def import_result(r: dict[str, Any]) -> None:
         ("cases", ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),
     ]))
 
-
-__all__ = ["cases", "case_detail", "check", "client", "due", "findings", "institutions", "cell"]

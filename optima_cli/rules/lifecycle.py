@@ -106,7 +106,7 @@ class SuspensionRequest:
 
 def check_suspension(
     case: str, referrer_kind: Kind, accepted_on: date, due_on: date, req: SuspensionRequest,
-    running_until: date | None,
+    overlapping_until: date | None,
 ) -> None:
     """The RAV may suspend job-search duties while another institution works the case,
     at most until the mandate ends."""
@@ -115,9 +115,9 @@ def check_suspension(
             f"cannot suspend the job search for {case}: it was referred by {referrer_kind}, "
             "only a case referred by a RAV unit can suspend job-search obligations"
         )
-    if running_until is not None:
+    if overlapping_until is not None:
         raise OptimaError(
-            f"{case} already has a job-search suspension until {running_until} in that time; "
+            f"{case} already has a job-search suspension until {overlapping_until} in that time; "
             "end it with resume-search first, or choose days after it"
         )
     if req.start < accepted_on:

@@ -132,33 +132,6 @@ def topics_of(session: Session, referral_id: int) -> list[str]:
     ).scalars())
 
 
-def running_suspension(session: Session, referral_id: int, on: date) -> Suspension | None:
-    """The suspension, not ended early, that runs on the day `on`."""
-    return session.exec(
-        select(Suspension).where(
-            Suspension.referral_id == referral_id,
-            col(Suspension.ended_on).is_(None),
-            Suspension.start_on <= on,
-            Suspension.until >= on,
-        ).order_by(col(Suspension.start_on).desc())
-    ).scalars().first()
-
-
-def overlapping_suspension(session: Session, referral_id: int, start: date,
-                           until: date) -> Suspension | None:
-    """A suspension of the case that would run on some day from `start` to `until`."""
-    return session.exec(
-        select(Suspension).where(
-            Suspension.referral_id == referral_id,
-            Suspension.start_on <= until,
-            Suspension.until >= start,
-            # ended early: in effect up to the day before it ended (none if ended on day one)
-            or_(col(Suspension.ended_on).is_(None),
-                and_(Suspension.ended_on > start, Suspension.ended_on > Suspension.start_on)),
-        ).order_by(Suspension.start_on)
-    ).scalars().first()
-
-
 def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:
     return session.exec(
         select(Suspension).where(Suspension.referral_id == referral_id).order_by(Suspension.id)

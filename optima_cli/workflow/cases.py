@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
-from optima_cli.rules import criteria, lifecycle
+from optima_cli.rules import lifecycle
 from optima_cli.rules.codes import Cause, Kind, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.identity import format_case_id, format_client_id
 from optima_cli.rules.lifecycle import Action, Case, SearchSuspension, Unit
@@ -78,11 +78,6 @@ class Refer:
     override: str | None = None
 
 
-def findings_json(findings: list[criteria.Finding]) -> str:
-    """The access criteria as the referral row keeps them."""
-    return json.dumps([f.as_dict() for f in findings])
-
-
 def refer(ctx: Context, req: Refer) -> dict[str, Any]:
     day = req.on or ctx.today
     months = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
@@ -106,7 +101,7 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         now = ctx.now()
         referral = Referral(
             case_year=day.year, case_seq=seq, case_id=case.case_id, client_id=client.id,
-            referrer_id=source.id, receiver_id=receiver.id, findings=findings_json(findings),
+            referrer_id=source.id, receiver_id=receiver.id, findings=json.dumps([f.as_dict() for f in findings]),
             goal=case.goal, referred_on=day, referring_counsellor=case.referring_counsellor,
             override=case.override, created_at=now, updated_at=now,
             **{name: getattr(case, name) for name in STATE_COLUMNS})

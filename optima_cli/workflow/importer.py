@@ -1,31 +1,42 @@
 """`optima import`: referrals with their known history from a spreadsheet, through the same rules
 as the commands.
 
-Every row is read and checked before anything stays written: the rows are replayed through the
-workflow functions (register, refer, accept, ...) inside one shared transaction, each row in a
-savepoint of its own, so that one bad row is undone alone while the others are still checked. Any
-bad row, or `--dry-run`, and the whole transaction is rolled back; otherwise it is committed once.
+Inside one transaction, what the file's rows need is loaded in a few queries (the clients they
+name, those clients' referrals, the units, the case numbers given so far). Each row is then
+applied in memory, in the order the referrals happened, with the functions the commands use: the
+client checks of `rules.clients`, the access criteria, the actions of `rules.lifecycle`. A bad row
+changes nothing of that state and is listed with its row, column and the command's message; the
+other rows are still checked. Only if every row is good and this is no dry run is anything
+written: clients, referrals, topics, suspensions and the audit events the commands would have
+recorded, in the same order and chained the same way, one statement per table (`store.bulk`,
+`store.audit.append`), committed once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-from optima_cli.errors import NotFound, OptimaError, ReferralBlocked, UsageProblem
-from optima_cli.rules import codes
+from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
+from optima_cli.rules import clients as client_rules
+from optima_cli.rules import codes, lifecycle
 from optima_cli.rules.dates import parse_date
-from optima_cli.rules.identity import format_client_id, normalize_ahv
-from optima_cli.rules.lifecycle import parse_months
-from optima_cli.store import queries
+from optima_cli.rules.identity import format_case_id, format_client_id, normalize_ahv
+from optima_cli.rules.lifecycle import Action, Case, Unit, parse_months
+from optima_cli.store import audit, bulk, queries
+from optima_cli.store.models import Client, Referral, ReferralTopic, Suspension
 from optima_cli.tabular import Sheet, as_text
-from optima_cli.workflow import cases, clients
+from optima_cli.workflow.cases import STATE_COLUMNS, unit
+from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
+from optima_cli.workflow.lookup import unknown_institution
+from optima_cli.workflow.records import CLIENT_FACTS, case_snapshot, case_values, client_record
 
 TRUE = {"1", "yes", "y", "true", "ja", "j", "x", "wahr"}
 FALSE = {"0", "no", "n", "false", "nein", "falsch"}
@@ -173,10 +184,6 @@ class _RowFailed(Exception):
         self.message = message
 
 
-class _Rollback(Exception):
-    """Leaves the shared transaction without committing (bad rows or a dry run)."""
-
-
 def check_header(sheet: Sheet, name: str) -> None:
     unknown = [h for h in sheet.header if h not in COLUMNS]
     if unknown:
@@ -196,11 +203,14 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
     problems: list[tuple[str, str]] = []
     for name, (parser, required) in COLUMNS.items():
         raw = cells.get(name)
-        try:
-            value = parser(raw)
-        except OptimaError as exc:
-            problems.append((name, exc.message))
-            continue
+        if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
+            value = None  # a blank cell: what every parser makes of it, without asking it
+        else:
+            try:
+                value = parser(raw)
+            except OptimaError as exc:
+                problems.append((name, exc.message))
+                continue
         if required and value is None:
             problems.append((name, f"{name} is required"))
         values[name] = value
@@ -232,128 +242,419 @@ def _consistency(v: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _client(ctx: Context, session: Session, v: dict[str, Any], out: Outcome) -> str:
-    match = queries.match_client(session, external_ref=v["external_ref"], ahv=v["ahv"],
-                                 name=v["name"], birth_date=v["birth_date"])
-    if match is not None and match.birth_date != v["birth_date"]:
-        by = "external_ref" if v["external_ref"] and match.external_ref == v["external_ref"] else "ahv"
-        raise _RowFailed(by, f"{by} {v[by]} belongs to {format_client_id(match.id or 0)}, born "
-                             f"{match.birth_date}, but this row says born {v['birth_date']}")
-    if match is not None:
-        out.clients_matched += 1
-        missing = {k: v[k] for k in CLIENT_FIELDS
-                   if v[k] is not None and getattr(match, k) is None}
-        ref = format_client_id(match.id or 0)
-        if missing:
-            _step("name", clients.update, ctx, ref, clients.ClientInput(**missing))
-        return ref
-    data = clients.ClientInput(institution=v["registered_at"] or v["referrer"],
-                               **{k: v[k] for k in CLIENT_FIELDS if v[k] is not None})
-    out.clients_created += 1
-    return _step("name", clients.register, ctx, data)["client"]
-
-
-def _step(column: str, action: Callable[..., Any], *args: Any) -> Any:
+def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
+    """Run a step of a row; a refusal names the column at fault, or `column`."""
     try:
         return action(*args)
     except OptimaError as exc:
         raise _RowFailed(exc.field if exc.field in COLUMNS else column, exc.message) from None
 
 
-def _history(ctx: Context, case: str, v: dict[str, Any]) -> None:
-    """The steps after the referral as the commands would run them: the decision first, the
-    ending last, extension and suspension in between in the order of their dates."""
-    decision, middle, ending = 0, 1, 2
-    steps: list[tuple[int, date, str, Callable[[], Any]]] = []
-    if v["decision"] == "accepted":
-        steps.append((decision, v["decided_on"], "decided_on",
-                      lambda: cases.accept(ctx, case, v["receiving_counsellor"], v["decided_on"])))
-    elif v["decision"] == "rejected":
-        steps.append((decision, v["decided_on"], "decided_on",
-                      lambda: cases.reject(ctx, case, v["reason"], v["reason_note"], v["decided_on"])))
-    if v["extended_on"]:
-        steps.append((middle, v["extended_on"], "extended_on",
-                      lambda: cases.extend(ctx, case, v["extended_on"])))
-    if v["suspended_from"]:
-        steps.append((middle, v["suspended_from"], "suspended_from", lambda: cases.suspend_search(
-            ctx, case, v["suspended_until"], v["suspended_from"])))
-    if v["search_resumed_on"]:
-        steps.append((middle, v["search_resumed_on"], "search_resumed_on",
-                      lambda: cases.resume_search(ctx, case, v["search_resumed_on"])))
-    if v["withdrawn_on"]:
-        steps.append((ending, v["withdrawn_on"], "withdrawn_on", lambda: cases.withdraw(
-            ctx, case, v["withdraw_reason"], v["withdraw_note"], v["withdrawn_on"])))
-    if v["closed_on"]:
-        steps.append((ending, v["closed_on"], "closed_on", lambda: cases.close(
-            ctx, case, v["outcome"], v["cause"], v["employed"], v["close_note"], v["closed_on"])))
-    for _phase, _day, column, run in sorted(steps, key=lambda s: (s[0], s[1])):
-        _step(column, run)
-
-
-def _row(ctx: Context, session: Session, number: int, v: dict[str, Any], out: Outcome) -> None:
-    client = _client(ctx, session, v, out)
-    existing = queries.referral_on(session, client, v["receiver"], v["referred_on"])
-    if existing is not None:
-        out.skipped += 1
-        out.skipped_rows.append({"row": number, "case": existing,
-                                 "message": f"{existing} is already there"})
-        return
-    referral = _refer(ctx, client, v)
-    out.cases.append(referral)
-    _history(ctx, referral, v)
-    out.imported += 1
-
-
-def _refer(ctx: Context, client: str, v: dict[str, Any]) -> str:
-    try:
-        return cases.refer(ctx, cases.Refer(
-            client=client, to=v["receiver"], topics=v["topics"], months=v["months"],
-            goal=v["goal"], referrer=v["referrer"], counsellor=v["referring_counsellor"],
-            on=v["referred_on"], override=v["override"]))["case"]
-    except ReferralBlocked as exc:
-        column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
-        raise _RowFailed(column, exc.message) from None
-    except NotFound as exc:
-        column = "receiver" if repr(v["receiver"]) in exc.message else "referrer"
-        raise _RowFailed(column, exc.message) from None
-    except OptimaError as exc:
-        raise _RowFailed("referred_on", exc.message) from None
-
-
 # the column to blame when a never-rule refuses a referral
 RULE_COLUMNS = {"consent": "consent_on", "other-kind": "receiver", "no-open-referral": "receiver"}
+OPEN = (codes.Status.REFERRED.value, codes.Status.ACCEPTED.value)
+
+
+# --- the state held in memory ----------------------------------------------------------------------
+
+@dataclass(eq=False, slots=True)
+class _Key:
+    """The database id of a client or case: known for stored ones, given to new ones when they are
+    written. `shown` is the id that messages name (for a new client, the one it will get where ids
+    are handed out in order, as SQLite does)."""
+
+    id: int | None = None
+    shown: int = 0
+
+
+# the columns of a client row that the import writes, and those that can change for a stored client
+CHANGING_COLUMNS = ("updated_at", "ahv", "municipality", "counsellor", "external_ref", *CLIENT_FACTS)
+CLIENT_COLUMNS = ("name", "birth_date", "institution_id", "created_at", *CHANGING_COLUMNS)
+# a new client's columns before the values given
+BLANK_CLIENT = {name: Client.model_fields[name].default for name in CHANGING_COLUMNS[1:]}
+
+
+class _Client:
+    """A client as the rows see it: the columns of its row, read as attributes (as the client
+    record and the access criteria read a Client), and never changed in place."""
+
+    __slots__ = ("key", "institution", "name_key", "columns")
+
+    def __init__(self, key: _Key, institution: str, name_key: str, columns: dict[str, Any]) -> None:
+        self.key = key
+        self.institution = institution  # the code of the unit where the client is registered
+        self.name_key = name_key  # the name as matching compares it
+        self.columns = columns
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def id(self) -> int | None:
+        return self.key.id
+
+    def changed(self, **values: Any) -> _Client:
+        return _Client(self.key, self.institution, self.name_key, {**self.columns, **values})
+
+
+@dataclass(slots=True)
+class _NewCase:
+    key: _Key
+    client: _Key
+    referrer_id: int
+    receiver_id: int
+    seq: int
+    findings: list[dict[str, str]]  # as the referral row and the audit event keep them
+    case: Case
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A referral of a client, as far as later rows need it (idempotence, open referrals)."""
+
+    receiver_id: int
+    referred_on: date
+    case_id: str
+    status: str
+
+
+@dataclass(slots=True)
+class _Event:
+    """An audit event to write; `after` may be built only then, once the ids are known."""
+
+    at: datetime
+    action: str
+    entity: str
+    client: _Key
+    case: _NewCase | None
+    on_date: date | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | Callable[[], dict[str, Any]] | None
+
+
+class _Import:
+    """The clients, cases and audit events of one import, held in memory until written."""
+
+    def __init__(self, session: Session, ctx: Context, source: str, rows: list[dict[str, Any]]) -> None:
+        self.today, self.now, self.user, self.source = ctx.today, ctx.now, ctx.user, source
+        institutions = queries.institutions(session)
+        self.units = {inst.code.upper(): (inst.id or 0, unit(inst)) for inst in institutions}
+        codes_by_id = {inst.id: inst.code for inst in institutions}
+        self.codes = queries.institution_codes(session)
+        self.seqs = bulk.highest_case_seqs(session)
+        self.highest_client_id = bulk.highest_client_id(session)
+        self.clients: dict[_Key, _Client] = {}
+        self.by_ref: dict[str, list[_Key]] = {}
+        self.by_ahv: dict[str, _Key] = {}
+        self.by_person: dict[tuple[str, date], list[_Key]] = {}
+        self.known: dict[_Key, list[_Known]] = {}
+        self.new_clients: list[_Key] = []
+        self.changed_clients: dict[_Key, None] = {}  # stored clients the rows changed, in order
+        self.cases: list[_NewCase] = []
+        self.events: list[_Event] = []
+        found = bulk.clients_matching(
+            session, sorted({v["external_ref"] for v in rows if v["external_ref"]}),
+            sorted({v["ahv"] for v in rows if v["ahv"]}),
+            sorted({(v["name"].lower(), v["birth_date"]) for v in rows}))
+        stored: dict[int, _Key] = {}
+        for row in found:
+            key = stored[row["id"]] = _Key(row["id"], row["id"])
+            self._index(_Client(key, codes_by_id.get(row["institution_id"], ""), row["name_key"],
+                                {name: row[name] for name in CLIENT_COLUMNS}), None)
+        for row in bulk.referrals_of(session, sorted(stored)):
+            self.known.setdefault(stored[row["client_id"]], []).append(_Known(
+                row["receiver_id"], row["referred_on"], row["case_id"], row["status"]))
+
+    # --- clients --------------------------------------------------------------------------------
+
+    def _index(self, client: _Client, old: _Client | None) -> None:
+        key = client.key
+        self.clients[key] = client
+        if client.external_ref and (old is None or old.external_ref != client.external_ref):
+            self.by_ref.setdefault(client.external_ref, []).append(key)
+        if client.ahv and (old is None or old.ahv != client.ahv):
+            self.by_ahv[client.ahv] = key
+        if old is None:
+            self.by_person.setdefault((client.name_key, client.birth_date), []).append(key)
+
+    def _first(self, keys: Iterable[_Key]) -> _Client | None:
+        """Of several candidates, the client with the lowest id, as a query would give."""
+        chosen = min(keys, key=lambda k: k.shown, default=None)
+        return self.clients[chosen] if chosen is not None else None
+
+    def _match(self, v: dict[str, Any]) -> _Client | None:
+        """The client a row means: by external reference, then AHV number, then name and birth
+        date (queries.match_client, on the clients held here)."""
+        if v["external_ref"] and v["external_ref"] in self.by_ref:
+            return self._first(self.by_ref[v["external_ref"]])
+        if v["ahv"] and v["ahv"] in self.by_ahv:
+            return self.clients[self.by_ahv[v["ahv"]]]
+        return self._first(self.by_person.get((v["name"].lower(), v["birth_date"]), ()))
+
+    def _refuse_duplicate(self, client: _Client) -> None:
+        """Another client with the same AHV number, or the same name and birth date, is refused
+        (queries.duplicate_client, on the clients held here)."""
+        others = [k for k in self.by_person.get((client.name_key, client.birth_date), ())
+                  if k is not client.key]
+        if client.ahv and client.ahv in self.by_ahv and self.by_ahv[client.ahv] is not client.key:
+            others.append(self.by_ahv[client.ahv])
+        other = self._first(others)
+        if other is not None:
+            raise client_rules.duplicate(other.key.shown, bool(client.ahv and other.ahv == client.ahv))
+
+    def _register(self, v: dict[str, Any], events: list[_Event]) -> _Client:
+        """clients.register, in memory."""
+        values = client_rules.clean({"institution": v["registered_at"] or v["referrer"],
+                                     **{k: v[k] for k in CLIENT_FIELDS if v[k] is not None}},
+                                    self.today)
+        client_rules.require(values)
+        institution_id, registered_at = self._unit(values.pop("institution"))
+        now = self.now()
+        key = _Key(shown=self.highest_client_id + len(self.new_clients) + 1)
+        client = _Client(key, registered_at.code, values["name"].lower(), {
+            **BLANK_CLIENT, "institution_id": institution_id, "created_at": now, "updated_at": now,
+            **{k: value for k, value in values.items() if value is not None}})
+        client_rules.check_consent(client.consent_on, client.birth_date)
+        self._refuse_duplicate(client)
+        events.append(_Event(now, "register", "client", key, None, None, None,
+                             lambda: client_record(client, client.institution)))
+        return client
+
+    def _update(self, client: _Client, values: dict[str, Any], events: list[_Event]) -> _Client:
+        """clients.update, in memory."""
+        values = client_rules.clean(values, self.today)
+        changed = client.changed(**values)
+        client_rules.check_consent(changed.consent_on, changed.birth_date)
+        self._refuse_duplicate(changed)
+        now = self.now()
+        changed = changed.changed(updated_at=now)
+        before, after = audit.diff(client_record(client, client.institution),
+                                   client_record(changed, changed.institution))
+        if before or after:
+            events.append(_Event(now, "client-update", "client", client.key, None, None, before, after))
+        return changed
+
+    def _client(self, v: dict[str, Any], events: list[_Event]) -> tuple[_Client, bool]:
+        """The row's client, matched (and given the facts it lacked) or registered; and whether
+        it is new."""
+        match = self._match(v)
+        if match is None:
+            return _failing("name", self._register, v, events), True
+        if match.birth_date != v["birth_date"]:
+            by = "external_ref" if v["external_ref"] and match.external_ref == v["external_ref"] else "ahv"
+            raise _RowFailed(by, f"{by} {v[by]} belongs to {format_client_id(match.key.shown)}, born "
+                                 f"{match.birth_date}, but this row says born {v['birth_date']}")
+        missing = {k: v[k] for k in CLIENT_FIELDS if v[k] is not None and getattr(match, k) is None}
+        return (_failing("name", self._update, match, missing, events) if missing else match), False
+
+    # --- referrals ------------------------------------------------------------------------------
+
+    def _unit(self, code: str) -> tuple[int, Unit]:
+        found = self.units.get((code or "").strip().upper())
+        if found is None:
+            raise unknown_institution(code, self.codes)
+        return found
+
+    def _referral_on(self, client: _Client, receiver: str, day: date) -> str | None:
+        """The case id of this client's referral to this receiver on that day, if there is one."""
+        found = self.units.get(receiver.strip().upper())
+        for known in self.known.get(client.key, ()):
+            if found and known.receiver_id == found[0] and known.referred_on == day:
+                return known.case_id
+        return None
+
+    def _open_case(self, client: _Client, receiver_id: int) -> str | None:
+        for known in self.known.get(client.key, ()):
+            if known.receiver_id == receiver_id and known.status in OPEN:
+                return known.case_id
+        return None
+
+    def _refer(self, client: _Client, v: dict[str, Any], events: list[_Event]) -> _NewCase:
+        """cases.refer, in memory."""
+        day = v["referred_on"]
+        months = _failing("referred_on", lifecycle.check_referral, v["months"], v["topics"],
+                          v["override"], day, self.today)
+        receiver_id, receiver = _failing("receiver", self._unit, v["receiver"])
+        referrer_id, referrer = _failing("referrer", self._unit, v["referrer"])
+        seq = self.seqs.get(day.year, 0) + 1
+        try:
+            case, findings = lifecycle.refer(
+                case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
+                facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
+                open_case=self._open_case(client, receiver_id), topics=v["topics"],
+                months=months, day=day, goal=v["goal"], counsellor=v["referring_counsellor"],
+                client_counsellor=client.counsellor, override=v["override"])
+        except ReferralBlocked as exc:
+            column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
+            raise _RowFailed(column, exc.message) from None
+        except OptimaError as exc:
+            raise _RowFailed("referred_on", exc.message) from None
+        now = self.now()
+        found = [f.as_dict() for f in findings]
+        new = _NewCase(_Key(), client.key, referrer_id, receiver_id, seq, found, case, now, now)
+        today = self.today
+        events.append(_Event(now, "refer", "referral", client.key, new, day, None, lambda: {
+            **case_snapshot(case, client.key.id or 0, today), "findings": found}))
+        return new
+
+    def _steps(self, v: dict[str, Any]) -> list[tuple[date, str, Action, Callable[[Case], Case]]]:
+        """The steps after the referral as the commands would run them: the decision first, the
+        ending last, extension and suspension in between in the order of their dates."""
+        today, decision, middle, ending = self.today, 0, 1, 2
+        steps: list[tuple[int, date, str, Action, Callable[[Case], Case]]] = []
+        if v["decision"] == "accepted":
+            steps.append((decision, v["decided_on"], "decided_on", Action.ACCEPT, lambda c: lifecycle.accept(
+                c, v["decided_on"], today, v["receiving_counsellor"])))
+        elif v["decision"] == "rejected":
+            steps.append((decision, v["decided_on"], "decided_on", Action.REJECT, lambda c: lifecycle.reject(
+                c, v["decided_on"], today, v["reason"], v["reason_note"])))
+        if v["extended_on"]:
+            steps.append((middle, v["extended_on"], "extended_on", Action.EXTEND,
+                          lambda c: lifecycle.extend(c, v["extended_on"], today)))
+        if v["suspended_from"]:
+            steps.append((middle, v["suspended_from"], "suspended_from", Action.SUSPEND_SEARCH,
+                          lambda c: lifecycle.suspend_search(c, v["suspended_from"], today,
+                                                             v["suspended_until"])))
+        if v["search_resumed_on"]:
+            steps.append((middle, v["search_resumed_on"], "search_resumed_on", Action.RESUME_SEARCH,
+                          lambda c: lifecycle.resume_search(c, v["search_resumed_on"], today)))
+        if v["withdrawn_on"]:
+            steps.append((ending, v["withdrawn_on"], "withdrawn_on", Action.WITHDRAW, lambda c: lifecycle.withdraw(
+                c, v["withdrawn_on"], today, v["withdraw_reason"], v["withdraw_note"])))
+        if v["closed_on"]:
+            steps.append((ending, v["closed_on"], "closed_on", Action.CLOSE, lambda c: lifecycle.close(
+                c, v["closed_on"], today, v["outcome"], v["cause"], v["employed"], v["close_note"])))
+        return [step[1:] for step in sorted(steps, key=lambda s: (s[0], s[1]))]
+
+    def _history(self, new: _NewCase, client: _Client, v: dict[str, Any],
+                 events: list[_Event]) -> _Client:
+        """The row's steps applied to its new case (the commands' _change, in memory); returns
+        the client, whose consent a withdrawal may have ended."""
+        values = case_values(new.case, self.today)
+        for day, column, action, apply in self._steps(v):
+            after = _failing(column, apply, new.case)
+            if action == Action.WITHDRAW:
+                withdrawn = lifecycle.consent_withdrawal(v["withdraw_reason"],
+                                                         client.consent_withdrawn_on, day)
+                if withdrawn is not None:
+                    events.append(_Event(self.now(), "client-update", "client", client.key, None, day,
+                                         {"consent_withdrawn_on": client.consent_withdrawn_on},
+                                         {"consent_withdrawn_on": withdrawn}))
+                    client = client.changed(consent_withdrawn_on=withdrawn)
+            now = self.now()
+            values, before = case_values(after, self.today), values
+            changed_before, changed_after = audit.diff(before, values)
+            events.append(_Event(now, action.value, "referral", client.key, new, day,
+                                 changed_before, changed_after))
+            new.case, new.updated_at = after, now
+        return client
+
+    # --- rows -----------------------------------------------------------------------------------
+
+    def apply(self, number: int, v: dict[str, Any], out: Outcome) -> None:
+        """One row, as the commands would run it; a bad row raises _RowFailed and leaves the state
+        as it was (nothing of the row is kept until its end)."""
+        events: list[_Event] = []
+        client, created = self._client(v, events)
+        existing = self._referral_on(client, v["receiver"], v["referred_on"])
+        new = None
+        if existing is None:
+            new = self._refer(client, v, events)
+            client = self._history(new, client, v, events)
+        old = self.clients.get(client.key)
+        self._index(client, old)
+        if created:
+            self.new_clients.append(client.key)
+        elif client is not old:
+            self.changed_clients[client.key] = None
+        self.events += events
+        out.clients_created += created
+        out.clients_matched += not created
+        if new is None:
+            out.skipped += 1
+            out.skipped_rows.append({"row": number, "case": existing,
+                                     "message": f"{existing} is already there"})
+            return
+        self.seqs[new.case.referred_on.year] = new.seq
+        self.cases.append(new)
+        self.known.setdefault(client.key, []).append(_Known(
+            new.receiver_id, new.case.referred_on, new.case.case_id, new.case.status))
+        out.cases.append(new.case.case_id)
+        out.imported += 1
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def write(self, session: Session) -> None:
+        """Everything at once: one statement per table, the audit events chained in order."""
+        # new clients differ in name or birth date: the rows matched on them otherwise
+        ids = bulk.insert_returning_ids(session, Client, [
+            self.clients[key].columns for key in self.new_clients], key=("name", "birth_date"))
+        for key in self.new_clients:
+            key.id = ids[self.clients[key].name, self.clients[key].birth_date]
+        bulk.update_rows(session, Client, [
+            {"id": key.id, **{name: self.clients[key].columns[name] for name in CHANGING_COLUMNS}}
+            for key in self.changed_clients])
+        ids = bulk.insert_returning_ids(session, Referral, [self._referral_row(new) for new in self.cases],
+                                        key=("case_id",))
+        for new in self.cases:
+            new.key.id = ids[new.case.case_id,]
+        bulk.insert_rows(session, ReferralTopic, [
+            {"referral_id": new.key.id, "topic": topic} for new in self.cases for topic in new.case.topics])
+        bulk.insert_rows(session, Suspension, [
+            {"referral_id": new.key.id, "start_on": s.start_on, "until": s.until,
+             "ended_on": s.ended_on, "note": s.note}
+            for new in self.cases for s in new.case.suspensions])
+        audit.append(session, self._event_rows())
+
+    def _referral_row(self, new: _NewCase) -> dict[str, Any]:
+        case = new.case
+        return {"case_year": case.referred_on.year, "case_seq": new.seq, "case_id": case.case_id,
+                "client_id": new.client.id, "referrer_id": new.referrer_id,
+                "receiver_id": new.receiver_id, "goal": case.goal, "referred_on": case.referred_on,
+                "referring_counsellor": case.referring_counsellor,
+                "findings": json.dumps(new.findings), "override": case.override,
+                "created_at": new.created_at, "updated_at": new.updated_at,
+                **{name: getattr(case, name) for name in STATE_COLUMNS}}
+
+    def _event_rows(self) -> Iterator[dict[str, Any]]:
+        for e in self.events:
+            client_id = e.client.id
+            yield {"at": e.at, "actor": self.user, "action": e.action, "entity": e.entity,
+                   "entity_ref": e.case.case.case_id if e.case else format_client_id(client_id or 0),
+                   "client_id": client_id, "referral_id": e.case.key.id if e.case else None,
+                   "on_date": e.on_date, "source": self.source, "before": e.before,
+                   "after": e.after() if callable(e.after) else e.after}
 
 
 def import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
                 dry_run: bool = False, progress: Callable[[int], None] | None = None) -> Outcome:
-    """Check and replay the rows; commit only if every row is good and this is no dry run."""
+    """Check and apply the rows; write only if every row is good and this is no dry run."""
     out = Outcome(file=name, dry_run=dry_run)
-    ctx.source = f"import:{name}"
     parsed = []
     for number, cells in rows:
         values, problems = parse_row(cells)
         out.errors += [RowError(number, column, message) for column, message in problems]
         parsed.append((number, values, not problems))
     out.rows = len(parsed)
-    # replay in the order things happened, so that a client's earlier case is closed before a later one
+    # apply in the order things happened, so that a client's earlier case is closed before a later one
     parsed.sort(key=lambda item: (item[1].get("referred_on") or date.max, item[0]))
-    try:
-        with ctx.shared() as session:
-            for index, (number, values, good) in enumerate(parsed, start=1):
-                if good:
-                    try:
-                        with session.begin_nested():
-                            _row(ctx, session, number, values, out)
-                    except _RowFailed as failure:
-                        out.errors.append(RowError(number, failure.column, failure.message))
-                if progress:
-                    progress(index)
-            if out.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    finally:
-        ctx.source = "cli"
+    with ctx.write() as session:
+        state = _Import(session, ctx, f"import:{name}", [values for _, values, good in parsed if good])
+        for index, (number, values, good) in enumerate(parsed, start=1):
+            if good:
+                try:
+                    state.apply(number, values, out)
+                except _RowFailed as failure:
+                    out.errors.append(RowError(number, failure.column, failure.message))
+            if progress:
+                progress(index)
+        if not out.errors and not dry_run:
+            state.write(session)
     out.errors.sort(key=lambda e: (e.row, list(COLUMNS).index(e.column) if e.column in COLUMNS else 99))
     if out.errors:
         out.imported = out.clients_created = out.clients_matched = 0

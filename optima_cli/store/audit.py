@@ -58,19 +58,19 @@ def event_hash(event: AuditEvent) -> str:
                        event.source, event.payload_hash)
 
 
-def sealed(previous: str, *, at: datetime, actor: str, action: str, entity: str, entity_ref: str,
-           client_id: int | None = None, referral_id: int | None = None,
-           on_date: date | None = None, source: str = "cli", before: dict[str, Any] | None = None,
-           after: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The columns of one event chained after the event whose hash is `previous`."""
+def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The columns of an event's row, chained after the event whose hash is `previous`: `event`
+    holds at, actor, action, entity, entity_ref, client_id, referral_id, on_date and source, and
+    the values `before` and `after`, which become the payload (the dict is made into the row)."""
+    before, after = event.pop("before", None), event.pop("after", None)
     payload = canonical({"before": before, "after": after}) if (before or after) else None
     payload_hash = sha256(payload or "")
-    return {"at": at, "actor": actor, "action": action, "entity": entity,
-            "entity_ref": entity_ref, "client_id": client_id, "referral_id": referral_id,
-            "on_date": on_date, "source": source, "payload": payload, "payload_erased": False,
-            "payload_hash": payload_hash, "prev_hash": previous,
-            "hash": _chain_hash(previous, at, actor, action, entity, entity_ref, client_id,
-                                referral_id, on_date, source, payload_hash)}
+    event.update(payload=payload, payload_erased=False, payload_hash=payload_hash, prev_hash=previous,
+                 hash=_chain_hash(previous, event["at"], event["actor"], event["action"],
+                                  event["entity"], event["entity_ref"], event["client_id"],
+                                  event["referral_id"], event["on_date"], event["source"],
+                                  payload_hash))
+    return event
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
@@ -107,10 +107,10 @@ def record(
         previous = last.hash
     else:  # first event of this transaction, or the last one was rolled back with a savepoint
         previous = _last_hash(session)
-    event = AuditEvent(**sealed(
-        previous, at=now, actor=actor, action=action, entity=entity, entity_ref=entity_ref,
-        client_id=client_id, referral_id=referral_id, on_date=on_date, source=source,
-        before=before, after=after))
+    event = AuditEvent(**seal(previous, {
+        "at": now, "actor": actor, "action": action, "entity": entity, "entity_ref": entity_ref,
+        "client_id": client_id, "referral_id": referral_id, "on_date": on_date, "source": source,
+        "before": before, "after": after}))
     session.add(event)
     session.info[LAST_KEY] = event
     session.info[CHANGED_KEY] = True
@@ -124,13 +124,13 @@ def _last_hash(session: Session) -> str:
 
 def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000) -> int:
     """Append many events in their order, chained in Python and written `batch` at a time; each
-    event holds the keyword arguments of `sealed`. Returns how many were written."""
+    event is a dict as `seal` takes it. Returns how many were written."""
     previous = _last_hash(session)
     table = AuditEvent.__table__  # type: ignore[attr-defined]
     rows: list[dict[str, Any]] = []
     written = 0
     for event in events:
-        row = sealed(previous, **event)
+        row = seal(previous, event)
         previous = row["hash"]
         rows.append(row)
         if len(rows) >= batch:

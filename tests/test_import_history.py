@@ -16,7 +16,7 @@ import pytest
 from conftest import TODAY, dump, query
 
 from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic, WithdrawReason
-from optima_cli.workflow import cases, clients, trail
+from optima_cli.workflow import cases, clients, importer, trail
 from optima_cli.workflow.clients import ClientInput
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.importer import COLUMNS, import_rows
@@ -224,19 +224,22 @@ def large_file(n: int) -> list[dict[str, str]]:
 
 
 def test_a_bad_row_deep_in_a_large_file_leaves_nothing_written(tmp_path):
+    """The rows are applied in date order and written every FLUSH_ROWS rows inside the one
+    transaction: a bad row applied after a write must still leave nothing."""
     ctx = fresh(tmp_path)
-    rows = large_file(3000)
-    rows[2345]["decided_on"] = "2023-12-31"  # before its referral
+    rows = large_file(6000)
+    rows[5699]["decided_on"] = "2023-12-31"  # before its referral, one of the last to happen
+    assert importer.FLUSH_ROWS < 5900  # so it is applied after the first write
     before = dump(tmp_path / "optima.db")
     done: list[int] = []
 
     out = import_rows(ctx, FILE, numbered(rows), progress=done.append)
 
-    assert [(e.row, e.column) for e in out.errors] == [(2347, "decided_on")]
+    assert [(e.row, e.column) for e in out.errors] == [(5701, "decided_on")]
     assert "before the referral date" in out.errors[0].message
     assert out.imported == 0 and out.cases == []
     assert dump(tmp_path / "optima.db") == before
-    assert done == list(range(1, 3001))
+    assert done == list(range(1, 6001))
 
 
 def test_an_import_continues_the_audit_chain_and_commands_continue_it_after(tmp_path):

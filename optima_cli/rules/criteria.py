@@ -53,7 +53,7 @@ class Finding:
     message: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "kind": self.kind.value, "result": self.result.value,
+        return {"rule": self.rule, "kind": str(self.kind), "result": str(self.result),
                 "message": self.message}
 
 

@@ -13,9 +13,10 @@ imported history is one the commands could have produced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import criteria
@@ -143,19 +144,18 @@ def check_suspension(
 # --- a case's state and the actions on it -----------------------------------------------------
 # One implementation for the commands (which load a referral, apply, write back) and the import
 # (which applies a file's rows to cases held in memory): given the state, the day and the inputs,
-# each action returns the new state or raises the refusal the user sees.
+# each action returns the new state or raises the refusal the user sees. States are named tuples:
+# values that cannot change, and a new one costs little (an import makes one per step of a row).
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """An institution unit as the rules see it."""
 
     code: str
     kind: Kind
 
 
-@dataclass(frozen=True, slots=True)
-class SearchSuspension:
+class SearchSuspension(NamedTuple):
     """A suspension of the client's job-search obligations, as a case holds it."""
 
     start_on: date
@@ -174,8 +174,7 @@ class SearchSuspension:
         return self.ended_on is None or (self.ended_on > start and self.ended_on > self.start_on)
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+class Case(NamedTuple):
     """A referral as the actions see and change it: its row and its suspensions."""
 
     case_id: str
@@ -262,23 +261,24 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
     """The status after `action` on `day`, once the transition and the day are allowed."""
     after = next_status(case.case_id, Status(case.status), action)
-    ensure_not_future(day, today, f"{action.value} date")
-    ensure_not_before(day, case.referred_on, f"{action.value} date", "the referral date")
+    what = f"{action} date"
+    ensure_not_future(day, today, what)
+    ensure_not_before(day, case.referred_on, what, "the referral date")
     if case.decided_on is not None:
-        ensure_not_before(day, case.decided_on, f"{action.value} date", "the acceptance date")
+        ensure_not_before(day, case.decided_on, what, "the acceptance date")
     return after.value
 
 
 def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[SearchSuspension, ...]:
     """A suspension cannot outlive the case: those that would still run after `day` end on it."""
-    return tuple(replace(s, ended_on=day) if s.ended_on is None and s.until > day else s
+    return tuple(s._replace(ended_on=day) if s.ended_on is None and s.until > day else s
                  for s in suspensions)
 
 
 def accept(case: Case, day: date, today: date, counsellor: str | None = None) -> Case:
     status = _begin(case, Action.ACCEPT, day, today)
     due = mandate_due(day, case.months)
-    return replace(case, status=status, decided_on=day, receiving_counsellor=_clean(counsellor),
+    return case._replace(status=status, decided_on=day, receiving_counsellor=_clean(counsellor),
                    due_on=due, first_due_on=due)
 
 
@@ -286,7 +286,7 @@ def reject(case: Case, day: date, today: date, reason: RejectReason,
            note: str | None = None) -> Case:
     require_note(reason, note, "--reason")
     status = _begin(case, Action.REJECT, day, today)
-    return replace(case, status=status, decided_on=day, reason=reason.value,
+    return case._replace(status=status, decided_on=day, reason=reason.value,
                    reason_note=_clean(note))
 
 
@@ -295,7 +295,7 @@ def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
     """The client's consent, if that is the reason, is withdrawn too: see `consent_withdrawal`."""
     require_note(reason, note, "--reason")
     status = _begin(case, Action.WITHDRAW, day, today)
-    return replace(case, status=status, withdrawn_on=day, reason=reason.value,
+    return case._replace(status=status, withdrawn_on=day, reason=reason.value,
                    reason_note=_clean(note), suspensions=_ended_by(case.suspensions, day))
 
 
@@ -316,7 +316,7 @@ def extend(case: Case, day: date, today: date) -> Case:
             f"cannot extend {case.case_id} on {day}: its mandate ended on {case.due_on}; "
             "give the date the extension was decided with --on"
         )
-    return replace(case, status=status, months=6, extended_on=day,
+    return case._replace(status=status, months=6, extended_on=day,
                    due_on=mandate_due(case.decided_on, 6))
 
 
@@ -327,7 +327,7 @@ def suspend_search(case: Case, day: date, today: date, until: date,
     overlap = case.overlapping_suspension(day, until)
     check_suspension(case.case_id, case.referrer.kind, case.decided_on, case.due_on,
                      SuspensionRequest(day, until), overlap.until if overlap else None)
-    return replace(case, status=status, suspensions=(
+    return case._replace(status=status, suspensions=(
         *case.suspensions, SearchSuspension(start_on=day, until=until, note=_clean(note))))
 
 
@@ -338,14 +338,14 @@ def resume_search(case: Case, day: date, today: date) -> Case:
         raise OptimaError(
             f"{case.case_id} has no job-search suspension running on {day}; nothing to resume"
         )
-    return replace(case, status=status, suspensions=tuple(
-        replace(s, ended_on=day) if s is running else s for s in case.suspensions))
+    return case._replace(status=status, suspensions=tuple(
+        s._replace(ended_on=day) if s is running else s for s in case.suspensions))
 
 
 def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | None = None,
           employed: bool | None = None, note: str | None = None) -> Case:
     check_close(outcome, cause)
     status = _begin(case, Action.CLOSE, day, today)
-    return replace(case, status=status, closed_on=day, outcome=outcome.value,
+    return case._replace(status=status, closed_on=day, outcome=outcome.value,
                    cause=cause.value if cause else None, employed=employed,
                    close_note=_clean(note), suspensions=_ended_by(case.suspensions, day))

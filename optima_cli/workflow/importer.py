@@ -6,17 +6,19 @@ name, those clients' referrals, the units, the case numbers given so far). Each 
 applied in memory, in the order the referrals happened, with the functions the commands use: the
 client checks of `rules.clients`, the access criteria, the actions of `rules.lifecycle`. A bad row
 changes nothing of that state and is listed with its row, column and the command's message; the
-other rows are still checked. Only if every row is good and this is no dry run is anything
-written: clients, referrals, topics, suspensions and the audit events the commands would have
-recorded, in the same order and chained the same way, one statement per table (`store.bulk`,
-`store.audit.append`), committed once.
+other rows are still checked. Every few thousand rows, what the good rows made is written: clients,
+referrals, topics, suspensions and the audit events the commands would have recorded, in the same
+order and chained the same way, one statement per table (`store.bulk`, `store.audit.append`).
+The transaction is committed only if every row is good and this is no dry run; otherwise it is
+rolled back, and nothing at all is written.
 """
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -179,6 +181,10 @@ class Outcome:
         }
 
 
+class _Rollback(Exception):
+    """Leaves the import's transaction without committing: a bad row, or a dry run."""
+
+
 class _RowFailed(Exception):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
@@ -255,6 +261,9 @@ def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
 # the column to blame when a never-rule refuses a referral
 RULE_COLUMNS = {"consent": "consent_on", "other-kind": "receiver", "no-open-referral": "receiver"}
 OPEN = (codes.Status.REFERRED.value, codes.Status.ACCEPTED.value)
+# rows applied between two writes: what is written stays in the transaction until its end, and
+# is rolled back with it if a later row is bad; the memory an import needs stays bounded
+FLUSH_ROWS = 5000
 
 
 # --- the state held in memory ----------------------------------------------------------------------
@@ -276,21 +285,29 @@ CLIENT_COLUMNS = ("name", "birth_date", "institution_id", "created_at", *CHANGIN
 BLANK_CLIENT = {name: Client.model_fields[name].default for name in CHANGING_COLUMNS[1:]}
 
 
+_AT = {name: i for i, name in enumerate(CLIENT_COLUMNS)}
+
+
 class _Client:
-    """A client as the rows see it: the columns of its row, read as attributes (as the client
-    record and the access criteria read a Client), and never changed in place."""
+    """A client as the rows see it: the columns of its row (in the order of CLIENT_COLUMNS), read
+    as attributes as the client record and the access criteria read a Client; never changed in
+    place. Every client an import meets stays in memory until it ends, so it is kept small."""
 
-    __slots__ = ("key", "institution", "name_key", "columns")
+    __slots__ = ("key", "institution", "name_key", "values")
 
-    def __init__(self, key: _Key, institution: str, name_key: str, columns: dict[str, Any]) -> None:
+    def __init__(self, key: _Key, institution: str, name_key: str, values: tuple[Any, ...]) -> None:
         self.key = key
         self.institution = institution  # the code of the unit where the client is registered
         self.name_key = name_key  # the name as matching compares it
-        self.columns = columns
+        self.values = values
+
+    @classmethod
+    def of(cls, key: _Key, institution: str, name_key: str, columns: Mapping[str, Any]) -> _Client:
+        return cls(key, institution, name_key, tuple(columns[name] for name in CLIENT_COLUMNS))
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self.columns[name]
+            return self.values[_AT[name]]
         except KeyError:
             raise AttributeError(name) from None
 
@@ -298,8 +315,15 @@ class _Client:
     def id(self) -> int | None:
         return self.key.id
 
-    def changed(self, **values: Any) -> _Client:
-        return _Client(self.key, self.institution, self.name_key, {**self.columns, **values})
+    @property
+    def columns(self) -> dict[str, Any]:
+        return dict(zip(CLIENT_COLUMNS, self.values))
+
+    def changed(self, **columns: Any) -> _Client:
+        values = list(self.values)
+        for name, value in columns.items():
+            values[_AT[name]] = value
+        return _Client(self.key, self.institution, self.name_key, tuple(values))
 
 
 @dataclass(slots=True)
@@ -340,7 +364,8 @@ class _Event:
 
 
 class _Import:
-    """The clients, cases and audit events of one import, held in memory until written."""
+    """The clients and referrals an import has met, and what its rows made since the last time it
+    was written (`flush`)."""
 
     def __init__(self, session: Session, ctx: Context, source: str, rows: list[dict[str, Any]]) -> None:
         self.today, self.now, self.user, self.source = ctx.today, ctx.now, ctx.user, source
@@ -355,8 +380,10 @@ class _Import:
         self.by_ahv: dict[str, _Key] = {}
         self.by_person: dict[tuple[str, date], list[_Key]] = {}
         self.known: dict[_Key, list[_Known]] = {}
+        self.created = 0  # clients registered so far
+        # to be written: new clients; clients written before whose values changed; new cases; events
         self.new_clients: list[_Key] = []
-        self.changed_clients: dict[_Key, None] = {}  # stored clients the rows changed, in order
+        self.changed_clients: dict[_Key, None] = {}
         self.cases: list[_NewCase] = []
         self.events: list[_Event] = []
         found = bulk.clients_matching(
@@ -366,8 +393,8 @@ class _Import:
         stored: dict[int, _Key] = {}
         for row in found:
             key = stored[row["id"]] = _Key(row["id"], row["id"])
-            self._index(_Client(key, codes_by_id.get(row["institution_id"], ""), row["name_key"],
-                                {name: row[name] for name in CLIENT_COLUMNS}), None)
+            self._index(_Client.of(key, codes_by_id.get(row["institution_id"], ""), row["name_key"],
+                                   row), None)
         for row in bulk.referrals_of(session, sorted(stored)):
             self.known.setdefault(stored[row["client_id"]], []).append(_Known(
                 row["receiver_id"], row["referred_on"], row["case_id"], row["status"]))
@@ -417,8 +444,8 @@ class _Import:
         client_rules.require(values)
         institution_id, registered_at = self._unit(values.pop("institution"))
         now = self.now()
-        key = _Key(shown=self.highest_client_id + len(self.new_clients) + 1)
-        client = _Client(key, registered_at.code, values["name"].lower(), {
+        key = _Key(shown=self.highest_client_id + self.created + 1)
+        client = _Client.of(key, registered_at.code, values["name"].lower(), {
             **BLANK_CLIENT, "institution_id": institution_id, "created_at": now, "updated_at": now,
             **{k: value for k, value in values.items() if value is not None}})
         client_rules.check_consent(client.consent_on, client.birth_date)
@@ -572,7 +599,8 @@ class _Import:
         self._index(client, old)
         if created:
             self.new_clients.append(client.key)
-        elif client is not old:
+            self.created += 1
+        elif client is not old and client.key.id is not None:  # else written with its latest values
             self.changed_clients[client.key] = None
         self.events += events
         out.clients_created += created
@@ -591,15 +619,21 @@ class _Import:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def write(self, session: Session) -> None:
-        """Everything at once: one statement per table, the audit events chained in order."""
+    def flush(self, session: Session, write: bool) -> None:
+        """Write what the rows made since the last flush, one statement per table, the audit events
+        chained in order; or, when nothing is to be written, let it go."""
+        if write:
+            self._write(session)
+        self.new_clients, self.changed_clients, self.cases, self.events = [], {}, [], []
+
+    def _write(self, session: Session) -> None:
         # new clients differ in name or birth date: the rows matched on them otherwise
         ids = bulk.insert_returning_ids(session, Client, [
             self.clients[key].columns for key in self.new_clients], key=("name", "birth_date"))
         for key in self.new_clients:
             key.id = ids[self.clients[key].name, self.clients[key].birth_date]
         bulk.update_rows(session, Client, [
-            {"id": key.id, **{name: self.clients[key].columns[name] for name in CHANGING_COLUMNS}}
+            {"id": key.id, **{name: getattr(self.clients[key], name) for name in CHANGING_COLUMNS}}
             for key in self.changed_clients])
         ids = bulk.insert_returning_ids(session, Referral, [self._referral_row(new) for new in self.cases],
                                         key=("case_id",))
@@ -662,20 +696,30 @@ def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, An
         out.errors += [RowError(number, column, message) for column, message in problems]
         parsed.append((number, values, not problems))
     out.rows = len(parsed)
-    # apply in the order things happened, so that a client's earlier case is closed before a later one
-    parsed.sort(key=lambda item: (item[1].get("referred_on") or date.max, item[0]))
-    with ctx.write() as session:
-        state = _Import(session, ctx, f"import:{name}", [values for _, values, good in parsed if good])
-        for index, (number, values, good) in enumerate(parsed, start=1):
-            if good:
-                try:
-                    state.apply(number, values, out)
-                except _RowFailed as failure:
-                    out.errors.append(RowError(number, failure.column, failure.message))
-            if progress:
-                progress(index)
-        if not out.errors and not dry_run:
-            state.write(session)
+    # apply in the order things happened, so that a client's earlier case is closed before a later
+    # one; each row is let go once applied
+    pending = deque(sorted(parsed, key=lambda item: (item[1].get("referred_on") or date.max, item[0])))
+    del parsed
+    try:
+        with ctx.write() as session:
+            state = _Import(session, ctx, f"import:{name}", [v for _, v, good in pending if good])
+            done = 0
+            while pending:
+                number, values, good = pending.popleft()
+                if good:
+                    try:
+                        state.apply(number, values, out)
+                    except _RowFailed as failure:
+                        out.errors.append(RowError(number, failure.column, failure.message))
+                done += 1
+                if progress:
+                    progress(done)
+                if done % FLUSH_ROWS == 0 or not pending:
+                    state.flush(session, write=not (out.errors or dry_run))
+            if out.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
     out.errors.sort(key=lambda e: (e.row, list(COLUMNS).index(e.column) if e.column in COLUMNS else 99))
     if out.errors:
         out.imported = out.clients_created = out.clients_matched = 0

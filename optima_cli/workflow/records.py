@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from optima_cli.rules.codes import Topic
@@ -82,9 +83,12 @@ CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on"
               "close_note")
 
 
+_changeable_of = attrgetter(*CHANGEABLE)
+
+
 def case_values(case: Case, today: date) -> dict[str, Any]:
     """What an action can change, as of `today`: the audit event records the differences."""
-    values = {name: getattr(case, name) for name in CHANGEABLE}
+    values = dict(zip(CHANGEABLE, _changeable_of(case)))
     running = case.running_suspension(today)
     values["search_suspended_from"] = running.start_on if running else None
     values["search_suspended_until"] = running.until if running else None

@@ -66,38 +66,6 @@ def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date
     return session.exec(query).scalars().first()
 
 
-def match_client(session: Session, *, external_ref: str | None, ahv: str | None, name: str,
-                 birth_date: date) -> Client | None:
-    """The client a record from elsewhere means: by external reference, then AHV number, then
-    name and birth date (one query; the order decides between several candidates)."""
-    same_person = and_(func.lower(Client.name) == name.strip().lower(), Client.birth_date == birth_date)
-    conditions = [same_person]
-    if external_ref:
-        conditions.append(Client.external_ref == external_ref)
-    if ahv:
-        conditions.append(Client.ahv == ahv)
-    candidates = list(session.exec(select(Client).where(or_(*conditions))).scalars())
-
-    def rank(client: Client) -> int:
-        if external_ref and client.external_ref == external_ref:
-            return 0
-        if ahv and client.ahv == ahv:
-            return 1
-        return 2
-
-    return min(candidates, key=lambda c: (rank(c), c.id or 0)) if candidates else None
-
-
-def referral_on(session: Session, client_ref: str, receiver_code: str, referred_on: date) -> str | None:
-    """The case id of this client's referral to this receiver on that day, if there is one."""
-    client_id = parse_client_id(client_ref)
-    return session.exec(
-        select(Referral.case_id).join(Institution, Institution.id == Referral.receiver_id).where(
-            Referral.client_id == client_id, Referral.referred_on == referred_on,
-            func.upper(Institution.code) == receiver_code.strip().upper())
-    ).scalars().first()
-
-
 def referral_by_case(session: Session, ref: str) -> Referral | None:
     parsed = parse_case_id(ref)
     if parsed is None:

@@ -217,7 +217,7 @@ class ImportState:
 
     def _match(self, v: dict[str, Any]) -> _Client | None:
         """The client a row means: by external reference, then AHV number, then name and birth
-        date (queries.match_client, on the clients held here)."""
+        date; of several, the one registered first."""
         if v["external_ref"] and v["external_ref"] in self.by_ref:
             return self._first(self.by_ref[v["external_ref"]])
         if v["ahv"] and v["ahv"] in self.by_ahv:

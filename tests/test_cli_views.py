@@ -431,6 +431,67 @@ def test_list_and_due_write_nothing(run, world):
     assert dump() == before
 
 
+# --- long lists: a table shows the first rows and counts all -----------------------------------
+
+DUE_ORDER = ["overdue", "due-soon", "decision-late", "suspension-ending", "suspension-outlasts"]
+
+
+@pytest.mark.parametrize("day", [AS_OF, TODAY], ids=["as-of", "today"])
+def test_list_limit_gives_the_first_cases_and_a_table_counts_the_rest(run, world, day):
+    as_of = [] if day == TODAY else ["--as-of", day.isoformat()]
+    expected = _expected_open(world, day)
+    assert len(expected) > 3  # or cutting proves nothing
+    rows = cli_json(run, world, "list", *as_of, "--limit", "3")
+    assert [(r["case"], r["status"], r["deadline"], r["flag"]) for r in rows] == expected[:3]
+    assert len(cli_json(run, world, "list", *as_of)) == len(expected)  # scripts get all
+    assert len(cli_json(run, world, "list", *as_of, "--limit", "0")) == len(expected)
+
+    r = run("list", *as_of, "--limit", "3", db=world.path)
+    assert r.exit_code == 0, r.stderr
+    shown = [case for case, *_ in expected if case in r.stdout]
+    assert shown == [case for case, *_ in expected[:3]]
+    overdue = sum(1 for *_, flag in expected if flag == "overdue")
+    soon = sum(1 for *_, flag in expected if flag == "due-soon")
+    assert overdue and soon
+    assert (f"showing 3 of {len(expected)} cases, soonest deadline first ({overdue} overdue, "
+            f"{soon} due within {WITHIN} days); --limit 0 shows all") in " ".join(r.stderr.split())
+    whole = run("list", *as_of, db=world.path)  # fewer than a screenful: no cut, no note
+    assert "showing" not in whole.stderr and all(case in whole.stdout for case, *_ in expected)
+
+
+def test_due_limit_gives_the_soonest_warnings_and_a_table_counts_every_kind(run, world):
+    expected = sorted(expected_due(world, AS_OF),
+                      key=lambda w: (w[2], DUE_ORDER.index(w[0]), w[1]))
+    assert len(expected) > 2
+    warnings = cli_json(run, world, "due", "--as-of", AS_OF.isoformat(), "--limit", "2")
+    assert [(w["warning"], w["case"], w["date"]) for w in warnings] == expected[:2]
+
+    r = run("due", "--as-of", AS_OF.isoformat(), "--limit", "2", db=world.path)
+    assert r.exit_code == 0, r.stderr
+    note = " ".join(r.stderr.split())
+    assert f"showing 2 of {len(expected)} warnings" in note
+    labels = {"overdue": "mandate overdue", "due-soon": "mandate ends soon",
+              "decision-late": "decision pending too long",
+              "suspension-ending": "job-search suspension ends soon",
+              "suspension-outlasts": "job-search suspension outlasts the mandate"}
+    for kind, label in labels.items():
+        n = sum(1 for w in expected if w[0] == kind)
+        assert (f"{n} {label}" in note) == bool(n), kind
+
+
+@pytest.mark.parametrize("command", ["list", "due"])
+def test_a_negative_limit_is_a_usage_error(run, world, command):
+    r = run(command, "--limit", "-1", db=world.path)
+    assert r.exit_code == 2 and "--limit" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_list_json_is_one_case_per_line(run, world):
+    r = run("list", "--status", "all", "--format", "json", db=world.path)
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == json.loads(r.stdout)
+
+
 # --- prompts off a terminal --------------------------------------------------------------------
 
 def test_register_without_name_off_terminal_fails_naming_the_option(run, snapshot):

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, context, date_option, emit
-from optima_cli.cli.root import app
 from optima_cli.errors import UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 audit_app = typer.Typer(help="The audit trail: verify it, list it.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")

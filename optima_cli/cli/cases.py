@@ -18,10 +18,11 @@ from optima_cli.cli.options import (
     emit,
     require,
 )
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 Case = Annotated[str, typer.Argument(metavar="CASE", help="Case id, like OPT-2026-0001.")]
 Counsellor = Annotated[str | None, typer.Option("--counsellor", help="Counsellor who works the case.")]

@@ -18,9 +18,10 @@ from optima_cli.cli.options import (
     fact_date_option,
     require,
 )
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 client_app = typer.Typer(help="See and correct a client.", no_args_is_help=True)
 app.add_typer(client_app, name="client")

@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, code_parser, context, emit
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 institution_app = typer.Typer(help="Institution units and their contact person.", no_args_is_help=True)
 app.add_typer(institution_app, name="institution")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 
-from stdnum.ch import ssn
-from stdnum.exceptions import InvalidChecksum, ValidationError
-
 from optima_cli.errors import UsageProblem
 
 _CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d+)$", re.IGNORECASE)
@@ -15,6 +12,9 @@ _CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d+)$", re.IGNORECASE)
 
 def normalize_ahv(text: str) -> str:
     """Validate an AHV number and return it as 756.XXXX.XXXX.XC; refuse it with the reason."""
+    from stdnum.ch import ssn  # on first use: python-stdnum's import costs 5 ms on every start
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+
     raw = (text or "").strip()
     try:
         number = ssn.validate(raw)

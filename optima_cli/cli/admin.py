@@ -83,9 +83,9 @@ def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
 @audit_app.command("list")
 def audit_list(
     ctx: typer.Context,
-    case: Annotated[str | None, typer.Option("--case", help="Only events of this case.")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Only events of this client.")] = None,
-    user: Annotated[str | None, typer.Option("--user", help="Only events by this user.")] = None,
+    case: Annotated[str | None, typer.Option("--case", metavar="CASE", help="Only events of this case.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only events of this client.")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only events by this user.")] = None,
     since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the latest N events.")] = None,
     fmt: FormatOpt = Format.TABLE,

@@ -16,9 +16,9 @@ app = typer.Typer()  # this module's commands, built one at a time by the root (
 institution_app = typer.Typer(help="Institution units and their contact person.", no_args_is_help=True)
 app.add_typer(institution_app, name="institution")
 
-Contact = Annotated[str | None, typer.Option("--contact", help="Contact person (Ansprechperson).")]
-Email = Annotated[str | None, typer.Option("--email", help="Contact e-mail.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Contact phone.")]
+Contact = Annotated[str | None, typer.Option("--contact", metavar="NAME", help="Contact person (Ansprechperson).")]
+Email = Annotated[str | None, typer.Option("--email", metavar="ADDRESS", help="Contact e-mail.")]
+Phone = Annotated[str | None, typer.Option("--phone", metavar="NUMBER", help="Contact phone.")]
 
 
 @institution_app.command("list")
@@ -39,7 +39,7 @@ def add(
     kind: Annotated[str, typer.Option(  # parsed to Kind
        "--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
                                              help="Kind of institution.")],
-    name: Annotated[str, typer.Option("--name", help="Full name of the unit.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name of the unit.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:

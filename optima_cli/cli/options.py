@@ -97,7 +97,7 @@ FormatOpt = Annotated[Format, typer.Option(
 Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of Topic
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
-Note = Annotated[str | None, typer.Option("--note", help="Free text, kept with the case.")]
+Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
 Within = Annotated[int, typer.Option(
     "--within", min=0, metavar="DAYS", help="Look this many days ahead.")]
 TABLE_ROWS = 50  # rows a table shows unless --limit says otherwise: a screenful, not 10,000 lines

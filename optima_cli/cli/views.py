@@ -22,7 +22,7 @@ def list_(
         help="referred, accepted, open (both), closed, rejected, withdrawn or all.")] = "open",
     referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help="Only from this unit.")] = None,
     receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only to this unit.")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Only this client's cases.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only this client's cases.")] = None,
     as_of: AsOf = None,
     within: Within = DEFAULT_WITHIN,
     limit: Limit = None,

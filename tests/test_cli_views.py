@@ -522,3 +522,40 @@ def test_missing_values_off_terminal_fail_naming_the_option(run, snapshot, args,
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr.startswith("error: ") and option in r.stderr and r.stderr.count("\n") == 1
     assert snapshot() == before
+
+
+def test_due_limit_keeps_the_order_of_the_whole_list_on_equal_dates(run, db_path):
+    """Two mandates ending on the same day: the cut list is the head of the whole list, whatever
+    the order the cases were referred in (the later number was referred first, back-dated)."""
+    def client(name: str) -> str:
+        return _cli(db_path, "register", "--name", name, "--birth-date", "1980-01-01", "--from", "SD",
+                    "--consent-on", at(-300).isoformat())
+
+    first = _cli(db_path, "refer", client("Erst Anna"), "--to", "RAV", "--topics", "placement",
+                 "--months", "3", "--on", at(-200).isoformat())
+    second = _cli(db_path, "refer", client("Zweit Ben"), "--to", "RAV", "--topics", "placement",
+                  "--months", "3", "--on", at(-205).isoformat())
+    assert first < second
+    for case in (first, second):
+        _cli(db_path, "accept", case, "--on", at(-190).isoformat())
+    whole = json.loads(_cli(db_path, "due", "--format", "json"))
+    assert [w["case"] for w in whole] == [first, second]
+    for limit in ("1", "2"):
+        cut = json.loads(_cli(db_path, "due", "--format", "json", "--limit", limit))
+        assert cut == whole[:int(limit)]
+    listed = json.loads(_cli(db_path, "list", "--format", "json"))
+    assert json.loads(_cli(db_path, "list", "--format", "json", "--limit", "1")) == listed[:1]
+
+
+def test_list_and_due_as_of_a_later_day_show_what_stands_then(run, world):
+    """--as-of after today: nothing can have happened since, so the cases are today's; the
+    deadlines are seen from that day."""
+    later = TODAY + timedelta(days=40)
+    rows = cli_json(run, world, "list", "--as-of", later.isoformat())
+    assert [(r["case"], r["status"], r["deadline"]) for r in rows] == [
+        (case, status, deadline) for case, status, deadline, _ in _expected_open(world, TODAY)]
+    assert all(r["days_left"] == (date.fromisoformat(r["deadline"]) - later).days for r in rows)
+    warnings = cli_json(run, world, "due", "--as-of", later.isoformat())
+    assert {(w["warning"], w["case"]) for w in warnings} >= {
+        ("overdue", c.id) for c in world.cases.values()
+        if c.status(TODAY) == "accepted" and c.due_on < later}

@@ -35,7 +35,7 @@ def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None
 @institution_app.command("add")
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, like SD-EMMEN.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="Short code, like SD-EMMEN.")],
     kind: Annotated[str, typer.Option(  # parsed to Kind
        "--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
                                              help="Kind of institution.")],
@@ -56,7 +56,7 @@ def add(
 
 @institution_app.command("set-contact")
 def set_contact(
-    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Unit code.")],
+    ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE", help="Unit code.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:

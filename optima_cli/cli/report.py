@@ -53,7 +53,7 @@ def report(
         raise typer.BadParameter("--with-personal-data only applies to the workbook; add --xlsx FILE")
     period = choose(as_of or c.today, month, quarter, year, start, end)
     if xlsx:
-        with terminal.Progress(f"writing {xlsx}") as bar:
+        with terminal.Progress(f"writing {xlsx.replace('{period}', period.name)}") as bar:
             data, path = export(c, period, xlsx, by, personal, bar.update)
         if fmt is None:
             typer.echo(str(path))

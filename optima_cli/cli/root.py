@@ -21,10 +21,7 @@ from typer.core import TyperGroup
 from optima_cli import __version__
 from optima_cli.errors import OptimaError
 
-try:  # typer >= 0.2x ships its own copy of click
-    from typer import _click
-except ImportError:  # pragma: no cover - older typer on top of click
-    import click as _click  # type: ignore[no-redef]
+from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
 # The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
 # the one-line summary). The summary is the first line of the command's docstring (a test
@@ -76,12 +73,23 @@ def build_command(module_name: str, name: str) -> _click.Command:
     for info in commands.registered_commands:
         assert info.callback is not None
         if (info.name or get_command_name(info.callback.__name__)) == name:
-            return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+            return keep_examples(get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None))
     for group in commands.registered_groups:
         if group.name == name:
-            return get_group_from_info(group, pretty_exceptions_short=True, rich_markup_mode=None,
-                                       suggest_commands=True)
+            return keep_examples(get_group_from_info(
+                group, pretty_exceptions_short=True, rich_markup_mode=None, suggest_commands=True))
     raise LookupError(f"optima_cli.cli.{module_name} has no command {name!r}")
+
+
+def keep_examples(command: _click.Command) -> _click.Command:
+    """Mark the example paragraph of a help text (and of a group's commands) so that Click does
+    not rewrap it: an example broken across lines cannot be copied."""
+    if command.help and "\n\nExample: " in command.help:
+        command.help = command.help.replace("\n\nExample: ", "\n\n\b\nExample: ")
+    for sub in getattr(command, "commands", {}).values():
+        keep_examples(sub)
+    return command
 
 
 class LazyCommands(MutableMapping[str, _click.Command]):
@@ -170,7 +178,7 @@ class OptimaGroup(TyperGroup):
                 formatter.write_dl([(name.ljust(width), summary) for name, _, summary in entries])
 
     def shell_complete(self, ctx: _click.Context, incomplete: str) -> list[Any]:
-        from typer._click.shell_completion import CompletionItem
+        from typer._click.shell_completion import CompletionItem  # Typer's own Click
 
         found = [CompletionItem(name, help=summary) for name, summary in SUMMARIES.items()
                  if name.startswith(incomplete)]
@@ -211,10 +219,10 @@ app = typer.Typer(
         "Case management for OPTIMA: referrals of job seekers between the employment centres "
         "(RAV), the disability insurance (IV) and the social services (SD) of the canton of "
         "Lucerne.\n\n"
-        "Start with `optima register`, look before you leap with `optima check`, hand over with "
-        "`optima refer`; `optima due` shows what needs attention. Every command's --help has an "
+        "Start with 'optima register', look before you leap with 'optima check', hand over with "
+        "'optima refer'; 'optima due' shows what needs attention. Every command's --help has an "
         "example.\n\n"
-        "Example: optima --db cases.db list --to IV"
+        "\b\nExample: optima --db cases.db list --to IV"
     ),
 )
 

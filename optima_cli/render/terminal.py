@@ -112,8 +112,10 @@ class Progress:
         if self._bar is None:
             from rich.progress import Progress as RichProgress
 
+            from rich.markup import escape
+
             self._bar = RichProgress(console=self._console, transient=True)
-            self._task = self._bar.add_task(self.label, total=total)
+            self._task = self._bar.add_task(escape(visible(self.label)), total=total)
             self._bar.start()
         self._bar.update(self._task, completed=done, total=total)
 

@@ -181,30 +181,34 @@ def _in_period(day: date | None, data: dict[str, Any]) -> bool:
     return day is not None and (start is None or day >= start) and day <= end
 
 
-def rows_to_write(cases: list[dict[str, Any]]) -> int:
-    """About how many rows a workbook of these cases has (for a progress bar): every case in
-    Cases, and again in one of Rejections, Outcomes or Deadlines at most."""
-    return 2 * len(cases)
-
-
 def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
-          tick: Tick | None = None) -> Workbook:
+          progress: Callable[[int, int], None] | None = None) -> Workbook:
+    """The workbook; `progress(done, total)` hears of the table rows written (the total is
+    every row of the four tables)."""
     wb = Workbook(write_only=True)
     _summary(wb, data)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
-    _table(wb, "Cases", columns, [[c.get(k) for k in columns] for c in cases], tick)
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
+    closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
+    open_cases = sorted((c for c in cases if c["status"] in ("referred", "accepted")),
+                        key=lambda c: (c["deadline"] or date.max, c["case"]))
+    total, done = len(cases) + len(rejected) + len(closed) + len(open_cases), 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None:
+            progress(done, total)
+
+    _table(wb, "Cases", columns, [[c.get(k) for k in columns] for c in cases], tick)
     header = ["case", "referrer", "receiver", "topics", "referred_on", "decided_on", "reason",
               "reason_note"]
     _table(wb, "Rejections", header, [[c[k] for k in header] for c in rejected], tick)
-    closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
     header = ["case", "referrer", "receiver", "topics", "months", "decided_on", "closed_on",
               "days", "outcome", "cause", "employed"]
     _table(wb, "Outcomes", header, [[
         *(c[k] for k in header[:7]), (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
         c["outcome"], c["cause"], c["employed"]] for c in closed], tick)
-    open_cases = sorted((c for c in cases if c["status"] in ("referred", "accepted")),
-                        key=lambda c: (c["deadline"] or date.max, c["case"]))
     as_of = min(data["period"]["to"], data["period"]["as_of"])
     header = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
               "days_left", "flag", "search_suspended_until"]
@@ -222,23 +226,13 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
                    personal: bool, progress: Callable[[int, int], None] | None = None) -> Path:
     """Build and save atomically: a temporary file beside the target, then moved into place.
-    `progress(done, total)` hears of the rows written (the last unit is the saving)."""
-    total, done = rows_to_write(cases) + 1, 0
-
-    def tick(rows: int) -> None:
-        nonlocal done
-        done = min(done + rows, total - 1)
-        if progress is not None:
-            progress(done, total)
-
-    wb = build(data, cases, personal, tick)
+    `progress(done, total)` hears of the rows written."""
+    wb = build(data, cases, personal, progress)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         wb.save(temp)
         os.replace(temp, path)
-        if progress is not None:
-            progress(total, total)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)

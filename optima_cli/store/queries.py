@@ -340,7 +340,8 @@ def deadline_counts(session: Session, day: date, horizon: date,
 def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
              current: bool = False, limit: int | None = None) -> dict[str, tuple[int, list[dict[str, Any]]]]:
     """Per `due` warning: how many cases it concerns, and the first `limit` of them, soonest
-    first; each selected by its own WHERE."""
+    first, then by case number (the order `due` shows them in, so that the first `limit` of
+    each kind hold the first `limit` of all); each selected by its own WHERE."""
     query, as_of = case_select()
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
     accepted = and_(_current_status(["accepted"], current), as_of.status == "accepted")
@@ -361,8 +362,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
                              {"as_of_day": day}).one()
     result = {}
     for (kind, (where, when)), n in zip(conditions.items(), counts):
-        found = query.where(where).order_by(when, Referral.referred_on, Referral.case_year,
-                                            Referral.case_seq)
+        found = query.where(where).order_by(when, Referral.case_year, Referral.case_seq)
         rows = rows_of(session.execute(found.limit(limit), {"as_of_day": day})) if n else []
         result[kind] = (int(n), rows)
     return result
@@ -386,7 +386,7 @@ def example_rows(session: Session, topic: str | None = None,
     if receiver is not None:
         query = query.where(Referral.receiver_id == receiver)
     query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
-                           col(Referral.closed_on).desc())
+                           col(Referral.closed_on).desc(), Referral.case_year, Referral.case_seq)
     return rows_of(session.execute(query))
 
 
@@ -412,3 +412,13 @@ def select_clients(ids: list[int]) -> Select[Any]:
 
 def select_referrals_of(client_ids: list[int]) -> Select[Any]:
     return select(Referral).where(col(Referral.client_id).in_(client_ids))
+
+
+def cases_dated_after(session: Session, day: date) -> int:
+    """How many cases have an event dated after `day`: none should (every command refuses a date
+    in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it)."""
+    r, s = Referral, Suspension
+    later = or_(*(column > day for column in (r.referred_on, r.decided_on, r.extended_on,
+                                              r.withdrawn_on, r.closed_on)),
+                r.id.in_(select(s.referral_id).where(or_(s.start_on > day, s.ended_on > day))))
+    return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())

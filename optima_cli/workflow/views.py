@@ -10,6 +10,7 @@ from typing import Any
 from optima_cli.errors import UsageProblem
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import Status
+from optima_cli.rules.identity import parse_case_id
 from optima_cli.store import audit, queries
 from optima_cli.store.models import Client
 from optima_cli.workflow import lookup
@@ -158,7 +159,8 @@ def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT
                 "message": deadlines.message(kind, row["case_id"], when, day, extra),
             })
     order = list(deadlines.DueKind)
-    warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])), w_["case"]))
+    warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])),
+                                  parse_case_id(w_["case"]) or (0, 0)))
     counts = {kind: n for kind, (n, _) in found.items()}
     return Listing(warnings[:limit] if limit else warnings, sum(counts.values()), counts)
 

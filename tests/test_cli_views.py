@@ -431,6 +431,67 @@ def test_list_and_due_write_nothing(run, world):
     assert dump() == before
 
 
+# --- long lists: a table shows the first rows and counts all -----------------------------------
+
+DUE_ORDER = ["overdue", "due-soon", "decision-late", "suspension-ending", "suspension-outlasts"]
+
+
+@pytest.mark.parametrize("day", [AS_OF, TODAY], ids=["as-of", "today"])
+def test_list_limit_gives_the_first_cases_and_a_table_counts_the_rest(run, world, day):
+    as_of = [] if day == TODAY else ["--as-of", day.isoformat()]
+    expected = _expected_open(world, day)
+    assert len(expected) > 3  # or cutting proves nothing
+    rows = cli_json(run, world, "list", *as_of, "--limit", "3")
+    assert [(r["case"], r["status"], r["deadline"], r["flag"]) for r in rows] == expected[:3]
+    assert len(cli_json(run, world, "list", *as_of)) == len(expected)  # scripts get all
+    assert len(cli_json(run, world, "list", *as_of, "--limit", "0")) == len(expected)
+
+    r = run("list", *as_of, "--limit", "3", db=world.path)
+    assert r.exit_code == 0, r.stderr
+    shown = [case for case, *_ in expected if case in r.stdout]
+    assert shown == [case for case, *_ in expected[:3]]
+    overdue = sum(1 for *_, flag in expected if flag == "overdue")
+    soon = sum(1 for *_, flag in expected if flag == "due-soon")
+    assert overdue and soon
+    assert (f"showing 3 of {len(expected)} cases, soonest deadline first ({overdue} overdue, "
+            f"{soon} due within {WITHIN} days); --limit 0 shows all") in " ".join(r.stderr.split())
+    whole = run("list", *as_of, db=world.path)  # fewer than a screenful: no cut, no note
+    assert "showing" not in whole.stderr and all(case in whole.stdout for case, *_ in expected)
+
+
+def test_due_limit_gives_the_soonest_warnings_and_a_table_counts_every_kind(run, world):
+    expected = sorted(expected_due(world, AS_OF),
+                      key=lambda w: (w[2], DUE_ORDER.index(w[0]), w[1]))
+    assert len(expected) > 2
+    warnings = cli_json(run, world, "due", "--as-of", AS_OF.isoformat(), "--limit", "2")
+    assert [(w["warning"], w["case"], w["date"]) for w in warnings] == expected[:2]
+
+    r = run("due", "--as-of", AS_OF.isoformat(), "--limit", "2", db=world.path)
+    assert r.exit_code == 0, r.stderr
+    note = " ".join(r.stderr.split())
+    assert f"showing 2 of {len(expected)} warnings" in note
+    labels = {"overdue": "mandate overdue", "due-soon": "mandate ends soon",
+              "decision-late": "decision pending too long",
+              "suspension-ending": "job-search suspension ends soon",
+              "suspension-outlasts": "job-search suspension outlasts the mandate"}
+    for kind, label in labels.items():
+        n = sum(1 for w in expected if w[0] == kind)
+        assert (f"{n} {label}" in note) == bool(n), kind
+
+
+@pytest.mark.parametrize("command", ["list", "due"])
+def test_a_negative_limit_is_a_usage_error(run, world, command):
+    r = run(command, "--limit", "-1", db=world.path)
+    assert r.exit_code == 2 and "--limit" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_list_json_is_one_case_per_line(run, world):
+    r = run("list", "--status", "all", "--format", "json", db=world.path)
+    lines = r.stdout.strip().splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == json.loads(r.stdout)
+
+
 # --- prompts off a terminal --------------------------------------------------------------------
 
 def test_register_without_name_off_terminal_fails_naming_the_option(run, snapshot):
@@ -461,3 +522,40 @@ def test_missing_values_off_terminal_fail_naming_the_option(run, snapshot, args,
     assert (r.exit_code, r.stdout) == (2, "")
     assert r.stderr.startswith("error: ") and option in r.stderr and r.stderr.count("\n") == 1
     assert snapshot() == before
+
+
+def test_due_limit_keeps_the_order_of_the_whole_list_on_equal_dates(run, db_path):
+    """Two mandates ending on the same day: the cut list is the head of the whole list, whatever
+    the order the cases were referred in (the later number was referred first, back-dated)."""
+    def client(name: str) -> str:
+        return _cli(db_path, "register", "--name", name, "--birth-date", "1980-01-01", "--from", "SD",
+                    "--consent-on", at(-300).isoformat())
+
+    first = _cli(db_path, "refer", client("Erst Anna"), "--to", "RAV", "--topics", "placement",
+                 "--months", "3", "--on", at(-200).isoformat())
+    second = _cli(db_path, "refer", client("Zweit Ben"), "--to", "RAV", "--topics", "placement",
+                  "--months", "3", "--on", at(-205).isoformat())
+    assert first < second
+    for case in (first, second):
+        _cli(db_path, "accept", case, "--on", at(-190).isoformat())
+    whole = json.loads(_cli(db_path, "due", "--format", "json"))
+    assert [w["case"] for w in whole] == [first, second]
+    for limit in ("1", "2"):
+        cut = json.loads(_cli(db_path, "due", "--format", "json", "--limit", limit))
+        assert cut == whole[:int(limit)]
+    listed = json.loads(_cli(db_path, "list", "--format", "json"))
+    assert json.loads(_cli(db_path, "list", "--format", "json", "--limit", "1")) == listed[:1]
+
+
+def test_list_and_due_as_of_a_later_day_show_what_stands_then(run, world):
+    """--as-of after today: nothing can have happened since, so the cases are today's; the
+    deadlines are seen from that day."""
+    later = TODAY + timedelta(days=40)
+    rows = cli_json(run, world, "list", "--as-of", later.isoformat())
+    assert [(r["case"], r["status"], r["deadline"]) for r in rows] == [
+        (case, status, deadline) for case, status, deadline, _ in _expected_open(world, TODAY)]
+    assert all(r["days_left"] == (date.fromisoformat(r["deadline"]) - later).days for r in rows)
+    warnings = cli_json(run, world, "due", "--as-of", later.isoformat())
+    assert {(w["warning"], w["case"]) for w in warnings} >= {
+        ("overdue", c.id) for c in world.cases.values()
+        if c.status(TODAY) == "accepted" and c.due_on < later}

@@ -476,3 +476,21 @@ def test_text_that_looks_like_a_formula_is_kept_as_typed(personal, year_wb, ids)
                     assert c.data_type != "f", (ws.title, c.coordinate, c.value)
     name = {r["case"].value: r for r in table(wb["Cases"])}[injected]["client_name"]
     assert name.value == INJECTION_NAME and name.data_type == "s" and name.quotePrefix
+
+
+def test_the_export_reports_its_progress_up_to_the_whole(db, tmp_path):
+    from optima_cli.rules.periods import choose
+    from optima_cli.workflow.context import Context
+    from optima_cli.workflow.report import export
+
+    ctx = Context(db_path=str(copy_db(db, tmp_path / "copy.db")), user="tester", today=TODAY)
+    heard: list[tuple[int, int]] = []
+    _, path = export(ctx, choose(TODAY), str(tmp_path / "p.xlsx"),
+                     progress=lambda done, total: heard.append((done, total)))
+    assert heard, "no progress was reported"
+    totals = {total for _, total in heard}
+    assert len(totals) == 1
+    done = [d for d, _ in heard]
+    assert done == sorted(done) and done[-1] == totals.pop()
+    rows = sum(1 for _ in load_workbook(path, read_only=True)["Cases"].iter_rows()) - 1
+    assert rows == len(active_cases(None, TODAY)) and rows > 0

@@ -854,3 +854,24 @@ def test_erasing_values_of_a_client_never_anonymized_is_detected(run, db_path):
     assert result.exit_code == 1
     assert json.loads(result.stdout)["event"] == event_id
     assert client.startswith("C-")
+
+
+def test_doctor_finds_events_dated_after_today(tmp_path):
+    """Every command refuses a date in the future, and lists as of today rely on it; an event
+    dated later (a writer whose clock ran ahead) is named by doctor."""
+    from optima_cli.workflow.cases import accept
+    from optima_cli.workflow.context import Context
+
+    db = tmp_path / "optima.db"
+    client = ok(cli(db, "register", "--name", "Vor Ana", "--birth-date", "1980-01-01", "--from", "SD",
+                    "--consent-on", "2026-01-05")).strip()
+    case = ok(cli(db, "refer", client, "--to", "RAV", "--topics", "placement", "--months", "3",
+                  "--on", "2026-01-06")).strip()
+    checks = {c["check"]: c for c in as_json(cli(db, "doctor", "--format", "json"))["checks"]}
+    assert checks["dates"]["ok"] is True
+    ahead = Context(db_path=str(db), user="clock-ahead", today=date.today() + timedelta(days=1))
+    accept(ahead, case, on=ahead.today)
+    result = cli(db, "doctor", "--format", "json")
+    assert result.exit_code == 1
+    failed = {c["check"]: c for c in json.loads(result.stdout)["checks"] if not c["ok"]}
+    assert set(failed) == {"dates"} and "1 case has events dated after today" in failed["dates"]["detail"]

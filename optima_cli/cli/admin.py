@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, context, date_option, emit
-from optima_cli.cli.root import app
 from optima_cli.errors import UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 audit_app = typer.Typer(help="The audit trail: verify it, list it.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -82,9 +83,9 @@ def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
 @audit_app.command("list")
 def audit_list(
     ctx: typer.Context,
-    case: Annotated[str | None, typer.Option("--case", help="Only events of this case.")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Only events of this client.")] = None,
-    user: Annotated[str | None, typer.Option("--user", help="Only events by this user.")] = None,
+    case: Annotated[str | None, typer.Option("--case", metavar="CASE", help="Only events of this case.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only events of this client.")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only events by this user.")] = None,
     since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the latest N events.")] = None,
     fmt: FormatOpt = Format.TABLE,

@@ -18,13 +18,14 @@ from optima_cli.cli.options import (
     emit,
     require,
 )
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
+
 Case = Annotated[str, typer.Argument(metavar="CASE", help="Case id, like OPT-2026-0001.")]
-Counsellor = Annotated[str | None, typer.Option("--counsellor", help="Counsellor who works the case.")]
+Counsellor = Annotated[str | None, typer.Option("--counsellor", metavar="NAME", help="Counsellor who works the case.")]
 
 
 def _done(result: dict[str, Any], fmt: Format, value: str, sentence: str) -> None:
@@ -43,11 +44,11 @@ def refer(
     to: Annotated[str | None, typer.Option("--to", metavar="INST", help="Receiving unit.")] = None,
     topics: Topics = None,
     months: Annotated[int | None, typer.Option("--months", metavar="3|6", help="Mandate period.")] = None,
-    goal: Annotated[str | None, typer.Option("--goal", help="What the handover should achieve.")] = None,
+    goal: Annotated[str | None, typer.Option("--goal", metavar="TEXT", help="What the handover should achieve.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
     counsellor: Annotated[str | None, typer.Option(
-        "--counsellor", help="Referring counsellor (default: the client's counsellor).")] = None,
+        "--counsellor", metavar="NAME", help="Referring counsellor (default: the client's counsellor).")] = None,
     on: On = None,
     override: Annotated[str | None, typer.Option(
         "--override", metavar="TEXT", help="Justification for deviating from a hard access rule.")] = None,

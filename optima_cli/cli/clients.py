@@ -18,17 +18,18 @@ from optima_cli.cli.options import (
     fact_date_option,
     require,
 )
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 client_app = typer.Typer(help="See and correct a client.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 
-Ahv = Annotated[str | None, typer.Option("--ahv", help="AHV number, 756.1234.5678.97.")]
-Municipality = Annotated[str | None, typer.Option("--municipality", help="Municipality of residence.")]
-Counsellor = Annotated[str | None, typer.Option("--counsellor", help="Counsellor in charge at the referring unit.")]
-ExternalRef = Annotated[str | None, typer.Option("--external-ref", help="The case number in your own system.")]
+Ahv = Annotated[str | None, typer.Option("--ahv", metavar="NUMBER", help="AHV number, 756.1234.5678.97.")]
+Municipality = Annotated[str | None, typer.Option("--municipality", metavar="NAME", help="Municipality of residence.")]
+Counsellor = Annotated[str | None, typer.Option("--counsellor", metavar="NAME", help="Counsellor in charge at the referring unit.")]
+ExternalRef = Annotated[str | None, typer.Option("--external-ref", metavar="REF", help="The case number in your own system.")]
 ConsentOn = Annotated[Any, fact_date_option("--consent-on", help="Date the client consented to OPTIMA.")]
 IvRejectedOn = Annotated[Any, fact_date_option("--iv-rejected-on", help="Date of the last IV rejection.")]
 RavUntil = Annotated[Any, fact_date_option(
@@ -53,7 +54,7 @@ def _facts(**values: Any) -> Any:
 @app.command()
 def register(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Option("--name", help="Full name of the client.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name of the client.")] = None,
     birth_date: Annotated[date | None, date_option("--birth-date", help="Date of birth.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Unit where the client is registered (RAV, IV, SD, ...).")] = None,
@@ -117,7 +118,7 @@ def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metava
 def client_update(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
-    name: Annotated[str | None, typer.Option("--name", help="Corrected name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Corrected name.")] = None,
     birth_date: Annotated[date | None, date_option("--birth-date", help="Corrected birth date.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Unit where the client is registered.")] = None,

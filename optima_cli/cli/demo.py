@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 
 @app.command()
@@ -38,7 +39,7 @@ def demo(
     path = demo_path(named)
     c, result = build(path, root.obj.user)
     terminal.message(f"demo database {path}: {result.imported} invented referrals of the pilot 2018-2022")
-    views.cases(list_cases(c), c.today)
+    views.cases(list_cases(c).records, c.today)
     typer.echo()
     report_view.render(report(c, choose(c.today)))
     terminal.message(f"explore it: optima --db {path} list --status all   |   "

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from optima_cli.cli.options import FormatOpt, context, emit
-from optima_cli.cli.root import app
 from optima_cli.errors import OptimaError
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 
 @app.command("import")
@@ -33,28 +33,15 @@ def import_(
     from optima_cli.workflow.importer import import_file
 
     c = context(ctx)
-    progress = None
-    bar = None
-    if sys.stderr.isatty():
-        from rich.progress import Progress
-
-        bar = Progress(console=terminal.err(), transient=True)
-        task = bar.add_task(f"checking {file.name}", total=None)
-        bar.start()
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
     try:
-        result = import_file(c, file, dry_run, progress)
+        with terminal.Progress(f"importing {file.name}") as bar:
+            result = import_file(c, file, dry_run, bar.update)
     except OptimaError as exc:  # the whole file is refused: scripts still get the errors list
         if fmt != Format.TABLE:
             emit({"file": file.name, "dry_run": dry_run, "imported": 0,
                   "errors": [{"row": None, "column": exc.field, "message": exc.message}]}, fmt,
                  lambda d: None)
         raise
-    finally:
-        if bar is not None:
-            bar.stop()
     data = result.as_dict()
     emit(data, fmt, views.import_result)
     if result.errors:

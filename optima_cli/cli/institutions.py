@@ -7,17 +7,18 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, code_parser, context, emit
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
+
 institution_app = typer.Typer(help="Institution units and their contact person.", no_args_is_help=True)
 app.add_typer(institution_app, name="institution")
 
-Contact = Annotated[str | None, typer.Option("--contact", help="Contact person (Ansprechperson).")]
-Email = Annotated[str | None, typer.Option("--email", help="Contact e-mail.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Contact phone.")]
+Contact = Annotated[str | None, typer.Option("--contact", metavar="NAME", help="Contact person (Ansprechperson).")]
+Email = Annotated[str | None, typer.Option("--email", metavar="ADDRESS", help="Contact e-mail.")]
+Phone = Annotated[str | None, typer.Option("--phone", metavar="NUMBER", help="Contact phone.")]
 
 
 @institution_app.command("list")
@@ -34,11 +35,11 @@ def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None
 @institution_app.command("add")
 def add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Short code, like SD-EMMEN.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="Short code, like SD-EMMEN.")],
     kind: Annotated[str, typer.Option(  # parsed to Kind
        "--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
                                              help="Kind of institution.")],
-    name: Annotated[str, typer.Option("--name", help="Full name of the unit.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name of the unit.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
@@ -55,7 +56,7 @@ def add(
 
 @institution_app.command("set-contact")
 def set_contact(
-    ctx: typer.Context, code: Annotated[str, typer.Argument(help="Unit code.")],
+    ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE", help="Unit code.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:

@@ -97,9 +97,20 @@ FormatOpt = Annotated[Format, typer.Option(
 Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of Topic
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
-Note = Annotated[str | None, typer.Option("--note", help="Free text, kept with the case.")]
+Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
 Within = Annotated[int, typer.Option(
     "--within", min=0, metavar="DAYS", help="Look this many days ahead.")]
+TABLE_ROWS = 50  # rows a table shows unless --limit says otherwise: a screenful, not 10,000 lines
+Limit = Annotated[int | None, typer.Option(
+    "--limit", min=0, metavar="N",
+    help=f"Show at most N rows; 0 for all. Default: {TABLE_ROWS} in a table, all in JSON and CSV.")]
+
+
+def rows_shown(limit: int | None, fmt: Format) -> int | None:
+    """How many rows to show: as asked, else a screenful in a table and all for scripts."""
+    if limit is not None:
+        return limit or None
+    return TABLE_ROWS if fmt == Format.TABLE else None
 
 
 def require(value: Any, option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit
-from optima_cli.cli.root import app
 from optima_cli.cli.options import terminal
 from optima_cli.render.formats import Format
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 
 @app.command()
@@ -52,7 +53,8 @@ def report(
         raise typer.BadParameter("--with-personal-data only applies to the workbook; add --xlsx FILE")
     period = choose(as_of or c.today, month, quarter, year, start, end)
     if xlsx:
-        data, path = export(c, period, xlsx, by, personal)
+        with terminal.Progress(f"writing {xlsx.replace('{period}', period.name)}") as bar:
+            data, path = export(c, period, xlsx, by, personal, bar.update)
         if fmt is None:
             typer.echo(str(path))
             terminal.message(f"wrote {path}" + (" (with personal data; logged)" if personal else ""))

@@ -1,9 +1,17 @@
-"""The root command: global options, and the one place where errors become one line on stderr."""
+"""The root command: global options, the catalogue of commands, and the one place where errors
+become one line on stderr.
+
+The commands live in one module per group (cases.py, views.py, ...), each with a Typer app of its
+own. The root knows them from the catalogue below and builds only the command that runs, so that
+`optima --help`, `optima --version` and shell completion import and build none of them.
+"""
 
 from __future__ import annotations
 
 import getpass
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -13,10 +21,102 @@ from typer.core import TyperGroup
 from optima_cli import __version__
 from optima_cli.errors import OptimaError
 
-try:  # typer >= 0.2x ships its own copy of click
-    from typer import _click
-except ImportError:  # pragma: no cover - older typer on top of click
-    import click as _click  # type: ignore[no-redef]
+from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
+
+# The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
+# the one-line summary). The summary is the first line of the command's docstring (a test
+# compares them), kept here so that the list is shown without importing any command.
+CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("Clients and referrals", (
+        ("register", "clients", "Register a client; prints the client id."),
+        ("client", "clients", "See and correct a client."),
+        ("check", "clients", "Check the access criteria for a referral: pass, warn or block, and why."),
+        ("refer", "cases", "Refer a client to another institution; prints the case id."),
+        ("accept", "cases", "Accept a referral: the mandate starts; prints the date it ends."),
+        ("reject", "cases", "Reject a referral with a coded reason."),
+        ("withdraw", "cases", "Withdraw a referral, before or after acceptance."),
+        ("extend", "cases", "Extend a 3-month mandate to 6 months (once); prints the new end date."),
+        ("suspend-search", "cases",
+         "Suspend the client's job-search obligations while another unit works the case."),
+        ("resume-search", "cases", "End a job-search suspension early."),
+        ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
+    )),
+    ("Overview", (
+        ("list", "views", "List cases, open ones by default, soonest deadline first."),
+        ("show", "views", "Show one case with its access criteria and history."),
+        ("due", "views", "Show what needs attention, soonest first."),
+        ("examples", "views", "Show closed cases that worked, as anonymous examples for counsellors."),
+    )),
+    ("Figures and data", (
+        ("report", "report",
+         "Show the figures of a period: referrals, decisions, reasons, outcomes, open cases."),
+        ("import", "importing", "Import referrals with their known history from a spreadsheet."),
+        ("demo", "demo", "Build a fresh demo database from the invented pilot data set and show it."),
+    )),
+    ("Units and records", (
+        ("institution", "institutions", "Institution units and their contact person."),
+        ("backup", "admin", "Copy the database consistently, even while others write; prints the file."),
+        ("doctor", "admin", "Check the database: integrity, schema version, file permissions, audit trail."),
+        ("audit", "admin", "The audit trail: verify it, list it."),
+        ("anonymize", "admin", "Remove the personal data of clients whose every referral has ended."),
+    )),
+)
+SUMMARIES = {name: summary for _, entries in CATALOGUE for name, _, summary in entries}
+
+
+def build_command(module_name: str, name: str) -> _click.Command:
+    """Import one command module and build only the named command (or command group) of it."""
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+    module = importlib.import_module(f"optima_cli.cli.{module_name}")
+    commands: typer.Typer = module.app
+    for info in commands.registered_commands:
+        assert info.callback is not None
+        if (info.name or get_command_name(info.callback.__name__)) == name:
+            return keep_examples(get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None))
+    for group in commands.registered_groups:
+        if group.name == name:
+            return keep_examples(get_group_from_info(
+                group, pretty_exceptions_short=True, rich_markup_mode=None, suggest_commands=True))
+    raise LookupError(f"optima_cli.cli.{module_name} has no command {name!r}")
+
+
+def keep_examples(command: _click.Command) -> _click.Command:
+    """Mark the example paragraph of a help text (and of a group's commands) so that Click does
+    not rewrap it: an example broken across lines cannot be copied."""
+    if command.help and "\n\nExample: " in command.help:
+        command.help = command.help.replace("\n\nExample: ", "\n\n\b\nExample: ")
+    for sub in getattr(command, "commands", {}).values():
+        keep_examples(sub)
+    return command
+
+
+class LazyCommands(MutableMapping[str, _click.Command]):
+    """The root's commands by name: every name is known at once, a command is built when used."""
+
+    def __init__(self) -> None:
+        self._modules = {name: module for _, entries in CATALOGUE for name, module, _ in entries}
+        self._built: dict[str, _click.Command] = {}
+
+    def __getitem__(self, name: str) -> _click.Command:
+        if name not in self._built:
+            self._built[name] = build_command(self._modules[name], name)  # KeyError: unknown
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: _click.Command) -> None:
+        self._built[name] = command
+        self._modules.setdefault(name, "")
+
+    def __delitem__(self, name: str) -> None:
+        del self._modules[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
 
 
 @dataclass
@@ -45,8 +145,44 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _AsGiven:
+    """Takes the value of a global option as Click parsed it. Typer (0.2x) checks every option's
+    value with a Pydantic adapter, built on first use: for the root's options, which are plain
+    text and flags, that would make shell completion, which parses them, import Pydantic (about
+    60 ms). Older Typer versions have no such adapters and ignore this."""
+
+    def coerce(self, value: Any, **_: Any) -> Any:
+        return value
+
+
+_AS_GIVEN = _AsGiven()
+
+
 class OptimaGroup(TyperGroup):
-    """Turns every refusal and usage error into one line on stderr with its exit code."""
+    """The root group: commands built when used (help and completion read the catalogue), and
+    every refusal and usage error turned into one line on stderr with its exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        for param in self.get_params(ctx):  # --db, --user, --version, --help, completion flags
+            param._runtime_param = _AS_GIVEN  # type: ignore[attr-defined]
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        width = max(len(name) for name in SUMMARIES)  # one column for every section
+        for section, entries in CATALOGUE:
+            with formatter.section(section):
+                formatter.write_dl([(name.ljust(width), summary) for name, _, summary in entries])
+
+    def shell_complete(self, ctx: _click.Context, incomplete: str) -> list[Any]:
+        from typer._click.shell_completion import CompletionItem  # Typer's own Click
+
+        found = [CompletionItem(name, help=summary) for name, summary in SUMMARIES.items()
+                 if name.startswith(incomplete)]
+        return found + _click.Command.shell_complete(self, ctx, incomplete)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -78,15 +214,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=None,  # plain Click help: Rich's help panels cost 100-200 ms on every --help
     help=(
         "Case management for OPTIMA: referrals of job seekers between the employment centres "
         "(RAV), the disability insurance (IV) and the social services (SD) of the canton of "
         "Lucerne.\n\n"
-        "Start with `optima register`, look before you leap with `optima check`, hand over with "
-        "`optima refer`; `optima due` shows what needs attention. Every command's --help has an "
+        "Start with 'optima register', look before you leap with 'optima check', hand over with "
+        "'optima refer'; 'optima due' shows what needs attention. Every command's --help has an "
         "example.\n\n"
-        "Example: optima --db cases.db list --to IV"
+        "\b\nExample: optima --db cases.db list --to IV"
     ),
 )
 

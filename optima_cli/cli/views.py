@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import AsOf, FormatOpt, Within, context, emit
-from optima_cli.cli.root import app
-from optima_cli.cli.options import views
+from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
+from optima_cli.cli.options import terminal, views
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
+
+app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 
 @app.command("list")
@@ -21,22 +22,29 @@ def list_(
         help="referred, accepted, open (both), closed, rejected, withdrawn or all.")] = "open",
     referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help="Only from this unit.")] = None,
     receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only to this unit.")] = None,
-    client: Annotated[str | None, typer.Option("--client", help="Only this client's cases.")] = None,
+    client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only this client's cases.")] = None,
     as_of: AsOf = None,
     within: Within = DEFAULT_WITHIN,
+    limit: Limit = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """List cases, open ones by default, soonest deadline first.
 
     Overdue rows are red, rows due within --within days yellow. Shows client ids, no names.
+    A table shows the first 50 cases and counts the rest; JSON and CSV give all.
 
     Example: optima list --to IV --status all
     """
     from optima_cli.workflow.views import list_cases
 
     c = context(ctx)
-    records = list_cases(c, status, referrer, receiver, client, as_of, within)
-    emit(records, fmt, lambda rows: views.cases(rows, as_of or c.today))
+    listing = list_cases(c, status, referrer, receiver, client, as_of, within, rows_shown(limit, fmt))
+    emit(listing.records, fmt, lambda rows: views.cases(rows, as_of or c.today))
+    if listing.cut and fmt == Format.TABLE:
+        terminal.message(
+            f"showing {len(listing.records)} of {listing.total:,} cases, soonest deadline first "
+            f"({listing.counts['overdue']:,} overdue, {listing.counts['due-soon']:,} due within "
+            f"{within} days); --limit 0 shows all")
 
 
 @app.command()
@@ -55,17 +63,25 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
 
 @app.command()
 def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
-        fmt: FormatOpt = Format.TABLE) -> None:
+        limit: Limit = None, fmt: FormatOpt = Format.TABLE) -> None:
     """Show what needs attention, soonest first.
 
     Overdue mandates, mandates ending within DAYS, referrals waiting over 10 days for a decision,
-    job-search suspensions ending within DAYS or outlasting the mandate.
+    job-search suspensions ending within DAYS or outlasting the mandate. A table shows the first
+    50 warnings and counts the rest; JSON and CSV give all.
 
     Example: optima due --within 30
     """
+    from optima_cli.rules.deadlines import WARNING_LABELS, DueKind
     from optima_cli.workflow.views import due as do_due
 
-    emit(do_due(context(ctx), as_of, within), fmt, views.due)
+    listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))
+    emit(listing.records, fmt, views.due)
+    if listing.cut and fmt == Format.TABLE:
+        counts = ", ".join(f"{n:,} {WARNING_LABELS[DueKind(kind)]}"
+                           for kind, n in listing.counts.items() if n)
+        terminal.message(f"showing {len(listing.records)} of {listing.total:,} warnings, soonest "
+                         f"first ({counts}); --limit 0 shows all")
 
 
 @app.command()

@@ -86,3 +86,42 @@ def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:
     for key, value in pairs:
         t.add_row(Text(key), cell(value))
     return t
+
+
+PROGRESS_FROM = 1000  # rows: smaller jobs finish before a bar would be worth drawing
+
+
+class Progress:
+    """A progress bar on stderr for a long job (more than PROGRESS_FROM rows), drawn only on a
+    terminal and gone when the job ends; silent in scripts and pipes.
+
+        with Progress("importing cases.csv") as bar:
+            do_the_job(progress=bar.update)   # bar.update(done, total)
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._task: Any = None
+        self._console = err()
+        self._silent = not self._console.is_terminal
+
+    def update(self, done: int, total: int) -> None:
+        if self._silent or total <= PROGRESS_FROM:
+            return
+        if self._bar is None:
+            from rich.progress import Progress as RichProgress
+
+            from rich.markup import escape
+
+            self._bar = RichProgress(console=self._console, transient=True)
+            self._task = self._bar.add_task(escape(visible(self.label)), total=total)
+            self._bar.start()
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

@@ -12,6 +12,7 @@ import contextlib
 import os
 import tempfile
 from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TICK_ROWS = 500  # rows between two reports to a progress bar
 CASE_COLUMNS = [
     "case", "client", "status", "referrer", "receiver", "topics", "months", "goal", "referred_on",
     "referring_counsellor", "decided_on", "receiving_counsellor", "due_on", "extended_on",
@@ -82,13 +84,21 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _table(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> _Sheet:
+Tick = Callable[[int], None]  # called with the number of rows just written
+
+
+def _table(wb: Workbook, title: str, header: list[str], rows: list[list[Any]],
+           tick: Tick | None = None) -> _Sheet:
     sheet = _Sheet(wb, title)
     sheet.ws.freeze_panes = "A2"
     _widths(sheet, header, rows)
     sheet.append(header, bold=True)
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         sheet.append(row)
+        if tick is not None and index % TICK_ROWS == 0:
+            tick(TICK_ROWS)
+    if tick is not None:
+        tick(len(rows) % TICK_ROWS)
     last = get_column_letter(len(header))
     sheet.ws.auto_filter.ref = f"A1:{last}{max(sheet.row, 1)}"
     return sheet
@@ -171,30 +181,41 @@ def _in_period(day: date | None, data: dict[str, Any]) -> bool:
     return day is not None and (start is None or day >= start) and day <= end
 
 
-def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool) -> Workbook:
+def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
+          progress: Callable[[int, int], None] | None = None) -> Workbook:
+    """The workbook; `progress(done, total)` hears of the table rows written (the total is
+    every row of the four tables)."""
     wb = Workbook(write_only=True)
     _summary(wb, data)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
-    _table(wb, "Cases", columns, [[c.get(k) for k in columns] for c in cases])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
+    closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
+    open_cases = sorted((c for c in cases if c["status"] in ("referred", "accepted")),
+                        key=lambda c: (c["deadline"] or date.max, c["case"]))
+    total, done = len(cases) + len(rejected) + len(closed) + len(open_cases), 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None:
+            progress(done, total)
+
+    _table(wb, "Cases", columns, [[c.get(k) for k in columns] for c in cases], tick)
     header = ["case", "referrer", "receiver", "topics", "referred_on", "decided_on", "reason",
               "reason_note"]
-    _table(wb, "Rejections", header, [[c[k] for k in header] for c in rejected])
-    closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
+    _table(wb, "Rejections", header, [[c[k] for k in header] for c in rejected], tick)
     header = ["case", "referrer", "receiver", "topics", "months", "decided_on", "closed_on",
               "days", "outcome", "cause", "employed"]
     _table(wb, "Outcomes", header, [[
         *(c[k] for k in header[:7]), (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
-        c["outcome"], c["cause"], c["employed"]] for c in closed])
-    open_cases = sorted((c for c in cases if c["status"] in ("referred", "accepted")),
-                        key=lambda c: (c["deadline"] or date.max, c["case"]))
+        c["outcome"], c["cause"], c["employed"]] for c in closed], tick)
     as_of = min(data["period"]["to"], data["period"]["as_of"])
     header = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
               "days_left", "flag", "search_suspended_until"]
     sheet = _table(wb, "Deadlines", header, [[
         c["case"], c["status"], c["referrer"], c["receiver"], c["referred_on"], c["due_on"],
         c["deadline"], (c["deadline"] - as_of).days if c["deadline"] else None, c["flag"],
-        c["search_suspended_until"]] for c in open_cases])
+        c["search_suspended_until"]] for c in open_cases], tick)
     if open_cases:
         cells = f"A2:{get_column_letter(len(header))}{sheet.row}"
         sheet.ws.conditional_formatting.add(
@@ -203,9 +224,10 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool) -> 
 
 
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
-                   personal: bool) -> Path:
-    """Build and save atomically: a temporary file beside the target, then moved into place."""
-    wb = build(data, cases, personal)
+                   personal: bool, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Build and save atomically: a temporary file beside the target, then moved into place.
+    `progress(done, total)` hears of the rows written."""
+    wb = build(data, cases, personal, progress)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

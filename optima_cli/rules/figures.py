@@ -7,7 +7,6 @@ the report's contract, with every group key present.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from statistics import median
 from typing import Any
 
 from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic
@@ -32,12 +31,23 @@ def matrix(groups: Sequence[str], cells: Iterable[tuple[str, str, int]]) -> dict
     return table
 
 
-def median_days(durations: Sequence[int]) -> float | None:
-    """The median of whole days, or None when there is nothing to measure."""
-    if not durations:
+def median_days(histogram: Iterable[tuple[int, int]]) -> int | float | None:
+    """The median of whole days given as (days, how many) pairs, as SQL counts them; None when
+    there is nothing to measure."""
+    pairs = sorted((int(days), int(n)) for days, n in histogram if n > 0)
+    total = sum(n for _, n in pairs)
+    if not total:
         return None
-    value = median(durations)
-    return int(value) if float(value).is_integer() else float(value)
+
+    def nth(k: int) -> int:  # the k-th smallest duration, counting from 0
+        for days, n in pairs:
+            if k < n:
+                return days
+            k -= n
+        raise AssertionError("k is below the total")
+
+    value = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return int(value) if value.is_integer() else value
 
 
 def referrals(groups: Sequence[str], cells: list[tuple[str, str, int]]) -> dict[str, Any]:

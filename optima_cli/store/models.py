@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = 1
 
 
-class Meta(SQLModel, table=True):
+class TableModel(SQLModel):
+    """The base of the tables. Table models are not validated when made, so their Pydantic
+    schema is built only if something asks for it, not on every start (5 ms)."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
+class Meta(TableModel, table=True):
     """Key/value facts about the database itself (schema version)."""
 
     key: str = Field(primary_key=True)
     value: str
 
 
-class Institution(SQLModel, table=True):
+class Institution(TableModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True)  # upper case, e.g. RAV, SD-EMMEN
     kind: str  # RAV, IV, SD
@@ -27,7 +35,7 @@ class Institution(SQLModel, table=True):
     contact_phone: str | None = None
 
 
-class Client(SQLModel, table=True):
+class Client(TableModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
     birth_date: date | None  # None only once anonymized
@@ -51,7 +59,7 @@ class Client(SQLModel, table=True):
     __table_args__ = (Index("ix_client_name_birth", "name", "birth_date"),)
 
 
-class Referral(SQLModel, table=True):
+class Referral(TableModel, table=True):
     """One OPTIMA case: a handover from a referrer to a receiver."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,14 +95,14 @@ class Referral(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("case_year", "case_seq"),)
 
 
-class ReferralTopic(SQLModel, table=True):
+class ReferralTopic(TableModel, table=True):
     __tablename__ = "referral_topic"
 
     referral_id: int = Field(foreign_key="referral.id", primary_key=True)
     topic: str = Field(primary_key=True)
 
 
-class Suspension(SQLModel, table=True):
+class Suspension(TableModel, table=True):
     """A suspension of the client's job-search obligations while the case is worked elsewhere."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +113,7 @@ class Suspension(SQLModel, table=True):
     note: str | None = None
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(TableModel, table=True):
     """Who did what when, with the values before and after; chained by hashes.
 
     `payload` holds the personal part (before/after values) and can be erased; the chain covers

@@ -17,7 +17,9 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col
 
+from optima_cli.rules.deadlines import DECISION_DAYS
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
+from optima_cli.store.dialects import add_days
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic, Suspension
 
 Referrer = aliased(Institution, name="referrer")
@@ -121,26 +123,19 @@ def status_at(day: date) -> ColumnElement[Any]:
     )
 
 
-def _suspension_until(day: date):  # type: ignore[no-untyped-def]
-    """Per case: the end of the job-search suspension running on `day`, if any."""
+def running_suspension_of(referral_id: Any, day: Any) -> ColumnElement[bool]:
+    """A suspension of the case that runs on `day` and was not ended by then (correlated when
+    `referral_id` is the outer query's column)."""
     s = Suspension
-    return (
-        select(s.referral_id, func.max(s.until).label("until"),
-               func.min(s.start_on).label("start_on"))
-        .where(s.start_on <= day, s.until >= day,
-               or_(col(s.ended_on).is_(None), s.ended_on > day))
-        .group_by(s.referral_id)
-        .subquery("running_suspension")
-    )
+    return and_(s.referral_id == referral_id, s.start_on <= day, s.until >= day,
+                or_(col(s.ended_on).is_(None), s.ended_on > day))
 
 
-def _topics():  # type: ignore[no-untyped-def]
+def topic_list() -> Any:
+    """Per case (correlated): its topics, comma-separated. Evaluated only for the rows selected."""
     t = ReferralTopic
-    return (
-        select(t.referral_id, func.aggregate_strings(t.topic, ",").label("topics"))
-        .group_by(t.referral_id)
-        .subquery("topic_list")
-    )
+    return (select(func.aggregate_strings(t.topic, ","))
+            .where(t.referral_id == Referral.id).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -150,6 +145,7 @@ class AsOf:
     status: ColumnElement[Any]
     due_on: ColumnElement[Any]
     suspended_until: ColumnElement[Any]
+    deadline: ColumnElement[Any]  # the mandate end, or the day a pending decision is late
 
 
 def _known(value: Any, happened_on: Any, day: date) -> ColumnElement[Any]:
@@ -167,13 +163,16 @@ def case_select() -> tuple[Select[Any], AsOf]:
 
     Values set by a later event (a decision, an extension, a closing) are hidden, and an
     extension decided later still shows the 3-month mandate end, so that back-dated histories
-    read as they stood on that day. Built once: constructing it costs more than running it.
+    read as they stood on that day. Topics and the running suspension are correlated
+    subqueries, computed only for the rows a filter keeps. Built once: constructing it costs
+    more than running it.
     """
     day: Any = AS_OF_DAY
-    r = Referral
+    r, s = Referral, Suspension
     status = status_at(day)
-    suspension = _suspension_until(day)
-    topics = _topics()
+    running = running_suspension_of(r.id, day)
+    suspended_until = select(func.max(s.until)).where(running).scalar_subquery()
+    suspended_from = select(func.min(s.start_on)).where(running).scalar_subquery()
     extended_later = r.extended_on > day
     due_on = case((or_(col(r.decided_on).is_(None), r.decided_on > day), literal(None)),
                   (extended_later, r.first_due_on), else_=r.due_on)
@@ -187,7 +186,7 @@ def case_select() -> tuple[Select[Any], AsOf]:
             r.id, r.case_id, r.client_id, status.label("status"),
             Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
             Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-            topics.c.topics,
+            topic_list().label("topics"),
             case((extended_later, literal(3)), else_=r.months).label("months"),
             r.goal, r.referred_on, r.referring_counsellor,
             _known(r.decided_on, r.decided_on, day).label("decided_on"),
@@ -202,74 +201,124 @@ def case_select() -> tuple[Select[Any], AsOf]:
             _known(r.employed, closing, day).label("employed"),
             _known(r.close_note, closing, day).label("close_note"),
             r.override, r.findings,
-            suspension.c.start_on.label("search_suspended_from"),
-            suspension.c.until.label("search_suspended_until"),
+            suspended_from.label("search_suspended_from"),
+            suspended_until.label("search_suspended_until"),
         )
         .join(Referrer, Referrer.id == r.referrer_id)
         .join(Receiver, Receiver.id == r.receiver_id)
-        .outerjoin(topics, topics.c.referral_id == r.id)
-        .outerjoin(suspension, suspension.c.referral_id == r.id)
     )
-    return query, AsOf(status=status, due_on=due_on, suspended_until=suspension.c.until)
+    deadline = case((status == "accepted", due_on),
+                    (status == "referred", add_days(r.referred_on, DECISION_DAYS)),
+                    else_=literal(None))
+    return query, AsOf(status=status, due_on=due_on, suspended_until=suspended_until,
+                       deadline=deadline)
 
 
-def case_rows(session: Session, day: date, *, statuses: Sequence[str] | None = None,
-              referrer: int | None = None, receiver: int | None = None,
-              client_id: int | None = None, referral_id: int | None = None,
-              limit: int | None = None) -> list[dict[str, Any]]:
-    """Case rows as of `day`, filtered; statuses None means every case referred by then."""
+def rows_of(result: Any) -> list[dict[str, Any]]:
+    """The rows of a result as plain dicts (zipping the keys once is faster than row._mapping)."""
+    keys = list(result.keys())
+    return [dict(zip(keys, row)) for row in result]
+
+
+def _current_status(statuses: Sequence[str], current: bool) -> ColumnElement[bool]:
+    """A filter on the stored status, which the index serves: as of today (or later) it is the
+    status derived from the dates, since no date lies in the future. True for other days."""
+    return col(Referral.status).in_(list(statuses)) if current else literal(True)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases: statuses None means every case referred by the day. `current`: the day is
+    today or later, so that the stored status may filter first."""
+
+    statuses: Sequence[str] | None = None
+    referrer: int | None = None
+    receiver: int | None = None
+    client_id: int | None = None
+    referral_id: int | None = None
+    current: bool = False
+
+    def apply(self, query: Select[Any], as_of: AsOf) -> Select[Any]:
+        query = query.where(as_of.status.is_not(None))
+        if self.statuses is not None:
+            query = query.where(_current_status(self.statuses, self.current),
+                                as_of.status.in_(list(self.statuses)))
+        for column, value in ((Referral.referrer_id, self.referrer),
+                              (Referral.receiver_id, self.receiver),
+                              (Referral.client_id, self.client_id), (Referral.id, self.referral_id)):
+            if value is not None:
+                query = query.where(column == value)
+        return query
+
+
+def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
+              by_deadline: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+    """Case rows as of `day`, in the order they were referred, or soonest deadline first (cases
+    without one last)."""
     query, as_of = case_select()
-    query = query.where(as_of.status.is_not(None))
-    if statuses is not None:
-        query = query.where(as_of.status.in_(list(statuses)))
-    if referrer is not None:
-        query = query.where(Referral.referrer_id == referrer)
-    if receiver is not None:
-        query = query.where(Referral.receiver_id == receiver)
-    if client_id is not None:
-        query = query.where(Referral.client_id == client_id)
-    if referral_id is not None:
-        query = query.where(Referral.id == referral_id)
-    query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
+    query = which.apply(query, as_of)
+    order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
+    query = query.order_by(*order, Referral.referred_on, Referral.case_year, Referral.case_seq)
     if limit is not None:
         query = query.limit(limit)
-    return [dict(row._mapping) for row in session.execute(query, {"as_of_day": day})]
+    return rows_of(session.execute(query, {"as_of_day": day}))
 
 
-def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date) -> dict[str, list[dict[str, Any]]]:
-    """The rows behind each `due` warning, each selected by its own WHERE."""
+def deadline_counts(session: Session, day: date, horizon: date,
+                    which: CaseFilter = CaseFilter()) -> dict[str, int]:
+    """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
+    query, as_of = case_select()
+    deadline = as_of.deadline
+    counted = which.apply(select(
+        func.count(),
+        func.coalesce(func.sum(case((deadline < day, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(deadline >= day, deadline <= horizon), 1), else_=0)), 0),
+    ).select_from(Referral), as_of)
+    total, overdue, due_soon = session.execute(counted, {"as_of_day": day}).one()
+    return {"total": int(total), "overdue": int(overdue), "due-soon": int(due_soon)}
+
+
+def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
+             current: bool = False, limit: int | None = None) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+    """Per `due` warning: how many cases it concerns, and the first `limit` of them, soonest
+    first, then by case number (the order `due` shows them in, so that the first `limit` of
+    each kind hold the first `limit` of all); each selected by its own WHERE."""
     query, as_of = case_select()
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
-    accepted = as_of.status == "accepted"
-    conditions = {
-        "overdue": and_(accepted, due_on < day),
-        "due-soon": and_(accepted, due_on >= day, due_on <= horizon),
-        "decision-late": and_(as_of.status == "referred", Referral.referred_on < decision_cutoff),
-        "suspension-ending": and_(accepted, suspended_until.is_not(None),
-                                  suspended_until <= horizon),
-        "suspension-outlasts": and_(accepted, suspended_until.is_not(None),
-                                    suspended_until > due_on),
+    accepted = and_(_current_status(["accepted"], current), as_of.status == "accepted")
+    decision_due = add_days(Referral.referred_on, DECISION_DAYS)
+    conditions = {  # kind: (which cases, the date the warning is about)
+        "overdue": (and_(accepted, due_on < day), due_on),
+        "due-soon": (and_(accepted, due_on >= day, due_on <= horizon), due_on),
+        "decision-late": (and_(_current_status(["referred"], current), as_of.status == "referred",
+                               Referral.referred_on < decision_cutoff), decision_due),
+        "suspension-ending": (and_(accepted, suspended_until.is_not(None),
+                                   suspended_until <= horizon), suspended_until),
+        "suspension-outlasts": (and_(accepted, suspended_until.is_not(None),
+                                     suspended_until > due_on), suspended_until),
     }
+    count = select(*(func.coalesce(func.sum(case((where, 1), else_=0)), 0)
+                     for where, _ in conditions.values())).select_from(Referral)
+    counts = session.execute(count.where(_current_status(["referred", "accepted"], current)),
+                             {"as_of_day": day}).one()
     result = {}
-    for kind, condition in conditions.items():
-        rows = session.execute(query.where(condition).order_by(due_on, Referral.referred_on),
-                               {"as_of_day": day})
-        result[kind] = [dict(row._mapping) for row in rows]
+    for (kind, (where, when)), n in zip(conditions.items(), counts):
+        found = query.where(where).order_by(when, Referral.case_year, Referral.case_seq)
+        rows = rows_of(session.execute(found.limit(limit), {"as_of_day": day})) if n else []
+        result[kind] = (int(n), rows)
     return result
 
 
 def example_rows(session: Session, topic: str | None = None,
                  receiver: int | None = None) -> list[dict[str, Any]]:
     """Closed referrals that achieved their goal at least partly, with no client data at all."""
-    topics = _topics()
     query = (
         select(Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
                Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-               topics.c.topics, Referral.goal, Referral.months, Referral.referred_on,
+               topic_list().label("topics"), Referral.goal, Referral.months, Referral.referred_on,
                Referral.decided_on, Referral.closed_on, Referral.outcome, Referral.employed)
         .join(Referrer, Referrer.id == Referral.referrer_id)
         .join(Receiver, Receiver.id == Referral.receiver_id)
-        .outerjoin(topics, topics.c.referral_id == Referral.id)
         .where(Referral.status == "closed", col(Referral.outcome).in_(("achieved", "partly")))
     )
     if topic is not None:
@@ -278,8 +327,8 @@ def example_rows(session: Session, topic: str | None = None,
     if receiver is not None:
         query = query.where(Referral.receiver_id == receiver)
     query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
-                           col(Referral.closed_on).desc())
-    return [dict(row._mapping) for row in session.execute(query)]
+                           col(Referral.closed_on).desc(), Referral.case_year, Referral.case_seq)
+    return rows_of(session.execute(query))
 
 
 def clients_ended_before(session: Session, day: date) -> list[int]:
@@ -304,3 +353,13 @@ def select_clients(ids: list[int]) -> Select[Any]:
 
 def select_referrals_of(client_ids: list[int]) -> Select[Any]:
     return select(Referral).where(col(Referral.client_id).in_(client_ids))
+
+
+def cases_dated_after(session: Session, day: date) -> int:
+    """How many cases have an event dated after `day`: none should (every command refuses a date
+    in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it)."""
+    r, s = Referral, Suspension
+    later = or_(*(column > day for column in (r.referred_on, r.decided_on, r.extended_on,
+                                              r.withdrawn_on, r.closed_on)),
+                r.id.in_(select(s.referral_id).where(or_(s.start_on > day, s.ended_on > day))))
+    return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
+from optima_cli.store.dialects import days_between
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
-from optima_cli.store.queries import Receiver, Referrer, case_select
+from optima_cli.store.queries import (
+    AS_OF_DAY,
+    case_select,
+    rows_of,
+    running_suspension_of,
+)
 
 
 def _between(column: Any, start: date | None, end: date) -> ColumnElement[bool]:
@@ -27,77 +34,96 @@ def groups(session: Session, by: str) -> list[str]:
     return list(session.exec(select(Institution.code).order_by(order, Institution.code)).scalars())
 
 
-def _group(alias: Any, by: str) -> Any:
-    return alias.kind if by == "kind" else alias.code
+def group_of_unit(session: Session, by: str) -> dict[int, str]:
+    """Each unit's id and the group it counts in (its kind or its code). The counting queries
+    group by unit id, which needs no join; the few unit groups are then added up by group."""
+    column = Institution.kind if by == "kind" else Institution.code
+    return {unit_id: group for unit_id, group in session.execute(select(Institution.id, column))}
 
 
-def _joined(query: Any) -> Any:
-    return (query.join(Referrer, Referrer.id == Referral.referrer_id)
-            .join(Receiver, Receiver.id == Referral.receiver_id))
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def referral_cells(session: Session, by: str, start: date | None, end: date) -> list[tuple[str, str, int]]:
-    rg, cg = _group(Referrer, by), _group(Receiver, by)
-    query = _joined(select(rg, cg, func.count(Referral.id))).where(
-        _between(Referral.referred_on, start, end)).group_by(rg, cg)
-    return [tuple(row) for row in session.execute(query)]
+def referral_cells(session: Session, start: date | None, end: date) -> list[tuple[int, int, int, int]]:
+    """(referrer id, receiver id, referrals, of them with an override) of the period's referrals."""
+    query = (select(Referral.referrer_id, Referral.receiver_id, func.count(),
+                    func.count(Referral.override))
+             .where(_between(Referral.referred_on, start, end))
+             .group_by(Referral.referrer_id, Referral.receiver_id))
+    return [(a, b, int(n), int(o)) for a, b, n, o in session.execute(query)]
 
 
-def _by_receiver(session: Session, by: str, condition: ColumnElement[bool], *extra: Any) -> list[tuple]:
-    cg = _group(Receiver, by)
-    query = _joined(select(cg, *extra, func.count(Referral.id))).where(condition).group_by(cg, *extra)
-    return [tuple(row) for row in session.execute(query)]
+@dataclass(frozen=True)
+class DecisionCell:
+    """The decisions, withdrawals and closings of the period for one receiver and one combination
+    of codes."""
+
+    receiver_id: int
+    reason: str | None
+    outcome: str | None
+    cause: str | None
+    employed: bool | None
+    accepted: int
+    rejected: int
+    withdrawn: int
+    closed: int
 
 
-def accepted(session: Session, by: str, start: date | None, end: date) -> list[tuple]:
-    return _by_receiver(session, by, and_(_between(Referral.decided_on, start, end),
-                                          Referral.status != "rejected"))
-
-
-def rejected(session: Session, by: str, start: date | None, end: date) -> list[tuple]:
-    return _by_receiver(session, by, and_(_between(Referral.decided_on, start, end),
-                                          Referral.status == "rejected"), Referral.reason)
-
-
-def withdrawn(session: Session, by: str, start: date | None, end: date) -> list[tuple]:
-    return _by_receiver(session, by, _between(Referral.withdrawn_on, start, end))
-
-
-def closed(session: Session, by: str, start: date | None, end: date) -> list[tuple]:
-    return _by_receiver(session, by, _between(Referral.closed_on, start, end),
-                        Referral.outcome, Referral.cause, Referral.employed)
+def decision_cells(session: Session, start: date | None, end: date) -> list[DecisionCell]:
+    """Acceptances, rejections, withdrawals and closings of the period per receiver and codes,
+    counted in one pass over the referrals."""
+    r = Referral
+    decided, withdrawn = _between(r.decided_on, start, end), _between(r.withdrawn_on, start, end)
+    closed = _between(r.closed_on, start, end)
+    codes = (r.receiver_id, r.reason, r.outcome, r.cause, r.employed)
+    query = (select(*codes, _count_if(and_(decided, r.status != "rejected")),
+                    _count_if(and_(decided, r.status == "rejected")),
+                    _count_if(withdrawn), _count_if(closed))
+             .where(or_(decided, withdrawn, closed))
+             .group_by(*codes))
+    return [DecisionCell(*row[:5], *map(int, row[5:])) for row in session.execute(query)]
 
 
 def open_at(session: Session, day: date) -> dict[str, int]:
     """Open cases at the end of `day`: referred, accepted, of those overdue and search-suspended."""
-    query, _ = case_select()
-    sub = query.subquery()
-    accepted_ = sub.c.status == "accepted"
+    _, as_of = case_select()
+    accepted_ = as_of.status == "accepted"
+    suspended = exists().where(running_suspension_of(Referral.id, AS_OF_DAY))
 
-    def count(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    r = Referral
+    still_open = and_(r.referred_on <= AS_OF_DAY,  # what the status CASE needs to look at
+                      or_(col(r.closed_on).is_(None), r.closed_on > AS_OF_DAY),
+                      or_(col(r.withdrawn_on).is_(None), r.withdrawn_on > AS_OF_DAY))
     row = session.execute(select(
-        count(sub.c.status == "referred"),
-        count(accepted_),
-        count(and_(accepted_, sub.c.due_on < day)),
-        count(and_(accepted_, sub.c.search_suspended_until.is_not(None))),
-    ), {"as_of_day": day}).one()
+        _count_if(as_of.status == "referred"),
+        _count_if(accepted_),
+        _count_if(and_(accepted_, as_of.due_on < AS_OF_DAY)),
+        _count_if(and_(accepted_, suspended)),
+    ).select_from(r).where(still_open), {"as_of_day": day}).one()
     return dict(zip(("referred", "accepted", "overdue", "search_suspended"), map(int, row)))
 
 
-def decision_pairs(session: Session, start: date | None, end: date) -> list[tuple[date, date]]:
-    """(referred_on, decided_on) of the decisions in the period, for the median."""
-    query = select(Referral.referred_on, Referral.decided_on).where(
-        _between(Referral.decided_on, start, end))
-    return [tuple(row) for row in session.execute(query)]
+def _days_histogram(session: Session, start_column: Any, end_column: Any,
+                    condition: ColumnElement[bool]) -> list[tuple[int, int]]:
+    """(days from start to end, how many) over the rows that meet `condition`: what a median
+    needs, counted in SQL."""
+    days = days_between(start_column, end_column)
+    query = (select(days, func.count()).where(condition, col(start_column).is_not(None))
+             .group_by(days))
+    return [(int(d), int(n)) for d, n in session.execute(query)]
 
 
-def mandate_pairs(session: Session, start: date | None, end: date) -> list[tuple[date, date]]:
-    """(decided_on, closed_on) of the closings in the period, for the median."""
-    query = select(Referral.decided_on, Referral.closed_on).where(
-        _between(Referral.closed_on, start, end))
-    return [tuple(row) for row in session.execute(query)]
+def decision_days(session: Session, start: date | None, end: date) -> list[tuple[int, int]]:
+    """Days from referral to decision of the decisions in the period, as (days, how many)."""
+    return _days_histogram(session, Referral.referred_on, Referral.decided_on,
+                           _between(Referral.decided_on, start, end))
+
+
+def mandate_days(session: Session, start: date | None, end: date) -> list[tuple[int, int]]:
+    """Days from acceptance to closing of the closings in the period, as (days, how many)."""
+    return _days_histogram(session, Referral.decided_on, Referral.closed_on,
+                           _between(Referral.closed_on, start, end))
 
 
 def topic_counts(session: Session, start: date | None, end: date) -> list[tuple[str, int]]:
@@ -106,12 +132,6 @@ def topic_counts(session: Session, start: date | None, end: date) -> list[tuple[
              .where(_between(Referral.referred_on, start, end))
              .group_by(ReferralTopic.topic))
     return [tuple(row) for row in session.execute(query)]
-
-
-def override_count(session: Session, start: date | None, end: date) -> int:
-    query = select(func.count(Referral.id)).where(
-        _between(Referral.referred_on, start, end), col(Referral.override).is_not(None))
-    return int(session.execute(query).scalar_one())
 
 
 def first_referral(session: Session) -> date | None:
@@ -133,4 +153,4 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
                                   Client.birth_date.label("client_birth_date")).join(
             Client, Client.id == Referral.client_id)
     query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
-    return [dict(row._mapping) for row in session.execute(query, {"as_of_day": day})]
+    return rows_of(session.execute(query, {"as_of_day": day}))

@@ -111,7 +111,7 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
         client = lookup.client(session, ref)
         inst = session.get(Institution, client.institution_id)
         result = client_record(client, inst.code if inst else "")
-        rows = queries.case_rows(session, ctx.today, client_id=client.id)
+        rows = queries.case_rows(session, ctx.today, queries.CaseFilter(client_id=client.id))
         result["referrals"] = [
             {"case": r["case_id"], "status": r["status"], "receiver": r["receiver"],
              "referred_on": r["referred_on"]} for r in rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +29,28 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
     # events are counted up to the period's end, but not beyond the as-of day: "as known then"
     start, end = period.start, period.state_day
     keys = q.groups(session, by)
-    decisions = [(d - r).days for r, d in q.decision_pairs(session, start, end)]
-    mandates = [(c - d).days for d, c in q.mandate_pairs(session, start, end) if d]
-    first = q.first_referral(session)
+    group = q.group_of_unit(session, by)
+    first = q.first_referral(session) if start is None else None
+    referred = q.referral_cells(session, start, end)
+    decided = q.decision_cells(session, start, end)
     return {
         "period": {"name": period.name, "from": start or (min(first, period.end) if first else None),
                    "to": period.end, "as_of": period.as_of},
         "by": by,
-        "referrals": figures.referrals(keys, q.referral_cells(session, by, start, end)),
-        "accepted": figures.by_receiver(keys, q.accepted(session, by, start, end)),
-        "rejected": figures.rejected(keys, q.rejected(session, by, start, end)),
-        "withdrawn": figures.by_receiver(keys, q.withdrawn(session, by, start, end)),
-        "closed": figures.closed(keys, q.closed(session, by, start, end)),
+        "referrals": figures.referrals(keys, [(group[a], group[b], n) for a, b, n, _ in referred]),
+        "accepted": figures.by_receiver(keys, [(group[c.receiver_id], c.accepted) for c in decided]),
+        "rejected": figures.rejected(keys, [(group[c.receiver_id], c.reason, c.rejected)
+                                            for c in decided if c.rejected]),
+        "withdrawn": figures.by_receiver(keys, [(group[c.receiver_id], c.withdrawn) for c in decided]),
+        "closed": figures.closed(keys, [(group[c.receiver_id], c.outcome, c.cause, c.employed, c.closed)
+                                        for c in decided if c.closed]),
         "open_at_end": q.open_at(session, period.state_day),
         "durations": {
-            "median_days_to_decision": figures.median_days(decisions),
-            "median_days_accepted_to_closed": figures.median_days(mandates),
+            "median_days_to_decision": figures.median_days(q.decision_days(session, start, end)),
+            "median_days_accepted_to_closed": figures.median_days(q.mandate_days(session, start, end)),
         },
         "topics": figures.topics(q.topic_counts(session, start, end)),
-        "overrides": q.override_count(session, start, end),
+        "overrides": sum(overrides for *_, overrides in referred),
     }
 
 
@@ -77,9 +81,11 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
 
 
 def export(ctx: Context, period: Period, target: str, by: str = "kind",
-           personal: bool = False) -> tuple[dict[str, Any], Path]:
+           personal: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], Path]:
     """Write the workbook (atomically) and return the figures and the file's path.
-    An export with personal data is recorded in the audit trail."""
+    An export with personal data is recorded in the audit trail. `progress(done, total)` hears
+    of the rows written."""
     by = _check_by(by)
     path = Path(target.replace("{period}", period.name)).expanduser()
     if path.is_dir():
@@ -89,13 +95,13 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
     if not path.parent.is_dir():
         raise OptimaError(f"cannot write {path}: the folder {path.parent} does not exist")
     try:
-        return _export(ctx, period, path, by, personal)
+        return _export(ctx, period, path, by, personal, progress)
     except OSError as exc:
         raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _export(ctx: Context, period: Period, path: Path, by: str,
-            personal: bool) -> tuple[dict[str, Any], Path]:
+def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
+            progress: Callable[[int, int], None] | None) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
 
     if personal:
@@ -107,11 +113,11 @@ def _export(ctx: Context, period: Period, path: Path, by: str,
                                                       "period": period.name, "cases": len(cases)},
                          now=ctx.now(), source=ctx.source)
             # written inside the transaction: if writing fails, the audit event is rolled back
-            write_workbook(path, data, cases, personal)
+            write_workbook(path, data, cases, personal, progress)
     else:
         with ctx.read() as session:
             data = _figures(session, period, by)
             cases = _case_rows(session, period, personal)
-        write_workbook(path, data, cases, personal)
+        write_workbook(path, data, cases, personal, progress)
     return data, path
 

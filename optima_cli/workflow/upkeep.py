@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError
-from optima_cli.store import audit, maintenance
+from optima_cli.store import audit, maintenance, queries
 from optima_cli.store.engine import read_meta
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.workflow.context import Context
@@ -36,6 +36,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
     with ctx.read() as session:
         version = read_meta(session, "schema_version")
         verdict = audit.verify(session)
+        future = queries.cases_dated_after(session, ctx.today)
     check("schema", version == str(SCHEMA_VERSION),
           f"version {version} (this optima: {SCHEMA_VERSION})")
     rights = maintenance.permissions(db)
@@ -44,6 +45,10 @@ def doctor(ctx: Context) -> dict[str, Any]:
           + ("" if rights.private else f"; run: chmod 600 {db.path}; chmod go-w {db.path.parent}"))
     mode = maintenance.journal_mode(db)
     check("journal", mode == "wal", f"journal mode {mode}")
+    check("dates", future == 0,
+          "no event dated after today" if not future else
+          f"{future} case{'s have' if future != 1 else ' has'} events dated after today (was a "
+          "clock ahead?); correct them, as lists and warnings as of today take them as past")
     check("audit trail", verdict.ok,
           f"{verdict.events} events, head {verdict.head[:16]}" if verdict.ok
           else f"event {verdict.event_id}: {verdict.problem}")

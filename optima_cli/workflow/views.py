@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import Status
+from optima_cli.rules.identity import parse_case_id
 from optima_cli.store import audit, queries
 from optima_cli.store.models import Client
 from optima_cli.workflow import lookup
@@ -39,30 +41,57 @@ def _with_deadline(record: dict[str, Any], w: deadlines.Window) -> dict[str, Any
     return record
 
 
+@dataclass
+class Listing:
+    """The first rows of a list, how many rows there are in all, and the warnings over all of
+    them: a long list is cut for people, never its counts."""
+
+    records: list[dict[str, Any]]
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.records)
+
+
 def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
                receiver: str | None = None, client: str | None = None,
-               as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN) -> list[dict[str, Any]]:
-    """Cases as of a day, soonest deadline first; no names (only client ids)."""
+               as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
+               limit: int | None = None) -> Listing:
+    """Cases as of a day, soonest deadline first (the first `limit` of them); no names (only
+    client ids). The counts of overdue and soon due cases cover every case that matches."""
+    if limit is not None and limit < 0:
+        raise UsageProblem("--limit must be 0 (all) or more")
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     statuses = _statuses(status)
     with ctx.read() as session:
-        referrer_id = lookup.institution(session, referrer).id if referrer else None
-        receiver_id = lookup.institution(session, receiver).id if receiver else None
-        client_id = lookup.client(session, client).id if client else None
-        rows = queries.case_rows(session, day, statuses=statuses, referrer=referrer_id,
-                                 receiver=receiver_id, client_id=client_id)
-    records = [_with_deadline(case_record(row), w) for row in rows]
-    far = date.max
-    records.sort(key=lambda r: (r["deadline"] or far, r["referred_on"], r["case"]))
-    return records
+        which = queries.CaseFilter(
+            statuses=statuses,
+            referrer=lookup.institution(session, referrer).id if referrer else None,
+            receiver=lookup.institution(session, receiver).id if receiver else None,
+            client_id=lookup.client(session, client).id if client else None,
+            current=day >= ctx.today)
+        rows = queries.case_rows(session, day, which, by_deadline=True, limit=limit or None)
+        counts = (queries.deadline_counts(session, day, w.horizon, which) if limit else
+                  {"total": len(rows), **_flag_counts(rows, w)})
+    total = counts.pop("total")
+    return Listing([_with_deadline(case_record(row), w) for row in rows], total, counts)
+
+
+def _flag_counts(rows: list[dict[str, Any]], w: deadlines.Window) -> dict[str, int]:
+    flags = [deadlines.flag(deadlines.deadline_of(r["status"], r["referred_on"], r["due_on"]), w)
+             for r in rows]
+    return {kind.value: flags.count(kind.value)
+            for kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON)}
 
 
 def show_case(ctx: Context, ref: str) -> dict[str, Any]:
     """Everything about one case with its history; the read is logged (it shows the client)."""
     with ctx.write() as session:
         referral = lookup.referral(session, ref)
-        row = queries.case_rows(session, ctx.today, referral_id=referral.id)[0]
+        row = queries.case_rows(session, ctx.today, queries.CaseFilter(referral_id=referral.id))[0]
         record = _with_deadline(case_record(row), deadlines.window(ctx.today))
         client = session.get(Client, referral.client_id)
         assert client is not None
@@ -96,17 +125,21 @@ def _changes(payload: str | None) -> dict[str, Any]:
     return {k: v for k, v in after.items() if k != "findings" and v not in (None, [], "")}
 
 
-def due(ctx: Context, as_of: date | None = None,
-        within: int = deadlines.DEFAULT_WITHIN) -> list[dict[str, Any]]:
-    """Every deadline warning as of a day, soonest first."""
+def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
+        limit: int | None = None) -> Listing:
+    """Every deadline warning as of a day, soonest first (the first `limit` of them); the
+    counts per kind of warning cover all."""
     if within < 0:
         raise UsageProblem("--within must be 0 or more days")
+    if limit is not None and limit < 0:
+        raise UsageProblem("--limit must be 0 (all) or more")
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     with ctx.read() as session:
-        found = queries.due_rows(session, day, w.horizon, w.decision_cutoff)
+        found = queries.due_rows(session, day, w.horizon, w.decision_cutoff,
+                                 current=day >= ctx.today, limit=limit or None)
     warnings: list[dict[str, Any]] = []
-    for kind_name, rows in found.items():
+    for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
         for row in rows:
             if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
@@ -126,8 +159,10 @@ def due(ctx: Context, as_of: date | None = None,
                 "message": deadlines.message(kind, row["case_id"], when, day, extra),
             })
     order = list(deadlines.DueKind)
-    warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])), w_["case"]))
-    return warnings
+    warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])),
+                                  parse_case_id(w_["case"]) or (0, 0)))
+    counts = {kind: n for kind, (n, _) in found.items()}
+    return Listing(warnings[:limit] if limit else warnings, sum(counts.values()), counts)
 
 
 def examples(ctx: Context, topic: str | None = None, receiver: str | None = None) -> list[dict[str, Any]]:

@@ -17,8 +17,13 @@ SOCIAL = ["finances", "addiction", "conflict", "childcare", "life-event"]
 REASONS = ["too-severe", "other", "no-work-capacity", "rav-registered-recently"]
 
 
-def _ahv(rng: random.Random) -> str:
+def _ahv(rng: random.Random, taken: set[str]) -> str:
+    """A valid AHV number not given before: two people never share one (at 100,000 rows, nine
+    random digits would repeat, and the import rightly refuses the second person)."""
     body = "756" + "".join(str(rng.randrange(10)) for _ in range(9))
+    while body in taken:
+        body = "756" + "".join(str(rng.randrange(10)) for _ in range(9))
+    taken.add(body)
     n = body + ean.calc_check_digit(body)
     return f"{n[:3]}.{n[3:7]}.{n[7:11]}.{n[11:]}"
 
@@ -28,6 +33,7 @@ def rows(n: int, today: date, seed: int = 6) -> list[dict[str, Any]]:
     first = today - relativedelta(years=10)
     span = (today - first).days
     result = []
+    taken: set[str] = set()
     for i in range(n):
         referrer, rkind = rng.choice(UNITS)
         receiver, kind = rng.choice([u for u in UNITS if u[1] != rkind])
@@ -36,7 +42,7 @@ def rows(n: int, today: date, seed: int = 6) -> list[dict[str, Any]]:
                   else ",".join(rng.sample(SOCIAL, 1)))
         row: dict[str, Any] = {
             "external_ref": f"B-{i:07d}", "name": f"Person {i:07d} (synthetic)",
-            "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28), "ahv": _ahv(rng),
+            "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28), "ahv": _ahv(rng, taken),
             "municipality": "Luzern", "registered_at": referrer, "counsellor": "bench",
             "consent_on": on, "referrer": referrer, "receiver": receiver, "topics": topics,
             "months": rng.choice([3, 6]), "goal": "synthetic", "referred_on": on,

@@ -39,10 +39,13 @@ def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
     header = [normalize(h) for h in raw_header]
     while header and not header[-1]:
         header.pop()
+    named = [(i, name) for i, name in enumerate(header) if name]
     rows = []
     for number, values in lines[1:]:
-        cells = {name: values[i] if i < len(values) else None
-                 for i, name in enumerate(header) if name}
+        if len(values) == len(header) and len(named) == len(header):  # the usual row, quickly
+            cells = dict(zip(header, values))
+        else:
+            cells = {name: values[i] if i < len(values) else None for i, name in named}
         rows.append((number, cells))
     return Sheet(header=[h for h in header if h], rows=rows)
 

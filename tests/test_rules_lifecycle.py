@@ -233,3 +233,105 @@ def test_running_suspension_is_refused():
         suspend(date(2026, 10, 1), date(2026, 11, 1), running_until=date(2026, 10, 15))
     assert "2026-10-15" in info.value.message
     assert "resume-search" in info.value.message
+
+
+# --- the actions on a case state ---------------------------------------------------------------
+
+TODAY = date(2026, 11, 23)
+RAV_UNIT, SD_UNIT = lifecycle.Unit("RAV", Kind.RAV), lifecycle.Unit("SD", Kind.SD)
+
+
+def referred() -> lifecycle.Case:
+    return lifecycle.Case(case_id=CASE, referrer=RAV_UNIT, receiver=SD_UNIT, topics=("finances",),
+                          status=Status.REFERRED.value, months=3,
+                          referred_on=date(2026, 8, 25))
+
+
+def test_accept_starts_the_mandate_and_leaves_the_state_it_was_given():
+    case = referred()
+    accepted = lifecycle.accept(case, ACCEPTED, TODAY, "  B. Keller ")
+    assert (accepted.status, accepted.decided_on, accepted.receiving_counsellor) == (
+        "accepted", ACCEPTED, "B. Keller")
+    assert accepted.due_on == accepted.first_due_on == DUE
+    assert case.status == "referred" and case.decided_on is None
+
+
+def test_an_action_in_the_wrong_status_is_refused_by_the_transition():
+    closed = lifecycle.close(lifecycle.accept(referred(), ACCEPTED, TODAY), date(2026, 10, 1),
+                             TODAY, Outcome.ACHIEVED, employed=True)
+    with pytest.raises(OptimaError) as info:
+        lifecycle.extend(closed, date(2026, 10, 2), TODAY)
+    assert "it is closed" in info.value.message
+
+
+def test_an_action_before_the_decision_or_in_the_future_is_refused():
+    accepted = lifecycle.accept(referred(), ACCEPTED, TODAY)
+    with pytest.raises(OptimaError) as info:
+        lifecycle.extend(accepted, date(2026, 8, 31), TODAY)
+    assert "the acceptance date 2026-09-01" in info.value.message
+    with pytest.raises(OptimaError) as info:
+        lifecycle.extend(accepted, date(2026, 11, 24), TODAY)
+    assert "lies in the future" in info.value.message
+
+
+def test_extend_moves_the_due_date_and_keeps_the_first():
+    extended = lifecycle.extend(lifecycle.accept(referred(), ACCEPTED, TODAY), date(2026, 11, 1), TODAY)
+    assert (extended.months, extended.extended_on) == (6, date(2026, 11, 1))
+    assert (extended.first_due_on, extended.due_on) == (DUE, date(2027, 3, 1))
+
+
+def test_closing_ends_a_running_suspension_on_the_day_and_leaves_ended_ones():
+    case = lifecycle.accept(referred(), ACCEPTED, TODAY)
+    case = lifecycle.suspend_search(case, date(2026, 9, 1), TODAY, date(2026, 9, 10))
+    case = lifecycle.resume_search(case, date(2026, 9, 5), TODAY)
+    case = lifecycle.suspend_search(case, date(2026, 9, 20), TODAY, date(2026, 11, 30), " note ")
+    closed = lifecycle.close(case, date(2026, 10, 15), TODAY, Outcome.PARTLY)
+    assert [(s.start_on, s.ended_on, s.note) for s in closed.suspensions] == [
+        (date(2026, 9, 1), date(2026, 9, 5), None), (date(2026, 9, 20), date(2026, 10, 15), "note")]
+    assert closed.running_suspension(date(2026, 10, 16)) is None
+
+
+def test_a_suspension_resumed_on_its_first_day_leaves_its_days_free():
+    case = lifecycle.accept(referred(), ACCEPTED, TODAY)
+    case = lifecycle.suspend_search(case, date(2026, 9, 10), TODAY, date(2026, 9, 30))
+    case = lifecycle.resume_search(case, date(2026, 9, 10), TODAY)
+    again = lifecycle.suspend_search(case, date(2026, 9, 10), TODAY, date(2026, 9, 30))
+    assert len(again.suspensions) == 2
+    with pytest.raises(OptimaError) as info:
+        lifecycle.suspend_search(again, date(2026, 9, 20), TODAY, date(2026, 10, 5))
+    assert "already has a job-search suspension until 2026-09-30" in info.value.message
+
+
+def test_resume_without_a_running_suspension_is_refused():
+    with pytest.raises(OptimaError) as info:
+        lifecycle.resume_search(lifecycle.accept(referred(), ACCEPTED, TODAY), date(2026, 9, 2), TODAY)
+    assert "no job-search suspension running on 2026-09-02" in info.value.message
+
+
+@pytest.mark.parametrize(("reason", "already", "expected"), [
+    (WithdrawReason.CONSENT_WITHDRAWN, None, date(2026, 10, 1)),
+    (WithdrawReason.CONSENT_WITHDRAWN, date(2026, 11, 1), date(2026, 10, 1)),
+    (WithdrawReason.CONSENT_WITHDRAWN, date(2026, 10, 1), None),
+    (WithdrawReason.OTHER, None, None),
+])
+def test_consent_withdrawal_by_a_withdrawn_case(reason, already, expected):
+    assert lifecycle.consent_withdrawal(reason, already, date(2026, 10, 1)) == expected
+
+
+def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
+    from optima_cli.rules.criteria import Facts
+    from optima_cli.rules.codes import Topic
+
+    facts = Facts(consent_on=date(2026, 1, 1), no_work_capacity=True)
+    kwargs = dict(case_id=CASE, referrer=SD_UNIT, facts=facts, birth_date=date(1980, 1, 1),
+                  open_case=None, topics=(Topic.PLACEMENT,), months=3, day=date(2026, 9, 1))
+    with pytest.raises(OptimaError) as info:
+        lifecycle.refer(receiver=RAV_UNIT, **kwargs)
+    assert info.value.justifiable and info.value.rules == ["work-capacity"]
+    case, findings = lifecycle.refer(receiver=RAV_UNIT, override=" why ", **kwargs)
+    assert case.override == "why" and case.status == "referred"
+    case, _ = lifecycle.refer(receiver=lifecycle.Unit("IV", Kind.IV), override="why", **kwargs)
+    assert case.override is None
+    with pytest.raises(OptimaError) as info:
+        lifecycle.refer(receiver=RAV_UNIT, override="why", **{**kwargs, "open_case": "OPT-2026-0001"})
+    assert not info.value.justifiable and "OPT-2026-0001" in info.value.message

@@ -7,6 +7,7 @@ rendering adds a second label table here, nothing else.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from optima_cli.errors import UsageProblem
@@ -171,12 +172,17 @@ def choices(group: type[StrEnum]) -> str:
     return ", ".join(member.value for member in group)
 
 
+@cache
+def _by_lower_code(group: type[E]) -> dict[str, E]:
+    return {member.value.lower(): member for member in group}
+
+
 def parse_code(group: type[E], text: str) -> E:
     """Read one code of a group, case-insensitively; raise a usage problem naming the valid codes."""
     cleaned = (text or "").strip()
-    for member in group:
-        if member.value.lower() == cleaned.lower():
-            return member
+    found = _by_lower_code(group).get(cleaned.lower())
+    if found is not None:
+        return found
     noun = NOUNS[group]
     article = "an" if noun[0] in "aeiou" else "a"
     raise UsageProblem(f"{cleaned!r} is not {article} {noun}; use one of: {choices(group)}")

@@ -9,7 +9,7 @@ Facts are judged as of the referral date.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
@@ -53,7 +53,8 @@ class Finding:
     message: str
 
     def as_dict(self) -> dict[str, str]:
-        return {key: str(value) for key, value in asdict(self).items()}
+        return {"rule": self.rule, "kind": str(self.kind), "result": str(self.result),
+                "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ import calendar
 import re
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from optima_cli.errors import OptimaError, UsageProblem
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -19,6 +17,11 @@ FORMATS_HINT = "write it as 2026-11-20 or 20.11.2026"
 def parse_date(text: str) -> date:
     """Read `2026-11-20` or `20.11.2026`; refuse anything else, and impossible days, with a hint."""
     raw = (text or "").strip()
+    if len(raw) == 10 and raw[4] == "-" and raw[7] == "-" and raw.replace("-", "").isascii():
+        try:  # the common case, quickly; anything odd gets the checks and messages below
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
     match = _ISO.match(raw)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -45,12 +48,15 @@ def format_date(value: date | None) -> str:
 
 
 def add_months(start: date, months: int) -> date:
-    """Calendar months, clamped at month end (31 Aug + 6 months = 28/29 Feb)."""
-    return start + relativedelta(months=months)
+    """Calendar months, clamped at month end (31 Aug + 6 months = 28/29 Feb), as dateutil's
+    relativedelta counts them (done by hand: it runs for every mandate and criterion)."""
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def months_before(day: date, months: int) -> date:
-    return day - relativedelta(months=months)
+    return add_months(day, -months)
 
 
 def ensure_not_future(day: date, today: date, what: str) -> None:

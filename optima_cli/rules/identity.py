@@ -8,14 +8,22 @@ from optima_cli.errors import UsageProblem
 
 _CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d+)$", re.IGNORECASE)
 _CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d+)$", re.IGNORECASE)
+_AHV_FORMATTED = re.compile(r"756\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}")
 
 
 def normalize_ahv(text: str) -> str:
     """Validate an AHV number and return it as 756.XXXX.XXXX.XC; refuse it with the reason."""
-    from stdnum.ch import ssn  # on first use: python-stdnum's import costs 5 ms on every start
+    # python-stdnum is imported on first use: its import costs 5 ms on every start
+    raw = (text or "").strip()
+    if _AHV_FORMATTED.fullmatch(raw):  # already as stored (imports): only the check digit
+        from stdnum import ean
+
+        digits = raw.replace(".", "")
+        if ean.calc_check_digit(digits[:-1]) == digits[-1]:
+            return raw
+    from stdnum.ch import ssn
     from stdnum.exceptions import InvalidChecksum, ValidationError
 
-    raw = (text or "").strip()
     try:
         number = ssn.validate(raw)
     except InvalidChecksum:

@@ -4,6 +4,11 @@ referred --accept--> accepted --close--> closed
 referred --reject--> rejected
 referred/accepted --withdraw--> withdrawn
 accepted: extend (3 -> 6 months, once), suspend-search / resume-search (RAV referrer only)
+
+Each action is a pure function on a `Case` (the state of one referral): given the state, the day
+and the inputs, it returns the new state or raises the refusal the user reads. The commands
+(`workflow/cases.py`) and the import (`workflow/importer.py`) apply the same functions, so that an
+imported history is one the commands could have produced.
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
-from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
+from optima_cli.rules import criteria
 from optima_cli.rules.codes import (
     Cause,
     Kind,
     Outcome,
     RejectReason,
     Status,
+    Topic,
     WithdrawReason,
 )
-from optima_cli.rules.dates import add_months
+from optima_cli.rules.dates import add_months, ensure_not_before, ensure_not_future
 
 MONTHS = (3, 6)
 
@@ -131,3 +139,213 @@ def check_suspension(
             f"cannot suspend the job search for {case} until {req.until}: the mandate ends on "
             f"{due_on}; a suspension may last at most until then"
         )
+
+
+# --- a case's state and the actions on it -----------------------------------------------------
+# One implementation for the commands (which load a referral, apply, write back) and the import
+# (which applies a file's rows to cases held in memory): given the state, the day and the inputs,
+# each action returns the new state or raises the refusal the user sees. States are named tuples:
+# values that cannot change, and a new one costs little (an import makes one per step of a row).
+
+
+class Unit(NamedTuple):
+    """An institution unit as the rules see it."""
+
+    code: str
+    kind: Kind
+
+
+class SearchSuspension(NamedTuple):
+    """A suspension of the client's job-search obligations, as a case holds it."""
+
+    start_on: date
+    until: date
+    ended_on: date | None = None  # resumed, or the case ended, before `until`
+    note: str | None = None
+
+    def running_on(self, day: date) -> bool:
+        return self.ended_on is None and self.start_on <= day <= self.until
+
+    def in_effect_during(self, start: date, until: date) -> bool:
+        """Whether it is in effect on some day from `start` to `until`: from its start to its end,
+        or to the day before it was ended (never, if ended on its first day)."""
+        if self.start_on > until or self.until < start:
+            return False
+        return self.ended_on is None or (self.ended_on > start and self.ended_on > self.start_on)
+
+
+class Case(NamedTuple):
+    """A referral as the actions see and change it: its row and its suspensions."""
+
+    case_id: str
+    referrer: Unit
+    receiver: Unit
+    topics: tuple[str, ...]
+    status: str
+    months: int
+    referred_on: date
+    goal: str | None = None
+    referring_counsellor: str | None = None
+    override: str | None = None
+    decided_on: date | None = None
+    receiving_counsellor: str | None = None
+    due_on: date | None = None
+    first_due_on: date | None = None  # the mandate end before an extension
+    extended_on: date | None = None
+    reason: str | None = None  # rejection or withdrawal reason code
+    reason_note: str | None = None
+    withdrawn_on: date | None = None
+    closed_on: date | None = None
+    outcome: str | None = None
+    cause: str | None = None
+    employed: bool | None = None
+    close_note: str | None = None
+    suspensions: tuple[SearchSuspension, ...] = ()
+
+    def running_suspension(self, day: date) -> SearchSuspension | None:
+        """The suspension, not ended early, that runs on `day`."""
+        running = [s for s in self.suspensions if s.running_on(day)]
+        return max(running, key=lambda s: s.start_on) if running else None
+
+    def overlapping_suspension(self, start: date, until: date) -> SearchSuspension | None:
+        found = [s for s in self.suspensions if s.in_effect_during(start, until)]
+        return min(found, key=lambda s: s.start_on) if found else None
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def check_referral(months: int | str, topics: tuple[Topic, ...], override: str | None, day: date,
+                   today: date) -> int:
+    """The inputs of a referral that can be judged before the client and units are looked up;
+    returns the mandate period."""
+    checked = parse_months(months)
+    if not topics:
+        raise UsageProblem("missing option --topics")
+    if override is not None and not override.strip():
+        raise UsageProblem("--override needs a justification text, not an empty one")
+    ensure_not_future(day, today, "referral date")
+    return checked
+
+
+def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts,
+          birth_date: date, open_case: str | None, topics: tuple[Topic, ...], months: int,
+          day: date, goal: str | None = None, counsellor: str | None = None,
+          client_counsellor: str | None = None,
+          override: str | None = None) -> tuple[Case, list[criteria.Finding]]:
+    """A new referral after the access criteria (`check_referral` has passed); refused with
+    `ReferralBlocked` naming the criteria. The referring counsellor defaults to the client's."""
+    ensure_not_before(day, birth_date, "referral date", "the birth date")
+    findings = criteria.evaluate(facts, criteria.Proposal(
+        referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
+        on=day, topics=topics, open_case_to_receiver=open_case))
+    refused = criteria.refusals(findings)
+    if refused:
+        raise ReferralBlocked("referral refused: " + "; ".join(f.message for f in refused),
+                              [f.rule for f in refused], justifiable=False)
+    needs = criteria.blocks_needing_override(findings)
+    if needs and not override:
+        raise ReferralBlocked(
+            "referral blocked: " + "; ".join(f"{f.rule}: {f.message}" for f in needs)
+            + ". To deviate, record your justification (--override \"...\", or the override "
+            "column of an import)", [f.rule for f in needs], justifiable=True)
+    case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
+                topics=tuple(t.value for t in topics), status=Status.REFERRED.value,
+                months=months, referred_on=day, goal=_clean(goal),
+                referring_counsellor=_clean(counsellor) or client_counsellor,
+                override=_clean(override) if needs else None)
+    return case, findings
+
+
+def _begin(case: Case, action: Action, day: date, today: date) -> str:
+    """The status after `action` on `day`, once the transition and the day are allowed."""
+    after = next_status(case.case_id, Status(case.status), action)
+    what = f"{action} date"
+    ensure_not_future(day, today, what)
+    ensure_not_before(day, case.referred_on, what, "the referral date")
+    if case.decided_on is not None:
+        ensure_not_before(day, case.decided_on, what, "the acceptance date")
+    return after.value
+
+
+def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[SearchSuspension, ...]:
+    """A suspension cannot outlive the case: those that would still run after `day` end on it."""
+    return tuple(s._replace(ended_on=day) if s.ended_on is None and s.until > day else s
+                 for s in suspensions)
+
+
+def accept(case: Case, day: date, today: date, counsellor: str | None = None) -> Case:
+    status = _begin(case, Action.ACCEPT, day, today)
+    due = mandate_due(day, case.months)
+    return case._replace(status=status, decided_on=day, receiving_counsellor=_clean(counsellor),
+                   due_on=due, first_due_on=due)
+
+
+def reject(case: Case, day: date, today: date, reason: RejectReason,
+           note: str | None = None) -> Case:
+    require_note(reason, note, "--reason")
+    status = _begin(case, Action.REJECT, day, today)
+    return case._replace(status=status, decided_on=day, reason=reason.value,
+                   reason_note=_clean(note))
+
+
+def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
+             note: str | None = None) -> Case:
+    """The client's consent, if that is the reason, is withdrawn too: see `consent_withdrawal`."""
+    require_note(reason, note, "--reason")
+    status = _begin(case, Action.WITHDRAW, day, today)
+    return case._replace(status=status, withdrawn_on=day, reason=reason.value,
+                   reason_note=_clean(note), suspensions=_ended_by(case.suspensions, day))
+
+
+def consent_withdrawal(reason: WithdrawReason, withdrawn_on: date | None, day: date) -> date | None:
+    """Withdrawn consent also stops new referrals of the client until consent is given again: the
+    client's new consent withdrawal date, or None if it stays as it is."""
+    if reason != WithdrawReason.CONSENT_WITHDRAWN or (withdrawn_on and withdrawn_on <= day):
+        return None
+    return day
+
+
+def extend(case: Case, day: date, today: date) -> Case:
+    status = _begin(case, Action.EXTEND, day, today)
+    check_extend(case.case_id, case.months, case.extended_on)
+    assert case.decided_on is not None and case.due_on is not None
+    if day > case.due_on:
+        raise OptimaError(
+            f"cannot extend {case.case_id} on {day}: its mandate ended on {case.due_on}; "
+            "give the date the extension was decided with --on"
+        )
+    return case._replace(status=status, months=6, extended_on=day,
+                   due_on=mandate_due(case.decided_on, 6))
+
+
+def suspend_search(case: Case, day: date, today: date, until: date,
+                   note: str | None = None) -> Case:
+    status = _begin(case, Action.SUSPEND_SEARCH, day, today)
+    assert case.decided_on and case.due_on
+    overlap = case.overlapping_suspension(day, until)
+    check_suspension(case.case_id, case.referrer.kind, case.decided_on, case.due_on,
+                     SuspensionRequest(day, until), overlap.until if overlap else None)
+    return case._replace(status=status, suspensions=(
+        *case.suspensions, SearchSuspension(start_on=day, until=until, note=_clean(note))))
+
+
+def resume_search(case: Case, day: date, today: date) -> Case:
+    status = _begin(case, Action.RESUME_SEARCH, day, today)
+    running = case.running_suspension(day)
+    if running is None:
+        raise OptimaError(
+            f"{case.case_id} has no job-search suspension running on {day}; nothing to resume"
+        )
+    return case._replace(status=status, suspensions=tuple(
+        s._replace(ended_on=day) if s is running else s for s in case.suspensions))
+
+
+def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | None = None,
+          employed: bool | None = None, note: str | None = None) -> Case:
+    check_close(outcome, cause)
+    status = _begin(case, Action.CLOSE, day, today)
+    return case._replace(status=status, closed_on=day, outcome=outcome.value,
+                   cause=cause.value if cause else None, employed=employed,
+                   close_note=_clean(note), suspensions=_ended_by(case.suspensions, day))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import event as sqla_event
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 from sqlmodel import Session, col, select
 
 from optima_cli.store.models import AuditEvent, Client, Meta
@@ -22,6 +23,7 @@ from optima_cli.store.models import AuditEvent, Client, Meta
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
 LAST_KEY = "optima_last_audit_event"  # in session.info: the event recorded last in this session
+CHANGED_KEY = "optima_audit_changed"  # in session.info: events were added in this transaction
 
 
 def _json_default(value: Any) -> str:
@@ -30,28 +32,54 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default,
+                              separators=(",", ":"))
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default,
-                      separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _chain_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str,
+                entity_ref: str, client_id: int | None, referral_id: int | None,
+                on_date: date | None, source: str, payload_hash: str) -> str:
+    return sha256(canonical([prev_hash, at.isoformat(), actor, action, entity, entity_ref,
+                             client_id, referral_id, on_date.isoformat() if on_date else None,
+                             source, payload_hash]))
+
+
 def event_hash(event: AuditEvent) -> str:
-    fields = [
-        event.prev_hash, event.at.isoformat(), event.actor, event.action, event.entity,
-        event.entity_ref, event.client_id, event.referral_id,
-        event.on_date.isoformat() if event.on_date else None, event.source, event.payload_hash,
-    ]
-    return sha256(canonical(fields))
+    return _chain_hash(event.prev_hash, event.at, event.actor, event.action, event.entity,
+                       event.entity_ref, event.client_id, event.referral_id, event.on_date,
+                       event.source, event.payload_hash)
+
+
+def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The columns of an event's row, chained after the event whose hash is `previous`: `event`
+    holds at, actor, action, entity, entity_ref, client_id, referral_id, on_date and source, and
+    the values `before` and `after`, which become the payload (the dict is made into the row)."""
+    before, after = event.pop("before", None), event.pop("after", None)
+    payload = canonical({"before": before, "after": after}) if (before or after) else None
+    payload_hash = sha256(payload or "")
+    event.update(payload=payload, payload_erased=False, payload_hash=payload_hash, prev_hash=previous,
+                 hash=_chain_hash(previous, event["at"], event["actor"], event["action"],
+                                  event["entity"], event["entity_ref"], event["client_id"],
+                                  event["referral_id"], event["on_date"], event["source"],
+                                  payload_hash))
+    return event
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
     """Only the values that changed, before and after."""
     before = before or {}
     after = after or {}
+    if before.keys() == after.keys():  # the common case (records of the same thing), quickly
+        keys = [k for k, value in before.items() if value != after[k]]
+        return {k: before[k] for k in keys}, {k: after[k] for k in keys}
     keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
     return ({k: before.get(k) for k in keys if k in before},
             {k: after.get(k) for k in keys if k in after})
@@ -78,27 +106,52 @@ def record(
     if last is not None and inspect(last).persistent:
         previous = last.hash
     else:  # first event of this transaction, or the last one was rolled back with a savepoint
-        previous = session.exec(
-            select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
-        ).first()
-    payload = canonical({"before": before, "after": after}) if (before or after) else None
-    event = AuditEvent(
-        at=now, actor=actor, action=action, entity=entity, entity_ref=entity_ref,
-        client_id=client_id, referral_id=referral_id, on_date=on_date, source=source,
-        payload=payload, payload_hash=sha256(payload or ""), prev_hash=previous or GENESIS,
-        hash="",
-    )
-    event.hash = event_hash(event)
+        previous = _last_hash(session)
+    event = AuditEvent(**seal(previous, {
+        "at": now, "actor": actor, "action": action, "entity": entity, "entity_ref": entity_ref,
+        "client_id": client_id, "referral_id": referral_id, "on_date": on_date, "source": source,
+        "before": before, "after": after}))
     session.add(event)
     session.info[LAST_KEY] = event
+    session.info[CHANGED_KEY] = True
     return event
+
+
+def _last_hash(session: Session) -> str:
+    found = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    return found or GENESIS
+
+
+def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000) -> int:
+    """Append many events in their order, chained in Python and written `batch` at a time; each
+    event is a dict as `seal` takes it. Returns how many were written."""
+    previous = _last_hash(session)
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    rows: list[dict[str, Any]] = []
+    written = 0
+    for event in events:
+        row = seal(previous, event)
+        previous = row["hash"]
+        rows.append(row)
+        if len(rows) >= batch:
+            session.execute(insert(table), rows)
+            written += len(rows)
+            rows = []
+    if rows:
+        session.execute(insert(table), rows)
+        written += len(rows)
+    if written:
+        session.info.pop(LAST_KEY, None)  # record() after this reads the last hash again
+        session.info[CHANGED_KEY] = True
+    return written
 
 
 @sqla_event.listens_for(Session, "before_commit")
 def _write_head(session: Session) -> None:
     """Keep the head of the chain apart (in meta), so that removing the last events shows too.
     Written once per transaction, from what is really there after any savepoint rollbacks."""
-    if session.info.pop(LAST_KEY, None) is None:
+    session.info.pop(LAST_KEY, None)
+    if not session.info.pop(CHANGED_KEY, False):
         return
     last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     if last is None:

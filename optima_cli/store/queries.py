@@ -68,38 +68,6 @@ def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date
     return session.exec(query).scalars().first()
 
 
-def match_client(session: Session, *, external_ref: str | None, ahv: str | None, name: str,
-                 birth_date: date) -> Client | None:
-    """The client a record from elsewhere means: by external reference, then AHV number, then
-    name and birth date (one query; the order decides between several candidates)."""
-    same_person = and_(func.lower(Client.name) == name.strip().lower(), Client.birth_date == birth_date)
-    conditions = [same_person]
-    if external_ref:
-        conditions.append(Client.external_ref == external_ref)
-    if ahv:
-        conditions.append(Client.ahv == ahv)
-    candidates = list(session.exec(select(Client).where(or_(*conditions))).scalars())
-
-    def rank(client: Client) -> int:
-        if external_ref and client.external_ref == external_ref:
-            return 0
-        if ahv and client.ahv == ahv:
-            return 1
-        return 2
-
-    return min(candidates, key=lambda c: (rank(c), c.id or 0)) if candidates else None
-
-
-def referral_on(session: Session, client_ref: str, receiver_code: str, referred_on: date) -> str | None:
-    """The case id of this client's referral to this receiver on that day, if there is one."""
-    client_id = parse_client_id(client_ref)
-    return session.exec(
-        select(Referral.case_id).join(Institution, Institution.id == Referral.receiver_id).where(
-            Referral.client_id == client_id, Referral.referred_on == referred_on,
-            func.upper(Institution.code) == receiver_code.strip().upper())
-    ).scalars().first()
-
-
 def referral_by_case(session: Session, ref: str) -> Referral | None:
     parsed = parse_case_id(ref)
     if parsed is None:
@@ -132,33 +100,6 @@ def topics_of(session: Session, referral_id: int) -> list[str]:
     return list(session.exec(
         select(ReferralTopic.topic).where(ReferralTopic.referral_id == referral_id)
     ).scalars())
-
-
-def running_suspension(session: Session, referral_id: int, on: date) -> Suspension | None:
-    """The suspension, not ended early, that runs on the day `on`."""
-    return session.exec(
-        select(Suspension).where(
-            Suspension.referral_id == referral_id,
-            col(Suspension.ended_on).is_(None),
-            Suspension.start_on <= on,
-            Suspension.until >= on,
-        ).order_by(col(Suspension.start_on).desc())
-    ).scalars().first()
-
-
-def overlapping_suspension(session: Session, referral_id: int, start: date,
-                           until: date) -> Suspension | None:
-    """A suspension of the case that would run on some day from `start` to `until`."""
-    return session.exec(
-        select(Suspension).where(
-            Suspension.referral_id == referral_id,
-            Suspension.start_on <= until,
-            Suspension.until >= start,
-            # ended early: in effect up to the day before it ended (none if ended on day one)
-            or_(col(Suspension.ended_on).is_(None),
-                and_(Suspension.ended_on > start, Suspension.ended_on > Suspension.start_on)),
-        ).order_by(Suspension.start_on)
-    ).scalars().first()
 
 
 def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:

@@ -1,87 +1,68 @@
 """The life of a referral: refer, accept, reject, withdraw, extend, suspend/resume search, close.
 
-Each function is one transaction: it loads the case, asks `rules.lifecycle` whether the action is
-allowed, writes, appends one audit event with the values before and after, and returns the case.
+Each function is one transaction: it loads the case as a `lifecycle.Case`, lets the action of
+`rules.lifecycle` return the new state (or refuse), writes it back, appends one audit event with
+the values before and after, and returns the case. The import applies the same actions.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
-from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
-from optima_cli.rules import criteria
-from optima_cli.rules.codes import (
-    Cause,
-    Kind,
-    Outcome,
-    RejectReason,
-    Status,
-    Topic,
-    WithdrawReason,
-)
-from optima_cli.rules.dates import ensure_not_before, ensure_not_future
-from optima_cli.rules.identity import format_case_id
-from optima_cli.rules.lifecycle import (
-    Action,
-    SuspensionRequest,
-    check_close,
-    check_extend,
-    check_suspension,
-    mandate_due,
-    next_status,
-    parse_months,
-    require_note,
-)
+from optima_cli.errors import OptimaError
+from optima_cli.rules import lifecycle
+from optima_cli.rules.codes import Cause, Kind, Outcome, RejectReason, Topic, WithdrawReason
+from optima_cli.rules.identity import format_case_id, format_client_id
+from optima_cli.rules.lifecycle import Action, Case, SearchSuspension, Unit
 from optima_cli.store import audit, queries
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic, Suspension
 from optima_cli.workflow import lookup
-from optima_cli.workflow.clients import facts_of, proposal_for
+from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record
+from optima_cli.workflow.records import case_snapshot, case_values
+
+# the referral columns that a case state holds and the actions change
+STATE_COLUMNS = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "first_due_on",
+                 "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
+                 "cause", "employed", "close_note")
 
 
-def _snapshot(session: Session, referral: Referral, day: date) -> dict[str, Any]:
-    """The case as scripts see it, from the loaded objects (two small queries, not the as-of
-    query: every date of a change is at most today, so today's state is the stored one)."""
-    session.flush()
+def unit(inst: Institution) -> Unit:
+    return Unit(inst.code, Kind(inst.kind))
+
+
+def _state(session: Session, referral: Referral) -> tuple[Case, list[Suspension]]:
+    """The case state of a stored referral, and its suspension rows (in the state's order)."""
     referrer = session.get(Institution, referral.referrer_id)
     receiver = session.get(Institution, referral.receiver_id)
-    running = queries.running_suspension(session, referral.id or 0, day)
-    row = {column: getattr(referral, column) for column in CASE_COLUMNS}
-    row.update(referrer=referrer.code if referrer else None, receiver=receiver.code if receiver else None,
-               topics=queries.topics_of(session, referral.id or 0),
-               search_suspended_from=running.start_on if running else None,
-               search_suspended_until=running.until if running else None)
-    return case_record(row)
+    assert referrer is not None and receiver is not None
+    rows = list(queries.suspensions_of(session, referral.id or 0))
+    case = Case(
+        case_id=referral.case_id, referrer=unit(referrer), receiver=unit(receiver),
+        topics=tuple(queries.topics_of(session, referral.id or 0)), referred_on=referral.referred_on,
+        goal=referral.goal, referring_counsellor=referral.referring_counsellor,
+        override=referral.override,
+        suspensions=tuple(SearchSuspension(s.start_on, s.until, s.ended_on, s.note) for s in rows),
+        **{name: getattr(referral, name) for name in STATE_COLUMNS})
+    return case, rows
 
 
-def _changeable(session: Session, referral: Referral, day: date) -> dict[str, Any]:
-    """The values of the case that an action can change, keyed as in the case record."""
-    running = queries.running_suspension(session, referral.id or 0, day)
-    values = {column: getattr(referral, column) for column in CHANGEABLE}
-    values.update(search_suspended_from=running.start_on if running else None,
-                  search_suspended_until=running.until if running else None)
-    return values
-
-
-CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "extended_on",
-              "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-              "close_note")
-CASE_COLUMNS = ("case_id", "client_id", "status", "months", "goal", "referred_on",
-                "referring_counsellor", "decided_on", "receiving_counsellor", "due_on",
-                "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
-                "cause", "employed", "close_note", "override")
-
-
-def _clean(text: str | None) -> str | None:
-    return text.strip() if text and text.strip() else None
+def _write_back(session: Session, referral: Referral, rows: list[Suspension], case: Case,
+                now: Any) -> None:
+    for name in STATE_COLUMNS:
+        setattr(referral, name, getattr(case, name))
+    referral.updated_at = now
+    session.add(referral)
+    for i, s in enumerate(case.suspensions):
+        row = rows[i] if i < len(rows) else Suspension(referral_id=referral.id)
+        row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
+        session.add(row)
 
 
 @dataclass
@@ -98,13 +79,8 @@ class Refer:
 
 
 def refer(ctx: Context, req: Refer) -> dict[str, Any]:
-    months = parse_months(req.months)
-    if not req.topics:
-        raise UsageProblem("missing option --topics")
-    if req.override is not None and not req.override.strip():
-        raise UsageProblem("--override needs a justification text, not an empty one")
     day = req.on or ctx.today
-    ensure_not_future(day, ctx.today, "referral date")
+    months = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
     with ctx.write() as session:
         client = lookup.client(session, req.client)
         receiver = lookup.institution(session, req.to)
@@ -114,176 +90,110 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         if client.anonymized_on or client.birth_date is None:
             raise OptimaError(f"{req.client} was anonymized on {client.anonymized_on}; register the "
                               "person again to refer them")
-        ensure_not_before(day, client.birth_date, "referral date", "the birth date")
-        findings = criteria.evaluate(facts_of(client), proposal_for(
-            session, client, source, receiver, day, req.topics))
-        refused = criteria.refusals(findings)
-        if refused:
-            raise ReferralBlocked("referral refused: " + "; ".join(f.message for f in refused),
-                                  [f.rule for f in refused], justifiable=False)
-        needs = criteria.blocks_needing_override(findings)
-        if needs and not req.override:
-            raise ReferralBlocked(
-                "referral blocked: " + "; ".join(f"{f.rule}: {f.message}" for f in needs)
-                + ". To deviate, record your justification (--override \"...\", or the override "
-                "column of an import)", [f.rule for f in needs], justifiable=True)
-        override = _clean(req.override) if needs else None
         seq = queries.next_case_seq(session, day.year)
+        case, findings = lifecycle.refer(
+            case_id=format_case_id(day.year, seq),
+            referrer=unit(source), receiver=unit(receiver), facts=facts_of(client),
+            birth_date=client.birth_date,
+            open_case=queries.open_referral_to(session, client.id or 0, receiver.id or 0),
+            topics=req.topics, months=months, day=day, goal=req.goal, counsellor=req.counsellor,
+            client_counsellor=client.counsellor, override=req.override)
         now = ctx.now()
         referral = Referral(
-            case_year=day.year, case_seq=seq, case_id=format_case_id(day.year, seq),
-            client_id=client.id, referrer_id=source.id, receiver_id=receiver.id,
-            status=Status.REFERRED.value, months=months, goal=_clean(req.goal), referred_on=day,
-            referring_counsellor=_clean(req.counsellor) or client.counsellor,
-            findings=json.dumps([f.as_dict() for f in findings]), override=override,
-            created_at=now, updated_at=now,
-        )
+            case_year=day.year, case_seq=seq, case_id=case.case_id, client_id=client.id,
+            referrer_id=source.id, receiver_id=receiver.id, findings=json.dumps([f.as_dict() for f in findings]),
+            goal=case.goal, referred_on=day, referring_counsellor=case.referring_counsellor,
+            override=case.override, created_at=now, updated_at=now,
+            **{name: getattr(case, name) for name in STATE_COLUMNS})
         session.add(referral)
         session.flush()
-        for topic in req.topics:
-            session.add(ReferralTopic(referral_id=referral.id, topic=topic.value))
-        result = _snapshot(session, referral, ctx.today)
+        for topic in case.topics:
+            session.add(ReferralTopic(referral_id=referral.id, topic=topic))
+        result = case_snapshot(case, client.id or 0, ctx.today)
         result["findings"] = [f.as_dict() for f in findings]
         audit.record(session, actor=ctx.user, action="refer", entity="referral",
                      entity_ref=referral.case_id, client_id=client.id, referral_id=referral.id,
                      on_date=day, after=result, now=now, source=ctx.source)
-        result["override_ignored"] = bool(req.override) and not needs
+        result["override_ignored"] = bool(req.override) and case.override is None
         return result
 
 
-@contextmanager
-def _changing(ctx: Context, ref: str, action: Action, on: date | None) -> Iterator[tuple[Session, Referral, date, dict[str, Any]]]:
-    """Load a case for `action`, check the transition and the date; after the caller's changes,
-    record the audit event with the differences."""
+def _change(ctx: Context, ref: str, action: Action, on: date | None,
+            apply: Callable[[Case, date], Case],
+            side_effect: Callable[[Session, Referral, date], None] | None = None) -> dict[str, Any]:
+    """Load a case, apply the action of `rules.lifecycle` on the day, write the new state back and
+    record the audit event with the differences; returns the case as it is now."""
     day = on or ctx.today
     with ctx.write() as session:
         referral = lookup.referral(session, ref)
-        after_status = next_status(referral.case_id, Status(referral.status), action)
-        ensure_not_future(day, ctx.today, f"{action.value} date")
-        ensure_not_before(day, referral.referred_on, f"{action.value} date", "the referral date")
-        if referral.decided_on is not None:
-            ensure_not_before(day, referral.decided_on, f"{action.value} date", "the acceptance date")
-        before = _changeable(session, referral, ctx.today)
-        result: dict[str, Any] = {}
-        yield session, referral, day, result
-        referral.status = after_status.value
-        referral.updated_at = ctx.now()
-        session.add(referral)
-        after = _snapshot(session, referral, ctx.today)
-        changed_before, changed_after = audit.diff(before, {k: after[k] for k in before})
+        before, rows = _state(session, referral)
+        after = apply(before, day)
+        if side_effect is not None:
+            side_effect(session, referral, day)
+        _write_back(session, referral, rows, after, ctx.now())
+        changed_before, changed_after = audit.diff(case_values(before, ctx.today),
+                                                   case_values(after, ctx.today))
         audit.record(session, actor=ctx.user, action=action.value, entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, on_date=day, before=changed_before,
                      after=changed_after, now=ctx.now(), source=ctx.source)
-        result.update(after)
+        return case_snapshot(after, referral.client_id, ctx.today)
 
 
 def accept(ctx: Context, ref: str, counsellor: str | None = None, on: date | None = None) -> dict[str, Any]:
-    with _changing(ctx, ref, Action.ACCEPT, on) as (_session, referral, day, result):
-        referral.decided_on = day
-        referral.receiving_counsellor = _clean(counsellor)
-        referral.due_on = referral.first_due_on = mandate_due(day, referral.months)
-    return result
+    return _change(ctx, ref, Action.ACCEPT, on,
+                   lambda case, day: lifecycle.accept(case, day, ctx.today, counsellor))
 
 
 def reject(ctx: Context, ref: str, reason: RejectReason, note: str | None = None,
            on: date | None = None) -> dict[str, Any]:
-    require_note(reason, note, "--reason")
-    with _changing(ctx, ref, Action.REJECT, on) as (_session, referral, day, result):
-        referral.decided_on = day
-        referral.reason = reason.value
-        referral.reason_note = _clean(note)
-    return result
-
-
-def _end_suspensions(session: Session, referral: Referral, day: date) -> None:
-    """A suspension cannot outlive the case: end any that would still run after `day`."""
-    for suspension in queries.suspensions_of(session, referral.id or 0):
-        if suspension.ended_on is None and suspension.until > day:
-            suspension.ended_on = day
-            session.add(suspension)
+    lifecycle.require_note(reason, note, "--reason")  # refused before the case is looked up
+    return _change(ctx, ref, Action.REJECT, on,
+                   lambda case, day: lifecycle.reject(case, day, ctx.today, reason, note))
 
 
 def withdraw(ctx: Context, ref: str, reason: WithdrawReason, note: str | None = None,
              on: date | None = None) -> dict[str, Any]:
-    require_note(reason, note, "--reason")
-    with _changing(ctx, ref, Action.WITHDRAW, on) as (session, referral, day, result):
-        referral.withdrawn_on = day
-        referral.reason = reason.value
-        referral.reason_note = _clean(note)
-        _end_suspensions(session, referral, day)
-        if reason == WithdrawReason.CONSENT_WITHDRAWN:
-            _record_consent_withdrawn(ctx, session, referral.client_id, day)
-    return result
+    lifecycle.require_note(reason, note, "--reason")  # refused before the case is looked up
 
+    def consent(session: Session, referral: Referral, day: date) -> None:
+        client = session.get(Client, referral.client_id)
+        assert client is not None
+        withdrawn = lifecycle.consent_withdrawal(reason, client.consent_withdrawn_on, day)
+        if withdrawn is None:
+            return
+        before = client.consent_withdrawn_on
+        client.consent_withdrawn_on = withdrawn
+        session.add(client)
+        audit.record(session, actor=ctx.user, action="client-update", entity="client",
+                     entity_ref=format_client_id(client.id or 0), client_id=client.id,
+                     before={"consent_withdrawn_on": before},
+                     after={"consent_withdrawn_on": withdrawn}, on_date=day, now=ctx.now(),
+                     source=ctx.source)
 
-def _record_consent_withdrawn(ctx: Context, session: Session, client_id: int, day: date) -> None:
-    """Withdrawn consent also stops new referrals of the client until consent is given again."""
-    client = session.get(Client, client_id)
-    if client is None or (client.consent_withdrawn_on and client.consent_withdrawn_on <= day):
-        return
-    before = client.consent_withdrawn_on
-    client.consent_withdrawn_on = day
-    session.add(client)
-    audit.record(session, actor=ctx.user, action="client-update", entity="client",
-                 entity_ref=f"C-{client_id:04d}", client_id=client_id,
-                 before={"consent_withdrawn_on": before}, after={"consent_withdrawn_on": day},
-                 on_date=day, now=ctx.now(), source=ctx.source)
+    return _change(ctx, ref, Action.WITHDRAW, on,
+                   lambda case, day: lifecycle.withdraw(case, day, ctx.today, reason, note), consent)
 
 
 def extend(ctx: Context, ref: str, on: date | None = None) -> dict[str, Any]:
-    with _changing(ctx, ref, Action.EXTEND, on) as (_session, referral, day, result):
-        check_extend(referral.case_id, referral.months, referral.extended_on)
-        assert referral.decided_on is not None and referral.due_on is not None
-        if day > referral.due_on:
-            raise OptimaError(
-                f"cannot extend {referral.case_id} on {day}: its mandate ended on {referral.due_on}; "
-                "give the date the extension was decided with --on"
-            )
-        referral.months = 6
-        referral.extended_on = day
-        referral.due_on = mandate_due(referral.decided_on, 6)
-    return result
+    return _change(ctx, ref, Action.EXTEND, on,
+                   lambda case, day: lifecycle.extend(case, day, ctx.today))
 
 
 def suspend_search(ctx: Context, ref: str, until: date, start: date | None = None,
                    note: str | None = None) -> dict[str, Any]:
-    day = start or ctx.today
-    with _changing(ctx, ref, Action.SUSPEND_SEARCH, day) as (session, referral, day, result):
-        referrer = session.get(Institution, referral.referrer_id)
-        assert referrer is not None and referral.decided_on and referral.due_on
-        overlap = queries.overlapping_suspension(session, referral.id or 0, day, until)
-        check_suspension(referral.case_id, Kind(referrer.kind), referral.decided_on,
-                         referral.due_on, SuspensionRequest(day, until),
-                         overlap.until if overlap else None)
-        session.add(Suspension(referral_id=referral.id, start_on=day, until=until,
-                               note=_clean(note)))
-    return result
+    return _change(ctx, ref, Action.SUSPEND_SEARCH, start,
+                   lambda case, day: lifecycle.suspend_search(case, day, ctx.today, until, note))
 
 
 def resume_search(ctx: Context, ref: str, on: date | None = None) -> dict[str, Any]:
-    with _changing(ctx, ref, Action.RESUME_SEARCH, on) as (session, referral, day, result):
-        running = queries.running_suspension(session, referral.id or 0, day)
-        if running is None or running.start_on > day:
-            raise OptimaError(
-                f"{referral.case_id} has no job-search suspension running on {day}; "
-                "nothing to resume"
-            )
-        running.ended_on = day
-        session.add(running)
-    return result
+    return _change(ctx, ref, Action.RESUME_SEARCH, on,
+                   lambda case, day: lifecycle.resume_search(case, day, ctx.today))
 
 
 def close(ctx: Context, ref: str, outcome: Outcome, cause: Cause | None = None,
           employed: bool | None = None, note: str | None = None,
           on: date | None = None) -> dict[str, Any]:
-    check_close(outcome, cause)
-    with _changing(ctx, ref, Action.CLOSE, on) as (session, referral, day, result):
-        referral.closed_on = day
-        referral.outcome = outcome.value
-        referral.cause = cause.value if cause else None
-        referral.employed = employed
-        referral.close_note = _clean(note)
-        _end_suspensions(session, referral, day)
-    return result
-
+    lifecycle.check_close(outcome, cause)  # refused before the case is looked up
+    return _change(ctx, ref, Action.CLOSE, on, lambda case, day: lifecycle.close(
+        case, day, ctx.today, outcome, cause, employed, note))

@@ -9,10 +9,11 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.rules import clients as client_rules
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import Kind, Result, Topic
-from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
-from optima_cli.rules.identity import format_client_id, normalize_ahv
+from optima_cli.rules.dates import ensure_not_future
+from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit, queries
 from optima_cli.store.models import Client, Institution
 from optima_cli.workflow import lookup
@@ -47,73 +48,23 @@ class ClientInput:
                 if getattr(self, f.name) is not UNSET}
 
 
-def _at(field: str, check: Any, *args: Any) -> Any:
-    """Run a check; a refusal names the field it is about."""
-    try:
-        return check(*args)
-    except OptimaError as exc:
-        exc.field = exc.field or field
-        raise
-
-
-def _validate(values: dict[str, Any], today: date) -> dict[str, Any]:
-    """Clean and check the given values; returns the values to store."""
-    out = dict(values)
-    if "name" in out:
-        name = (out["name"] or "").strip()
-        if not name:
-            raise UsageProblem("--name must not be empty; give the client's full name", "name")
-        out["name"] = name
-    if "birth_date" in out:
-        if out["birth_date"] is None:
-            raise UsageProblem("--birth-date is required and cannot be cleared", "birth_date")
-        _at("birth_date", ensure_birth_date, out["birth_date"], today)
-    if out.get("ahv"):
-        out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
-    for key in ("ahv", "municipality", "counsellor", "external_ref"):
-        if key in out and isinstance(out[key], str):
-            out[key] = out[key].strip() or None
-    labels = {"consent_on": "consent date", "consent_withdrawn_on": "consent withdrawal date",
-              "iv_rejected_on": "IV rejection date"}
-    for key, what in labels.items():
-        if out.get(key) is not None:
-            _at(key, ensure_not_future, out[key], today, what)
-    return out
-
-
-def _check_consistency(client: Client) -> None:
-    # A withdrawal before the consent date means the consent was given again afterwards.
-    if client.consent_on and client.consent_on < client.birth_date:
-        raise OptimaError(f"consent date {client.consent_on} is before the birth date "
-                          f"{client.birth_date}", "consent_on")
-
-
 def _refuse_duplicate(session: Session, client: Client) -> None:
     with session.no_autoflush:  # look before the unique index would refuse the change
         other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
                                          birth_date=client.birth_date, exclude_id=client.id)
     if other is not None:
-        by_ahv = bool(client.ahv and other.ahv == client.ahv)
-        same = "AHV number" if by_ahv else "name and birth date"
-        raise OptimaError(
-            f"client {format_client_id(other.id or 0)} has the same {same}; "
-            f"use {format_client_id(other.id or 0)} instead of registering the client again",
-            "ahv" if by_ahv else "name",
-        )
+        raise client_rules.duplicate(other.id or 0, bool(client.ahv and other.ahv == client.ahv))
 
 
 def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
-    values = _validate(data.given(), ctx.today)
-    for required, option in (("name", "--name"), ("birth_date", "--birth-date"),
-                             ("institution", "--from")):
-        if values.get(required) in (None, UNSET):
-            raise UsageProblem(f"missing option {option}")
+    values = client_rules.clean(data.given(), ctx.today)
+    client_rules.require(values)
     with ctx.write() as session:
         inst = lookup.institution(session, values.pop("institution"))
         now = ctx.now()
         client = Client(institution_id=inst.id, created_at=now, updated_at=now,
                         **{k: v for k, v in values.items() if v is not None})
-        _check_consistency(client)
+        client_rules.check_consent(client.consent_on, client.birth_date)
         _refuse_duplicate(session, client)
         session.add(client)
         session.flush()
@@ -125,7 +76,7 @@ def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
 
 
 def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
-    values = _validate(data.given(), ctx.today)
+    values = client_rules.clean(data.given(), ctx.today)
     if not values:
         raise UsageProblem("nothing to change; give at least one option (see `optima client update --help`)")
     with ctx.write() as session:
@@ -140,7 +91,7 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
             client.institution_id = inst.id  # type: ignore[assignment]
         for key, value in values.items():
             setattr(client, key, value)
-        _check_consistency(client)
+        client_rules.check_consent(client.consent_on, client.birth_date)
         _refuse_duplicate(session, client)
         client.updated_at = ctx.now()
         session.add(client)

@@ -19,7 +19,6 @@ class Context:
     user: str
     today: date = field(default_factory=date.today)
     source: str = "cli"
-    _shared: Session | None = field(default=None, repr=False)
 
     @cached_property
     def db(self) -> Database:
@@ -31,28 +30,11 @@ class Context:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """The transaction of one change; inside `shared()`, the shared transaction, whose caller
-        undoes a refused change with a savepoint of its own and decides about the rest."""
-        if self._shared is not None:  # the caller (import) wraps each row in a savepoint
-            yield self._shared
-        else:
-            with self.db.write() as session:
-                yield session
+        """The transaction of one change (or of a whole import): all of it or none of it."""
+        with self.db.write() as session:
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        if self._shared is not None:
-            yield self._shared
-        else:
-            with self.db.read() as session:
-                yield session
-
-    @contextmanager
-    def shared(self) -> Iterator[Session]:
-        """One transaction for many changes (an import): all of them or none."""
-        with self.db.write() as session:
-            self._shared = session
-            try:
-                yield session
-            finally:
-                self._shared = None
+        with self.db.read() as session:
+            yield session

@@ -17,11 +17,14 @@ def institution(session: Session, code: str) -> Institution:
     if found is None or not inspect(found).persistent:
         found = cache[key] = queries.institution_by_code(session, code)
     if found is None:
-        known = ", ".join(queries.institution_codes(session))
-        raise NotFound(
-            f"unknown institution {code!r}; known: {known} (add one with `optima institution add`)"
-        )
+        raise unknown_institution(code, queries.institution_codes(session))
     return found
+
+
+def unknown_institution(code: str, known: list[str]) -> NotFound:
+    return NotFound(
+        f"unknown institution {code!r}; known: {', '.join(known)} (add one with `optima institution add`)"
+    )
 
 
 def client(session: Session, ref: str) -> Client:

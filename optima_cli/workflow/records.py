@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.lifecycle import Case
 from optima_cli.store.models import Client
 
 _TOPIC_ORDER = [t.value for t in Topic]
@@ -23,6 +26,7 @@ def ordered_topics(topics: list[str] | str | None) -> list[str]:
 
 
 def client_record(client: Client, institution_code: str) -> dict[str, Any]:
+    """The client as scripts see it (`client` may be any object with the Client's attributes)."""
     record: dict[str, Any] = {
         "client": format_client_id(client.id or 0),
         "name": client.name,
@@ -71,3 +75,32 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
     return json.loads(row["findings"] or "[]")
+
+
+# the values of a case that an action can change, keyed as in the case record
+CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "extended_on",
+              "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
+              "close_note")
+
+
+_changeable_of = attrgetter(*CHANGEABLE)
+
+
+def case_values(case: Case, today: date) -> dict[str, Any]:
+    """What an action can change, as of `today`: the audit event records the differences."""
+    values = dict(zip(CHANGEABLE, _changeable_of(case)))
+    running = case.running_suspension(today)
+    values["search_suspended_from"] = running.start_on if running else None
+    values["search_suspended_until"] = running.until if running else None
+    return values
+
+
+def case_snapshot(case: Case, client_id: int, today: date) -> dict[str, Any]:
+    """The case record of a case state as it stands on `today` (every date of a change is at
+    most today, so today's state is the state held)."""
+    row = case_values(case, today)
+    row.update(case_id=case.case_id, client_id=client_id, referrer=case.referrer.code,
+               receiver=case.receiver.code, topics=list(case.topics), goal=case.goal,
+               referred_on=case.referred_on, referring_counsellor=case.referring_counsellor,
+               override=case.override)
+    return case_record(row)

@@ -1,0 +1,70 @@
+"""What a client's record may hold: the checks of `register`, `client update` and the import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
+from optima_cli.rules.identity import format_client_id, normalize_ahv
+
+REQUIRED = (("name", "--name"), ("birth_date", "--birth-date"), ("institution", "--from"))
+DATE_LABELS = {"consent_on": "consent date", "consent_withdrawn_on": "consent withdrawal date",
+               "iv_rejected_on": "IV rejection date"}
+
+
+def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
+    """Run a check; a refusal names the field it is about."""
+    try:
+        return check(*args)
+    except OptimaError as exc:
+        exc.field = exc.field or field
+        raise
+
+
+def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
+    """Clean and check the given values; returns the values to store."""
+    out = dict(values)
+    if "name" in out:
+        name = (out["name"] or "").strip()
+        if not name:
+            raise UsageProblem("--name must not be empty; give the client's full name", "name")
+        out["name"] = name
+    if "birth_date" in out:
+        if out["birth_date"] is None:
+            raise UsageProblem("--birth-date is required and cannot be cleared", "birth_date")
+        _at("birth_date", ensure_birth_date, out["birth_date"], today)
+    if out.get("ahv"):
+        out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
+    for key in ("ahv", "municipality", "counsellor", "external_ref"):
+        if key in out and isinstance(out[key], str):
+            out[key] = out[key].strip() or None
+    for key, what in DATE_LABELS.items():
+        if out.get(key) is not None:
+            _at(key, ensure_not_future, out[key], today, what)
+    return out
+
+
+def require(values: dict[str, Any]) -> None:
+    """A new client needs a name, a birth date and the unit where they are registered."""
+    for name, option in REQUIRED:
+        if values.get(name) is None:
+            raise UsageProblem(f"missing option {option}")
+
+
+def check_consent(consent_on: date | None, birth_date: date) -> None:
+    # A withdrawal before the consent date means the consent was given again afterwards.
+    if consent_on and consent_on < birth_date:
+        raise OptimaError(f"consent date {consent_on} is before the birth date {birth_date}",
+                          "consent_on")
+
+
+def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
+    """The refusal of a client who is already there as `other_id` (same AHV number, or same name
+    and birth date)."""
+    same = "AHV number" if by_ahv else "name and birth date"
+    other = format_client_id(other_id)
+    return OptimaError(f"client {other} has the same {same}; use {other} instead of registering "
+                       "the client again", "ahv" if by_ahv else "name")

@@ -1,0 +1,180 @@
+"""The columns of an import file, and how the cells of one row are read and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.rules import codes
+from optima_cli.rules.dates import parse_date
+from optima_cli.rules.identity import normalize_ahv
+from optima_cli.rules.lifecycle import parse_months
+from optima_cli.tabular import Sheet, as_text
+
+TRUE = {"1", "yes", "y", "true", "ja", "j", "x", "wahr"}
+FALSE = {"0", "no", "n", "false", "nein", "falsch"}
+
+
+def _text(value: Any) -> str | None:
+    return as_text(value)
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    text = as_text(value)
+    return parse_date(text) if text else None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = as_text(value)
+    if text is None:
+        return None
+    if text.lower() in TRUE:
+        return True
+    if text.lower() in FALSE:
+        return False
+    raise UsageProblem(f"{text!r} is not yes or no")
+
+
+def _code(group: type[codes.StrEnum]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        text = as_text(value)
+        return codes.parse_code(group, text) if text else None
+    return parse
+
+
+def _topics(value: Any) -> tuple[codes.Topic, ...] | None:
+    text = as_text(value)
+    return codes.parse_topics(text.replace(";", ",")) if text else None
+
+
+def _months(value: Any) -> int | None:
+    text = as_text(value)
+    return parse_months(text) if text else None
+
+
+def _ahv(value: Any) -> str | None:
+    text = as_text(value)
+    return normalize_ahv(text) if text else None
+
+
+def _decision(value: Any) -> str | None:
+    text = as_text(value)
+    if text is None:
+        return None
+    if text.lower() not in ("accepted", "rejected"):
+        raise UsageProblem(f"{text!r} is not a decision; use accepted or rejected, or leave it empty")
+    return text.lower()
+
+
+# column -> (parser, required). The order is the template's.
+COLUMNS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    "external_ref": (_text, False),
+    "name": (_text, True),
+    "birth_date": (_date, True),
+    "ahv": (_ahv, False),
+    "municipality": (_text, False),
+    "registered_at": (_text, False),
+    "counsellor": (_text, False),
+    "consent_on": (_date, False),
+    "consent_withdrawn_on": (_date, False),
+    "iv_rejected_on": (_date, False),
+    "iv_procedure_open": (_bool, False),
+    "iv_measures_running": (_bool, False),
+    "no_work_capacity": (_bool, False),
+    "rav_registered_until": (_date, False),
+    "health_suspected": (_bool, False),
+    "referrer": (_text, True),
+    "receiver": (_text, True),
+    "topics": (_topics, True),
+    "months": (_months, True),
+    "goal": (_text, False),
+    "referred_on": (_date, True),
+    "referring_counsellor": (_text, False),
+    "override": (_text, False),
+    "decision": (_decision, False),
+    "decided_on": (_date, False),
+    "receiving_counsellor": (_text, False),
+    "reason": (_code(codes.RejectReason), False),
+    "reason_note": (_text, False),
+    "extended_on": (_date, False),
+    "suspended_from": (_date, False),
+    "suspended_until": (_date, False),
+    "search_resumed_on": (_date, False),
+    "withdrawn_on": (_date, False),
+    "withdraw_reason": (_code(codes.WithdrawReason), False),
+    "withdraw_note": (_text, False),
+    "closed_on": (_date, False),
+    "outcome": (_code(codes.Outcome), False),
+    "cause": (_code(codes.Cause), False),
+    "employed": (_bool, False),
+    "close_note": (_text, False),
+}
+REQUIRED = [name for name, (_, required) in COLUMNS.items() if required]
+CLIENT_FIELDS = ("external_ref", "name", "birth_date", "ahv", "municipality", "counsellor",
+                 "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
+                 "iv_measures_running", "no_work_capacity", "rav_registered_until",
+                 "health_suspected")
+
+
+def check_header(sheet: Sheet, name: str) -> None:
+    unknown = [h for h in sheet.header if h not in COLUMNS]
+    if unknown:
+        raise OptimaError(
+            f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+            f"the columns are those of sample_data/import-template.csv"
+        )
+    missing = [c for c in REQUIRED if c not in sheet.header]
+    if missing:
+        raise OptimaError(f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
+                          f"{', '.join(missing)} (see sample_data/import-template.csv)")
+
+
+def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Typed values of one row, and the (column, message) of every value that is wrong."""
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for name, (parser, required) in COLUMNS.items():
+        raw = cells.get(name)
+        if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
+            value = None  # a blank cell: what every parser makes of it, without asking it
+        else:
+            try:
+                value = parser(raw)
+            except OptimaError as exc:
+                problems.append((name, exc.message))
+                continue
+        if required and value is None:
+            problems.append((name, f"{name} is required"))
+        values[name] = value
+    problems += _consistency(values) if not problems else []
+    return values, problems
+
+
+def _consistency(v: dict[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    if v["decided_on"] and not v["decision"]:
+        problems.append(("decision", "decided_on is given, so decision must say accepted or rejected"))
+    if v["decision"] and not v["decided_on"]:
+        problems.append(("decided_on", f"the decision {v['decision']} needs its date"))
+    if v["reason"] and v["decision"] != "rejected":
+        problems.append(("reason", "a rejection reason needs decision rejected"))
+    if v["decision"] == "rejected" and not v["reason"]:
+        problems.append(("reason", "a rejection needs its reason code"))
+    if bool(v["closed_on"]) != bool(v["outcome"]):
+        problems.append(("outcome" if v["closed_on"] else "closed_on",
+                         "closed_on and outcome go together"))
+    if bool(v["withdrawn_on"]) != bool(v["withdraw_reason"]):
+        problems.append(("withdraw_reason" if v["withdrawn_on"] else "withdrawn_on",
+                         "withdrawn_on and withdraw_reason go together"))
+    if bool(v["suspended_from"]) != bool(v["suspended_until"]):
+        problems.append(("suspended_until" if v["suspended_from"] else "suspended_from",
+                         "suspended_from and suspended_until go together"))
+    if v["search_resumed_on"] and not v["suspended_from"]:
+        problems.append(("search_resumed_on", "search_resumed_on needs a suspension"))
+    return problems

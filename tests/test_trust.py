@@ -875,3 +875,25 @@ def test_doctor_finds_events_dated_after_today(tmp_path):
     assert result.exit_code == 1
     failed = {c["check"]: c for c in json.loads(result.stdout)["checks"] if not c["ok"]}
     assert set(failed) == {"dates"} and "1 case has events dated after today" in failed["dates"]["detail"]
+
+
+@pytest.fixture
+def swiss_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The local time zone of the people who use optima (UTC+1 or +2), not the CI machine's UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Zurich")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_trail_written_in_swiss_local_time_verifies(swiss_clock, tmp_path):
+    """Events are stored in UTC and hashed as stored: a database made on a machine in Lucerne
+    verifies (it did not, from its first event, when the local offset was hashed)."""
+    assert datetime.now().astimezone().utcoffset() != timedelta(0)
+    db = tmp_path / "optima.db"
+    ok(cli(db, "register", "--name", "Zeit Zora", "--birth-date", "1980-01-01", "--from", "SD",
+           "--consent-on", "2026-01-05"))
+    assert as_json(cli(db, "audit", "verify", "--format", "json"))["ok"] is True

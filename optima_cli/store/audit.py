@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import event as sqla_event
@@ -63,6 +63,9 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
     holds at, actor, action, entity, entity_ref, client_id, referral_id, on_date and source, and
     the values `before` and `after`, which become the payload (the dict is made into the row)."""
     before, after = event.pop("before", None), event.pop("after", None)
+    # the moment is stored in UTC and read back in UTC: hash it as it will be read, whatever the
+    # local time zone of the machine that wrote it (on a Swiss machine, +01:00 would not verify)
+    event["at"] = event["at"].astimezone(UTC)
     payload = canonical({"before": before, "after": after}) if (before or after) else None
     payload_hash = sha256(payload or "")
     event.update(payload=payload, payload_erased=False, payload_hash=payload_hash, prev_hash=previous,

@@ -59,6 +59,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("doctor", "admin", "Check the database: integrity, schema version, file permissions, audit trail."),
         ("audit", "admin", "The audit trail: verify it, list it."),
         ("anonymize", "admin", "Remove the personal data of clients whose every referral has ended."),
+        ("db", "database", "The database itself: schema version, upgrade, copy to another server."),
     )),
 )
 SUMMARIES = {name: summary for _, entries in CATALOGUE for name, _, summary in entries}

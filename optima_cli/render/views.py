@@ -166,3 +166,20 @@ def import_result(r: dict[str, Any]) -> None:
         ("cases", ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),
     ]))
 
+
+
+def db_status(r: dict[str, Any]) -> None:
+    pending = ", ".join(r["pending"]) or "none"
+    out().print(key_values([("database", r["database"]), ("kind", r["dialect"]),
+                            ("schema", r["revision"] or "(empty)"), ("this optima", r["head"]),
+                            ("state", r["state"]), ("pending migrations", pending)]))
+
+
+def db_upgrade(r: dict[str, Any]) -> None:
+    out().print(key_values([("database", r["database"]), ("from", r["from"] or "(empty)"),
+                            ("to", r["to"]), ("applied", ", ".join(r["applied"]) or "none")]))
+
+
+def db_copy(r: dict[str, Any]) -> None:
+    out().print(key_values([("from", r["from"]), ("to", r["to"]),
+                            *((f"rows of {name}", n) for name, n in r["rows"].items())]))

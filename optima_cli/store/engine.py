@@ -1,7 +1,13 @@
-"""Where the database is, how it is opened, and the SQLite settings (the only SQLite-specific code).
+"""How the database is opened, and the settings of each kind (the only dialect-specific code
+besides store/dialects.py and store/maintenance.py).
 
-Writes run in `BEGIN IMMEDIATE` so that concurrent writers wait for each other (busy timeout)
-instead of failing half-way; reads run in a plain deferred transaction.
+SQLite: writes run in `BEGIN IMMEDIATE`, so that concurrent writers wait for each other (busy
+timeout) instead of failing half-way; reads run in a plain deferred transaction (a snapshot).
+PostgreSQL: a write transaction first takes one advisory lock, so that writers follow each other
+as on SQLite. The audit trail is one chain of hashes, so two changes can never be written side by
+side; and a writer always decides on what the one before it committed, so that two counsellors
+deciding the same referral cannot both win, and case numbers stay unique. Reads run in REPEATABLE
+READ: every figure of a report comes from one snapshot.
 """
 
 from __future__ import annotations
@@ -10,17 +16,18 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
+from sqlmodel import Session, create_engine
 
 from optima_cli.errors import OptimaError
-from optima_cli.store import models
+from optima_cli.store import models, schema
+from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30
 MMAP_BYTES = 1 << 30  # address space only: the OS pages the file in as it is read
@@ -29,19 +36,6 @@ DEFAULT_INSTITUTIONS = (
     ("IV", "IV", "WAS IV Luzern"),
     ("SD", "SD", "Sozialdienste Luzern"),
 )
-
-
-def default_db_path(name: str = "optima.db") -> Path:
-    """The database in the user's data directory (e.g. ~/.local/share/optima/optima.db)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("optima", appauthor=False) / name
-
-
-def resolve_db_path(cli_value: str | None) -> Path:
-    """`--db` wins over `OPTIMA_DB`, which wins over the default."""
-    value = cli_value or os.environ.get("OPTIMA_DB")
-    return Path(value).expanduser() if value else default_db_path()
 
 
 def _create_private_file(path: Path) -> None:
@@ -70,19 +64,42 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor.close()
 
 
+WRITE_LOCK = 7_230_551  # PostgreSQL advisory lock key of optima's writers ("OPTIMA" on a keypad)
+
+
 def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    if conn.get_execution_options().get("optima_write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    options = conn.get_execution_options()
+    write = options.get("optima_write")
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    elif write:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    elif options.get("isolation_level") != "AUTOCOMMIT":
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 @dataclass
 class Database:
-    """An opened optima database: a reader engine and a writer engine over one file."""
+    """An opened optima database: one engine, whose write transactions take the write lock."""
 
-    path: Path
+    location: Location
     engine: Engine
+    version: schema.Version = field(default_factory=lambda: schema.Version(schema.HEAD))
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file; None on a server."""
+        return self.location.path
+
+    @property
+    def label(self) -> str:
+        """The file, or the URL without its password: what messages name."""
+        return self.location.label
+
+    @property
+    def dialect(self) -> str:
+        return self.location.dialect
 
     @property
     def writer(self) -> Engine:
@@ -91,57 +108,98 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction for one change: all of it or none of it."""
-        with _translated(self.path):
+        with translated(self.label):
             with Session(self.writer, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _translated(self.path):
+        with translated(self.label):
             with Session(self.engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
 
 
+def _server_problem(text: str, label: str) -> str | None:
+    """The one line for a PostgreSQL failure whose cause the user can fix, if it is one."""
+    lowered = text.lower()
+    if "lock timeout" in lowered:
+        return f"the database {label} stayed locked by another optima for {BUSY_TIMEOUT_S} s; try again"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return (f"the server refused the login for {label}: wrong user or password; put the "
+                "password in ~/.pgpass or in the URL")
+    if "does not exist" in lowered and "database" in lowered:
+        return (f"the database of {label} does not exist on the server; create it first "
+                "(README: the shared database)")
+    if "connection refused" in lowered or "could not connect" in lowered or "connection failed" in lowered:
+        return f"cannot reach the database server of {label}; is it running, and are host and port right?"
+    if "permission denied" in lowered:
+        return (f"the database role of {label} may not do this ({text.splitlines()[0]}); "
+                "ask the database administrator for the grants in the README")
+    return None
+
+
 @contextmanager
-def _translated(path: Path) -> Iterator[None]:
+def translated(label: str) -> Iterator[None]:
     """Turn database failures into one line for the user."""
     try:
         yield
-    except OperationalError as exc:
+    except (OperationalError, InterfaceError) as exc:
         text = str(exc.orig) if exc.orig else str(exc)
         if "locked" in text or "busy" in text:
             raise OptimaError(
-                f"the database {path} stayed locked by another optima for {BUSY_TIMEOUT_S} s; try again"
+                f"the database {label} stayed locked by another optima for {BUSY_TIMEOUT_S} s; try again"
             ) from None
         if "readonly" in text or "read-only" in text:
             raise OptimaError(
-                f"the database {path} is read-only; check the permissions of the file and its folder"
+                f"the database {label} is read-only; check the permissions of the file and its folder"
             ) from None
-        raise OptimaError(f"the database {path} could not be used: {text}") from None
+        problem = _server_problem(text, label)
+        raise OptimaError(problem or f"the database {label} could not be used: "
+                          f"{text.strip().splitlines()[0] if text.strip() else exc}") from None
     except DatabaseError as exc:
         text = str(exc.orig) if exc.orig else str(exc)
-        raise OptimaError(f"{path} is not a usable optima database ({text})") from None
+        problem = _server_problem(text, label)
+        if problem:
+            raise OptimaError(problem) from None
+        raise OptimaError(f"{label} is not a usable optima database ({text.strip().splitlines()[0]})") from None
 
 
-def open_database(cli_value: str | None = None) -> Database:
-    """Open (and on first use create) the database, with its schema and the three default units."""
-    path = resolve_db_path(cli_value)
-    if path.is_dir():
-        raise OptimaError(f"{path} is a folder; give --db the path of a database file")
-    named = bool(cli_value or os.environ.get("OPTIMA_DB"))
-    if named and not path.parent.is_dir():
-        raise OptimaError(f"the folder {path.parent} does not exist; create it first, or give "
-                          "--db a file in an existing folder")
-    _create_private_file(path)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
-    event.listen(engine, "connect", _on_connect)
+def _engine(location: Location) -> Engine:
+    if location.path is not None:
+        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _on_connect)
+    else:
+        engine = create_engine(location.url, pool_pre_ping=False, connect_args={
+            "connect_timeout": 10, "application_name": "optima"})
     event.listen(engine, "begin", _on_begin)
-    db = Database(path=path, engine=engine)
-    _ensure_schema(db)
-    _use_wal(db)
+    return engine
+
+
+def open_database(cli_value: str | None = None, *, schema_check: str = "current") -> Database:
+    """Open the database that --db names: a new SQLite file gets today's schema and the three
+    default units. `schema_check` "current" refuses a database whose schema is not this optima's
+    (older: run `optima db upgrade`; newer: upgrade optima); "any" opens it as it is (for
+    `db status`, `db upgrade` and the file backup)."""
+    db = connect(locate(cli_value))
+    db.version = _ensure_schema(db, schema_check)
+    if db.path is not None:
+        _use_wal(db)
     return db
+
+
+def connect(location: Location) -> Database:
+    """The database at `location`, as it is (a missing SQLite file is made, empty and private)."""
+    path = location.path
+    if path is not None:
+        if path.is_dir():
+            raise OptimaError(f"{path} is a folder; give --db the path of a database file")
+        if location.named and not path.parent.is_dir():
+            raise OptimaError(f"the folder {path.parent} does not exist; create it first, or give "
+                              "--db a file in an existing folder")
+        _create_private_file(path)
+    return Database(location=location, engine=_engine(location))
 
 
 def _use_wal(db: Database) -> None:
@@ -155,7 +213,7 @@ def _use_wal(db: Database) -> None:
         cursor.close()
     except sqlite3.OperationalError as exc:
         if "readonly" not in str(exc) and "read-only" not in str(exc):
-            raise OptimaError(f"the database {db.path} could not be used: {exc}") from None
+            raise OptimaError(f"the database {db.label} could not be used: {exc}") from None
     finally:
         raw.close()
 
@@ -182,43 +240,48 @@ def inspect_file(path: Path) -> str:
         con.close()
 
 
-def _ensure_schema(db: Database) -> None:
+def _ensure_schema(db: Database, schema_check: str) -> schema.Version:
     with db.read() as session:
-        if _check_existing(db, session):
-            return
-    with db.write() as session:
-        if _check_existing(db, session):  # created by another process meanwhile
-            return
-        connection = session.connection()
-        SQLModel.metadata.create_all(connection)
-        session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
-        for code, kind, name in DEFAULT_INSTITUTIONS:
-            session.add(models.Institution(code=code, kind=kind, name=name))
-        session.flush()
-        from optima_cli.store.audit import record
+        found = _version(db, session)
+    if found.empty and db.path is not None:  # a new file: today's schema, at once
+        with db.write() as session:
+            found = _version(db, session)  # another process may have created it meanwhile
+            if found.empty:
+                initialize(session, db.location.name)
+                found = schema.Version(schema.HEAD)
+    if schema_check == "any" or found.current:
+        return found
+    if found.empty:
+        raise OptimaError(f"the database {db.label} is empty; create optima's tables in it with: "
+                          f"optima --db '{db.label}' db upgrade")
+    if found.newer or not found.known:
+        raise OptimaError(f"{db.label} was written by a newer optima (schema {found.revision}, this "
+                          f"one knows up to {schema.HEAD}); upgrade optima before using it")
+    raise OptimaError(f"{db.label} has schema {found.revision}, this optima needs {schema.HEAD}; "
+                      "make a backup, then run: optima db upgrade")
 
-        record(session, actor="optima", action="create-database", entity="database",
-               entity_ref=str(db.path.name), after={"schema_version": models.SCHEMA_VERSION},
-               now=datetime.now().astimezone())
 
-
-def _check_existing(db: Database, session: Session) -> bool:
-    """True if the file holds an optima database this optima can use; refuses foreign and newer
-    ones; False if it is empty."""
-    inspector = inspect(session.connection())
-    if inspector.has_table("meta"):  # one look-up on every start, not the whole table list
-        version = read_meta(session, "schema_version")
-        if version is not None and int(version) > models.SCHEMA_VERSION:
-            raise OptimaError(
-                f"{db.path} was written by a newer optima (schema {version}, this one knows "
-                f"{models.SCHEMA_VERSION}); upgrade optima before using it"
-            )
-        return True
-    if inspector.get_table_names():
+def _version(db: Database, session: Session) -> schema.Version:
+    try:
+        return schema.version(session.connection())
+    except schema.ForeignDatabase:
         raise OptimaError(
-            f"{db.path} holds tables but is not an optima database; give another file with --db"
-        )
-    return False
+            f"{db.label} holds tables but is not an optima database; give another one with --db"
+        ) from None
+
+
+def initialize(session: Session, name: str) -> None:
+    """Today's tables in an empty database, the three default units, and the first audit event."""
+    schema.create(session.connection())
+    session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
+    for code, kind, unit in DEFAULT_INSTITUTIONS:
+        session.add(models.Institution(code=code, kind=kind, name=unit))
+    session.flush()
+    from optima_cli.store.audit import record
+
+    record(session, actor="optima", action="create-database", entity="database",
+           entity_ref=name,
+           after={"schema_version": models.SCHEMA_VERSION}, now=datetime.now(UTC))
 
 
 def read_meta(session: Session, key: str) -> str | None:

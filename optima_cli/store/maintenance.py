@@ -1,7 +1,9 @@
-"""Engine-level upkeep of the SQLite file: online backup, integrity, checkpoint and VACUUM.
+"""Engine-level upkeep: backup, integrity, journal, permissions and compaction.
 
-Like engine.py, this module is SQLite-specific on purpose: a server database has its own tools
-(pg_dump, amcheck) for the same jobs.
+For a SQLite file: the online backup API, PRAGMA integrity and foreign-key checks, WAL
+checkpoints and VACUUM. For PostgreSQL, the server keeps its pages and keys whole itself (and
+pg_dump backs up the whole server); optima backs up its own database into a SQLite file
+(store/transfer.py) and compacts the tables that held erased values.
 """
 
 from __future__ import annotations
@@ -91,8 +93,17 @@ def permissions(db: Database) -> Permissions:
                        stat.S_IMODE(db.path.parent.stat().st_mode))
 
 
+ERASED_IN = ("client", "referral", "suspension", "audit_event")  # the tables anonymize changes
+
+
 def compact(db: Database) -> None:
-    """Rewrite the file so that erased values are gone from its pages, and empty the WAL."""
+    """Rewrite the file (or the tables on a server) so that erased values are gone from its pages."""
+    if db.path is None:
+        with db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
+            for table in ERASED_IN:
+                conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+        return
     con = _connect(db.path)
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

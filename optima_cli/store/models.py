@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -72,19 +72,19 @@ class Referral(TableModel, table=True):
     status: str = Field(index=True)
     months: int
     goal: str | None = None
-    referred_on: date
+    referred_on: date = Field(index=True)
     referring_counsellor: str | None = None
     findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON
     override: str | None = None  # justification for deviating from a hard rule
-    decided_on: date | None = None
+    decided_on: date | None = Field(default=None, index=True)
     receiving_counsellor: str | None = None
     due_on: date | None = Field(default=None, index=True)
     first_due_on: date | None = None  # the mandate end before an extension (for --as-of)
     extended_on: date | None = None
     reason: str | None = None  # rejection or withdrawal reason code
     reason_note: str | None = None
-    withdrawn_on: date | None = None
-    closed_on: date | None = None
+    withdrawn_on: date | None = Field(default=None, index=True)
+    closed_on: date | None = Field(default=None, index=True)
     outcome: str | None = None
     cause: str | None = None
     employed: bool | None = None

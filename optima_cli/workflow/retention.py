@@ -41,7 +41,7 @@ def anonymize(ctx: Context, closed_before: date, dry_run: bool = False) -> dict[
                 session.add(suspension)
         result["events_erased"] = audit.erase_payloads(session, ids)
         audit.record(session, actor=ctx.user, action="anonymize", entity="database",
-                     entity_ref=ctx.db.path.name, now=ctx.now(), source=ctx.source,
+                     entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,
                      after={"closed_before": closed_before, "clients": len(ids)})
     maintenance.compact(ctx.db)
     return result

@@ -1,0 +1,116 @@
+"""Copying a whole optima database into an empty one: SQLite to PostgreSQL and back.
+
+Every row of every table is copied with its id, in one read snapshot of the source and one write
+transaction on the target (all of it or none of it), so the audit trail, whose hashes cover ids
+and values, verifies on the target as it did on the source. A server's id sequences are moved
+past the copied ids afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Integer, func, insert, select, text
+from sqlmodel import SQLModel
+
+from optima_cli.errors import OptimaError
+from optima_cli.store import audit, schema
+from optima_cli.store.engine import Database, connect
+from optima_cli.store.location import Location, of_path
+
+BATCH = 5_000
+
+
+def tables() -> list:  # type: ignore[type-arg]
+    """optima's tables, each after the tables it points to."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def copy(source: Database, target_location: Location, *, actor: str, now: datetime) -> dict[str, int]:
+    """Copy `source` into the empty database at `target_location`; returns rows per table."""
+    if target_location.url == source.location.url:
+        raise OptimaError("the copy must go to another database than the one it comes from")
+    target = connect(target_location)
+    try:
+        return _copy_into(source, target, actor=actor, now=now)
+    finally:
+        target.engine.dispose()
+
+
+def _copy_into(source: Database, target: Database, *, actor: str, now: datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    # the source's write lock: one consistent state, and nobody changes it while it moves
+    with source.write() as reading, target.write() as writing:
+        try:
+            empty = schema.version(writing.connection()).empty
+        except schema.ForeignDatabase:
+            empty = False
+        if not empty:
+            raise OptimaError(f"{target.label} is not empty; copy only into a new, empty database "
+                              "(create it first, see README: the shared database)")
+        audit.record(reading, actor=actor, action="copy-out", entity="database",
+                     entity_ref=source.location.name, now=now, after={"to": target.location.name})
+        reading.flush()
+        schema.create(writing.connection())
+        for table in tables():
+            counts[table.name] = _copy_table(reading, writing, table)
+        _advance_sequences(writing, target)
+        audit.record(writing, actor=actor, action="copy-in", entity="database",
+                     entity_ref=target.location.name, now=now,
+                     after={"from": source.location.name, "rows": counts})
+    return counts
+
+
+def _rows(session, table) -> Iterator[list[dict]]:  # type: ignore[no-untyped-def]
+    key = [c for c in table.primary_key.columns]
+    result = session.execute(select(table).order_by(*key)).mappings()
+    while chunk := result.fetchmany(BATCH):
+        yield [dict(row) for row in chunk]
+
+
+def _copy_table(reading, writing, table) -> int:  # type: ignore[no-untyped-def]
+    n = 0
+    for chunk in _rows(reading, table):
+        writing.execute(insert(table), chunk)
+        n += len(chunk)
+    return n
+
+
+def _advance_sequences(session, target: Database) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL, the next id of each table follows the copied ones (SQLite needs nothing)."""
+    if target.dialect != "postgresql":
+        return
+    for table in tables():
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, Integer) or not key[0].autoincrement:
+            continue
+        highest = session.execute(select(func.max(key[0]))).scalar()
+        if highest is not None:
+            session.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), :n)"),
+                            {"t": table.name, "c": key[0].name, "n": highest})
+
+
+def backup(source: Database, target: Path, *, actor: str, now: datetime) -> Path:
+    """A server database copied into a new SQLite file, moved into place only when whole."""
+    if not target.parent.is_dir():
+        raise OptimaError(f"cannot write {target}: the folder {target.parent} does not exist")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        temp.unlink()  # the copy makes it, readable by the owner only
+        copy(source, of_path(temp), actor=actor, now=now)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        os.chmod(temp, 0o600)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return target

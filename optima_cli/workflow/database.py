@@ -1,0 +1,64 @@
+"""`optima db status`, `db upgrade` and `db copy`: the schema version, migrations, and moving a
+database between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optima_cli.errors import OptimaError
+from optima_cli.store import schema
+from optima_cli.store.engine import Database, initialize, open_database
+from optima_cli.store.location import locate
+from optima_cli.workflow.context import Context
+
+
+def _opened(ctx: Context) -> Database:
+    """The database as it is, whatever its schema version."""
+    return open_database(ctx.db_path, schema_check="any")
+
+
+def _state(found: schema.Version) -> str:
+    if found.empty:
+        return "empty"
+    if found.current:
+        return "current"
+    return "newer" if found.newer or not found.known else "behind"
+
+
+def status(ctx: Context) -> dict[str, Any]:
+    db = _opened(ctx)
+    found = db.version
+    return {"database": db.label, "dialect": db.dialect, "revision": found.revision,
+            "head": schema.HEAD, "state": _state(found), "pending": list(found.pending)}
+
+
+def upgrade(ctx: Context) -> dict[str, Any]:
+    """Apply the pending migrations in one transaction (an empty database gets today's tables)."""
+    db = _opened(ctx)
+    with db.write() as session:
+        found = schema.version(session.connection())  # as it is now, under the write lock
+        if found.newer or (not found.empty and not found.known):
+            raise OptimaError(f"{db.label} was written by a newer optima (schema {found.revision}, "
+                              f"this one knows up to {schema.HEAD}); upgrade optima instead")
+        applied = list(found.pending)
+        if found.empty:
+            initialize(session, db.location.name)
+        elif applied:
+            schema.upgrade(session.connection())
+            from optima_cli.store import audit
+
+            audit.record(session, actor=ctx.user, action="upgrade-schema", entity="database",
+                         entity_ref=db.location.name, now=ctx.now(), source=ctx.source,
+                         before={"revision": found.revision}, after={"revision": schema.HEAD})
+    db.version = schema.Version(schema.HEAD)
+    return {"database": db.label, "from": found.revision, "to": schema.HEAD, "applied": applied}
+
+
+def copy(ctx: Context, to: str) -> dict[str, Any]:
+    """Copy this database into an empty one at `to` (a file path or a URL)."""
+    from optima_cli.store import transfer
+
+    source = ctx.db  # refuses a source whose schema is not current: upgrade it first
+    target = locate(to)
+    counts = transfer.copy(source, target, actor=ctx.user, now=ctx.now())
+    return {"from": source.label, "to": target.label, "rows": counts}

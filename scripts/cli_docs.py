@@ -16,6 +16,7 @@ COMMANDS = [
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],
     ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
+    ["db", "status"], ["db", "upgrade"], ["db", "copy"],
 ]
 
 

@@ -1,18 +1,25 @@
-"""Shared fixtures: a real SQLite file in tmp_path, a CLI runner bound to it, a fixed clock.
+"""Shared fixtures: a real database, a CLI runner bound to it, a fixed clock.
+
+Every test that takes `db_path` (or `ctx`, `run`, `snapshot`) runs twice: on a SQLite file in
+tmp_path, and on a fresh database of a real PostgreSQL server that the tests start themselves
+(tests/postgres_server.py). For PostgreSQL `db_path` is the database's URL (a str). Without
+PostgreSQL on the machine that half is skipped with the reason; in CI it must run.
 
 Nothing here touches the user's home directory: HOME and the XDG folders point into tmp_path.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+import postgres_server
 from optima_cli.cli import app
 from optima_cli.workflow.context import Context
 
@@ -30,9 +37,69 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[postgres_server.Server]:
+    """One PostgreSQL server for the whole run, in a temporary folder, stopped at the end."""
+    base = postgres_server.private_base()
+    try:
+        server = postgres_server.start(base)
+    except postgres_server.Unavailable as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        if postgres_server.REQUIRED:
+            pytest.fail(f"PostgreSQL is required here (OPTIMA_TEST_POSTGRES=required): {exc}")
+        pytest.skip(f"PostgreSQL half skipped: {exc}")
+    yield server
+    postgres_server.stop(server)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def is_url(db: object) -> bool:
+    return isinstance(db, str) and "://" in db
+
+
+def exists(db: Path | str) -> bool:
+    """Whether optima has made the database yet (a server database of the tests always is)."""
+    return is_url(db) or Path(db).exists()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test on a database runs on both kinds, but for those marked sqlite_only (about the
+    file itself: its journal, its permissions, SQLite's backup API)."""
+    if "backend" in metafunc.fixturenames:
+        kinds = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(BACKENDS)
+        metafunc.parametrize("backend", kinds, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "optima.db"
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_path(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Path | str:
+    """The test's database: a SQLite file (Path) or a fresh PostgreSQL database (its URL)."""
+    if backend == "sqlite":
+        return tmp_path / "optima.db"
+    server: postgres_server.Server = request.getfixturevalue("pg_server")
+    name = server.new_database()
+    request.addfinalizer(lambda: server.drop(name))
+    return server.url(name)
+
+
+@pytest.fixture
+def new_db(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Callable[[str], Path | str]:
+    """Another database of the test's kind: new_db("other") is a file or a fresh server database."""
+    def make(name: str) -> Path | str:
+        if backend == "sqlite":
+            return tmp_path / f"{name}.db"
+        server: postgres_server.Server = request.getfixturevalue("pg_server")
+        made = server.new_database()
+        request.addfinalizer(lambda: server.drop(made))
+        return server.url(made)
+    return make
 
 
 @pytest.fixture
@@ -63,8 +130,22 @@ def run(db_path: Path) -> Callable[..., Result]:
     return invoke
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    """Copy a database with SQLite's backup API (the source may still have a write-ahead log)."""
+def copy_db(source: Path, target: Path | str) -> Path | str:
+    """Copy a SQLite database (the source may still have a write-ahead log) into a file with
+    SQLite's backup API, or into a test's PostgreSQL database (its tables replaced), row by row
+    with ids, as `optima db copy` does but without recording the copy."""
+    if is_url(target):
+        from optima_cli.store import transfer
+        from optima_cli.store.engine import connect
+        from optima_cli.store.location import locate
+
+        query(target, "DROP SCHEMA public CASCADE")
+        query(target, "CREATE SCHEMA public")
+        src, dst = connect(locate(str(source))), connect(locate(str(target)))
+        with src.read() as reading, dst.write() as writing:
+            transfer.copy_rows(reading, writing, dst.dialect)
+        src.engine.dispose()
+        return target
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -74,21 +155,51 @@ def copy_db(source: Path, target: Path) -> Path:
     return target
 
 
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    """Rows of one SQL query on a database file, read directly, not through optima."""
+def _pg_connect(url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+def _as_sqlite(value: object) -> object:
+    """A value read from PostgreSQL as SQLite gives it back, so that tests compare one way:
+    dates as ISO text, moments as UTC text, booleans as 0 and 1."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def query(db: Path | str, sql: str, *params: object) -> list[tuple]:
+    """Rows of one SQL query (with ? placeholders) on a database, read directly, not through
+    optima; a statement that changes rows is committed."""
+    if is_url(db):
+        with _pg_connect(str(db)) as con:
+            cursor = con.execute(sql.replace("?", "%s"), params)
+            return [tuple(map(_as_sqlite, row)) for row in cursor] if cursor.description else []
     con = sqlite3.connect(db, timeout=30)
     try:
-        return con.execute(sql, params).fetchall()
+        rows = con.execute(sql, params).fetchall()
+        con.commit()
+        return rows
     finally:
         con.close()
 
 
-def count(db: Path, table: str) -> int:
+def count(db: Path | str, table: str) -> int:
     return query(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
-def dump(path: Path) -> dict[str, list[tuple]]:
+def dump(path: Path | str) -> dict[str, list[tuple]]:
     """Every row of every table, to compare a database before and after a refused command."""
+    if is_url(path):
+        tables = [r[0] for r in query(path, "SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_schema = 'public' ORDER BY table_name")]
+        return {t: sorted(query(path, f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+    assert isinstance(path, Path)
     if not path.exists():
         return {}
     con = sqlite3.connect(path)

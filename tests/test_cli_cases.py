@@ -9,14 +9,13 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from conftest import days_ago
+from conftest import days_ago, dump, query
 
 # The keys that scripts rely on (issue 2); every case record carries them in JSON and CSV.
 CASE_KEYS = ("case", "client", "status", "referrer", "receiver", "topics", "months", "goal",
@@ -49,24 +48,15 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def _tables(db_path: Path) -> set[str]:
-    con = sqlite3.connect(db_path)
-    try:
-        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    finally:
-        con.close()
+def _tables(db_path: Path | str) -> set[str]:
+    return set(dump(db_path))
 
 
-def audit(db_path: Path) -> list[tuple[str, str, str, str]]:
+def audit(db_path: Path | str) -> list[tuple[str, str, str, str]]:
     """The audit trail. The documented table is `audit_event` (see test_audit_table_name); the
     SQLModel default `auditevent` is read too, so that the other audit checks still say something."""
     table = "audit_event" if "audit_event" in _tables(db_path) else "auditevent"
-    con = sqlite3.connect(db_path)
-    try:
-        return con.execute(
-            f"SELECT actor, action, entity, entity_ref FROM {table} ORDER BY id").fetchall()
-    finally:
-        con.close()
+    return query(db_path, f"SELECT actor, action, entity, entity_ref FROM {table} ORDER BY id")
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ SQLite's backup API, since the database runs in WAL mode) into each test's own d
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import days_ago
+from conftest import copy_db, days_ago
 from optima_cli.cli import app
 
 
@@ -102,12 +101,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Values]:
 def world(template: tuple[Path, Values], db_path: Path) -> Values:
     """A private copy of the world in db_path."""
     source_path, values = template
-    source, target = sqlite3.connect(source_path), sqlite3.connect(db_path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    copy_db(source_path, db_path)
     return values
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_db, count, dump, query
+from conftest import copy_db, count, dump, exists, query
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
@@ -263,7 +263,7 @@ def test_semicolon_csv_with_bom_and_swiss_dates(run, db_path, tmp_path):
 def test_xlsx_with_typed_cells_imports(run, db_path, tmp_path):
     header, rows = template()
     path = write_xlsx(tmp_path / "cases.xlsx", header, rows)
-    before = max_audit_id(db_path) if db_path.exists() else 0
+    before = max_audit_id(db_path) if exists(db_path) else 0
 
     out = imported(run, path)
 

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import copy_db, query
+from conftest import copy_db, is_url, query
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,12 +57,12 @@ def _env(home: Path | None = None) -> dict[str, str]:
     return env
 
 
-def optima(db: Path, *args: str, env: dict[str, str] | None = None,
+def optima(db: Path | str, *args: str, env: dict[str, str] | None = None,
            timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `python -m optima_cli --db DB --user t ARGS` to its end (bounded by `timeout`)."""
     return subprocess.run([sys.executable, "-m", "optima_cli", "--db", str(db), "--user", "t", *args],
                           capture_output=True, text=True, timeout=timeout, env=env or _env(),
-                          cwd=db.parent)
+                          cwd=db.parent if isinstance(db, Path) else None)
 
 
 def optima_cmd(db: Path, *args: str) -> list[str]:
@@ -91,8 +91,15 @@ def scalar(db: Path, sql: str, *params: object) -> object:
     return query(db, sql, *params)[0][0]
 
 
-def integrity(db: Path) -> str:
-    return str(scalar(db, "PRAGMA integrity_check"))
+def integrity(db: Path | str) -> str:
+    """SQLite's own check of a file; a PostgreSQL server keeps its pages and keys whole itself,
+    so there the check is that no row points to a missing one."""
+    if not is_url(db):
+        return str(scalar(db, "PRAGMA integrity_check"))
+    orphans = scalar(db, "SELECT (SELECT count(*) FROM referral r LEFT JOIN client c ON c.id = r.client_id "
+                         "WHERE c.id IS NULL) + (SELECT count(*) FROM referral_topic t LEFT JOIN referral r "
+                         "ON r.id = t.referral_id WHERE r.id IS NULL)")
+    return "ok" if orphans == 0 else f"{orphans} rows point to missing rows"
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.02) -> None:
@@ -183,6 +190,16 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Imported:
 
 # --- 1. eight writers at once ------------------------------------------------------------------
 
+# in each process of a start-at-once test: say ready, then wait for the start signal
+AWAIT_START = r"""
+(folder / f"ready-{n}").touch()
+deadline = time.monotonic() + 60
+while not (folder / "go").exists():
+    if time.monotonic() > deadline:
+        sys.exit("no start signal")
+    time.sleep(0.002)
+"""
+
 WRITER_SCRIPT = r"""
 import json, sys, time
 from datetime import date, timedelta
@@ -195,12 +212,7 @@ from optima_cli.workflow.context import Context
 db, n, count, folder = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 ctx = Context(db_path=db, user=f"p{n}")
 ctx.db  # open before the start signal, so that all processes write at the same time
-(folder / f"ready-{n}").touch()
-deadline = time.monotonic() + 60
-while not (folder / "go").exists():
-    if time.monotonic() > deadline:
-        sys.exit("no start signal")
-    time.sleep(0.005)
+""" + AWAIT_START + r"""
 on = date(2025, 3, 3)
 made = []
 for i in range(count):
@@ -268,6 +280,72 @@ def test_eight_processes_register_refer_accept_at_once(ctx, db_path, tmp_path, r
     verified = run("audit", "verify")
     assert verified.exit_code == 0, verified.output
     assert verified.stdout.startswith("ok:")
+
+
+DECIDER_SCRIPT = r"""
+import sys, time
+from datetime import date
+from pathlib import Path
+from optima_cli.errors import OptimaError
+from optima_cli.rules.codes import RejectReason
+from optima_cli.workflow import cases
+from optima_cli.workflow.context import Context
+
+db, case, n, folder = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+ctx = Context(db_path=db, user=f"counsellor{n}")
+ctx.db
+""" + AWAIT_START + r"""
+try:
+    if n % 2:
+        cases.reject(ctx, case, RejectReason.TOO_SEVERE, None, date(2025, 3, 5))
+    else:
+        cases.accept(ctx, case, None, date(2025, 3, 5))
+except OptimaError as exc:
+    print(exc.message, file=sys.stderr)
+    sys.exit(1)
+print("won")
+"""
+
+
+def test_counsellors_deciding_one_referral_at_once_cannot_both_win(ctx, db_path, tmp_path, run):
+    """Six counsellors (three accepting, three rejecting) decide the same referral at the same
+    moment: exactly one decision is recorded, the others are told what it was decided to."""
+    from optima_cli.rules.codes import Topic
+    from optima_cli.workflow import cases, clients
+
+    client = clients.register(ctx, clients.ClientInput(
+        name="Streit Stella", birth_date=date(1975, 5, 5), institution="SD",
+        consent_on=date(2025, 3, 1)))["client"]
+    case = cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,),
+                                        months=3, on=date(2025, 3, 3)))["case"]
+    ctx.db.engine.dispose()
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    deciders = 6
+    with reaped([]) as procs:
+        for n in range(deciders):
+            procs.append(subprocess.Popen(
+                [sys.executable, "-c", DECIDER_SCRIPT, str(db_path), case, str(n), str(signals)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()))
+        wait_for(lambda: all((signals / f"ready-{n}").exists() or procs[n].poll() is not None
+                             for n in range(deciders)), 90, "the counsellors to be ready")
+        (signals / "go").touch()
+        outputs = [proc.communicate(timeout=120) + (proc.returncode,) for proc in procs]
+
+    winners = [n for n, (out, _err, code) in enumerate(outputs) if code == 0 and out.strip() == "won"]
+    assert len(winners) == 1, outputs
+    for n, (_out, err, code) in enumerate(outputs):
+        if n in winners:
+            continue
+        assert code == 1, (n, err)
+        assert f"it is {'rejected' if winners[0] % 2 else 'accepted'}" in err, (n, err)
+        assert "Traceback" not in err, (n, err)
+    status = "rejected" if winners[0] % 2 else "accepted"
+    assert query(db_path, "SELECT status FROM referral WHERE case_id = ?", case) == [(status,)]
+    decisions = query(db_path, "SELECT actor, action FROM audit_event WHERE entity_ref = ? AND "
+                               "action IN ('accept', 'reject')", case)
+    assert decisions == [(f"counsellor{winners[0]}", status[:-2] if status == "accepted" else "reject")]
+    assert run("audit", "verify").exit_code == 0
 
 
 # --- 2. an import killed at random moments -----------------------------------------------------
@@ -504,6 +582,7 @@ def test_backup_into_a_missing_folder_fails_with_one_line(ctx, db_path, tmp_path
     assert snapshot() == before
 
 
+@pytest.mark.sqlite_only  # a server database is never a file a backup could overwrite
 @pytest.mark.parametrize("spelling", ["same", "dotdot", "symlink"])
 def test_backup_onto_the_database_itself_is_refused(ctx, db_path, tmp_path, run, snapshot,
                                                     spelling):
@@ -531,6 +610,7 @@ def test_backup_onto_the_database_itself_is_refused(ctx, db_path, tmp_path, run,
 
 # --- 5. a read-only database file --------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # file modes; a server's read-only role is the administrator's business
 def test_read_only_database_lists_and_refuses_writes(ctx, db_path, tmp_path, snapshot):
     from optima_cli.rules.codes import Topic
     from optima_cli.workflow import cases, clients

@@ -749,7 +749,7 @@ def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     wf.suspend_search(ctx, case, until=date(2026, 6, 10), start=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 30), start=date(2026, 6, 20))
     wf.resume_search(ctx, case, on=date(2026, 6, 5))
-    rows = query(Path(str(ctx.db_path)),
+    rows = query(ctx.db_path,
                  "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
     assert rows == [("2026-06-01", "2026-06-10", "2026-06-05"), ("2026-06-20", "2026-06-30", None)]
 
@@ -765,6 +765,6 @@ def test_suspend_over_a_suspension_resumed_on_its_first_day(ctx: Context) -> Non
     wf.suspend_search(ctx, case, until=date(2026, 6, 20), start=date(2026, 6, 10))
     wf.resume_search(ctx, case, on=date(2026, 6, 10))
     wf.suspend_search(ctx, case, until=date(2026, 6, 15), start=date(2026, 6, 5))
-    rows = query(Path(str(ctx.db_path)),
+    rows = query(ctx.db_path,
                  "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
     assert rows == [("2026-06-10", "2026-06-20", "2026-06-10"), ("2026-06-05", "2026-06-15", None)]

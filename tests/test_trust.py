@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from optima_cli.cli import app
-from conftest import days_ago
+from conftest import days_ago, query
 
 runner = CliRunner()
 
@@ -797,7 +797,8 @@ def _foreign_sqlite(path: Path) -> None:
 def _newer_optima(path: Path) -> None:
     ok(cli(path, "institution", "list"))
     settle(path)
-    raw_exec(path, ("UPDATE meta SET value = '99' WHERE key = 'schema_version'", ()))
+    raw_exec(path, ("UPDATE alembic_version SET version_num = '0099'", ()),
+             ("UPDATE meta SET value = '99' WHERE key = 'schema_version'", ()))
     settle(path)
 
 
@@ -845,11 +846,8 @@ def test_erasing_values_of_a_client_never_anonymized_is_detected(run, db_path):
     client = run("register", "--name", "Echt Person", "--birth-date", "1970-01-01", "--from", "SD",
                  "--consent-on", days_ago(30)).stdout.strip()
     assert run("audit", "verify").exit_code == 0
-    con = sqlite3.connect(db_path)
-    event_id = con.execute("SELECT id FROM audit_event WHERE action = 'register'").fetchone()[0]
-    con.execute("UPDATE audit_event SET payload = NULL, payload_erased = 1 WHERE id = ?", (event_id,))
-    con.commit()
-    con.close()
+    event_id = query(db_path, "SELECT id FROM audit_event WHERE action = 'register'")[0][0]
+    query(db_path, "UPDATE audit_event SET payload = NULL, payload_erased = TRUE WHERE id = ?", event_id)
     result = run("audit", "verify", "--format", "json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["event"] == event_id

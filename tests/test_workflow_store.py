@@ -14,7 +14,8 @@ import pytest
 from optima_cli.errors import OptimaError
 from optima_cli.rules.codes import Topic
 from optima_cli.store import audit
-from optima_cli.store.engine import open_database, resolve_db_path
+from optima_cli.store.engine import open_database
+from optima_cli.store.location import locate
 from optima_cli.store.models import AuditEvent
 from optima_cli.workflow import cases, clients
 from optima_cli.workflow.context import Context
@@ -28,7 +29,7 @@ def _register(ctx: Context, name: str = "Test Person", source: str = "SD") -> st
 
 
 def test_default_database_is_in_the_data_folder_and_private(tmp_path, monkeypatch):
-    path = resolve_db_path(None)
+    path = locate(None).path
     assert str(path).startswith(str(tmp_path / "home")), "tests must not touch the real home"
     ctx = Context(db_path=None, user="tester", today=date(2026, 11, 23))
     _register(ctx)
@@ -39,8 +40,8 @@ def test_default_database_is_in_the_data_folder_and_private(tmp_path, monkeypatc
 
 def test_optima_db_variable_and_option_choose_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("OPTIMA_DB", str(tmp_path / "env.db"))
-    assert resolve_db_path(None) == tmp_path / "env.db"
-    assert resolve_db_path(str(tmp_path / "cli.db")) == tmp_path / "cli.db"
+    assert locate(None).path == tmp_path / "env.db"
+    assert locate(str(tmp_path / "cli.db")).path == tmp_path / "cli.db"
 
 
 def test_new_database_knows_the_three_default_units(ctx):
@@ -74,11 +75,10 @@ def test_a_foreign_sqlite_database_is_not_touched(tmp_path):
 
 
 def test_a_database_from_a_newer_optima_is_refused(ctx, db_path):
+    from conftest import query
+
     _register(ctx)
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
-    con.commit()
-    con.close()
+    query(db_path, "UPDATE alembic_version SET version_num = '0999'")
     with pytest.raises(OptimaError) as info:
         open_database(str(db_path))
     assert "newer optima" in info.value.message
@@ -115,10 +115,11 @@ def test_a_refused_change_writes_nothing(ctx, db_path):
     from conftest import dump
 
     client = _register(ctx, source="RAV")
-    before = dump(Path(db_path))
+    before = dump(db_path)
+    assert before["client"]
     with pytest.raises(OptimaError):
         cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,), months=3))
-    assert dump(Path(db_path)) == before
+    assert dump(db_path) == before
 
 
 def test_case_numbers_count_per_year_of_the_referral(ctx):
@@ -133,6 +134,7 @@ def test_case_numbers_count_per_year_of_the_referral(ctx):
     assert (a["case"], b["case"], c["case"]) == ("OPT-2025-0001", "OPT-2026-0001", "OPT-2026-0002")
 
 
+@pytest.mark.sqlite_only
 def test_an_optima_database_uses_write_ahead_logging(ctx, db_path):
     _register(ctx)
     mode = sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone()[0]

@@ -150,9 +150,10 @@ def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000
 
 
 @sqla_event.listens_for(Session, "before_commit")
-def _write_head(session: Session) -> None:
+def write_head(session: Session) -> None:
     """Keep the head of the chain apart (in meta), so that removing the last events shows too.
-    Written once per transaction, from what is really there after any savepoint rollbacks."""
+    Written once per transaction, from what is really there after any savepoint rollbacks (or
+    earlier, by a caller that reads the whole trail before its commit: a copy)."""
     session.info.pop(LAST_KEY, None)
     if not session.info.pop(CHANGED_KEY, False):
         return

@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, InterfaceError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from optima_cli.errors import OptimaError
@@ -171,7 +172,8 @@ def _engine(location: Location) -> Engine:
         engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _on_connect)
     else:
-        engine = create_engine(location.url, pool_pre_ping=False, connect_args={
+        # a command is short: a connection per transaction, none held open in a pool
+        engine = create_engine(location.url, poolclass=NullPool, connect_args={
             "connect_timeout": 10, "application_name": "optima"})
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -31,19 +31,22 @@ def tables() -> list:  # type: ignore[type-arg]
     return list(SQLModel.metadata.sorted_tables)
 
 
-def copy(source: Database, target_location: Location, *, actor: str, now: datetime) -> dict[str, int]:
-    """Copy `source` into the empty database at `target_location`; returns rows per table."""
+def copy(source: Database, target_location: Location, *, actor: str, now: datetime,
+         as_backup: bool = False) -> dict[str, int]:
+    """Copy `source` into the empty database at `target_location`; returns rows per table. The
+    source records the copy (every personal record leaves it); a copy that is to be used records
+    its arrival too, a backup stays the source's exact image."""
     if target_location.url == source.location.url:
         raise OptimaError("the copy must go to another database than the one it comes from")
     target = connect(target_location)
     try:
-        return _copy_into(source, target, actor=actor, now=now)
+        return _copy_into(source, target, actor=actor, now=now, as_backup=as_backup)
     finally:
         target.engine.dispose()
 
 
-def _copy_into(source: Database, target: Database, *, actor: str, now: datetime) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def _copy_into(source: Database, target: Database, *, actor: str, now: datetime,
+               as_backup: bool) -> dict[str, int]:
     # the source's write lock: one consistent state, and nobody changes it while it moves
     with source.write() as reading, target.write() as writing:
         try:
@@ -53,16 +56,24 @@ def _copy_into(source: Database, target: Database, *, actor: str, now: datetime)
         if not empty:
             raise OptimaError(f"{target.label} is not empty; copy only into a new, empty database "
                               "(create it first, see README: the shared database)")
-        audit.record(reading, actor=actor, action="copy-out", entity="database",
-                     entity_ref=source.location.name, now=now, after={"to": target.location.name})
-        reading.flush()
-        schema.create(writing.connection())
-        for table in tables():
-            counts[table.name] = _copy_table(reading, writing, table)
-        _advance_sequences(writing, target)
+        audit.record(reading, actor=actor, action="backup" if as_backup else "copy-out",
+                     entity="database", entity_ref=source.location.name, now=now,
+                     after={"to": target.location.name})
+        audit.write_head(reading)  # the copy holds the event and the head that names it
+        counts = copy_rows(reading, writing, target.dialect)
+        if as_backup:
+            return counts
         audit.record(writing, actor=actor, action="copy-in", entity="database",
                      entity_ref=target.location.name, now=now,
                      after={"from": source.location.name, "rows": counts})
+    return counts
+
+
+def copy_rows(reading, writing, dialect: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Today's tables in the empty target, and every row of the source's, ids and all."""
+    schema.create(writing.connection())
+    counts = {table.name: _copy_table(reading, writing, table) for table in tables()}
+    _advance_sequences(writing, dialect)
     return counts
 
 
@@ -81,9 +92,9 @@ def _copy_table(reading, writing, table) -> int:  # type: ignore[no-untyped-def]
     return n
 
 
-def _advance_sequences(session, target: Database) -> None:  # type: ignore[no-untyped-def]
+def _advance_sequences(session, dialect: str) -> None:  # type: ignore[no-untyped-def]
     """On PostgreSQL, the next id of each table follows the copied ones (SQLite needs nothing)."""
-    if target.dialect != "postgresql":
+    if dialect != "postgresql":
         return
     for table in tables():
         key = list(table.primary_key.columns)
@@ -104,7 +115,7 @@ def backup(source: Database, target: Path, *, actor: str, now: datetime) -> Path
     temp = Path(temp_name)
     try:
         temp.unlink()  # the copy makes it, readable by the owner only
-        copy(source, of_path(temp), actor=actor, now=now)
+        copy(source, of_path(temp), actor=actor, now=now, as_backup=True)
         for suffix in ("-wal", "-shm"):
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
         os.chmod(temp, 0o600)

@@ -1,7 +1,8 @@
-"""Indexes on the dates a report period selects by, so that a month's report reads that month.
+"""Indexes on the dates a report period selects by.
 
 Every report query filtered the referral table by `referred_on`, `decided_on`, `withdrawn_on` or
-`closed_on` without an index, so a month's report read all referrals (docs/performance.md).
+`closed_on` without an index, so a month's report read all referrals. With them, a month's report
+at 100,000 referrals takes 0.75 s instead of 0.89 s (docs/performance.md).
 Also raises meta.schema_version to 2, so that an optima from before the migrations refuses it.
 
 Revision ID: 0002

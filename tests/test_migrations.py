@@ -1,0 +1,201 @@
+"""Schema migrations (Alembic): the scripts build today's schema, an old database upgrades with
+everything intact, and an older or newer database is refused until it is upgraded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from conftest import TODAY, count, dump, query
+from optima_cli.store import models, schema
+from optima_cli.store.engine import connect, open_database
+from optima_cli.store.location import locate
+from optima_cli.workflow.context import Context
+
+
+@pytest.fixture
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Path | str:
+    """A database with nothing in it: a new file, or a new database on the server."""
+    if backend == "sqlite":
+        return tmp_path / "empty.db"
+    server = request.getfixturevalue("pg_server")
+    name = server.empty_database()
+    request.addfinalizer(lambda: server.drop(name))
+    return server.url(name)
+
+
+def migrate(db: Path | str, revision: str, *, down: bool = False) -> None:
+    """Run the migration scripts themselves, up (or down) to `revision`."""
+    database = connect(locate(str(db)))
+    try:
+        with database.writer.begin() as conn:
+            config = schema.alembic_config(conn)
+            (command.downgrade if down else command.upgrade)(config, revision)
+    finally:
+        database.engine.dispose()
+
+
+def differences(db: Path | str) -> list:
+    database = connect(locate(str(db)))
+    try:
+        with database.engine.connect() as conn:
+            return compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        database.engine.dispose()
+
+
+def at_any_schema(db: Path | str, user: str = "tester") -> Context:
+    """A workflow context on a database whatever its schema (optima itself refuses an old one)."""
+    ctx = Context(db_path=str(db), user=user, today=TODAY)
+    ctx.__dict__["db"] = open_database(str(db), schema_check="any")
+    return ctx
+
+
+def test_the_revisions_optima_knows_are_the_migration_scripts():
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    assert scripts.get_heads() == [schema.HEAD]
+    chain = [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert tuple(chain) == schema.REVISIONS
+    assert int(schema.HEAD) == models.SCHEMA_VERSION
+
+
+def test_the_migrations_build_exactly_the_schema_of_a_new_database(empty_db):
+    migrate(empty_db, "head")
+    assert differences(empty_db) == []
+
+
+def test_a_new_database_is_at_the_newest_revision_with_nothing_to_compare(db_path, run):
+    assert run("institution", "list").exit_code == 0
+    assert differences(db_path) == []
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
+    status = json.loads(run("db", "status", "--format", "json").stdout)
+    assert status == {"database": status["database"], "dialect": status["dialect"],
+                      "revision": schema.HEAD, "head": schema.HEAD, "state": "current", "pending": []}
+
+
+def _fill_at_first_revision(db: Path | str) -> Context:
+    """A database built by the first migration only, then filled through optima's own workflow
+    (the invented pilot data set: clients, referrals with their whole histories, suspensions)."""
+    from optima_cli.demo_data import rows
+    from optima_cli.workflow.importer import import_rows
+
+    migrate(db, "0001")
+    ctx = at_any_schema(db)
+    with ctx.write() as session:  # what the optima of revision 0001 put in a new database
+        session.add(models.Meta(key="schema_version", value="1"))
+        for code, kind, name in (("RAV", "RAV", "RAV Luzern"), ("IV", "IV", "WAS IV Luzern"),
+                                 ("SD", "SD", "Sozialdienste Luzern")):
+            session.add(models.Institution(code=code, kind=kind, name=name))
+    result = import_rows(ctx, "pilot", list(enumerate(rows(), start=2)))
+    assert not result.errors and result.imported == len(list(rows())) > 50
+    return ctx
+
+
+def _figures(ctx: Context) -> dict:
+    from optima_cli.rules.periods import choose
+    from optima_cli.workflow.report import report
+
+    return report(ctx, choose(ctx.today), "institution")
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["alembic-stamped", "before-migrations"])
+def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, legacy):
+    ctx = _fill_at_first_revision(empty_db)
+    if legacy:  # made by an optima before it had migrations: no version table at all
+        query(empty_db, "DROP TABLE alembic_version")
+    before = dump(empty_db)
+    figures = _figures(ctx)
+    assert "ix_referral_closed_on" not in {i["name"] for i in _indexes(empty_db)}
+
+    refused = run("list", db=empty_db)
+    assert refused.exit_code == 1 and "db upgrade" in refused.stderr
+    assert dump(empty_db) == before  # refused: nothing written
+
+    status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
+    assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind", ["0002"])
+    upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0002"]
+
+    after = dump(empty_db)
+    for table in ("client", "referral", "referral_topic", "suspension", "institution"):
+        assert after[table] == before[table], table
+    events_before, events_after = before["audit_event"], after["audit_event"]
+    assert set(events_before) <= set(events_after)
+    assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
+    assert dict(after["meta"])["schema_version"] == "2"
+    assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
+        <= {i["name"] for i in _indexes(empty_db)}
+    assert differences(empty_db) == []
+
+    assert run("audit", "verify", db=empty_db).exit_code == 0
+    assert _figures(at_any_schema(empty_db)) == figures
+    again = run("db", "upgrade", db=empty_db)
+    assert again.exit_code == 0 and "nothing to do" in again.stderr
+    assert count(empty_db, "audit_event") == len(events_after)
+
+
+def _indexes(db: Path | str) -> list[dict]:
+    database = connect(locate(str(db)))
+    try:
+        with database.engine.connect() as conn:
+            return inspect(conn).get_indexes("referral")
+    finally:
+        database.engine.dispose()
+
+
+def test_a_database_of_a_newer_optima_is_refused_and_left_alone(db_path, run):
+    assert run("institution", "list").exit_code == 0
+    query(db_path, "UPDATE alembic_version SET version_num = '0003'")
+    before = dump(db_path)
+    for args in (("list",), ("register", "--name", "Neu Nora", "--birth-date", "1990-01-01",
+                             "--from", "SD", "--consent-on", "2026-01-05"), ("db", "upgrade")):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "newer optima" in result.stderr and "0003" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert dump(db_path) == before
+    status = json.loads(run("db", "status", "--format", "json").stdout)
+    assert status["state"] == "newer"
+
+
+def test_downgrade_and_upgrade_again_round_trip(db_path, run):
+    """The second migration can be undone (for a rollback of optima) and applied again."""
+    assert run("institution", "list").exit_code == 0
+    migrate(db_path, "0001", down=True)
+    assert "ix_referral_closed_on" not in {i["name"] for i in _indexes(db_path)}
+    assert run("db", "upgrade").exit_code == 0
+    assert differences(db_path) == []
+
+
+def test_an_empty_server_database_needs_db_upgrade(pg_server, run):
+    url = pg_server.url(name := pg_server.empty_database())
+    try:
+        result = run("list", db=url)
+        assert result.exit_code == 1
+        assert "is empty" in result.stderr and "db upgrade" in result.stderr
+        assert query(url, "SELECT count(*) FROM information_schema.tables "
+                          "WHERE table_schema = 'public'") == [(0,)]
+        made = run("db", "upgrade", "--format", "json", db=url)
+        assert made.exit_code == 0 and json.loads(made.stdout)["applied"] == list(schema.REVISIONS)
+        assert [r[0] for r in query(url, "SELECT code FROM institution ORDER BY id")] == ["RAV", "IV", "SD"]
+        assert run("audit", "verify", db=url).exit_code == 0
+    finally:
+        pg_server.drop(name)
+
+
+def test_foreign_tables_are_not_migrated(empty_db, run):
+    query(empty_db, "CREATE TABLE orders (id INTEGER PRIMARY KEY)")
+    before = dump(empty_db)
+    for args in (("list",), ("db", "upgrade"), ("db", "status")):
+        result = run(*args, db=empty_db)
+        assert result.exit_code == 1 and "not an optima database" in result.stderr, args
+    assert dump(empty_db) == before

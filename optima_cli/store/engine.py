@@ -130,14 +130,19 @@ def _server_problem(text: str, label: str) -> str | None:
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return (f"the server refused the login for {label}: wrong user or password; put the "
                 "password in ~/.pgpass or in the URL")
-    if "does not exist" in lowered and "database" in lowered:
+    if "role" in lowered and "does not exist" in lowered:
+        return (f"the server knows no such user (role) for {label}; check the user in the URL, or "
+                "ask the database administrator to create it (README: the shared database)")
+    if "database" in lowered and "does not exist" in lowered:
         return (f"the database of {label} does not exist on the server; create it first "
                 "(README: the shared database)")
-    if "connection refused" in lowered or "could not connect" in lowered or "connection failed" in lowered:
-        return f"cannot reach the database server of {label}; is it running, and are host and port right?"
     if "permission denied" in lowered:
-        return (f"the database role of {label} may not do this ({text.splitlines()[0]}); "
+        return (f"the database role of {label} may not do this ({text.strip().splitlines()[0]}); "
                 "ask the database administrator for the grants in the README")
+    if any(s in lowered for s in ("connection refused", "could not connect", "connection failed",
+                                  "timeout expired", "could not translate host name",
+                                  "failed to resolve host")):
+        return f"cannot reach the database server of {label}; is it running, and are host and port right?"
     return None
 
 

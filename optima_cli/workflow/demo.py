@@ -14,6 +14,9 @@ SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
 
 
 def demo_path(named: str | None) -> Path:
+    if named and "://" in named:
+        raise OptimaError("the demo builds a SQLite file of its own, never a server database; "
+                          "give --db a file path, or leave it out")
     if named:
         return Path(named).expanduser()
     path = default_db_path(DEMO_FILE)

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from conftest import TODAY, count, dump, query
+from conftest import TODAY, count, dump, is_url, query
 from optima_cli.store import models, schema
 from optima_cli.store.engine import connect, open_database
 from optima_cli.store.location import locate
@@ -107,7 +107,7 @@ def _figures(ctx: Context) -> dict:
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["alembic-stamped", "before-migrations"])
-def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, legacy):
+def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, legacy, tmp_path):
     ctx = _fill_at_first_revision(empty_db)
     if legacy:  # made by an optima before it had migrations: no version table at all
         query(empty_db, "DROP TABLE alembic_version")
@@ -118,6 +118,14 @@ def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, leg
     refused = run("list", db=empty_db)
     assert refused.exit_code == 1 and "db upgrade" in refused.stderr
     assert dump(empty_db) == before  # refused: nothing written
+    # the backup the message asks for can be made (of a file; a server's is pg_dump's job)
+    backed_up = run("backup", str(tmp_path / "before-upgrade.db"), db=empty_db)
+    if is_url(empty_db):
+        assert backed_up.exit_code == 1 and "pg_dump" in backed_up.stderr
+    else:
+        assert backed_up.exit_code == 0, backed_up.stderr
+        assert dump(tmp_path / "before-upgrade.db") == before
+    assert dump(empty_db) == before
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind", ["0002"])
@@ -199,3 +207,19 @@ def test_foreign_tables_are_not_migrated(empty_db, run):
         result = run(*args, db=empty_db)
         assert result.exit_code == 1 and "not an optima database" in result.stderr, args
     assert dump(empty_db) == before
+
+
+def test_the_developers_alembic_command_runs_on_optima_db(tmp_path, run, monkeypatch):
+    """migrations/__init__.py tells developers to use `alembic -c optima_cli/migrations/alembic.ini`."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "dev.db"
+    assert run("institution", "list", db=db).exit_code == 0
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "alembic", "-c", "optima_cli/migrations/alembic.ini",
+                           "current"], cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "OPTIMA_DB": str(db)})
+    assert done.returncode == 0, done.stderr
+    assert f"{schema.HEAD} (head)" in done.stdout

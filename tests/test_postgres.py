@@ -51,9 +51,11 @@ def fill(db: Path | str) -> list[str]:
     ("mysql://u@host/optima", "SQLite files and PostgreSQL"),
     ("postgresql://u@host/", "names no database"),
     ("sqlite://", "needs a file"),
+    ("post gres://u:s3cret@host/optima", "not a database URL"),
 ])
 def test_a_url_optima_cannot_use_is_a_usage_error(value, fragment):
-    assert fragment in one_line(cli(value, "list"), 2)
+    error = one_line(cli(value, "list"), 2)
+    assert fragment in error and "s3cret" not in error
 
 
 def test_unreachable_server_missing_database_and_unknown_role_are_one_line(pg_server):
@@ -141,8 +143,10 @@ def test_backup_of_a_server_database_is_a_sqlite_file_that_verifies(server_db, t
     assert cli(target, "audit", "verify").exit_code == 0
     listed = json.loads(cli(target, "list", "--status", "all", "--format", "json").stdout)
     assert {r["case"] for r in listed} == set(cases)
-    assert query(db_path, "SELECT action, actor FROM audit_event ORDER BY id DESC LIMIT 1") == \
-        [("backup", "tester")]
+    (action, actor, payload), = query(db_path, "SELECT action, actor, payload FROM audit_event "
+                                               "ORDER BY id DESC LIMIT 1")
+    assert (action, actor) == ("backup", "tester")
+    assert json.loads(payload)["after"] == {"to": str(target)}  # where the personal data went
     assert count(target, "audit_event") == count(db_path, "audit_event")
 
 

@@ -7,7 +7,6 @@ import json
 import sqlite3
 import stat
 from datetime import date
-from pathlib import Path
 
 import pytest
 

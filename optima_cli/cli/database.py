@@ -65,4 +65,4 @@ def copy(
     result = do_copy(context(ctx), to)
     emit(result, fmt, views.db_copy)
     terminal.message(f"copied {sum(result['rows'].values())} rows into {result['to']}; "
-                     f"check it with: optima --db '{result['to']}' audit verify")
+                     "check the copy with `optima audit verify` (--db the copy)")

@@ -238,8 +238,9 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option(
-        "--db", envvar="OPTIMA_DB", metavar="PATH",
-        help="Database file. Default: optima.db in your data folder (created on first use).",
+        "--db", envvar="OPTIMA_DB", metavar="PATH|URL",
+        help="Database file, or a shared PostgreSQL database as postgresql+psycopg://USER@HOST/DB. "
+             "Default: optima.db in your data folder (created on first use).",
     )] = None,
     user: Annotated[str | None, typer.Option(
         "--user", envvar="OPTIMA_USER", metavar="NAME",

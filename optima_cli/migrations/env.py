@@ -23,6 +23,6 @@ if connection is not None:
 else:  # a developer's `alembic -c optima_cli/migrations/alembic.ini ...` on OPTIMA_DB
     from optima_cli.store.engine import open_database
 
-    database = open_database(None, schema="any")
+    database = open_database(None, schema_check="any")
     with database.writer.begin() as conn:
         run(conn)

@@ -259,13 +259,14 @@ def _ensure_schema(db: Database, schema_check: str) -> schema.Version:
     if schema_check == "any" or found.current:
         return found
     if found.empty:
-        raise OptimaError(f"the database {db.label} is empty; create optima's tables in it with: "
-                          f"optima --db '{db.label}' db upgrade")
+        raise OptimaError(f"the database {db.label} is empty; create optima's tables in it with "
+                          "`optima db upgrade` (with the same --db)")
     if found.newer or not found.known:
         raise OptimaError(f"{db.label} was written by a newer optima (schema {found.revision}, this "
                           f"one knows up to {schema.HEAD}); upgrade optima before using it")
     raise OptimaError(f"{db.label} has schema {found.revision}, this optima needs {schema.HEAD}; "
-                      "make a backup, then run: optima db upgrade")
+                      "make a backup (optima backup FILE; on a server, pg_dump), then run: "
+                      "optima db upgrade")
 
 
 def _version(db: Database, session: Session) -> schema.Version:

@@ -68,8 +68,8 @@ def of_url(value: str) -> Location:
     try:
         url = make_url(value)
     except ArgumentError:
-        raise UsageProblem(f"{value!r} is not a database URL; write postgresql+psycopg://USER@HOST/DB "
-                           "or give a file path") from None
+        raise UsageProblem("--db (or OPTIMA_DB) is not a database URL; write "
+                           "postgresql+psycopg://USER@HOST/DB or give a file path") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":

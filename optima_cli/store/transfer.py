@@ -32,21 +32,23 @@ def tables() -> list:  # type: ignore[type-arg]
 
 
 def copy(source: Database, target_location: Location, *, actor: str, now: datetime,
-         as_backup: bool = False) -> dict[str, int]:
+         as_backup: bool = False, target_name: str | None = None) -> dict[str, int]:
     """Copy `source` into the empty database at `target_location`; returns rows per table. The
-    source records the copy (every personal record leaves it); a copy that is to be used records
-    its arrival too, a backup stays the source's exact image."""
+    source records the copy (every personal record leaves it), naming `target_name` (default:
+    the target's name); a copy that is to be used records its arrival too, a backup stays the
+    source's exact image."""
     if target_location.url == source.location.url:
         raise OptimaError("the copy must go to another database than the one it comes from")
     target = connect(target_location)
     try:
-        return _copy_into(source, target, actor=actor, now=now, as_backup=as_backup)
+        return _copy_into(source, target, actor=actor, now=now, as_backup=as_backup,
+                          target_name=target_name or target_location.name)
     finally:
         target.engine.dispose()
 
 
 def _copy_into(source: Database, target: Database, *, actor: str, now: datetime,
-               as_backup: bool) -> dict[str, int]:
+               as_backup: bool, target_name: str) -> dict[str, int]:
     # the source's write lock: one consistent state, and nobody changes it while it moves
     with source.write() as reading, target.write() as writing:
         try:
@@ -58,7 +60,7 @@ def _copy_into(source: Database, target: Database, *, actor: str, now: datetime,
                               "(create it first, see README: the shared database)")
         audit.record(reading, actor=actor, action="backup" if as_backup else "copy-out",
                      entity="database", entity_ref=source.location.name, now=now,
-                     after={"to": target.location.name})
+                     after={"to": target_name})
         audit.write_head(reading)  # the copy holds the event and the head that names it
         counts = copy_rows(reading, writing, target.dialect)
         if as_backup:
@@ -115,7 +117,7 @@ def backup(source: Database, target: Path, *, actor: str, now: datetime) -> Path
     temp = Path(temp_name)
     try:
         temp.unlink()  # the copy makes it, readable by the owner only
-        copy(source, of_path(temp), actor=actor, now=now, as_backup=True)
+        copy(source, of_path(temp), actor=actor, now=now, as_backup=True, target_name=str(target))
         for suffix in ("-wal", "-shm"):
             Path(f"{temp}{suffix}").unlink(missing_ok=True)
         os.chmod(temp, 0o600)

@@ -7,7 +7,7 @@ from typing import Any
 
 from optima_cli.errors import OptimaError
 from optima_cli.store import audit, maintenance, queries
-from optima_cli.store.engine import read_meta
+from optima_cli.store.engine import open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
@@ -18,13 +18,17 @@ def backup(ctx: Context, target: str) -> dict[str, Any]:
     path = Path(target).expanduser()
     if path.is_dir():
         raise OptimaError(f"{path} is a folder; give the backup a file name, like optima-backup.db")
+    db = open_database(ctx.db_path, schema_check="any")  # a backup comes before an upgrade
     try:
-        if ctx.db.path is not None:
-            maintenance.backup(ctx.db, path)
+        if db.path is not None:
+            maintenance.backup(db, path)
         else:
+            if not db.version.current:  # the copy writes today's tables
+                raise OptimaError(f"{db.label} has schema {db.version.revision}, not this optima's "
+                                  f"{HEAD}; back the server database up with pg_dump instead")
             from optima_cli.store import transfer
 
-            transfer.backup(ctx.db, path, actor=ctx.user, now=ctx.now())
+            transfer.backup(db, path, actor=ctx.user, now=ctx.now())
     except OSError as exc:
         raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
     return {"backup": str(path), "size": path.stat().st_size}

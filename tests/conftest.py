@@ -78,6 +78,31 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+ON_POSTGRES: set[str] = set()  # the node ids of the PostgreSQL half
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if (callspec and callspec.params.get("backend") == "postgresql") or \
+                "pg_server" in getattr(item, "fixturenames", ()):
+            ON_POSTGRES.add(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """One line saying how the PostgreSQL half went, so that CI's output shows it ran."""
+    if not ON_POSTGRES:
+        return
+    outcomes: dict[str, set[str]] = {}
+    for key in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(key, []):
+            if getattr(report, "nodeid", None) in ON_POSTGRES:
+                outcomes.setdefault(key, set()).add(report.nodeid)
+    counts = ", ".join(f"{len(ids)} {key}" for key, ids in outcomes.items()) or "none run"
+    where = f" on PostgreSQL {postgres_server.STARTED[0]}" if postgres_server.STARTED else ""
+    terminalreporter.write_line(f"PostgreSQL half{where}: {counts} (of {len(ON_POSTGRES)} tests)")
+
+
 @pytest.fixture
 def db_path(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Path | str:
     """The test's database: a SQLite file (Path) or a fresh PostgreSQL database (its URL)."""

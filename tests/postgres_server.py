@@ -28,6 +28,7 @@ REQUIRED = os.environ.get("OPTIMA_TEST_POSTGRES", "").lower() == "required"
 SERVER_USER = "postgres"  # the server's superuser role, and the OS user when we are root
 TEMPLATE = "optima_template"
 _numbers = itertools.count(1)
+STARTED: list[str] = []  # the version and pg_ctl of the server this run started, for the summary
 
 
 class Unavailable(Exception):
@@ -154,6 +155,7 @@ def start(base: Path) -> Server:
         tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
         raise Unavailable(f"PostgreSQL at {pg_ctl} did not start: {exc} {tail}".strip()) from None
     server = Server(executor=executor, host="127.0.0.1", port=port)
+    STARTED.append(f"{executor.version} ({find_pg_ctl()})")
     server.admin(f"CREATE DATABASE {TEMPLATE}")
     _fill_template(server)
     return server

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,17 +27,33 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def backup(db: Database, target: Path) -> Path:
-    """A consistent copy made with SQLite's online backup API while others may write, checked,
-    then moved into place: a crash never leaves half a backup at the target."""
-    if target.resolve() == db.path.resolve():
-        raise OptimaError("the backup must go to another file than the database itself")
+@contextlib.contextmanager
+def into_place(target: Path) -> Iterator[Path]:
+    """A private temporary file beside `target` to write, moved onto `target` only when the block
+    ends without error: a crash never leaves half a file at the target."""
     if not target.parent.is_dir():
         raise OptimaError(f"cannot write {target}: the folder {target.parent} does not exist")
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     temp = Path(temp_name)
     try:
+        yield temp
+        for suffix in ("-wal", "-shm"):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        os.chmod(temp, 0o600)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def backup(db: Database, target: Path) -> Path:
+    """A consistent copy made with SQLite's online backup API while others may write, checked,
+    then moved into place: a crash never leaves half a backup at the target."""
+    if target.resolve() == db.path.resolve():
+        raise OptimaError("the backup must go to another file than the database itself")
+    with into_place(target) as temp:
         source = _connect(db.path)
         copy = sqlite3.connect(temp, isolation_level=None)
         try:
@@ -48,12 +65,6 @@ def backup(db: Database, target: Path) -> Path:
             source.close()
         if result != "ok":
             raise OptimaError(f"the copy did not pass the integrity check ({result}); nothing written")
-        os.chmod(temp, 0o600)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
     return target
 
 

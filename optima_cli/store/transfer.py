@@ -8,9 +8,6 @@ past the copied ids afterwards.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -110,20 +107,8 @@ def _advance_sequences(session, dialect: str) -> None:  # type: ignore[no-untype
 
 def backup(source: Database, target: Path, *, actor: str, now: datetime) -> Path:
     """A server database copied into a new SQLite file, moved into place only when whole."""
-    if not target.parent.is_dir():
-        raise OptimaError(f"cannot write {target}: the folder {target.parent} does not exist")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        temp.unlink()  # the copy makes it, readable by the owner only
+    from optima_cli.store.maintenance import into_place
+
+    with into_place(target) as temp:
         copy(source, of_path(temp), actor=actor, now=now, as_backup=True, target_name=str(target))
-        for suffix in ("-wal", "-shm"):
-            Path(f"{temp}{suffix}").unlink(missing_ok=True)
-        os.chmod(temp, 0o600)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
     return target

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 
 
 @dataclass
@@ -33,8 +34,8 @@ def _blank(value: Any) -> bool:
 def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
     lines = [(n, values) for n, values in lines if not all(_blank(v) for v in values)]
     if not lines:
-        raise OptimaError(f"{path.name} is empty: it needs a header row and one row per referral "
-                          "(see sample_data/import-template.csv)")
+        raise OptimaError(t("{file} is empty: it needs a header row and one row per referral "
+                            "(see sample_data/import-template.csv)", file=path.name))
     header_row, raw_header = lines[0]
     header = [normalize(h) for h in raw_header]
     while header and not header[-1]:
@@ -55,10 +56,10 @@ def _read_csv(path: Path) -> Sheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise OptimaError(
-            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
-            "in Excel save it as 'CSV UTF-8 (comma delimited)'"
-        ) from None
+        raise OptimaError(t(
+            "{file} is not UTF-8 text (byte 0x{byte:02x} at position {position}); "
+            "in Excel save it as 'CSV UTF-8 (comma delimited)'",
+            file=path.name, byte=data[exc.start], position=exc.start)) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -79,7 +80,8 @@ def _read_xlsx(path: Path) -> Sheet:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise OptimaError(f"{path.name} cannot be read as an Excel workbook ({exc})") from None
+        raise OptimaError(t("{file} cannot be read as an Excel workbook ({problem})",
+                            file=path.name, problem=exc)) from None
     try:
         ws = wb.worksheets[0]
         lines = [(number, [_cell(v) for v in row])
@@ -91,13 +93,17 @@ def _read_xlsx(path: Path) -> Sheet:
 
 def read(path: Path) -> Sheet:
     if not path.is_file():
-        raise OptimaError(f"no file {path}; give the path of a .csv or .xlsx file")
+        raise OptimaError(t("no file {path}; give the path of a .csv or .xlsx file", path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path)
     if suffix == ".xlsx":
         return _read_xlsx(path)
-    raise UsageProblem(f"{path.name}: import reads .csv or .xlsx files, not {suffix or 'files without an ending'}")
+    if not suffix:
+        raise UsageProblem(t("{file}: import reads .csv or .xlsx files, not files without an ending",
+                             file=path.name))
+    raise UsageProblem(t("{file}: import reads .csv or .xlsx files, not {suffix}",
+                         file=path.name, suffix=suffix))
 
 
 def as_text(value: Any) -> str | None:

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from optima_cli import language
 from typer.testing import CliRunner, Result
 
 import postgres_server
@@ -35,6 +37,9 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPTIMA_DB", raising=False)
     monkeypatch.delenv("OPTIMA_USER", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("OPTIMA_LANG", "LANG", "LC_ALL", "LC_MESSAGES"):  # English unless a test asks
+        monkeypatch.delenv(name, raising=False)
+    language.use("en")
 
 
 BACKENDS = ("sqlite", "postgresql")

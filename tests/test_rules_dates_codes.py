@@ -161,7 +161,7 @@ def test_parse_code_error_lists_the_valid_codes(group):
     msg = info.value.message
     assert info.value.exit_code == 2
     assert "'nonsense'" in msg
-    assert codes.NOUNS[group] in msg
+    assert msg.startswith("'nonsense' is not a")
     for member in group:
         assert member.value in msg
 

@@ -11,6 +11,7 @@ import typer
 from optima_cli.cli.options import FormatOpt, context, date_option, emit
 from optima_cli.errors import UsageProblem
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -36,7 +37,8 @@ def backup(
     result = do_backup(context(ctx), file)
     if fmt == Format.TABLE:
         typer.echo(result["backup"])
-        terminal.message(f"backup written: {result['backup']} ({result['size']} bytes)")
+        terminal.message(t("backup written: {backup} ({size} bytes)", backup=result["backup"],
+                           size=result["size"]))
     else:
         emit(result, fmt, lambda d: None)
 
@@ -71,9 +73,11 @@ def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     result = verify(context(ctx))
     if fmt == Format.TABLE:
         if result["ok"]:
-            typer.echo(f"ok: {result['events']} events, last hash {result['head']}")
+            typer.echo(t("ok: {events} events, last hash {head}", events=result["events"],
+                         head=result["head"]))
         else:
-            typer.echo(f"broken at event {result['event']}: {result['problem']}")
+            typer.echo(t("broken at event {event}: {problem}", event=result["event"],
+                         problem=result["problem"]))
     else:
         emit(result, fmt, lambda d: None)
     if not result["ok"]:
@@ -125,8 +129,9 @@ def anonymize(
             emit(preview, fmt, views.anonymized)
             return
         if not sys.stdin.isatty():
-            raise UsageProblem(f"anonymize would remove the personal data of {preview['clients']} "
-                               "clients for good; add --yes to confirm, or --dry-run to look first")
-        typer.confirm(f"Remove the personal data of {preview['clients']} clients for good?",
-                      abort=True)
+            raise UsageProblem(t("anonymize would remove the personal data of {clients} clients "
+                                 "for good; add --yes to confirm, or --dry-run to look first",
+                                 clients=preview["clients"]))
+        typer.confirm(t("Remove the personal data of {clients} clients for good?",
+                        clients=preview["clients"]), abort=True)
     emit(do_anonymize(c, closed_before, dry_run), fmt, views.anonymized)

@@ -19,6 +19,7 @@ from optima_cli.cli.options import (
     require,
 )
 from optima_cli.cli.options import terminal
+from optima_cli.language import label, retranslate, t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 
@@ -65,21 +66,25 @@ def refer(
     from optima_cli.workflow.cases import Refer
     from optima_cli.workflow.cases import refer as do_refer
 
-    client = require(client, "CLIENT", "Client id")
-    to = require(to, "--to", "Refer to (RAV, IV, SD, ...)")
-    topics = require(topics, "--topics", f"Topics ({codes.choices(codes.Topic)})", _topics)
-    months = require(months, "--months", "Months (3 or 6)")
+    client = require(client, "CLIENT", t("Client id"))
+    to = require(to, "--to", t("Refer to (RAV, IV, SD, ...)"))
+    topics = require(topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)),
+                     _topics)
+    months = require(months, "--months", t("Months (3 or 6)"))
     result = do_refer(context(ctx), Refer(client=client, to=to, topics=topics, months=months,
                                           goal=goal, referrer=referrer, counsellor=counsellor,
                                           on=on, override=override))
     for finding in result["findings"]:
         if finding["result"] == "warn":
-            terminal.warning(f"{finding['rule']}: {finding['message']}")
+            terminal.warning(f"{finding['rule']}: {retranslate(finding['message'])}")
     if result.pop("override_ignored"):
-        terminal.warning("--override not stored: no hard rule blocks this referral")
+        terminal.warning(t("--override not stored: no hard rule blocks this referral"))
+    values = {"case": result["case"], "referrer": result["referrer"],
+              "receiver": result["receiver"], "months": result["months"]}
     _done(result, fmt, result["case"],
-          f"{result['case']} referred: {result['referrer']} → {result['receiver']}, "
-          f"{result['months']} months" + (" (override recorded)" if result["override"] else ""))
+          t("{case} referred: {referrer} → {receiver}, {months} months (override recorded)", **values)
+          if result["override"] else
+          t("{case} referred: {referrer} → {receiver}, {months} months", **values))
 
 
 @app.command()
@@ -92,7 +97,8 @@ def accept(ctx: typer.Context, case: Case, counsellor: Counsellor = None, on: On
     from optima_cli.workflow.cases import accept as do_accept
 
     r = do_accept(context(ctx), case, counsellor, on)
-    _done(r, fmt, r["due_on"].isoformat(), f"{r['case']} accepted; the mandate ends on {r['due_on']}")
+    _done(r, fmt, r["due_on"].isoformat(),
+          t("{case} accepted; the mandate ends on {due_on}", case=r["case"], due_on=r["due_on"]))
 
 
 @app.command()
@@ -110,7 +116,8 @@ def reject(
     from optima_cli.workflow.cases import reject as do_reject
 
     r = do_reject(context(ctx), case, reason, note, on)
-    _done(r, fmt, r["case"], f"{r['case']} rejected ({r['reason']})")
+    _done(r, fmt, r["case"], t("{case} rejected ({reason})", case=r["case"],
+                               reason=label("RejectReason", r["reason"])))
 
 
 @app.command()
@@ -131,7 +138,8 @@ def withdraw(
     from optima_cli.workflow.cases import withdraw as do_withdraw
 
     r = do_withdraw(context(ctx), case, reason, note, on)
-    _done(r, fmt, r["case"], f"{r['case']} withdrawn ({r['reason']})")
+    _done(r, fmt, r["case"], t("{case} withdrawn ({reason})", case=r["case"],
+                               reason=label("WithdrawReason", r["reason"])))
 
 
 @app.command()
@@ -143,7 +151,8 @@ def extend(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt = Forma
     from optima_cli.workflow.cases import extend as do_extend
 
     r = do_extend(context(ctx), case, on)
-    _done(r, fmt, r["due_on"].isoformat(), f"{r['case']} extended to 6 months; ends on {r['due_on']}")
+    _done(r, fmt, r["due_on"].isoformat(),
+          t("{case} extended to 6 months; ends on {due_on}", case=r["case"], due_on=r["due_on"]))
 
 
 @app.command("suspend-search")
@@ -162,8 +171,8 @@ def suspend_search(
     from optima_cli.workflow.cases import suspend_search as do_suspend
 
     r = do_suspend(context(ctx), case, until, start, note)
-    _done(r, fmt, r["case"], f"{r['case']}: job search suspended from "
-          f"{r['search_suspended_from']} to {r['search_suspended_until']}")
+    _done(r, fmt, r["case"], t("{case}: job search suspended from {start} to {end}", case=r["case"],
+                               start=r["search_suspended_from"], end=r["search_suspended_until"]))
 
 
 @app.command("resume-search")
@@ -175,7 +184,7 @@ def resume_search(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt 
     from optima_cli.workflow.cases import resume_search as do_resume
 
     r = do_resume(context(ctx), case, on)
-    _done(r, fmt, r["case"], f"{r['case']}: job-search obligations apply again")
+    _done(r, fmt, r["case"], t("{case}: job-search obligations apply again", case=r["case"]))
 
 
 @app.command()
@@ -200,7 +209,8 @@ def close(
     from optima_cli.workflow.cases import close as do_close
 
     r = do_close(context(ctx), case, outcome, cause, employed, note, on)
-    _done(r, fmt, r["case"], f"{r['case']} closed ({r['outcome']}); back to {r['referrer']}")
+    _done(r, fmt, r["case"], t("{case} closed ({outcome}); back to {referrer}", case=r["case"],
+                               outcome=label("Outcome", r["outcome"]), referrer=r["referrer"]))
 
 
 

@@ -19,6 +19,7 @@ from optima_cli.cli.options import (
     require,
 )
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -80,9 +81,9 @@ def register(
     """
     from optima_cli.workflow.clients import register as do_register
 
-    name = require(name, "--name", "Name")
-    birth_date = require(birth_date, "--birth-date", "Birth date (20.11.1980)", date_value)
-    referrer = require(referrer, "--from", "Registered at (RAV, IV, SD, ...)")
+    name = require(name, "--name", t("Name"))
+    birth_date = require(birth_date, "--birth-date", t("Birth date (20.11.1980)"), date_value)
+    referrer = require(referrer, "--from", t("Registered at (RAV, IV, SD, ...)"))
     data = _facts(name=name, birth_date=birth_date, institution=referrer, ahv=ahv,
                   municipality=municipality, counsellor=counsellor, external_ref=external_ref,
                   consent_on=consent_on, iv_rejected_on=iv_rejected_on,
@@ -92,10 +93,11 @@ def register(
     result = do_register(context(ctx), data)
     if fmt == Format.TABLE:
         typer.echo(result["client"])
-        terminal.message(f"registered {result['client']}")
+        terminal.message(t("registered {client}", client=result["client"]))
         if result["consent_on"] is None:
-            terminal.warning("no consent recorded: no referral is possible until "
-                             f"`optima client update {result['client']} --consent-on DATE`")
+            terminal.warning(t("no consent recorded: no referral is possible until "
+                               "`optima client update {client} --consent-on DATE`",
+                               client=result["client"]))
     else:
         emit({"client": result["client"]}, fmt, lambda d: None)
 
@@ -153,8 +155,11 @@ def client_update(
                   rav_registered_until=rav_registered_until, health_suspected=health_suspected)
     result = update(context(ctx), client, data)
     changed = result.pop("changed")
-    terminal.message(f"{result['client']}: " + (f"changed {', '.join(changed)}" if changed
-                                                else "nothing changed"))
+    if changed:
+        terminal.message(t("{client}: changed {fields}", client=result["client"],
+                           fields=", ".join(views.client_field(k) for k in changed)))
+    else:
+        terminal.message(t("{client}: nothing changed", client=result["client"]))
     emit(result, fmt, views.client)
 
 

@@ -8,6 +8,7 @@ import typer
 
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -43,7 +44,8 @@ def upgrade(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     result = do_upgrade(context(ctx))
     emit(result, fmt, views.db_upgrade)
     if not result["applied"]:
-        terminal.message(f"{result['database']} is already at schema {result['to']}; nothing to do")
+        terminal.message(t("{database} is already at schema {schema}; nothing to do",
+                           database=result["database"], schema=result["to"]))
 
 
 @db_app.command("copy")
@@ -64,5 +66,6 @@ def copy(
 
     result = do_copy(context(ctx), to)
     emit(result, fmt, views.db_copy)
-    terminal.message(f"copied {sum(result['rows'].values())} rows into {result['to']}; "
-                     "check the copy with `optima audit verify` (--db the copy)")
+    terminal.message(t("copied {rows} rows into {target}; check the copy with `optima audit "
+                       "verify` (--db the copy)", rows=sum(result["rows"].values()),
+                       target=result["to"]))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import terminal
+from optima_cli.language import t
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
@@ -38,9 +39,11 @@ def demo(
         named = root.params.get("db")
     path = demo_path(named)
     c, result = build(path, root.obj.user)
-    terminal.message(f"demo database {path}: {result.imported} invented referrals of the pilot 2018-2022")
+    terminal.message(t("demo database {path}: {n} invented referrals of the pilot 2018-2022",
+                       path=path, n=result.imported))
     views.cases(list_cases(c).records, c.today)
     typer.echo()
     report_view.render(report(c, choose(c.today)))
-    terminal.message(f"explore it: optima --db {path} list --status all   |   "
-                     f"optima --db {path} show OPT-2019-0001   |   optima --db {path} examples")
+    terminal.message(t("explore it: optima --db {path} list --status all   |   "
+                       "optima --db {path} show OPT-2019-0001   |   optima --db {path} examples",
+                       path=path))

@@ -10,6 +10,7 @@ import typer
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.errors import OptimaError
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -34,7 +35,7 @@ def import_(
 
     c = context(ctx)
     try:
-        with terminal.Progress(f"importing {file.name}") as bar:
+        with terminal.Progress(t("importing {file}", file=file.name)) as bar:
             result = import_file(c, file, dry_run, bar.update)
     except OptimaError as exc:  # the whole file is refused: scripts still get the errors list
         if fmt != Format.TABLE:
@@ -45,12 +46,18 @@ def import_(
     data = result.as_dict()
     emit(data, fmt, views.import_result)
     if result.errors:
-        terminal.message(f"error: {len(result.errors)} problem{'s' if len(result.errors) != 1 else ''} "
-                         f"in {file.name}; nothing was imported")
+        n = len(result.errors)
+        terminal.message(
+            t("error: 1 problem in {file}; nothing was imported", file=file.name) if n == 1 else
+            t("error: {n} problems in {file}; nothing was imported", n=n, file=file.name))
         raise typer.Exit(1)
     if dry_run:
-        terminal.message(f"dry run: {result.imported} referrals would be imported, "
-                         f"{result.skipped} are already there; nothing was written")
+        terminal.message(t("dry run: {imported} referrals would be imported, {skipped} are already "
+                           "there; nothing was written", imported=result.imported,
+                           skipped=result.skipped))
+    elif result.skipped:
+        terminal.message(t("imported {imported} referrals from {file}; {skipped} were already there",
+                           imported=result.imported, file=file.name, skipped=result.skipped))
     else:
-        terminal.message(f"imported {result.imported} referrals from {file.name}"
-                         + (f"; {result.skipped} were already there" if result.skipped else ""))
+        terminal.message(t("imported {imported} referrals from {file}", imported=result.imported,
+                           file=file.name))

@@ -8,6 +8,7 @@ import typer
 
 from optima_cli.cli.options import FormatOpt, code_parser, context, emit
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 
@@ -50,7 +51,7 @@ def add(
     from optima_cli.workflow.institutions import add_institution
 
     result = add_institution(context(ctx), code, kind, name, contact, email, phone)
-    terminal.message(f"added {result['code']} ({result['kind']})")
+    terminal.message(t("added {code} ({kind})", code=result["code"], kind=result["kind"]))
     emit(result, fmt, lambda r: views.institutions([r]))
 
 

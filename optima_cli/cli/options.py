@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from optima_cli.errors import UsageProblem
+from optima_cli.language import t
 from optima_cli.render.formats import Format, to_csv, to_json
 from optima_cli.rules import codes
 from optima_cli.rules.dates import parse_date
@@ -118,7 +119,7 @@ def require(value: Any, option: str, question: str, parse: Callable[[str], Any] 
     if value is not None:
         return value
     if not sys.stdin.isatty():
-        raise UsageProblem(f"missing option {option} (see --help)")
+        raise UsageProblem(t("missing option {option} (see --help)", option=option))
     while True:
         answer = typer.prompt(question)
         try:

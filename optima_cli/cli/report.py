@@ -10,6 +10,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit
 from optima_cli.cli.options import terminal
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -50,16 +51,17 @@ def report(
 
     c = context(ctx)
     if personal and not xlsx:
-        raise typer.BadParameter("--with-personal-data only applies to the workbook; add --xlsx FILE")
+        raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     period = choose(as_of or c.today, month, quarter, year, start, end)
     if xlsx:
-        with terminal.Progress(f"writing {xlsx.replace('{period}', period.name)}") as bar:
+        with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
             data, path = export(c, period, xlsx, by, personal, bar.update)
         if fmt is None:
             typer.echo(str(path))
-            terminal.message(f"wrote {path}" + (" (with personal data; logged)" if personal else ""))
+            terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
+                             else t("wrote {path}", path=path))
             return
-        terminal.message(f"wrote {path}")
+        terminal.message(t("wrote {path}", path=path))
     else:
         data = figures(c, period, by)
     fmt = fmt or Format.TABLE

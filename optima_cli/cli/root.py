@@ -18,8 +18,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from optima_cli import __version__
-from optima_cli.errors import OptimaError
+from optima_cli import __version__, language
+from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t, t_
 
 from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
@@ -142,7 +143,7 @@ def _fail(message: str, code: int) -> None:
     message = visible(" ".join(message.split()))  # always one line, never acting on the terminal
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
-        Text.assemble(("error: ", "red bold"), message))
+        Text.assemble((t("error") + ": ", "red bold"), message))
     sys.exit(code)
 
 
@@ -188,6 +189,7 @@ class OptimaGroup(TyperGroup):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:
+            _choose_language(sys.argv[1:] if args is None else list(args))
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except OptimaError as exc:
@@ -196,14 +198,15 @@ class OptimaGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown already
                 sys.exit(0)
             where = exc.ctx.command_path if exc.ctx else "optima"
-            message = exc.format_message().rstrip(".")
-            _fail(f"{message} (see '{where} --help')", exc.exit_code)
+            message = language.retranslate(exc.format_message().rstrip("."))
+            _fail(t("{message} (see '{command} --help')", message=message, command=where),
+                  exc.exit_code)
         except _click.exceptions.ClickException as exc:
-            _fail(exc.format_message(), exc.exit_code)
+            _fail(language.retranslate(exc.format_message()), exc.exit_code)
         except typer.Abort:
-            _fail("aborted; nothing was written", 1)
+            _fail(t("aborted; nothing was written"), 1)
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was written", 130)
+            _fail(t("interrupted; nothing was written"), 130)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -228,6 +231,51 @@ app = typer.Typer(
 )
 
 
+# What Click and Typer say about a malformed command line, in their own English: the catalogue
+# translates these too (language.retranslate), so that a usage error speaks the user's language.
+LIBRARY_MESSAGES = (
+    t_("No such command {name}"),
+    t_("No such option: {name}"),
+    t_("No such option: {name} (Possible options: {options})"),
+    t_("Missing option {name}"),
+    t_("Missing argument {name}"),
+    t_("Missing parameter: {name}"),
+    t_("Option {name} requires an argument"),
+    t_("Option {name} does not take a value"),
+    t_("Got unexpected extra argument(s) ({args})"),
+    t_("Invalid value for {name}: {problem}"),
+    t_("Invalid value: {problem}"),
+    t_("Value error, {value} is not one of {choices}"),
+    t_("Input should be a valid integer, unable to parse string as an integer"),
+)
+
+
+def _choose_language(args: list[str]) -> None:
+    """Set the language before anything is parsed, so that even a usage error of the global
+    options speaks it: the last `--lang X` before the command, else OPTIMA_LANG or the locale."""
+    import os
+
+    given = None
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            given = args[index + 1]
+        elif arg.startswith("--lang="):
+            given = arg.split("=", 1)[1]
+        elif not arg.startswith("-") and (index == 0 or args[index - 1] not in _VALUED):
+            break  # the command: its own arguments are not the root's
+    try:
+        language.use(language.choose(given, os.environ))
+    except ValueError as exc:
+        language.use(language.choose(None, {k: v for k, v in os.environ.items()
+                                           if k != "OPTIMA_LANG"}))
+        where, given = exc.args
+        raise UsageProblem(t("{option} {value} is not a language of optima; use de or en",
+                             option=where, value=repr(given))) from None
+
+
+_VALUED = ("--db", "--user", "--lang")  # the root options that take a value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"optima {__version__}")
@@ -246,9 +294,15 @@ def root(
         "--user", envvar="OPTIMA_USER", metavar="NAME",
         help="Who acts; recorded with every change. Default: your login name.",
     )] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="de|en",
+        help="Language of tables, messages and the workbook: de (Deutsch) or en. "
+             "Default: OPTIMA_LANG, else de when LANG or LC_ALL starts with de, else en.",
+    )] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
 ) -> None:
     """Global options come before the command: optima --db cases.db list"""
+    # --lang was read before parsing began (_choose_language), so that every message speaks it
     ctx.obj = Settings(db=db or None, user=(user or "").strip() or _login_name())

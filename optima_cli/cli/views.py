@@ -8,6 +8,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
 from optima_cli.cli.options import terminal, views
+from optima_cli.language import t
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
 
@@ -41,10 +42,12 @@ def list_(
     listing = list_cases(c, status, referrer, receiver, client, as_of, within, rows_shown(limit, fmt))
     emit(listing.records, fmt, lambda rows: views.cases(rows, as_of or c.today))
     if listing.cut and fmt == Format.TABLE:
-        terminal.message(
-            f"showing {len(listing.records)} of {listing.total:,} cases, soonest deadline first "
-            f"({listing.counts['overdue']:,} overdue, {listing.counts['due-soon']:,} due within "
-            f"{within} days); --limit 0 shows all")
+        terminal.message(t(
+            "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "
+            "{soon} due within {within} days); --limit 0 shows all",
+            shown=len(listing.records), total=terminal.number(listing.total),
+            overdue=terminal.number(listing.counts["overdue"]),
+            soon=terminal.number(listing.counts["due-soon"]), within=within))
 
 
 @app.command()
@@ -72,16 +75,17 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
 
     Example: optima due --within 30
     """
-    from optima_cli.rules.deadlines import WARNING_LABELS, DueKind
+    from optima_cli.rules.deadlines import DueKind, warning_name
     from optima_cli.workflow.views import due as do_due
 
     listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))
     emit(listing.records, fmt, views.due)
     if listing.cut and fmt == Format.TABLE:
-        counts = ", ".join(f"{n:,} {WARNING_LABELS[DueKind(kind)]}"
+        counts = ", ".join(f"{terminal.number(n)} {warning_name(DueKind(kind))}"
                            for kind, n in listing.counts.items() if n)
-        terminal.message(f"showing {len(listing.records)} of {listing.total:,} warnings, soonest "
-                         f"first ({counts}); --limit 0 shows all")
+        terminal.message(t("showing {shown} of {total} warnings, soonest first ({counts}); "
+                           "--limit 0 shows all", shown=len(listing.records),
+                           total=terminal.number(listing.total), counts=counts))
 
 
 @app.command()

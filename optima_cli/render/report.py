@@ -10,6 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from optima_cli.language import current, label, t
 from optima_cli.render.formats import jsonable
 from optima_cli.render.terminal import out, table
 
@@ -44,8 +45,9 @@ def to_csv(data: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def bars(title: str, counts: dict[str, int]) -> Table:
-    """A horizontal bar chart of counts, drawn with block characters."""
+def bars(title: str, counts: dict[str, int], group: str | None = None) -> Table:
+    """A horizontal bar chart of counts, drawn with block characters; the keys are codes of the
+    code table `group` (shown as their labels), else names shown as they are."""
     top = max(counts.values(), default=0) or 1
     chart = Table.grid(padding=(0, 1))
     chart.min_width = len(title)
@@ -55,51 +57,72 @@ def bars(title: str, counts: dict[str, int]) -> Table:
     chart.add_column(justify="left")
     chart.add_column(justify="right")
     chart.add_column()
-    for label, n in counts.items():
+    for key, n in counts.items():
         length = round(BAR_WIDTH * n / top)
-        chart.add_row(Text(label), Text(str(n)), Text("█" * length or ("▏" if n else ""), style="cyan"))
+        chart.add_row(Text(label(group, key) if group else key), Text(str(n)), Text("█" * length or ("▏" if n else ""), style="cyan"))
     return chart
+
+
+def named(name: str) -> bool:
+    """Whether a period's name says more than its dates: `2026-10`, `2026-Q3` and `2026` do;
+    `until-2026-11-20` and `2026-01-01_2026-03-31` are made for file names and are not shown in
+    German, where they would read as dates written the wrong way."""
+    return current() == "en" or not (name.startswith("until-") or "_" in name)
 
 
 def render(data: dict[str, Any]) -> None:
     p = data["period"]
     keys = list(data["referrals"]["by_referrer"])
-    head = Text(f"OPTIMA figures {p['name']}: {p['from'] or '-'} to {p['to']} "
-                f"(as of {p['as_of']}), by {data['by']}", style="bold")
+    values = {"name": p["name"], "start": p["from"] or "-", "end": p["to"], "as_of": p["as_of"]}
+    if not named(p["name"]):  # the name repeats the dates (as in `until-2026-11-20`)
+        del values["name"]
+        title = (t("OPTIMA figures: {start} to {end} (as of {as_of}), by kind", **values)
+                 if data["by"] == "kind" else
+                 t("OPTIMA figures: {start} to {end} (as of {as_of}), by institution", **values))
+    elif data["by"] == "kind":
+        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by kind", **values)
+    elif data["by"] == "institution":
+        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by institution",
+                  **values)
+    else:
+        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by {by}",
+                  by=data["by"], **values)
+    head = Text(title, style="bold")
     ref = data["referrals"]
-    matrix = table(["referrer \\ receiver", *keys, "total"],
+    total = t("total")
+    matrix = table([t("referrer \\ receiver"), *keys, total],
                    [[g, *(ref["matrix"][g][h] for h in keys), ref["by_referrer"][g]] for g in keys]
-                   + [["total", *(ref["by_receiver"][h] for h in keys), ref["total"]]],
-                   title="referrals")
+                   + [[total, *(ref["by_receiver"][h] for h in keys), ref["total"]]],
+                   title=t("referrals"))
     decisions = table(
-        ["receiver", "referred", "accepted", "rejected", "withdrawn", "closed"],
+        [t("receiver"), t("referred"), t("accepted"), t("rejected"), t("withdrawn"), t("closed")],
         [[g, ref["by_receiver"][g], data["accepted"]["by_receiver"][g],
           data["rejected"]["by_receiver"][g], data["withdrawn"]["by_receiver"][g],
           data["closed"]["by_receiver"][g]] for g in keys]
-        + [["total", ref["total"], data["accepted"]["total"], data["rejected"]["total"],
+        + [[total, ref["total"], data["accepted"]["total"], data["rejected"]["total"],
             data["withdrawn"]["total"], data["closed"]["total"]]],
-        title="decisions and closings by receiver")
+        title=t("decisions and closings by receiver"))
     closed = data["closed"]
     openings = data["open_at_end"]
     durations = data["durations"]
-    facts = table(["figure", "value"], [
-        ["open at the end: referred", openings["referred"]],
-        ["open at the end: accepted", openings["accepted"]],
-        ["  of which overdue", openings["overdue"]],
-        ["  of which job search suspended", openings["search_suspended"]],
-        ["closed with the client employed", closed["employed"]],
-        ["median days to decision", durations["median_days_to_decision"]],
-        ["median days from acceptance to closing", durations["median_days_accepted_to_closed"]],
-        ["referrals against a hard rule (justified)", data["overrides"]],
-    ], title="open cases and durations")
+    facts = table([t("figure"), t("value")], [
+        [t("open at the end: referred"), openings["referred"]],
+        [t("open at the end: accepted"), openings["accepted"]],
+        ["  " + t("of which overdue"), openings["overdue"]],
+        ["  " + t("of which job search suspended"), openings["search_suspended"]],
+        [t("closed with the client employed"), closed["employed"]],
+        [t("median days to decision"), durations["median_days_to_decision"]],
+        [t("median days from acceptance to closing"), durations["median_days_accepted_to_closed"]],
+        [t("referrals against a hard rule (justified)"), data["overrides"]],
+    ], title=t("open cases and durations"))
     out().print(Group(
         head, Text(""), matrix, Text(""),
-        bars("referrals by referrer", ref["by_referrer"]), Text(""),
-        bars("referrals by receiver", ref["by_receiver"]), Text(""),
+        bars(t("referrals by referrer"), ref["by_referrer"]), Text(""),
+        bars(t("referrals by receiver"), ref["by_receiver"]), Text(""),
         decisions, Text(""),
-        bars("rejection reasons", data["rejected"]["by_reason"]), Text(""),
-        bars("outcomes", closed["by_outcome"]), Text(""),
-        bars("causes (not achieved)", closed["by_cause"]), Text(""),
-        bars("topics of the referrals", data["topics"]), Text(""),
+        bars(t("rejection reasons"), data["rejected"]["by_reason"], "RejectReason"), Text(""),
+        bars(t("outcomes"), closed["by_outcome"], "Outcome"), Text(""),
+        bars(t("causes (not achieved)"), closed["by_cause"], "Cause"), Text(""),
+        bars(t("topics of the referrals"), data["topics"], "Topic"), Text(""),
         facts,
     ))

@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from optima_cli.language import current, day, t
+
 WIDE = 200
 # characters that reorder what follows them on screen ("Trojan source"); joiners stay, scripts need them
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # width of plain output when not on a terminal, so rows do not wrap in pipes
@@ -50,12 +52,18 @@ def cell(value: Any, style: str = "") -> Text:
     if value is None:
         return Text("")
     if isinstance(value, bool):
-        return Text("yes" if value else "no", style=style)
+        return Text(t("yes") if value else t("no"), style=style)
     if isinstance(value, date):
-        return Text(value.isoformat(), style=style)
+        return Text(day(value), style=style)
     if isinstance(value, (list, tuple)):
         return Text(visible(", ".join(str(v) for v in value)), style=style)
     return Text(visible(str(value)), style=style)
+
+
+def number(n: int) -> str:
+    """A count with thousands marked: 12,345 in English, 12'345 in Swiss German."""
+    text = f"{n:,}"
+    return text.replace(",", "'") if current() == "de" else text
 
 
 def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = None,
@@ -74,7 +82,7 @@ def message(text: str, style: str = "") -> None:
 
 
 def warning(text: str) -> None:
-    err().print(Text.assemble(("warning: ", "yellow bold"), visible(text)))
+    err().print(Text.assemble((t("warning: "), "yellow bold"), visible(text)))
 
 
 def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:

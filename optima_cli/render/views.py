@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from rich.console import Group
 from rich.text import Text
 
+from optima_cli.language import current, day, label, labels, moment, retranslate, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
 from optima_cli.rules.deadlines import describe
@@ -15,171 +18,332 @@ FLAG_STYLE = {"overdue": "red bold", "due-soon": "yellow"}
 RESULT_STYLE = {Result.PASS.value: "green", Result.WARN.value: "yellow", Result.BLOCK.value: "red bold"}
 
 
+def _deadline_kind(kind: str | None) -> str:
+    if kind == "decision":
+        return t("decision")
+    if kind == "mandate-end":
+        return t("mandate end")
+    return ""
+
+
+def _reason(r: dict[str, Any]) -> str | None:
+    """A rejection or withdrawal reason as its label (the code table depends on the status)."""
+    if not r.get("reason"):
+        return r.get("reason")
+    return label("WithdrawReason" if r.get("status") == "withdrawn" else "RejectReason", r["reason"])
+
+
+def _code(group: str, value: Any) -> Any:
+    return label(group, value) if value not in (None, "") else value
+
+
 def cases(records: list[dict[str, Any]], as_of: Any) -> None:
     if not records:
-        out().print(Text("no cases match"))
+        out().print(Text(t("no cases match")))
         return
     rows, styles = [], []
     for r in records:
         deadline = r.get("deadline")
-        when = f"{deadline} ({describe(deadline, as_of)})" if deadline else ""
-        what = {"decision": "decision", "mandate-end": "mandate end"}.get(r.get("deadline_kind") or "", "")
-        rows.append([r["case"], r["client"], r["status"], f"{r['referrer']} → {r['receiver']}",
-                     r["topics"], r["months"], r["referred_on"], f"{what} {when}".strip()])
+        when = f"{day(deadline)} ({describe(deadline, as_of)})" if deadline else ""
+        what = _deadline_kind(r.get("deadline_kind"))
+        rows.append([r["case"], r["client"], _code("Status", r["status"]),
+                     f"{r['referrer']} → {r['receiver']}", labels("Topic", r["topics"]),
+                     r["months"], r["referred_on"], f"{what} {when}".strip()])
         styles.append(FLAG_STYLE.get(r.get("flag") or "", ""))
-    out().print(table(["case", "client", "status", "from → to", "topics", "months", "referred",
-                       "deadline"], rows, styles))
+    out().print(table([t("case"), t("client"), t("status"), t("from → to"), t("topics"),
+                       t("months"), t("referred"), t("deadline")], rows, styles))
 
 
 def findings(items: list[dict[str, str]]) -> Any:
     rows, styles = [], []
     for f in items:
-        rows.append([f["result"], f["rule"], f["kind"], f["message"]])
+        rows.append([_code("Result", f["result"]), rule(f["rule"]), _code("RuleKind", f["kind"]),
+                     retranslate(f["message"])])
         styles.append(RESULT_STYLE.get(f["result"], ""))
-    return table(["result", "rule", "kind", "why"], rows, styles)
+    return table([t("result"), t("rule"), t("kind"), t("why")], rows, styles)
 
 
 def check(result: dict[str, Any]) -> None:
-    verdict = ("allowed" if result["allowed"] else
-               "blocked: needs a justification (--override)" if result["needs_override"] else
-               "not allowed")
-    head = Text(f"{result['client']}: {result['referrer']} → {result['receiver']} on {result['on']}: ")
+    verdict = (t("allowed") if result["allowed"] else
+               t("blocked: needs a justification (--override)") if result["needs_override"] else
+               t("not allowed"))
+    head = Text(t("{client}: {referrer} → {receiver} on {on}: ", client=result["client"],
+                  referrer=result["referrer"], receiver=result["receiver"], on=result["on"]))
     head.append(verdict, style="green bold" if result["allowed"] else "red bold")
     out().print(Group(head, findings(result["findings"])))
 
 
 def case_detail(r: dict[str, Any]) -> None:
     pairs = [
-        ("case", r["case"]), ("status", r["status"]),
-        ("client", f"{r['client']} {r.get('client_name', '')}".strip()),
-        ("referrer", r["referrer"]), ("receiver", r["receiver"]),
-        ("topics", r["topics"]), ("goal", r["goal"]), ("months", r["months"]),
-        ("referred on", r["referred_on"]), ("referring counsellor", r["referring_counsellor"]),
-        ("decided on", r["decided_on"]), ("receiving counsellor", r["receiving_counsellor"]),
-        ("mandate ends", r["due_on"]), ("extended on", r["extended_on"]),
-        ("job search suspended", _suspension(r)),
-        ("withdrawn on", r["withdrawn_on"]), ("closed on", r["closed_on"]),
-        ("reason", r["reason"]), ("reason note", r["reason_note"]),
-        ("outcome", r["outcome"]), ("cause", r["cause"]), ("employed", r["employed"]),
-        ("closing note", r["close_note"]), ("override", r["override"]),
+        (t("case"), r["case"]), (t("status"), _code("Status", r["status"])),
+        (t("client"), f"{r['client']} {r.get('client_name', '')}".strip()),
+        (t("referrer"), r["referrer"]), (t("receiver"), r["receiver"]),
+        (t("topics"), labels("Topic", r["topics"])), (t("goal"), r["goal"]),
+        (t("months"), r["months"]),
+        (t("referred on"), r["referred_on"]),
+        (t("referring counsellor"), r["referring_counsellor"]),
+        (t("decided on"), r["decided_on"]), (t("receiving counsellor"), r["receiving_counsellor"]),
+        (t("mandate ends"), r["due_on"]), (t("extended on"), r["extended_on"]),
+        (t("job search suspended"), _suspension(r)),
+        (t("withdrawn on"), r["withdrawn_on"]), (t("closed on"), r["closed_on"]),
+        (t("reason"), _reason(r)), (t("reason note"), r["reason_note"]),
+        (t("outcome"), _code("Outcome", r["outcome"])), (t("cause"), _code("Cause", r["cause"])),
+        (t("employed"), r["employed"]),
+        (t("closing note"), r["close_note"]), (t("override"), r["override"]),
     ]
     contact = r.get("receiver_contact") or {}
     if any(contact.values()):
-        pairs.append(("receiver contact", " · ".join(v for v in contact.values() if v)))
+        pairs.append((t("receiver contact"), " · ".join(v for v in contact.values() if v)))
     if r.get("flag"):
-        pairs.append(("deadline", f"{r['deadline']} ({r['flag']})"))
+        pairs.append((t("deadline"), f"{day(r['deadline'])} ({label('DueKind', r['flag'])})"))
     parts: list[Any] = [key_values([(k, v) for k, v in pairs if v not in (None, "", [])])]
     if r.get("findings"):
-        parts += [Text("\naccess criteria at referral", style="bold"), findings(r["findings"])]
-    history_rows = [[e["at"].astimezone().strftime("%Y-%m-%d %H:%M"), e["on"], e["action"],
-                     e["user"], _changes(e["changes"])]
+        parts += [Text("\n" + t("access criteria at referral"), style="bold"),
+                  findings(r["findings"])]
+    history_rows = [[moment(e["at"]), e["on"], action(e["action"]), e["user"],
+                     _changes(e["changes"])]
                     for e in r.get("history", [])]
-    parts += [Text("\nhistory", style="bold"),
-              table(["recorded", "on", "action", "by", "changes"], history_rows)]
+    parts += [Text("\n" + t("history"), style="bold"),
+              table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
     out().print(Group(*parts))
 
 
 def _suspension(r: dict[str, Any]) -> str | None:
     if not r.get("search_suspended_until"):
         return None
-    return f"{r['search_suspended_from']} to {r['search_suspended_until']}"
+    return t("{start} to {end}", start=r["search_suspended_from"], end=r["search_suspended_until"])
 
 
 def _changes(changes: dict[str, Any]) -> str:
-    return "; ".join(f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+    if current() == "en":
+        return "; ".join(f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+                         for k, v in changes.items())
+    names = case_fields()
+    return "; ".join(f"{names.get(k, k)}: {_changed_value(k, v, changes)}"
                      for k, v in changes.items())
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _changed_value(key: str, value: Any, changes: dict[str, Any]) -> str:
+    """A value of an audit event as people read it (the stored payload keeps codes and ISO
+    dates)."""
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return day(date.fromisoformat(value))
+    if key == "topics":
+        return labels("Topic", value)
+    if key == "status":
+        return label("Status", value)
+    if key == "reason":
+        return label("WithdrawReason" if changes.get("status") == "withdrawn" else "RejectReason",
+                     value)
+    if key == "outcome":
+        return label("Outcome", value)
+    if key == "cause":
+        return label("Cause", value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def case_fields() -> dict[str, str]:
+    """The fields of a case (keys of the JSON record) as people read them."""
+    return {
+        "case": t("case"), "client": t("client"), "status": t("status"),
+        "referrer": t("referrer"), "receiver": t("receiver"), "topics": t("topics"),
+        "months": t("months"), "goal": t("goal"), "referred_on": t("referred on"),
+        "referring_counsellor": t("referring counsellor"), "decided_on": t("decided on"),
+        "receiving_counsellor": t("receiving counsellor"), "due_on": t("mandate ends"),
+        "extended_on": t("extended on"), "withdrawn_on": t("withdrawn on"),
+        "closed_on": t("closed on"), "reason": t("reason"), "reason_note": t("reason note"),
+        "outcome": t("outcome"), "cause": t("cause"), "employed": t("employed"),
+        "close_note": t("closing note"), "override": t("override"),
+        "search_suspended_from": t("job search suspended from"),
+        "search_suspended_until": t("job search suspended until"),
+        "search_resumed_on": t("job search resumed on"),
+        "client_name": t("name"), "client_ahv": t("AHV number"),
+        "client_birth_date": t("birth date"), "days": t("days"), "deadline": t("deadline"),
+        "days_left": t("days left"), "flag": t("warning"),
+    }
+
+
+def action(code: str) -> str:
+    """An action of the audit trail: its code in English (as stored), a name in German."""
+    if current() == "en":
+        return code
+    names = {
+        "refer": t("referral"), "accept": t("acceptance"), "reject": t("rejection"),
+        "withdraw": t("withdrawal"), "close": t("closing"), "extend": t("extension"),
+        "suspend-search": t("job search suspended"), "resume-search": t("job search resumed"),
+        "read": t("read"), "register": t("client registered"),
+        "client-update": t("client corrected"), "institution-add": t("unit added"),
+        "institution-set-contact": t("contact person set"), "anonymize": t("anonymization"),
+        "export-personal-data": t("export with personal data"),
+        "upgrade-schema": t("schema upgraded"), "create-database": t("database created"),
+        "backup": t("backup"), "copy-out": t("copied out"), "copy-in": t("copied in"),
+    }
+    return names.get(code, code)
+
+
+def rule(code: str) -> str:
+    """An access rule: its code in English (as in the rules and `check --format json`), a
+    short name in German."""
+    if current() == "en":
+        return code
+    names = {
+        "consent": t("consent"), "other-kind": t("another kind"),
+        "no-open-referral": t("no open referral"),
+        "iv-rejection-recent": t("IV rejection within 12 months"),
+        "iv-procedure-open": t("IV procedure open"),
+        "iv-health-registration": t("IV registration for health damage"),
+        "work-capacity": t("work capacity"), "iv-measures-running": t("IV measures running"),
+        "rav-registration": t("RAV registration"),
+        "rav-registered-recently": t("RAV registration within 6 months"),
+        "social-topic": t("social topic"), "workable-in-period": t("workable in 3 or 6 months"),
+    }
+    return names.get(code, code)
 
 
 def due(warnings: list[dict[str, Any]]) -> None:
     if not warnings:
-        out().print(Text("nothing due"))
+        out().print(Text(t("nothing due")))
         return
     rows, styles = [], []
     for w in warnings:
-        rows.append([w["date"], w["case"], w["warning"], w["message"]])
+        rows.append([w["date"], w["case"], _code("DueKind", w["warning"]), w["message"]])
         styles.append("red bold" if w["days"] < 0 or w["warning"] == "suspension-outlasts"
                       else "yellow")
-    out().print(table(["date", "case", "warning", "what"], rows, styles))
+    out().print(table([t("date"), t("case"), t("warning"), t("what")], rows, styles))
+
+
+def client_fields() -> dict[str, str]:
+    """The fields of a client as people read them (the keys stay the JSON contract)."""
+    return {
+        "client": t("client"), "name": t("name"), "birth_date": t("birth date"),
+        "ahv": t("ahv"), "municipality": t("municipality"), "counsellor": t("counsellor"),
+        "institution": t("institution"), "external_ref": t("external ref"),
+        "consent_on": t("consent on"), "consent_withdrawn_on": t("consent withdrawn on"),
+        "iv_rejected_on": t("iv rejected on"), "iv_procedure_open": t("iv procedure open"),
+        "iv_measures_running": t("iv measures running"),
+        "no_work_capacity": t("no work capacity"),
+        "rav_registered_until": t("rav registered until"),
+        "health_suspected": t("health suspected"),
+    }
+
+
+def client_field(key: str) -> str:
+    """A field named in a sentence: its key in English (as in `changed consent_on`), its German
+    name in German."""
+    if current() == "en":
+        return key
+    return client_fields().get(key, key)
 
 
 def client(r: dict[str, Any]) -> None:
-    pairs = [(k.replace("_", " "), v) for k, v in r.items() if k not in ("referrals", "changed")]
+    names = client_fields()
+    pairs = [(names.get(k) or k.replace("_", " "), v) for k, v in r.items()
+             if k not in ("referrals", "changed")]
     parts: list[Any] = [key_values(pairs)]
     if r.get("referrals"):
-        parts += [Text("\nreferrals", style="bold"), table(
-            ["case", "status", "receiver", "referred"],
-            [[x["case"], x["status"], x["receiver"], x["referred_on"]] for x in r["referrals"]])]
+        parts += [Text("\n" + t("referrals"), style="bold"), table(
+            [t("case"), t("status"), t("receiver"), t("referred")],
+            [[x["case"], _code("Status", x["status"]), x["receiver"], x["referred_on"]]
+             for x in r["referrals"]])]
     out().print(Group(*parts))
 
 
 def institutions(items: list[dict[str, Any]]) -> None:
-    out().print(table(["code", "kind", "name", "contact", "e-mail", "phone"],
-                      [[i["code"], i["kind"], i["name"], i["contact_name"], i["contact_email"],
-                        i["contact_phone"]] for i in items]))
+    out().print(table([t("code"), t("kind"), t("name"), t("contact"), t("e-mail"), t("phone")],
+                      [[i["code"], _code("Kind", i["kind"]), i["name"], i["contact_name"],
+                        i["contact_email"], i["contact_phone"]] for i in items]))
 
 
 def examples(items: list[dict[str, Any]]) -> None:
     if not items:
-        out().print(Text("no closed case with its goal achieved or partly achieved matches"))
+        out().print(Text(t("no closed case with its goal achieved or partly achieved matches")))
         return
     out().print(table(
-        ["from → to", "topics", "goal", "months", "days to decision", "days to close", "outcome",
-         "employed"],
-        [[f"{e['referrer']} → {e['receiver']}", e["topics"], e["goal"], e["months"],
-          e["days_to_decision"], e["days_to_close"], e["outcome"], e["employed"]] for e in items],
+        [t("from → to"), t("topics"), t("goal"), t("months"), t("days to decision"),
+         t("days to close"), t("outcome"), t("employed")],
+        [[f"{e['referrer']} → {e['receiver']}", labels("Topic", e["topics"]), e["goal"],
+          e["months"], e["days_to_decision"], e["days_to_close"], _code("Outcome", e["outcome"]),
+          e["employed"]] for e in items],
         styles=["green" if e["outcome"] == "achieved" else "" for e in items]))
 
 
+def _check_name(name: str) -> str:
+    names = {"integrity": t("integrity"), "schema": t("schema"), "permissions": t("permissions"),
+             "journal": t("journal"), "dates": t("dates"), "audit trail": t("audit trail")}
+    return names.get(name, name)
+
+
 def doctor(r: dict[str, Any]) -> None:
-    out().print(table(["check", "result", "detail"],
-                      [[c["check"], "ok" if c["ok"] else "FAIL", c["detail"]] for c in r["checks"]],
+    title = (t("{database}: all well", database=r["database"]) if r["ok"] else
+             t("{database}: problems found", database=r["database"]))
+    out().print(table([t("check"), t("result"), t("detail")],
+                      [[_check_name(c["check"]), t("ok") if c["ok"] else t("FAIL"),
+                        c["detail"]] for c in r["checks"]],
                       ["" if c["ok"] else "red bold" for c in r["checks"]],
-                      title=f"{r['database']}: {'all well' if r['ok'] else 'problems found'}"))
+                      title=title))
 
 
 def audit_events(items: list[dict[str, Any]]) -> None:
-    out().print(table(["#", "recorded", "user", "action", "of", "on", "source"],
-                      [[e["id"], e["at"].astimezone().strftime("%Y-%m-%d %H:%M:%S"), e["user"],
-                        e["action"], e["ref"], e["on"], e["source"]] for e in items]))
+    out().print(table(["#", t("recorded"), t("user"), t("action"), t("of"), t("on"), t("source")],
+                      [[e["id"], moment(e["at"], seconds=True), e["user"],
+                        action(e["action"]), e["ref"], e["on"], e["source"]] for e in items]))
 
 
 def anonymized(r: dict[str, Any]) -> None:
-    verb = "would be anonymized" if r["dry_run"] else "anonymized"
+    clients = t("clients would be anonymized") if r["dry_run"] else t("clients anonymized")
     out().print(key_values([
-        (f"clients {verb}", r["clients"]), ("ended before", r["closed_before"]),
-        ("ids", ", ".join(r["ids"][:20]) + (" ..." if len(r["ids"]) > 20 else "")),
-        ("audit events erased", r["events_erased"]),
+        (clients, r["clients"]), (t("ended before"), r["closed_before"]),
+        (t("ids"), ", ".join(r["ids"][:20]) + (" ..." if len(r["ids"]) > 20 else "")),
+        (t("audit events erased"), r["events_erased"]),
     ]))
 
 
 def import_result(r: dict[str, Any]) -> None:
     if r["errors"]:
-        out().print(table(["row", "column", "problem"],
+        n = len(r["errors"])
+        title = (t("{file}: 1 problem, nothing imported", file=r["file"]) if n == 1 else
+                 t("{file}: {n} problems, nothing imported", file=r["file"], n=n))
+        out().print(table([t("row"), t("column"), t("problem")],
                           [[e["row"], e["column"], e["message"]] for e in r["errors"]],
-                          title=f"{r['file']}: {len(r['errors'])} problems, nothing imported"))
+                          title=title))
         return
-    verb = "would import" if r["dry_run"] else "imported"
+    verb = t("would import") if r["dry_run"] else t("imported")
     out().print(key_values([
-        ("file", r["file"]), ("rows", r["rows"]), (verb, r["imported"]),
-        ("already there", r["skipped"]), ("clients new", r["clients_created"]),
-        ("clients matched", r["clients_matched"]),
-        ("cases", ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),
+        (t("file"), r["file"]), (t("rows"), r["rows"]), (verb, r["imported"]),
+        (t("already there"), r["skipped"]), (t("clients new"), r["clients_created"]),
+        (t("clients matched"), r["clients_matched"]),
+        (t("cases"), ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),
     ]))
 
 
+def _state(state: str) -> str:
+    names = {"current": t("current"), "behind": t("behind"), "newer": t("newer"),
+             "empty": t("empty")}
+    return names.get(state, state)
+
 
 def db_status(r: dict[str, Any]) -> None:
-    pending = ", ".join(r["pending"]) or "none"
-    out().print(key_values([("database", r["database"]), ("kind", r["dialect"]),
-                            ("schema", r["revision"] or "(empty)"), ("this optima", r["head"]),
-                            ("state", r["state"]), ("pending migrations", pending)]))
+    pending = ", ".join(r["pending"]) or t("none")
+    out().print(key_values([(t("database"), r["database"]), (t("kind"), r["dialect"]),
+                            (t("schema"), r["revision"] or t("(empty)")),
+                            (t("this optima"), r["head"]),
+                            (t("state"), _state(r["state"])), (t("pending migrations"), pending)]))
 
 
 def db_upgrade(r: dict[str, Any]) -> None:
-    out().print(key_values([("database", r["database"]), ("from", r["from"] or "(empty)"),
-                            ("to", r["to"]), ("applied", ", ".join(r["applied"]) or "none")]))
+    out().print(key_values([(t("database"), r["database"]), (t("from"), r["from"] or t("(empty)")),
+                            (t("to"), r["to"]),
+                            (t("applied"), ", ".join(r["applied"]) or t("none"))]))
 
 
 def db_copy(r: dict[str, Any]) -> None:
-    out().print(key_values([("from", r["from"]), ("to", r["to"]),
-                            *((f"rows of {name}", n) for name, n in r["rows"].items())]))
+    out().print(key_values([(t("from"), r["from"]), (t("to"), r["to"]),
+                            *((t("rows of {table}", table=name), n)
+                              for name, n in r["rows"].items())]))

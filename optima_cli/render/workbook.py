@@ -24,6 +24,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from optima_cli.language import current, label, labels, t
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TICK_ROWS = 500  # rows between two reports to a progress bar
 CASE_COLUMNS = [
@@ -34,6 +36,7 @@ CASE_COLUMNS = [
 ]
 PERSONAL_COLUMNS = ["client_name", "client_ahv", "client_birth_date"]
 BOLD = Font(bold=True)
+GERMAN_DATES = "DD.MM.YYYY"  # the number format of date cells in German (English keeps Excel's ISO)
 OVERDUE_FILL = PatternFill(start_color="FFC7CE", end_color="FFC7CE", fill_type="solid")
 
 
@@ -43,6 +46,12 @@ class _Sheet:
     def __init__(self, wb: Workbook, title: str) -> None:
         self.ws = wb.create_sheet(title)
         self.row = 0
+        self.date_format = GERMAN_DATES if current() == "de" else None
+
+    def day(self, value: date) -> Any:
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell.number_format = self.date_format
+        return cell
 
     def cell(self, value: Any, bold: bool = False) -> Any:
         if isinstance(value, (list, tuple)):
@@ -64,6 +73,8 @@ class _Sheet:
 
     def append(self, values: list[Any], bold: bool = False) -> int:
         """Plain values go in as they are (fast); text that needs care and bold cells as cells."""
+        if self.date_format:
+            values = [self.day(v) if isinstance(v, date) else v for v in values]
         self.ws.append([self.cell(v, bold) if bold or isinstance(v, (str, list, tuple)) else v
                         for v in values])
         self.row += 1
@@ -123,57 +134,104 @@ def _bar_chart(sheet: _Sheet, title: str, first_row: int, last_row: int, series:
 
 
 def _summary(wb: Workbook, data: dict[str, Any]) -> None:
-    s = _Sheet(wb, "Summary")
+    s = _Sheet(wb, t("Summary"))
     s.ws.column_dimensions["A"].width = 42
     for column in "BCD":
         s.ws.column_dimensions[column].width = 22
     p = data["period"]
-    s.append(["OPTIMA figures", p["name"]], bold=True)
-    s.append(["from", p["from"]])
-    s.append(["to", p["to"]])
-    s.append(["as of", p["as_of"]])
-    s.append(["grouped by", data["by"]])
+    by = {"kind": t("kind"), "institution": t("institution")}.get(data["by"], data["by"])
+    from optima_cli.render.report import named
+
+    name = (p["name"] if named(p["name"]) else
+            t("until {day}", day=p["to"]) if p["from"] is None or p["name"].startswith("until-") else
+            t("{start} to {end}", start=p["from"], end=p["to"]))
+    s.append([t("OPTIMA figures"), name], bold=True)
+    s.append([t("from"), p["from"]])
+    s.append([t("to"), p["to"]])
+    s.append([t("as of"), p["as_of"]])
+    s.append([t("grouped by"), by])
     s.append([])
     ref = data["referrals"]
     keys = list(ref["by_referrer"])
-    first = s.append(["institution", "referrals by referrer", "referrals by receiver"], bold=True)
+    referrals = t("referrals")
+    first = s.append([t("institution"), t("referrals by referrer"), t("referrals by receiver")],
+                     bold=True)
     for g in keys:
         last = s.append([g, ref["by_referrer"][g], ref["by_receiver"][g]])
     top = max([*ref["by_referrer"].values(), *ref["by_receiver"].values(), 0])
-    _bar_chart(s, "Referrals to OPTIMA by institution", first, last, 2, "F2", "institution",
-               "referrals", top)
+    _bar_chart(s, t("Referrals to OPTIMA by institution"), first, last, 2, "F2", t("institution"),
+               referrals, top)
     s.append([])
-    first = s.append(["receiver", "accepted", "rejected", "closed"], bold=True)
+    first = s.append([t("receiver"), t("accepted"), t("rejected"), t("closed")], bold=True)
     for g in keys:
         last = s.append([g, data["accepted"]["by_receiver"][g], data["rejected"]["by_receiver"][g],
                          data["closed"]["by_receiver"][g]])
     top = max([*(data[k]["by_receiver"][g] for k in ("accepted", "rejected", "closed")
                  for g in keys), 0])
-    _bar_chart(s, "Accepted, rejected and closed referrals by receiver", first, last, 3, "F20",
-               "receiver", "referrals", top)
+    _bar_chart(s, t("Accepted, rejected and closed referrals by receiver"), first, last, 3, "F20",
+               t("receiver"), referrals, top)
     s.append([])
-    s.append(["key figures", "value"], bold=True)
+    s.append([t("key figures"), t("value")], bold=True)
     closed, opened, durations = data["closed"], data["open_at_end"], data["durations"]
-    for label, value in [
-        ("referrals", ref["total"]), ("accepted", data["accepted"]["total"]),
-        ("rejected", data["rejected"]["total"]), ("withdrawn", data["withdrawn"]["total"]),
-        ("closed", closed["total"]), ("closed: client employed", closed["employed"]),
-        ("open at the end: referred", opened["referred"]),
-        ("open at the end: accepted", opened["accepted"]),
-        ("open at the end: overdue", opened["overdue"]),
-        ("open at the end: job search suspended", opened["search_suspended"]),
-        ("median days to decision", durations["median_days_to_decision"]),
-        ("median days from acceptance to closing", durations["median_days_accepted_to_closed"]),
-        ("referrals against a hard rule (justified)", data["overrides"]),
+    for name, value in [
+        (referrals, ref["total"]), (t("accepted"), data["accepted"]["total"]),
+        (t("rejected"), data["rejected"]["total"]), (t("withdrawn"), data["withdrawn"]["total"]),
+        (t("closed"), closed["total"]), (t("closed: client employed"), closed["employed"]),
+        (t("open at the end: referred"), opened["referred"]),
+        (t("open at the end: accepted"), opened["accepted"]),
+        (t("open at the end: overdue"), opened["overdue"]),
+        (t("open at the end: job search suspended"), opened["search_suspended"]),
+        (t("median days to decision"), durations["median_days_to_decision"]),
+        (t("median days from acceptance to closing"), durations["median_days_accepted_to_closed"]),
+        (t("referrals against a hard rule (justified)"), data["overrides"]),
     ]:
-        s.append([label, value])
-    for title, counts in (("rejection reason", data["rejected"]["by_reason"]),
-                          ("outcome", closed["by_outcome"]), ("cause (not achieved)", closed["by_cause"]),
-                          ("topic", data["topics"])):
+        s.append([name, value])
+    for title, group, counts in (
+            (t("rejection reason"), "RejectReason", data["rejected"]["by_reason"]),
+            (t("outcome"), "Outcome", closed["by_outcome"]),
+            (t("cause (not achieved)"), "Cause", closed["by_cause"]),
+            (t("topic"), "Topic", data["topics"])):
         s.append([])
-        s.append([title, "referrals"], bold=True)
+        s.append([title, referrals], bold=True)
         for key, n in counts.items():
-            s.append([key, n])
+            s.append([label(group, key), n])
+
+
+def _headings(columns: list[str]) -> list[str]:
+    """The header of a table sheet: the keys of the JSON records in English (what scripts and
+    formulas use), readable names in German."""
+    if current() == "en":
+        return columns
+    from optima_cli.render.views import case_fields
+
+    names = case_fields()
+    return [names.get(c, c) for c in columns]
+
+
+def _code(group: str, value: Any) -> Any:
+    return label(group, value) if value not in (None, "") else value
+
+
+def _reason(c: dict[str, Any]) -> Any:
+    return _code("WithdrawReason" if c["status"] == "withdrawn" else "RejectReason", c["reason"])
+
+
+def _shown(c: dict[str, Any], key: str) -> Any:
+    """A value of a case for a table sheet: codes as their labels (the codes themselves in
+    English), everything else as it is."""
+    if key == "status":
+        return _code("Status", c["status"])
+    if key == "topics":
+        return labels("Topic", c["topics"])
+    if key == "reason":
+        return _reason(c)
+    if key == "outcome":
+        return _code("Outcome", c["outcome"])
+    if key == "cause":
+        return _code("Cause", c["cause"])
+    if key == "flag":
+        return _code("DueKind", c["flag"])
+    return c.get(key)
 
 
 def _in_period(day: date | None, data: dict[str, Any]) -> bool:
@@ -200,21 +258,24 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
         if progress is not None:
             progress(done, total)
 
-    _table(wb, "Cases", columns, [[c.get(k) for k in columns] for c in cases], tick)
+    _table(wb, t("Cases"), _headings(columns), [[_shown(c, k) for k in columns] for c in cases],
+           tick)
     header = ["case", "referrer", "receiver", "topics", "referred_on", "decided_on", "reason",
               "reason_note"]
-    _table(wb, "Rejections", header, [[c[k] for k in header] for c in rejected], tick)
+    _table(wb, t("Rejections"), _headings(header), [[_shown(c, k) for k in header] for c in rejected],
+           tick)
     header = ["case", "referrer", "receiver", "topics", "months", "decided_on", "closed_on",
               "days", "outcome", "cause", "employed"]
-    _table(wb, "Outcomes", header, [[
-        *(c[k] for k in header[:7]), (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
-        c["outcome"], c["cause"], c["employed"]] for c in closed], tick)
+    _table(wb, t("Outcomes"), _headings(header), [[
+        *(_shown(c, k) for k in header[:7]),
+        (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
+        _shown(c, "outcome"), _shown(c, "cause"), c["employed"]] for c in closed], tick)
     as_of = min(data["period"]["to"], data["period"]["as_of"])
     header = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
               "days_left", "flag", "search_suspended_until"]
-    sheet = _table(wb, "Deadlines", header, [[
-        c["case"], c["status"], c["referrer"], c["receiver"], c["referred_on"], c["due_on"],
-        c["deadline"], (c["deadline"] - as_of).days if c["deadline"] else None, c["flag"],
+    sheet = _table(wb, t("Deadlines"), _headings(header), [[
+        c["case"], _shown(c, "status"), c["referrer"], c["receiver"], c["referred_on"], c["due_on"],
+        c["deadline"], (c["deadline"] - as_of).days if c["deadline"] else None, _shown(c, "flag"),
         c["search_suspended_until"]] for c in open_cases], tick)
     if open_cases:
         cells = f"A2:{get_column_letter(len(header))}{sheet.row}"

@@ -7,12 +7,21 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
 from optima_cli.rules.identity import format_client_id, normalize_ahv
 
 REQUIRED = (("name", "--name"), ("birth_date", "--birth-date"), ("institution", "--from"))
-DATE_LABELS = {"consent_on": "consent date", "consent_withdrawn_on": "consent withdrawal date",
-               "iv_rejected_on": "IV rejection date"}
+DATE_FIELDS = ("consent_on", "consent_withdrawn_on", "iv_rejected_on")
+
+
+def _date_label(key: str) -> str:
+    """The name of a client's date, in the language of the command."""
+    if key == "consent_on":
+        return t("consent date")
+    if key == "consent_withdrawn_on":
+        return t("consent withdrawal date")
+    return t("IV rejection date")
 
 
 def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
@@ -30,20 +39,20 @@ def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
     if "name" in out:
         name = (out["name"] or "").strip()
         if not name:
-            raise UsageProblem("--name must not be empty; give the client's full name", "name")
+            raise UsageProblem(t("--name must not be empty; give the client's full name"), "name")
         out["name"] = name
     if "birth_date" in out:
         if out["birth_date"] is None:
-            raise UsageProblem("--birth-date is required and cannot be cleared", "birth_date")
+            raise UsageProblem(t("--birth-date is required and cannot be cleared"), "birth_date")
         _at("birth_date", ensure_birth_date, out["birth_date"], today)
     if out.get("ahv"):
         out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
     for key in ("ahv", "municipality", "counsellor", "external_ref"):
         if key in out and isinstance(out[key], str):
             out[key] = out[key].strip() or None
-    for key, what in DATE_LABELS.items():
+    for key in DATE_FIELDS:
         if out.get(key) is not None:
-            _at(key, ensure_not_future, out[key], today, what)
+            _at(key, ensure_not_future, out[key], today, _date_label(key))
     return out
 
 
@@ -51,20 +60,22 @@ def require(values: dict[str, Any]) -> None:
     """A new client needs a name, a birth date and the unit where they are registered."""
     for name, option in REQUIRED:
         if values.get(name) is None:
-            raise UsageProblem(f"missing option {option}")
+            raise UsageProblem(t("missing option {option}", option=option))
 
 
 def check_consent(consent_on: date | None, birth_date: date) -> None:
     # A withdrawal before the consent date means the consent was given again afterwards.
     if consent_on and consent_on < birth_date:
-        raise OptimaError(f"consent date {consent_on} is before the birth date {birth_date}",
-                          "consent_on")
+        raise OptimaError(t("consent date {consent_on} is before the birth date {birth_date}",
+                            consent_on=consent_on, birth_date=birth_date), "consent_on")
 
 
 def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
     """The refusal of a client who is already there as `other_id` (same AHV number, or same name
     and birth date)."""
-    same = "AHV number" if by_ahv else "name and birth date"
     other = format_client_id(other_id)
-    return OptimaError(f"client {other} has the same {same}; use {other} instead of registering "
-                       "the client again", "ahv" if by_ahv else "name")
+    if by_ahv:
+        return OptimaError(t("client {other} has the same AHV number; use {other} instead of "
+                             "registering the client again", other=other), "ahv")
+    return OptimaError(t("client {other} has the same name and birth date; use {other} instead of "
+                         "registering the client again", other=other), "name")

@@ -1,7 +1,7 @@
 """The codes of the domain (see shared/domain.md) and the one table of their labels.
 
-Codes are the contract for scripts (JSON, CSV, options); labels are what people read. A German
-rendering adds a second label table here, nothing else.
+Codes are the contract for scripts (JSON, CSV, options); labels are what people read. The labels
+of other languages are in optima_cli/catalogue/ (LABELS, keyed by the class names below).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from functools import cache
 from typing import TypeVar
 
 from optima_cli.errors import UsageProblem
+from optima_cli.language import t, t_
 
 
 class Kind(StrEnum):
@@ -91,17 +92,18 @@ class Result(StrEnum):
     BLOCK = "block"
 
 
-# What each group of codes is called, for messages ("... is not a <noun>").
-NOUNS: dict[type[StrEnum], str] = {
-    Kind: "institution kind",
-    Status: "status",
-    Topic: "topic",
-    RejectReason: "rejection reason",
-    WithdrawReason: "withdrawal reason",
-    Outcome: "outcome",
-    Cause: "cause",
-    RuleKind: "rule kind",
-    Result: "result",
+# The message when a text is not a code of a group: whole sentences, so that each language can
+# say it its own way (the templates are also found by the catalogue test in this form).
+NOT_A: dict[type[StrEnum], str] = {
+    Kind: t_("{value} is not an institution kind; use one of: {codes}"),
+    Status: t_("{value} is not a status; use one of: {codes}"),
+    Topic: t_("{value} is not a topic; use one of: {codes}"),
+    RejectReason: t_("{value} is not a rejection reason; use one of: {codes}"),
+    WithdrawReason: t_("{value} is not a withdrawal reason; use one of: {codes}"),
+    Outcome: t_("{value} is not an outcome; use one of: {codes}"),
+    Cause: t_("{value} is not a cause; use one of: {codes}"),
+    RuleKind: t_("{value} is not a rule kind; use one of: {codes}"),
+    Result: t_("{value} is not a result; use one of: {codes}"),
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -183,16 +185,14 @@ def parse_code(group: type[E], text: str) -> E:
     found = _by_lower_code(group).get(cleaned.lower())
     if found is not None:
         return found
-    noun = NOUNS[group]
-    article = "an" if noun[0] in "aeiou" else "a"
-    raise UsageProblem(f"{cleaned!r} is not {article} {noun}; use one of: {choices(group)}")
+    raise UsageProblem(t(NOT_A[group], value=repr(cleaned), codes=choices(group)))
 
 
 def parse_topics(text: str) -> tuple[Topic, ...]:
     """Read a comma-separated list of topics, without duplicates, in the order given."""
     parts = [part for part in (p.strip() for p in (text or "").split(",")) if part]
     if not parts:
-        raise UsageProblem(f"no topic given; name one or more of: {choices(Topic)}")
+        raise UsageProblem(t("no topic given; name one or more of: {codes}", codes=choices(Topic)))
     topics: list[Topic] = []
     for part in parts:
         topic = parse_code(Topic, part)

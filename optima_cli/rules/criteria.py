@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from optima_cli.language import english, retranslate
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
 from optima_cli.rules.dates import add_months, months_before
 
@@ -50,11 +51,21 @@ class Finding:
     rule: str
     kind: RuleKind
     result: Result
-    message: str
+    message: str  # in English: it is stored with the referral and in the audit trail
+
+    @property
+    def text(self) -> str:
+        """The sentence in the language of the command."""
+        return retranslate(self.message)
 
     def as_dict(self) -> dict[str, str]:
+        """As stored: the sentence in English (shown later in any language via retranslate)."""
         return {"rule": self.rule, "kind": str(self.kind), "result": str(self.result),
                 "message": self.message}
+
+    def shown(self) -> dict[str, str]:
+        """For people and scripts: the sentence in the language of the command."""
+        return {**self.as_dict(), "message": self.text}
 
 
 @dataclass(frozen=True)
@@ -68,111 +79,114 @@ class Rule:
 
 def _consent(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.consent_on is None:
-        return False, "no consent of the client is recorded; record it with `client update --consent-on`"
+        return False, english(
+            "no consent of the client is recorded; record it with `client update --consent-on`")
     if facts.consent_on > p.on:
-        return False, f"consent was given on {facts.consent_on}, after the referral date {p.on}"
+        return False, english("consent was given on {consent_on}, after the referral date {on}",
+                              consent_on=facts.consent_on, on=p.on)
     withdrawn = facts.consent_withdrawn_on
     if withdrawn is not None and facts.consent_on <= withdrawn <= p.on:
-        return False, (
-            f"the client withdrew consent on {withdrawn}; record renewed consent with "
-            "`client update --consent-on DATE`"
-        )
-    return True, f"consent recorded on {facts.consent_on} and not withdrawn"
+        return False, english(
+            "the client withdrew consent on {withdrawn_on}; record renewed consent with "
+            "`client update --consent-on DATE`", withdrawn_on=withdrawn)
+    return True, english("consent recorded on {consent_on} and not withdrawn",
+                         consent_on=facts.consent_on)
 
 
 def _other_kind(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if p.receiver_kind == p.referrer_kind:
-        return False, (
-            f"{p.receiver_code} is of the referrer's own kind ({p.referrer_kind}); "
-            "OPTIMA hands a case to another kind of institution"
-        )
-    return True, f"{p.referrer_kind} refers to {p.receiver_kind}, another kind"
+        return False, english(
+            "{receiver} is of the referrer's own kind ({kind}); "
+            "OPTIMA hands a case to another kind of institution",
+            receiver=p.receiver_code, kind=p.referrer_kind)
+    return True, english("{referrer_kind} refers to {receiver_kind}, another kind",
+                         referrer_kind=p.referrer_kind, receiver_kind=p.receiver_kind)
 
 
 def _no_open_referral(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if p.open_case_to_receiver:
-        return False, (
-            f"{p.open_case_to_receiver} of this client to {p.receiver_code} is still open; "
-            "close, withdraw or decide it first"
-        )
-    return True, f"no open referral of this client to {p.receiver_code}"
+        return False, english(
+            "{case} of this client to {receiver} is still open; close, withdraw or decide it first",
+            case=p.open_case_to_receiver, receiver=p.receiver_code)
+    return True, english("no open referral of this client to {receiver}", receiver=p.receiver_code)
 
 
 def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.iv_rejected_on is None or facts.iv_rejected_on > p.on:
-        return True, "no IV rejection recorded"
+        return True, english("no IV rejection recorded")
     ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
     if p.on < ends:
-        return False, (
-            f"the IV rejected the client on {facts.iv_rejected_on}, less than 12 months ago "
-            f"(a referral to IV is possible from {ends}, or now with a justification)"
-        )
-    return True, f"the IV rejection of {facts.iv_rejected_on} is more than 12 months old"
+        return False, english(
+            "the IV rejected the client on {rejected_on}, less than 12 months ago "
+            "(a referral to IV is possible from {possible_from}, or now with a justification)",
+            rejected_on=facts.iv_rejected_on, possible_from=ends)
+    return True, english("the IV rejection of {rejected_on} is more than 12 months old",
+                         rejected_on=facts.iv_rejected_on)
 
 
 def _iv_procedure(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.iv_procedure_open:
-        return False, "an IV procedure, assessment or legal proceeding is open"
-    return True, "no IV procedure, assessment or proceeding open"
+        return False, english("an IV procedure, assessment or legal proceeding is open")
+    return True, english("no IV procedure, assessment or proceeding open")
 
 
 def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.health_suspected:
-        return False, (
-            "an IV-relevant health damage is suspected: a regular IV registration is due instead"
-        )
-    return True, "no IV-relevant health damage suspected"
+        return False, english(
+            "an IV-relevant health damage is suspected: a regular IV registration is due instead")
+    return True, english("no IV-relevant health damage suspected")
 
 
 def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.no_work_capacity:
-        return False, "the client's work capacity is not intact (not placeable)"
-    return True, "work capacity intact (objectively and subjectively placeable)"
+        return False, english("the client's work capacity is not intact (not placeable)")
+    return True, english("work capacity intact (objectively and subjectively placeable)")
 
 
 def _iv_measures(facts: Facts, p: Proposal) -> tuple[bool, str]:
     if facts.iv_measures_running:
-        return False, "IV measures are running"
+        return False, english("IV measures are running")
     if facts.iv_procedure_open:
-        return False, "an IV assessment or proceeding is open"
-    return True, "no IV measures running, no assessment or proceeding open"
+        return False, english("an IV assessment or proceeding is open")
+    return True, english("no IV measures running, no assessment or proceeding open")
 
 
 def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, str]:
     until = facts.rav_registered_until
     if until is not None and until >= p.on:
-        return True, f"the client is registered at the RAV (until {until})"
-    return False, "the client must register at the RAV"
+        return True, english("the client is registered at the RAV (until {until})", until=until)
+    return False, english("the client must register at the RAV")
 
 
 def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, str]:
     until = facts.rav_registered_until
     since = months_before(p.on, RAV_RECENT_MONTHS)
     if until is not None and until >= since:
-        still = "is registered" if until >= p.on else "was registered"
-        return False, (
-            f"the client {still} at the RAV until {until}, within the last 6 months"
-        )
-    return True, "not registered at the RAV in the last 6 months"
+        if until >= p.on:
+            return False, english(
+                "the client is registered at the RAV until {until}, within the last 6 months",
+                until=until)
+        return False, english(
+            "the client was registered at the RAV until {until}, within the last 6 months",
+            until=until)
+    return True, english("not registered at the RAV in the last 6 months")
 
 
 def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, str]:
     social = [t.value for t in p.topics if t in SOCIAL_TOPICS]
     if social:
-        return True, f"social topic named: {', '.join(social)}"
+        return True, english("social topic named: {topics}", topics=", ".join(social))
     if not p.topics:
-        return False, "no topic given yet; a referral to SD should name a social problem"
-    return False, (
+        return False, english("no topic given yet; a referral to SD should name a social problem")
+    return False, english(
         "none of the topics is a social problem (finances, addiction, conflict, childcare, "
-        "life-event), which is what SD works on"
-    )
+        "life-event), which is what SD works on")
 
 
 def _workable(facts: Facts, p: Proposal) -> tuple[bool, str]:
-    return False, (
+    return False, english(
         "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
-        "Severe problems do not fit"
-    )
+        "Severe problems do not fit")
 
 
 def _always(p: Proposal) -> bool:

@@ -6,12 +6,21 @@ import calendar
 import re
 from datetime import date
 
+from optima_cli import language
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SWISS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
-FORMATS_HINT = "write it as 2026-11-20 or 20.11.2026"
+_GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                  "September", "Oktober", "November", "Dezember")
+
+
+def _month_name(month: int) -> str:
+    if language.current() == "de":
+        return _GERMAN_MONTHS[month - 1]
+    return calendar.month_name[month]
 
 
 def parse_date(text: str) -> date:
@@ -28,17 +37,18 @@ def parse_date(text: str) -> date:
     else:
         match = _SWISS.match(raw)
         if not match:
-            raise UsageProblem(f"{raw!r} is not a date; {FORMATS_HINT}")
+            raise UsageProblem(t("{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
+                                 raw=raw))
         day, month, year = (int(g) for g in match.groups())
     if year < 1:
-        raise UsageProblem(f"{raw!r} is not a date: there is no year 0")
+        raise UsageProblem(t("{raw!r} is not a date: there is no year 0", raw=raw))
     if not 1 <= month <= 12:
-        raise UsageProblem(f"{raw!r} is not a date: there is no month {month}")
+        raise UsageProblem(t("{raw!r} is not a date: there is no month {month}", raw=raw,
+                             month=month))
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise UsageProblem(
-            f"{raw!r} is not a date: {calendar.month_name[month]} {year} has {last} days"
-        )
+        raise UsageProblem(t("{raw!r} is not a date: {month} {year} has {last} days", raw=raw,
+                             month=_month_name(month), year=year, last=last))
     return date(year, month, day)
 
 
@@ -60,22 +70,23 @@ def months_before(day: date, months: int) -> date:
 
 
 def ensure_not_future(day: date, today: date, what: str) -> None:
+    """`what` names the date in the language of the command (t("referral date"))."""
     if day > today:
-        raise OptimaError(
-            f"{what} {day.isoformat()} lies in the future (today is {today.isoformat()}); "
-            "give the date on which it happened"
-        )
+        raise OptimaError(t(
+            "{what} {day} lies in the future (today is {today}); give the date on which it happened",
+            what=what, day=day, today=today))
 
 
 def ensure_not_before(day: date, earlier: date, what: str, earlier_what: str) -> None:
+    """`what` and `earlier_what` name the dates in the language of the command: t("accept date"),
+    t("the referral date") (in German the latter in the dative: "dem Anmeldedatum")."""
     if day < earlier:
-        raise OptimaError(
-            f"{what} {day.isoformat()} is before {earlier_what} {earlier.isoformat()}; "
-            "dates of a case must not run backwards"
-        )
+        raise OptimaError(t(
+            "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards",
+            what=what, day=day, earlier_what=earlier_what, earlier=earlier))
 
 
 def ensure_birth_date(day: date, today: date) -> None:
-    ensure_not_future(day, today, "birth date")
+    ensure_not_future(day, today, t("birth date"))
     if day.year < 1900:
-        raise OptimaError(f"birth date {day.isoformat()} is implausible; check the year")
+        raise OptimaError(t("birth date {day} is implausible; check the year", day=day))

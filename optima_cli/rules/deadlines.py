@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from optima_cli.language import current, label, t
+
 DECISION_DAYS = 10  # a referral waiting longer than this for a decision is flagged
 DEFAULT_WITHIN = 14  # days ahead that `due` and `list` look
 
@@ -74,24 +76,39 @@ def flag(deadline: date | None, w: Window) -> str | None:
 
 
 def describe(deadline: date, as_of: date) -> str:
-    """`3 days overdue`, `today`, `in 5 days`."""
+    """`3 days overdue`, `today`, `in 5 days` (in the language of the command)."""
     days = (deadline - as_of).days
+    if days == -1:
+        return t("1 day overdue")
     if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
+        return t("{days} days overdue", days=-days)
     if days == 0:
-        return "today"
-    return f"in {days} day{'s' if days != 1 else ''}"
+        return t("today")
+    if days == 1:
+        return t("in 1 day")
+    return t("in {days} days", days=days)
+
+
+def warning_name(kind: DueKind) -> str:
+    """What a kind of warning is called: `mandate ends soon` (English), else its label."""
+    return WARNING_LABELS[kind] if current() == "en" else label("DueKind", kind)
 
 
 def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | None = None) -> str:
     """One sentence for a `due` warning."""
     when = describe(day, as_of)
     if kind == DueKind.OVERDUE:
-        return f"{case}: mandate ended on {day} ({when}); close or withdraw it"
+        return t("{case}: mandate ended on {day} ({when}); close or withdraw it",
+                 case=case, day=day, when=when)
     if kind == DueKind.DUE_SOON:
-        return f"{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate"
+        return t("{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate",
+                 case=case, day=day, when=when)
     if kind == DueKind.DECISION_LATE:
-        return f"{case}: referred on {extra}, waiting for a decision since {(as_of - extra).days} days"
+        assert extra is not None
+        return t("{case}: referred on {referred_on}, waiting for a decision since {days} days",
+                 case=case, referred_on=extra, days=(as_of - extra).days)
     if kind == DueKind.SUSPENSION_ENDING:
-        return f"{case}: job-search suspension ends on {day} ({when})"
-    return f"{case}: job-search suspension until {day} outlasts the mandate ending {extra}"
+        return t("{case}: job-search suspension ends on {day} ({when})",
+                 case=case, day=day, when=when)
+    return t("{case}: job-search suspension until {day} outlasts the mandate ending {mandate_end}",
+             case=case, day=day, mandate_end=extra)

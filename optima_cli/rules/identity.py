@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from optima_cli.errors import UsageProblem
+from optima_cli.language import t
 
 _CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d+)$", re.IGNORECASE)
 _CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d+)$", re.IGNORECASE)
@@ -27,14 +28,13 @@ def normalize_ahv(text: str) -> str:
     try:
         number = ssn.validate(raw)
     except InvalidChecksum:
-        raise UsageProblem(
-            f"AHV number {raw!r} is invalid: its check digit does not match; check for a typo"
-        ) from None
+        raise UsageProblem(t(
+            "AHV number {raw!r} is invalid: its check digit does not match; check for a typo",
+            raw=raw)) from None
     except ValidationError:
-        raise UsageProblem(
-            f"AHV number {raw!r} is invalid: it must be 13 digits starting with 756, "
-            "like 756.1234.5678.97"
-        ) from None
+        raise UsageProblem(t(
+            "AHV number {raw!r} is invalid: it must be 13 digits starting with 756, "
+            "like 756.1234.5678.97", raw=raw)) from None
     return ssn.format(number)
 
 

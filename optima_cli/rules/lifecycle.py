@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
+from optima_cli.language import label, t
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import (
     Cause,
@@ -62,11 +63,17 @@ def next_status(case: str, status: Status, action: Action) -> Status:
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        allowed_in = sorted({s.value for (s, a) in TRANSITIONS if a == action})
-        raise OptimaError(
-            f"cannot {action.value} {case}: it is {status.value}; "
-            f"{action.value} is only possible when it is {' or '.join(allowed_in)}"
-        ) from None
+        allowed = [label("Status", s)
+                   for s in sorted({s.value for (s, a) in TRANSITIONS if a == action})]
+        if len(allowed) == 1:
+            raise OptimaError(t(
+                "cannot {action} {case}: it is {status}; {action} is only possible when it is "
+                "{allowed}", action=action.value, case=case, status=label("Status", status),
+                allowed=allowed[0])) from None
+        raise OptimaError(t(
+            "cannot {action} {case}: it is {status}; {action} is only possible when it is "
+            "{allowed} or {other}", action=action.value, case=case,
+            status=label("Status", status), allowed=allowed[0], other=allowed[1])) from None
 
 
 def parse_months(value: int | str) -> int:
@@ -75,7 +82,7 @@ def parse_months(value: int | str) -> int:
     except (TypeError, ValueError):
         months = -1
     if months not in MONTHS:
-        raise UsageProblem(f"--months {value} is not a mandate period; use 3 or 6")
+        raise UsageProblem(t("--months {value} is not a mandate period; use 3 or 6", value=value))
     return months
 
 
@@ -86,24 +93,28 @@ def mandate_due(accepted_on: date, months: int) -> date:
 
 def require_note(code: RejectReason | WithdrawReason | Cause, note: str | None, option: str) -> None:
     if code.value == "other" and not (note and note.strip()):
-        raise UsageProblem(f"{option} other needs a note; add --note \"what happened\"")
+        raise UsageProblem(t("{option} other needs a note; add --note \"what happened\"",
+                             option=option))
 
 
 def check_close(outcome: Outcome, cause: Cause | None) -> None:
     if outcome == Outcome.NOT_ACHIEVED and cause is None:
-        raise UsageProblem(
+        raise UsageProblem(t(
             "--outcome not-achieved needs a cause; add --cause no-cooperation, not-placeable or other"
-        )
+        ))
     if outcome != Outcome.NOT_ACHIEVED and cause is not None:
-        raise UsageProblem(
-            f"--cause is only recorded with --outcome not-achieved, not with {outcome.value}"
-        )
+        raise UsageProblem(t(
+            "--cause is only recorded with --outcome not-achieved, not with {outcome}",
+            outcome=outcome.value))
 
 
 def check_extend(case: str, months: int, extended_on: date | None) -> None:
     if extended_on is not None or months != 3:
-        why = "it was already extended" if extended_on else f"its mandate is {months} months"
-        raise OptimaError(f"cannot extend {case}: {why}; a 3-month mandate may be extended once, to 6")
+        if extended_on:
+            raise OptimaError(t("cannot extend {case}: it was already extended; a 3-month mandate "
+                                "may be extended once, to 6", case=case))
+        raise OptimaError(t("cannot extend {case}: its mandate is {months} months; a 3-month "
+                            "mandate may be extended once, to 6", case=case, months=months))
 
 
 @dataclass(frozen=True)
@@ -119,26 +130,27 @@ def check_suspension(
     """The RAV may suspend job-search duties while another institution works the case,
     at most until the mandate ends."""
     if referrer_kind != Kind.RAV:
-        raise OptimaError(
-            f"cannot suspend the job search for {case}: it was referred by {referrer_kind}, "
-            "only a case referred by a RAV unit can suspend job-search obligations"
-        )
+        raise OptimaError(t(
+            "cannot suspend the job search for {case}: it was referred by {kind}, "
+            "only a case referred by a RAV unit can suspend job-search obligations",
+            case=case, kind=referrer_kind))
     if overlapping_until is not None:
-        raise OptimaError(
-            f"{case} already has a job-search suspension until {overlapping_until} in that time; "
-            "end it with resume-search first, or choose days after it"
-        )
+        raise OptimaError(t(
+            "{case} already has a job-search suspension until {until} in that time; "
+            "end it with resume-search first, or choose days after it",
+            case=case, until=overlapping_until))
     if req.start < accepted_on:
-        raise OptimaError(
-            f"a suspension from {req.start} would start before the mandate ({accepted_on})"
-        )
+        raise OptimaError(t(
+            "a suspension from {start} would start before the mandate ({accepted_on})",
+            start=req.start, accepted_on=accepted_on))
     if req.until < req.start:
-        raise OptimaError(f"--until {req.until} is before --from {req.start}")
+        raise OptimaError(t("--until {until} is before --from {start}", until=req.until,
+                            start=req.start))
     if req.until > due_on:
-        raise OptimaError(
-            f"cannot suspend the job search for {case} until {req.until}: the mandate ends on "
-            f"{due_on}; a suspension may last at most until then"
-        )
+        raise OptimaError(t(
+            "cannot suspend the job search for {case} until {until}: the mandate ends on "
+            "{due_on}; a suspension may last at most until then",
+            case=case, until=req.until, due_on=due_on))
 
 
 # --- a case's state and the actions on it -----------------------------------------------------
@@ -222,10 +234,10 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
     returns the mandate period."""
     checked = parse_months(months)
     if not topics:
-        raise UsageProblem("missing option --topics")
+        raise UsageProblem(t("missing option {option}", option="--topics"))
     if override is not None and not override.strip():
-        raise UsageProblem("--override needs a justification text, not an empty one")
-    ensure_not_future(day, today, "referral date")
+        raise UsageProblem(t("--override needs a justification text, not an empty one"))
+    ensure_not_future(day, today, t("referral date"))
     return checked
 
 
@@ -236,20 +248,22 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
           override: str | None = None) -> tuple[Case, list[criteria.Finding]]:
     """A new referral after the access criteria (`check_referral` has passed); refused with
     `ReferralBlocked` naming the criteria. The referring counsellor defaults to the client's."""
-    ensure_not_before(day, birth_date, "referral date", "the birth date")
+    ensure_not_before(day, birth_date, t("referral date"), t("the birth date"))
     findings = criteria.evaluate(facts, criteria.Proposal(
         referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
         on=day, topics=topics, open_case_to_receiver=open_case))
     refused = criteria.refusals(findings)
     if refused:
-        raise ReferralBlocked("referral refused: " + "; ".join(f.message for f in refused),
+        raise ReferralBlocked(t("referral refused: {reasons}",
+                                reasons="; ".join(f.text for f in refused)),
                               [f.rule for f in refused], justifiable=False)
     needs = criteria.blocks_needing_override(findings)
     if needs and not override:
-        raise ReferralBlocked(
-            "referral blocked: " + "; ".join(f"{f.rule}: {f.message}" for f in needs)
-            + ". To deviate, record your justification (--override \"...\", or the override "
-            "column of an import)", [f.rule for f in needs], justifiable=True)
+        raise ReferralBlocked(t(
+            "referral blocked: {reasons}. To deviate, record your justification "
+            "(--override \"...\", or the override column of an import)",
+            reasons="; ".join(f"{f.rule}: {f.text}" for f in needs)),
+            [f.rule for f in needs], justifiable=True)
     case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
                 topics=tuple(t.value for t in topics), status=Status.REFERRED.value,
                 months=months, referred_on=day, goal=_clean(goal),
@@ -258,14 +272,28 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
     return case, findings
 
 
+def _date_of(action: Action) -> str:
+    """The name of the date of an action, in the language of the command."""
+    names = {
+        Action.ACCEPT: lambda: t("accept date"),
+        Action.REJECT: lambda: t("reject date"),
+        Action.WITHDRAW: lambda: t("withdraw date"),
+        Action.CLOSE: lambda: t("close date"),
+        Action.EXTEND: lambda: t("extend date"),
+        Action.SUSPEND_SEARCH: lambda: t("suspend-search date"),
+        Action.RESUME_SEARCH: lambda: t("resume-search date"),
+    }
+    return names[action]()
+
+
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
     """The status after `action` on `day`, once the transition and the day are allowed."""
     after = next_status(case.case_id, Status(case.status), action)
-    what = f"{action} date"
+    what = _date_of(action)
     ensure_not_future(day, today, what)
-    ensure_not_before(day, case.referred_on, what, "the referral date")
+    ensure_not_before(day, case.referred_on, what, t("the referral date"))
     if case.decided_on is not None:
-        ensure_not_before(day, case.decided_on, what, "the acceptance date")
+        ensure_not_before(day, case.decided_on, what, t("the acceptance date"))
     return after.value
 
 
@@ -312,10 +340,10 @@ def extend(case: Case, day: date, today: date) -> Case:
     check_extend(case.case_id, case.months, case.extended_on)
     assert case.decided_on is not None and case.due_on is not None
     if day > case.due_on:
-        raise OptimaError(
-            f"cannot extend {case.case_id} on {day}: its mandate ended on {case.due_on}; "
-            "give the date the extension was decided with --on"
-        )
+        raise OptimaError(t(
+            "cannot extend {case} on {day}: its mandate ended on {due_on}; "
+            "give the date the extension was decided with --on",
+            case=case.case_id, day=day, due_on=case.due_on))
     return case._replace(status=status, months=6, extended_on=day,
                    due_on=mandate_due(case.decided_on, 6))
 
@@ -335,9 +363,9 @@ def resume_search(case: Case, day: date, today: date) -> Case:
     status = _begin(case, Action.RESUME_SEARCH, day, today)
     running = case.running_suspension(day)
     if running is None:
-        raise OptimaError(
-            f"{case.case_id} has no job-search suspension running on {day}; nothing to resume"
-        )
+        raise OptimaError(t(
+            "{case} has no job-search suspension running on {day}; nothing to resume",
+            case=case.case_id, day=day))
     return case._replace(status=status, suspensions=tuple(
         s._replace(ended_on=day) if s is running else s for s in case.suspensions))
 

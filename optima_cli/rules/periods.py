@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import UsageProblem
+from optima_cli.language import t
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -37,7 +38,8 @@ def _month(text: str, as_of: date) -> Period:
     else:
         match = _MONTH.match(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise UsageProblem(f"--month {text!r} is not a month; write 2026-10, or last")
+            raise UsageProblem(t("--month {text!r} is not a month; write 2026-10, or last",
+                                 text=text))
         first = date(int(match.group(1)), int(match.group(2)), 1)
     last = first + relativedelta(months=1) - timedelta(days=1)
     return Period(f"{first:%Y-%m}", first, last, as_of)
@@ -46,7 +48,7 @@ def _month(text: str, as_of: date) -> Period:
 def _quarter(text: str, as_of: date) -> Period:
     match = _QUARTER.match(text.strip())
     if not match:
-        raise UsageProblem(f"--quarter {text!r} is not a quarter; write 2026-Q3")
+        raise UsageProblem(t("--quarter {text!r} is not a quarter; write 2026-Q3", text=text))
     year, q = int(match.group(1)), int(match.group(2))
     first = date(year, 3 * q - 2, 1)
     last = first + relativedelta(months=3) - timedelta(days=1)
@@ -55,7 +57,7 @@ def _quarter(text: str, as_of: date) -> Period:
 
 def _year(text: str, as_of: date) -> Period:
     if not _YEAR.match(text.strip()):
-        raise UsageProblem(f"--year {text!r} is not a year; write 2026")
+        raise UsageProblem(t("--year {text!r} is not a year; write 2026", text=text))
     year = int(text)
     return Period(str(year), date(year, 1, 1), date(year, 12, 31), as_of)
 
@@ -68,7 +70,8 @@ def choose(as_of: date, month: str | None = None, quarter: str | None = None,
     if start or end:
         given.append("--from/--to")
     if len(given) > 1:
-        raise UsageProblem(f"give one period only, not {' and '.join(given)}")
+        raise UsageProblem(t("give one period only, not {options}",
+                             options=t(" and ").join(given)))
     if month:
         return _month(month, as_of)
     if quarter:
@@ -77,8 +80,8 @@ def choose(as_of: date, month: str | None = None, quarter: str | None = None,
         return _year(year, as_of)
     if start or end:
         if not (start and end):
-            raise UsageProblem("--from and --to go together; give both dates")
+            raise UsageProblem(t("--from and --to go together; give both dates"))
         if end < start:
-            raise UsageProblem(f"--to {end} is before --from {start}")
+            raise UsageProblem(t("--to {end} is before --from {start}", end=end, start=start))
         return Period(f"{start}_{end}", start, end, as_of)
     return Period(f"until-{as_of}", None, as_of, as_of)

@@ -18,6 +18,7 @@ from sqlalchemy import event as sqla_event
 from sqlalchemy import insert, inspect
 from sqlmodel import Session, col, select
 
+from optima_cli.language import t
 from optima_cli.store.models import AuditEvent, Client, Meta
 
 GENESIS = "0" * 64
@@ -183,24 +184,24 @@ def verify(session: Session) -> Verdict:
     for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
         count += 1
         if event.payload is not None and sha256(event.payload) != event.payload_hash:
-            return Verdict(False, count, previous, event.id, "its recorded values were changed")
+            return Verdict(False, count, previous, event.id, t("its recorded values were changed"))
         erased_lawfully = event.payload_erased and event.client_id in anonymized
         if event.payload is None and event.payload_hash != sha256("") and not erased_lawfully:
-            return Verdict(False, count, previous, event.id, "its recorded values were removed")
+            return Verdict(False, count, previous, event.id, t("its recorded values were removed"))
         if event_hash(event) != event.hash:
             return Verdict(False, count, previous, event.id,
-                           "it was changed or inserted outside optima (its hash does not match)")
+                           t("it was changed or inserted outside optima (its hash does not match)"))
         if event.prev_hash != previous:
             return Verdict(False, count, previous, event.id,
-                           "the event before it is not the one it was chained to: events were "
-                           "removed, inserted or reordered")
+                           t("the event before it is not the one it was chained to: events were "
+                             "removed, inserted or reordered"))
         previous, last_id = event.hash, event.id
     head = session.get(Meta, HEAD_KEY)
     if head is not None and head.value and head.value != f"{last_id}:{previous}":
         head_id = int(head.value.split(":", 1)[0])
         return Verdict(False, count, previous, head_id,
-                       f"the trail ends at event {last_id}, but event {head_id} was recorded last: "
-                       "events at the end were removed")
+                       t("the trail ends at event {last}, but event {head} was recorded last: "
+                         "events at the end were removed", last=last_id, head=head_id))
     return Verdict(True, count, previous)
 
 

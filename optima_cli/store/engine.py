@@ -27,6 +27,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store import models, schema
 from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
@@ -48,9 +49,9 @@ def _create_private_file(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise OptimaError(
-            f"cannot create the database {path}: {exc.strerror}; choose another place with --db"
-        ) from None
+        raise OptimaError(t(
+            "cannot create the database {path}: {problem}; choose another place with --db",
+            path=path, problem=exc.strerror)) from None
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -126,23 +127,27 @@ def _server_problem(text: str, label: str) -> str | None:
     """The one line for a PostgreSQL failure whose cause the user can fix, if it is one."""
     lowered = text.lower()
     if "lock timeout" in lowered:
-        return f"the database {label} stayed locked by another optima for {BUSY_TIMEOUT_S} s; try again"
+        return t("the database {database} stayed locked by another optima for {seconds} s; try again",
+                 database=label, seconds=BUSY_TIMEOUT_S)
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return (f"the server refused the login for {label}: wrong user or password; put the "
-                "password in ~/.pgpass or in the URL")
+        return t("the server refused the login for {database}: wrong user or password; put the "
+                 "password in ~/.pgpass or in the URL", database=label)
     if "role" in lowered and "does not exist" in lowered:
-        return (f"the server knows no such user (role) for {label}; check the user in the URL, or "
-                "ask the database administrator to create it (README: the shared database)")
+        return t("the server knows no such user (role) for {database}; check the user in the URL, "
+                 "or ask the database administrator to create it (README: the shared database)",
+                 database=label)
     if "database" in lowered and "does not exist" in lowered:
-        return (f"the database of {label} does not exist on the server; create it first "
-                "(README: the shared database)")
+        return t("the database of {database} does not exist on the server; create it first "
+                 "(README: the shared database)", database=label)
     if "permission denied" in lowered:
-        return (f"the database role of {label} may not do this ({text.strip().splitlines()[0]}); "
-                "ask the database administrator for the grants in the README")
+        return t("the database role of {database} may not do this ({problem}); ask the database "
+                 "administrator for the grants in the README", database=label,
+                 problem=text.strip().splitlines()[0])
     if any(s in lowered for s in ("connection refused", "could not connect", "connection failed",
                                   "timeout expired", "could not translate host name",
                                   "failed to resolve host")):
-        return f"cannot reach the database server of {label}; is it running, and are host and port right?"
+        return t("cannot reach the database server of {database}; is it running, and are host and "
+                 "port right?", database=label)
     return None
 
 
@@ -154,22 +159,25 @@ def translated(label: str) -> Iterator[None]:
     except (OperationalError, InterfaceError) as exc:
         text = str(exc.orig) if exc.orig else str(exc)
         if "locked" in text or "busy" in text:
-            raise OptimaError(
-                f"the database {label} stayed locked by another optima for {BUSY_TIMEOUT_S} s; try again"
-            ) from None
+            raise OptimaError(t(
+                "the database {database} stayed locked by another optima for {seconds} s; try again",
+                database=label, seconds=BUSY_TIMEOUT_S)) from None
         if "readonly" in text or "read-only" in text:
-            raise OptimaError(
-                f"the database {label} is read-only; check the permissions of the file and its folder"
-            ) from None
+            raise OptimaError(t(
+                "the database {database} is read-only; check the permissions of the file and its "
+                "folder", database=label)) from None
         problem = _server_problem(text, label)
-        raise OptimaError(problem or f"the database {label} could not be used: "
-                          f"{text.strip().splitlines()[0] if text.strip() else exc}") from None
+        raise OptimaError(problem or t("the database {database} could not be used: {problem}",
+                                       database=label,
+                                       problem=text.strip().splitlines()[0] if text.strip() else exc)
+                          ) from None
     except DatabaseError as exc:
         text = str(exc.orig) if exc.orig else str(exc)
         problem = _server_problem(text, label)
         if problem:
             raise OptimaError(problem) from None
-        raise OptimaError(f"{label} is not a usable optima database ({text.strip().splitlines()[0]})") from None
+        raise OptimaError(t("{database} is not a usable optima database ({problem})",
+                            database=label, problem=text.strip().splitlines()[0])) from None
 
 
 def _engine(location: Location) -> Engine:
@@ -201,10 +209,10 @@ def connect(location: Location) -> Database:
     path = location.path
     if path is not None:
         if path.is_dir():
-            raise OptimaError(f"{path} is a folder; give --db the path of a database file")
+            raise OptimaError(t("{path} is a folder; give --db the path of a database file", path=path))
         if location.named and not path.parent.is_dir():
-            raise OptimaError(f"the folder {path.parent} does not exist; create it first, or give "
-                              "--db a file in an existing folder")
+            raise OptimaError(t("the folder {folder} does not exist; create it first, or give "
+                                "--db a file in an existing folder", folder=path.parent))
         _create_private_file(path)
     return Database(location=location, engine=_engine(location))
 
@@ -220,7 +228,8 @@ def _use_wal(db: Database) -> None:
         cursor.close()
     except sqlite3.OperationalError as exc:
         if "readonly" not in str(exc) and "read-only" not in str(exc):
-            raise OptimaError(f"the database {db.label} could not be used: {exc}") from None
+            raise OptimaError(t("the database {database} could not be used: {problem}",
+                                database=db.label, problem=exc)) from None
     finally:
         raw.close()
 
@@ -259,23 +268,24 @@ def _ensure_schema(db: Database, schema_check: str) -> schema.Version:
     if schema_check == "any" or found.current:
         return found
     if found.empty:
-        raise OptimaError(f"the database {db.label} is empty; create optima's tables in it with "
-                          "`optima db upgrade` (with the same --db)")
+        raise OptimaError(t("the database {database} is empty; create optima's tables in it with "
+                            "`optima db upgrade` (with the same --db)", database=db.label))
     if found.newer or not found.known:
-        raise OptimaError(f"{db.label} was written by a newer optima (schema {found.revision}, this "
-                          f"one knows up to {schema.HEAD}); upgrade optima before using it")
-    raise OptimaError(f"{db.label} has schema {found.revision}, this optima needs {schema.HEAD}; "
-                      "make a backup (optima backup FILE; on a server, pg_dump), then run: "
-                      "optima db upgrade")
+        raise OptimaError(t("{database} was written by a newer optima (schema {revision}, this one "
+                            "knows up to {head}); upgrade optima before using it",
+                            database=db.label, revision=found.revision, head=schema.HEAD))
+    raise OptimaError(t("{database} has schema {revision}, this optima needs {head}; make a backup "
+                        "(optima backup FILE; on a server, pg_dump), then run: optima db upgrade",
+                        database=db.label, revision=found.revision, head=schema.HEAD))
 
 
 def _version(db: Database, session: Session) -> schema.Version:
     try:
         return schema.version(session.connection())
     except schema.ForeignDatabase:
-        raise OptimaError(
-            f"{db.label} holds tables but is not an optima database; give another one with --db"
-        ) from None
+        raise OptimaError(t(
+            "{database} holds tables but is not an optima database; give another one with --db",
+            database=db.label)) from None
 
 
 def initialize(session: Session, name: str) -> None:

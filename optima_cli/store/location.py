@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 
 POSTGRES_HINT = "pip install 'optima-cli[postgres]'"
 
@@ -68,25 +69,26 @@ def of_url(value: str) -> Location:
     try:
         url = make_url(value)
     except ArgumentError:
-        raise UsageProblem("--db (or OPTIMA_DB) is not a database URL; write "
-                           "postgresql+psycopg://USER@HOST/DB or give a file path") from None
+        raise UsageProblem(t("--db (or OPTIMA_DB) is not a database URL; write "
+                             "postgresql+psycopg://USER@HOST/DB or give a file path")) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
-            raise UsageProblem("a SQLite URL needs a file: sqlite:///path/to/optima.db")
+            raise UsageProblem(t("a SQLite URL needs a file: sqlite:///path/to/optima.db"))
         return of_path(Path(url.database))
     if backend != "postgresql":
-        raise UsageProblem(f"optima works with SQLite files and PostgreSQL, not {backend}; give "
-                           "--db a file path or a postgresql+psycopg:// URL")
+        raise UsageProblem(t("optima works with SQLite files and PostgreSQL, not {backend}; give "
+                             "--db a file path or a postgresql+psycopg:// URL", backend=backend))
     if url.get_driver_name() != "psycopg":
         url = url.set(drivername="postgresql+psycopg")
     if not url.database:
-        raise UsageProblem(f"the URL {url.render_as_string(hide_password=True)} names no database; "
-                           "add it at the end: postgresql+psycopg://USER@HOST/optima")
+        raise UsageProblem(t("the URL {url} names no database; add it at the end: "
+                             "postgresql+psycopg://USER@HOST/optima",
+                             url=url.render_as_string(hide_password=True)))
     try:
         import psycopg  # noqa: F401 - only to tell the user early and plainly what is missing
     except ImportError:
-        raise OptimaError(f"PostgreSQL needs the psycopg driver, which is not installed; run: "
-                          f"{POSTGRES_HINT}") from None
+        raise OptimaError(t("PostgreSQL needs the psycopg driver, which is not installed; run: "
+                            "{hint}", hint=POSTGRES_HINT)) from None
     return Location(url=url.render_as_string(hide_password=False), path=None,
                     label=url.render_as_string(hide_password=True))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store.engine import BUSY_TIMEOUT_S, Database
 
 
@@ -32,7 +33,8 @@ def into_place(target: Path) -> Iterator[Path]:
     """A private temporary file beside `target` to write, moved onto `target` only when the block
     ends without error: a crash never leaves half a file at the target."""
     if not target.parent.is_dir():
-        raise OptimaError(f"cannot write {target}: the folder {target.parent} does not exist")
+        raise OptimaError(t("cannot write {path}: the folder {folder} does not exist",
+                            path=target, folder=target.parent))
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     temp = Path(temp_name)
@@ -52,7 +54,7 @@ def backup(db: Database, target: Path) -> Path:
     """A consistent copy made with SQLite's online backup API while others may write, checked,
     then moved into place: a crash never leaves half a backup at the target."""
     if target.resolve() == db.path.resolve():
-        raise OptimaError("the backup must go to another file than the database itself")
+        raise OptimaError(t("the backup must go to another file than the database itself"))
     with into_place(target) as temp:
         source = _connect(db.path)
         copy = sqlite3.connect(temp, isolation_level=None)
@@ -64,7 +66,8 @@ def backup(db: Database, target: Path) -> Path:
             copy.close()
             source.close()
         if result != "ok":
-            raise OptimaError(f"the copy did not pass the integrity check ({result}); nothing written")
+            raise OptimaError(t("the copy did not pass the integrity check ({result}); nothing written",
+                                result=result))
     return target
 
 
@@ -77,7 +80,7 @@ def integrity(db: Database) -> str:
         con.close()
     problems = [r for r in rows if r != "ok"]
     if bad_keys:
-        problems.append(f"{len(bad_keys)} rows point to missing rows (foreign keys)")
+        problems.append(t("{n} rows point to missing rows (foreign keys)", n=len(bad_keys)))
     return "ok" if not problems else "; ".join(problems[:5])
 
 

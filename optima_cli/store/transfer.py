@@ -16,6 +16,7 @@ from sqlalchemy import Integer, func, insert, select, text
 from sqlmodel import SQLModel
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store import audit, schema
 from optima_cli.store.engine import Database, connect
 from optima_cli.store.location import Location, of_path
@@ -35,7 +36,7 @@ def copy(source: Database, target_location: Location, *, actor: str, now: dateti
     the target's name); a copy that is to be used records its arrival too, a backup stays the
     source's exact image."""
     if target_location.url == source.location.url:
-        raise OptimaError("the copy must go to another database than the one it comes from")
+        raise OptimaError(t("the copy must go to another database than the one it comes from"))
     target = connect(target_location)
     try:
         return _copy_into(source, target, actor=actor, now=now, as_backup=as_backup,
@@ -53,8 +54,9 @@ def _copy_into(source: Database, target: Database, *, actor: str, now: datetime,
         except schema.ForeignDatabase:
             empty = False
         if not empty:
-            raise OptimaError(f"{target.label} is not empty; copy only into a new, empty database "
-                              "(create it first, see README: the shared database)")
+            raise OptimaError(t("{database} is not empty; copy only into a new, empty database "
+                                "(create it first, see README: the shared database)",
+                                database=target.label))
         audit.record(reading, actor=actor, action="backup" if as_backup else "copy-out",
                      entity="database", entity_ref=source.location.name, now=now,
                      after={"to": target_name})

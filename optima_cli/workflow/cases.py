@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.rules import lifecycle
 from optima_cli.rules.codes import Cause, Kind, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.identity import format_case_id, format_client_id
@@ -88,8 +89,9 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
                   else session.get(Institution, client.institution_id))
         assert source is not None
         if client.anonymized_on or client.birth_date is None:
-            raise OptimaError(f"{req.client} was anonymized on {client.anonymized_on}; register the "
-                              "person again to refer them")
+            raise OptimaError(t("{client} was anonymized on {anonymized_on}; register the person "
+                                "again to refer them", client=req.client,
+                                anonymized_on=client.anonymized_on))
         seq = queries.next_case_seq(session, day.year)
         case, findings = lifecycle.refer(
             case_id=format_case_id(day.year, seq),
@@ -110,7 +112,7 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         for topic in case.topics:
             session.add(ReferralTopic(referral_id=referral.id, topic=topic))
         result = case_snapshot(case, client.id or 0, ctx.today)
-        result["findings"] = [f.as_dict() for f in findings]
+        result["findings"] = [f.shown() for f in findings]
         audit.record(session, actor=ctx.user, action="refer", entity="referral",
                      entity_ref=referral.case_id, client_id=client.id, referral_id=referral.id,
                      on_date=day, after=result, now=now, source=ctx.source)

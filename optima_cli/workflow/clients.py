@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import Kind, Result, Topic
@@ -78,12 +79,14 @@ def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
 def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
     values = client_rules.clean(data.given(), ctx.today)
     if not values:
-        raise UsageProblem("nothing to change; give at least one option (see `optima client update --help`)")
+        raise UsageProblem(t(
+            "nothing to change; give at least one option (see `optima client update --help`)"))
     with ctx.write() as session:
         client = lookup.client(session, ref)
         if client.anonymized_on:
-            raise OptimaError(f"{ref} was anonymized on {client.anonymized_on}; its data cannot "
-                              "come back: register the person again")
+            raise OptimaError(t("{client} was anonymized on {anonymized_on}; its data cannot "
+                                "come back: register the person again", client=ref,
+                                anonymized_on=client.anonymized_on))
         inst = session.get(Institution, client.institution_id)
         before = client_record(client, inst.code if inst else "")
         if "institution" in values:
@@ -139,7 +142,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
           referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
     """The access criteria for a referral of this client; writes nothing."""
     day = on or ctx.today
-    ensure_not_future(day, ctx.today, "referral date")
+    ensure_not_future(day, ctx.today, t("referral date"))
     with ctx.read() as session:
         client = lookup.client(session, ref)
         receiver = lookup.institution(session, to)
@@ -156,6 +159,6 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
         "allowed": criteria.allowed(findings),
         "needs_override": bool(criteria.blocks_needing_override(findings))
         and not criteria.refusals(findings),
-        "findings": [f.as_dict() for f in findings],
+        "findings": [f.shown() for f in findings],
         "blocked": [f.rule for f in findings if f.result == Result.BLOCK],
     }

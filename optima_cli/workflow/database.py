@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store import schema
 from optima_cli.store.engine import Database, initialize, open_database
 from optima_cli.store.location import locate
@@ -38,8 +39,9 @@ def upgrade(ctx: Context) -> dict[str, Any]:
     with db.write() as session:
         found = schema.version(session.connection())  # as it is now, under the write lock
         if found.newer or (not found.empty and not found.known):
-            raise OptimaError(f"{db.label} was written by a newer optima (schema {found.revision}, "
-                              f"this one knows up to {schema.HEAD}); upgrade optima instead")
+            raise OptimaError(t("{database} was written by a newer optima (schema {revision}, this "
+                                "one knows up to {head}); upgrade optima instead",
+                                database=db.label, revision=found.revision, head=schema.HEAD))
         applied = list(found.pending)
         if found.empty:
             initialize(session, db.location.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store.engine import default_db_path, inspect_file, remove_database, write_meta
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.importer import Outcome, import_rows
@@ -15,8 +16,8 @@ SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
 
 def demo_path(named: str | None) -> Path:
     if named and "://" in named:
-        raise OptimaError("the demo builds a SQLite file of its own, never a server database; "
-                          "give --db a file path, or leave it out")
+        raise OptimaError(t("the demo builds a SQLite file of its own, never a server database; "
+                            "give --db a file path, or leave it out"))
     if named:
         return Path(named).expanduser()
     path = default_db_path(DEMO_FILE)
@@ -28,11 +29,11 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
     """Replace a previous demo database at `path` (refusing any other file) and fill it."""
     kind = inspect_file(path)
     if kind == "optima":
-        raise OptimaError(f"{path} holds a real optima database, not a demo; give the demo "
-                          "another file with --db")
+        raise OptimaError(t("{path} holds a real optima database, not a demo; give the demo "
+                            "another file with --db", path=path))
     if kind in ("foreign", "empty"):
-        raise OptimaError(f"{path} exists and is not an optima demo database; give the demo "
-                          "another file with --db")
+        raise OptimaError(t("{path} exists and is not an optima demo database; give the demo "
+                            "another file with --db", path=path))
     if kind == "demo":
         remove_database(path)
     from optima_cli.demo_data import rows
@@ -43,5 +44,6 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
     result = import_rows(ctx, SOURCE, list(enumerate(rows(), start=2)))
     if result.errors:  # the data set is ours: a problem here is a bug, not the user's input
         first = result.errors[0]
-        raise OptimaError(f"the demo data did not import (row {first.row}, {first.column}: {first.message})")
+        raise OptimaError(t("the demo data did not import (row {row}, {column}: {message})",
+                            row=first.row, column=first.column, message=first.message))
     return ctx, result

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 from optima_cli.rules import codes
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
@@ -38,7 +39,7 @@ def _bool(value: Any) -> bool | None:
         return True
     if text.lower() in FALSE:
         return False
-    raise UsageProblem(f"{text!r} is not yes or no")
+    raise UsageProblem(t("{text!r} is not yes or no", text=text))
 
 
 def _code(group: type[codes.StrEnum]) -> Callable[[Any], Any]:
@@ -68,7 +69,8 @@ def _decision(value: Any) -> str | None:
     if text is None:
         return None
     if text.lower() not in ("accepted", "rejected"):
-        raise UsageProblem(f"{text!r} is not a decision; use accepted or rejected, or leave it empty")
+        raise UsageProblem(t("{text!r} is not a decision; use accepted or rejected, or leave it empty",
+                             text=text))
     return text.lower()
 
 
@@ -125,14 +127,20 @@ CLIENT_FIELDS = ("external_ref", "name", "birth_date", "ahv", "municipality", "c
 def check_header(sheet: Sheet, name: str) -> None:
     unknown = [h for h in sheet.header if h not in COLUMNS]
     if unknown:
-        raise OptimaError(
-            f"{name}: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-            f"the columns are those of sample_data/import-template.csv"
-        )
+        if len(unknown) > 1:
+            raise OptimaError(t("{name}: unknown columns {columns}; the columns are those of "
+                                "sample_data/import-template.csv", name=name, columns=", ".join(unknown)))
+        raise OptimaError(t("{name}: unknown column {columns}; the columns are those of "
+                            "sample_data/import-template.csv", name=name, columns=", ".join(unknown)))
     missing = [c for c in REQUIRED if c not in sheet.header]
     if missing:
-        raise OptimaError(f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
-                          f"{', '.join(missing)} (see sample_data/import-template.csv)")
+        if len(missing) > 1:
+            raise OptimaError(t("{name}: missing required columns {columns} "
+                                "(see sample_data/import-template.csv)", name=name,
+                                columns=", ".join(missing)))
+        raise OptimaError(t("{name}: missing required column {columns} "
+                            "(see sample_data/import-template.csv)", name=name,
+                            columns=", ".join(missing)))
 
 
 def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -150,7 +158,7 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
                 problems.append((name, exc.message))
                 continue
         if required and value is None:
-            problems.append((name, f"{name} is required"))
+            problems.append((name, t("{column} is required", column=name)))
         values[name] = value
     problems += _consistency(values) if not problems else []
     return values, problems
@@ -159,22 +167,22 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
 def _consistency(v: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
     if v["decided_on"] and not v["decision"]:
-        problems.append(("decision", "decided_on is given, so decision must say accepted or rejected"))
+        problems.append(("decision", t("decided_on is given, so decision must say accepted or rejected")))
     if v["decision"] and not v["decided_on"]:
-        problems.append(("decided_on", f"the decision {v['decision']} needs its date"))
+        problems.append(("decided_on", t("the decision {decision} needs its date", decision=v["decision"])))
     if v["reason"] and v["decision"] != "rejected":
-        problems.append(("reason", "a rejection reason needs decision rejected"))
+        problems.append(("reason", t("a rejection reason needs decision rejected")))
     if v["decision"] == "rejected" and not v["reason"]:
-        problems.append(("reason", "a rejection needs its reason code"))
+        problems.append(("reason", t("a rejection needs its reason code")))
     if bool(v["closed_on"]) != bool(v["outcome"]):
         problems.append(("outcome" if v["closed_on"] else "closed_on",
-                         "closed_on and outcome go together"))
+                         t("closed_on and outcome go together")))
     if bool(v["withdrawn_on"]) != bool(v["withdraw_reason"]):
         problems.append(("withdraw_reason" if v["withdrawn_on"] else "withdrawn_on",
-                         "withdrawn_on and withdraw_reason go together"))
+                         t("withdrawn_on and withdraw_reason go together")))
     if bool(v["suspended_from"]) != bool(v["suspended_until"]):
         problems.append(("suspended_until" if v["suspended_from"] else "suspended_from",
-                         "suspended_from and suspended_until go together"))
+                         t("suspended_from and suspended_until go together")))
     if v["search_resumed_on"] and not v["suspended_from"]:
-        problems.append(("search_resumed_on", "search_resumed_on needs a suspension"))
+        problems.append(("search_resumed_on", t("search_resumed_on needs a suspension")))
     return problems

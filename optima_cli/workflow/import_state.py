@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.errors import OptimaError, ReferralBlocked
+from optima_cli.language import t
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules import codes, lifecycle
 from optima_cli.rules.identity import format_case_id, format_client_id
@@ -275,8 +276,10 @@ class ImportState:
             return _failing("name", self._register, v, events), True
         if match.birth_date != v["birth_date"]:
             by = "external_ref" if v["external_ref"] and match.external_ref == v["external_ref"] else "ahv"
-            raise RowFailed(by, f"{by} {v[by]} belongs to {format_client_id(match.key.shown)}, born "
-                                 f"{match.birth_date}, but this row says born {v['birth_date']}")
+            raise RowFailed(by, t("{column} {value} belongs to {client}, born {born}, but this row "
+                                  "says born {birth_date}", column=by, value=v[by],
+                                  client=format_client_id(match.key.shown), born=match.birth_date,
+                                  birth_date=v["birth_date"]))
         missing = {k: v[k] for k in CLIENT_FIELDS if v[k] is not None and getattr(match, k) is None}
         return (_failing("name", self._update, match, missing, events) if missing else match), False
 

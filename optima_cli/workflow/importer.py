@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from optima_cli.language import t
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.import_format import COLUMNS, check_header, parse_row
 from optima_cli.workflow.import_state import Applied, ImportState, RowFailed
@@ -71,7 +72,7 @@ def _count(out: Outcome, number: int, applied: Applied) -> None:
     if applied.already_there:
         out.skipped += 1
         out.skipped_rows.append({"row": number, "case": applied.case,
-                                 "message": f"{applied.case} is already there"})
+                                 "message": t("{case} is already there", case=applied.case)})
     else:
         out.cases.append(applied.case)
         out.imported += 1

@@ -6,6 +6,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session
 
 from optima_cli.errors import NotFound
+from optima_cli.language import t
 from optima_cli.store import queries
 from optima_cli.store.models import Client, Institution, Referral
 
@@ -22,22 +23,23 @@ def institution(session: Session, code: str) -> Institution:
 
 
 def unknown_institution(code: str, known: list[str]) -> NotFound:
-    return NotFound(
-        f"unknown institution {code!r}; known: {', '.join(known)} (add one with `optima institution add`)"
-    )
+    return NotFound(t(
+        "unknown institution {code!r}; known: {known} (add one with `optima institution add`)",
+        code=code, known=", ".join(known)))
 
 
 def client(session: Session, ref: str) -> Client:
     found = queries.client_by_ref(session, ref)
     if found is None:
-        raise NotFound(
-            f"no client {ref!r}; give the id that `register` printed (like C-0007) or an AHV number"
-        )
+        raise NotFound(t(
+            "no client {ref!r}; give the id that `register` printed (like C-0007) or an AHV number",
+            ref=ref))
     return found
 
 
 def referral(session: Session, ref: str) -> Referral:
     found = queries.referral_by_case(session, ref)
     if found is None:
-        raise NotFound(f"no case {ref!r}; case ids look like OPT-2026-0001 (see `optima list`)")
+        raise NotFound(t("no case {ref!r}; case ids look like OPT-2026-0001 (see `optima list`)",
+                         ref=ref))
     return found

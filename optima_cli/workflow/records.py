@@ -7,6 +7,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+from optima_cli.language import retranslate
 from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case
@@ -74,7 +75,9 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
-    return json.loads(row["findings"] or "[]")
+    """The findings stored with a referral (in English), their sentences in the reader's language."""
+    return [{**found, "message": retranslate(found["message"])}
+            for found in json.loads(row["findings"] or "[]")]
 
 
 # the values of a case that an action can change, keyed as in the case record

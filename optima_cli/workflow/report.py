@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.language import t
 from optima_cli.rules import figures
 from optima_cli.rules.deadlines import DEFAULT_WITHIN, deadline_of, flag, window
 from optima_cli.rules.periods import Period
@@ -21,7 +22,7 @@ GROUPINGS = ("kind", "institution")
 def _check_by(by: str) -> str:
     key = (by or "").strip().lower()
     if key not in GROUPINGS:
-        raise UsageProblem(f"--by {by!r} is not known; use kind or institution")
+        raise UsageProblem(t("--by {by!r} is not known; use kind or institution", by=by))
     return key
 
 
@@ -89,15 +90,18 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
     by = _check_by(by)
     path = Path(target.replace("{period}", period.name)).expanduser()
     if path.is_dir():
-        raise UsageProblem(f"--xlsx {path} is a folder; give a file name like optima-{{period}}.xlsx")
+        raise UsageProblem(t("--xlsx {path} is a folder; give a file name like "
+                             "optima-{{period}}.xlsx", path=path))
     if path.suffix.lower() != ".xlsx":
-        raise UsageProblem(f"--xlsx {path} should end in .xlsx")
+        raise UsageProblem(t("--xlsx {path} should end in .xlsx", path=path))
     if not path.parent.is_dir():
-        raise OptimaError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise OptimaError(t("cannot write {path}: the folder {folder} does not exist", path=path,
+                            folder=path.parent))
     try:
         return _export(ctx, period, path, by, personal, progress)
     except OSError as exc:
-        raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OptimaError(t("cannot write {path}: {problem}", path=path,
+                            problem=exc.strerror or exc)) from None
 
 
 def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.store import audit, maintenance, queries
 from optima_cli.store.engine import open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
@@ -17,20 +18,23 @@ def backup(ctx: Context, target: str) -> dict[str, Any]:
     """A SQLite file: the online backup of a SQLite database, or a copy of a server's."""
     path = Path(target).expanduser()
     if path.is_dir():
-        raise OptimaError(f"{path} is a folder; give the backup a file name, like optima-backup.db")
+        raise OptimaError(t("{path} is a folder; give the backup a file name, like optima-backup.db",
+                            path=path))
     db = open_database(ctx.db_path, schema_check="any")  # a backup comes before an upgrade
     try:
         if db.path is not None:
             maintenance.backup(db, path)
         else:
             if not db.version.current:  # the copy writes today's tables
-                raise OptimaError(f"{db.label} has schema {db.version.revision}, not this optima's "
-                                  f"{HEAD}; back the server database up with pg_dump instead")
+                raise OptimaError(t("{database} has schema {revision}, not this optima's {head}; "
+                                    "back the server database up with pg_dump instead",
+                                    database=db.label, revision=db.version.revision, head=HEAD))
             from optima_cli.store import transfer
 
             transfer.backup(db, path, actor=ctx.user, now=ctx.now())
     except OSError as exc:
-        raise OptimaError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OptimaError(t("cannot write {path}: {problem}", path=path,
+                            problem=exc.strerror or exc)) from None
     return {"backup": str(path), "size": path.stat().st_size}
 
 
@@ -50,19 +54,31 @@ def doctor(ctx: Context) -> dict[str, Any]:
         verdict = audit.verify(session)
         future = queries.cases_dated_after(session, ctx.today)
     check("schema", version == str(SCHEMA_VERSION) and db.version.current,
-          f"version {version}, revision {db.version.revision} (this optima: {SCHEMA_VERSION}, {HEAD})")
+          t("version {version}, revision {revision} (this optima: {schema_version}, {head})",
+            version=version, revision=db.version.revision, schema_version=SCHEMA_VERSION, head=HEAD))
     if db.path is not None:
         rights = maintenance.permissions(db)
-        check("permissions", rights.private,
-              f"file {rights.file_mode:o}, folder {rights.folder_mode:o}"
-              + ("" if rights.private else f"; run: chmod 600 {db.path}; chmod go-w {db.path.parent}"))
+        if rights.private:
+            detail = t("file {file_mode:o}, folder {folder_mode:o}",
+                       file_mode=rights.file_mode, folder_mode=rights.folder_mode)
+        else:
+            detail = t("file {file_mode:o}, folder {folder_mode:o}; run: chmod 600 {path}; "
+                       "chmod go-w {folder}", file_mode=rights.file_mode,
+                       folder_mode=rights.folder_mode, path=db.path, folder=db.path.parent)
+        check("permissions", rights.private, detail)
         mode = maintenance.journal_mode(db)
-        check("journal", mode == "wal", f"journal mode {mode}")
-    check("dates", future == 0,
-          "no event dated after today" if not future else
-          f"{future} case{'s have' if future != 1 else ' has'} events dated after today (was a "
-          "clock ahead?); correct them, as lists and warnings as of today take them as past")
+        check("journal", mode == "wal", t("journal mode {mode}", mode=mode))
+    if not future:
+        dates = t("no event dated after today")
+    elif future == 1:
+        dates = t("{n} case has events dated after today (was a clock ahead?); correct them, as "
+                  "lists and warnings as of today take them as past", n=future)
+    else:
+        dates = t("{n} cases have events dated after today (was a clock ahead?); correct them, as "
+                  "lists and warnings as of today take them as past", n=future)
+    check("dates", future == 0, dates)
     check("audit trail", verdict.ok,
-          f"{verdict.events} events, head {verdict.head[:16]}" if verdict.ok
-          else f"event {verdict.event_id}: {verdict.problem}")
+          t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
+          if verdict.ok else
+          t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import UsageProblem
+from optima_cli.language import t
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import Status
 from optima_cli.rules.identity import parse_case_id
@@ -23,7 +24,8 @@ LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn
 def _statuses(name: str) -> list[str] | None:
     key = (name or "").strip().lower()
     if key not in LIST_FILTERS:
-        raise UsageProblem(f"--status {name!r} is not known; use one of: {', '.join(LIST_FILTERS)}")
+        raise UsageProblem(t("--status {name!r} is not known; use one of: {choices}", name=name,
+                             choices=", ".join(LIST_FILTERS)))
     if key == "all":
         return None
     if key == "open":
@@ -62,7 +64,7 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
     """Cases as of a day, soonest deadline first (the first `limit` of them); no names (only
     client ids). The counts of overdue and soon due cases cover every case that matches."""
     if limit is not None and limit < 0:
-        raise UsageProblem("--limit must be 0 (all) or more")
+        raise UsageProblem(t("--limit must be 0 (all) or more"))
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     statuses = _statuses(status)
@@ -130,9 +132,9 @@ def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT
     """Every deadline warning as of a day, soonest first (the first `limit` of them); the
     counts per kind of warning cover all."""
     if within < 0:
-        raise UsageProblem("--within must be 0 or more days")
+        raise UsageProblem(t("--within must be 0 or more days"))
     if limit is not None and limit < 0:
-        raise UsageProblem("--limit must be 0 (all) or more")
+        raise UsageProblem(t("--limit must be 0 (all) or more"))
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     with ctx.read() as session:

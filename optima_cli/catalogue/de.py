@@ -1,0 +1,893 @@
+"""Deutsch (Schweiz): the German catalogue of optima.
+
+MESSAGES maps each English template of the code to its German template with the same
+placeholders; LABELS maps each code table to the German label of each code. Swiss spelling (ss,
+never sharp s), the terms of the programme (Auftraggeberin, Auftragnehmerin, Fallführung,
+Einwilligung, Aussetzen der Arbeitsbemühungen). tests/test_language.py fails when an entry is
+missing, stale or loses a placeholder.
+"""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "Kind": {
+        "RAV": "RAV (Regionales Arbeitsvermittlungszentrum)",
+        "IV": "IV (Invalidenversicherung)",
+        "SD": "SD (Sozialdienste)",
+    },
+    "Status": {
+        "referred": "angemeldet",
+        "accepted": "angenommen",
+        "rejected": "abgelehnt",
+        "withdrawn": "zurückgezogen",
+        "closed": "abgeschlossen",
+    },
+    "Topic": {
+        "finances": "Finanzen/Schulden",
+        "addiction": "Sucht",
+        "conflict": "Konflikte",
+        "childcare": "Kinderbetreuung",
+        "life-event": "belastendes Ereignis (Trennung/Scheidung)",
+        "health": "Gesundheit",
+        "placement": "Stellensuche/Arbeitsvermittlung",
+        "other": "Anderes",
+    },
+    "RejectReason": {
+        "iv-rejection-recent": "IV-Ablehnung vor weniger als 12 Monaten",
+        "iv-procedure-open": "IV-Verfahren, Abklärung oder Rechtsverfahren offen",
+        "no-work-capacity": "kein intaktes Arbeitsangebot",
+        "rav-registered-recently": "in den letzten 6 Monaten beim RAV angemeldet",
+        "too-severe": "Problematik zu schwer für 3 oder 6 Monate",
+        "no-consent": "keine Einwilligung der Klientin oder des Klienten",
+        "other": "anderer Grund (siehe Notiz)",
+    },
+    "WithdrawReason": {
+        "consent-withdrawn": "Einwilligung zurückgezogen",
+        "other": "anderer Grund (siehe Notiz)",
+    },
+    "Outcome": {
+        "achieved": "Ziel erreicht",
+        "partly": "Ziel teilweise erreicht",
+        "not-achieved": "Ziel nicht erreicht",
+    },
+    "Cause": {
+        "no-cooperation": "mangelnde Kooperation",
+        "not-placeable": "fehlende Vermittelbarkeit",
+        "other": "anderer Grund",
+    },
+    "RuleKind": {
+        "never": "nie zulässig",
+        "hard": "nur mit Begründung",
+        "warn": "Warnung",
+    },
+    "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
+    "DueKind": {
+        "overdue": "Bearbeitungszeit überschritten",
+        "due-soon": "Bearbeitungszeit endet bald",
+        "decision-late": "Entscheid zu lange offen",
+        "suspension-ending": "Aussetzen der Arbeitsbemühungen endet bald",
+        "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über die Bearbeitungszeit",
+    },
+    "Action": {  # what the audit trail and a case's history record
+        "register": "Klient/in erfasst",
+        "client-update": "Klient/in geändert",
+        "read": "eingesehen",
+        "refer": "angemeldet",
+        "accept": "angenommen",
+        "reject": "abgelehnt",
+        "withdraw": "zurückgezogen",
+        "close": "abgeschlossen",
+        "extend": "verlängert",
+        "suspend-search": "Arbeitsbemühungen ausgesetzt",
+        "resume-search": "Arbeitsbemühungen wieder aufgenommen",
+        "institution-add": "Stelle erfasst",
+        "institution-set-contact": "Ansprechperson gesetzt",
+        "anonymize": "anonymisiert",
+        "backup": "Sicherung",
+        "copy-in": "hineinkopiert",
+        "copy-out": "hinauskopiert",
+        "create-database": "Datenbank erstellt",
+        "upgrade-schema": "Schema aktualisiert",
+        "export-personal-data": "Personendaten exportiert",
+    },
+}
+
+MESSAGES: dict[str, str] = {
+    "yes": "ja",
+    "no": "nein",
+
+    # ===== codes, access criteria, deadlines, the root and Click's messages =====
+    # root
+    "{message} (see '{command} --help')": "{message} (siehe '{command} --help')",
+    "aborted; nothing was written": "abgebrochen; nichts wurde geschrieben",
+    "interrupted; nothing was written": "unterbrochen; nichts wurde geschrieben",
+    "{option} {value} is not a language of optima; use de or en":
+        "{option} {value} ist keine Sprache von optima; verwenden Sie de oder en",
+    # codes
+    "{value} is not an institution kind; use one of: {codes}":
+        "{value} ist keine Institutionsart; verwenden Sie eine von: {codes}",
+    "{value} is not a status; use one of: {codes}":
+        "{value} ist kein Status; verwenden Sie einen von: {codes}",
+    "{value} is not a topic; use one of: {codes}":
+        "{value} ist kein Thema; verwenden Sie eines von: {codes}",
+    "{value} is not a rejection reason; use one of: {codes}":
+        "{value} ist kein Ablehnungsgrund; verwenden Sie einen von: {codes}",
+    "{value} is not a withdrawal reason; use one of: {codes}":
+        "{value} ist kein Rückzugsgrund; verwenden Sie einen von: {codes}",
+    "{value} is not an outcome; use one of: {codes}":
+        "{value} ist kein Ergebnis; verwenden Sie eines von: {codes}",
+    "{value} is not a cause; use one of: {codes}":
+        "{value} ist keine Ursache; verwenden Sie eine von: {codes}",
+    "{value} is not a rule kind; use one of: {codes}":
+        "{value} ist keine Regelart; verwenden Sie eine von: {codes}",
+    "{value} is not a result; use one of: {codes}":
+        "{value} ist kein Resultat; verwenden Sie eines von: {codes}",
+    "no topic given; name one or more of: {codes}":
+        "kein Thema angegeben; nennen Sie eines oder mehrere von: {codes}",
+    # criteria (stored in English, shown through retranslate)
+    "no consent of the client is recorded; record it with `client update --consent-on`":
+        "keine Einwilligung der Klientin oder des Klienten erfasst; erfassen Sie sie mit "
+        "`client update --consent-on`",
+    "consent was given on {consent_on}, after the referral date {on}":
+        "die Einwilligung wurde am {consent_on} gegeben, nach dem Anmeldedatum {on}",
+    "the client withdrew consent on {withdrawn_on}; record renewed consent with "
+    "`client update --consent-on DATE`":
+        "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
+        "erfassen Sie eine erneute Einwilligung mit `client update --consent-on DATUM`",
+    "consent recorded on {consent_on} and not withdrawn":
+        "Einwilligung am {consent_on} erfasst und nicht zurückgezogen",
+    "{receiver} is of the referrer's own kind ({kind}); "
+    "OPTIMA hands a case to another kind of institution":
+        "{receiver} ist von derselben Art wie die Auftraggeberin ({kind}); "
+        "OPTIMA übergibt einen Fall an eine andere Art von Institution",
+    "{referrer_kind} refers to {receiver_kind}, another kind":
+        "{referrer_kind} meldet an {receiver_kind} an, eine andere Art",
+    "{case} of this client to {receiver} is still open; close, withdraw or decide it first":
+        "{case} dieser Klientin oder dieses Klienten an {receiver} ist noch offen; schliessen Sie "
+        "den Fall zuerst ab, ziehen Sie ihn zurück oder entscheiden Sie ihn",
+    "no open referral of this client to {receiver}":
+        "keine offene Anmeldung dieser Klientin oder dieses Klienten an {receiver}",
+    "no IV rejection recorded": "keine IV-Ablehnung erfasst",
+    "the IV rejected the client on {rejected_on}, less than 12 months ago "
+    "(a referral to IV is possible from {possible_from}, or now with a justification)":
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor weniger als "
+        "12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
+        "einer Begründung)",
+    "the IV rejection of {rejected_on} is more than 12 months old":
+        "die IV-Ablehnung vom {rejected_on} liegt mehr als 12 Monate zurück",
+    "an IV procedure, assessment or legal proceeding is open":
+        "ein IV-Verfahren, eine Abklärung oder ein Rechtsverfahren ist offen",
+    "no IV procedure, assessment or proceeding open":
+        "kein IV-Verfahren, keine Abklärung und kein Rechtsverfahren offen",
+    "an IV-relevant health damage is suspected: a regular IV registration is due instead":
+        "ein IV-relevanter Gesundheitsschaden wird vermutet: stattdessen ist eine ordentliche "
+        "IV-Anmeldung angezeigt",
+    "no IV-relevant health damage suspected": "kein IV-relevanter Gesundheitsschaden vermutet",
+    "the client's work capacity is not intact (not placeable)":
+        "kein intaktes Arbeitsangebot (nicht vermittelbar)",
+    "work capacity intact (objectively and subjectively placeable)":
+        "intaktes Arbeitsangebot (objektiv und subjektiv vermittelbar)",
+    "IV measures are running": "IV-Massnahmen laufen",
+    "an IV assessment or proceeding is open": "eine IV-Abklärung oder ein Verfahren ist offen",
+    "no IV measures running, no assessment or proceeding open":
+        "keine IV-Massnahmen laufend, keine Abklärung und kein Verfahren offen",
+    "the client is registered at the RAV (until {until})":
+        "die Klientin oder der Klient ist beim RAV angemeldet (bis {until})",
+    "the client must register at the RAV":
+        "die Klientin oder der Klient muss sich beim RAV anmelden",
+    "the client is registered at the RAV until {until}, within the last 6 months":
+        "die Klientin oder der Klient ist bis {until} beim RAV angemeldet, innerhalb der "
+        "letzten 6 Monate",
+    "the client was registered at the RAV until {until}, within the last 6 months":
+        "die Klientin oder der Klient war bis {until} beim RAV angemeldet, innerhalb der "
+        "letzten 6 Monate",
+    "not registered at the RAV in the last 6 months":
+        "in den letzten 6 Monaten nicht beim RAV angemeldet",
+    "social topic named: {topics}": "soziales Thema genannt: {topics}",
+    "no topic given yet; a referral to SD should name a social problem":
+        "noch kein Thema angegeben; eine Anmeldung an den SD sollte ein soziales Problem nennen",
+    "none of the topics is a social problem (finances, addiction, conflict, childcare, "
+    "life-event), which is what SD works on":
+        "keines der Themen ist ein soziales Problem (Finanzen, Sucht, Konflikte, "
+        "Kinderbetreuung, belastende Ereignisse), woran der SD arbeitet",
+    "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
+    "Severe problems do not fit":
+        "nur Sie können es beurteilen: lässt sich die Problematik in 3 oder 6 Monaten "
+        "plausibel verbessern? Schwere Problematiken passen nicht",
+    # deadlines
+    "1 day overdue": "1 Tag überfällig",
+    "{days} days overdue": "{days} Tage überfällig",
+    "today": "heute",
+    "in 1 day": "in 1 Tag",
+    "in {days} days": "in {days} Tagen",
+    "{case}: mandate ended on {day} ({when}); close or withdraw it":
+        "{case}: Bearbeitungszeit endete am {day} ({when}); Fall abschliessen oder zurückziehen",
+    "{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate":
+        "{case}: Bearbeitungszeit endet am {day} ({when}); Fall abschliessen oder einen "
+        "3-Monats-Auftrag verlängern",
+    "{case}: referred on {referred_on}, waiting for a decision since {days} days":
+        "{case}: angemeldet am {referred_on}, wartet seit {days} Tagen auf einen Entscheid",
+    "{case}: job-search suspension ends on {day} ({when})":
+        "{case}: Aussetzen der Arbeitsbemühungen endet am {day} ({when})",
+    "{case}: job-search suspension until {day} outlasts the mandate ending {mandate_end}":
+        "{case}: Aussetzen der Arbeitsbemühungen bis {day} dauert über das Ende der "
+        "Bearbeitungszeit am {mandate_end} hinaus",
+    # what Click and Typer say, in German (root.LIBRARY_MESSAGES)
+    "No such command {name}": "Unbekannter Befehl {name}",
+    "No such option: {name}": "Unbekannte Option: {name}",
+    "No such option: {name} (Possible options: {options})":
+        "Unbekannte Option: {name} (mögliche Optionen: {options})",
+    "Missing option {name}": "Option {name} fehlt",
+    "Missing argument {name}": "Argument {name} fehlt",
+    "Missing parameter: {name}": "Parameter fehlt: {name}",
+    "Option {name} requires an argument": "Option {name} verlangt einen Wert",
+    "Option {name} does not take a value": "Option {name} nimmt keinen Wert",
+    "Got unexpected extra argument(s) ({args})": "Unerwartete zusätzliche Argumente ({args})",
+    "Invalid value for {name}: {problem}": "Ungültiger Wert für {name}: {problem}",
+    "Invalid value: {problem}": "Ungültiger Wert: {problem}",
+    "Value error, {value} is not one of {choices}": "{value} ist keiner von {choices}",
+    "Input should be a valid integer, unable to parse string as an integer":
+        "eine ganze Zahl ist verlangt",
+    "error": "Fehler",
+
+    # ===== dates, the life of a case, clients, periods, the case workflow =====
+    # The names of dates ("referral date", "accept date", ...) fill `{what}` in the date checks of
+    # rules/dates.py: every one is neuter ("das ...datum", "das Datum ..."), and the earlier date
+    # ("the referral date") is in the dative ("dem Anmeldedatum"), as "liegt vor {earlier_what}" needs.
+    # rules/dates.py
+    "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026":
+        "{raw!r} ist kein Datum; schreiben Sie es als 20.11.2026 oder 2026-11-20",
+    "{raw!r} is not a date: there is no year 0": "{raw!r} ist kein Datum: es gibt kein Jahr 0",
+    "{raw!r} is not a date: there is no month {month}":
+        "{raw!r} ist kein Datum: es gibt keinen Monat {month}",
+    "{raw!r} is not a date: {month} {year} has {last} days":
+        "{raw!r} ist kein Datum: der {month} {year} hat {last} Tage",
+    "{what} {day} lies in the future (today is {today}); give the date on which it happened":
+        "das {what} ({day}) liegt in der Zukunft (heute ist der {today}); geben Sie das Datum an, "
+        "an dem es geschehen ist",
+    "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards":
+        "das {what} ({day}) liegt vor {earlier_what} ({earlier}); die Daten eines Falls dürfen "
+        "nicht rückwärts laufen",
+    "birth date": "Geburtsdatum",
+    "birth date {day} is implausible; check the year":
+        "das Geburtsdatum {day} ist nicht plausibel; prüfen Sie das Jahr",
+    # names of dates (nominative, neuter) and earlier dates (dative)
+    "referral date": "Anmeldedatum",
+    "accept date": "Annahmedatum",
+    "reject date": "Ablehnungsdatum",
+    "withdraw date": "Rückzugsdatum",
+    "close date": "Abschlussdatum",
+    "extend date": "Verlängerungsdatum",
+    "suspend-search date": "Datum des Aussetzens der Arbeitsbemühungen",
+    "resume-search date": "Datum der Wiederaufnahme der Arbeitsbemühungen",
+    "consent date": "Einwilligungsdatum",
+    "consent withdrawal date": "Datum des Widerrufs der Einwilligung",
+    "IV rejection date": "Datum der IV-Ablehnung",
+    "the birth date": "dem Geburtsdatum",
+    "the referral date": "dem Anmeldedatum",
+    "the acceptance date": "dem Annahmedatum",
+    # rules/lifecycle.py
+    "cannot {action} {case}: it is {status}; {action} is only possible when it is {allowed}":
+        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` geht nur, "
+        "wenn er {allowed} ist",
+    "cannot {action} {case}: it is {status}; {action} is only possible when it is "
+    "{allowed} or {other}":
+        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` geht nur, "
+        "wenn er {allowed} oder {other} ist",
+    "--months {value} is not a mandate period; use 3 or 6":
+        "--months {value} ist keine Bearbeitungszeit; verwenden Sie 3 oder 6",
+    '{option} other needs a note; add --note "what happened"':
+        '{option} other braucht eine Notiz; ergänzen Sie --note "was geschehen ist"',
+    "--outcome not-achieved needs a cause; add --cause no-cooperation, not-placeable or other":
+        "--outcome not-achieved braucht eine Ursache; ergänzen Sie --cause no-cooperation, "
+        "not-placeable oder other",
+    "--cause is only recorded with --outcome not-achieved, not with {outcome}":
+        "--cause wird nur mit --outcome not-achieved erfasst, nicht mit {outcome}",
+    "cannot extend {case}: it was already extended; a 3-month mandate may be extended once, to 6":
+        "{case} kann nicht verlängert werden: der Fall wurde bereits verlängert; eine "
+        "Bearbeitungszeit von 3 Monaten kann einmal auf 6 verlängert werden",
+    "cannot extend {case}: its mandate is {months} months; a 3-month mandate may be extended "
+    "once, to 6":
+        "{case} kann nicht verlängert werden: die Bearbeitungszeit beträgt {months} Monate; eine "
+        "Bearbeitungszeit von 3 Monaten kann einmal auf 6 verlängert werden",
+    "cannot suspend the job search for {case}: it was referred by {kind}, only a case referred "
+    "by a RAV unit can suspend job-search obligations":
+        "die Arbeitsbemühungen für {case} können nicht ausgesetzt werden: der Fall wurde von "
+        "einer {kind}-Stelle angemeldet; nur bei einem Fall, den eine RAV-Stelle angemeldet hat, "
+        "können die Arbeitsbemühungen ausgesetzt werden",
+    "{case} already has a job-search suspension until {until} in that time; end it with "
+    "resume-search first, or choose days after it":
+        "{case} hat in dieser Zeit bereits ein Aussetzen der Arbeitsbemühungen bis {until}; "
+        "beenden Sie es zuerst mit resume-search, oder wählen Sie Tage danach",
+    "a suspension from {start} would start before the mandate ({accepted_on})":
+        "ein Aussetzen ab {start} würde vor der Bearbeitungszeit ({accepted_on}) beginnen",
+    "--until {until} is before --from {start}": "--until {until} liegt vor --from {start}",
+    "cannot suspend the job search for {case} until {until}: the mandate ends on {due_on}; "
+    "a suspension may last at most until then":
+        "die Arbeitsbemühungen für {case} können nicht bis {until} ausgesetzt werden: die "
+        "Bearbeitungszeit endet am {due_on}; ein Aussetzen darf höchstens bis dahin dauern",
+    "missing option {option}": "Option {option} fehlt",
+    "--override needs a justification text, not an empty one":
+        "--override braucht eine Begründung als Text, keinen leeren",
+    "referral refused: {reasons}": "Anmeldung nicht zulässig: {reasons}",
+    'referral blocked: {reasons}. To deviate, record your justification (--override "...", '
+    "or the override column of an import)":
+        "Anmeldung blockiert: {reasons}. Um davon abzuweichen, erfassen Sie Ihre Begründung "
+        '(--override "..." oder die Spalte override eines Imports)',
+    "cannot extend {case} on {day}: its mandate ended on {due_on}; give the date the extension "
+    "was decided with --on":
+        "{case} kann nicht am {day} verlängert werden: die Bearbeitungszeit endete am {due_on}; "
+        "geben Sie mit --on das Datum an, an dem die Verlängerung entschieden wurde",
+    "{case} has no job-search suspension running on {day}; nothing to resume":
+        "bei {case} läuft am {day} kein Aussetzen der Arbeitsbemühungen; es gibt nichts "
+        "wieder aufzunehmen",
+    # rules/periods.py
+    "--month {text!r} is not a month; write 2026-10, or last":
+        "--month {text!r} ist kein Monat; schreiben Sie 2026-10 oder last",
+    "--quarter {text!r} is not a quarter; write 2026-Q3":
+        "--quarter {text!r} ist kein Quartal; schreiben Sie 2026-Q3",
+    "--year {text!r} is not a year; write 2026": "--year {text!r} ist kein Jahr; schreiben Sie 2026",
+    "give one period only, not {options}": "geben Sie nur einen Zeitraum an, nicht {options}",
+    " and ": " und ",
+    "--from and --to go together; give both dates":
+        "--from und --to gehören zusammen; geben Sie beide Daten an",
+    "--to {end} is before --from {start}": "--to {end} liegt vor --from {start}",
+    # rules/clients.py, rules/identity.py
+    "--name must not be empty; give the client's full name":
+        "--name darf nicht leer sein; geben Sie den vollständigen Namen der Person an",
+    "--birth-date is required and cannot be cleared":
+        "--birth-date ist obligatorisch und kann nicht gelöscht werden",
+    "consent date {consent_on} is before the birth date {birth_date}":
+        "das Einwilligungsdatum {consent_on} liegt vor dem Geburtsdatum {birth_date}",
+    "client {other} has the same AHV number; use {other} instead of registering the client again":
+        "Klient/in {other} hat dieselbe AHV-Nummer; verwenden Sie {other}, statt die Person "
+        "nochmals zu registrieren",
+    "client {other} has the same name and birth date; use {other} instead of registering the "
+    "client again":
+        "Klient/in {other} hat denselben Namen und dasselbe Geburtsdatum; verwenden Sie {other}, "
+        "statt die Person nochmals zu registrieren",
+    "AHV number {raw!r} is invalid: its check digit does not match; check for a typo":
+        "AHV-Nummer {raw!r} ist ungültig: die Prüfziffer stimmt nicht; prüfen Sie sie auf "
+        "Tippfehler",
+    "AHV number {raw!r} is invalid: it must be 13 digits starting with 756, like "
+    "756.1234.5678.97":
+        "AHV-Nummer {raw!r} ist ungültig: sie muss 13 Ziffern haben und mit 756 beginnen, wie "
+        "756.1234.5678.97",
+    # workflow/cases.py, workflow/clients.py
+    "{client} was anonymized on {anonymized_on}; register the person again to refer them":
+        "{client} wurde am {anonymized_on} anonymisiert; registrieren Sie die Person neu, um sie "
+        "anzumelden",
+    "{client} was anonymized on {anonymized_on}; its data cannot come back: register the "
+    "person again":
+        "{client} wurde am {anonymized_on} anonymisiert; die Daten lassen sich nicht "
+        "wiederherstellen: registrieren Sie die Person neu",
+    "nothing to change; give at least one option (see `optima client update --help`)":
+        "nichts zu ändern; geben Sie mindestens eine Option an (siehe "
+        "`optima client update --help`)",
+    # workflow/lookup.py
+    "unknown institution {code!r}; known: {known} (add one with `optima institution add`)":
+        "unbekannte Stelle {code!r}; bekannt sind: {known} (erfassen Sie eine neue mit "
+        "`optima institution add`)",
+    "no client {ref!r}; give the id that `register` printed (like C-0007) or an AHV number":
+        "Klient/in {ref!r} nicht gefunden; geben Sie die Nummer an, die `register` ausgegeben hat "
+        "(wie C-0007), oder eine AHV-Nummer",
+    "no case {ref!r}; case ids look like OPT-2026-0001 (see `optima list`)":
+        "Fall {ref!r} nicht gefunden; Fallnummern sehen aus wie OPT-2026-0001 (siehe "
+        "`optima list`)",
+    # workflow/institutions.py
+    "institution code {code!r} is not usable; use letters, digits and dashes, like SD-EMMEN":
+        "das Kürzel {code!r} ist nicht verwendbar; verwenden Sie Buchstaben, Ziffern und "
+        "Bindestriche, wie SD-EMMEN",
+    "--email {email!r} is not an e-mail address": "--email {email!r} ist keine E-Mail-Adresse",
+    "--name must not be empty; give the unit's full name":
+        "--name darf nicht leer sein; geben Sie den vollständigen Namen der Stelle an",
+    "institution {code} exists already; change its contact with set-contact":
+        "die Stelle {code} gibt es bereits; ändern Sie die Ansprechperson mit set-contact",
+    "nothing to change; give --contact, --email or --phone":
+        "nichts zu ändern; geben Sie --contact, --email oder --phone an",
+    # workflow/views.py
+    "--status {name!r} is not known; use one of: {choices}":
+        "--status {name!r} ist unbekannt; verwenden Sie einen der Werte: {choices}",
+    "--limit must be 0 (all) or more": "--limit muss 0 (alle) oder mehr sein",
+    "--within must be 0 or more days": "--within muss 0 oder mehr Tage betragen",
+    # workflow/report.py
+    "--by {by!r} is not known; use kind or institution":
+        "--by {by!r} ist unbekannt; verwenden Sie kind oder institution",
+    "--xlsx {path} is a folder; give a file name like optima-{{period}}.xlsx":
+        "--xlsx {path} ist ein Ordner; geben Sie einen Dateinamen wie optima-{{period}}.xlsx an",
+    "--xlsx {path} should end in .xlsx": "--xlsx {path} sollte auf .xlsx enden",
+    "cannot write {path}: the folder {folder} does not exist":
+        "{path} kann nicht geschrieben werden: der Ordner {folder} existiert nicht",
+    "cannot write {path}: {problem}": "{path} kann nicht geschrieben werden: {problem}",
+
+    # ===== import, demo, backups, doctor, the audit trail and the database =====
+    # import: the file
+    "{file}: import reads .csv or .xlsx files, not {suffix}":
+        "{file}: import liest .csv- oder .xlsx-Dateien, nicht {suffix}",
+    "{file}: import reads .csv or .xlsx files, not files without an ending":
+        "{file}: import liest .csv- oder .xlsx-Dateien, nicht Dateien ohne Endung",
+    "{file} is empty: it needs a header row and one row per referral "
+    "(see sample_data/import-template.csv)":
+        "{file} ist leer: die Datei braucht eine Kopfzeile und eine Zeile pro Anmeldung "
+        "(siehe sample_data/import-template.csv)",
+    "no file {path}; give the path of a .csv or .xlsx file":
+        "keine Datei {path}; geben Sie den Pfad einer .csv- oder .xlsx-Datei an",
+    "{file} is not UTF-8 text (byte 0x{byte:02x} at position {position}); "
+    "in Excel save it as 'CSV UTF-8 (comma delimited)'":
+        "{file} ist kein UTF-8-Text (Byte 0x{byte:02x} an Position {position}); speichern Sie "
+        "die Datei in Excel als 'CSV UTF-8 (durch Trennzeichen getrennt)'",
+    "{file} cannot be read as an Excel workbook ({problem})":
+        "{file} kann nicht als Excel-Arbeitsmappe gelesen werden ({problem})",
+    "{name}: unknown column {columns}; the columns are those of sample_data/import-template.csv":
+        "{name}: unbekannte Spalte {columns}; die Spalten sind jene von "
+        "sample_data/import-template.csv",
+    "{name}: unknown columns {columns}; the columns are those of sample_data/import-template.csv":
+        "{name}: unbekannte Spalten {columns}; die Spalten sind jene von "
+        "sample_data/import-template.csv",
+    "{name}: missing required column {columns} (see sample_data/import-template.csv)":
+        "{name}: die Pflichtspalte {columns} fehlt (siehe sample_data/import-template.csv)",
+    "{name}: missing required columns {columns} (see sample_data/import-template.csv)":
+        "{name}: die Pflichtspalten {columns} fehlen (siehe sample_data/import-template.csv)",
+    # import: the rows
+    "{case} is already there": "{case} ist schon erfasst",
+    "{text!r} is not yes or no": "{text!r} ist weder ja noch nein",
+    "{text!r} is not a decision; use accepted or rejected, or leave it empty":
+        "{text!r} ist kein Entscheid; verwenden Sie accepted oder rejected, oder lassen Sie die "
+        "Zelle leer",
+    "{column} is required": "{column} ist Pflicht",
+    "decided_on is given, so decision must say accepted or rejected":
+        "decided_on ist angegeben, also muss decision accepted oder rejected lauten",
+    "the decision {decision} needs its date": "der Entscheid {decision} braucht sein Datum",
+    "a rejection reason needs decision rejected":
+        "ein Ablehnungsgrund braucht decision rejected",
+    "a rejection needs its reason code": "eine Ablehnung braucht den Code ihres Ablehnungsgrunds",
+    "closed_on and outcome go together": "closed_on und outcome gehören zusammen",
+    "withdrawn_on and withdraw_reason go together":
+        "withdrawn_on und withdraw_reason gehören zusammen",
+    "suspended_from and suspended_until go together":
+        "suspended_from und suspended_until gehören zusammen",
+    "search_resumed_on needs a suspension":
+        "search_resumed_on braucht ein Aussetzen der Arbeitsbemühungen",
+    "{column} {value} belongs to {client}, born {born}, but this row says born {birth_date}":
+        "{column} {value} gehört zu {client}, geboren am {born}, aber diese Zeile nennt als "
+        "Geburtsdatum {birth_date}",
+    # demo
+    "the demo builds a SQLite file of its own, never a server database; "
+    "give --db a file path, or leave it out":
+        "die Demo erstellt eine eigene SQLite-Datei, nie eine Server-Datenbank; geben Sie --db "
+        "einen Dateipfad an, oder lassen Sie die Option weg",
+    "{path} holds a real optima database, not a demo; give the demo another file with --db":
+        "{path} enthält eine echte optima-Datenbank, keine Demo; geben Sie der Demo mit --db "
+        "eine andere Datei",
+    "{path} exists and is not an optima demo database; give the demo another file with --db":
+        "{path} existiert und ist keine Demo-Datenbank von optima; geben Sie der Demo mit --db "
+        "eine andere Datei",
+    "the demo data did not import (row {row}, {column}: {message})":
+        "die Demodaten liessen sich nicht importieren (Zeile {row}, {column}: {message})",
+    # backup and doctor
+    "{path} is a folder; give the backup a file name, like optima-backup.db":
+        "{path} ist ein Ordner; geben Sie der Sicherung einen Dateinamen, etwa optima-backup.db",
+    "{database} has schema {revision}, not this optima's {head}; "
+    "back the server database up with pg_dump instead":
+        "{database} hat das Schema {revision}, nicht das Schema {head} dieses optima; sichern Sie "
+        "die Server-Datenbank stattdessen mit pg_dump",
+    "version {version}, revision {revision} (this optima: {schema_version}, {head})":
+        "Version {version}, Revision {revision} (dieses optima: {schema_version}, {head})",
+    "file {file_mode:o}, folder {folder_mode:o}":
+        "Datei {file_mode:o}, Ordner {folder_mode:o}",
+    "file {file_mode:o}, folder {folder_mode:o}; run: chmod 600 {path}; chmod go-w {folder}":
+        "Datei {file_mode:o}, Ordner {folder_mode:o}; führen Sie aus: chmod 600 {path}; "
+        "chmod go-w {folder}",
+    "journal mode {mode}": "Journal-Modus {mode}",
+    "no event dated after today": "kein Ereignis mit einem Datum nach heute",
+    "{n} case has events dated after today (was a clock ahead?); correct them, as "
+    "lists and warnings as of today take them as past":
+        "{n} Fall hat Ereignisse mit einem Datum nach heute (ging eine Uhr vor?); korrigieren Sie "
+        "sie, denn Listen und Warnungen auf heute nehmen sie als vergangen",
+    "{n} cases have events dated after today (was a clock ahead?); correct them, as "
+    "lists and warnings as of today take them as past":
+        "{n} Fälle haben Ereignisse mit einem Datum nach heute (ging eine Uhr vor?); korrigieren "
+        "Sie sie, denn Listen und Warnungen auf heute nehmen sie als vergangen",
+    "{events} events, head {head}": "{events} Ereignisse, letzter Hash {head}",
+    "event {event}: {problem}": "Ereignis {event}: {problem}",
+    "{n} rows point to missing rows (foreign keys)":
+        "{n} Zeilen verweisen auf fehlende Zeilen (Fremdschlüssel)",
+    # db upgrade, copy, backup
+    "{database} was written by a newer optima (schema {revision}, this one knows up to {head}); "
+    "upgrade optima instead":
+        "{database} wurde von einem neueren optima geschrieben (Schema {revision}, dieses kennt "
+        "bis {head}); aktualisieren Sie stattdessen optima",
+    "the backup must go to another file than the database itself":
+        "die Sicherung muss in eine andere Datei gehen als die Datenbank selbst",
+    "the copy did not pass the integrity check ({result}); nothing written":
+        "die Kopie hat die Integritätsprüfung nicht bestanden ({result}); nichts wurde geschrieben",
+    "the copy must go to another database than the one it comes from":
+        "die Kopie muss in eine andere Datenbank gehen als jene, aus der sie kommt",
+    "{database} is not empty; copy only into a new, empty database "
+    "(create it first, see README: the shared database)":
+        "{database} ist nicht leer; kopieren Sie nur in eine neue, leere Datenbank (erstellen Sie "
+        "sie zuerst, siehe README: the shared database)",
+    # opening the database
+    "the database {database} stayed locked by another optima for {seconds} s; try again":
+        "die Datenbank {database} blieb {seconds} s lang von einem anderen optima gesperrt; "
+        "versuchen Sie es nochmals",
+    "the server refused the login for {database}: wrong user or password; put the "
+    "password in ~/.pgpass or in the URL":
+        "der Server hat die Anmeldung für {database} abgelehnt: falscher Benutzer oder falsches "
+        "Passwort; legen Sie das Passwort in ~/.pgpass oder in der URL ab",
+    "the server knows no such user (role) for {database}; check the user in the URL, "
+    "or ask the database administrator to create it (README: the shared database)":
+        "der Server kennt keinen solchen Benutzer (Rolle) für {database}; prüfen Sie den Benutzer "
+        "in der URL, oder bitten Sie die Datenbank-Administration, ihn zu erstellen (README: the "
+        "shared database)",
+    "the database of {database} does not exist on the server; create it first "
+    "(README: the shared database)":
+        "die Datenbank von {database} existiert auf dem Server nicht; erstellen Sie sie zuerst "
+        "(README: the shared database)",
+    "the database role of {database} may not do this ({problem}); ask the database "
+    "administrator for the grants in the README":
+        "die Datenbankrolle von {database} darf das nicht ({problem}); bitten Sie die "
+        "Datenbank-Administration um die Berechtigungen aus dem README",
+    "cannot reach the database server of {database}; is it running, and are host and "
+    "port right?":
+        "der Datenbankserver von {database} ist nicht erreichbar; läuft er, und stimmen Host "
+        "und Port?",
+    "the database {database} is read-only; check the permissions of the file and its folder":
+        "die Datenbank {database} ist schreibgeschützt; prüfen Sie die Berechtigungen der Datei "
+        "und ihres Ordners",
+    "the database {database} could not be used: {problem}":
+        "die Datenbank {database} konnte nicht verwendet werden: {problem}",
+    "{database} is not a usable optima database ({problem})":
+        "{database} ist keine verwendbare optima-Datenbank ({problem})",
+    "cannot create the database {path}: {problem}; choose another place with --db":
+        "die Datenbank {path} kann nicht erstellt werden: {problem}; wählen Sie mit --db einen "
+        "anderen Ort",
+    "{path} is a folder; give --db the path of a database file":
+        "{path} ist ein Ordner; geben Sie --db den Pfad einer Datenbankdatei an",
+    "the folder {folder} does not exist; create it first, or give --db a file in an "
+    "existing folder":
+        "der Ordner {folder} existiert nicht; erstellen Sie ihn zuerst, oder geben Sie --db eine "
+        "Datei in einem bestehenden Ordner an",
+    "the database {database} is empty; create optima's tables in it with "
+    "`optima db upgrade` (with the same --db)":
+        "die Datenbank {database} ist leer; erstellen Sie die Tabellen von optima darin mit "
+        "`optima db upgrade` (mit derselben --db)",
+    "{database} was written by a newer optima (schema {revision}, this one knows up to {head}); "
+    "upgrade optima before using it":
+        "{database} wurde von einem neueren optima geschrieben (Schema {revision}, dieses kennt "
+        "bis {head}); aktualisieren Sie optima, bevor Sie die Datenbank verwenden",
+    "{database} has schema {revision}, this optima needs {head}; make a backup "
+    "(optima backup FILE; on a server, pg_dump), then run: optima db upgrade":
+        "{database} hat das Schema {revision}, dieses optima braucht {head}; erstellen Sie eine "
+        "Sicherung (optima backup DATEI; auf einem Server pg_dump), dann führen Sie aus: "
+        "optima db upgrade",
+    "{database} holds tables but is not an optima database; give another one with --db":
+        "{database} enthält Tabellen, ist aber keine optima-Datenbank; geben Sie mit --db eine "
+        "andere an",
+    # where the database is
+    "--db (or OPTIMA_DB) is not a database URL; write "
+    "postgresql+psycopg://USER@HOST/DB or give a file path":
+        "--db (oder OPTIMA_DB) ist keine Datenbank-URL; schreiben Sie "
+        "postgresql+psycopg://BENUTZER@HOST/DB oder geben Sie einen Dateipfad an",
+    "a SQLite URL needs a file: sqlite:///path/to/optima.db":
+        "eine SQLite-URL braucht eine Datei: sqlite:///pfad/zu/optima.db",
+    "optima works with SQLite files and PostgreSQL, not {backend}; give "
+    "--db a file path or a postgresql+psycopg:// URL":
+        "optima arbeitet mit SQLite-Dateien und PostgreSQL, nicht mit {backend}; geben Sie --db "
+        "einen Dateipfad oder eine postgresql+psycopg://-URL an",
+    "the URL {url} names no database; add it at the end: postgresql+psycopg://USER@HOST/optima":
+        "die URL {url} nennt keine Datenbank; fügen Sie sie am Ende an: "
+        "postgresql+psycopg://BENUTZER@HOST/optima",
+    "PostgreSQL needs the psycopg driver, which is not installed; run: {hint}":
+        "PostgreSQL braucht den Treiber psycopg, der nicht installiert ist; führen Sie aus: {hint}",
+    # audit verify
+    "its recorded values were changed": "seine erfassten Werte wurden verändert",
+    "its recorded values were removed": "seine erfassten Werte wurden entfernt",
+    "it was changed or inserted outside optima (its hash does not match)":
+        "es wurde ausserhalb von optima verändert oder eingefügt (sein Hash stimmt nicht)",
+    "the event before it is not the one it was chained to: events were "
+    "removed, inserted or reordered":
+        "das Ereignis davor ist nicht jenes, an das es gekettet wurde: Ereignisse wurden "
+        "entfernt, eingefügt oder umgestellt",
+    "the trail ends at event {last}, but event {head} was recorded last: "
+    "events at the end were removed":
+        "das Auditprotokoll endet bei Ereignis {last}, aber Ereignis {head} wurde zuletzt "
+        "erfasst: Ereignisse am Ende wurden entfernt",
+
+    # ===== tables, the report, the workbook and the commands' own messages =====
+    # render/terminal.py
+    "warning: ": "Warnung: ",
+    # render/views.py: table headers, key names, titles
+    "{start} to {end}": "{start} bis {end}",
+    "decision": "Entscheid",
+    "mandate end": "Ende der Bearbeitungszeit",
+    "allowed": "zulässig",
+    "blocked: needs a justification (--override)": "blockiert: braucht eine Begründung (--override)",
+    "not allowed": "nicht zulässig",
+    "{client}: {referrer} → {receiver} on {on}: ": "{client}: {referrer} → {receiver} am {on}: ",
+    "client": "Klient/in",
+    "name": "Name",
+    "ahv": "AHV-Nummer",
+    "municipality": "Wohngemeinde",
+    "counsellor": "Beratungsperson",
+    "institution": "Stelle",
+    "external ref": "eigene Fallnummer",
+    "consent on": "Einwilligung am",
+    "consent withdrawn on": "Einwilligung zurückgezogen am",
+    "iv rejected on": "IV-Ablehnung am",
+    "iv procedure open": "IV-Verfahren offen",
+    "iv measures running": "IV-Massnahmen laufen",
+    "no work capacity": "kein intaktes Arbeitsangebot",
+    "rav registered until": "beim RAV angemeldet bis",
+    "health suspected": "IV-relevanter Gesundheitsschaden vermutet",
+    "integrity": "Integrität",
+    "schema": "Schema",
+    "permissions": "Berechtigungen",
+    "journal": "Journal",
+    "dates": "Datumsangaben",
+    "audit trail": "Auditprotokoll",
+    "{database}: all well": "{database}: alles in Ordnung",
+    "{database}: problems found": "{database}: Probleme gefunden",
+    "clients would be anonymized": "Klient/innen, die anonymisiert würden",
+    "clients anonymized": "Klient/innen anonymisiert",
+    "would import": "würden importiert",
+    "imported": "importiert",
+    "current": "aktuell",
+    "behind": "veraltet (optima db upgrade)",
+    "newer": "neuer als dieses optima",
+    "empty": "leer",
+    "none": "keine",
+    "result": "Ergebnis",
+    "rule": "Regel",
+    "kind": "Art",
+    "why": "Begründung",
+    "case": "Fall",
+    "status": "Status",
+    "referrer": "Auftraggeberin",
+    "receiver": "Auftragnehmerin",
+    "topics": "Themen",
+    "goal": "Zielsetzung",
+    "months": "Monate",
+    "referred on": "angemeldet am",
+    "referring counsellor": "Beratungsperson Auftraggeberin",
+    "decided on": "entschieden am",
+    "receiving counsellor": "Beratungsperson Auftragnehmerin",
+    "mandate ends": "Bearbeitungszeit endet",
+    "extended on": "verlängert am",
+    "job search suspended": "Arbeitsbemühungen ausgesetzt",
+    "withdrawn on": "zurückgezogen am",
+    "closed on": "abgeschlossen am",
+    "reason": "Grund",
+    "reason note": "Notiz zum Grund",
+    "outcome": "Ergebnis",
+    "cause": "Ursache",
+    "employed": "erwerbstätig",
+    "closing note": "Notiz zum Abschluss",
+    "override": "Begründung der Abweichung",
+    "{file}: 1 problem, nothing imported": "{file}: 1 Problem, nichts importiert",
+    "{file}: {n} problems, nothing imported": "{file}: {n} Probleme, nichts importiert",
+    "no cases match": "keine passenden Fälle",
+    "from → to": "von → an",
+    "referred": "angemeldet",
+    "deadline": "Frist",
+    "receiver contact": "Ansprechperson Auftragnehmerin",
+    "history": "Verlauf",
+    "recorded": "erfasst",
+    "on": "am",
+    "action": "Aktion",
+    "by": "durch",
+    "changes": "Änderungen",
+    "nothing due": "nichts fällig",
+    "date": "Datum",
+    "warning": "Warnung",
+    "what": "Was",
+    "code": "Code",
+    "contact": "Ansprechperson",
+    "e-mail": "E-Mail",
+    "phone": "Telefon",
+    "no closed case with its goal achieved or partly achieved matches":
+        "kein passender abgeschlossener Fall mit ganz oder teilweise erreichtem Ziel",
+    "days to decision": "Tage bis Entscheid",
+    "days to close": "Tage bis Abschluss",
+    "check": "Prüfung",
+    "detail": "Einzelheiten",
+    "user": "Benutzer/in",
+    "of": "betrifft",
+    "source": "Quelle",
+    "access criteria at referral": "Zugangskriterien bei der Anmeldung",
+    "referrals": "Anmeldungen",
+    "ended before": "beendet vor",
+    "ids": "Nummern",
+    "audit events erased": "gelöschte Werte im Auditprotokoll",
+    "row": "Zeile",
+    "column": "Spalte",
+    "problem": "Problem",
+    "file": "Datei",
+    "rows": "Zeilen",
+    "already there": "schon vorhanden",
+    "clients new": "Klient/innen neu",
+    "clients matched": "Klient/innen gefunden",
+    "cases": "Fälle",
+    "database": "Datenbank",
+    "this optima": "dieses optima",
+    "state": "Zustand",
+    "pending migrations": "ausstehende Migrationen",
+    "from": "von",
+    "to": "bis",
+    "applied": "angewendet",
+    "ok": "ok",
+    "FAIL": "FEHLER",
+    "(empty)": "(leer)",
+    "rows of {table}": "Zeilen in {table}",
+    # render/report.py
+    "total": "Total",
+    "OPTIMA figures {name}: {start} to {end} (as of {as_of}), by kind":
+        "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach Art",
+    "OPTIMA figures {name}: {start} to {end} (as of {as_of}), by institution":
+        "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach Stelle",
+    "OPTIMA figures {name}: {start} to {end} (as of {as_of}), by {by}":
+        "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach {by}",
+    "referrer \\ receiver": "Auftraggeberin \\ Auftragnehmerin",
+    "accepted": "angenommen",
+    "rejected": "abgelehnt",
+    "withdrawn": "zurückgezogen",
+    "closed": "abgeschlossen",
+    "decisions and closings by receiver": "Entscheide und Abschlüsse nach Auftragnehmerin",
+    "figure": "Kennzahl",
+    "value": "Wert",
+    "open cases and durations": "offene Fälle und Dauer",
+    "open at the end: referred": "offen am Ende: angemeldet",
+    "open at the end: accepted": "offen am Ende: angenommen",
+    "closed with the client employed": "abgeschlossen mit erwerbstätiger Klient/in",
+    "median days to decision": "Median der Tage bis zum Entscheid",
+    "median days from acceptance to closing": "Median der Tage von der Annahme bis zum Abschluss",
+    "referrals against a hard rule (justified)":
+        "Anmeldungen entgegen einer Regel (mit Begründung)",
+    "referrals by referrer": "Anmeldungen nach Auftraggeberin",
+    "referrals by receiver": "Anmeldungen nach Auftragnehmerin",
+    "rejection reasons": "Ablehnungsgründe",
+    "outcomes": "Ergebnisse",
+    "causes (not achieved)": "Ursachen (Ziel nicht erreicht)",
+    "topics of the referrals": "Themen der Anmeldungen",
+    "of which overdue": "davon Bearbeitungszeit überschritten",
+    "of which job search suspended": "davon Arbeitsbemühungen ausgesetzt",
+    # render/workbook.py
+    "Summary": "Übersicht",
+    "Cases": "Fälle",
+    "Rejections": "Ablehnungen",
+    "Outcomes": "Ergebnisse",
+    "Deadlines": "Fristen",
+    "Referrals to OPTIMA by institution": "Anmeldungen an OPTIMA nach Stelle",
+    "Accepted, rejected and closed referrals by receiver":
+        "Angenommene, abgelehnte und abgeschlossene Anmeldungen nach Auftragnehmerin",
+    "job search suspended from": "Arbeitsbemühungen ausgesetzt ab",
+    "job search suspended until": "Arbeitsbemühungen ausgesetzt bis",
+    "AHV number": "AHV-Nummer",
+    "days": "Tage",
+    "days left": "verbleibende Tage",
+    "OPTIMA figures": "OPTIMA-Zahlen",
+    "as of": "Stand",
+    "grouped by": "gruppiert nach",
+    "key figures": "Kennzahlen",
+    "closed: client employed": "abgeschlossen: Klient/in erwerbstätig",
+    "open at the end: overdue": "offen am Ende: Bearbeitungszeit überschritten",
+    "open at the end: job search suspended": "offen am Ende: Arbeitsbemühungen ausgesetzt",
+    "rejection reason": "Ablehnungsgrund",
+    "cause (not achieved)": "Ursache (Ziel nicht erreicht)",
+    "topic": "Thema",
+    # cli/*.py
+    "--with-personal-data only applies to the workbook; add --xlsx FILE":
+        "--with-personal-data gilt nur für die Arbeitsmappe; geben Sie --xlsx DATEI an",
+    "wrote {path}": "{path} geschrieben",
+    "writing {file}": "schreibe {file}",
+    "wrote {path} (with personal data; logged)":
+        "{path} geschrieben (mit Personendaten; protokolliert)",
+    "Name": "Name",
+    "Birth date (20.11.1980)": "Geburtsdatum (20.11.1980)",
+    "Registered at (RAV, IV, SD, ...)": "Angemeldet bei (RAV, IV, SD, ...)",
+    "registered {client}": "{client} erfasst",
+    "{client}: changed {fields}": "{client}: geändert: {fields}",
+    "{client}: nothing changed": "{client}: nichts geändert",
+    "no consent recorded: no referral is possible until "
+    "`optima client update {client} --consent-on DATE`":
+        "keine Einwilligung erfasst: keine Anmeldung möglich bis "
+        "`optima client update {client} --consent-on DATUM`",
+    "demo database {path}: {n} invented referrals of the pilot 2018-2022":
+        "Demo-Datenbank {path}: {n} erfundene Anmeldungen des Pilotprojekts 2018-2022",
+    "explore it: optima --db {path} list --status all   |   "
+    "optima --db {path} show OPT-2019-0001   |   optima --db {path} examples":
+        "zum Ausprobieren: optima --db {path} list --status all   |   "
+        "optima --db {path} show OPT-2019-0001   |   optima --db {path} examples",
+    "dry run: {imported} referrals would be imported, {skipped} are already there; nothing was written":
+        "Probelauf: zu importierende Anmeldungen: {imported}, schon vorhanden: {skipped}; "
+        "nichts wurde geschrieben",
+    "importing {file}": "importiere {file}",
+    "error: 1 problem in {file}; nothing was imported":
+        "Fehler: 1 Problem in {file}; nichts wurde importiert",
+    "error: {n} problems in {file}; nothing was imported":
+        "Fehler: {n} Probleme in {file}; nichts wurde importiert",
+    "imported {imported} referrals from {file}; {skipped} were already there":
+        "aus {file} importierte Anmeldungen: {imported}; schon vorhanden: {skipped}",
+    "imported {imported} referrals from {file}": "aus {file} importierte Anmeldungen: {imported}",
+    "backup written: {backup} ({size} bytes)": "Sicherung geschrieben: {backup} ({size} Bytes)",
+    "Remove the personal data of {clients} clients for good?":
+        "Die Personendaten von {clients} Klient/innen endgültig entfernen?",
+    "ok: {events} events, last hash {head}": "ok: {events} Ereignisse, letzter Hash {head}",
+    "broken at event {event}: {problem}": "unterbrochen bei Ereignis {event}: {problem}",
+    "anonymize would remove the personal data of {clients} clients for good; "
+    "add --yes to confirm, or --dry-run to look first":
+        "anonymize würde die Personendaten von {clients} Klient/innen endgültig entfernen; "
+        "bestätigen Sie mit --yes, oder schauen Sie zuerst mit --dry-run",
+    "copied {rows} rows into {target}; check the copy with `optima audit verify` (--db the copy)":
+        "{rows} Zeilen nach {target} kopiert; prüfen Sie die Kopie mit `optima audit verify` "
+        "(--db die Kopie)",
+    "{database} is already at schema {schema}; nothing to do":
+        "{database} hat schon das Schema {schema}; nichts zu tun",
+    "Client id": "Klient/in (Nummer)",
+    "Refer to (RAV, IV, SD, ...)": "Anmelden bei (RAV, IV, SD, ...)",
+    "Topics ({choices})": "Themen ({choices})",
+    "Months (3 or 6)": "Monate (3 oder 6)",
+    "{case} accepted; the mandate ends on {due_on}":
+        "{case} angenommen; die Bearbeitungszeit endet am {due_on}",
+    "{case} rejected ({reason})": "{case} abgelehnt ({reason})",
+    "{case} withdrawn ({reason})": "{case} zurückgezogen ({reason})",
+    "{case} extended to 6 months; ends on {due_on}":
+        "{case} auf 6 Monate verlängert; endet am {due_on}",
+    "{case}: job search suspended from {start} to {end}":
+        "{case}: Arbeitsbemühungen ausgesetzt vom {start} bis {end}",
+    "{case}: job-search obligations apply again": "{case}: die Arbeitsbemühungen gelten wieder",
+    "{case} closed ({outcome}); back to {referrer}":
+        "{case} abgeschlossen ({outcome}); zurück an {referrer}",
+    "--override not stored: no hard rule blocks this referral":
+        "--override nicht gespeichert: keine Regel blockiert diese Anmeldung",
+    "{case} referred: {referrer} → {receiver}, {months} months (override recorded)":
+        "{case} angemeldet: {referrer} → {receiver}, {months} Monate (Begründung der Abweichung erfasst)",
+    "{case} referred: {referrer} → {receiver}, {months} months":
+        "{case} angemeldet: {referrer} → {receiver}, {months} Monate",
+    "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "
+    "{soon} due within {within} days); --limit 0 shows all":
+        "{shown} von {total} Fällen angezeigt, nächste Frist zuerst ({overdue} überfällig, {soon} "
+        "fällig innert {within} Tagen); --limit 0 zeigt alle",
+    "showing {shown} of {total} warnings, soonest first ({counts}); --limit 0 shows all":
+        "{shown} von {total} Warnungen angezeigt, nächste zuerst ({counts}); --limit 0 zeigt alle",
+    "added {code} ({kind})": "{code} ({kind}) hinzugefügt",
+    "missing option {option} (see --help)": "Option {option} fehlt (siehe --help)",
+    # history and audit list: actions; access rules
+    "job search resumed on": "Arbeitsbemühungen wieder ab",
+    "referral": "Anmeldung",
+    "acceptance": "Annahme",
+    "rejection": "Ablehnung",
+    "withdrawal": "Rückzug",
+    "closing": "Abschluss",
+    "extension": "Verlängerung",
+    "job search resumed": "Arbeitsbemühungen wieder aufgenommen",
+    "read": "Einsicht",
+    "client registered": "Klient/in erfasst",
+    "client corrected": "Klient/in korrigiert",
+    "unit added": "Stelle hinzugefügt",
+    "contact person set": "Ansprechperson gesetzt",
+    "anonymization": "Anonymisierung",
+    "export with personal data": "Export mit Personendaten",
+    "schema upgraded": "Schema aktualisiert",
+    "database created": "Datenbank erstellt",
+    "backup": "Sicherung",
+    "copied out": "kopiert (Quelle)",
+    "copied in": "kopiert (Ziel)",
+    "consent": "Einwilligung",
+    "another kind": "andere Art",
+    "no open referral": "keine offene Anmeldung",
+    "IV rejection within 12 months": "IV-Ablehnung innert 12 Monaten",
+    "IV procedure open": "IV-Verfahren offen",
+    "IV registration for health damage": "IV-Anmeldung bei Gesundheitsschaden",
+    "work capacity": "Arbeitsangebot",
+    "IV measures running": "IV-Massnahmen laufen",
+    "RAV registration": "RAV-Anmeldung",
+    "RAV registration within 6 months": "RAV-Anmeldung innert 6 Monaten",
+    "social topic": "soziales Thema",
+    "workable in 3 or 6 months": "in 3 oder 6 Monaten bearbeitbar",
+    "OPTIMA figures: {start} to {end} (as of {as_of}), by kind":
+        "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Art",
+    "OPTIMA figures: {start} to {end} (as of {as_of}), by institution":
+        "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Stelle",
+    "until {day}": "bis {day}",
+}

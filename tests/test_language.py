@@ -1,0 +1,178 @@
+"""The German catalogue is whole: every message template of the code and every code of every code
+table has a German entry with the same placeholders, and the language is chosen as documented."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+
+from optima_cli import language
+from optima_cli.catalogue import de
+from optima_cli.rules import codes, criteria, lifecycle
+from optima_cli.rules.deadlines import DueKind
+
+PACKAGE = Path(language.__file__).parent
+MARKERS = {"t", "english", "t_"}  # the functions whose first argument is a message template
+
+
+def _name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _calls() -> list[tuple[str, int, ast.Call]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "catalogue" in path.parts or path.name == "language.py":
+            continue  # the catalogues, and the translating functions themselves
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node) in MARKERS and node.args:
+                found.append((str(path.relative_to(PACKAGE)), node.lineno, node))
+    return found
+
+
+def templates() -> dict[str, str]:
+    """Every message identifier (English template) of the code, with where it is."""
+    return {node.args[0].value: f"{where}:{line}" for where, line, node in _calls()
+            if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def test_there_are_templates_to_check():
+    assert len(templates()) > 300  # the walk finds the code's messages (guards the test itself)
+
+
+def test_every_message_has_a_german_entry_with_the_same_placeholders():
+    missing = [f"{where}: {template!r}" for template, where in templates().items()
+               if template not in de.MESSAGES]
+    assert not missing, "no German entry for:\n" + "\n".join(missing)
+    changed = [f"{where}: {template!r} has {_fields(template)}, German has "
+               f"{_fields(de.MESSAGES[template])}" for template, where in templates().items()
+               if _fields(template) != _fields(de.MESSAGES[template])]
+    assert not changed, "\n".join(changed)
+
+
+def test_every_template_is_a_literal_or_a_marked_table_entry():
+    """A template built at run time could not be found by the walk above: only literals, and
+    lookups in a table whose entries are marked with t_()."""
+    for where, line, node in _calls():
+        first = node.args[0]
+        assert isinstance(first, ast.Constant) or (_name(node) == "t" and isinstance(first, ast.Subscript)), (
+            f"{where}:{line}: the template is not a literal")
+        assert not any("{}" in piece for piece in ([first.value] if isinstance(first, ast.Constant) else [])), (
+            f"{where}:{line}: name the placeholder")
+
+
+def test_the_german_catalogue_has_no_stale_entries():
+    stale = sorted(set(de.MESSAGES) - set(templates()))
+    assert not stale, "German entries no code uses any more:\n" + "\n".join(map(repr, stale))
+
+
+CODE_TABLES: list[type[StrEnum]] = [codes.Kind, codes.Status, codes.Topic, codes.RejectReason,
+                                    codes.WithdrawReason, codes.Outcome, codes.Cause,
+                                    codes.RuleKind, codes.Result, DueKind]
+
+
+@pytest.mark.parametrize("group", CODE_TABLES, ids=lambda g: g.__name__)
+def test_every_code_has_a_german_label(group: type[StrEnum]):
+    table = de.LABELS[group.__name__]
+    assert set(table) == {member.value for member in group}
+    assert all(text.strip() and text != code for code, text in table.items() if code not in ("RAV", "IV", "SD"))
+
+
+def _recorded_actions() -> set[str]:
+    """Every action the code records in the audit trail: `action="..."` literals, and the
+    actions of the life cycle."""
+    found = {member.value for member in lifecycle.Action}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "action":
+                values = [node.value]
+                if isinstance(node.value, ast.IfExp):
+                    values = [node.value.body, node.value.orelse]
+                found |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    return found
+
+
+def test_every_recorded_action_has_a_german_label():
+    actions = _recorded_actions()
+    assert {"refer", "accept", "register", "read", "backup", "copy-out"} <= actions
+    assert actions <= set(de.LABELS["Action"]), actions - set(de.LABELS["Action"])
+
+
+def test_german_is_swiss_spelling():
+    texts = [*de.MESSAGES.values(), *(v for table in de.LABELS.values() for v in table.values())]
+    assert not [text for text in texts if "ß" in text]
+
+
+@pytest.mark.parametrize(("option", "environ", "expected"), [
+    (None, {}, "en"),
+    ("de", {}, "de"),
+    ("DE", {"OPTIMA_LANG": "en"}, "de"),
+    ("en", {"OPTIMA_LANG": "de", "LANG": "de_CH.UTF-8"}, "en"),
+    (None, {"OPTIMA_LANG": "de"}, "de"),
+    (None, {"OPTIMA_LANG": "en", "LANG": "de_CH.UTF-8"}, "en"),
+    (None, {"LANG": "de_CH.UTF-8"}, "de"),
+    (None, {"LANG": "de"}, "de"),
+    (None, {"LANG": "fr_CH.UTF-8"}, "en"),
+    (None, {"LANG": "C.UTF-8"}, "en"),
+    (None, {"LC_ALL": "de_CH.UTF-8", "LANG": "en_US.UTF-8"}, "de"),
+    (None, {"LC_ALL": "en_GB.UTF-8", "LANG": "de_CH.UTF-8"}, "en"),
+    (None, {"LC_MESSAGES": "de_DE.UTF-8", "LANG": "en_US.UTF-8"}, "de"),
+    (None, {"OPTIMA_LANG": " ", "LANG": "de_CH"}, "de"),
+])
+def test_the_language_comes_from_the_option_then_optima_lang_then_the_locale(option, environ, expected):
+    assert language.choose(option, environ) == expected
+
+
+@pytest.mark.parametrize(("option", "environ"), [("fr", {}), (None, {"OPTIMA_LANG": "deutsch"})])
+def test_a_language_optima_does_not_speak_is_refused(option, environ):
+    with pytest.raises(ValueError):
+        language.choose(option, environ)
+
+
+def test_dates_and_codes_in_german_and_english():
+    day = date(2026, 11, 20)
+    assert language.day(day) == "2026-11-20"
+    assert language.label("Status", codes.Status.ACCEPTED) == "accepted"
+    language.use("de")
+    assert language.day(day) == "20.11.2026"
+    assert language.label("Status", codes.Status.ACCEPTED) == de.LABELS["Status"]["accepted"]
+    assert language.t("{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate",
+                      case="OPT-1", day=day, when="x").startswith("OPT-1: Bearbeitungszeit endet am 20.11.2026")
+    assert language.english("consent recorded on {consent_on} and not withdrawn", consent_on=day) \
+        == "consent recorded on 2026-11-20 and not withdrawn"
+    assert language.current() == "de"
+
+
+def test_every_stored_finding_reads_back_in_german():
+    """Findings are stored in English with the referral; `show` reads each back in German."""
+    facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
+                                              iv_procedure_open=True, health_suspected=True,
+                                              no_work_capacity=True, iv_measures_running=True,
+                                              rav_registered_until=date(2026, 10, 1)),
+             criteria.Facts(consent_on=date(2026, 12, 1)),
+             criteria.Facts(consent_on=date(2026, 1, 5), consent_withdrawn_on=date(2026, 2, 1),
+                            iv_procedure_open=True, rav_registered_until=date(2026, 1, 1))]
+    found = set()
+    for fact in facts:
+        for referrer in codes.Kind:
+            for receiver in codes.Kind:
+                for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES,)]:
+                    proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU", date(2026, 11, 20),
+                                                 topics, "OPT-2026-0001" if topics else None)
+                    found.update(f.message for f in criteria.evaluate(fact, proposal))
+    language.use("de")
+    for message in found:
+        german = language.retranslate(message)
+        assert german != message and german == german.strip(), message
+        assert not re.search(r"\b2026-\d\d-\d\d\b", german)  # dates as 20.11.2026

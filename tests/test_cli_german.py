@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import dump
+from conftest import dump, query
 from typer.testing import CliRunner
 
 from optima_cli.catalogue import de
@@ -271,3 +271,57 @@ def test_the_german_workbook_has_german_sheets_headers_and_charts_and_the_same_f
     assert de_values == en_values
     dates = [c for ws in german.worksheets for row in ws.iter_rows() for c in row if c.is_date]
     assert dates and all(c.number_format == "DD.MM.YYYY" for c in dates)
+
+
+# --- what is stored does not depend on the language -------------------------------------------------
+
+def _german_words() -> set[str]:
+    import test_language
+
+    english = set()
+    for template in test_language.templates():
+        english |= _words(re.sub(r"\{[^}]*\}", " ", template))
+    german = set()
+    for text in de.MESSAGES.values():
+        german |= _words(re.sub(r"\{[^}]*\}", " ", text))
+    for table in de.LABELS.values():
+        german |= set().union(*(_words(v) for v in table.values()))
+    return {w for w in german - english if len(w) > 2}
+
+
+def test_changes_made_in_german_store_the_same_text_as_in_english(tmp_path):
+    """Findings, audit payloads and every other stored text stay English (and codes) when the
+    command speaks German: the database reads the same to everyone."""
+    stored: dict[str, dict] = {}
+    for lang in ("en", "de"):
+        path = tmp_path / f"{lang}.db"
+
+        def cli(*args: str, lang: str = lang, path: Path = path) -> str:
+            result = CliRunner().invoke(app, ["--lang", lang, "--db", str(path), "--user", "tester", *args])
+            assert result.exit_code == 0, (args, result.stderr)
+            if lang == "de":  # and what the writing commands say is German too
+                assert not english_in(result.stderr), (args, result.stderr)
+            return result.stdout.strip()
+
+        client = cli("register", "--name", "Test Person", "--birth-date", "1980-03-12", "--from", "SD",
+                     "--consent-on", _at(-60), "--iv-rejected-on", _at(-90))
+        case = cli("refer", client, "--to", "IV", "--topics", "health,finances", "--months", "3",
+                   "--goal", "find work", "--on", _at(-30), "--override", "second opinion")
+        cli("accept", case, "--on", _at(-28))
+        cli("extend", case, "--on", _at(-20))
+        other = cli("refer", client, "--to", "RAV", "--topics", "placement", "--months", "3", "--on", _at(-10))
+        cli("reject", other, "--reason", "other", "--note", "moved", "--on", _at(-5))
+        cli("close", case, "--outcome", "partly", "--on", _at(-1))
+        cli("show", case)
+        stored[lang] = dump(path)
+    german_words = _german_words()
+    assert {"anmeldung", "einwilligung", "bearbeitungszeit"} <= german_words  # guards the measure
+    texts = {lang: {value for rows in tables.values() for row in rows for value in row
+                    if isinstance(value, str)} for lang, tables in stored.items()}
+    assert texts["de"]
+    # German words stored by the German run only (the units' own names are German in both)
+    leaked = {text for text in texts["de"] - texts["en"] if _words(text) & german_words}
+    assert not leaked, leaked
+    for sql in ("SELECT case_id, findings FROM referral ORDER BY id",
+                "SELECT action, payload FROM audit_event ORDER BY id"):
+        assert query(tmp_path / "de.db", sql) == query(tmp_path / "en.db", sql)

@@ -112,10 +112,11 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         for topic in case.topics:
             session.add(ReferralTopic(referral_id=referral.id, topic=topic))
         result = case_snapshot(case, client.id or 0, ctx.today)
-        result["findings"] = [f.shown() for f in findings]
+        result["findings"] = [f.as_dict() for f in findings]  # stored: in English
         audit.record(session, actor=ctx.user, action="refer", entity="referral",
                      entity_ref=referral.case_id, client_id=client.id, referral_id=referral.id,
                      on_date=day, after=result, now=now, source=ctx.source)
+        result = {**result, "findings": [f.shown() for f in findings]}  # shown: the reader's
         result["override_ignored"] = bool(req.override) and case.override is None
         return result
 

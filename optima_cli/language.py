@@ -15,7 +15,8 @@ from __future__ import annotations
 import importlib
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -114,6 +115,23 @@ def english(template: str, /, **args: Any) -> str:
         _current = spoken
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A message kept as its template and values, said in English where it is stored and in the
+    reader's language where it is shown."""
+
+    template: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def english(self) -> str:
+        return english(self.template, **dict(self.values))
+
+    def text(self) -> str:
+        values = {key: labels(_CODE_LISTS[key], value.split(", ")) if key in _CODE_LISTS else value
+                  for key, value in self.values}
+        return t(self.template, **values)
+
+
 def label(group: str, code: Any) -> str:
     """The label of a code in the current language; in English, the code itself, which reads as
     English and is what people type. `group` is the name of the code table (Status, Topic, ...)."""
@@ -137,14 +155,11 @@ def fields(template: str) -> set[str]:
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
+def _patterns(among: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
     """Each English template as a pattern that reads its values back out of a finished sentence,
     longest first (the most specific wins)."""
     found = []
-    for template in sorted(catalogue(_current).MESSAGES, key=len, reverse=True):
-        if not template.strip("{}").replace("_", "").isalnum() and template.startswith("{") \
-                and template.endswith("}") and template.count("{") == 1:
-            continue  # a bare placeholder would match anything
+    for template in sorted(among, key=len, reverse=True):
         regex, seen = "", set()
         for literal, name, _spec, _conv in string.Formatter().parse(template):
             regex += re.escape(literal)
@@ -161,13 +176,15 @@ _CODE_LISTS = {"topics": "Topic"}
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
-def retranslate(text: str, depth: int = 2) -> str:
-    """A finished English sentence (stored with a referral, or written by a library such as
-    Click) in the current language, when it matches a template of the catalogue; else as it is.
-    The values read back are translated in turn ("Invalid value for '--on': <our message>")."""
+def retranslate(text: str, among: Iterable[str], depth: int = 2) -> str:
+    """A finished English sentence made from one of the templates `among` (a finding stored with
+    a referral, a message of Click) in the current language; else the text as it is. Only the
+    templates named are tried, so that no other sentence is taken for one of them. The values read
+    back are translated in turn, among the same templates ("Invalid value for '--on': <...>")."""
     if _current == DEFAULT or not text:
         return text
-    for pattern, template in _patterns():
+    templates = tuple(among)
+    for pattern, template in _patterns(templates):
         match = pattern.match(text)
         if match:
             values: dict[str, Any] = {}
@@ -177,6 +194,6 @@ def retranslate(text: str, depth: int = 2) -> str:
                 elif key in _CODE_LISTS:
                     values[key] = labels(_CODE_LISTS[key], value.split(", "))
                 else:
-                    values[key] = retranslate(value, depth - 1) if depth > 0 else value
+                    values[key] = retranslate(value, templates, depth - 1) if depth > 0 else value
             return t(template, **values)
     return text

@@ -109,6 +109,10 @@ def test_every_recorded_action_has_a_german_label():
     assert actions <= set(de.LABELS["Action"]), actions - set(de.LABELS["Action"])
 
 
+def test_every_access_rule_has_a_german_name():
+    assert {rule.id for rule in criteria.RULES} == set(de.LABELS["Rule"])
+
+
 def test_german_is_swiss_spelling():
     texts = [*de.MESSAGES.values(), *(v for table in de.LABELS.values() for v in table.values())]
     assert not [text for text in texts if "ß" in text]
@@ -155,24 +159,36 @@ def test_dates_and_codes_in_german_and_english():
 
 
 def test_every_stored_finding_reads_back_in_german():
-    """Findings are stored in English with the referral; `show` reads each back in German."""
+    """Findings are stored in English with the referral; `show` reads each back in German, to
+    exactly the sentence `check` says at once, with the same values."""
     facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
                                               iv_procedure_open=True, health_suspected=True,
                                               no_work_capacity=True, iv_measures_running=True,
                                               rav_registered_until=date(2026, 10, 1)),
              criteria.Facts(consent_on=date(2026, 12, 1)),
              criteria.Facts(consent_on=date(2026, 1, 5), consent_withdrawn_on=date(2026, 2, 1),
-                            iv_procedure_open=True, rav_registered_until=date(2026, 1, 1))]
-    found = set()
+                            iv_procedure_open=True, rav_registered_until=date(2026, 1, 1)),
+             criteria.Facts(consent_on=date(2025, 1, 5), iv_rejected_on=date(2024, 3, 1),
+                            rav_registered_until=date(2026, 12, 31))]
+    found = []
     for fact in facts:
         for referrer in codes.Kind:
             for receiver in codes.Kind:
-                for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES,)]:
+                for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES, codes.Topic.LIFE_EVENT)]:
                     proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU", date(2026, 11, 20),
                                                  topics, "OPT-2026-0001" if topics else None)
-                    found.update(f.message for f in criteria.evaluate(fact, proposal))
+                    found += criteria.evaluate(fact, proposal)
+    said = {f.why.template for f in found}
+    assert said == set(criteria.SENTENCES.values())  # every sentence is tried
     language.use("de")
-    for message in found:
-        german = language.retranslate(message)
-        assert german != message and german == german.strip(), message
+    for finding in found:
+        german = criteria.read_back(finding.message)
+        assert german == finding.text != finding.message
         assert not re.search(r"\b2026-\d\d-\d\d\b", german)  # dates as 20.11.2026
+
+
+def test_read_back_takes_no_other_sentence_for_a_finding():
+    language.use("de")
+    for text in ["Input should be greater than or equal to 0", "from 2026-01-01 to 2026-02-01",
+                 "consent recorded", "social topic named:"]:
+        assert criteria.read_back(text) == text

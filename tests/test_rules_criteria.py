@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
+from optima_cli.language import Sentence
 from optima_cli.rules.criteria import Facts, Finding, Proposal
 
 REF = date(2026, 11, 20)  # the referral date of most tests
@@ -395,7 +396,7 @@ def test_workable_in_period_always_warns(referrer, receiver):
 # --- allowed() --------------------------------------------------------------------------------
 
 def _f(rule: str, kind: RuleKind, result: Result) -> Finding:
-    return Finding(rule, kind, result, "why")
+    return Finding(rule, kind, result, Sentence("why"))
 
 
 NEVER_BLOCK = _f("consent", RuleKind.NEVER, Result.BLOCK)

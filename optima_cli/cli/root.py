@@ -198,11 +198,11 @@ class OptimaGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown already
                 sys.exit(0)
             where = exc.ctx.command_path if exc.ctx else "optima"
-            message = language.retranslate(exc.format_message().rstrip("."))
+            message = language.retranslate(exc.format_message().rstrip("."), LIBRARY_MESSAGES)
             _fail(t("{message} (see '{command} --help')", message=message, command=where),
                   exc.exit_code)
         except _click.exceptions.ClickException as exc:
-            _fail(language.retranslate(exc.format_message()), exc.exit_code)
+            _fail(language.retranslate(exc.format_message(), LIBRARY_MESSAGES), exc.exit_code)
         except typer.Abort:
             _fail(t("aborted; nothing was written"), 1)
         except KeyboardInterrupt:
@@ -247,6 +247,7 @@ LIBRARY_MESSAGES = (
     t_("Invalid value: {problem}"),
     t_("Value error, {value} is not one of {choices}"),
     t_("Input should be a valid integer, unable to parse string as an integer"),
+    t_("Input should be greater than or equal to {limit}"),
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from optima_cli.language import current, day, label, labels, moment, retranslate, t
+from optima_cli.language import current, day, label, labels, moment, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
 from optima_cli.rules.deadlines import describe
@@ -58,7 +58,7 @@ def findings(items: list[dict[str, str]]) -> Any:
     rows, styles = [], []
     for f in items:
         rows.append([_code("Result", f["result"]), rule(f["rule"]), _code("RuleKind", f["kind"]),
-                     retranslate(f["message"])])
+                     f["message"]])  # in the reader's language already (criteria.read_back)
         styles.append(RESULT_STYLE.get(f["result"], ""))
     return table([t("result"), t("rule"), t("kind"), t("why")], rows, styles)
 
@@ -172,39 +172,13 @@ def case_fields() -> dict[str, str]:
 
 def action(code: str) -> str:
     """An action of the audit trail: its code in English (as stored), a name in German."""
-    if current() == "en":
-        return code
-    names = {
-        "refer": t("referral"), "accept": t("acceptance"), "reject": t("rejection"),
-        "withdraw": t("withdrawal"), "close": t("closing"), "extend": t("extension"),
-        "suspend-search": t("job search suspended"), "resume-search": t("job search resumed"),
-        "read": t("read"), "register": t("client registered"),
-        "client-update": t("client corrected"), "institution-add": t("unit added"),
-        "institution-set-contact": t("contact person set"), "anonymize": t("anonymization"),
-        "export-personal-data": t("export with personal data"),
-        "upgrade-schema": t("schema upgraded"), "create-database": t("database created"),
-        "backup": t("backup"), "copy-out": t("copied out"), "copy-in": t("copied in"),
-    }
-    return names.get(code, code)
+    return label("Action", code)
 
 
 def rule(code: str) -> str:
     """An access rule: its code in English (as in the rules and `check --format json`), a
     short name in German."""
-    if current() == "en":
-        return code
-    names = {
-        "consent": t("consent"), "other-kind": t("another kind"),
-        "no-open-referral": t("no open referral"),
-        "iv-rejection-recent": t("IV rejection within 12 months"),
-        "iv-procedure-open": t("IV procedure open"),
-        "iv-health-registration": t("IV registration for health damage"),
-        "work-capacity": t("work capacity"), "iv-measures-running": t("IV measures running"),
-        "rav-registration": t("RAV registration"),
-        "rav-registered-recently": t("RAV registration within 6 months"),
-        "social-topic": t("social topic"), "workable-in-period": t("workable in 3 or 6 months"),
-    }
-    return names.get(code, code)
+    return label("Rule", code)
 
 
 def due(warnings: list[dict[str, Any]]) -> None:

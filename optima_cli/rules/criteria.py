@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from optima_cli.language import english, retranslate
+from optima_cli.language import Sentence, retranslate, t_
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
 from optima_cli.rules.dates import add_months, months_before
 
@@ -51,12 +51,17 @@ class Finding:
     rule: str
     kind: RuleKind
     result: Result
-    message: str  # in English: it is stored with the referral and in the audit trail
+    why: Sentence
+
+    @property
+    def message(self) -> str:
+        """The sentence in English: so it is stored with the referral and in the audit trail."""
+        return self.why.english()
 
     @property
     def text(self) -> str:
         """The sentence in the language of the command."""
-        return retranslate(self.message)
+        return self.why.text()
 
     def as_dict(self) -> dict[str, str]:
         """As stored: the sentence in English (shown later in any language via retranslate)."""
@@ -74,119 +79,159 @@ class Rule:
     kind: RuleKind
     description: str
     applies: Callable[[Proposal], bool]
-    judge: Callable[[Facts, Proposal], tuple[bool, str]]  # (holds, sentence why)
+    judge: Callable[[Facts, Proposal], tuple[bool, Sentence]]  # (holds, sentence why)
 
 
-def _consent(facts: Facts, p: Proposal) -> tuple[bool, str]:
+# Every sentence of a finding, by rule and number. They are stored with the referral in English
+# and read back in the reader's language (language.retranslate among exactly these).
+SENTENCES: dict[str, str] = {
+    "consent/1": t_("no consent of the client is recorded; record it with `client update --consent-on`"),
+    "consent/2": t_("consent was given on {consent_on}, after the referral date {on}"),
+    "consent/3": t_(
+        "the client withdrew consent on {withdrawn_on}; record renewed consent with "
+        "`client update --consent-on DATE`"),
+    "consent/4": t_("consent recorded on {consent_on} and not withdrawn"),
+    "other-kind/1": t_(
+        "{receiver} is of the referrer's own kind ({kind}); "
+        "OPTIMA hands a case to another kind of institution"),
+    "other-kind/2": t_("{referrer_kind} refers to {receiver_kind}, another kind"),
+    "no-open-referral/1": t_("{case} of this client to {receiver} is still open; close, withdraw or decide it first"),
+    "no-open-referral/2": t_("no open referral of this client to {receiver}"),
+    "iv-rejection/1": t_("no IV rejection recorded"),
+    "iv-rejection/2": t_(
+        "the IV rejected the client on {rejected_on}, less than 12 months ago "
+        "(a referral to IV is possible from {possible_from}, or now with a justification)"),
+    "iv-rejection/3": t_("the IV rejection of {rejected_on} is more than 12 months old"),
+    "iv-procedure/1": t_("an IV procedure, assessment or legal proceeding is open"),
+    "iv-procedure/2": t_("no IV procedure, assessment or proceeding open"),
+    "iv-health/1": t_("an IV-relevant health damage is suspected: a regular IV registration is due instead"),
+    "iv-health/2": t_("no IV-relevant health damage suspected"),
+    "work-capacity/1": t_("the client's work capacity is not intact (not placeable)"),
+    "work-capacity/2": t_("work capacity intact (objectively and subjectively placeable)"),
+    "iv-measures/1": t_("IV measures are running"),
+    "iv-measures/2": t_("an IV assessment or proceeding is open"),
+    "iv-measures/3": t_("no IV measures running, no assessment or proceeding open"),
+    "rav-registration/1": t_("the client is registered at the RAV (until {until})"),
+    "rav-registration/2": t_("the client must register at the RAV"),
+    "rav-recent/1": t_("the client is registered at the RAV until {until}, within the last 6 months"),
+    "rav-recent/2": t_("the client was registered at the RAV until {until}, within the last 6 months"),
+    "rav-recent/3": t_("not registered at the RAV in the last 6 months"),
+    "social-topic/1": t_("social topic named: {topics}"),
+    "social-topic/2": t_("no topic given yet; a referral to SD should name a social problem"),
+    "social-topic/3": t_(
+        "none of the topics is a social problem (finances, addiction, conflict, childcare, "
+        "life-event), which is what SD works on"),
+    "workable/1": t_(
+        "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
+        "Severe problems do not fit"),
+}
+
+
+def _say(key: str, **values: object) -> Sentence:
+    return Sentence(SENTENCES[key], tuple(values.items()))
+
+
+def read_back(message: str) -> str:
+    """A finding's sentence as stored (English) in the language of the command: read back out
+    of the sentence with the templates above."""
+    return retranslate(message, SENTENCES.values())
+
+
+def _consent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.consent_on is None:
-        return False, english(
-            "no consent of the client is recorded; record it with `client update --consent-on`")
+        return False, _say("consent/1")
     if facts.consent_on > p.on:
-        return False, english("consent was given on {consent_on}, after the referral date {on}",
+        return False, _say("consent/2",
                               consent_on=facts.consent_on, on=p.on)
     withdrawn = facts.consent_withdrawn_on
     if withdrawn is not None and facts.consent_on <= withdrawn <= p.on:
-        return False, english(
-            "the client withdrew consent on {withdrawn_on}; record renewed consent with "
-            "`client update --consent-on DATE`", withdrawn_on=withdrawn)
-    return True, english("consent recorded on {consent_on} and not withdrawn",
+        return False, _say("consent/3", withdrawn_on=withdrawn)
+    return True, _say("consent/4",
                          consent_on=facts.consent_on)
 
 
-def _other_kind(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _other_kind(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if p.receiver_kind == p.referrer_kind:
-        return False, english(
-            "{receiver} is of the referrer's own kind ({kind}); "
-            "OPTIMA hands a case to another kind of institution",
+        return False, _say("other-kind/1",
             receiver=p.receiver_code, kind=p.referrer_kind)
-    return True, english("{referrer_kind} refers to {receiver_kind}, another kind",
+    return True, _say("other-kind/2",
                          referrer_kind=p.referrer_kind, receiver_kind=p.receiver_kind)
 
 
-def _no_open_referral(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _no_open_referral(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if p.open_case_to_receiver:
-        return False, english(
-            "{case} of this client to {receiver} is still open; close, withdraw or decide it first",
+        return False, _say("no-open-referral/1",
             case=p.open_case_to_receiver, receiver=p.receiver_code)
-    return True, english("no open referral of this client to {receiver}", receiver=p.receiver_code)
+    return True, _say("no-open-referral/2", receiver=p.receiver_code)
 
 
-def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.iv_rejected_on is None or facts.iv_rejected_on > p.on:
-        return True, english("no IV rejection recorded")
+        return True, _say("iv-rejection/1")
     ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
     if p.on < ends:
-        return False, english(
-            "the IV rejected the client on {rejected_on}, less than 12 months ago "
-            "(a referral to IV is possible from {possible_from}, or now with a justification)",
+        return False, _say("iv-rejection/2",
             rejected_on=facts.iv_rejected_on, possible_from=ends)
-    return True, english("the IV rejection of {rejected_on} is more than 12 months old",
+    return True, _say("iv-rejection/3",
                          rejected_on=facts.iv_rejected_on)
 
 
-def _iv_procedure(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _iv_procedure(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.iv_procedure_open:
-        return False, english("an IV procedure, assessment or legal proceeding is open")
-    return True, english("no IV procedure, assessment or proceeding open")
+        return False, _say("iv-procedure/1")
+    return True, _say("iv-procedure/2")
 
 
-def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.health_suspected:
-        return False, english(
-            "an IV-relevant health damage is suspected: a regular IV registration is due instead")
-    return True, english("no IV-relevant health damage suspected")
+        return False, _say("iv-health/1")
+    return True, _say("iv-health/2")
 
 
-def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.no_work_capacity:
-        return False, english("the client's work capacity is not intact (not placeable)")
-    return True, english("work capacity intact (objectively and subjectively placeable)")
+        return False, _say("work-capacity/1")
+    return True, _say("work-capacity/2")
 
 
-def _iv_measures(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _iv_measures(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.iv_measures_running:
-        return False, english("IV measures are running")
+        return False, _say("iv-measures/1")
     if facts.iv_procedure_open:
-        return False, english("an IV assessment or proceeding is open")
-    return True, english("no IV measures running, no assessment or proceeding open")
+        return False, _say("iv-measures/2")
+    return True, _say("iv-measures/3")
 
 
-def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     until = facts.rav_registered_until
     if until is not None and until >= p.on:
-        return True, english("the client is registered at the RAV (until {until})", until=until)
-    return False, english("the client must register at the RAV")
+        return True, _say("rav-registration/1", until=until)
+    return False, _say("rav-registration/2")
 
 
-def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     until = facts.rav_registered_until
     since = months_before(p.on, RAV_RECENT_MONTHS)
     if until is not None and until >= since:
         if until >= p.on:
-            return False, english(
-                "the client is registered at the RAV until {until}, within the last 6 months",
+            return False, _say("rav-recent/1",
                 until=until)
-        return False, english(
-            "the client was registered at the RAV until {until}, within the last 6 months",
+        return False, _say("rav-recent/2",
             until=until)
-    return True, english("not registered at the RAV in the last 6 months")
+    return True, _say("rav-recent/3")
 
 
-def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, str]:
+def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     social = [t.value for t in p.topics if t in SOCIAL_TOPICS]
     if social:
-        return True, english("social topic named: {topics}", topics=", ".join(social))
+        return True, _say("social-topic/1", topics=", ".join(social))
     if not p.topics:
-        return False, english("no topic given yet; a referral to SD should name a social problem")
-    return False, english(
-        "none of the topics is a social problem (finances, addiction, conflict, childcare, "
-        "life-event), which is what SD works on")
+        return False, _say("social-topic/2")
+    return False, _say("social-topic/3")
 
 
-def _workable(facts: Facts, p: Proposal) -> tuple[bool, str]:
-    return False, english(
-        "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
-        "Severe problems do not fit")
+def _workable(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
+    return False, _say("workable/1")
 
 
 def _always(p: Proposal) -> bool:

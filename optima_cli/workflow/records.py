@@ -7,7 +7,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from optima_cli.language import retranslate
+from optima_cli.rules import criteria
 from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case
@@ -76,7 +76,7 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
     """The findings stored with a referral (in English), their sentences in the reader's language."""
-    return [{**found, "message": retranslate(found["message"])}
+    return [{**found, "message": criteria.read_back(found["message"])}
             for found in json.loads(row["findings"] or "[]")]
 
 

@@ -39,11 +39,11 @@ LABELS: dict[str, dict[str, str]] = {
         "rav-registered-recently": "in den letzten 6 Monaten beim RAV angemeldet",
         "too-severe": "Problematik zu schwer für 3 oder 6 Monate",
         "no-consent": "keine Einwilligung der Klientin oder des Klienten",
-        "other": "anderer Grund (siehe Notiz)",
+        "other": "anderer Grund, siehe Notiz",
     },
     "WithdrawReason": {
         "consent-withdrawn": "Einwilligung zurückgezogen",
-        "other": "anderer Grund (siehe Notiz)",
+        "other": "anderer Grund, siehe Notiz",
     },
     "Outcome": {
         "achieved": "Ziel erreicht",
@@ -56,39 +56,53 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "anderer Grund",
     },
     "RuleKind": {
-        "never": "nie zulässig",
-        "hard": "nur mit Begründung",
-        "warn": "Warnung",
+        "never": "zwingend",
+        "hard": "Abweichung mit Begründung",
+        "warn": "Hinweis",
     },
     "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
     "DueKind": {
-        "overdue": "Bearbeitungszeit überschritten",
-        "due-soon": "Bearbeitungszeit endet bald",
+        "overdue": "Frist überschritten",
+        "due-soon": "Frist läuft bald ab",
         "decision-late": "Entscheid zu lange offen",
         "suspension-ending": "Aussetzen der Arbeitsbemühungen endet bald",
-        "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über die Bearbeitungszeit",
+        "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über das Ende der Bearbeitungszeit hinaus",
     },
     "Action": {  # what the audit trail and a case's history record
         "register": "Klient/in erfasst",
-        "client-update": "Klient/in geändert",
-        "read": "eingesehen",
-        "refer": "angemeldet",
-        "accept": "angenommen",
-        "reject": "abgelehnt",
-        "withdraw": "zurückgezogen",
-        "close": "abgeschlossen",
-        "extend": "verlängert",
+        "client-update": "Klient/in korrigiert",
+        "read": "Einsicht",
+        "refer": "Anmeldung",
+        "accept": "Annahme",
+        "reject": "Ablehnung",
+        "withdraw": "Rückzug",
+        "close": "Abschluss",
+        "extend": "Verlängerung",
         "suspend-search": "Arbeitsbemühungen ausgesetzt",
         "resume-search": "Arbeitsbemühungen wieder aufgenommen",
-        "institution-add": "Stelle erfasst",
-        "institution-set-contact": "Ansprechperson gesetzt",
-        "anonymize": "anonymisiert",
+        "institution-add": "Stelle hinzugefügt",
+        "institution-set-contact": "Ansprechperson festgelegt",
+        "anonymize": "Anonymisierung",
         "backup": "Sicherung",
-        "copy-in": "hineinkopiert",
-        "copy-out": "hinauskopiert",
+        "copy-in": "kopiert (Ziel)",
+        "copy-out": "kopiert (Quelle)",
         "create-database": "Datenbank erstellt",
         "upgrade-schema": "Schema aktualisiert",
-        "export-personal-data": "Personendaten exportiert",
+        "export-personal-data": "Export mit Personendaten",
+    },
+    "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py
+        "consent": "Einwilligung",
+        "other-kind": "andere Institutionsart",
+        "no-open-referral": "keine offene Anmeldung",
+        "iv-rejection-recent": "IV-Ablehnung innert 12 Monaten",
+        "iv-procedure-open": "IV-Verfahren offen",
+        "iv-health-registration": "IV-Anmeldung bei Gesundheitsschaden",
+        "work-capacity": "intaktes Arbeitsangebot",
+        "iv-measures-running": "IV-Massnahmen laufen",
+        "rav-registration": "RAV-Anmeldung",
+        "rav-registered-recently": "RAV-Anmeldung innert 6 Monaten",
+        "social-topic": "soziales Thema",
+        "workable-in-period": "in 3 oder 6 Monaten bearbeitbar",
     },
 }
 
@@ -141,12 +155,12 @@ MESSAGES: dict[str, str] = {
         "{receiver} ist von derselben Art wie die Auftraggeberin ({kind}); "
         "OPTIMA übergibt einen Fall an eine andere Art von Institution",
     "{referrer_kind} refers to {receiver_kind}, another kind":
-        "{referrer_kind} meldet an {receiver_kind} an, eine andere Art",
+        "Anmeldung von {referrer_kind} bei {receiver_kind}: andere Institutionsart",
     "{case} of this client to {receiver} is still open; close, withdraw or decide it first":
-        "{case} dieser Klientin oder dieses Klienten an {receiver} ist noch offen; schliessen Sie "
-        "den Fall zuerst ab, ziehen Sie ihn zurück oder entscheiden Sie ihn",
+        "für diese Person ist bei {receiver} bereits der Fall {case} offen; schliessen Sie ihn "
+        "zuerst ab, ziehen Sie ihn zurück oder entscheiden Sie ihn",
     "no open referral of this client to {receiver}":
-        "keine offene Anmeldung dieser Klientin oder dieses Klienten an {receiver}",
+        "für diese Person ist bei {receiver} kein Fall offen",
     "no IV rejection recorded": "keine IV-Ablehnung erfasst",
     "the IV rejected the client on {rejected_on}, less than 12 months ago "
     "(a referral to IV is possible from {possible_from}, or now with a justification)":
@@ -221,11 +235,13 @@ MESSAGES: dict[str, str] = {
     "Missing argument {name}": "Argument {name} fehlt",
     "Missing parameter: {name}": "Parameter fehlt: {name}",
     "Option {name} requires an argument": "Option {name} verlangt einen Wert",
-    "Option {name} does not take a value": "Option {name} nimmt keinen Wert",
+    "Option {name} does not take a value": "Option {name} erwartet keinen Wert",
     "Got unexpected extra argument(s) ({args})": "Unerwartete zusätzliche Argumente ({args})",
     "Invalid value for {name}: {problem}": "Ungültiger Wert für {name}: {problem}",
     "Invalid value: {problem}": "Ungültiger Wert: {problem}",
-    "Value error, {value} is not one of {choices}": "{value} ist keiner von {choices}",
+    "Value error, {value} is not one of {choices}": "{value} ist nicht zulässig; möglich sind {choices}",
+    "{n} {warning}": "{warning}: {n}",
+    "Input should be greater than or equal to {limit}": "der Wert muss mindestens {limit} sein",
     "Input should be a valid integer, unable to parse string as an integer":
         "eine ganze Zahl ist verlangt",
     "error": "Fehler",
@@ -246,8 +262,8 @@ MESSAGES: dict[str, str] = {
         "das {what} ({day}) liegt in der Zukunft (heute ist der {today}); geben Sie das Datum an, "
         "an dem es geschehen ist",
     "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards":
-        "das {what} ({day}) liegt vor {earlier_what} ({earlier}); die Daten eines Falls dürfen "
-        "nicht rückwärts laufen",
+        "das {what} ({day}) liegt vor {earlier_what} ({earlier}); die Datumsangaben eines Falls "
+        "müssen in zeitlicher Reihenfolge sein",
     "birth date": "Geburtsdatum",
     "birth date {day} is implausible; check the year":
         "das Geburtsdatum {day} ist nicht plausibel; prüfen Sie das Jahr",
@@ -268,11 +284,11 @@ MESSAGES: dict[str, str] = {
     "the acceptance date": "dem Annahmedatum",
     # rules/lifecycle.py
     "cannot {action} {case}: it is {status}; {action} is only possible when it is {allowed}":
-        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` geht nur, "
+        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
         "wenn er {allowed} ist",
     "cannot {action} {case}: it is {status}; {action} is only possible when it is "
     "{allowed} or {other}":
-        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` geht nur, "
+        "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
         "wenn er {allowed} oder {other} ist",
     "--months {value} is not a mandate period; use 3 or 6":
         "--months {value} ist keine Bearbeitungszeit; verwenden Sie 3 oder 6",
@@ -672,10 +688,10 @@ MESSAGES: dict[str, str] = {
     "deadline": "Frist",
     "receiver contact": "Ansprechperson Auftragnehmerin",
     "history": "Verlauf",
-    "recorded": "erfasst",
-    "on": "am",
+    "recorded": "erfasst am",
+    "on": "gültig am",
     "action": "Aktion",
-    "by": "durch",
+    "by": "erfasst von",
     "changes": "Änderungen",
     "nothing due": "nichts fällig",
     "date": "Datum",
@@ -694,7 +710,7 @@ MESSAGES: dict[str, str] = {
     "user": "Benutzer/in",
     "of": "betrifft",
     "source": "Quelle",
-    "access criteria at referral": "Zugangskriterien bei der Anmeldung",
+    "access criteria at referral": "Zuweisungskriterien bei der Anmeldung",
     "referrals": "Anmeldungen",
     "ended before": "beendet vor",
     "ids": "Nummern",
@@ -738,11 +754,11 @@ MESSAGES: dict[str, str] = {
     "open cases and durations": "offene Fälle und Dauer",
     "open at the end: referred": "offen am Ende: angemeldet",
     "open at the end: accepted": "offen am Ende: angenommen",
-    "closed with the client employed": "abgeschlossen mit erwerbstätiger Klient/in",
+    "closed with the client employed": "abgeschlossen, Person erwerbstätig",
     "median days to decision": "Median der Tage bis zum Entscheid",
     "median days from acceptance to closing": "Median der Tage von der Annahme bis zum Abschluss",
     "referrals against a hard rule (justified)":
-        "Anmeldungen entgegen einer Regel (mit Begründung)",
+        "Anmeldungen mit begründeter Abweichung",
     "referrals by referrer": "Anmeldungen nach Auftraggeberin",
     "referrals by receiver": "Anmeldungen nach Auftragnehmerin",
     "rejection reasons": "Ablehnungsgründe",
@@ -813,7 +829,7 @@ MESSAGES: dict[str, str] = {
     "Remove the personal data of {clients} clients for good?":
         "Die Personendaten von {clients} Klient/innen endgültig entfernen?",
     "ok: {events} events, last hash {head}": "ok: {events} Ereignisse, letzter Hash {head}",
-    "broken at event {event}: {problem}": "unterbrochen bei Ereignis {event}: {problem}",
+    "broken at event {event}: {problem}": "Kette unterbrochen bei Ereignis {event}: {problem}",
     "anonymize would remove the personal data of {clients} clients for good; "
     "add --yes to confirm, or --dry-run to look first":
         "anonymize würde die Personendaten von {clients} Klient/innen endgültig entfernen; "
@@ -853,38 +869,7 @@ MESSAGES: dict[str, str] = {
     "added {code} ({kind})": "{code} ({kind}) hinzugefügt",
     "missing option {option} (see --help)": "Option {option} fehlt (siehe --help)",
     # history and audit list: actions; access rules
-    "job search resumed on": "Arbeitsbemühungen wieder ab",
-    "referral": "Anmeldung",
-    "acceptance": "Annahme",
-    "rejection": "Ablehnung",
-    "withdrawal": "Rückzug",
-    "closing": "Abschluss",
-    "extension": "Verlängerung",
-    "job search resumed": "Arbeitsbemühungen wieder aufgenommen",
-    "read": "Einsicht",
-    "client registered": "Klient/in erfasst",
-    "client corrected": "Klient/in korrigiert",
-    "unit added": "Stelle hinzugefügt",
-    "contact person set": "Ansprechperson gesetzt",
-    "anonymization": "Anonymisierung",
-    "export with personal data": "Export mit Personendaten",
-    "schema upgraded": "Schema aktualisiert",
-    "database created": "Datenbank erstellt",
-    "backup": "Sicherung",
-    "copied out": "kopiert (Quelle)",
-    "copied in": "kopiert (Ziel)",
-    "consent": "Einwilligung",
-    "another kind": "andere Art",
-    "no open referral": "keine offene Anmeldung",
-    "IV rejection within 12 months": "IV-Ablehnung innert 12 Monaten",
-    "IV procedure open": "IV-Verfahren offen",
-    "IV registration for health damage": "IV-Anmeldung bei Gesundheitsschaden",
-    "work capacity": "Arbeitsangebot",
-    "IV measures running": "IV-Massnahmen laufen",
-    "RAV registration": "RAV-Anmeldung",
-    "RAV registration within 6 months": "RAV-Anmeldung innert 6 Monaten",
-    "social topic": "soziales Thema",
-    "workable in 3 or 6 months": "in 3 oder 6 Monaten bearbeitbar",
+    "job search resumed on": "Arbeitsbemühungen wieder aufgenommen am",
     "OPTIMA figures: {start} to {end} (as of {as_of}), by kind":
         "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Art",
     "OPTIMA figures: {start} to {end} (as of {as_of}), by institution":

@@ -19,7 +19,7 @@ from optima_cli.cli.options import (
     require,
 )
 from optima_cli.cli.options import terminal
-from optima_cli.language import label, retranslate, t
+from optima_cli.language import label, t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
 
@@ -76,7 +76,7 @@ def refer(
                                           on=on, override=override))
     for finding in result["findings"]:
         if finding["result"] == "warn":
-            terminal.warning(f"{finding['rule']}: {retranslate(finding['message'])}")
+            terminal.warning(f"{label('Rule', finding['rule'])}: {finding['message']}")
     if result.pop("override_ignored"):
         terminal.warning(t("--override not stored: no hard rule blocks this referral"))
     values = {"case": result["case"], "referrer": result["referrer"],
@@ -171,8 +171,10 @@ def suspend_search(
     from optima_cli.workflow.cases import suspend_search as do_suspend
 
     r = do_suspend(context(ctx), case, until, start, note)
+    # a suspension from a later day is not yet in the case as it is today: say the days asked for
     _done(r, fmt, r["case"], t("{case}: job search suspended from {start} to {end}", case=r["case"],
-                               start=r["search_suspended_from"], end=r["search_suspended_until"]))
+                               start=r["search_suspended_from"] or start,
+                               end=r["search_suspended_until"] or until))
 
 
 @app.command("resume-search")

@@ -81,7 +81,8 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
     listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))
     emit(listing.records, fmt, views.due)
     if listing.cut and fmt == Format.TABLE:
-        counts = ", ".join(f"{terminal.number(n)} {warning_name(DueKind(kind))}"
+        counts = ", ".join(t("{n} {warning}", warning=warning_name(DueKind(kind)),
+                             n=terminal.number(n))
                            for kind, n in listing.counts.items() if n)
         terminal.message(t("showing {shown} of {total} warnings, soonest first ({counts}); "
                            "--limit 0 shows all", shown=len(listing.records),

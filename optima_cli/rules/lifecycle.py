@@ -262,7 +262,7 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
         raise ReferralBlocked(t(
             "referral blocked: {reasons}. To deviate, record your justification "
             "(--override \"...\", or the override column of an import)",
-            reasons="; ".join(f"{f.rule}: {f.text}" for f in needs)),
+            reasons="; ".join(f"{label('Rule', f.rule)}: {f.text}" for f in needs)),
             [f.rule for f in needs], justifiable=True)
     case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
                 topics=tuple(t.value for t in topics), status=Status.REFERRED.value,

@@ -773,7 +773,7 @@ MESSAGES: dict[str, str] = {
     "Rejections": "Ablehnungen",
     "Outcomes": "Ergebnisse",
     "Deadlines": "Fristen",
-    "Referrals to OPTIMA by institution": "Anmeldungen an OPTIMA nach Stelle",
+    "Referrals to OPTIMA by institution": "Anzahl Anmeldungen bei OPTIMA nach Institution",
     "Accepted, rejected and closed referrals by receiver":
         "Angenommene, abgelehnte und abgeschlossene Anmeldungen nach Auftragnehmerin",
     "job search suspended from": "Arbeitsbemühungen ausgesetzt ab",

@@ -148,12 +148,6 @@ def labels(group: str, codes: Any) -> str:
     return ", ".join(label(group, c) for c in codes or ())
 
 
-def fields(template: str) -> set[str]:
-    """The placeholders of a template, for checking that a translation keeps them."""
-    return {name.split(".")[0].split("[")[0]
-            for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
 @cache
 def _patterns(among: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
     """Each English template as a pattern that reads its values back out of a finished sentence,

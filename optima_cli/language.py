@@ -98,6 +98,18 @@ def t(template: str, /, **args: Any) -> str:
     return template.format(**{k: _shown(v) for k, v in args.items()})
 
 
+def plural(n: int, one: str, many: str, /, **args: Any) -> str:
+    """The message for one thing or for `n` things (both templates get `n`):
+    plural(n, "1 day overdue", "{n} days overdue", n=n)."""
+    return t(one if n == 1 else many, **args)
+
+
+def number(n: int) -> str:
+    """A count with thousands marked: 12,345 in English, 12'345 in Swiss German."""
+    text = f"{n:,}"
+    return text.replace(",", "'") if _current == "de" else text
+
+
 def t_(template: str, /) -> str:
     """Marks a template that is translated later, where it is used (`t(TABLE[key], ...)`): the
     catalogue test finds it here."""

@@ -18,7 +18,8 @@ from optima_cli.rules import codes, criteria, lifecycle
 from optima_cli.rules.deadlines import DueKind
 
 PACKAGE = Path(language.__file__).parent
-MARKERS = {"t", "english", "t_"}  # the functions whose first argument is a message template
+# the functions that take message templates, and at which positions
+MARKERS = {"t": (0,), "english": (0,), "t_": (0,), "plural": (1, 2)}
 
 
 def _name(call: ast.Call) -> str | None:
@@ -26,21 +27,24 @@ def _name(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
 
-def _calls() -> list[tuple[str, int, ast.Call]]:
+def _calls() -> list[tuple[str, int, str, ast.expr]]:
+    """Every template argument given to a marker: (file, line, marker, the argument)."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if "catalogue" in path.parts or path.name == "language.py":
             continue  # the catalogues, and the translating functions themselves
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and _name(node) in MARKERS and node.args:
-                found.append((str(path.relative_to(PACKAGE)), node.lineno, node))
+            name = _name(node) if isinstance(node, ast.Call) else None
+            if name in MARKERS:
+                found += [(str(path.relative_to(PACKAGE)), node.lineno, name, node.args[i])
+                          for i in MARKERS[name] if i < len(node.args)]
     return found
 
 
 def templates() -> dict[str, str]:
     """Every message identifier (English template) of the code, with where it is."""
-    return {node.args[0].value: f"{where}:{line}" for where, line, node in _calls()
-            if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    return {arg.value: f"{where}:{line}" for where, line, _, arg in _calls()
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
 
 
 def _fields(template: str) -> set[str]:
@@ -64,11 +68,11 @@ def test_every_message_has_a_german_entry_with_the_same_placeholders():
 def test_every_template_is_a_literal_or_a_marked_table_entry():
     """A template built at run time could not be found by the walk above: only literals, and
     lookups in a table whose entries are marked with t_()."""
-    for where, line, node in _calls():
-        first = node.args[0]
-        assert isinstance(first, ast.Constant) or (_name(node) == "t" and isinstance(first, ast.Subscript)), (
+    assert any(name == "plural" for _, _, name, _ in _calls())
+    for where, line, name, arg in _calls():
+        assert isinstance(arg, ast.Constant) or (name == "t" and isinstance(arg, ast.Subscript)), (
             f"{where}:{line}: the template is not a literal")
-        assert not any("{}" in piece for piece in ([first.value] if isinstance(first, ast.Constant) else [])), (
+        assert not (isinstance(arg, ast.Constant) and "{}" in arg.value), (
             f"{where}:{line}: name the placeholder")
 
 

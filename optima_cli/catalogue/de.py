@@ -5,6 +5,14 @@ placeholders; LABELS maps each code table to the German label of each code. Swis
 never sharp s), the terms of the programme (Auftraggeberin, Auftragnehmerin, Fallführung,
 Einwilligung, Aussetzen der Arbeitsbemühungen). tests/test_language.py fails when an entry is
 missing, stale or loses a placeholder.
+
+Contents, in this order (search for the `=====` lines):
+- LABELS: kinds, statuses, topics, reasons, outcomes, causes, rule kinds, results, deadline
+  warnings, audit actions, access rules;
+- MESSAGES: codes, access criteria, deadlines, the root and Click's messages; dates, the life of a
+  case, clients, periods, the case workflow; import, demo, backups, doctor, the audit trail and
+  the database; tables, the report, the workbook and the commands' own messages.
+Within a section, entries follow the module they come from (a comment names it).
 """
 
 from __future__ import annotations
@@ -240,7 +248,6 @@ MESSAGES: dict[str, str] = {
     "Invalid value for {name}: {problem}": "Ungültiger Wert für {name}: {problem}",
     "Invalid value: {problem}": "Ungültiger Wert: {problem}",
     "Value error, {value} is not one of {choices}": "{value} ist nicht zulässig; möglich sind {choices}",
-    "{n} {warning}": "{warning}: {n}",
     "Input should be greater than or equal to {limit}": "der Wert muss mindestens {limit} sein",
     "Input should be a valid integer, unable to parse string as an integer":
         "eine ganze Zahl ist verlangt",
@@ -741,8 +748,6 @@ MESSAGES: dict[str, str] = {
         "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach Art",
     "OPTIMA figures {name}: {start} to {end} (as of {as_of}), by institution":
         "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach Stelle",
-    "OPTIMA figures {name}: {start} to {end} (as of {as_of}), by {by}":
-        "OPTIMA-Zahlen {name}: {start} bis {end} (Stand {as_of}), nach {by}",
     "referrer \\ receiver": "Auftraggeberin \\ Auftragnehmerin",
     "accepted": "angenommen",
     "rejected": "abgelehnt",
@@ -866,9 +871,11 @@ MESSAGES: dict[str, str] = {
         "fällig innert {within} Tagen); --limit 0 zeigt alle",
     "showing {shown} of {total} warnings, soonest first ({counts}); --limit 0 shows all":
         "{shown} von {total} Warnungen angezeigt, nächste zuerst ({counts}); --limit 0 zeigt alle",
+    "{n} {warning}": "{warning}: {n}",
     "added {code} ({kind})": "{code} ({kind}) hinzugefügt",
     "missing option {option} (see --help)": "Option {option} fehlt (siehe --help)",
-    # history and audit list: actions; access rules
+    # render/views.py (resumed suspensions), render/report.py and render/workbook.py (periods
+    # whose name only repeats their dates)
     "job search resumed on": "Arbeitsbemühungen wieder aufgenommen am",
     "OPTIMA figures: {start} to {end} (as of {as_of}), by kind":
         "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Art",

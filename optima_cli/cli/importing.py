@@ -10,7 +10,7 @@ import typer
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.errors import OptimaError
 from optima_cli.cli.options import terminal, views
-from optima_cli.language import t
+from optima_cli.language import plural, t
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -47,9 +47,9 @@ def import_(
     emit(data, fmt, views.import_result)
     if result.errors:
         n = len(result.errors)
-        terminal.message(
-            t("error: 1 problem in {file}; nothing was imported", file=file.name) if n == 1 else
-            t("error: {n} problems in {file}; nothing was imported", n=n, file=file.name))
+        terminal.message(plural(n, "error: 1 problem in {file}; nothing was imported",
+                                "error: {n} problems in {file}; nothing was imported",
+                                n=n, file=file.name))
         raise typer.Exit(1)
     if dry_run:
         terminal.message(t("dry run: {imported} referrals would be imported, {skipped} are already "

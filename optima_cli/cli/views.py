@@ -8,7 +8,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
 from optima_cli.cli.options import terminal, views
-from optima_cli.language import t
+from optima_cli.language import number, t
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
 
@@ -45,9 +45,9 @@ def list_(
         terminal.message(t(
             "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "
             "{soon} due within {within} days); --limit 0 shows all",
-            shown=len(listing.records), total=terminal.number(listing.total),
-            overdue=terminal.number(listing.counts["overdue"]),
-            soon=terminal.number(listing.counts["due-soon"]), within=within))
+            shown=len(listing.records), total=number(listing.total),
+            overdue=number(listing.counts["overdue"]),
+            soon=number(listing.counts["due-soon"]), within=within))
 
 
 @app.command()
@@ -82,11 +82,11 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
     emit(listing.records, fmt, views.due)
     if listing.cut and fmt == Format.TABLE:
         counts = ", ".join(t("{n} {warning}", warning=warning_name(DueKind(kind)),
-                             n=terminal.number(n))
+                             n=number(n))
                            for kind, n in listing.counts.items() if n)
         terminal.message(t("showing {shown} of {total} warnings, soonest first ({counts}); "
                            "--limit 0 shows all", shown=len(listing.records),
-                           total=terminal.number(listing.total), counts=counts))
+                           total=number(listing.total), counts=counts))
 
 
 @app.command()

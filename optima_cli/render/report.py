@@ -73,20 +73,17 @@ def named(name: str) -> bool:
 def render(data: dict[str, Any]) -> None:
     p = data["period"]
     keys = list(data["referrals"]["by_referrer"])
-    values = {"name": p["name"], "start": p["from"] or "-", "end": p["to"], "as_of": p["as_of"]}
+    values = {"start": p["from"] or "-", "end": p["to"], "as_of": p["as_of"]}
+    by_kind = data["by"] == "kind"  # else by institution (the only two groupings)
     if not named(p["name"]):  # the name repeats the dates (as in `until-2026-11-20`)
-        del values["name"]
-        title = (t("OPTIMA figures: {start} to {end} (as of {as_of}), by kind", **values)
-                 if data["by"] == "kind" else
-                 t("OPTIMA figures: {start} to {end} (as of {as_of}), by institution", **values))
-    elif data["by"] == "kind":
-        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by kind", **values)
-    elif data["by"] == "institution":
-        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by institution",
-                  **values)
+        title = (t("OPTIMA figures: {start} to {end} (as of {as_of}), by kind", **values) if by_kind
+                 else t("OPTIMA figures: {start} to {end} (as of {as_of}), by institution", **values))
+    elif by_kind:
+        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by kind",
+                  name=p["name"], **values)
     else:
-        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by {by}",
-                  by=data["by"], **values)
+        title = t("OPTIMA figures {name}: {start} to {end} (as of {as_of}), by institution",
+                  name=p["name"], **values)
     head = Text(title, style="bold")
     ref = data["referrals"]
     total = t("total")

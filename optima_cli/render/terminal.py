@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from optima_cli.language import current, day, t
+from optima_cli.language import day, t
 
 WIDE = 200
 # characters that reorder what follows them on screen ("Trojan source"); joiners stay, scripts need them
@@ -58,12 +58,6 @@ def cell(value: Any, style: str = "") -> Text:
     if isinstance(value, (list, tuple)):
         return Text(visible(", ".join(str(v) for v in value)), style=style)
     return Text(visible(str(value)), style=style)
-
-
-def number(n: int) -> str:
-    """A count with thousands marked: 12,345 in English, 12'345 in Swiss German."""
-    text = f"{n:,}"
-    return text.replace(",", "'") if current() == "de" else text
 
 
 def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = None,

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from optima_cli.language import current, day, label, labels, moment, t
+from optima_cli.language import current, day, label, labels, moment, plural, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
 from optima_cli.rules.deadlines import describe
@@ -26,11 +26,23 @@ def _deadline_kind(kind: str | None) -> str:
     return ""
 
 
-def _reason(r: dict[str, Any]) -> str | None:
-    """A rejection or withdrawal reason as its label (the code table depends on the status)."""
-    if not r.get("reason"):
-        return r.get("reason")
-    return label("WithdrawReason" if r.get("status") == "withdrawn" else "RejectReason", r["reason"])
+# the fields of a case that hold one code, by the name of their code table
+CODE_FIELDS = {"status": "Status", "outcome": "Outcome", "cause": "Cause", "flag": "DueKind"}
+
+
+def field_value(key: str, value: Any, status: str | None = None) -> Any:
+    """A value of a case's field for people: codes as their labels (the codes themselves in
+    English), topics as a list of labels; anything else as it is. A reason is read with the code
+    table of the case's `status` (withdrawal or rejection)."""
+    if value in (None, "", []):
+        return value
+    if key == "topics":
+        return labels("Topic", value)
+    if key == "reason":
+        return label("WithdrawReason" if status == "withdrawn" else "RejectReason", value)
+    if key in CODE_FIELDS:
+        return label(CODE_FIELDS[key], value)
+    return value
 
 
 def _code(group: str, value: Any) -> Any:
@@ -75,10 +87,10 @@ def check(result: dict[str, Any]) -> None:
 
 def case_detail(r: dict[str, Any]) -> None:
     pairs = [
-        (t("case"), r["case"]), (t("status"), _code("Status", r["status"])),
+        (t("case"), r["case"]), (t("status"), field_value("status", r["status"])),
         (t("client"), f"{r['client']} {r.get('client_name', '')}".strip()),
         (t("referrer"), r["referrer"]), (t("receiver"), r["receiver"]),
-        (t("topics"), labels("Topic", r["topics"])), (t("goal"), r["goal"]),
+        (t("topics"), field_value("topics", r["topics"])), (t("goal"), r["goal"]),
         (t("months"), r["months"]),
         (t("referred on"), r["referred_on"]),
         (t("referring counsellor"), r["referring_counsellor"]),
@@ -86,8 +98,10 @@ def case_detail(r: dict[str, Any]) -> None:
         (t("mandate ends"), r["due_on"]), (t("extended on"), r["extended_on"]),
         (t("job search suspended"), _suspension(r)),
         (t("withdrawn on"), r["withdrawn_on"]), (t("closed on"), r["closed_on"]),
-        (t("reason"), _reason(r)), (t("reason note"), r["reason_note"]),
-        (t("outcome"), _code("Outcome", r["outcome"])), (t("cause"), _code("Cause", r["cause"])),
+        (t("reason"), field_value("reason", r["reason"], r["status"])),
+        (t("reason note"), r["reason_note"]),
+        (t("outcome"), field_value("outcome", r["outcome"])),
+        (t("cause"), field_value("cause", r["cause"])),
         (t("employed"), r["employed"]),
         (t("closing note"), r["close_note"]), (t("override"), r["override"]),
     ]
@@ -133,17 +147,8 @@ def _changed_value(key: str, value: Any, changes: dict[str, Any]) -> str:
         return t("yes") if value else t("no")
     if isinstance(value, str) and _ISO_DAY.match(value):
         return day(date.fromisoformat(value))
-    if key == "topics":
-        return labels("Topic", value)
-    if key == "status":
-        return label("Status", value)
-    if key == "reason":
-        return label("WithdrawReason" if changes.get("status") == "withdrawn" else "RejectReason",
-                     value)
-    if key == "outcome":
-        return label("Outcome", value)
-    if key == "cause":
-        return label("Cause", value)
+    if key in ("topics", "reason", *CODE_FIELDS) and value:
+        return str(field_value(key, value, changes.get("status")))
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -282,8 +287,8 @@ def anonymized(r: dict[str, Any]) -> None:
 def import_result(r: dict[str, Any]) -> None:
     if r["errors"]:
         n = len(r["errors"])
-        title = (t("{file}: 1 problem, nothing imported", file=r["file"]) if n == 1 else
-                 t("{file}: {n} problems, nothing imported", file=r["file"], n=n))
+        title = plural(n, "{file}: 1 problem, nothing imported",
+                       "{file}: {n} problems, nothing imported", file=r["file"], n=n)
         out().print(table([t("row"), t("column"), t("problem")],
                           [[e["row"], e["column"], e["message"]] for e in r["errors"]],
                           title=title))

@@ -24,7 +24,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from optima_cli.language import current, label, labels, t
+from optima_cli.language import current, label, t
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TICK_ROWS = 500  # rows between two reports to a progress bar
@@ -208,30 +208,12 @@ def _headings(columns: list[str]) -> list[str]:
     return [names.get(c, c) for c in columns]
 
 
-def _code(group: str, value: Any) -> Any:
-    return label(group, value) if value not in (None, "") else value
-
-
-def _reason(c: dict[str, Any]) -> Any:
-    return _code("WithdrawReason" if c["status"] == "withdrawn" else "RejectReason", c["reason"])
-
-
 def _shown(c: dict[str, Any], key: str) -> Any:
     """A value of a case for a table sheet: codes as their labels (the codes themselves in
     English), everything else as it is."""
-    if key == "status":
-        return _code("Status", c["status"])
-    if key == "topics":
-        return labels("Topic", c["topics"])
-    if key == "reason":
-        return _reason(c)
-    if key == "outcome":
-        return _code("Outcome", c["outcome"])
-    if key == "cause":
-        return _code("Cause", c["cause"])
-    if key == "flag":
-        return _code("DueKind", c["flag"])
-    return c.get(key)
+    from optima_cli.render.views import field_value
+
+    return field_value(key, c.get(key), c.get("status"))
 
 
 def _in_period(day: date | None, data: dict[str, Any]) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from optima_cli.language import current, label, t
+from optima_cli.language import current, label, plural, t
 
 DECISION_DAYS = 10  # a referral waiting longer than this for a decision is flagged
 DEFAULT_WITHIN = 14  # days ahead that `due` and `list` look
@@ -78,15 +78,11 @@ def flag(deadline: date | None, w: Window) -> str | None:
 def describe(deadline: date, as_of: date) -> str:
     """`3 days overdue`, `today`, `in 5 days` (in the language of the command)."""
     days = (deadline - as_of).days
-    if days == -1:
-        return t("1 day overdue")
     if days < 0:
-        return t("{days} days overdue", days=-days)
+        return plural(-days, "1 day overdue", "{days} days overdue", days=-days)
     if days == 0:
         return t("today")
-    if days == 1:
-        return t("in 1 day")
-    return t("in {days} days", days=days)
+    return plural(days, "in 1 day", "in {days} days", days=days)
 
 
 def warning_name(kind: DueKind) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.language import t
+from optima_cli.language import plural, t
 from optima_cli.rules import codes
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
@@ -127,20 +127,19 @@ CLIENT_FIELDS = ("external_ref", "name", "birth_date", "ahv", "municipality", "c
 def check_header(sheet: Sheet, name: str) -> None:
     unknown = [h for h in sheet.header if h not in COLUMNS]
     if unknown:
-        if len(unknown) > 1:
-            raise OptimaError(t("{name}: unknown columns {columns}; the columns are those of "
-                                "sample_data/import-template.csv", name=name, columns=", ".join(unknown)))
-        raise OptimaError(t("{name}: unknown column {columns}; the columns are those of "
-                            "sample_data/import-template.csv", name=name, columns=", ".join(unknown)))
+        raise OptimaError(plural(
+            len(unknown),
+            "{name}: unknown column {columns}; the columns are those of "
+            "sample_data/import-template.csv",
+            "{name}: unknown columns {columns}; the columns are those of "
+            "sample_data/import-template.csv", name=name, columns=", ".join(unknown)))
     missing = [c for c in REQUIRED if c not in sheet.header]
     if missing:
-        if len(missing) > 1:
-            raise OptimaError(t("{name}: missing required columns {columns} "
-                                "(see sample_data/import-template.csv)", name=name,
-                                columns=", ".join(missing)))
-        raise OptimaError(t("{name}: missing required column {columns} "
-                            "(see sample_data/import-template.csv)", name=name,
-                            columns=", ".join(missing)))
+        raise OptimaError(plural(
+            len(missing),
+            "{name}: missing required column {columns} (see sample_data/import-template.csv)",
+            "{name}: missing required columns {columns} (see sample_data/import-template.csv)",
+            name=name, columns=", ".join(missing)))
 
 
 def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError
-from optima_cli.language import t
+from optima_cli.language import plural, t
 from optima_cli.store import audit, maintenance, queries
 from optima_cli.store.engine import open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
@@ -68,15 +68,12 @@ def doctor(ctx: Context) -> dict[str, Any]:
         check("permissions", rights.private, detail)
         mode = maintenance.journal_mode(db)
         check("journal", mode == "wal", t("journal mode {mode}", mode=mode))
-    if not future:
-        dates = t("no event dated after today")
-    elif future == 1:
-        dates = t("{n} case has events dated after today (was a clock ahead?); correct them, as "
-                  "lists and warnings as of today take them as past", n=future)
-    else:
-        dates = t("{n} cases have events dated after today (was a clock ahead?); correct them, as "
-                  "lists and warnings as of today take them as past", n=future)
-    check("dates", future == 0, dates)
+    check("dates", future == 0, t("no event dated after today") if not future else plural(
+        future,
+        "{n} case has events dated after today (was a clock ahead?); correct them, as lists and "
+        "warnings as of today take them as past",
+        "{n} cases have events dated after today (was a clock ahead?); correct them, as lists and "
+        "warnings as of today take them as past", n=future))
     check("audit trail", verdict.ok,
           t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
           if verdict.ok else

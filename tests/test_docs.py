@@ -45,3 +45,32 @@ def test_docs_cli_md_is_current():
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (
         "docs/cli.md is out of date: run python scripts/cli_docs.py"
     )
+
+
+def _worked_example() -> list[tuple[str, list[str]]]:
+    """The README's worked example: each `$ optima ...` line with the lines it shows as output."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## A worked example: one case"):text.index("## Commands")]
+    steps: list[tuple[str, list[str]]] = []
+    for block in section.split("```sh\n")[1:]:
+        for line in block.split("```")[0].splitlines():
+            if line.startswith("$ optima "):
+                steps.append((line[len("$ optima "):].split("  #")[0].strip(), []))
+            elif line.strip():
+                steps[-1][1].append(line.strip())
+    return steps
+
+
+def test_the_worked_example_of_the_readme_runs_as_written(tmp_path: Path) -> None:
+    """Every command of the README's worked example succeeds on a new database and prints what
+    the README shows (its dates lie in the past, so that it keeps working as time goes on)."""
+    import shlex
+
+    runner = CliRunner()
+    steps = _worked_example()
+    assert len(steps) >= 9
+    for command, shown in steps:
+        result = runner.invoke(app, ["--db", str(tmp_path / "example.db"), *shlex.split(command)])
+        assert result.exit_code == 0, (command, result.stderr)
+        if shown:
+            assert result.stdout.split() == " ".join(shown).split(), command

@@ -298,7 +298,8 @@ def root(
     lang: Annotated[str | None, typer.Option(
         "--lang", metavar="de|en",
         help="Language of tables, messages and the workbook: de (Deutsch) or en. "
-             "Default: OPTIMA_LANG, else de when LANG or LC_ALL starts with de, else en.",
+             "Default: OPTIMA_LANG, else de when the locale (LC_ALL, LC_MESSAGES or LANG) starts with "
+             "de, else en.",
     )] = None,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.",

@@ -48,6 +48,8 @@ def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
     """Run a step of a row; a refusal names the column at fault, or `column`."""
     try:
         return action(*args)
+    except lifecycle.OutOfOrder as exc:  # it names the option of the command: name the column
+        raise RowFailed(column, exc.naming(column)) from None
     except OptimaError as exc:
         raise RowFailed(exc.field if exc.field in COLUMNS else column, exc.message) from None
 

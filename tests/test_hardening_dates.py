@@ -183,3 +183,36 @@ def test_an_import_row_with_dates_out_of_order_is_refused_under_its_column(
     assert expected in errors[0]["message"]
     assert snapshot() == before
 
+
+# --- back-dated job-search suspensions in the audit trail --------------------------------------
+
+def payloads(db_path, case: str) -> list[tuple[str, dict]]:
+    """The actions on a case and the values their audit events recorded."""
+    rows = query(db_path, "SELECT action, payload FROM audit_event WHERE entity_ref = ? "
+                          "AND action <> 'read' ORDER BY id", case)
+    return [(action, json.loads(payload) if payload else {}) for action, payload in rows]
+
+
+def test_back_dated_suspend_and_resume_events_carry_the_suspension(run, db_path, rav_case):
+    ok(run("suspend-search", rav_case, "--from", "2025-07-01", "--until", "2025-08-01",
+           "--note", "debts first"))
+    ok(run("resume-search", rav_case, "--on", "2025-07-10"))
+    ok(run("suspend-search", rav_case, "--from", "2025-07-20", "--until", "2025-08-05"))
+    ok(run("close", rav_case, "--outcome", "achieved", "--on", "2025-08-01"))
+    events = payloads(db_path, rav_case)
+    assert [action for action, _ in events] == [
+        "refer", "accept", "suspend-search", "resume-search", "suspend-search", "close"]
+    assert events[2][1] == {"before": {}, "after": {
+        "search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01"}}
+    assert events[3][1] == {
+        "before": {"search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01",
+                   "search_resumed_on": None},
+        "after": {"search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01",
+                  "search_resumed_on": "2025-07-10"}}
+    assert events[4][1]["after"] == {"search_suspended_from": "2025-07-20",
+                                     "search_suspended_until": "2025-08-05"}
+    # closing ends the running suspension: the event says so, with the case's own changes
+    closing = events[5][1]
+    assert closing["after"]["search_resumed_on"] == "2025-08-01"
+    assert closing["after"]["search_suspended_from"] == "2025-07-20"
+    assert closing["after"]["status"] == "closed" and closing["before"]["status"] == "accepted"

@@ -216,3 +216,40 @@ def test_back_dated_suspend_and_resume_events_carry_the_suspension(run, db_path,
     assert closing["after"]["search_resumed_on"] == "2025-08-01"
     assert closing["after"]["search_suspended_from"] == "2025-07-20"
     assert closing["after"]["status"] == "closed" and closing["before"]["status"] == "accepted"
+
+
+# --- a client is born before being referred -----------------------------------------------------
+
+def test_a_birth_date_after_a_referral_is_refused_without_a_database():
+    from optima_cli.rules.clients import check_born_before_referral
+
+    check_born_before_referral(d("2025-06-01"), ("OPT-2025-0001", d("2025-06-01")))
+    check_born_before_referral(d("2025-07-01"), None)
+    err = refused(check_born_before_referral, d("2025-07-01"), ("OPT-2025-0001", d("2025-06-01")))
+    assert err.message == ("birth date 2025-07-01 is after the referral OPT-2025-0001 on "
+                           "2025-06-01; a client is born before being referred: check the year")
+    assert err.field == "birth_date"
+
+
+def test_client_update_to_a_birth_date_after_a_referral_is_refused(run, snapshot, rav_case):
+    # with the consent date moved too, the consent check alone would let it through
+    message = refused_cli(run, snapshot, "client", "update", "C-0001", "--birth-date", "2025-07-01",
+                          "--consent-on", "2025-08-01")
+    assert message == ("error: birth date 2025-07-01 is after the referral " + rav_case +
+                       " on 2025-06-01; a client is born before being referred: check the year")
+    message = refused_cli(run, snapshot, "client", "update", "C-0001", "--birth-date", "2025-07-01")
+    assert "2025-07-01" in message  # the consent date 2025-05-01 is before it
+    ok(run("client", "update", "C-0001", "--birth-date", "1986-02-02"))
+
+
+def test_an_import_row_referring_a_client_before_birth_is_refused(run, snapshot, tmp_path):
+    path = import_file(tmp_path / "cases.csv", birth_date="2025-06-02", consent_on="2025-06-02",
+                       decision="", decided_on="")
+    ok(run("list"))
+    before = snapshot()
+    result = run("import", str(path), "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "referred_on")]
+    assert "before the birth date 2025-06-02" in errors[0]["message"]
+    assert snapshot() == before

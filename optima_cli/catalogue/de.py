@@ -894,4 +894,9 @@ MESSAGES: dict[str, str] = {
     "the end of a job-search suspension": "dem Ende eines Aussetzens der Arbeitsbemühungen",
     "the withdrawal": "dem Rückzug",
     "the closing": "dem Abschluss",
+    # rules/clients.py: a birth date after a referral of the client
+    "birth date {birth_date} is after the referral {case} on {referred_on}; a client is born "
+    "before being referred: check the year":
+        "das Geburtsdatum {birth_date} liegt nach der Anmeldung {case} vom {referred_on}; eine "
+        "Person wird vor ihrer Anmeldung geboren: prüfen Sie das Jahr",
 }

@@ -86,6 +86,15 @@ def next_case_seq(session: Session, year: int) -> int:
     return (current or 0) + 1
 
 
+def first_referral_of(session: Session, client_id: int) -> tuple[str, date] | None:
+    """The case id and day of a client's earliest referral, or None."""
+    found = session.execute(
+        select(Referral.case_id, Referral.referred_on).where(Referral.client_id == client_id)
+        .order_by(Referral.referred_on, Referral.id).limit(1)
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
 def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
     return session.exec(
         select(Referral.case_id).where(

@@ -91,7 +91,8 @@ _changeable_of = attrgetter(*CHANGEABLE)
 
 
 def case_values(case: Case, today: date) -> dict[str, Any]:
-    """What an action can change, as of `today`: the audit event records the differences."""
+    """What an action can change, with the suspension running `today`: the case record's
+    values (the audit event records `case_changes` instead)."""
     values = dict(zip(CHANGEABLE, _changeable_of(case)))
     running = case.running_suspension(today)
     values["search_suspended_from"] = running.start_on if running else None

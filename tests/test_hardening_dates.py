@@ -253,3 +253,55 @@ def test_an_import_row_referring_a_client_before_birth_is_refused(run, snapshot,
     assert [(e["row"], e["column"]) for e in errors] == [(2, "referred_on")]
     assert "before the birth date 2025-06-02" in errors[0]["message"]
     assert snapshot() == before
+
+
+# --- doctor finds cases whose dates are out of order ----------------------------------------------
+
+def date_order_check(run) -> tuple[int, dict]:
+    result = run("doctor", "--format", "json")
+    assert "Traceback" not in result.stderr
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    return result.exit_code, checks["date order"]
+
+
+@pytest.mark.parametrize(("sql", "params"), [
+    ("UPDATE referral SET decided_on = ? WHERE case_id = ?", ("2025-05-31",)),
+    ("UPDATE referral SET extended_on = ? WHERE case_id = ?", ("2025-06-04",)),
+    ("UPDATE referral SET status = 'closed', outcome = 'achieved', closed_on = ? WHERE case_id = ?",
+     ("2025-07-20",)),  # before the extension of 2025-08-01
+    ("UPDATE referral SET status = 'withdrawn', reason = 'other', withdrawn_on = ? "
+     "WHERE case_id = ?", ("2025-06-20",)),  # before the suspension from 2025-07-01
+    ("UPDATE suspension SET ended_on = ? WHERE referral_id = "
+     "(SELECT id FROM referral WHERE case_id = ?)", ("2025-06-30",)),  # before its start
+    ("UPDATE suspension SET start_on = ? WHERE referral_id = "
+     "(SELECT id FROM referral WHERE case_id = ?)", ("2025-06-04",)),  # before the acceptance
+    ("UPDATE client SET birth_date = ? WHERE id = "
+     "(SELECT client_id FROM referral WHERE case_id = ?)", ("2025-06-02",)),  # after the referral
+], ids=["decided-before-referred", "extended-before-decided", "closed-before-extended",
+        "withdrawn-before-suspended", "suspension-ended-before-start",
+        "suspension-before-decision", "born-after-referral"])
+def test_doctor_names_a_case_whose_dates_are_out_of_order(run, db_path, rav_case, sql, params):
+    ok(run("extend", rav_case, "--on", "2025-08-01"))
+    ok(run("suspend-search", rav_case, "--from", "2025-08-01", "--until", "2025-09-01"))
+    ok(run("resume-search", rav_case, "--on", "2025-08-10"))
+    if "closed_on" in sql or "withdrawn_on" in sql:  # dates out of order only by these
+        query(db_path, "UPDATE suspension SET start_on = '2025-07-01', ended_on = NULL")
+    code, check = date_order_check(run)
+    assert check["ok"] is True, check
+    query(db_path, sql, *params, rav_case)
+    code, check = date_order_check(run)
+    assert code == 1 and check["ok"] is False
+    assert check["detail"].startswith(f"1 case has dates out of order: {rav_case};"), check
+
+
+def test_doctor_names_the_first_few_and_how_many(run, db_path):
+    client = ok(run("register", "--name", "Rav Rita", "--birth-date", "1985-02-02", "--from", "RAV",
+                    "--consent-on", "2025-05-01"))
+    cases = [ok(run("refer", client, "--to", to, "--topics", "finances", "--months", "3", "--on",
+                    "2025-06-01", "--override", "x")) for to in ("SD", "IV")]
+    cases += [ok(run("refer", client, "--to", "RAV", "--topics", "finances", "--months", "3",
+                     "--from", "IV", "--on", "2025-06-02"))]
+    query(db_path, "UPDATE client SET birth_date = '2025-07-01'")
+    code, check = date_order_check(run)
+    assert code == 1
+    assert check["detail"].startswith(f"3 cases have dates out of order: {', '.join(cases)};")

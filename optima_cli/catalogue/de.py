@@ -899,4 +899,12 @@ MESSAGES: dict[str, str] = {
     "before being referred: check the year":
         "das Geburtsdatum {birth_date} liegt nach der Anmeldung {case} vom {referred_on}; eine "
         "Person wird vor ihrer Anmeldung geboren: prüfen Sie das Jahr",
+    # workflow/upkeep.py, render/views.py: doctor's check of the order of every case's dates
+    "date order": "Reihenfolge der Daten",
+    "every case's dates are in order": "die Daten jedes Falls sind in zeitlicher Reihenfolge",
+    "{n} case has dates out of order: {cases}; look at it with `optima show CASE`":
+        "{n} Fall hat Daten in falscher Reihenfolge: {cases}; sehen Sie ihn mit `optima show CASE` an",
+    "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`":
+        "{n} Fälle haben Daten in falscher Reihenfolge: {cases}; sehen Sie sie mit "
+        "`optima show CASE` an",
 }

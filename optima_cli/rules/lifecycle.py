@@ -309,7 +309,7 @@ def _event_name(event: str) -> str:
     return names[event]()
 
 
-def events(case: Case) -> list[tuple[date, str]]:
+def dated_events(case: Case) -> list[tuple[date, str]]:
     """The dated events of a case: (day, event), in the order they happen on one day."""
     decision = "rejection" if case.status == Status.REJECTED else "acceptance"
     found = [(case.referred_on, "referral"), (case.decided_on, decision),
@@ -322,7 +322,7 @@ def events(case: Case) -> list[tuple[date, str]]:
 
 def latest_event(case: Case) -> tuple[date, str]:
     """The day of the latest event of a case, and that event (the referral, at least)."""
-    return max(events(case), key=lambda e: e[0])
+    return max(dated_events(case), key=lambda e: e[0])
 
 
 class OutOfOrder(OptimaError):

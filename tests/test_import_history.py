@@ -236,7 +236,7 @@ def test_a_bad_row_deep_in_a_large_file_leaves_nothing_written(tmp_path):
     out = import_rows(ctx, FILE, numbered(rows), progress=done.append)
 
     assert [(e.row, e.column) for e in out.errors] == [(5701, "decided_on")]
-    assert "before the referral date" in out.errors[0].message
+    assert "before the referral on" in out.errors[0].message
     assert out.imported == 0 and out.cases == []
     assert dump(tmp_path / "optima.db") == before
     assert done == list(range(1, 6001))

@@ -268,7 +268,7 @@ def test_an_action_before_the_decision_or_in_the_future_is_refused():
     accepted = lifecycle.accept(referred(), ACCEPTED, TODAY)
     with pytest.raises(OptimaError) as info:
         lifecycle.extend(accepted, date(2026, 8, 31), TODAY)
-    assert "the acceptance date 2026-09-01" in info.value.message
+    assert "before the acceptance on 2026-09-01" in info.value.message
     with pytest.raises(OptimaError) as info:
         lifecycle.extend(accepted, date(2026, 11, 24), TODAY)
     assert "lies in the future" in info.value.message

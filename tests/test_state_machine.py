@@ -18,8 +18,8 @@ block and only the `never` rules decide whether a referral is allowed.
 Where domain.md leaves a choice open, the model follows what the code documents:
 - consent is judged as of the referral date (criteria.py): a referral back-dated before a
   withdrawal of consent is allowed; "no other open referral" looks at the cases as they are now;
-- an action's date may not lie in the future, nor before the referral, nor before the decision
-  (cases._changing); it is not compared with the dates of extensions or suspensions;
+- an action's date may not lie in the future, nor before any earlier event of its case: the
+  referral, the decision, the extension, the start and the end of every suspension (issue 14);
 - suspensions of one case may not overlap: a new one is refused if it shares a day with the
   days another one is in effect, from its start to its end or to the day before it was resumed
   (a suspension resumed on its first day was never in effect, as `list --as-of` shows);
@@ -156,19 +156,20 @@ class MCase:
     suspensions: list[MSuspension] = field(default_factory=list)
 
     def dates(self) -> list[date]:
+        """The days of its events: referral, decision, extension, withdrawal, closing, and the
+        start and end of every suspension."""
         return [d for d in (self.referred_on, self.decided_on, self.extended_on,
                             self.withdrawn_on, self.closed_on) if d is not None] + [
-            s.start for s in self.suspensions]
+            s.start for s in self.suspensions] + [
+            s.ended_on for s in self.suspensions if s.ended_on is not None]
 
     def date_problem(self, day: date) -> str | None:
-        """The date rules of every action on a case: not in the future, not before the
-        referral, not before the decision."""
+        """The date rules of every action on a case: not in the future, not before any
+        earlier event of the case."""
         if day > TODAY:
             return f"{day} lies in the future"
-        if day < self.referred_on:
-            return f"{day} is before the referral ({self.referred_on})"
-        if self.decided_on is not None and day < self.decided_on:
-            return f"{day} is before the acceptance ({self.decided_on})"
+        if day < max(self.dates()):
+            return f"{day} is before an earlier event of the case ({max(self.dates())})"
         return None
 
     def suspension_running_on(self, day: date) -> MSuspension | None:
@@ -228,13 +229,14 @@ def run_optima(runner: CliRunner, *args: str) -> tuple[int, str, str]:
 # --- the machine -----------------------------------------------------------------------------
 
 def day_strategy(*anchors: date) -> st.SearchStrategy[date]:
-    """Mostly a few days around or after the latest anchor (the last date of a case), else
-    around another anchor or any day of the window; all three may fall after TODAY."""
+    """Mostly a few days around or after the latest anchor (the last date of a case: a legal
+    day, but for the few days before it), else around another anchor or any day of the window
+    (mostly refused, as before an earlier event); all three may fall after TODAY."""
     anywhere = st.integers(0, (LATEST - START).days).map(lambda n: START + timedelta(days=n))
     if not anchors:
         return anywhere
     latest = max(anchors)
-    return st.sampled_from(["latest"] * 6 + ["anchor"] * 2 + ["anywhere"] * 2).flatmap(
+    return st.sampled_from(["latest"] * 8 + ["anchor"] + ["anywhere"]).flatmap(
         lambda how: anywhere if how == "anywhere" else st.tuples(
             st.just(latest) if how == "latest" else st.sampled_from(anchors),
             st.integers(-3, 60)).map(lambda t: t[0] + timedelta(days=t[1])))
@@ -538,9 +540,10 @@ class OptimaMachine(RuleBasedStateMachine):
             self.events += 1
 
     def do_suspend_search(self, data: st.DataObject, case: MCase) -> None:
-        after_one = [st.sampled_from(case.suspensions).flatmap(  # just before or after another
+        after_one = [st.sampled_from(case.suspensions[-1:] * 3 + case.suspensions).flatmap(
+            # just before or after another, mostly the last one
             lambda s: st.one_of(st.integers(-1, 15).map(lambda n: s.until + timedelta(days=n)),
-                                st.integers(-10, 0).map(lambda n: s.start + timedelta(days=n))))
+                                st.integers(-2, 10).map(lambda n: s.start + timedelta(days=n))))
         ] if case.suspensions else []
         start = data.draw(st.one_of(day_strategy(*case.dates()), *after_one), label="start")
         ends = [start + timedelta(days=n) for n in (-1, 30)]
@@ -563,7 +566,8 @@ class OptimaMachine(RuleBasedStateMachine):
             self.events += 1
 
     def do_resume_search(self, data: st.DataObject, case: MCase) -> None:
-        during_one = [st.sampled_from(case.suspensions).flatmap(  # around one of its suspensions
+        during_one = [st.sampled_from(case.suspensions[-1:] * 3 + case.suspensions).flatmap(
+            # around one of its suspensions, mostly the last one (the others began earlier)
             lambda s: st.one_of(st.just(s.start), st.integers(-2, (s.until - s.start).days + 2).map(
                 lambda n: s.start + timedelta(days=n))))] if case.suspensions else []
         day = data.draw(st.one_of(*during_one, day_strategy(*case.dates())), label="on")
@@ -739,8 +743,9 @@ TestOptimaStateMachine = OptimaMachine.TestCase
 def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     """Found by the machine above (shrunk by hand): two suspensions of one case, the second after
     the first one's end; a resume-search back-dated into the first one was refused with "no
-    job-search suspension running", although the first one runs on that day (`optima list
-    --as-of` shows it as running). The resume must end the first suspension on that day."""
+    job-search suspension running", although the first one runs on that day. Since issue 14 it
+    is refused as before an earlier event, the start of the second suspension; a resume on or
+    after that day ends the second one."""
     client = register(ctx, ClientInput(name="Ana Muster", birth_date=date(1980, 1, 1),
                                        institution="RAV", consent_on=date(2026, 1, 5)))
     case = wf.refer(ctx, wf.Refer(client=client["client"], to="SD", topics=(Topic.FINANCES,),
@@ -748,10 +753,16 @@ def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     wf.accept(ctx, case, on=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 10), start=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 30), start=date(2026, 6, 20))
-    wf.resume_search(ctx, case, on=date(2026, 6, 5))
+    try:
+        wf.resume_search(ctx, case, on=date(2026, 6, 5))
+    except OptimaError as exc:
+        assert "use --on 2026-06-20 or later" in exc.message
+    else:
+        raise AssertionError("a resume before the start of the later suspension was allowed")
+    wf.resume_search(ctx, case, on=date(2026, 6, 25))
     rows = query(ctx.db_path,
                  "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
-    assert rows == [("2026-06-01", "2026-06-10", "2026-06-05"), ("2026-06-20", "2026-06-30", None)]
+    assert rows == [("2026-06-01", "2026-06-10", None), ("2026-06-20", "2026-06-30", "2026-06-25")]
 
 
 def test_suspend_over_a_suspension_resumed_on_its_first_day(ctx: Context) -> None:
@@ -764,7 +775,7 @@ def test_suspend_over_a_suspension_resumed_on_its_first_day(ctx: Context) -> Non
     wf.accept(ctx, case, on=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 20), start=date(2026, 6, 10))
     wf.resume_search(ctx, case, on=date(2026, 6, 10))
-    wf.suspend_search(ctx, case, until=date(2026, 6, 15), start=date(2026, 6, 5))
+    wf.suspend_search(ctx, case, until=date(2026, 6, 15), start=date(2026, 6, 10))
     rows = query(ctx.db_path,
                  "SELECT start_on, until, ended_on FROM suspension ORDER BY id")
-    assert rows == [("2026-06-10", "2026-06-20", "2026-06-10"), ("2026-06-05", "2026-06-15", None)]
+    assert rows == [("2026-06-10", "2026-06-20", "2026-06-10"), ("2026-06-10", "2026-06-15", None)]

@@ -256,7 +256,7 @@ MESSAGES: dict[str, str] = {
     # ===== dates, the life of a case, clients, periods, the case workflow =====
     # The names of dates ("referral date", "accept date", ...) fill `{what}` in the date checks of
     # rules/dates.py: every one is neuter ("das ...datum", "das Datum ..."), and the earlier date
-    # ("the referral date") is in the dative ("dem Anmeldedatum"), as "liegt vor {earlier_what}" needs.
+    # ("the birth date") is in the dative ("dem Geburtsdatum"), as "liegt vor {earlier_what}" needs.
     # rules/dates.py
     "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026":
         "{raw!r} ist kein Datum; schreiben Sie es als 20.11.2026 oder 2026-11-20",
@@ -287,8 +287,6 @@ MESSAGES: dict[str, str] = {
     "consent withdrawal date": "Datum des Widerrufs der Einwilligung",
     "IV rejection date": "Datum der IV-Ablehnung",
     "the birth date": "dem Geburtsdatum",
-    "the referral date": "dem Anmeldedatum",
-    "the acceptance date": "dem Annahmedatum",
     # rules/lifecycle.py
     "cannot {action} {case}: it is {status}; {action} is only possible when it is {allowed}":
         "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
@@ -882,4 +880,31 @@ MESSAGES: dict[str, str] = {
     "OPTIMA figures: {start} to {end} (as of {as_of}), by institution":
         "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Stelle",
     "until {day}": "bis {day}",
+
+    # --- issue 14: event dates in order ---
+    # rules/lifecycle.py: an action dated before an earlier event; the events in the dative
+    "{action} on {day} is before {event} on {earlier}; use {option} {earlier} or later":
+        "`{action}` am {day} liegt vor {event} am {earlier}; geben Sie {option} {earlier} oder "
+        "später an",
+    "the referral": "der Anmeldung",
+    "the acceptance": "der Annahme",
+    "the rejection": "der Ablehnung",
+    "the extension": "der Verlängerung",
+    "the start of a job-search suspension": "dem Beginn eines Aussetzens der Arbeitsbemühungen",
+    "the end of a job-search suspension": "dem Ende eines Aussetzens der Arbeitsbemühungen",
+    "the withdrawal": "dem Rückzug",
+    "the closing": "dem Abschluss",
+    # rules/clients.py: a birth date after a referral of the client
+    "birth date {birth_date} is after the referral {case} on {referred_on}; a client is born "
+    "before being referred: check the year":
+        "das Geburtsdatum {birth_date} liegt nach der Anmeldung {case} vom {referred_on}; eine "
+        "Person wird vor ihrer Anmeldung geboren: prüfen Sie das Jahr",
+    # workflow/upkeep.py, render/views.py: doctor's check of the order of every case's dates
+    "date order": "Reihenfolge der Daten",
+    "every case's dates are in order": "die Daten jedes Falls sind in zeitlicher Reihenfolge",
+    "{n} case has dates out of order: {cases}; look at it with `optima show CASE`":
+        "{n} Fall hat Daten in falscher Reihenfolge: {cases}; sehen Sie ihn mit `optima show CASE` an",
+    "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`":
+        "{n} Fälle haben Daten in falscher Reihenfolge: {cases}; sehen Sie sie mit "
+        "`optima show CASE` an",
 }

@@ -79,3 +79,15 @@ def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
                              "registering the client again", other=other), "ahv")
     return OptimaError(t("client {other} has the same name and birth date; use {other} instead of "
                          "registering the client again", other=other), "name")
+
+
+def check_born_before_referral(birth_date: date, first_referral: tuple[str, date] | None) -> None:
+    """A client is born before being referred: a birth date after the client's first referral
+    (its case id and day, or None) is refused."""
+    if first_referral is None:
+        return
+    case, referred_on = first_referral
+    if birth_date > referred_on:
+        raise OptimaError(t("birth date {birth_date} is after the referral {case} on {referred_on}; "
+                            "a client is born before being referred: check the year",
+                            birth_date=birth_date, case=case, referred_on=referred_on), "birth_date")

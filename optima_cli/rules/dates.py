@@ -79,7 +79,7 @@ def ensure_not_future(day: date, today: date, what: str) -> None:
 
 def ensure_not_before(day: date, earlier: date, what: str, earlier_what: str) -> None:
     """`what` and `earlier_what` name the dates in the language of the command: t("accept date"),
-    t("the referral date") (in German the latter in the dative: "dem Anmeldedatum")."""
+    t("the birth date") (in German the latter in the dative: "dem Geburtsdatum")."""
     if day < earlier:
         raise OptimaError(t(
             "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards",

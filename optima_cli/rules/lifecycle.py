@@ -286,14 +286,71 @@ def _date_of(action: Action) -> str:
     return names[action]()
 
 
+# --- the order of a case's events --------------------------------------------------------------
+# Every action's day is at or after every earlier event of the case: a case is never extended
+# after it was closed, nor withdrawn before a suspension of it began.
+
+# the option that gives the day of an action (the import names the column instead)
+DAY_OPTION = {action: "--on" for action in Action} | {Action.SUSPEND_SEARCH: "--from"}
+
+
+def _event_name(event: str) -> str:
+    """An event of a case as "is before {event}" names it (in German in the dative)."""
+    names = {
+        "referral": lambda: t("the referral"),
+        "acceptance": lambda: t("the acceptance"),
+        "rejection": lambda: t("the rejection"),
+        "extension": lambda: t("the extension"),
+        "suspension-start": lambda: t("the start of a job-search suspension"),
+        "suspension-end": lambda: t("the end of a job-search suspension"),
+        "withdrawal": lambda: t("the withdrawal"),
+        "closing": lambda: t("the closing"),
+    }
+    return names[event]()
+
+
+def dated_events(case: Case) -> list[tuple[date, str]]:
+    """The dated events of a case: (day, event), in the order they happen on one day."""
+    decision = "rejection" if case.status == Status.REJECTED else "acceptance"
+    found = [(case.referred_on, "referral"), (case.decided_on, decision),
+             (case.extended_on, "extension"),
+             *((s.start_on, "suspension-start") for s in case.suspensions),
+             *((s.ended_on, "suspension-end") for s in case.suspensions),
+             (case.withdrawn_on, "withdrawal"), (case.closed_on, "closing")]
+    return [(day, event) for day, event in found if day is not None]
+
+
+def latest_event(case: Case) -> tuple[date, str]:
+    """The day of the latest event of a case, and that event (the referral, at least)."""
+    return max(dated_events(case), key=lambda e: e[0])
+
+
+class OutOfOrder(OptimaError):
+    """An action dated before an earlier event of its case. The message names the option that
+    gives the action's day; the import words it with its column instead (`naming`)."""
+
+    def __init__(self, action: Action, day: date, event: str, earlier: date) -> None:
+        self.action, self.day, self.event, self.earlier = action, day, event, earlier
+        super().__init__(self.naming(DAY_OPTION[action]), DAY_OPTION[action])
+
+    def naming(self, option: str) -> str:
+        return t("{action} on {day} is before {event} on {earlier}; use {option} {earlier} or later",
+                 action=self.action.value, day=self.day, event=_event_name(self.event),
+                 earlier=self.earlier, option=option)
+
+
+def check_order(case: Case, action: Action, day: date) -> None:
+    """Refuse `action` on `day` if the case has an event dated later."""
+    earlier, event = latest_event(case)
+    if day < earlier:
+        raise OutOfOrder(action, day, event, earlier)
+
+
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
     """The status after `action` on `day`, once the transition and the day are allowed."""
     after = next_status(case.case_id, Status(case.status), action)
-    what = _date_of(action)
-    ensure_not_future(day, today, what)
-    ensure_not_before(day, case.referred_on, what, t("the referral date"))
-    if case.decided_on is not None:
-        ensure_not_before(day, case.decided_on, what, t("the acceptance date"))
+    ensure_not_future(day, today, _date_of(action))
+    check_order(case, action, day)
     return after.value
 
 

@@ -86,6 +86,15 @@ def next_case_seq(session: Session, year: int) -> int:
     return (current or 0) + 1
 
 
+def first_referral_of(session: Session, client_id: int) -> tuple[str, date] | None:
+    """The case id and day of a client's earliest referral, or None."""
+    found = session.execute(
+        select(Referral.case_id, Referral.referred_on).where(Referral.client_id == client_id)
+        .order_by(Referral.referred_on, Referral.id).limit(1)
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
 def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
     return session.exec(
         select(Referral.case_id).where(
@@ -363,3 +372,24 @@ def cases_dated_after(session: Session, day: date) -> int:
                                               r.withdrawn_on, r.closed_on)),
                 r.id.in_(select(s.referral_id).where(or_(s.start_on > day, s.ended_on > day))))
     return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())
+
+
+def cases_out_of_order(session: Session) -> list[str]:
+    """The ids of the cases whose dates are out of order (every action keeps them in order, but
+    a database may hold cases from before that rule, or changed directly): decided before
+    referred, extended before decided, withdrawn or closed before an earlier event, a suspension
+    starting before the decision, ending before it starts, or going on after the case ended,
+    and a client born after being referred. In case id order."""
+    r, s, c = Referral, Suspension, Client
+    endings = (r.withdrawn_on, r.closed_on)
+    suspension = select(s.id).where(s.referral_id == r.id, or_(
+        s.start_on < r.referred_on, s.start_on < r.decided_on, s.ended_on < s.start_on,
+        *(s.start_on > end for end in endings), *(s.ended_on > end for end in endings)))
+    born_later = select(c.id).where(c.id == r.client_id, c.birth_date > r.referred_on)
+    out_of_order = or_(
+        r.decided_on < r.referred_on, r.extended_on < r.referred_on, r.extended_on < r.decided_on,
+        *(end < earlier for end in endings for earlier in (r.referred_on, r.decided_on,
+                                                           r.extended_on)),
+        suspension.exists(), born_later.exists())
+    return list(session.execute(select(r.case_id).where(out_of_order)
+                                .order_by(r.case_year, r.case_seq)).scalars())

@@ -26,7 +26,7 @@ from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.workflow import lookup
 from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_snapshot, case_values
+from optima_cli.workflow.records import case_changes, case_snapshot
 
 # the referral columns that a case state holds and the actions change
 STATE_COLUMNS = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "first_due_on",
@@ -134,8 +134,7 @@ def _change(ctx: Context, ref: str, action: Action, on: date | None,
         if side_effect is not None:
             side_effect(session, referral, day)
         _write_back(session, referral, rows, after, ctx.now())
-        changed_before, changed_after = audit.diff(case_values(before, ctx.today),
-                                                   case_values(after, ctx.today))
+        changed_before, changed_after = case_changes(before, after)
         audit.record(session, actor=ctx.user, action=action.value, entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, on_date=day, before=changed_before,

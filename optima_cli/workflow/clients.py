@@ -95,6 +95,10 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
         for key, value in values.items():
             setattr(client, key, value)
         client_rules.check_consent(client.consent_on, client.birth_date)
+        if "birth_date" in values:
+            with session.no_autoflush:
+                first = queries.first_referral_of(session, client.id or 0)
+            client_rules.check_born_before_referral(client.birth_date, first)
         _refuse_duplicate(session, client)
         client.updated_at = ctx.now()
         session.add(client)

@@ -32,7 +32,7 @@ from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.import_format import CLIENT_FIELDS, COLUMNS
 from optima_cli.workflow.lookup import unknown_institution
-from optima_cli.workflow.records import CLIENT_FACTS, case_snapshot, case_values, client_record
+from optima_cli.workflow.records import CLIENT_FACTS, case_changes, case_snapshot, client_record
 
 
 class RowFailed(Exception):
@@ -48,6 +48,8 @@ def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
     """Run a step of a row; a refusal names the column at fault, or `column`."""
     try:
         return action(*args)
+    except lifecycle.OutOfOrder as exc:  # it names the option of the command: name the column
+        raise RowFailed(column, exc.naming(column)) from None
     except OptimaError as exc:
         raise RowFailed(exc.field if exc.field in COLUMNS else column, exc.message) from None
 
@@ -366,7 +368,6 @@ class ImportState:
                  events: list[_Event]) -> _Client:
         """The row's steps applied to its new case (the commands' _change, in memory); returns
         the client, whose consent a withdrawal may have ended."""
-        values = case_values(new.case, self.today)
         for day, column, action, apply in self._steps(v):
             after = _failing(column, apply, new.case)
             if action == Action.WITHDRAW:
@@ -378,8 +379,7 @@ class ImportState:
                                          {"consent_withdrawn_on": withdrawn}))
                     client = client.changed(consent_withdrawn_on=withdrawn)
             now = self.now()
-            values, before = case_values(after, self.today), values
-            changed_before, changed_after = audit.diff(before, values)
+            changed_before, changed_after = case_changes(new.case, after)
             events.append(_Event(now, action.value, "referral", client.key, new, day,
                                  changed_before, changed_after))
             new.case, new.updated_at = after, now

@@ -10,7 +10,8 @@ from typing import Any
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
-from optima_cli.rules.lifecycle import Case
+from optima_cli.rules.lifecycle import Case, SearchSuspension
+from optima_cli.store.audit import diff
 from optima_cli.store.models import Client
 
 _TOPIC_ORDER = [t.value for t in Topic]
@@ -90,12 +91,38 @@ _changeable_of = attrgetter(*CHANGEABLE)
 
 
 def case_values(case: Case, today: date) -> dict[str, Any]:
-    """What an action can change, as of `today`: the audit event records the differences."""
+    """What an action can change, with the suspension running `today`: the case record's
+    values (the audit event records `case_changes` instead)."""
     values = dict(zip(CHANGEABLE, _changeable_of(case)))
     running = case.running_suspension(today)
     values["search_suspended_from"] = running.start_on if running else None
     values["search_suspended_until"] = running.until if running else None
     return values
+
+
+SUSPENSION_VALUES = ("search_suspended_from", "search_suspended_until", "search_resumed_on")
+
+
+def _suspension_values(s: SearchSuspension) -> dict[str, Any]:
+    return dict(zip(SUSPENSION_VALUES, (s.start_on, s.until, s.ended_on)))
+
+
+def case_changes(before: Case, after: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an action changed, as its audit event records it: the values of the case that
+    differ, and the days of a job-search suspension it started or ended. Not as of today: a
+    suspension that lies in the past (back-dated) is recorded as one that runs today."""
+    old, new = diff(dict(zip(CHANGEABLE, _changeable_of(before))),
+                    dict(zip(CHANGEABLE, _changeable_of(after))))
+    for i, suspension in enumerate(after.suspensions):
+        was = before.suspensions[i] if i < len(before.suspensions) else None
+        if suspension == was:
+            continue
+        if was is None:  # a new one: its days (it has not ended)
+            new.update({k: v for k, v in _suspension_values(suspension).items() if v is not None})
+        else:  # ended: which one, and the day
+            old.update(_suspension_values(was))
+            new.update(_suspension_values(suspension))
+    return old, new
 
 
 def case_snapshot(case: Case, client_id: int, today: date) -> dict[str, Any]:

@@ -38,6 +38,9 @@ def backup(ctx: Context, target: str) -> dict[str, Any]:
     return {"backup": str(path), "size": path.stat().st_size}
 
 
+NAMED = 5  # the cases doctor names of those it finds
+
+
 def doctor(ctx: Context) -> dict[str, Any]:
     """Every check in one report; `ok` is false when anything is wrong."""
     db = ctx.db
@@ -53,6 +56,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
         version = read_meta(session, "schema_version")
         verdict = audit.verify(session)
         future = queries.cases_dated_after(session, ctx.today)
+        out_of_order = queries.cases_out_of_order(session)
     check("schema", version == str(SCHEMA_VERSION) and db.version.current,
           t("version {version}, revision {revision} (this optima: {schema_version}, {head})",
             version=version, revision=db.version.revision, schema_version=SCHEMA_VERSION, head=HEAD))
@@ -74,6 +78,12 @@ def doctor(ctx: Context) -> dict[str, Any]:
         "warnings as of today take them as past",
         "{n} cases have events dated after today (was a clock ahead?); correct them, as lists and "
         "warnings as of today take them as past", n=future))
+    shown = ", ".join(out_of_order[:NAMED]) + (", ..." if len(out_of_order) > NAMED else "")
+    check("date order", not out_of_order, t("every case's dates are in order") if not out_of_order
+          else plural(len(out_of_order),
+                      "{n} case has dates out of order: {cases}; look at it with `optima show CASE`",
+                      "{n} cases have dates out of order: {cases}; look at them with "
+                      "`optima show CASE`", n=len(out_of_order), cases=shown))
     check("audit trail", verdict.ok,
           t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
           if verdict.ok else

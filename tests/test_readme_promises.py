@@ -34,6 +34,7 @@ from conftest import copy_db, count, days_ago, dump, is_url, query
 from test_cli_german import english_in
 from test_docs import _cli_docs
 from test_progress import RUN
+from dateutil.relativedelta import relativedelta
 from typer.testing import CliRunner, Result
 
 from optima_cli.cli import app
@@ -62,14 +63,18 @@ def rows_of_csv(text: str) -> list[dict[str, str]]:
 
 def waiting_csv(path: Path) -> Path:
     """WAITING clients of the social services, each referred to the RAV 20 to 74 days ago and not
-    yet decided: every one a `decision-late` warning."""
+    yet decided: every one a `decision-late` warning; and one accepted case whose mandate ends
+    in 5 days (`due-soon`)."""
+    accepted = date.today() + timedelta(days=5) - relativedelta(months=3)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["name", "birth_date", "consent_on", "referrer", "receiver", "topics",
-                         "months", "referred_on"])
+                         "months", "referred_on", "decision", "decided_on"])
         for i in range(WAITING):
             writer.writerow([f"Wartend {i:02d}", date(1960 + i, 1 + i % 12, 1 + i % 28).isoformat(),
-                             days_ago(200), "SD", "RAV", "placement", "3", days_ago(20 + i)])
+                             days_ago(200), "SD", "RAV", "placement", "3", days_ago(20 + i), "", ""])
+        writer.writerow(["Bald Faellig", "1959-09-09", days_ago(200), "SD", "RAV", "placement", "3",
+                         (accepted - timedelta(days=2)).isoformat(), "accepted", accepted.isoformat()])
     return path
 
 
@@ -81,11 +86,13 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     demo = CliRunner(env={"OPTIMA_LANG": "de"}).invoke(app, ["demo", "--db", str(db)])
     assert demo.exit_code == 0, demo.stderr
     ok(cli(db, "import", str(waiting_csv(folder / "waiting.csv"))))
-    closed = "OPT-2026-0001"  # the first waiting referral, referred 20 days ago
+    waiting = {c["referred_on"]: c["case"]
+               for c in json.loads(ok(cli(db, "list", "--status", "referred", "--format", "json")))}
+    closed = waiting[days_ago(20)]
     ok(cli(db, "accept", closed, "--on", days_ago(15)))
     ok(cli(db, "close", closed, "--outcome", "achieved", "--employed", "--note", CLOSE_NOTE,
            "--on", days_ago(2)))
-    ok(cli(db, "accept", "OPT-2026-0002", "--on", days_ago(1)))  # an open case not overdue
+    ok(cli(db, "accept", waiting[days_ago(21)], "--on", days_ago(1)))  # open, neither overdue nor soon
     return db, demo.stdout + demo.stderr
 
 
@@ -125,8 +132,7 @@ def test_check_lists_every_rule_with_result_kind_and_why_and_exits_1_when_blocke
     assert len(rows) == len(findings) == 7  # the rules toward the IV, one row each
     for finding, row in zip(findings, rows):
         cells = [c.strip() for c in row.split("│")]
-        assert cells[:3] == [finding["result"], finding["rule"], finding["kind"]], row
-        assert cells[3] and finding["message"].startswith(cells[3].split("`")[0].strip()), row
+        assert cells == [finding["result"], finding["rule"], finding["kind"], finding["message"]], row
     assert snapshot() == before  # check writes nothing, blocked or not
     ok(cli(db, "client", "update", client, "--consent-on", days_ago(1)))
     allowed = cli(db, "check", client, "--to", "RAV", "--topics", "placement")
@@ -147,11 +153,13 @@ def test_list_and_due_tables_show_50_rows_and_say_how_many_there_are(db, command
     assert shown == [r[key] for r in every][:50]  # the first 50, in the order of the whole list
     assert f"showing 50 of {len(every)}" in table.stderr
     if command == "list":
-        overdue = sum(r["flag"] == "overdue" for r in every)
-        assert f"({overdue} overdue, " in table.stderr
+        overdue, soon = (sum(r["flag"] == flag for r in every) for flag in ("overdue", "due-soon"))
+        assert f"({overdue} overdue, {soon} due within 14 days)" in table.stderr
     else:
-        late = sum(r["warning"] == "decision-late" for r in every)
-        assert f"{late} decision pending too long" in table.stderr
+        kinds = {kind: sum(r["warning"] == kind for r in every) for kind in {r["warning"] for r in every}}
+        assert kinds["due-soon"] == 1 and sum(kinds.values()) == len(every)
+        for kind, n in kinds.items():
+            assert re.search(rf"[(,] ?{n} [a-z ]+[,)]", table.stderr), (kind, n, table.stderr)
     assert _listed_cases(ok(cli(db, command, *scope, "--limit", "0"))) == [r[key] for r in every]
     assert len(_listed_cases(ok(cli(db, command, *scope, "--limit", "5")))) == 5
     assert [r[key] for r in rows_of_csv(ok(cli(db, command, *scope, "--format", "csv")))] == \
@@ -221,9 +229,8 @@ def test_every_command_prints_its_data_as_json_and_csv(db, tmp_path, fmt):
                  ("backup", str(tmp_path / f"copy-{fmt}.db"))]:
         out(*args)
     for action in (("reject", "--reason", "too-severe"), ("withdraw", "--reason", "consent-withdrawn")):
-        other = out("refer", client, "--to", "IV" if action[0] == "reject" else "RAV", "--topics", "health"
-                    if action[0] == "reject" else "placement", "--months", "3", "--override", "geprüft",
-                    "--on", days_ago(2))
+        to, topics = ("IV", "health") if action[0] == "reject" else ("RAV", "placement")
+        other = out("refer", client, "--to", to, "--topics", topics, "--months", "3", "--on", days_ago(2))
         out(action[0], other["case"] if fmt == "json" else other[0]["case"], *action[1:])
 
 

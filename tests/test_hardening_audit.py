@@ -284,3 +284,71 @@ def test_a_malformed_row_is_named_not_a_traceback(run, db_path, kind):
     no_traceback(doctor)
     assert doctor.exit_code == 1
     assert {c["check"] for c in json.loads(doctor.stdout)["checks"] if not c["ok"]} == {"audit trail"}
+
+
+# --- 4. doctor on a damaged file and on a database that lost a table -------------------------
+
+@pytest.fixture
+def filled(db_path: Path) -> Path:
+    """A SQLite file with 300 imported referrals (about 460 pages)."""
+    from test_import_history import FILE, large_file, numbered
+
+    from optima_cli.workflow.importer import import_rows
+
+    ctx = Context(db_path=str(db_path), user="tester", today=TODAY)
+    assert import_rows(ctx, FILE, numbered(large_file(300))).imported == 300
+    ctx.db.engine.dispose()
+    con = sqlite3.connect(db_path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return db_path
+
+
+def _damage(db: Path, table: str) -> None:
+    """Overwrite most of the first page of `table` with garbage."""
+    con = sqlite3.connect(db)
+    (page,), = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,))
+    (size,), = con.execute("PRAGMA page_size")
+    con.close()
+    with open(db, "r+b") as f:
+        f.seek((page - 1) * size + 16)
+        f.write(b"\xff" * (size - 32))
+
+
+@pytest.mark.sqlite_only
+def test_doctor_reports_a_damaged_file(filled):
+    _damage(filled, "referral")
+    result = cli(filled, "doctor", "--format", "json")
+    no_traceback(result)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["integrity"]["ok"] is False
+    assert "malformed" in checks["integrity"]["detail"] or "corrupt" in checks["integrity"]["detail"]
+    table = cli(filled, "doctor")
+    no_traceback(table)
+    assert table.exit_code == 1 and "problems found" in table.stdout
+
+
+@pytest.mark.sqlite_only
+def test_other_commands_on_a_damaged_file_say_so_in_one_line(filled):
+    _damage(filled, "referral")
+    result = cli(filled, "list")
+    no_traceback(result)
+    assert result.exit_code == 1
+    err = result.stderr.strip()
+    assert err.count("\n") == 0 and "damaged" in err and "optima doctor" in err, err
+
+
+@pytest.mark.parametrize("drop", ["DROP TABLE suspension", "DROP INDEX ix_referral_status"])
+def test_doctor_finds_a_dropped_table_or_index(run, db_path, drop):
+    client_and_case(run)
+    assert run("doctor").exit_code == 0
+    query(db_path, drop)
+    result = run("doctor", "--format", "json")
+    no_traceback(result)
+    assert result.exit_code == 1
+    failed = {c["check"]: c for c in json.loads(result.stdout)["checks"] if not c["ok"]}
+    assert "tables" in failed and drop.split()[-1] in failed["tables"]["detail"], failed
+    for name, found in failed.items():  # what needs the table says it cannot read it
+        assert name == "tables" or "no such table" in found["detail"] or \
+            "does not exist" in found["detail"], found

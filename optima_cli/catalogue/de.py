@@ -933,4 +933,18 @@ MESSAGES: dict[str, str] = {
     "{n} clients": "{n} Klient/innen",
     "1 referral": "1 Anmeldung",
     "{n} referrals": "{n} Anmeldungen",
+    # store/engine.py: a damaged file, for every command
+    "the database file {database} is damaged: {problem}; restore a backup or run optima doctor":
+        "die Datenbankdatei {database} ist beschädigt: {problem}; spielen Sie eine Sicherung "
+        "zurück oder führen Sie optima doctor aus",
+    # store/schema.py, workflow/upkeep.py, render/views.py: doctor's check of the tables
+    "table {table}": "Tabelle {table}",
+    "column {column} of {table}": "Spalte {column} von {table}",
+    "index {index} of {table}": "Index {index} von {table}",
+    "unique key on {columns} of {table}": "eindeutiger Schlüssel auf {columns} von {table}",
+    "foreign key on {columns} of {table}": "Fremdschlüssel auf {columns} von {table}",
+    "every table, column and index of revision {head}":
+        "alle Tabellen, Spalten und Indizes der Revision {head}",
+    "missing: {items}; restore a backup": "fehlt: {items}; spielen Sie eine Sicherung zurück",
+    "tables": "Tabellen",
 }

@@ -45,7 +45,7 @@ def backup(
 
 @app.command()
 def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
-    """Check the database: integrity, schema version, file permissions, audit trail.
+    """Check the database: integrity, schema version and tables, file permissions, audit trail.
 
     Exit 0 when all is well, 1 when anything is wrong.
 

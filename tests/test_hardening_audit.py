@@ -352,3 +352,19 @@ def test_doctor_finds_a_dropped_table_or_index(run, db_path, drop):
     for name, found in failed.items():  # what needs the table says it cannot read it
         assert name == "tables" or "no such table" in found["detail"] or \
             "does not exist" in found["detail"], found
+
+
+@pytest.mark.sqlite_only
+def test_doctor_reports_a_file_too_damaged_to_open(filled):
+    """The page that lists the tables is damaged: no command can open the file, but doctor still
+    says what SQLite finds, in its report."""
+    with open(filled, "r+b") as f:
+        f.seek(100)  # the first page, after the file header: the list of tables
+        f.write(b"\x0d" + b"\xff" * 3990)
+    result = cli(filled, "doctor", "--format", "json")
+    no_traceback(result)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["integrity"]["ok"] is False and "malformed" in checks["integrity"]["detail"]
+    err = cli(filled, "list").stderr.strip()
+    assert "damaged" in err and err.count("\n") == 0, err

@@ -151,10 +151,14 @@ def _server_problem(text: str, label: str) -> str | None:
     return None
 
 
+class Damaged(OptimaError):
+    """The SQLite file is damaged (SQLite says its disk image is malformed)."""
+
+
 def damaged(text: str, label: str) -> None:
     """Raise the one line for a damaged SQLite file, if SQLite's words `text` say it is one."""
     if "malformed" in text or "disk image" in text:
-        raise OptimaError(t("the database file {database} is damaged: {problem}; restore a backup "
+        raise Damaged(t("the database file {database} is damaged: {problem}; restore a backup "
                             "or run optima doctor", database=label,
                             problem=text.strip().splitlines()[0])) from None
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.store import audit, maintenance, queries, schema
-from optima_cli.store.engine import open_database, read_meta
+from optima_cli.store.engine import Damaged, connect, locate, open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
@@ -45,7 +45,13 @@ def backup(ctx: Context, target: str) -> dict[str, Any]:
 
 def doctor(ctx: Context) -> dict[str, Any]:
     """Every check in one report; `ok` is false when anything is wrong."""
-    db = ctx.db
+    try:
+        db = ctx.db
+    except Damaged as exc:  # too damaged to open: what SQLite finds is still the report
+        db = connect(locate(ctx.db_path))
+        found = maintenance.integrity(db)
+        return {"database": db.label, "ok": False, "checks": [
+            {"check": "integrity", "ok": False, "detail": exc.message if found == "ok" else found}]}
     checks: list[dict[str, Any]] = []
 
     def check(name: str, ok: bool, detail: str) -> None:

@@ -159,8 +159,8 @@ def damaged(text: str, label: str) -> None:
     """Raise the one line for a damaged SQLite file, if SQLite's words `text` say it is one."""
     if "malformed" in text or "disk image" in text:
         raise Damaged(t("the database file {database} is damaged: {problem}; restore a backup "
-                            "or run optima doctor", database=label,
-                            problem=text.strip().splitlines()[0])) from None
+                        "or run optima doctor", database=label,
+                        problem=text.strip().splitlines()[0])) from None
 
 
 @contextmanager

@@ -2,9 +2,10 @@
 
 The versions are Alembic revisions (`optima_cli/migrations/versions/`), numbered 0001, 0002, ...
 Every start reads the version with one small query, without importing Alembic; Alembic runs only
-for `optima db upgrade`, and for `optima doctor` to find what the tables lack. A new database gets today's tables at once (`create_all`) and is stamped
-with the newest revision, as Alembic's cookbook advises; a test holds the migrations to the same
-schema. Databases made before the migrations (a `meta` table, no version table) are at 0001.
+for `optima db upgrade`, and for `optima doctor` to find what the tables lack. A new database gets
+today's tables at once (`create_all`) and is stamped with the newest revision, as Alembic's
+cookbook advises; a test holds the migrations to the same schema. Databases made before the
+migrations (a `meta` table, no version table) are at 0001.
 """
 
 from __future__ import annotations

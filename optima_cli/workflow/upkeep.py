@@ -63,7 +63,8 @@ def doctor(ctx: Context) -> dict[str, Any]:
     # each read on its own, so that a damaged part of the file fails its check, not the report
     version, unreadable_version = _read(ctx, lambda session: read_meta(session, "schema_version"))
     verdict, unreadable_trail = _read(ctx, audit.verify)
-    future, unreadable_dates = _read(ctx, lambda session: queries.cases_dated_after(session, ctx.today))
+    future, unreadable_dates = _read(ctx, lambda session: queries.cases_dated_after(session,
+                                                                                   ctx.today))
     missing, unreadable_tables = _read(ctx, lambda session: schema.missing(session.connection()))
     check("schema", version == str(SCHEMA_VERSION) and db.version.current, unreadable_version or
           t("version {version}, revision {revision} (this optima: {schema_version}, {head})",

@@ -259,7 +259,10 @@ def test_an_import_continues_the_audit_chain_and_commands_continue_it_after(tmp_
                                "LIMIT 1", SOURCE)[0][0]
     assert first_imported == query(db, "SELECT hash FROM audit_event WHERE id = ?",
                                    events_before)[0][0]
-    assert query(db, "SELECT value FROM meta WHERE key = 'audit_head'") == [(f"{last_id}:{last_hash}",)]
+    first_hash, total = query(db, "SELECT (SELECT hash FROM audit_event ORDER BY id LIMIT 1), "
+                                  "count(*) FROM audit_event")[0]
+    assert query(db, "SELECT value FROM meta WHERE key = 'audit_head'") == [
+        (f"{last_id}:{last_hash}:{total}:{first_hash}",)]
     assert trail.verify(ctx)["ok"]
 
     cases.accept(ctx, "OPT-2025-0001", None, date(2025, 1, 6))  # a command right after it

@@ -907,4 +907,68 @@ MESSAGES: dict[str, str] = {
     "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`":
         "{n} Fälle haben Daten in falscher Reihenfolge: {cases}; sehen Sie sie mit "
         "`optima show CASE` an",
+    # --- issue 14: audit trail and doctor ---
+    # cli/admin.py, workflow/trail.py: audit verify --expect
+    "broken: {problem}": "Kette unterbrochen: {problem}",
+    "--expect takes the hash of an event as audit verify prints it (64 hexadecimal digits)":
+        "--expect nimmt den Hash eines Ereignisses, wie audit verify ihn ausgibt (64 "
+        "Hexadezimalziffern)",
+    # store/audit.py: a malformed row, an erasure without its anonymization, the anchors
+    "its {column} {value} is not text": "sein Feld {column} {value} ist kein Text",
+    "its {column} {value} is not a number": "sein Feld {column} {value} ist keine Zahl",
+    "its moment {value} is not a timestamp": "sein Zeitpunkt {value} ist kein Zeitstempel",
+    "its day {value} is not a date": "sein Tag {value} ist kein Datum",
+    "its erasure flag {value} is not true or false":
+        "seine Löschmarke {value} ist weder wahr noch falsch",
+    "its recorded values were removed, but no anonymization names its client":
+        "seine erfassten Werte wurden entfernt, aber keine Anonymisierung nennt seine Klient/in",
+    "no event has the hash {hash} that was noted before: it and the events after it were "
+    "removed, or it is of another database":
+        "kein Ereignis hat den früher notierten Hash {hash}: es und die Ereignisse danach wurden "
+        "entfernt, oder er gehört zu einer anderen Datenbank",
+    "the trail holds no event, yet every optima database records its creation in it: its "
+    "events and its head were removed":
+        "das Auditprotokoll enthält kein Ereignis, obwohl jede optima-Datenbank darin ihre "
+        "Erstellung festhält: seine Ereignisse und sein Kopf wurden entfernt",
+    "the head of the trail (meta audit_head) is missing: events at the end may have been "
+    "removed with it":
+        "der Kopf des Auditprotokolls (meta audit_head) fehlt: Ereignisse am Ende wurden "
+        "womöglich mit ihm entfernt",
+    "the head of the trail {value} is not one optima writes: it was changed outside optima":
+        "der Kopf des Auditprotokolls {value} ist keiner, den optima schreibt: er wurde "
+        "ausserhalb von optima verändert",
+    "the trail holds no event, but event {head} was recorded last: its events were removed":
+        "das Auditprotokoll enthält kein Ereignis, aber Ereignis {head} wurde zuletzt erfasst: "
+        "seine Ereignisse wurden entfernt",
+    "it is not the event recorded last (the head names another hash): events at the end were "
+    "removed or replaced":
+        "es ist nicht das zuletzt erfasste Ereignis (der Kopf nennt einen anderen Hash): "
+        "Ereignisse am Ende wurden entfernt oder ersetzt",
+    "the trail holds {events} events, but {count} were recorded: events were removed":
+        "das Auditprotokoll enthält {events} Ereignisse, erfasst wurden aber {count}: "
+        "Ereignisse wurden entfernt",
+    "the first event is not the one the trail began with: the trail was replaced":
+        "das erste Ereignis ist nicht jenes, mit dem das Auditprotokoll begann: es wurde ersetzt",
+    "{clients} and {referrals} have no event in the trail, though each is recorded when made: "
+    "events were removed":
+        "{clients} und {referrals} haben kein Ereignis im Auditprotokoll, obwohl jede Erfassung "
+        "festgehalten wird: Ereignisse wurden entfernt",
+    "1 client": "1 Klient/in",
+    "{n} clients": "{n} Klient/innen",
+    "1 referral": "1 Anmeldung",
+    "{n} referrals": "{n} Anmeldungen",
+    # store/engine.py: a damaged file, for every command
+    "the database file {database} is damaged: {problem}; restore a backup or run optima doctor":
+        "die Datenbankdatei {database} ist beschädigt: {problem}; spielen Sie eine Sicherung "
+        "zurück oder führen Sie optima doctor aus",
+    # store/schema.py, workflow/upkeep.py, render/views.py: doctor's check of the tables
+    "table {table}": "Tabelle {table}",
+    "column {column} of {table}": "Spalte {column} von {table}",
+    "index {index} of {table}": "Index {index} von {table}",
+    "unique key on {columns} of {table}": "eindeutiger Schlüssel auf {columns} von {table}",
+    "foreign key on {columns} of {table}": "Fremdschlüssel auf {columns} von {table}",
+    "every table, column and index of revision {head}":
+        "alle Tabellen, Spalten und Indizes der Revision {head}",
+    "missing: {items}; restore a backup": "fehlt: {items}; spielen Sie eine Sicherung zurück",
+    "tables": "Tabellen",
 }

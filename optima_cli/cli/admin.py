@@ -45,7 +45,7 @@ def backup(
 
 @app.command()
 def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
-    """Check the database: integrity, schema version, file permissions, audit trail.
+    """Check the database: integrity, schema version and tables, file permissions, audit trail.
 
     Exit 0 when all is well, 1 when anything is wrong.
 
@@ -60,21 +60,31 @@ def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
+def audit_verify(
+    ctx: typer.Context,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", metavar="HASH",
+        help="A hash printed by an earlier verify and noted elsewhere: fail unless that event is "
+             "still in the trail.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
     """Check that no audit event was changed, removed, inserted or reordered outside optima.
 
     Exit 0 if the trail is whole; otherwise 1, naming the first event that is not. Prints the
-    hash of the last event: note it elsewhere to anchor the trail.
+    number of events and the hash of the last one: note them elsewhere (a mail, a log) to anchor
+    the trail, and check later with --expect that no event was removed since.
 
-    Example: optima audit verify
+    Example: optima audit verify --format json
     """
     from optima_cli.workflow.trail import verify
 
-    result = verify(context(ctx))
+    result = verify(context(ctx), expect)
     if fmt == Format.TABLE:
         if result["ok"]:
             typer.echo(t("ok: {events} events, last hash {head}", events=result["events"],
                          head=result["head"]))
+        elif result["event"] is None:
+            typer.echo(t("broken: {problem}", problem=result["problem"]))
         else:
             typer.echo(t("broken at event {event}: {problem}", event=result["event"],
                          problem=result["problem"]))

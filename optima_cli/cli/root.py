@@ -57,7 +57,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Units and records", (
         ("institution", "institutions", "Institution units and their contact person."),
         ("backup", "admin", "Copy the database consistently, even while others write; prints the file."),
-        ("doctor", "admin", "Check the database: integrity, schema version, file permissions, audit trail."),
+        ("doctor", "admin", "Check the database: integrity, schema version and tables, file permissions, audit trail."),
         ("audit", "admin", "The audit trail: verify it, list it."),
         ("anonymize", "admin", "Remove the personal data of clients whose every referral has ended."),
         ("db", "database", "The database itself: schema version, upgrade, copy to another server."),

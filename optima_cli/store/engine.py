@@ -151,6 +151,18 @@ def _server_problem(text: str, label: str) -> str | None:
     return None
 
 
+class Damaged(OptimaError):
+    """The SQLite file is damaged (SQLite says its disk image is malformed)."""
+
+
+def damaged(text: str, label: str) -> None:
+    """Raise the one line for a damaged SQLite file, if SQLite's words `text` say it is one."""
+    if "malformed" in text or "disk image" in text:
+        raise Damaged(t("the database file {database} is damaged: {problem}; restore a backup "
+                        "or run optima doctor", database=label,
+                        problem=text.strip().splitlines()[0])) from None
+
+
 @contextmanager
 def translated(label: str) -> Iterator[None]:
     """Turn database failures into one line for the user."""
@@ -158,6 +170,7 @@ def translated(label: str) -> Iterator[None]:
         yield
     except (OperationalError, InterfaceError) as exc:
         text = str(exc.orig) if exc.orig else str(exc)
+        damaged(text, label)
         if "locked" in text or "busy" in text:
             raise OptimaError(t(
                 "the database {database} stayed locked by another optima for {seconds} s; try again",
@@ -173,6 +186,7 @@ def translated(label: str) -> Iterator[None]:
                           ) from None
     except DatabaseError as exc:
         text = str(exc.orig) if exc.orig else str(exc)
+        damaged(text, label)
         problem = _server_problem(text, label)
         if problem:
             raise OptimaError(problem) from None

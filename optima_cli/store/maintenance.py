@@ -72,10 +72,13 @@ def backup(db: Database, target: Path) -> Path:
 
 
 def integrity(db: Database) -> str:
+    """"ok", or what SQLite finds wrong with the file, in its words."""
     con = _connect(db.path)
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         bad_keys = con.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:  # too damaged to finish the check
+        return str(exc)
     finally:
         con.close()
     problems = [r for r in rows if r != "ok"]

@@ -2,9 +2,10 @@
 
 The versions are Alembic revisions (`optima_cli/migrations/versions/`), numbered 0001, 0002, ...
 Every start reads the version with one small query, without importing Alembic; Alembic runs only
-for `optima db upgrade`. A new database gets today's tables at once (`create_all`) and is stamped
-with the newest revision, as Alembic's cookbook advises; a test holds the migrations to the same
-schema. Databases made before the migrations (a `meta` table, no version table) are at 0001.
+for `optima db upgrade`, and for `optima doctor` to find what the tables lack. A new database gets
+today's tables at once (`create_all`) and is stamped with the newest revision, as Alembic's
+cookbook advises; a test holds the migrations to the same schema. Databases made before the
+migrations (a `meta` table, no version table) are at 0001.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Column, MetaData, String, Table, inspect, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from optima_cli.language import t
 from optima_cli.store import models
 
 REVISIONS = tuple(f"{n:04d}" for n in range(1, models.SCHEMA_VERSION + 1))  # oldest first
@@ -72,6 +74,33 @@ def version(connection: Connection) -> Version:
     if inspector.get_table_names():
         raise ForeignDatabase()
     return Version(None)
+
+
+def missing(connection: Connection) -> list[str]:
+    """What today's tables (the models) have and the database lacks: tables, columns, indexes,
+    unique and foreign keys, as short phrases (for `doctor`; a table dropped by hand). What the
+    database has beyond them is not counted. Alembic compares, as the migration tests do."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    diffs = [d for d in compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+             if isinstance(d, tuple) and d[0].startswith("add_")]  # a changed column: a list
+    tables = {d[1].name for d in diffs if d[0] == "add_table"}
+    found = [t("table {table}", table=name) for name in sorted(tables)]
+    for kind, *_, thing in diffs:
+        table = thing.table.name if kind != "add_table" else thing.name
+        if table in tables:
+            continue  # named with its table
+        if kind == "add_column":
+            found.append(t("column {column} of {table}", column=thing.name, table=table))
+        elif kind == "add_index":
+            found.append(t("index {index} of {table}", index=thing.name, table=table))
+        elif kind in ("add_constraint", "add_fk"):
+            columns = ", ".join(c.name for c in thing.columns)
+            found.append(t("unique key on {columns} of {table}", columns=columns, table=table)
+                         if kind == "add_constraint" else
+                         t("foreign key on {columns} of {table}", columns=columns, table=table))
+    return found
 
 
 def _stamp(connection: Connection, revision: str) -> None:

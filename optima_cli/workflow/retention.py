@@ -42,7 +42,8 @@ def anonymize(ctx: Context, closed_before: date, dry_run: bool = False) -> dict[
         result["events_erased"] = audit.erase_payloads(session, ids)
         audit.record(session, actor=ctx.user, action="anonymize", entity="database",
                      entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,
-                     after={"closed_before": closed_before, "clients": len(ids)})
+                     after={"closed_before": closed_before, "clients": len(ids),
+                            "client_ids": ids})  # ids only: what makes the erasures lawful
     maintenance.compact(ctx.db)
     return result
 

@@ -5,16 +5,28 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from optima_cli.errors import UsageProblem
+from optima_cli.language import t
 from optima_cli.store import audit
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
 
-def verify(ctx: Context) -> dict[str, Any]:
+def verify(ctx: Context, expect: str | None = None) -> dict[str, Any]:
+    """The verdict on the trail; `expect` is the hash of an event noted elsewhere (a head printed
+    by an earlier verify), which must still be in the chain."""
+    if expect is not None:
+        expect = expect.strip().lower()
+        if not audit.is_hash(expect):
+            raise UsageProblem(t("--expect takes the hash of an event as audit verify prints it "
+                                 "(64 hexadecimal digits)"), field="--expect")
     with ctx.read() as session:
-        verdict = audit.verify(session)
-    return {"ok": verdict.ok, "events": verdict.events, "head": verdict.head,
-            "event": verdict.event_id, "problem": verdict.problem}
+        verdict = audit.verify(session, expect)
+    result = {"ok": verdict.ok, "events": verdict.events, "head": verdict.head,
+              "event": verdict.event_id, "problem": verdict.problem}
+    if expect is not None:
+        result["expected"] = verdict.expected
+    return result
 
 
 def listing(ctx: Context, case: str | None = None, client: str | None = None,

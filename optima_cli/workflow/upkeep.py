@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
-from optima_cli.store import audit, maintenance, queries
-from optima_cli.store.engine import open_database, read_meta
+from optima_cli.store import audit, maintenance, queries, schema
+from optima_cli.store.engine import Damaged, connect, locate, open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
+
+T = TypeVar("T")
 
 
 def backup(ctx: Context, target: str) -> dict[str, Any]:
@@ -43,7 +48,13 @@ NAMED = 5  # the cases doctor names of those it finds
 
 def doctor(ctx: Context) -> dict[str, Any]:
     """Every check in one report; `ok` is false when anything is wrong."""
-    db = ctx.db
+    try:
+        db = ctx.db
+    except Damaged as exc:  # too damaged to open: what SQLite finds is still the report
+        db = connect(locate(ctx.db_path))
+        found = maintenance.integrity(db)
+        return {"database": db.label, "ok": False, "checks": [
+            {"check": "integrity", "ok": False, "detail": exc.message if found == "ok" else found}]}
     checks: list[dict[str, Any]] = []
 
     def check(name: str, ok: bool, detail: str) -> None:
@@ -52,14 +63,19 @@ def doctor(ctx: Context) -> dict[str, Any]:
     if db.path is not None:
         result = maintenance.integrity(db)
         check("integrity", result == "ok", result)
-    with ctx.read() as session:
-        version = read_meta(session, "schema_version")
-        verdict = audit.verify(session)
-        future = queries.cases_dated_after(session, ctx.today)
-        out_of_order = queries.cases_out_of_order(session)
-    check("schema", version == str(SCHEMA_VERSION) and db.version.current,
+    # each read on its own, so that a damaged part of the file fails its check, not the report
+    version, unreadable_version = _read(ctx, lambda session: read_meta(session, "schema_version"))
+    verdict, unreadable_trail = _read(ctx, audit.verify)
+    future, unreadable_dates = _read(ctx, lambda session: queries.cases_dated_after(session,
+                                                                                   ctx.today))
+    out_of_order, unreadable_order = _read(ctx, queries.cases_out_of_order)
+    missing, unreadable_tables = _read(ctx, lambda session: schema.missing(session.connection()))
+    check("schema", version == str(SCHEMA_VERSION) and db.version.current, unreadable_version or
           t("version {version}, revision {revision} (this optima: {schema_version}, {head})",
             version=version, revision=db.version.revision, schema_version=SCHEMA_VERSION, head=HEAD))
+    check("tables", missing == [], unreadable_tables or (
+        t("every table, column and index of revision {head}", head=HEAD) if not missing else
+        t("missing: {items}; restore a backup", items="; ".join(missing))))
     if db.path is not None:
         rights = maintenance.permissions(db)
         if rights.private:
@@ -72,20 +88,34 @@ def doctor(ctx: Context) -> dict[str, Any]:
         check("permissions", rights.private, detail)
         mode = maintenance.journal_mode(db)
         check("journal", mode == "wal", t("journal mode {mode}", mode=mode))
-    check("dates", future == 0, t("no event dated after today") if not future else plural(
-        future,
-        "{n} case has events dated after today (was a clock ahead?); correct them, as lists and "
-        "warnings as of today take them as past",
-        "{n} cases have events dated after today (was a clock ahead?); correct them, as lists and "
-        "warnings as of today take them as past", n=future))
+    check("dates", future == 0, unreadable_dates or (
+        t("no event dated after today") if not future else plural(
+            future,
+            "{n} case has events dated after today (was a clock ahead?); correct them, as lists "
+            "and warnings as of today take them as past",
+            "{n} cases have events dated after today (was a clock ahead?); correct them, as lists "
+            "and warnings as of today take them as past", n=future)))
+    out_of_order = out_of_order or []
     shown = ", ".join(out_of_order[:NAMED]) + (", ..." if len(out_of_order) > NAMED else "")
-    check("date order", not out_of_order, t("every case's dates are in order") if not out_of_order
-          else plural(len(out_of_order),
-                      "{n} case has dates out of order: {cases}; look at it with `optima show CASE`",
-                      "{n} cases have dates out of order: {cases}; look at them with "
-                      "`optima show CASE`", n=len(out_of_order), cases=shown))
-    check("audit trail", verdict.ok,
+    check("date order", not unreadable_order and not out_of_order, unreadable_order or (
+        t("every case's dates are in order") if not out_of_order else plural(
+            len(out_of_order),
+            "{n} case has dates out of order: {cases}; look at it with `optima show CASE`",
+            "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`",
+            n=len(out_of_order), cases=shown)))
+    check("audit trail", verdict is not None and verdict.ok, unreadable_trail or (
           t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
           if verdict.ok else
-          t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem))
+          t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
+          if verdict.event_id is not None else verdict.problem))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}
+
+
+def _read(ctx: Context, read: Callable[[Session], T]) -> tuple[T | None, str | None]:
+    """What `read` finds in a read transaction of its own, or else why it could not read (a
+    damaged file, a missing table): one line, for the check that needed it."""
+    try:
+        with ctx.read() as session:
+            return read(session), None
+    except OptimaError as exc:
+        return None, exc.message

@@ -522,8 +522,6 @@ MESSAGES: dict[str, str] = {
         "bis {head}); aktualisieren Sie stattdessen optima",
     "the backup must go to another file than the database itself":
         "die Sicherung muss in eine andere Datei gehen als die Datenbank selbst",
-    "the copy did not pass the integrity check ({result}); nothing written":
-        "die Kopie hat die Integritätsprüfung nicht bestanden ({result}); nichts wurde geschrieben",
     "the copy must go to another database than the one it comes from":
         "die Kopie muss in eine andere Datenbank gehen als jene, aus der sie kommt",
     "{database} is not empty; copy only into a new, empty database "
@@ -882,4 +880,33 @@ MESSAGES: dict[str, str] = {
     "OPTIMA figures: {start} to {end} (as of {as_of}), by institution":
         "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Stelle",
     "until {day}": "bis {day}",
+
+    # --- issue 14: files and privacy on disk ---
+    "{path} exists and is not a regular file (a folder, device, pipe or socket, or a link to "
+    "one); give the name of a file":
+        "{path} existiert und ist keine gewöhnliche Datei (ein Ordner, ein Gerät, eine Pipe oder "
+        "ein Socket, oder ein Link darauf); geben Sie den Namen einer Datei an",
+    "{path} exists already; give a new file name, or add --force to replace it":
+        "{path} existiert bereits; geben Sie einen neuen Dateinamen an, oder ersetzen Sie die "
+        "Datei mit --force",
+    "{database} is damaged ({problem}); nothing written. Run `optima doctor`, and restore the "
+    "last good backup":
+        "{database} ist beschädigt ({problem}); nichts wurde geschrieben. Führen Sie `optima "
+        "doctor` aus und stellen Sie die letzte gute Sicherung wieder her",
+    "cannot write the backup: no space left on the device; nothing written":
+        "die Sicherung kann nicht geschrieben werden: kein Platz mehr auf dem Datenträger; nichts "
+        "wurde geschrieben",
+    "the backup failed: {problem}; nothing written":
+        "die Sicherung ist fehlgeschlagen: {problem}; nichts wurde geschrieben",
+    "none left by a killed backup or workbook":
+        "keine von einer abgebrochenen Sicherung oder Arbeitsmappe übrig",
+    "{n} temporary file of a killed backup or workbook (personal data): {files}; delete it, or "
+    "run the backup or export again":
+        "{n} temporäre Datei einer abgebrochenen Sicherung oder Arbeitsmappe (Personendaten): "
+        "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
+    "{n} temporary files of a killed backup or workbook (personal data): {files}; delete them, "
+    "or run the backup or export again":
+        "{n} temporäre Dateien einer abgebrochenen Sicherung oder Arbeitsmappe (Personendaten): "
+        "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
+    "temporary files": "temporäre Dateien",
 }

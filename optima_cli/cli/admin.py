@@ -24,17 +24,21 @@ app.add_typer(audit_app, name="audit")
 def backup(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE", help="Where the copy goes.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace FILE if it exists (a backup is never overwritten otherwise).")] = False,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Copy the database consistently, even while others write; prints the file.
 
     Uses SQLite's online backup API, checks the copy, and moves it into place only when whole.
+    An existing FILE is kept unless --force is given; a device, pipe or folder never replaced.
 
     Example: optima backup /srv/backup/optima-$(date +%F).db
+    Example: optima backup /srv/backup/optima-latest.db --force
     """
     from optima_cli.workflow.upkeep import backup as do_backup
 
-    result = do_backup(context(ctx), file)
+    result = do_backup(context(ctx), file, force)
     if fmt == Format.TABLE:
         typer.echo(result["backup"])
         terminal.message(t("backup written: {backup} ({size} bytes)", backup=result["backup"],

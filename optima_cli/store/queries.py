@@ -6,6 +6,7 @@ state of that day for back-dated histories; the `status` column is today's statu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -363,3 +364,23 @@ def cases_dated_after(session: Session, day: date) -> int:
                                               r.withdrawn_on, r.closed_on)),
                 r.id.in_(select(s.referral_id).where(or_(s.start_on > day, s.ended_on > day))))
     return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())
+
+
+def files_written(session: Session) -> set[str]:
+    """The files that exports with personal data and backups of a server were recorded as
+    writing: the folders in which `doctor` looks for what a killed writer left."""
+    from optima_cli.store.models import AuditEvent
+
+    payloads = session.execute(select(AuditEvent.payload).where(
+        col(AuditEvent.action).in_(("export-personal-data", "backup")),
+        col(AuditEvent.payload).is_not(None))).scalars()
+    found = set()
+    for payload in payloads:
+        try:
+            after = json.loads(payload).get("after") or {}
+        except (ValueError, AttributeError):
+            continue
+        name = after.get("file") or after.get("to") if isinstance(after, dict) else None
+        if isinstance(name, str):
+            found.add(name)
+    return found

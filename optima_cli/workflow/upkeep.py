@@ -14,12 +14,17 @@ from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
 
 
-def backup(ctx: Context, target: str) -> dict[str, Any]:
-    """A SQLite file: the online backup of a SQLite database, or a copy of a server's."""
+def backup(ctx: Context, target: str, force: bool = False) -> dict[str, Any]:
+    """A SQLite file: the online backup of a SQLite database, or a copy of a server's. An
+    existing file is replaced only with `force`, and never anything but a regular file."""
     path = Path(target).expanduser()
     if path.is_dir():
         raise OptimaError(t("{path} is a folder; give the backup a file name, like optima-backup.db",
                             path=path))
+    maintenance.refuse_special(path)
+    if path.exists() and not force:
+        raise OptimaError(t("{path} exists already; give a new file name, or add --force to "
+                            "replace it", path=path), field="--force")
     db = open_database(ctx.db_path, schema_check="any")  # a backup comes before an upgrade
     try:
         if db.path is not None:
@@ -78,4 +83,23 @@ def doctor(ctx: Context) -> dict[str, Any]:
           t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
           if verdict.ok else
           t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem))
+    checks.append(_temporary_files(ctx))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}
+
+
+def _temporary_files(ctx: Context) -> dict[str, Any]:
+    """Temporary files of a killed backup or workbook, beside the database or the files that
+    exports and server backups were recorded as writing."""
+    with ctx.read() as session:
+        folders = {Path(name).parent for name in queries.files_written(session)}
+    if ctx.db.path is not None:
+        folders.add(ctx.db.path.parent)
+    stale = sorted(str(p) for folder in sorted(folders)
+                   for p in maintenance.stale_temporary_files(folder))
+    return {"check": "temporary files", "ok": not stale,
+            "detail": t("none left by a killed backup or workbook") if not stale else plural(
+                len(stale), "{n} temporary file of a killed backup or workbook (personal data): "
+                "{files}; delete it, or run the backup or export again",
+                "{n} temporary files of a killed backup or workbook (personal data): {files}; "
+                "delete them, or run the backup or export again", n=len(stale),
+                files=", ".join(stale[:5]) + (" ..." if len(stale) > 5 else ""))}

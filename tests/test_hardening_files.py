@@ -133,6 +133,113 @@ def pending(db: Path | str) -> list[tuple]:
     return query(db, "SELECT value FROM meta WHERE key = 'compaction_pending'")
 
 
+# --- 1. anonymize and the compaction -----------------------------------------------------------
+
+def test_anonymize_that_cannot_compact_says_so_and_a_later_run_finishes(
+        run, db_path, backend, monkeypatch):
+    monkeypatch.setattr(maintenance, "COMPACT_WAIT_S", 0.5, raising=False)  # not 30 s per try
+    closed_case(run)
+    cutoff = days_ago(60)
+    if backend == "sqlite":
+        settle(db_path)
+        assert NAME.encode() in file_bytes(db_path)
+
+    with reader(db_path):
+        result = run("anonymize", "--closed-before", cutoff, "--yes")
+        line = one_line_error(result, 1)
+        assert "1" in result.stdout  # what was done is shown: one client anonymized
+        assert f"optima anonymize --closed-before {cutoff} --yes" in line, line
+        # the erasure is committed, and the database says the compaction is owed
+        assert query(db_path, "SELECT name FROM client") == [("(anonymized)",)]
+        assert pending(db_path) == [(cutoff,)]
+        code, checks = doctor(run)
+        assert code == 1 and checks["compaction"]["ok"] is False
+        assert cutoff in checks["compaction"]["detail"]
+        if backend == "sqlite":  # what the message warns of: the name is still in the file
+            assert NAME.encode() in file_bytes(db_path)
+
+    # once nobody reads, the same command again finishes the job (it anonymizes nobody new)
+    result = run("anonymize", "--closed-before", cutoff, "--yes")
+    ok(result)
+    assert pending(db_path) == []
+    code, checks = doctor(run)
+    assert checks["compaction"]["ok"] is True
+    if backend == "sqlite":
+        gc.collect()
+        raw = file_bytes(db_path)
+        for needle in (NAME, GOAL, NOTE, *NAME.split()):
+            assert needle.encode() not in raw, needle
+    else:  # the server: what it may still hold, and what the administrator must do
+        assert "write-ahead log" in result.stderr and "pg_dump" in result.stderr, result.stderr
+
+
+@pytest.mark.sqlite_only  # a kill between the commit and the compaction of the file
+def test_anonymize_killed_before_the_compaction_is_finished_by_the_next_run(run, db_path):
+    closed_case(run)
+    cutoff = days_ago(60)
+    settle(db_path)
+    with reader(db_path):  # holds the compaction up, so that the kill lands in it
+        proc = subprocess.Popen([sys.executable, "-m", "optima_cli", "--db", str(db_path),
+                                 "--user", "t", "anonymize", "--closed-before", cutoff, "--yes"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
+        try:
+            deadline = time.monotonic() + 60
+            while query(db_path, "SELECT name FROM client") != [("(anonymized)",)]:
+                assert proc.poll() is None, "anonymize ended before it was killed"
+                assert time.monotonic() < deadline, "anonymize never committed"
+                time.sleep(0.01)
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    code, checks = doctor(run)
+    assert code == 1 and checks["compaction"]["ok"] is False, checks
+
+    ok(run("anonymize", "--closed-before", cutoff, "--yes"))
+    code, checks = doctor(run)
+    assert checks["compaction"]["ok"] is True
+    gc.collect()
+    assert NAME.encode() not in file_bytes(db_path)
+
+
+# --- 2. a day after today; the goal; counsellors in examples -----------------------------------
+
+def test_anonymize_refuses_a_day_after_today(run, db_path, snapshot, today):
+    ok(run("register", "--name", "Heute Registriert", "--birth-date", "1980-02-03", "--from", "RAV"))
+    before = snapshot()
+    for day in ("2099-01-01", (today.replace(year=today.year + 1)).isoformat()):
+        for extra in ((), ("--dry-run",)):
+            line = one_line_error(run("anonymize", "--closed-before", day, "--yes", *extra), 1)
+            assert day in line and "--closed-before" in line, line
+            assert snapshot() == before
+    # today itself is allowed: a client registered today is not before it
+    done = json.loads(ok(run("anonymize", "--closed-before", today.isoformat(), "--yes",
+                             "--format", "json")))
+    assert done["clients"] == 0
+    assert query(db_path, "SELECT name FROM client") == [("Heute Registriert",)]
+
+
+def test_anonymize_erases_the_goal_and_examples_show_no_counsellor(run, db_path):
+    _, case = closed_case(run)
+
+    def shown() -> str:
+        return "".join(ok(run("examples", *fmt)) for fmt in ((), ("--format", "json"),
+                                                              ("--format", "csv")))
+
+    before = shown()
+    assert GOAL in before
+    for name in COUNSELLORS:
+        assert name not in before and name.split()[1] not in before
+    ok(run("anonymize", "--closed-before", days_ago(60), "--yes"))
+    assert query(db_path, "SELECT goal FROM referral WHERE case_id = ?", case) == [(None,)]
+    after = shown()
+    assert GOAL not in after and "Geheimnisvoll" not in after
+    for name in COUNSELLORS:
+        assert name not in after
+
+
 # --- 3. a personal-data workbook whose export cannot be recorded -------------------------------
 
 def _trap_export_event(db: Path | str) -> None:

@@ -256,7 +256,7 @@ def examples(items: list[dict[str, Any]]) -> None:
 def _check_name(name: str) -> str:
     names = {"integrity": t("integrity"), "schema": t("schema"), "permissions": t("permissions"),
              "journal": t("journal"), "dates": t("dates"), "audit trail": t("audit trail"),
-             "temporary files": t("temporary files")}
+             "compaction": t("compaction"), "temporary files": t("temporary files")}
     return names.get(name, name)
 
 

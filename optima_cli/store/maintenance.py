@@ -233,20 +233,49 @@ def permissions(db: Database) -> Permissions:
 
 
 ERASED_IN = ("client", "referral", "suspension", "audit_event")  # the tables anonymize changes
+COMPACTION_PENDING = "compaction_pending"  # meta key, set with an erasure, cleared after compact()
+COMPACT_WAIT_S: float = BUSY_TIMEOUT_S  # how long the compaction waits for readers to finish
 
 
-def compact(db: Database) -> None:
-    """Rewrite the file (or the tables on a server) so that erased values are gone from its pages."""
+def compact(db: Database) -> str | None:
+    """Rewrite the file (or the tables on a server) so that erased values are gone from its
+    pages; None when done, else why not (a reader kept a snapshot or a lock for COMPACT_WAIT_S)."""
     if db.path is None:
-        with db.engine.connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
-            for table in ERASED_IN:
-                conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with db.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM needs it
+                conn.exec_driver_sql(f"SET lock_timeout = '{int(COMPACT_WAIT_S * 1000)}ms'")
+                for table in ERASED_IN:
+                    conn.exec_driver_sql(f"VACUUM (FULL) {table}")
+        except DBAPIError as exc:
+            return str(exc.orig or exc).strip().splitlines()[0]
+        return None
+    con = _connect(db.path)
+    con.execute(f"PRAGMA busy_timeout = {int(COMPACT_WAIT_S * 1000)}")
+    try:
+        con.execute("VACUUM")
+        busy = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        con.close()
+    if busy:
+        return t("another connection kept reading the database for {seconds} s",
+                 seconds=COMPACT_WAIT_S)
+    return None
+
+
+def checkpoint(db: Database) -> None:
+    """Fold the write-ahead log into the file and empty it, if no reader is in the way now."""
+    if db.path is None:
         return
     con = _connect(db.path)
+    con.execute("PRAGMA busy_timeout = 0")
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("VACUUM")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass
     finally:
         con.close()

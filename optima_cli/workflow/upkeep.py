@@ -83,8 +83,20 @@ def doctor(ctx: Context) -> dict[str, Any]:
           t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
           if verdict.ok else
           t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem))
+    checks.append(_compaction(ctx))
     checks.append(_temporary_files(ctx))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}
+
+
+def _compaction(ctx: Context) -> dict[str, Any]:
+    """Whether an anonymize left erased values in the file: it could not compact it."""
+    with ctx.read() as session:
+        pending = read_meta(session, maintenance.COMPACTION_PENDING)
+    return {"check": "compaction", "ok": pending is None,
+            "detail": t("no erased values left in the file") if pending is None else t(
+                "an anonymize could not compact the database: erased values may still be in it; "
+                "when no other optima uses it, run: optima anonymize --closed-before {day} --yes",
+                day=pending)}
 
 
 def _temporary_files(ctx: Context) -> dict[str, Any]:

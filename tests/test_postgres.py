@@ -154,6 +154,7 @@ def test_doctor_on_a_server_checks_what_a_server_leaves_to_optima(server_db):
     result = cli(server_db, "doctor", "--format", "json")
     assert result.exit_code == 0, result.stdout
     report = json.loads(result.stdout)
-    assert [c["check"] for c in report["checks"]] == ["schema", "dates", "audit trail"]
+    assert [c["check"] for c in report["checks"]] == ["schema", "dates", "audit trail", "compaction",
+                                                      "temporary files"]
     assert report["database"].startswith("postgresql")
 

@@ -296,15 +296,12 @@ with into_place(Path(sys.argv[1])) as temp:
 
 
 @contextmanager
-def writing(target: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    """A process in the middle of writing `target` through optima's temporary file."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(target)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env())
+def started(*args: str, **extra_env: str) -> Iterator[subprocess.Popen[str]]:
+    """`python ARGS` running, killed and reaped when the block ends if still running."""
+    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**env(), **extra_env})
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().strip()
-        assert line, proc.stderr.read() if proc.stderr else ""
-        yield proc, Path(line)
+        yield proc
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -312,6 +309,20 @@ def writing(target: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def first_line(proc: subprocess.Popen[str]) -> str:
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    assert line, proc.stderr.read() if proc.stderr else ""
+    return line
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    """A process in the middle of writing `target` through optima's temporary file."""
+    with started("-c", HOLDER, str(target)) as proc:
+        yield proc, Path(first_line(proc))
 
 
 @pytest.mark.sqlite_only  # files in the database's folder; the server writes none there
@@ -347,6 +358,43 @@ def test_temporary_files_of_a_killed_writer_are_swept_but_never_a_live_ones(run,
     assert stale.exists()
     ok(run("report", "--xlsx", str(folder / "optima-2026-11.xlsx")))
     assert temps(folder) == []
+
+
+BUILDER = r"""
+import sys, time
+from datetime import date
+from optima_cli.rules.periods import choose
+from optima_cli.workflow.context import Context
+from optima_cli.workflow.report import export
+
+def stop(done, total):  # the rows of the first sheets are written: stay here until killed
+    print("building", flush=True)
+    time.sleep(120)
+
+ctx = Context(db_path=sys.argv[1], user="t")
+export(ctx, choose(date.today(), None, None, None, None, None), sys.argv[2], personal=True,
+       progress=stop)
+"""
+
+
+@pytest.mark.sqlite_only  # files of a killed workbook export
+def test_a_killed_workbook_leaves_no_sheet_rows_in_the_temp_folder(run, db_path, tmp_path):
+    """openpyxl keeps a sheet's rows in temporary files until it saves: they go beside the
+    target, where the next export sweeps them, not into the system's temporary folder."""
+    closed_case(run)
+    gc.collect()
+    system_tmp, folder = tmp_path / "system-tmp", tmp_path / "reports"
+    system_tmp.mkdir()
+    folder.mkdir()
+    with started("-c", BUILDER, str(db_path), str(folder / "p.xlsx"), TMPDIR=str(system_tmp)) as proc:
+        assert first_line(proc) == "building"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert os.listdir(system_tmp) == []
+    left = [p for p in folder.rglob("*") if p.is_file()]
+    assert any(p.name.startswith("openpyxl.") for p in left), left  # a sheet's rows, beside it
+    ok(run("report", "--xlsx", str(folder / "q.xlsx")))
+    assert os.listdir(folder) == ["q.xlsx"]
 
 
 # --- 5. targets that are not regular files; an existing backup ---------------------------------

@@ -9,8 +9,9 @@ run as a formula is stored as plain text.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from datetime import UTC, date, datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -267,16 +268,33 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
 
 
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
-                   personal: bool, progress: Callable[[int, int], None] | None = None) -> Path:
+                   personal: bool, progress: Callable[[int, int], None] | None = None,
+                   scratch: Path | None = None) -> Path:
     """Build and save to `path`: the temporary file that store.maintenance.into_place moves onto
-    the target once whole. `progress(done, total)` hears of the rows written."""
-    wb = build(data, cases, personal, progress)
-    try:
-        _save(wb, path)
-    except BaseException:
-        _discard(wb)
-        raise
+    the target once whole. `progress(done, total)` hears of the rows written. openpyxl keeps
+    each sheet's rows in a temporary file until the save: in `scratch` (a private folder beside
+    the target, removed or swept with it), not in the system's temporary folder, where a killed
+    export would leave them."""
+    with _temporary_files_in(scratch):
+        wb = build(data, cases, personal, progress)
+        try:
+            _save(wb, path)
+        except BaseException:
+            _discard(wb)
+            raise
     return path
+
+
+@contextlib.contextmanager
+def _temporary_files_in(folder: Path | None) -> Iterator[None]:
+    if folder is None:
+        yield
+        return
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _save(wb: Workbook, path: Path) -> None:

@@ -7,9 +7,10 @@ pg_dump backs up the whole server); optima backs up its own database into a SQLi
 (store/transfer.py) and compacts the tables that held erased values.
 
 A backup or a workbook is written to a private temporary file in the target's folder
-(`.NAME.optima-XXXXXXXX.tmp`), locked (flock) while it is written, and moved onto the target only
-when whole. A killed optima leaves its file unlocked: the next write into that folder removes it
-(a sweep under a lock on the folder), and `optima doctor` names any it finds.
+(`.NAME.optima-XXXXXXXX.tmp`, with a scratch folder `.d` beside it if its writer needs one),
+locked (flock) while it is written, and moved onto the target only when whole. A killed optima
+leaves its file unlocked: the next write into that folder removes it (a sweep under a lock on
+the folder), and `optima doctor` names any it finds.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import fcntl
 import os
 import re
+import shutil
 import sqlite3
 import stat
 import tempfile
@@ -38,7 +40,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 TEMP_MARK = ".optima-"  # in every temporary name: `.NAME.optima-XXXXXXXX.tmp`
 SIDECARS = ("-wal", "-shm", "-journal")  # what SQLite adds beside a file it writes
-TEMP_NAME = re.compile(r"\..*\.optima-[a-z0-9_]{8}\.tmp(-wal|-shm|-journal)?", re.DOTALL)
+SCRATCH = ".d"  # a folder beside it for what its writer keeps aside (a workbook's sheet rows)
+TEMP_NAME = re.compile(r"\..*\.optima-[a-z0-9_]{8}\.tmp(-wal|-shm|-journal|\.d)?", re.DOTALL)
 
 
 def refuse_special(target: Path) -> None:
@@ -93,7 +96,7 @@ def _in_use(path: Path) -> bool:
 
 def _stale(folder: Path) -> list[Path]:
     """optima's temporary files in `folder` that no live optima is writing, with their -wal,
-    -shm and -journal."""
+    -shm, -journal and scratch folder."""
     try:
         names = os.listdir(folder)
     except OSError:
@@ -113,16 +116,29 @@ def stale_temporary_files(folder: Path) -> list[Path]:
         return _stale(folder)
 
 
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if stat.S_ISDIR(path.lstat().st_mode):  # a scratch folder (a link is only unlinked)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+
+
 def _sweep(folder: Path) -> None:
     for path in _stale(folder):
-        with contextlib.suppress(OSError):
-            path.unlink()
+        _remove(path)
 
 
-def _discard(temp: Path) -> None:
-    for path in (temp, *(Path(f"{temp}{suffix}") for suffix in SIDECARS)):
-        with contextlib.suppress(OSError):
-            path.unlink()
+def _beside(temp: Path) -> list[Path]:
+    return [Path(f"{temp}{suffix}") for suffix in (*SIDECARS, SCRATCH)]
+
+
+def scratch_folder(temp: Path) -> Path:
+    """A private folder beside the temporary file of into_place, for what its writer keeps aside
+    until the file is whole (a workbook's sheet rows): removed with it, swept with it."""
+    folder = Path(f"{temp}{SCRATCH}")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
 
 
 @contextlib.contextmanager
@@ -143,13 +159,14 @@ def into_place(target: Path) -> Iterator[Path]:
     temp = Path(temp_name)
     try:
         yield temp
-        for suffix in SIDECARS:
-            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        for path in _beside(temp):
+            _remove(path)
         os.chmod(temp, 0o600)
         refuse_special(target)  # made meanwhile?
         os.replace(temp, target)
     except BaseException:
-        _discard(temp)
+        for path in (temp, *_beside(temp)):
+            _remove(path)
         raise
     finally:
         os.close(fd)

@@ -520,8 +520,6 @@ MESSAGES: dict[str, str] = {
         "bis {head}); aktualisieren Sie stattdessen optima",
     "the backup must go to another file than the database itself":
         "die Sicherung muss in eine andere Datei gehen als die Datenbank selbst",
-    "the copy did not pass the integrity check ({result}); nothing written":
-        "die Kopie hat die Integritätsprüfung nicht bestanden ({result}); nichts wurde geschrieben",
     "the copy must go to another database than the one it comes from":
         "die Kopie muss in eine andere Datenbank gehen als jene, aus der sie kommt",
     "{database} is not empty; copy only into a new, empty database "
@@ -971,4 +969,61 @@ MESSAGES: dict[str, str] = {
         "alle Tabellen, Spalten und Indizes der Revision {head}",
     "missing: {items}; restore a backup": "fehlt: {items}; spielen Sie eine Sicherung zurück",
     "tables": "Tabellen",
+    # --- issue 14: files and privacy on disk ---
+    "{path} exists and is not a regular file (a folder, device, pipe or socket, or a link to "
+    "one); give the name of a file":
+        "{path} existiert und ist keine gewöhnliche Datei (ein Ordner, ein Gerät, eine Pipe oder "
+        "ein Socket, oder ein Link darauf); geben Sie den Namen einer Datei an",
+    "{path} exists already; give a new file name, or add --force to replace it":
+        "{path} existiert bereits; geben Sie einen neuen Dateinamen an, oder ersetzen Sie die "
+        "Datei mit --force",
+    "{database} is damaged ({problem}); nothing written. Run `optima doctor`, and restore the "
+    "last good backup":
+        "{database} ist beschädigt ({problem}); nichts wurde geschrieben. Führen Sie `optima "
+        "doctor` aus und stellen Sie die letzte gute Sicherung wieder her",
+    "cannot write the backup: no space left on the device; nothing written":
+        "die Sicherung kann nicht geschrieben werden: kein Platz mehr auf dem Datenträger; nichts "
+        "wurde geschrieben",
+    "the backup failed: {problem}; nothing written":
+        "die Sicherung ist fehlgeschlagen: {problem}; nichts wurde geschrieben",
+    "another connection kept reading the database for {seconds} s":
+        "eine andere Verbindung hat die Datenbank {seconds} s lang gelesen",
+    "--closed-before {day} is after today ({today}): it would take clients whose referrals have "
+    "not ended, or who registered today; give a day up to today":
+        "--closed-before {day} liegt nach heute ({today}): es träfe Klient/innen, deren "
+        "Anmeldungen nicht beendet sind oder die heute registriert wurden; geben Sie einen Tag "
+        "bis heute an",
+    "the server may still hold the erased values: in its write-ahead log (and a WAL archive or "
+    "replicas), and in base backups and pg_dump files made before; the administrator runs "
+    "CHECKPOINT, lets old WAL be recycled, and deletes or remakes those backups (README: "
+    "retention)":
+        "der Server kann die gelöschten Werte noch enthalten: in seinem Write-Ahead-Log (und "
+        "einem WAL-Archiv oder Replikaten) sowie in früher erstellten Basissicherungen und "
+        "pg_dump-Dateien; die Datenbankadministration führt CHECKPOINT aus, lässt altes WAL "
+        "wiederverwenden und löscht oder ersetzt diese Sicherungen (README: Aufbewahrung)",
+    "the erased values may still be on disk, as the database could not be compacted "
+    "({problem}); when no other optima uses it, run: optima anonymize --closed-before {day} "
+    "--yes (it finishes the job; `optima doctor` reports it until then)":
+        "die gelöschten Werte können noch auf dem Datenträger sein, da die Datenbank nicht "
+        "verdichtet werden konnte ({problem}); sobald kein anderes optima sie nutzt, führen Sie aus: optima "
+        "anonymize --closed-before {day} --yes (das schliesst die Arbeit ab; `optima doctor` "
+        "meldet es bis dahin)",
+    "no erased values left in the file": "keine gelöschten Werte mehr in der Datei",
+    "an anonymize could not compact the database: erased values may still be in it; when no "
+    "other optima uses it, run: optima anonymize --closed-before {day} --yes":
+        "eine Anonymisierung konnte die Datenbank nicht verdichten: gelöschte Werte können noch "
+        "darin sein; sobald kein anderes optima sie nutzt, führen Sie aus: optima anonymize "
+        "--closed-before {day} --yes",
+    "none left by a killed backup or workbook":
+        "keine von einer abgebrochenen Sicherung oder Arbeitsmappe übrig",
+    "{n} temporary file of a killed backup or workbook (personal data): {files}; delete it, or "
+    "run the backup or export again":
+        "{n} temporäre Datei einer abgebrochenen Sicherung oder Arbeitsmappe (Personendaten): "
+        "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
+    "{n} temporary files of a killed backup or workbook (personal data): {files}; delete them, "
+    "or run the backup or export again":
+        "{n} temporäre Dateien einer abgebrochenen Sicherung oder Arbeitsmappe (Personendaten): "
+        "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
+    "compaction": "Verdichtung",
+    "temporary files": "temporäre Dateien",
 }

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, context, date_option, emit
-from optima_cli.errors import UsageProblem
+from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.language import t
 from optima_cli.render.formats import Format
@@ -24,17 +24,21 @@ app.add_typer(audit_app, name="audit")
 def backup(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE", help="Where the copy goes.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace FILE if it exists (a backup is never overwritten otherwise).")] = False,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Copy the database consistently, even while others write; prints the file.
 
     Uses SQLite's online backup API, checks the copy, and moves it into place only when whole.
+    An existing FILE is kept unless --force is given; a device, pipe or folder never replaced.
 
     Example: optima backup /srv/backup/optima-$(date +%F).db
+    Example: optima backup /srv/backup/optima-latest.db --force
     """
     from optima_cli.workflow.upkeep import backup as do_backup
 
-    result = do_backup(context(ctx), file)
+    result = do_backup(context(ctx), file, force)
     if fmt == Format.TABLE:
         typer.echo(result["backup"])
         terminal.message(t("backup written: {backup} ({size} bytes)", backup=result["backup"],
@@ -124,9 +128,10 @@ def anonymize(
 ) -> None:
     """Remove the personal data of clients whose every referral has ended.
 
-    Name, AHV number, birth date, municipality, external reference and free-text notes go; codes
-    and dates stay, so every report figure stays the same, and the audit trail still verifies.
-    This cannot be undone: make a backup first.
+    Name, AHV number, birth date, municipality, external reference, free-text notes and goals go;
+    codes and dates stay, so every report figure stays the same, and the audit trail still
+    verifies. The file is then compacted; if another connection keeps it from that, it says so
+    (exit 1) and running it again finishes the job. This cannot be undone: make a backup first.
 
     Example: optima anonymize --closed-before 2024-01-01 --dry-run
     """
@@ -135,13 +140,23 @@ def anonymize(
     c = context(ctx)
     if not dry_run and not yes:
         preview = do_anonymize(c, closed_before, dry_run=True)
-        if preview["clients"] == 0:
+        if preview["clients"] == 0 and preview["compacted"]:
             emit(preview, fmt, views.anonymized)
             return
-        if not sys.stdin.isatty():
+        if preview["clients"] and not sys.stdin.isatty():
             raise UsageProblem(t("anonymize would remove the personal data of {clients} clients "
                                  "for good; add --yes to confirm, or --dry-run to look first",
                                  clients=preview["clients"]))
-        typer.confirm(t("Remove the personal data of {clients} clients for good?",
-                        clients=preview["clients"]), abort=True)
-    emit(do_anonymize(c, closed_before, dry_run), fmt, views.anonymized)
+        if preview["clients"]:
+            typer.confirm(t("Remove the personal data of {clients} clients for good?",
+                            clients=preview["clients"]), abort=True)
+    result = do_anonymize(c, closed_before, dry_run)
+    emit(result, fmt, views.anonymized)
+    if result["compacted"] and result.get("server_note"):
+        terminal.message(result["server_note"])
+    if not result["compacted"] and not dry_run:
+        raise OptimaError(t(
+            "the erased values may still be on disk, as the database could not be compacted "
+            "({problem}); when no other optima uses it, run: optima anonymize --closed-before "
+            "{day} --yes (it finishes the job; `optima doctor` reports it until then)",
+            problem=result["compaction_problem"], day=result["compaction_day"]))

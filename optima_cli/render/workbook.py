@@ -2,19 +2,19 @@
 report, Cases, Rejections, Outcomes and Deadlines.
 
 Written in openpyxl's write-only mode (fast for many rows) to a temporary file beside the target
-and moved into place, so that a crash never leaves half a workbook. Text that a spreadsheet would
+(store.maintenance.into_place) and moved into place, so that a crash never leaves half a workbook. Text that a spreadsheet would
 run as a formula is stored as plain text.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import tempfile
-from datetime import date
-from collections.abc import Callable
+from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -23,6 +23,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from optima_cli.language import current, label, t
 
@@ -267,17 +268,57 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
 
 
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
-                   personal: bool, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Build and save atomically: a temporary file beside the target, then moved into place.
-    `progress(done, total)` hears of the rows written."""
-    wb = build(data, cases, personal, progress)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+                   personal: bool, progress: Callable[[int, int], None] | None = None,
+                   scratch: Path | None = None) -> Path:
+    """Build and save to `path`: the temporary file that store.maintenance.into_place moves onto
+    the target once whole. `progress(done, total)` hears of the rows written. openpyxl keeps
+    each sheet's rows in a temporary file until the save: in `scratch` (a private folder beside
+    the target, removed or swept with it), not in the system's temporary folder, where a killed
+    export would leave them."""
+    with _temporary_files_in(scratch):
+        wb = build(data, cases, personal, progress)
+        try:
+            _save(wb, path)
+        except BaseException:
+            _discard(wb)
+            raise
     return path
+
+
+@contextlib.contextmanager
+def _temporary_files_in(folder: Path | None) -> Iterator[None]:
+    if folder is None:
+        yield
+        return
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    """openpyxl's save_workbook, but a failed save (a full disk) gives its file up at once:
+    the zip archive is not left to write its end into it again when Python exits."""
+    with open(path, "wb") as f:
+        archive = ZipFile(f, "w", ZIP_DEFLATED, allowZip64=True)
+        try:
+            wb.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+            ExcelWriter(wb, archive).save()
+        except BaseException:
+            archive.fp = None  # given up: nothing more is written into the file
+            raise
+
+
+def _discard(wb: Workbook) -> None:
+    """After a failed save (a full disk): close the sheets' row writers and remove their own
+    temporary files now, instead of a screenful of "Exception ignored" when Python exits."""
+    for ws in wb.worksheets:
+        for close in (getattr(ws, "_rows", None), getattr(ws, "_writer", None)):
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cleanup()

@@ -327,6 +327,12 @@ def write_meta(session: Session, key: str, value: str) -> None:
     session.add(row)
 
 
+def delete_meta(session: Session, key: str) -> None:
+    row = session.get(models.Meta, key)
+    if row is not None:
+        session.delete(row)
+
+
 def remove_database(path: Path) -> None:
     """Delete a database file with its write-ahead log and shared-memory files."""
     for suffix in ("", "-wal", "-shm"):

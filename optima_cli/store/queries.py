@@ -6,6 +6,7 @@ state of that day for back-dated histories; the `status` column is today's statu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -393,3 +394,23 @@ def cases_out_of_order(session: Session) -> list[str]:
         suspension.exists(), born_later.exists())
     return list(session.execute(select(r.case_id).where(out_of_order)
                                 .order_by(r.case_year, r.case_seq)).scalars())
+
+
+def files_written(session: Session) -> set[str]:
+    """The files that exports with personal data and backups of a server were recorded as
+    writing: the folders in which `doctor` looks for what a killed writer left."""
+    from optima_cli.store.models import AuditEvent
+
+    payloads = session.execute(select(AuditEvent.payload).where(
+        col(AuditEvent.action).in_(("export-personal-data", "backup")),
+        col(AuditEvent.payload).is_not(None))).scalars()
+    found = set()
+    for payload in payloads:
+        try:
+            after = json.loads(payload).get("after") or {}
+        except (ValueError, AttributeError):
+            continue
+        name = after.get("file") or after.get("to") if isinstance(after, dict) else None
+        if isinstance(name, str):
+            found.add(name)
+    return found

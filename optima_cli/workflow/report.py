@@ -12,6 +12,7 @@ from optima_cli.rules import figures
 from optima_cli.rules.deadlines import DEFAULT_WITHIN, deadline_of, flag, window
 from optima_cli.rules.periods import Period
 from optima_cli.store import audit
+from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.store import report as q
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.records import case_record
@@ -108,20 +109,21 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
             progress: Callable[[int, int], None] | None) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
 
-    if personal:
-        with ctx.write() as session:
-            data = _figures(session, period, by)
-            cases = _case_rows(session, period, personal)
-            audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
-                         entity_ref=path.name, after={"file": str(path.resolve()),
-                                                      "period": period.name, "cases": len(cases)},
-                         now=ctx.now(), source=ctx.source)
-            # written inside the transaction: if writing fails, the audit event is rolled back
-            write_workbook(path, data, cases, personal, progress)
-    else:
-        with ctx.read() as session:
-            data = _figures(session, period, by)
-            cases = _case_rows(session, period, personal)
-        write_workbook(path, data, cases, personal, progress)
+    with into_place(path) as temp:  # moved onto `path` only when the block ends without error
+        if personal:
+            with ctx.write() as session:
+                data = _figures(session, period, by)
+                cases = _case_rows(session, period, personal)
+                audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
+                             entity_ref=path.name, after={"file": str(path.resolve()),
+                                                          "period": period.name, "cases": len(cases)},
+                             now=ctx.now(), source=ctx.source)
+                # written inside the transaction: if writing fails, the audit event is rolled back
+                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
+            # and the file reaches `path` only once its export is recorded (committed)
+        else:
+            with ctx.read() as session:
+                data = _figures(session, period, by)
+                cases = _case_rows(session, period, personal)
+            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
     return data, path
-

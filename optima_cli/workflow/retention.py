@@ -1,8 +1,12 @@
 """Retention: `anonymize` removes the personal data of clients whose every referral has ended.
 
 Codes and dates stay, so every report figure stays the same; the audit events keep their hashes,
-so the trail still verifies; the file is compacted afterwards, so the erased values are gone from
-its pages too.
+so the trail still verifies. The free text of their referrals goes too, the goal included (it
+may name the person); the counsellors' names stay (staff, not the client; `examples` never
+shows them). The file is compacted afterwards, so the erased values are gone from its pages too.
+When that cannot be done (another connection keeps reading, or optima is killed first), the
+database says so (meta `compaction_pending`, written with the erasure), `doctor` reports it, and
+the next `anonymize` finishes it.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from optima_cli.errors import OptimaError
+from optima_cli.language import t
 from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit, maintenance, queries
-
+from optima_cli.store.engine import delete_meta, read_meta, write_meta
+from optima_cli.store.maintenance import COMPACTION_PENDING
 from optima_cli.workflow.context import Context
 
 ANONYMIZED_NAME = "(anonymized)"
@@ -20,32 +27,61 @@ ERASED = "(erased)"
 
 
 def anonymize(ctx: Context, closed_before: date, dry_run: bool = False) -> dict[str, Any]:
+    """Erase, then compact. `compacted` in the result is False when the erased values may still
+    be in the file (`compaction_problem` says why); `server_note` on PostgreSQL says what the
+    server itself may still hold."""
+    if closed_before > ctx.today:
+        raise OptimaError(t("--closed-before {day} is after today ({today}): it would take clients "
+                            "whose referrals have not ended, or who registered today; give a day "
+                            "up to today", day=closed_before, today=ctx.today),
+                          field="--closed-before")
     with ctx.write() as session:
         ids = queries.clients_ended_before(session, closed_before)
-        result = {"closed_before": closed_before, "dry_run": dry_run, "clients": len(ids),
-                  "ids": [format_client_id(i) for i in ids], "events_erased": 0}
-        if dry_run or not ids:
-            return result
-        for client in session.exec(queries.select_clients(ids)).scalars():
-            client.name = ANONYMIZED_NAME
-            client.ahv = client.birth_date = client.municipality = client.external_ref = None
-            client.anonymized_on = ctx.today
-            session.add(client)
-        for referral in session.exec(queries.select_referrals_of(ids)).scalars():
-            referral.reason_note = referral.close_note = None
-            if referral.override:  # the justification may tell of health: keep only that there was one
-                referral.override = ERASED
-            session.add(referral)
-            for suspension in queries.suspensions_of(session, referral.id or 0):
-                suspension.note = None
-                session.add(suspension)
-        result["events_erased"] = audit.erase_payloads(session, ids)
-        audit.record(session, actor=ctx.user, action="anonymize", entity="database",
-                     entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,
-                     after={"closed_before": closed_before, "clients": len(ids),
-                            "client_ids": ids})  # ids only: what makes the erasures lawful
-    maintenance.compact(ctx.db)
+        pending = read_meta(session, COMPACTION_PENDING)
+        result: dict[str, Any] = {
+            "closed_before": closed_before, "dry_run": dry_run, "clients": len(ids),
+            "ids": [format_client_id(i) for i in ids], "events_erased": 0,
+            "compacted": pending is None}
+        if ids and not dry_run:
+            result["events_erased"] = _erase(ctx, session, ids, closed_before)
+            pending = closed_before.isoformat()
+            write_meta(session, COMPACTION_PENDING, pending)  # cleared only once compacted
+    if dry_run or pending is None:
+        return result
+    problem = maintenance.compact(ctx.db)
+    if problem is None:
+        with ctx.write() as session:
+            delete_meta(session, COMPACTION_PENDING)
+        maintenance.checkpoint(ctx.db)
+    result["compacted"] = problem is None
+    result["compaction_problem"] = problem
+    result["compaction_day"] = pending
+    if ctx.db.path is None:
+        result["server_note"] = t(
+            "the server may still hold the erased values: in its write-ahead log (and a WAL "
+            "archive or replicas), and in base backups and pg_dump files made before; the "
+            "administrator runs CHECKPOINT, lets old WAL be recycled, and deletes or remakes "
+            "those backups (README: retention)")
     return result
 
 
-
+def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> int:
+    for client in session.exec(queries.select_clients(ids)).scalars():
+        client.name = ANONYMIZED_NAME
+        client.ahv = client.birth_date = client.municipality = client.external_ref = None
+        client.anonymized_on = ctx.today
+        session.add(client)
+    for referral in session.exec(queries.select_referrals_of(ids)).scalars():
+        referral.goal = referral.reason_note = referral.close_note = None  # the goal may name them
+        if referral.override:  # the justification may tell of health: keep only that there was one
+            referral.override = ERASED
+        session.add(referral)
+        for suspension in queries.suspensions_of(session, referral.id or 0):
+            suspension.note = None
+            session.add(suspension)
+    erased = audit.erase_payloads(session, ids)
+    audit.record(session, actor=ctx.user, action="anonymize", entity="database",
+                 entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,
+                 after={"closed_before": closed_before, "clients": len(ids),
+                        "client_ids": ids})  # ids only: what makes the erasures lawful
+    return erased

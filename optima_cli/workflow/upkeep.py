@@ -11,7 +11,7 @@ from sqlmodel import Session
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.store import audit, maintenance, queries, schema
-from optima_cli.store.engine import Damaged, connect, locate, open_database, read_meta
+from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
@@ -19,12 +19,17 @@ from optima_cli.workflow.context import Context
 T = TypeVar("T")
 
 
-def backup(ctx: Context, target: str) -> dict[str, Any]:
-    """A SQLite file: the online backup of a SQLite database, or a copy of a server's."""
+def backup(ctx: Context, target: str, force: bool = False) -> dict[str, Any]:
+    """A SQLite file: the online backup of a SQLite database, or a copy of a server's. An
+    existing file is replaced only with `force`, and never anything but a regular file."""
     path = Path(target).expanduser()
     if path.is_dir():
         raise OptimaError(t("{path} is a folder; give the backup a file name, like optima-backup.db",
                             path=path))
+    maintenance.refuse_special(path)
+    if path.exists() and not force:
+        raise OptimaError(t("{path} exists already; give a new file name, or add --force to "
+                            "replace it", path=path), field="--force")
     db = open_database(ctx.db_path, schema_check="any")  # a backup comes before an upgrade
     try:
         if db.path is not None:
@@ -108,6 +113,21 @@ def doctor(ctx: Context) -> dict[str, Any]:
           if verdict.ok else
           t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
           if verdict.event_id is not None else verdict.problem))
+    pending, unreadable_pending = _read(
+        ctx, lambda session: read_meta(session, maintenance.COMPACTION_PENDING))
+    check("compaction", not unreadable_pending and pending is None, unreadable_pending or (
+        t("no erased values left in the file") if pending is None else t(
+            "an anonymize could not compact the database: erased values may still be in it; "
+            "when no other optima uses it, run: optima anonymize --closed-before {day} --yes",
+            day=pending)))
+    written, unreadable_files = _read(ctx, queries.files_written)
+    stale = _temporary_files(db, written or set())
+    check("temporary files", not stale, t("none left by a killed backup or workbook") if not stale
+          else plural(len(stale), "{n} temporary file of a killed backup or workbook (personal "
+                      "data): {files}; delete it, or run the backup or export again",
+                      "{n} temporary files of a killed backup or workbook (personal data): "
+                      "{files}; delete them, or run the backup or export again", n=len(stale),
+                      files=", ".join(stale[:NAMED]) + (" ..." if len(stale) > NAMED else "")))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}
 
 
@@ -119,3 +139,13 @@ def _read(ctx: Context, read: Callable[[Session], T]) -> tuple[T | None, str | N
             return read(session), None
     except OptimaError as exc:
         return None, exc.message
+
+
+def _temporary_files(db: Database, written: set[str]) -> list[str]:
+    """Temporary files of a killed backup or workbook, beside the database or the files that
+    exports and server backups were recorded as writing."""
+    folders = {Path(name).parent for name in written}
+    if db.path is not None:
+        folders.add(db.path.parent)
+    return sorted(str(p) for folder in sorted(folders)
+                  for p in maintenance.stale_temporary_files(folder))

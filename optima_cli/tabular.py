@@ -20,6 +20,7 @@ from optima_cli.language import number, t
 # what a workbook may unpack to: a sheet of 100,000 referrals is about 100 MB; more is a zip bomb
 UNPACKED_LIMIT_MB = 256
 
+
 @dataclass
 class Sheet:
     header: list[str]
@@ -48,12 +49,12 @@ def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
         header.pop()
     named = [(i, name) for i, name in enumerate(header) if name]
     rows = []
-    for number, values in lines[1:]:
+    for n, values in lines[1:]:
         if len(values) == len(header) and len(named) == len(header):  # the usual row, quickly
             cells = dict(zip(header, values))
         else:
             cells = {name: values[i] if i < len(values) else None for i, name in named}
-        rows.append((number, cells))
+        rows.append((n, cells))
     return Sheet(header=[h for h in header if h], rows=rows)
 
 

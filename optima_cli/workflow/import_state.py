@@ -290,11 +290,14 @@ class ImportState:
         by_ahv = bool(v["ahv"]) and match.ahv == v["ahv"]
         for column in ("ahv", "external_ref"):
             theirs = getattr(match, column)
-            if v[column] and theirs and theirs != v[column] and not (column == "external_ref" and by_ahv):
+            if column == "external_ref" and by_ahv:
+                continue  # the AHV number says who it is; another unit's reference may differ
+            if v[column] and theirs and theirs != v[column]:
                 raise RowFailed(column, t(
                     "this row means {client} but gives {column} {value}, while {client} has "
-                    "{theirs}; correct the row, or the client with `optima client update`", client=format_client_id(match.key.shown),
-                    column=column, value=v[column], theirs=theirs))
+                    "{theirs}; correct the row, or the client with `optima client update`",
+                    client=format_client_id(match.key.shown), column=column, value=v[column],
+                    theirs=theirs))
 
     # --- referrals ------------------------------------------------------------------------------
 

@@ -146,6 +146,32 @@ def test_db_copy_and_backup_keep_the_name_key(run, tmp_path, pg_server):
         pg_server.drop(name)
 
 
+def test_migration_0003_gives_existing_clients_their_key(request, tmp_path, backend, run):
+    from test_migrations import migrate
+
+    if backend == "sqlite":
+        db: Path | str = tmp_path / "old.db"
+    else:
+        server = request.getfixturevalue("pg_server")
+        db = server.url(made := server.empty_database())
+        request.addfinalizer(lambda: server.drop(made))
+    migrate(db, "0002")
+    query(db, "INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
+    query(db, "INSERT INTO institution (id, code, kind, name) VALUES (1, 'RAV', 'RAV', 'RAV Luzern')")
+    for client_id, name, born, anonymized in ((1, "ÉLISE  MÜLLER", "1975-05-06", None),
+                                              (2, "(anonymized)", None, "2026-01-01")):
+        query(db, "INSERT INTO client (id, name, birth_date, institution_id, iv_procedure_open, "
+                  "iv_measures_running, no_work_capacity, health_suspected, anonymized_on, "
+                  "created_at, updated_at) VALUES (?, ?, ?, 1, FALSE, FALSE, FALSE, FALSE, ?, "
+                  "'2026-01-01 00:00:00', '2026-01-01 00:00:00')", client_id, name, born, anonymized)
+    ok(run("db", "upgrade", db=db))
+    assert query(db, "SELECT id, name_key FROM client ORDER BY id") == [
+        (1, "élise müller"), (2, None)]
+    err = one_line_error(run("register", "--name", "Élise Müller", "--birth-date", "1975-05-06",
+                             "--from", "RAV", db=db), 1)
+    assert "C-0001" in err
+
+
 # --- 2. what the import must refuse instead of merging ---------------------------------------------
 
 def test_a_duplicate_header_column_is_refused(run, tmp_path, snapshot):

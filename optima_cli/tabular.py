@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.language import t
+from optima_cli.language import number, t
+
+# what a workbook may unpack to: a sheet of 100,000 referrals is about 100 MB; more is a zip bomb
+UNPACKED_LIMIT_MB = 256
 
 
 @dataclass
@@ -36,18 +40,21 @@ def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
     if not lines:
         raise OptimaError(t("{file} is empty: it needs a header row and one row per referral "
                             "(see sample_data/import-template.csv)", file=path.name))
+    if len(lines) == 1:
+        raise OptimaError(t("{file} has a header row but no rows below it: nothing to import",
+                            file=path.name))
     header_row, raw_header = lines[0]
     header = [normalize(h) for h in raw_header]
     while header and not header[-1]:
         header.pop()
     named = [(i, name) for i, name in enumerate(header) if name]
     rows = []
-    for number, values in lines[1:]:
+    for n, values in lines[1:]:
         if len(values) == len(header) and len(named) == len(header):  # the usual row, quickly
             cells = dict(zip(header, values))
         else:
             cells = {name: values[i] if i < len(values) else None for i, name in named}
-        rows.append((number, cells))
+        rows.append((n, cells))
     return Sheet(header=[h for h in header if h], rows=rows)
 
 
@@ -63,7 +70,18 @@ def _read_csv(path: Path) -> Sheet:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _sheet([(number, row) for number, row in enumerate(reader, start=1)], path)
+    try:
+        lines = [(n, row) for n, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        if "field limit" in str(exc):
+            raise OptimaError(t("{file}: a value on line {line} is longer than {limit} characters, "
+                                "which no value of an import is; check the file",
+                                file=path.name, line=number(reader.line_num),
+                                limit=number(limit))) from None
+        raise OptimaError(t("{file} cannot be read as CSV on line {line} ({problem})",
+                            file=path.name, line=number(reader.line_num), problem=exc)) from None
+    return _sheet(lines, path)
 
 
 def _cell(value: Any) -> Any:
@@ -74,18 +92,40 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _unreadable(path: Path, problem: object) -> OptimaError:
+    shown = " ".join(str(problem).split())
+    return OptimaError(t("{file} cannot be read as an Excel workbook ({problem})",
+                         file=path.name, problem=shown[:120] or type(problem).__name__))
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than the limit, by the sizes its zip
+    directory declares (reading never unpacks more than declared), before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unreadable(path, exc) from None
+    if unpacked > UNPACKED_LIMIT_MB * 1024 * 1024:
+        raise OptimaError(t("{file} would unpack to {size} MB, more than the {limit} MB an import "
+                            "reads; split it into smaller files", file=path.name,
+                            size=number(unpacked // (1024 * 1024)), limit=number(UNPACKED_LIMIT_MB)))
+
+
 def _read_xlsx(path: Path) -> Sheet:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise OptimaError(t("{file} cannot be read as an Excel workbook ({problem})",
-                            file=path.name, problem=exc)) from None
+        raise _unreadable(path, exc) from None
     try:
         ws = wb.worksheets[0]
-        lines = [(number, [_cell(v) for v in row])
-                 for number, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+        lines = [(n, [_cell(v) for v in row])
+                 for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]
+    except Exception as exc:  # noqa: BLE001 - malformed sheet XML, bad cell values, ...
+        raise _unreadable(path, exc) from None
     finally:
         wb.close()
     return _sheet(lines, path)

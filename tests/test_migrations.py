@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from conftest import TODAY, count, dump, is_url, query
+from optima_cli.rules.identity import name_key
 from optima_cli.store import models, schema
 from optima_cli.store.engine import connect, open_database
 from optima_cli.store.location import locate
@@ -82,12 +83,14 @@ def test_a_new_database_is_at_the_newest_revision_with_nothing_to_compare(db_pat
 
 
 def _fill_at_first_revision(db: Path | str) -> Context:
-    """A database built by the first migration only, then filled through optima's own workflow
-    (the invented pilot data set: clients, referrals with their whole histories, suspensions)."""
+    """A database at the first revision, filled through optima's own workflow (the invented pilot
+    data set: clients, referrals with their whole histories, suspensions): built by the
+    migrations, filled at the newest, then taken down to the first (today's optima writes
+    today's columns)."""
     from optima_cli.demo_data import rows
     from optima_cli.workflow.importer import import_rows
 
-    migrate(db, "0001")
+    migrate(db, "head")
     ctx = at_any_schema(db)
     with ctx.write() as session:  # what the optima of revision 0001 put in a new database
         session.add(models.Meta(key="schema_version", value="1"))
@@ -96,7 +99,9 @@ def _fill_at_first_revision(db: Path | str) -> Context:
             session.add(models.Institution(code=code, kind=kind, name=name))
     result = import_rows(ctx, "pilot", list(enumerate(rows(), start=2)))
     assert not result.errors and result.imported == len(list(rows())) > 50
-    return ctx
+    ctx.db.engine.dispose()
+    migrate(db, "0001", down=True)
+    return at_any_schema(db)
 
 
 def _figures(ctx: Context) -> dict:
@@ -107,7 +112,7 @@ def _figures(ctx: Context) -> dict:
 
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["alembic-stamped", "before-migrations"])
-def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, legacy, tmp_path):
+def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, tmp_path):
     ctx = _fill_at_first_revision(empty_db)
     if legacy:  # made by an optima before it had migrations: no version table at all
         query(empty_db, "DROP TABLE alembic_version")
@@ -128,18 +133,22 @@ def test_upgrade_across_the_second_migration_keeps_everything(empty_db, run, leg
     assert dump(empty_db) == before
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
-    assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind", ["0002"])
+    assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
+                                                                         ["0002", "0003"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0002"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003"]
 
     after = dump(empty_db)
-    for table in ("client", "referral", "referral_topic", "suspension", "institution"):
+    for table in ("referral", "referral_topic", "suspension", "institution"):
         assert after[table] == before[table], table
+    # every client as before, with the key of its name (0003) added as the last column
+    assert [row[:-1] for row in after["client"]] == before["client"]
+    assert all(row[-1] == name_key(row[1]) for row in after["client"])
     events_before, events_after = before["audit_event"], after["audit_event"]
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
-    assert dict(after["meta"])["schema_version"] == "2"
+    assert dict(after["meta"])["schema_version"] == "3"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -162,13 +171,13 @@ def _indexes(db: Path | str) -> list[dict]:
 
 def test_a_database_of_a_newer_optima_is_refused_and_left_alone(db_path, run):
     assert run("institution", "list").exit_code == 0
-    query(db_path, "UPDATE alembic_version SET version_num = '0003'")
+    query(db_path, "UPDATE alembic_version SET version_num = '0004'")
     before = dump(db_path)
     for args in (("list",), ("register", "--name", "Neu Nora", "--birth-date", "1990-01-01",
                              "--from", "SD", "--consent-on", "2026-01-05"), ("db", "upgrade")):
         result = run(*args)
         assert result.exit_code == 1, args
-        assert "newer optima" in result.stderr and "0003" in result.stderr
+        assert "newer optima" in result.stderr and "0004" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert dump(db_path) == before
     status = json.loads(run("db", "status", "--format", "json").stdout)

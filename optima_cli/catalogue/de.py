@@ -396,10 +396,6 @@ MESSAGES: dict[str, str] = {
         "Fall {ref!r} nicht gefunden; Fallnummern sehen aus wie OPT-2026-0001 (siehe "
         "`optima list`)",
     # workflow/institutions.py
-    "institution code {code!r} is not usable; use letters, digits and dashes, like SD-EMMEN":
-        "das Kürzel {code!r} ist nicht verwendbar; verwenden Sie Buchstaben, Ziffern und "
-        "Bindestriche, wie SD-EMMEN",
-    "--email {email!r} is not an e-mail address": "--email {email!r} ist keine E-Mail-Adresse",
     "--name must not be empty; give the unit's full name":
         "--name darf nicht leer sein; geben Sie den vollständigen Namen der Stelle an",
     "institution {code} exists already; change its contact with set-contact":
@@ -1026,4 +1022,49 @@ MESSAGES: dict[str, str] = {
         "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
     "compaction": "Verdichtung",
     "temporary files": "temporäre Dateien",
+    # --- issue 14: identity and import integrity ---
+    # rules/text.py
+    "{field} has {length} characters; at most {limit} are allowed, shorten it":
+        "{field} hat {length} Zeichen; erlaubt sind höchstens {limit}, kürzen Sie den Text",
+    "{field} holds a NUL character (\\x00), which cannot be stored; remove it":
+        "{field} enthält ein NUL-Zeichen (\\x00), das nicht gespeichert werden kann; entfernen "
+        "Sie es",
+    "{field} {value!r} shows nothing: it holds only blanks or invisible characters; write it out":
+        "{field} {value!r} zeigt nichts an: nur Leerzeichen oder unsichtbare Zeichen; schreiben "
+        "Sie den Wert aus",
+    "{value!r} is not an e-mail address; write it like m.meier@example.ch":
+        "{value!r} ist keine E-Mail-Adresse; schreiben Sie sie wie m.meier@example.ch",
+    "unit code {code!r} is not usable; a code has letters, digits and dashes, at most {limit} "
+    "characters, like SD-EMMEN":
+        "das Kürzel {code!r} ist nicht verwendbar; ein Kürzel hat Buchstaben, Ziffern und "
+        "Bindestriche, höchstens {limit} Zeichen, wie SD-EMMEN",
+    # tabular.py
+    "{file} has a header row but no rows below it: nothing to import":
+        "{file} hat eine Kopfzeile, aber keine Zeilen darunter: nichts zu importieren",
+    "{file} would unpack to {size} MB, more than the {limit} MB an import reads; split it into "
+    "smaller files":
+        "{file} würde entpackt {size} MB gross, mehr als die {limit} MB, die ein Import liest; "
+        "teilen Sie die Datei in kleinere auf",
+    "{file} cannot be read as CSV on line {line} ({problem})":
+        "{file} kann auf Zeile {line} nicht als CSV gelesen werden ({problem})",
+    "{file}: a value on line {line} is longer than {limit} characters, which no value of an "
+    "import is; check the file":
+        "{file}: ein Wert auf Zeile {line} ist länger als {limit} Zeichen, was kein Wert eines "
+        "Imports ist; prüfen Sie die Datei",
+    # workflow/import_format.py, workflow/import_state.py
+    "{value} is an error value of Excel, not a value; correct the cell in the spreadsheet":
+        "{value} ist ein Fehlerwert von Excel, kein Wert; korrigieren Sie die Zelle in der "
+        "Tabelle",
+    "{column} holds the control character {character}, which an import value may not hold "
+    "(tab and line breaks only in notes); remove it":
+        "{column} enthält das Steuerzeichen {character}, das ein Importwert nicht enthalten darf "
+        "(Tabulator und Zeilenumbruch nur in Notizen); entfernen Sie es",
+    "{name}: the column {columns} is there twice; keep one of them":
+        "{name}: die Spalte {columns} kommt zweimal vor; behalten Sie eine davon",
+    "{name}: the columns {columns} are there twice; keep one of each":
+        "{name}: die Spalten {columns} kommen zweimal vor; behalten Sie je eine davon",
+    "this row means {client} but gives {column} {value}, while {client} has {theirs}; correct "
+    "the row, or the client with `optima client update`":
+        "diese Zeile meint {client}, nennt aber {column} {value}, während {client} {theirs} hat; "
+        "korrigieren Sie die Zeile oder die Person mit `optima client update`",
 }

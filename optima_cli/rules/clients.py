@@ -9,7 +9,8 @@ from typing import Any
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
-from optima_cli.rules.identity import format_client_id, normalize_ahv
+from optima_cli.rules import text
+from optima_cli.rules.identity import format_client_id, name_key, normalize_ahv
 
 REQUIRED = (("name", "--name"), ("birth_date", "--birth-date"), ("institution", "--from"))
 DATE_FIELDS = ("consent_on", "consent_withdrawn_on", "iv_rejected_on")
@@ -34,22 +35,26 @@ def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
 
 
 def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
-    """Clean and check the given values; returns the values to store."""
+    """Clean and check the given values; returns the values to store (a name with the key that
+    clients are compared by)."""
     out = dict(values)
     if "name" in out:
         name = (out["name"] or "").strip()
         if not name:
             raise UsageProblem(t("--name must not be empty; give the client's full name"), "name")
-        out["name"] = name
+        out["name"] = text.name(name, "name")
+        out["name_key"] = name_key(out["name"])
     if "birth_date" in out:
         if out["birth_date"] is None:
             raise UsageProblem(t("--birth-date is required and cannot be cleared"), "birth_date")
         _at("birth_date", ensure_birth_date, out["birth_date"], today)
     if out.get("ahv"):
         out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
-    for key in ("ahv", "municipality", "counsellor", "external_ref"):
+    if "ahv" in out and isinstance(out["ahv"], str):
+        out["ahv"] = out["ahv"].strip() or None
+    for key in ("municipality", "counsellor", "external_ref"):
         if key in out and isinstance(out[key], str):
-            out[key] = out[key].strip() or None
+            out[key] = text.optional_name(out[key], key)
     for key in DATE_FIELDS:
         if out.get(key) is not None:
             _at(key, ensure_not_future, out[key], today, _date_label(key))

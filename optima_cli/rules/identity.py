@@ -1,8 +1,10 @@
-"""Identity of a client: the Swiss AHV number (AHVN13) and ids as people type them."""
+"""Identity of a client: the Swiss AHV number (AHVN13), the key names are compared by, and ids as
+people type them."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
@@ -36,6 +38,16 @@ def normalize_ahv(text: str) -> str:
             "AHV number {raw!r} is invalid: it must be 13 digits starting with 756, "
             "like 756.1234.5678.97", raw=raw)) from None
     return ssn.format(number)
+
+
+def name_key(name: str) -> str:
+    """The name as clients are compared by, the same on every database: Unicode NFKC (full-width
+    letters, a decomposed accent and its precomposed letter are one), case folded (`MÜLLER` is
+    `müller`, `STRASSE` is `straße`), format characters such as a zero-width space dropped, and
+    blanks collapsed to one space. A dotted capital I folds to a plain i (`ALİ` is `Ali`)."""
+    text = "".join(ch for ch in (name or "") if unicodedata.category(ch) != "Cf")
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.replace("i\u0307", "i").split())
 
 
 def format_client_id(number: int) -> str:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.language import label, t
-from optima_cli.rules import criteria
+from optima_cli.rules import criteria, text
 from optima_cli.rules.codes import (
     Cause,
     Kind,
@@ -224,8 +224,13 @@ class Case(NamedTuple):
         return min(found, key=lambda s: s.start_on) if found else None
 
 
-def _clean(text: str | None) -> str | None:
-    return text.strip() if text and text.strip() else None
+def _clean(value: str | None, field: str) -> str | None:
+    """A free text of a case (goal, note, justification), checked by rules.text; None when blank."""
+    return text.free_text(value, field)
+
+
+def _counsellor(value: str | None, field: str) -> str | None:
+    return text.optional_name(value, field)
 
 
 def check_referral(months: int | str, topics: tuple[Topic, ...], override: str | None, day: date,
@@ -237,6 +242,7 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
         raise UsageProblem(t("missing option {option}", option="--topics"))
     if override is not None and not override.strip():
         raise UsageProblem(t("--override needs a justification text, not an empty one"))
+    text.free_text(override, "override")
     ensure_not_future(day, today, t("referral date"))
     return checked
 
@@ -266,9 +272,9 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
             [f.rule for f in needs], justifiable=True)
     case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
                 topics=tuple(t.value for t in topics), status=Status.REFERRED.value,
-                months=months, referred_on=day, goal=_clean(goal),
-                referring_counsellor=_clean(counsellor) or client_counsellor,
-                override=_clean(override) if needs else None)
+                months=months, referred_on=day, goal=_clean(goal, "goal"),
+                referring_counsellor=_counsellor(counsellor, "referring_counsellor") or client_counsellor,
+                override=_clean(override, "override") if needs else None)
     return case, findings
 
 
@@ -363,7 +369,7 @@ def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[Sea
 def accept(case: Case, day: date, today: date, counsellor: str | None = None) -> Case:
     status = _begin(case, Action.ACCEPT, day, today)
     due = mandate_due(day, case.months)
-    return case._replace(status=status, decided_on=day, receiving_counsellor=_clean(counsellor),
+    return case._replace(status=status, decided_on=day, receiving_counsellor=_counsellor(counsellor, "receiving_counsellor"),
                    due_on=due, first_due_on=due)
 
 
@@ -372,7 +378,7 @@ def reject(case: Case, day: date, today: date, reason: RejectReason,
     require_note(reason, note, "--reason")
     status = _begin(case, Action.REJECT, day, today)
     return case._replace(status=status, decided_on=day, reason=reason.value,
-                   reason_note=_clean(note))
+                   reason_note=_clean(note, "reason_note"))
 
 
 def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
@@ -381,7 +387,7 @@ def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
     require_note(reason, note, "--reason")
     status = _begin(case, Action.WITHDRAW, day, today)
     return case._replace(status=status, withdrawn_on=day, reason=reason.value,
-                   reason_note=_clean(note), suspensions=_ended_by(case.suspensions, day))
+                   reason_note=_clean(note, "withdraw_note"), suspensions=_ended_by(case.suspensions, day))
 
 
 def consent_withdrawal(reason: WithdrawReason, withdrawn_on: date | None, day: date) -> date | None:
@@ -413,7 +419,7 @@ def suspend_search(case: Case, day: date, today: date, until: date,
     check_suspension(case.case_id, case.referrer.kind, case.decided_on, case.due_on,
                      SuspensionRequest(day, until), overlap.until if overlap else None)
     return case._replace(status=status, suspensions=(
-        *case.suspensions, SearchSuspension(start_on=day, until=until, note=_clean(note))))
+        *case.suspensions, SearchSuspension(start_on=day, until=until, note=_clean(note, "note"))))
 
 
 def resume_search(case: Case, day: date, today: date) -> Case:
@@ -433,4 +439,4 @@ def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | N
     status = _begin(case, Action.CLOSE, day, today)
     return case._replace(status=status, closed_on=day, outcome=outcome.value,
                    cause=cause.value if cause else None, employed=employed,
-                   close_note=_clean(note), suspensions=_ended_by(case.suspensions, day))
+                   close_note=_clean(note, "close_note"), suspensions=_ended_by(case.suspensions, day))

@@ -35,10 +35,9 @@ def highest_client_id(session: Session) -> int:
 def clients_matching(session: Session, external_refs: Sequence[str], ahvs: Sequence[str],
                      people: Sequence[tuple[str, date]]) -> list[RowMapping]:
     """Every client with one of the external references, one of the AHV numbers, or one of the
-    (lower-case name, birth date) pairs: their columns, and `name_key`, the name as SQL lowers it."""
+    (name key, birth date) pairs: their columns."""
     table = Client.__table__  # type: ignore[attr-defined]
-    name_key = func.lower(table.c.name)
-    query = select(*table.c, name_key.label("name_key"))
+    query = select(*table.c)
     found: dict[int, RowMapping] = {}
     longest = max(len(external_refs), len(ahvs), len(people))
     for start in range(0, longest, CHUNK):
@@ -48,7 +47,7 @@ def clients_matching(session: Session, external_refs: Sequence[str], ahvs: Seque
         if numbers := ahvs[start:start + CHUNK]:
             conditions.append(table.c.ahv.in_(numbers))
         if pairs := people[start:start + CHUNK]:
-            conditions.append(tuple_(name_key, table.c.birth_date).in_(pairs))
+            conditions.append(tuple_(table.c.name_key, table.c.birth_date).in_(pairs))
         for row in session.execute(query.where(or_(*conditions))).mappings():
             found[row["id"]] = row
     return [found[key] for key in sorted(found)]

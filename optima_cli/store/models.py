@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 3  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -55,8 +55,11 @@ class Client(TableModel, table=True):
     anonymized_on: date | None = None  # personal data removed (retention)
     created_at: datetime
     updated_at: datetime
+    # the name as clients are compared by (rules.identity.name_key), the same on every database;
+    # None once anonymized. Last, as migration 0003 added it.
+    name_key: str | None = None
 
-    __table_args__ = (Index("ix_client_name_birth", "name", "birth_date"),)
+    __table_args__ = (Index("ix_client_name_key_birth", "name_key", "birth_date"),)
 
 
 class Referral(TableModel, table=True):

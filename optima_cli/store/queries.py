@@ -56,11 +56,10 @@ def client_by_ref(session: Session, ref: str) -> Client | None:
     return None
 
 
-def duplicate_client(session: Session, *, ahv: str | None, name: str, birth_date: date,
+def duplicate_client(session: Session, *, ahv: str | None, name_key: str, birth_date: date,
                      exclude_id: int | None = None) -> Client | None:
-    """A client with the same AHV number, or the same name and birth date."""
-    same = Client.birth_date == birth_date
-    conditions = [and_(func.lower(Client.name) == name.strip().lower(), same)]
+    """A client with the same AHV number, or the same name (by its key) and birth date."""
+    conditions = [and_(Client.name_key == name_key, Client.birth_date == birth_date)]
     if ahv:
         conditions.append(Client.ahv == ahv)
     query = select(Client).where(or_(*conditions))

@@ -51,7 +51,7 @@ class ClientInput:
 
 def _refuse_duplicate(session: Session, client: Client) -> None:
     with session.no_autoflush:  # look before the unique index would refuse the change
-        other = queries.duplicate_client(session, ahv=client.ahv, name=client.name,
+        other = queries.duplicate_client(session, ahv=client.ahv, name_key=client.name_key or "",
                                          birth_date=client.birth_date, exclude_id=client.id)
     if other is not None:
         raise client_rules.duplicate(other.id or 0, bool(client.ahv and other.ahv == client.ahv))

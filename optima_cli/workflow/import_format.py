@@ -8,12 +8,18 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import plural, t
-from optima_cli.rules import codes
+from optima_cli.rules import codes, text
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
 from optima_cli.rules.lifecycle import parse_months
 from optima_cli.tabular import Sheet, as_text
 
+# what Excel shows for a formula that failed (openpyxl returns them as these strings)
+EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!",
+                          "#CONNECT!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"))
+# the free texts, where tab and line breaks are allowed
+FREE_TEXTS = frozenset(("goal", "override", "reason_note", "withdraw_note", "close_note"))
 TRUE = {"1", "yes", "y", "true", "ja", "j", "x", "wahr"}
 FALSE = {"0", "no", "n", "false", "nein", "falsch"}
 
@@ -125,6 +131,12 @@ CLIENT_FIELDS = ("external_ref", "name", "birth_date", "ahv", "municipality", "c
 
 
 def check_header(sheet: Sheet, name: str) -> None:
+    twice = sorted({h for h in sheet.header if sheet.header.count(h) > 1})
+    if twice:
+        raise OptimaError(plural(
+            len(twice), "{name}: the column {columns} is there twice; keep one of them",
+            "{name}: the columns {columns} are there twice; keep one of each",
+            name=name, columns=", ".join(twice)), twice[0])
     unknown = [h for h in sheet.header if h not in COLUMNS]
     if unknown:
         raise OptimaError(plural(
@@ -150,6 +162,9 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
         raw = cells.get(name)
         if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
             value = None  # a blank cell: what every parser makes of it, without asking it
+        elif isinstance(raw, str) and (problem := _odd_text(name, raw)):
+            problems.append((name, problem))
+            continue
         else:
             try:
                 value = parser(raw)
@@ -161,6 +176,20 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
         values[name] = value
     problems += _consistency(values) if not problems else []
     return values, problems
+
+
+def _odd_text(column: str, raw: str) -> str | None:
+    """What is wrong with a cell's text before it is read as a value: an error value of Excel,
+    or a control character (a broken file; tab and line breaks are fine in free texts)."""
+    if raw.strip().upper() in EXCEL_ERRORS:
+        return t("{value} is an error value of Excel, not a value; correct the cell in the "
+                 "spreadsheet", value=raw.strip())
+    found = text.control_character(raw, lines=column in FREE_TEXTS)
+    if found:
+        return t("{column} holds the control character {character}, which an import value may "
+                 "not hold (tab and line breaks only in notes); remove it", column=column,
+                 character=found)
+    return None
 
 
 def _consistency(v: dict[str, Any]) -> list[tuple[str, str]]:

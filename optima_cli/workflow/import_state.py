@@ -22,8 +22,8 @@ from sqlmodel import Session
 from optima_cli.errors import OptimaError, ReferralBlocked
 from optima_cli.language import t
 from optima_cli.rules import clients as client_rules
-from optima_cli.rules import codes, lifecycle
-from optima_cli.rules.identity import format_case_id, format_client_id
+from optima_cli.rules import codes, lifecycle, text
+from optima_cli.rules.identity import format_case_id, format_client_id, name_key
 from optima_cli.rules.lifecycle import Action, Case, Unit
 from optima_cli.store import audit, bulk, queries
 from optima_cli.store.models import Client, Referral, ReferralTopic, Suspension
@@ -82,7 +82,7 @@ class _Key:
 
 # the columns of a client row that the import writes, and those that can change for a stored client
 CHANGING_COLUMNS = ("updated_at", "ahv", "municipality", "counsellor", "external_ref", *CLIENT_FACTS)
-CLIENT_COLUMNS = ("name", "birth_date", "institution_id", "created_at", *CHANGING_COLUMNS)
+CLIENT_COLUMNS = ("name", "name_key", "birth_date", "institution_id", "created_at", *CHANGING_COLUMNS)
 # a new client's columns before the values given
 BLANK_CLIENT = {name: Client.model_fields[name].default for name in CHANGING_COLUMNS[1:]}
 
@@ -95,17 +95,16 @@ class _Client:
     as attributes as the client record and the access criteria read a Client; never changed in
     place. Every client an import meets stays in memory until it ends, so it is kept small."""
 
-    __slots__ = ("key", "institution", "name_key", "values")
+    __slots__ = ("key", "institution", "values")
 
-    def __init__(self, key: _Key, institution: str, name_key: str, values: tuple[Any, ...]) -> None:
+    def __init__(self, key: _Key, institution: str, values: tuple[Any, ...]) -> None:
         self.key = key
         self.institution = institution  # the code of the unit where the client is registered
-        self.name_key = name_key  # the name as matching compares it
         self.values = values
 
     @classmethod
-    def of(cls, key: _Key, institution: str, name_key: str, columns: Mapping[str, Any]) -> _Client:
-        return cls(key, institution, name_key, tuple(columns[name] for name in CLIENT_COLUMNS))
+    def of(cls, key: _Key, institution: str, columns: Mapping[str, Any]) -> _Client:
+        return cls(key, institution, tuple(columns[name] for name in CLIENT_COLUMNS))
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -125,7 +124,7 @@ class _Client:
         values = list(self.values)
         for name, value in columns.items():
             values[_AT[name]] = value
-        return _Client(self.key, self.institution, self.name_key, tuple(values))
+        return _Client(self.key, self.institution, tuple(values))
 
 
 @dataclass(slots=True)
@@ -191,12 +190,11 @@ class ImportState:
         found = bulk.clients_matching(
             session, sorted({v["external_ref"] for v in rows if v["external_ref"]}),
             sorted({v["ahv"] for v in rows if v["ahv"]}),
-            sorted({(v["name"].lower(), v["birth_date"]) for v in rows}))
+            sorted({(name_key(v["name"]), v["birth_date"]) for v in rows}))
         stored: dict[int, _Key] = {}
         for row in found:
             key = stored[row["id"]] = _Key(row["id"], row["id"])
-            self._index(_Client.of(key, codes_by_id.get(row["institution_id"], ""), row["name_key"],
-                                   row), None)
+            self._index(_Client.of(key, codes_by_id.get(row["institution_id"], ""), row), None)
         for row in bulk.referrals_of(session, sorted(stored)):
             self.known.setdefault(stored[row["client_id"]], []).append(_Known(
                 row["receiver_id"], row["referred_on"], row["case_id"], row["status"]))
@@ -225,7 +223,7 @@ class ImportState:
             return self._first(self.by_ref[v["external_ref"]])
         if v["ahv"] and v["ahv"] in self.by_ahv:
             return self.clients[self.by_ahv[v["ahv"]]]
-        return self._first(self.by_person.get((v["name"].lower(), v["birth_date"]), ()))
+        return self._first(self.by_person.get((name_key(v["name"]), v["birth_date"]), ()))
 
     def _refuse_duplicate(self, client: _Client) -> None:
         """Another client with the same AHV number, or the same name and birth date, is refused
@@ -247,7 +245,7 @@ class ImportState:
         institution_id, registered_at = self._unit(values.pop("institution"))
         now = self.now()
         key = _Key(shown=self.highest_client_id + self.created + 1)
-        client = _Client.of(key, registered_at.code, values["name"].lower(), {
+        client = _Client.of(key, registered_at.code, {
             **BLANK_CLIENT, "institution_id": institution_id, "created_at": now, "updated_at": now,
             **{k: value for k, value in values.items() if value is not None}})
         client_rules.check_consent(client.consent_on, client.birth_date)
@@ -282,13 +280,31 @@ class ImportState:
                                   "says born {birth_date}", column=by, value=v[by],
                                   client=format_client_id(match.key.shown), born=match.birth_date,
                                   birth_date=v["birth_date"]))
+        self._refuse_other_numbers(match, v)
         missing = {k: v[k] for k in CLIENT_FIELDS if v[k] is not None and getattr(match, k) is None}
         return (_failing("name", self._update, match, missing, events) if missing else match), False
+
+    @staticmethod
+    def _refuse_other_numbers(match: _Client, v: dict[str, Any]) -> None:
+        """A row that means a client but gives another AHV number, or (matched by name and birth
+        date) another external reference, is refused: two numbers cannot both be the person's,
+        and merging would drop one."""
+        by_ahv = bool(v["ahv"]) and match.ahv == v["ahv"]
+        for column in ("ahv", "external_ref"):
+            theirs = getattr(match, column)
+            if column == "external_ref" and by_ahv:
+                continue  # the AHV number says who it is; another unit's reference may differ
+            if v[column] and theirs and theirs != v[column]:
+                raise RowFailed(column, t(
+                    "this row means {client} but gives {column} {value}, while {client} has "
+                    "{theirs}; correct the row, or the client with `optima client update`",
+                    client=format_client_id(match.key.shown), column=column, value=v[column],
+                    theirs=theirs))
 
     # --- referrals ------------------------------------------------------------------------------
 
     def _unit(self, code: str) -> tuple[int, Unit]:
-        found = self.units.get((code or "").strip().upper())
+        found = self.units.get(text.unit_code(code))
         if found is None:
             raise unknown_institution(code, self.codes)
         return found
@@ -326,7 +342,7 @@ class ImportState:
             column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
             raise RowFailed(column, exc.message) from None
         except OptimaError as exc:
-            raise RowFailed("referred_on", exc.message) from None
+            raise RowFailed(exc.field if exc.field in COLUMNS else "referred_on", exc.message) from None
         now = self.now()
         found = [f.as_dict() for f in findings]
         new = _NewCase(_Key(), client.key, referrer_id, receiver_id, seq, found, case, now, now)
@@ -391,6 +407,9 @@ class ImportState:
         """One row, as the commands would run it; a bad row raises RowFailed and leaves the state
         as it was (nothing of the row is kept until its end)."""
         events: list[_Event] = []
+        for column in ("registered_at", "referrer", "receiver"):  # known, even for a row already there
+            if v[column]:
+                _failing(column, self._unit, v[column])
         client, created = self._client(v, events)
         existing = self._referral_on(client, v["receiver"], v["referred_on"])
         new = None
@@ -424,11 +443,11 @@ class ImportState:
         self.new_clients, self.changed_clients, self.cases, self.events = [], {}, [], []
 
     def _write(self, session: Session) -> None:
-        # new clients differ in name or birth date: the rows matched on them otherwise
+        # new clients differ in name key or birth date: the rows matched on them otherwise
         ids = bulk.insert_returning_ids(session, Client, [
-            self.clients[key].columns for key in self.new_clients], key=("name", "birth_date"))
+            self.clients[key].columns for key in self.new_clients], key=("name_key", "birth_date"))
         for key in self.new_clients:
-            key.id = ids[self.clients[key].name, self.clients[key].birth_date]
+            key.id = ids[self.clients[key].name_key, self.clients[key].birth_date]
         bulk.update_rows(session, Client, [
             {"id": key.id, **{name: getattr(self.clients[key], name) for name in CHANGING_COLUMNS}}
             for key in self.changed_clients])

@@ -6,6 +6,7 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
+from optima_cli.rules import text
 from optima_cli.rules.codes import Kind
 from optima_cli.store import audit, queries
 from optima_cli.store.models import Institution
@@ -26,18 +27,14 @@ def record(inst: Institution) -> dict[str, Any]:
     }
 
 
-def _clean_code(code: str) -> str:
-    cleaned = (code or "").strip().upper()
-    if not cleaned or not all(ch.isalnum() or ch in "-_" for ch in cleaned):
-        raise UsageProblem(t(
-            "institution code {code!r} is not usable; use letters, digits and dashes, like SD-EMMEN",
-            code=code))
-    return cleaned
-
-
-def _check_email(email: str | None) -> None:
-    if email is not None and email.strip() and "@" not in email:
-        raise UsageProblem(t("--email {email!r} is not an e-mail address", email=email))
+def _contact(contact_name: str | None, contact_email: str | None,
+             contact_phone: str | None) -> dict[str, str | None]:
+    """The contact values given (None: not given), checked; a blank one clears it."""
+    checks = {"contact_name": text.optional_name, "contact_email": text.email,
+              "contact_phone": text.optional_name}
+    given = {"contact_name": contact_name, "contact_email": contact_email,
+             "contact_phone": contact_phone}
+    return {k: checks[k](v, k) for k, v in given.items() if v is not None}
 
 
 def list_institutions(ctx: Context) -> list[dict[str, Any]]:
@@ -47,16 +44,16 @@ def list_institutions(ctx: Context) -> list[dict[str, Any]]:
 
 def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name: str | None = None,
                     contact_email: str | None = None, contact_phone: str | None = None) -> dict[str, Any]:
-    code = _clean_code(code)
+    code = text.unit_code(code)
     if not (name and name.strip()):
         raise UsageProblem(t("--name must not be empty; give the unit's full name"))
-    _check_email(contact_email)
+    name = text.name(name, "name")
+    contact = _contact(contact_name, contact_email, contact_phone)
     with ctx.write() as session:
         if queries.institution_by_code(session, code) is not None:
             raise OptimaError(t("institution {code} exists already; change its contact with "
                                 "set-contact", code=code))
-        inst = Institution(code=code, kind=kind.value, name=name.strip(), contact_name=contact_name,
-                           contact_email=contact_email, contact_phone=contact_phone)
+        inst = Institution(code=code, kind=kind.value, name=name, **contact)
         session.add(inst)
         session.flush()
         audit.record(session, actor=ctx.user, action="institution-add", entity="institution",
@@ -66,12 +63,9 @@ def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name
 
 def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email: str | None,
                 contact_phone: str | None) -> dict[str, Any]:
-    changes = {"contact_name": contact_name, "contact_email": contact_email,
-               "contact_phone": contact_phone}
-    changes = {k: (v.strip() or None) for k, v in changes.items() if v is not None}
+    changes = _contact(contact_name, contact_email, contact_phone)
     if not changes:
         raise UsageProblem(t("nothing to change; give --contact, --email or --phone"))
-    _check_email(changes.get("contact_email"))
     with ctx.write() as session:
         inst = lookup.institution(session, code)
         before = record(inst)

@@ -7,13 +7,14 @@ from sqlmodel import Session
 
 from optima_cli.errors import NotFound
 from optima_cli.language import t
+from optima_cli.rules import text
 from optima_cli.store import queries
 from optima_cli.store.models import Client, Institution, Referral
 
 
 def institution(session: Session, code: str) -> Institution:
     cache = session.info.setdefault("optima_institutions", {})  # a few units, asked for often
-    key = (code or "").strip().upper()
+    key = text.unit_code(code)
     found = cache.get(key)
     if found is None or not inspect(found).persistent:
         found = cache[key] = queries.institution_by_code(session, code)

@@ -67,7 +67,7 @@ def anonymize(ctx: Context, closed_before: date, dry_run: bool = False) -> dict[
 
 def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> int:
     for client in session.exec(queries.select_clients(ids)).scalars():
-        client.name = ANONYMIZED_NAME
+        client.name, client.name_key = ANONYMIZED_NAME, None
         client.ahv = client.birth_date = client.municipality = client.external_ref = None
         client.anonymized_on = ctx.today
         session.add(client)

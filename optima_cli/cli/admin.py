@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import FormatOpt, context, date_option, emit
+from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit
 from optima_cli.errors import UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.language import t
@@ -91,7 +91,7 @@ def audit_list(
     client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only events of this client.")] = None,
     user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only events by this user.")] = None,
     since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the latest N events.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=MAX_ROWS, help="Only the latest N events.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Show who did what when: changes, reads of personal data, exports.

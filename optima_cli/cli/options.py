@@ -99,11 +99,13 @@ Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of To
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
+MAX_WITHIN = 3650  # days: ten years ahead is the most a deadline can be looked for
 Within = Annotated[int, typer.Option(
-    "--within", min=0, metavar="DAYS", help="Look this many days ahead.")]
+    "--within", min=0, max=MAX_WITHIN, metavar="DAYS", help="Look this many days ahead.")]
 TABLE_ROWS = 50  # rows a table shows unless --limit says otherwise: a screenful, not 10,000 lines
+MAX_ROWS = 10**9  # the largest --limit: more than any database holds, less than its integers
 Limit = Annotated[int | None, typer.Option(
-    "--limit", min=0, metavar="N",
+    "--limit", min=0, max=MAX_ROWS, metavar="N",
     help=f"Show at most N rows; 0 for all. Default: {TABLE_ROWS} in a table, all in JSON and CSV.")]
 
 

@@ -10,6 +10,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit
 from optima_cli.cli.options import terminal
+from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -50,6 +51,8 @@ def report(
     from optima_cli.workflow.report import report as figures
 
     c = context(ctx)
+    if xlsx is not None and not xlsx.strip():
+        raise UsageProblem(t("--xlsx needs a file name, like optima-{{period}}.xlsx"), "--xlsx")
     if personal and not xlsx:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     period = choose(as_of or c.today, month, quarter, year, start, end)

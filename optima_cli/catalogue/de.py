@@ -903,4 +903,6 @@ MESSAGES: dict[str, str] = {
     "Input should be less than or equal to {limit}": "der Wert darf höchstens {limit} sein",
     "--xlsx needs a file name, like optima-{{period}}.xlsx":
         "--xlsx braucht einen Dateinamen, wie optima-{{period}}.xlsx",
+    "--with-personal-data only applies to --format json or csv; the table shows no notes":
+        "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
 }

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit
+from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit, print_data
 from optima_cli.errors import UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.language import t
@@ -36,7 +36,7 @@ def backup(
 
     result = do_backup(context(ctx), file)
     if fmt == Format.TABLE:
-        typer.echo(result["backup"])
+        print_data(result["backup"])
         terminal.message(t("backup written: {backup} ({size} bytes)", backup=result["backup"],
                            size=result["size"]))
     else:
@@ -73,10 +73,10 @@ def audit_verify(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     result = verify(context(ctx))
     if fmt == Format.TABLE:
         if result["ok"]:
-            typer.echo(t("ok: {events} events, last hash {head}", events=result["events"],
+            print_data(t("ok: {events} events, last hash {head}", events=result["events"],
                          head=result["head"]))
         else:
-            typer.echo(t("broken at event {event}: {problem}", event=result["event"],
+            print_data(t("broken at event {event}: {problem}", event=result["event"],
                          problem=result["problem"]))
     else:
         emit(result, fmt, lambda d: None)

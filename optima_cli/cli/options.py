@@ -127,14 +127,27 @@ def require(value: Any, option: str, question: str, parse: Callable[[str], Any] 
         try:
             return parse(answer) if parse else answer
         except typer.BadParameter as exc:
-            typer.echo(f"  {exc.message}", err=True)
+            terminal.message(f"  {exc.message}")
+
+
+def print_data(text: str, nl: bool = True) -> None:
+    """Data or a path on stdout: in a pipe or a file exactly as it is; on a terminal with
+    control characters shown as codes (render.inert.visible), so that no stored or typed text
+    acts on the terminal. Not click.echo: off a terminal it strips what looks like colour codes,
+    which changes the data."""
+    if sys.stdout.isatty():
+        from optima_cli.render.inert import visible
+
+        text = visible(text)
+    sys.stdout.write(text + "\n" if nl else text)
+    sys.stdout.flush()
 
 
 def emit(data: Any, fmt: Format, table: Callable[[Any], None]) -> None:
     """Data to stdout in the chosen format."""
     if fmt == Format.JSON:
-        typer.echo(to_json(data))
+        print_data(to_json(data))
     elif fmt == Format.CSV:
-        typer.echo(to_csv(data), nl=False)
+        print_data(to_csv(data), nl=False)
     else:
         table(data)

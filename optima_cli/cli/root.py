@@ -138,7 +138,7 @@ def _fail(message: str, code: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from optima_cli.render.terminal import visible
+    from optima_cli.render.inert import visible
 
     message = visible(" ".join(message.split()))  # always one line, never acting on the terminal
 

@@ -7,7 +7,6 @@ database is shown as plain text, never interpreted as Rich markup.
 from __future__ import annotations
 
 import os
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -16,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from optima_cli.language import day, t
+from optima_cli.render.inert import visible
 
-WIDE = 200
-# characters that reorder what follows them on screen ("Trojan source"); joiners stay, scripts need them
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # width of plain output when not on a terminal, so rows do not wrap in pipes
+__all__ = ["visible"]  # here too: the renderers take it from the terminal module
+WIDE = 200  # width of plain output when not on a terminal, so rows do not wrap in pipes
 
 
 def _console(stderr: bool) -> Console:
@@ -34,17 +33,6 @@ def out() -> Console:
 
 def err() -> Console:
     return _console(stderr=True)
-
-
-def visible(text: str) -> str:
-    """Text safe for a terminal: control and direction-changing characters (escape sequences,
-    bidi overrides) are shown as `\x1b`-style codes instead of acting on the terminal."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS
-        else ch
-        for ch in text
-    )
 
 
 def cell(value: Any, style: str = "") -> Text:

@@ -266,3 +266,52 @@ def test_an_empty_workbook_path_is_refused(cases, run, snapshot, tmp_path, monke
     one_line_error(run("report", "--xlsx", ""), 2, "--xlsx")
     one_line_error(run("report", "--xlsx", "  ", "--with-personal-data"), 2, "--xlsx")
     assert snapshot() == before
+
+
+# --- Ctrl-C and interactive prompts -----------------------------------------------------------
+
+def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
+    code, shown = in_terminal("--db", str(db_path), "register", answers=(
+        "  ", "Neu Nina", "31.02.1990", "01.01.2990", "01.01.1990", "XYZ", "SD"))
+    assert code == 0, shown
+    assert "Traceback" not in shown
+    assert "--name must not be empty" in shown
+    assert "31.02.1990" in shown and "2990" in shown  # both refused, then asked again
+    assert "unknown institution 'XYZ'" in shown
+    assert "C-0001" in shown
+    assert shown.count("Registered at") == 2
+
+
+def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db_path):
+    code, shown = in_terminal("--db", str(db_path), "refer", answers=(
+        "C-0099", cases["client"], "XYZ", "SD", "fun", "finances", "4", "3"))
+    assert code in (0, 1), shown  # the access criteria decide; the prompts must not abort
+    assert "Traceback" not in shown
+    assert "no client 'C-0099'" in shown and "unknown institution 'XYZ'" in shown
+    assert "fun" in shown and "--months 4" in shown
+    assert shown.count("Months (3 or 6)") == 2
+
+
+def test_ctrl_c_at_a_prompt_says_that_nothing_was_written(db_path):
+    code, shown = in_terminal("--db", str(db_path), "register", interrupt_after="Name:")
+    assert code == 130, shown
+    assert "interrupted; nothing was written" in shown
+    assert "Traceback" not in shown
+
+
+def test_ctrl_c_while_the_libraries_load_says_that_nothing_was_written():
+    """Ctrl-C before the command line is even parsed (Typer, Click, Rich still loading)."""
+    import subprocess
+
+    probe = ("import sys\n"
+             "class Interrupt:\n"
+             "    def find_spec(self, name, *rest):\n"
+             "        if name == 'typer':\n"
+             "            raise KeyboardInterrupt\n"
+             "sys.meta_path.insert(0, Interrupt())\n"
+             "sys.argv = ['optima', 'list']\n"
+             "from optima_cli.cli import main\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "error: interrupted; nothing was written\n"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from optima_cli.errors import UsageProblem
+from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.render.formats import Format, to_csv, to_json
 from optima_cli.rules import codes
@@ -117,17 +117,36 @@ def rows_shown(limit: int | None, fmt: Format) -> int | None:
 
 
 def require(value: Any, option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:
-    """A required value: asked for on a terminal, a usage error elsewhere."""
+    """A required value: asked for on a terminal, a usage error elsewhere. A wrong answer (one
+    that `parse` refuses) is asked for again, with the reason."""
     if value is not None:
         return value
     if not sys.stdin.isatty():
         raise UsageProblem(t("missing option {option} (see --help)", option=option))
     while True:
-        answer = typer.prompt(question)
+        answer = _ask(question, option)
         try:
             return parse(answer) if parse else answer
-        except typer.BadParameter as exc:
+        except (typer.BadParameter, OptimaError) as exc:
             terminal.message(f"  {exc.message}")
+
+
+def _ask(question: str, option: str) -> str:
+    """One answer, as text; an empty one is asked again (Ctrl-D aborts; Ctrl-C interrupts)."""
+    from optima_cli.cli.root import text_problem
+
+    while True:
+        try:
+            answer = input(f"{question}: ")
+        except EOFError:
+            raise typer.Abort() from None
+        except UnicodeDecodeError:
+            answer = "\udcff"  # bytes that are not UTF-8: said below, as for an argument
+        problem = text_problem(option, answer)
+        if problem:
+            terminal.message(f"  {problem.message}")
+        elif answer:
+            return answer
 
 
 def print_data(text: str, nl: bool = True) -> None:

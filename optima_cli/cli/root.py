@@ -160,7 +160,7 @@ def _shown(text: str) -> str:
     return "'" + text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") + "'"
 
 
-def _text_problem(where: str, value: str) -> UsageProblem | None:
+def text_problem(where: str, value: str) -> UsageProblem | None:
     if "\0" in value:
         return UsageProblem(t("{where} contains a NUL byte; remove it", where=where))
     if any("\ud800" <= ch <= "\udfff" for ch in value):  # how Python hands over bytes not UTF-8
@@ -182,12 +182,12 @@ def check_text(args: list[str]) -> None:
             where = f"{args[index - 1]} {_shown(arg)}"
         else:
             where = t("argument {value}", value=_shown(arg))
-        problem = _text_problem(where, arg)
+        problem = text_problem(where, arg)
         if problem:
             raise problem
     for name in ENVIRONMENT:
         value = os.environ.get(name)
-        problem = _text_problem(f"{name} {_shown(value)}", value) if value else None
+        problem = text_problem(f"{name} {_shown(value)}", value) if value else None
         if problem:
             raise problem
 

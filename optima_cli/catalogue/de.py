@@ -905,4 +905,5 @@ MESSAGES: dict[str, str] = {
         "--xlsx braucht einen Dateinamen, wie optima-{{period}}.xlsx",
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
+    "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
 }

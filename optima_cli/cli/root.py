@@ -262,6 +262,10 @@ class OptimaGroup(TyperGroup):
             _fail(t("aborted; nothing was written"), 1)
         except (Interrupted, KeyboardInterrupt):
             _fail(t("interrupted; nothing was written"), 130)
+        except OSError as exc:  # a file the commands did not foresee (a name too long, ...)
+            problem = exc.strerror or str(exc)
+            _fail(t("cannot use {file}: {problem}", file=exc.filename, problem=problem)
+                  if exc.filename else problem, 1)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,8 +1,8 @@
 """Issue 14, the command line: what reaches a terminal is inert, no empty or undecodable value
 slips through, every malformed value is one line (never a traceback), Ctrl-C and prompts behave.
 
-CLI wording on SQLite alone (the `sqlite_only` mark); the terminal side runs optima in a
-pseudo-terminal, the pipe side in Click's CliRunner.
+CLI wording on SQLite alone (the `sqlite_only` mark), what list reads and logs on both
+backends; the terminal side runs optima in a pseudo-terminal, the pipe side in Click's CliRunner.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from typer.testing import CliRunner
 from conftest import days_ago, dump
 from optima_cli.cli import app
 
-pytestmark = pytest.mark.sqlite_only
 
 OPTIMA = str(Path(sys.executable).with_name("optima"))
 ESCAPES = "\x1b[31mred\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x07\x9b2J\x85\x7f"
@@ -104,6 +103,7 @@ def _raw_controls(text: str) -> list[str]:
     return [ch for ch in text if (ord(ch) < 0x20 and ch not in "\r\n") or 0x7f <= ord(ch) <= 0x9f]
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_json_and_csv_on_a_terminal_are_inert(cases, db_path, fmt):
     code, shown = in_terminal("--db", str(db_path), "list", "--status", "all", "--format", fmt,
@@ -113,15 +113,19 @@ def test_json_and_csv_on_a_terminal_are_inert(cases, db_path, fmt):
     assert "goal" in shown and "red" in shown
 
 
-def test_a_path_typed_by_the_user_reaches_the_terminal_inert(cases, db_path, tmp_path):
-    target = tmp_path / "copy\x1b[2J\x07.db"
-    code, shown = in_terminal("--db", str(db_path), "backup", str(target))
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("command", "name"), [(["backup"], "copy\x1b[2J\x07.db"),
+                                               (["report", "--xlsx"], "figures\x1b[2J\x07.xlsx")])
+def test_a_path_typed_by_the_user_reaches_the_terminal_inert(cases, db_path, tmp_path, command, name):
+    target = tmp_path / name
+    code, shown = in_terminal("--db", str(db_path), *command, str(target))
     assert code == 0, shown
     assert target.exists()
     assert _raw_controls(shown) == [], shown
     assert "\\x1b[2J" in shown
 
 
+@pytest.mark.sqlite_only
 def test_json_and_csv_in_a_pipe_carry_the_stored_text_exactly(cases, run):
     listed = run("list", "--status", "all", "--format", "json", "--with-personal-data")
     assert listed.exit_code == 0, listed.stderr
@@ -176,12 +180,14 @@ def test_list_with_personal_data_gives_the_text_and_logs_one_read(cases, run, db
     assert sorted(logged["case_ids"]) == sorted([cases["referred"], cases["closed"]])
 
 
+@pytest.mark.sqlite_only
 def test_list_with_personal_data_refuses_a_table(cases, run, snapshot):
     before = snapshot()
     one_line_error(run("list", "--with-personal-data"), 2, "--format")
     assert snapshot() == before
 
 
+@pytest.mark.sqlite_only
 def test_list_table_shows_no_notes(cases, run):
     listed = run("list", "--status", "all", "--limit", "0")
     assert listed.exit_code == 0, listed.stderr
@@ -205,6 +211,7 @@ def test_an_empty_db_option_is_refused(tmp_path, monkeypatch):
     ["show", "OPT-2026-\udcff"],
     ["register", "--name", "Nul\x00Byte", "--birth-date", "1.1.1980", "--from", "SD"],
 ])
+@pytest.mark.sqlite_only
 def test_undecodable_or_nul_arguments_are_refused_before_anything_opens(run, db_path, args):
     result = run(*args)
     one_line_error(result, 2)
@@ -239,6 +246,7 @@ def test_undecodable_optima_db_is_refused(tmp_path, monkeypatch):
     ["list", "--limit", "1" + "0" * 22], ["due", "--limit", "1" + "0" * 22],
     ["audit", "list", "--limit", "1" + "0" * 22],
 ])
+@pytest.mark.sqlite_only
 def test_out_of_range_values_are_one_line(cases, run, snapshot, args):
     before = snapshot()
     one_line_error(run(*args), 2)
@@ -247,6 +255,7 @@ def test_out_of_range_values_are_one_line(cases, run, snapshot, args):
 
 @pytest.mark.parametrize("ref", ["OPT-2026-" + "9" * 23, "C-" + "9" * 23, "9" * 23,
                                  "2026-" + "1" * 23])
+@pytest.mark.sqlite_only
 def test_huge_ids_are_not_found_in_one_line(cases, run, snapshot, ref):
     before = snapshot()
     command = ["client", "show", ref] if ref.startswith("C-") or "-" not in ref else ["show", ref]
@@ -260,6 +269,7 @@ def test_a_postgresql_url_with_a_port_that_is_no_number_is_one_line():
     one_line_error(result, 2, "port")
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_workbook_path_is_refused(cases, run, snapshot, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     before = snapshot()
@@ -270,6 +280,7 @@ def test_an_empty_workbook_path_is_refused(cases, run, snapshot, tmp_path, monke
 
 # --- Ctrl-C and interactive prompts -----------------------------------------------------------
 
+@pytest.mark.sqlite_only
 def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", answers=(
         "  ", "Neu Nina", "31.02.1990", "01.01.2990", "01.01.1990", "XYZ", "SD"))
@@ -282,6 +293,7 @@ def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
     assert shown.count("Registered at") == 2
 
 
+@pytest.mark.sqlite_only
 def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db_path):
     code, shown = in_terminal("--db", str(db_path), "refer", answers=(
         "C-0099", cases["client"], "XYZ", "SD", "fun", "finances", "4", "3"))
@@ -292,6 +304,7 @@ def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db
     assert shown.count("Months (3 or 6)") == 2
 
 
+@pytest.mark.sqlite_only
 def test_ctrl_c_at_a_prompt_says_that_nothing_was_written(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", interrupt_after="Name:")
     assert code == 130, shown

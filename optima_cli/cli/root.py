@@ -161,6 +161,8 @@ def _shown(text: str) -> str:
 
 
 def text_problem(where: str, value: str) -> UsageProblem | None:
+    """The refusal of a value that is not text (`where` names it), else None; also for the
+    answers typed at a prompt."""
     if "\0" in value:
         return UsageProblem(t("{where} contains a NUL byte; remove it", where=where))
     if any("\ud800" <= ch <= "\udfff" for ch in value):  # how Python hands over bytes not UTF-8

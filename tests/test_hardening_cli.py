@@ -126,6 +126,16 @@ def test_a_path_typed_by_the_user_reaches_the_terminal_inert(cases, db_path, tmp
 
 
 @pytest.mark.sqlite_only
+def test_a_table_title_quoting_a_typed_path_is_inert_and_literal(tmp_path, monkeypatch):
+    """doctor's title names the database as given to --db: markup stays literal, codes visible."""
+    monkeypatch.chdir(tmp_path)  # a short title, on one line
+    code, shown = in_terminal("--db", "x\x1b[2J[red]y.db", "doctor")
+    assert code in (0, 1), shown
+    assert "\x1b[2J" not in shown, shown  # Rich's own styling codes are fine, the path's are not
+    assert "x\\x1b[2J[red]y.db" in shown, shown
+
+
+@pytest.mark.sqlite_only
 def test_json_and_csv_in_a_pipe_carry_the_stored_text_exactly(cases, run):
     listed = run("list", "--status", "all", "--format", "json", "--with-personal-data")
     assert listed.exit_code == 0, listed.stderr

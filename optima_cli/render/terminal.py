@@ -48,9 +48,14 @@ def cell(value: Any, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
+def _title(title: str | None) -> Text | None:
+    """A title as plain text: it may quote a path the user typed (markup literal, codes visible)."""
+    return Text(visible(title), style="table.title") if title else None
+
+
 def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = None,
           title: str | None = None) -> Table:
-    t = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
+    t = Table(title=_title(title), header_style="bold", title_justify="left", show_edge=False)
     for column in columns:
         t.add_column(column, overflow="fold")
     for index, row in enumerate(rows):
@@ -71,8 +76,7 @@ def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column(overflow="fold")
-    if title:
-        t.title = title
+    t.title = _title(title)
     for key, value in pairs:
         t.add_row(Text(key), cell(value))
     return t

@@ -901,8 +901,8 @@ MESSAGES: dict[str, str] = {
     "{raw!r} is out of range: optima takes the years {first} to {last}":
         "{raw!r} liegt ausserhalb des Bereichs: optima nimmt die Jahre {first} bis {last}",
     "Input should be less than or equal to {limit}": "der Wert darf höchstens {limit} sein",
-    "--xlsx needs a file name, like optima-{{period}}.xlsx":
-        "--xlsx braucht einen Dateinamen, wie optima-{{period}}.xlsx",
+    "--xlsx needs a file name, like optima-{period}.xlsx":
+        "--xlsx braucht einen Dateinamen, wie optima-{period}.xlsx",
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
     "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",

@@ -51,7 +51,7 @@ def report(
 
     c = context(ctx)
     if xlsx is not None and not xlsx.strip():
-        raise UsageProblem(t("--xlsx needs a file name, like optima-{{period}}.xlsx"), "--xlsx")
+        raise UsageProblem(t("--xlsx needs a file name, like optima-{period}.xlsx"), "--xlsx")
     if personal and not xlsx:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     period = choose(as_of or c.today, month, quarter, year, start, end)

@@ -338,3 +338,43 @@ def test_ctrl_c_while_the_libraries_load_says_that_nothing_was_written():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "error: interrupted; nothing was written\n"
+
+
+@pytest.mark.sqlite_only
+def test_ctrl_c_while_a_command_waits_for_the_lock_is_heard(cases, db_path, snapshot):
+    """A writer waits up to 30 s for another's lock: Ctrl-C stops it at once, in one line."""
+    import re
+    import sqlite3
+
+    before = snapshot()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        pid, fd = pty.fork()
+        if pid == 0:
+            try:
+                os.environ["NO_COLOR"] = "1"
+                os.execv(OPTIMA, [OPTIMA, "--db", str(db_path), "institution", "add", "SD-X",
+                                  "--kind", "SD", "--name", "X"])
+            finally:
+                os._exit(127)
+        time.sleep(3)  # the child starts and waits for the lock (not a timing assert)
+        os.kill(pid, signal.SIGINT)
+        received = b""
+        while select.select([fd], [], [], 20)[0]:  # heard within the 30 s of the lock wait
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            received += chunk
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    finally:
+        holder.rollback()
+        holder.close()
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", received.decode())  # bold, even with NO_COLOR
+    assert os.waitstatus_to_exitcode(status) == 130, shown
+    assert shown.strip().splitlines() == ["error: interrupted; nothing was written"], shown
+    assert snapshot() == before

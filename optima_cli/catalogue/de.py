@@ -260,7 +260,6 @@ MESSAGES: dict[str, str] = {
     # rules/dates.py
     "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026":
         "{raw!r} ist kein Datum; schreiben Sie es als 20.11.2026 oder 2026-11-20",
-    "{raw!r} is not a date: there is no year 0": "{raw!r} ist kein Datum: es gibt kein Jahr 0",
     "{raw!r} is not a date: there is no month {month}":
         "{raw!r} ist kein Datum: es gibt keinen Monat {month}",
     "{raw!r} is not a date: {month} {year} has {last} days":
@@ -1067,4 +1066,28 @@ MESSAGES: dict[str, str] = {
     "the row, or the client with `optima client update`":
         "diese Zeile meint {client}, nennt aber {column} {value}, während {client} {theirs} hat; "
         "korrigieren Sie die Zeile oder die Person mit `optima client update`",
+    # --- issue 14: the command line ---
+    "OPTIMA_DB is set but empty; give it a file path or a postgresql+psycopg:// URL, or unset it "
+    "(unset OPTIMA_DB)":
+        "OPTIMA_DB ist gesetzt, aber leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL "
+        "an, oder entfernen Sie die Variable (unset OPTIMA_DB)",
+    "{option} is empty; give a file path or a postgresql+psycopg:// URL":
+        "{option} ist leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL an",
+    "the port in --db (or OPTIMA_DB) is not a number; write it like "
+    "postgresql+psycopg://USER@HOST:5432/DB":
+        "der Port in --db (oder OPTIMA_DB) ist keine Zahl; schreiben Sie ihn wie "
+        "postgresql+psycopg://USER@HOST:5432/DB",
+    "{where} contains a NUL byte; remove it": "{where} enthält ein NUL-Byte; entfernen Sie es",
+    "{where} contains bytes that are not UTF-8 text; give it in UTF-8 (convert it with iconv)":
+        "{where} enthält Bytes, die kein UTF-8-Text sind; geben Sie es in UTF-8 an "
+        "(umwandeln mit iconv)",
+    "argument {value}": "Argument {value}",
+    "{raw!r} is out of range: optima takes the years {first} to {last}":
+        "{raw!r} liegt ausserhalb des Bereichs: optima nimmt die Jahre {first} bis {last}",
+    "Input should be less than or equal to {limit}": "der Wert darf höchstens {limit} sein",
+    "--xlsx needs a file name, like optima-{period}.xlsx":
+        "--xlsx braucht einen Dateinamen, wie optima-{period}.xlsx",
+    "--with-personal-data only applies to --format json or csv; the table shows no notes":
+        "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
+    "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
 }

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import FormatOpt, context, date_option, emit
+from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit, print_data
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.cli.options import terminal, views
 from optima_cli.language import t
@@ -40,7 +40,7 @@ def backup(
 
     result = do_backup(context(ctx), file, force)
     if fmt == Format.TABLE:
-        typer.echo(result["backup"])
+        print_data(result["backup"])
         terminal.message(t("backup written: {backup} ({size} bytes)", backup=result["backup"],
                            size=result["size"]))
     else:
@@ -85,12 +85,12 @@ def audit_verify(
     result = verify(context(ctx), expect)
     if fmt == Format.TABLE:
         if result["ok"]:
-            typer.echo(t("ok: {events} events, last hash {head}", events=result["events"],
+            print_data(t("ok: {events} events, last hash {head}", events=result["events"],
                          head=result["head"]))
         elif result["event"] is None:
             typer.echo(t("broken: {problem}", problem=result["problem"]))
         else:
-            typer.echo(t("broken at event {event}: {problem}", event=result["event"],
+            print_data(t("broken at event {event}: {problem}", event=result["event"],
                          problem=result["problem"]))
     else:
         emit(result, fmt, lambda d: None)
@@ -105,7 +105,7 @@ def audit_list(
     client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only events of this client.")] = None,
     user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only events by this user.")] = None,
     since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the latest N events.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=MAX_ROWS, help="Only the latest N events.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Show who did what when: changes, reads of personal data, exports.

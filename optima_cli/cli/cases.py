@@ -63,15 +63,19 @@ def refer(
     Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --goal "Stelle finden"
     """
     from optima_cli.cli.options import _topics
+    from optima_cli.rules.lifecycle import parse_months
+    from optima_cli.workflow import lookup
     from optima_cli.workflow.cases import Refer
     from optima_cli.workflow.cases import refer as do_refer
 
-    client = require(client, "CLIENT", t("Client id"))
-    to = require(to, "--to", t("Refer to (RAV, IV, SD, ...)"))
+    c = context(ctx)
+    client = require(client, "CLIENT", t("Client id"), lambda a: lookup.known(c, lookup.client, a))
+    to = require(to, "--to", t("Refer to (RAV, IV, SD, ...)"),
+                 lambda a: lookup.known(c, lookup.institution, a))
     topics = require(topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)),
                      _topics)
-    months = require(months, "--months", t("Months (3 or 6)"))
-    result = do_refer(context(ctx), Refer(client=client, to=to, topics=topics, months=months,
+    months = require(months, "--months", t("Months (3 or 6)"), parse_months)
+    result = do_refer(c, Refer(client=client, to=to, topics=topics, months=months,
                                           goal=goal, referrer=referrer, counsellor=counsellor,
                                           on=on, override=override))
     for finding in result["findings"]:

@@ -79,18 +79,23 @@ def register(
 
     Example: optima register --name "Muster Hans" --birth-date 12.03.1980 --from SD --ahv 756.1234.5678.97 --consent-on 2026-11-02
     """
+    from optima_cli.rules.clients import clean
+    from optima_cli.workflow import lookup
     from optima_cli.workflow.clients import register as do_register
 
-    name = require(name, "--name", t("Name"))
-    birth_date = require(birth_date, "--birth-date", t("Birth date (20.11.1980)"), date_value)
-    referrer = require(referrer, "--from", t("Registered at (RAV, IV, SD, ...)"))
+    c = context(ctx)
+    name = require(name, "--name", t("Name"), lambda a: clean({"name": a}, c.today)["name"])
+    birth_date = require(birth_date, "--birth-date", t("Birth date (20.11.1980)"),
+                         lambda a: clean({"birth_date": date_value(a)}, c.today)["birth_date"])
+    referrer = require(referrer, "--from", t("Registered at (RAV, IV, SD, ...)"),
+                       lambda a: lookup.known(c, lookup.institution, a))
     data = _facts(name=name, birth_date=birth_date, institution=referrer, ahv=ahv,
                   municipality=municipality, counsellor=counsellor, external_ref=external_ref,
                   consent_on=consent_on, iv_rejected_on=iv_rejected_on,
                   iv_procedure_open=iv_procedure_open, iv_measures_running=iv_measures_running,
                   no_work_capacity=no_work_capacity, rav_registered_until=rav_registered_until,
                   health_suspected=health_suspected)
-    result = do_register(context(ctx), data)
+    result = do_register(c, data)
     if fmt == Format.TABLE:
         typer.echo(result["client"])
         terminal.message(t("registered {client}", client=result["client"]))

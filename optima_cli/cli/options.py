@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from optima_cli.errors import UsageProblem
+from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.render.formats import Format, to_csv, to_json
 from optima_cli.rules import codes
@@ -99,11 +99,13 @@ Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of To
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
+MAX_WITHIN = 3650  # days: ten years ahead is the most a deadline can be looked for
 Within = Annotated[int, typer.Option(
-    "--within", min=0, metavar="DAYS", help="Look this many days ahead.")]
+    "--within", min=0, max=MAX_WITHIN, metavar="DAYS", help="Look this many days ahead.")]
 TABLE_ROWS = 50  # rows a table shows unless --limit says otherwise: a screenful, not 10,000 lines
+MAX_ROWS = 10**9  # the largest --limit: more than any database holds, less than its integers
 Limit = Annotated[int | None, typer.Option(
-    "--limit", min=0, metavar="N",
+    "--limit", min=0, max=MAX_ROWS, metavar="N",
     help=f"Show at most N rows; 0 for all. Default: {TABLE_ROWS} in a table, all in JSON and CSV.")]
 
 
@@ -115,24 +117,56 @@ def rows_shown(limit: int | None, fmt: Format) -> int | None:
 
 
 def require(value: Any, option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:
-    """A required value: asked for on a terminal, a usage error elsewhere."""
+    """A required value: asked for on a terminal, a usage error elsewhere. A wrong answer (one
+    that `parse` refuses) is asked for again, with the reason."""
     if value is not None:
         return value
     if not sys.stdin.isatty():
         raise UsageProblem(t("missing option {option} (see --help)", option=option))
     while True:
-        answer = typer.prompt(question)
+        answer = _ask(question, option)
         try:
             return parse(answer) if parse else answer
-        except typer.BadParameter as exc:
-            typer.echo(f"  {exc.message}", err=True)
+        except (typer.BadParameter, OptimaError) as exc:
+            terminal.message(f"  {exc.message}")
+
+
+def _ask(question: str, option: str) -> str:
+    """One answer, as text; an empty one is asked again (Ctrl-D aborts; Ctrl-C interrupts)."""
+    from optima_cli.cli.root import text_problem
+
+    while True:
+        try:
+            answer = input(f"{question}: ")
+        except EOFError:
+            raise typer.Abort() from None
+        except UnicodeDecodeError:
+            answer = "\udcff"  # bytes that are not UTF-8: said below, as for an argument
+        problem = text_problem(option, answer)
+        if problem:
+            terminal.message(f"  {problem.message}")
+        elif answer:
+            return answer
+
+
+def print_data(text: str, nl: bool = True) -> None:
+    """Data or a path on stdout: in a pipe or a file exactly as it is; on a terminal with
+    control characters shown as codes (render.inert.visible), so that no stored or typed text
+    acts on the terminal. Not click.echo: off a terminal it strips what looks like colour codes,
+    which changes the data."""
+    if sys.stdout.isatty():
+        from optima_cli.render.inert import visible
+
+        text = visible(text)
+    sys.stdout.write(text + "\n" if nl else text)
+    sys.stdout.flush()
 
 
 def emit(data: Any, fmt: Format, table: Callable[[Any], None]) -> None:
     """Data to stdout in the chosen format."""
     if fmt == Format.JSON:
-        typer.echo(to_json(data))
+        print_data(to_json(data))
     elif fmt == Format.CSV:
-        typer.echo(to_csv(data), nl=False)
+        print_data(to_csv(data), nl=False)
     else:
         table(data)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import AsOf, context, date_option, emit
+from optima_cli.cli.options import AsOf, context, date_option, emit, print_data
 from optima_cli.cli.options import terminal
+from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -50,6 +50,8 @@ def report(
     from optima_cli.workflow.report import report as figures
 
     c = context(ctx)
+    if xlsx is not None and not xlsx.strip():
+        raise UsageProblem(t("--xlsx needs a file name, like optima-{period}.xlsx"), "--xlsx")
     if personal and not xlsx:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     period = choose(as_of or c.today, month, quarter, year, start, end)
@@ -57,7 +59,7 @@ def report(
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
             data, path = export(c, period, xlsx, by, personal, bar.update)
         if fmt is None:
-            typer.echo(str(path))
+            print_data(str(path))
             terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
                              else t("wrote {path}", path=path))
             return
@@ -66,6 +68,6 @@ def report(
         data = figures(c, period, by)
     fmt = fmt or Format.TABLE
     if fmt == Format.CSV:
-        sys.stdout.write(view.to_csv(data))
+        print_data(view.to_csv(data), nl=False)
     else:
         emit(data, fmt, view.render)

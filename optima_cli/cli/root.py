@@ -138,13 +138,60 @@ def _fail(message: str, code: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from optima_cli.render.terminal import visible
+    from optima_cli.render.inert import visible
 
     message = visible(" ".join(message.split()))  # always one line, never acting on the terminal
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         Text.assemble((t("error") + ": ", "red bold"), message))
     sys.exit(code)
+
+
+class Interrupted(Exception):
+    """Ctrl-C: the command stopped; its transaction, if any, was rolled back."""
+
+
+# the environment variables optima reads, checked like the arguments
+ENVIRONMENT = ("OPTIMA_DB", "OPTIMA_USER", "OPTIMA_LANG")
+
+
+def _shown(text: str) -> str:
+    """A value as the user typed it, bytes that are not UTF-8 as \\xNN."""
+    return "'" + text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") + "'"
+
+
+def text_problem(where: str, value: str) -> UsageProblem | None:
+    """The refusal of a value that is not text (`where` names it), else None; also for the
+    answers typed at a prompt."""
+    if "\0" in value:
+        return UsageProblem(t("{where} contains a NUL byte; remove it", where=where))
+    if any("\ud800" <= ch <= "\udfff" for ch in value):  # how Python hands over bytes not UTF-8
+        return UsageProblem(t("{where} contains bytes that are not UTF-8 text; give it in UTF-8 "
+                              "(convert it with iconv)", where=where))
+    return None
+
+
+def check_text(args: list[str]) -> None:
+    """The one gate for every argument and optima's environment variables, before anything is
+    parsed or opened: text only, no NUL byte, no bytes that are not UTF-8."""
+    import os
+
+    for index, arg in enumerate(args):
+        if arg.startswith("--") and "=" in arg:
+            option, value = arg.split("=", 1)
+            where = f"{option} {_shown(value)}"
+        elif index and args[index - 1].startswith("-") and not arg.startswith("-"):
+            where = f"{args[index - 1]} {_shown(arg)}"
+        else:
+            where = t("argument {value}", value=_shown(arg))
+        problem = text_problem(where, arg)
+        if problem:
+            raise problem
+    for name in ENVIRONMENT:
+        value = os.environ.get(name)
+        problem = text_problem(f"{name} {_shown(value)}", value) if value else None
+        if problem:
+            raise problem
 
 
 class _AsGiven:
@@ -186,10 +233,18 @@ class OptimaGroup(TyperGroup):
                  if name.startswith(incomplete)]
         return found + _click.Command.shell_complete(self, ctx, incomplete)
 
+    def invoke(self, ctx: _click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before Click turns it into an Abort with a blank line
+            raise Interrupted() from None
+
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         try:
-            _choose_language(sys.argv[1:] if args is None else list(args))
+            given = sys.argv[1:] if args is None else list(args)
+            _choose_language(given)
+            check_text(given)
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except OptimaError as exc:
@@ -203,10 +258,16 @@ class OptimaGroup(TyperGroup):
                   exc.exit_code)
         except _click.exceptions.ClickException as exc:
             _fail(language.retranslate(exc.format_message(), LIBRARY_MESSAGES), exc.exit_code)
-        except typer.Abort:
+        except typer.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while Click parsed
+                _fail(t("interrupted; nothing was written"), 130)
             _fail(t("aborted; nothing was written"), 1)
-        except KeyboardInterrupt:
+        except (Interrupted, KeyboardInterrupt):
             _fail(t("interrupted; nothing was written"), 130)
+        except OSError as exc:  # a file the commands did not foresee (a name too long, ...)
+            problem = exc.strerror or str(exc)
+            _fail(t("cannot use {file}: {problem}", file=exc.filename, problem=problem)
+                  if exc.filename else problem, 1)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -248,6 +309,7 @@ LIBRARY_MESSAGES = (
     t_("Value error, {value} is not one of {choices}"),
     t_("Input should be a valid integer, unable to parse string as an integer"),
     t_("Input should be greater than or equal to {limit}"),
+    t_("Input should be less than or equal to {limit}"),
 )
 
 
@@ -307,4 +369,4 @@ def root(
 ) -> None:
     """Global options come before the command: optima --db cases.db list"""
     # --lang was read before parsing began (_choose_language), so that every message speaks it
-    ctx.obj = Settings(db=db or None, user=(user or "").strip() or _login_name())
+    ctx.obj = Settings(db=db, user=(user or "").strip() or _login_name())

@@ -8,6 +8,7 @@ import typer
 
 from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
 from optima_cli.cli.options import terminal, views
+from optima_cli.errors import UsageProblem
 from optima_cli.language import number, t
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
@@ -28,18 +29,27 @@ def list_(
     within: Within = DEFAULT_WITHIN,
     limit: Limit = None,
     fmt: FormatOpt = Format.TABLE,
+    personal: Annotated[bool, typer.Option(
+        "--with-personal-data",
+        help="Add the free-text notes and override justifications to JSON or CSV (logged).")] = False,
 ) -> None:
     """List cases, open ones by default, soonest deadline first.
 
     Overdue rows are red, rows due within --within days yellow. Shows client ids, no names.
-    A table shows the first 50 cases and counts the rest; JSON and CSV give all.
+    A table shows the first 50 cases and counts the rest; JSON and CSV give all. Notes and
+    override justifications are null unless --with-personal-data (then the read is logged);
+    `overridden` says whether a case has one.
 
     Example: optima list --to IV --status all
     """
     from optima_cli.workflow.views import list_cases
 
+    if personal and fmt == Format.TABLE:
+        raise UsageProblem(t("--with-personal-data only applies to --format json or csv; the "
+                             "table shows no notes"), "--with-personal-data")
     c = context(ctx)
-    listing = list_cases(c, status, referrer, receiver, client, as_of, within, rows_shown(limit, fmt))
+    listing = list_cases(c, status, referrer, receiver, client, as_of, within,
+                         rows_shown(limit, fmt), personal)
     emit(listing.records, fmt, lambda rows: views.cases(rows, as_of or c.today))
     if listing.cut and fmt == Format.TABLE:
         terminal.message(t(

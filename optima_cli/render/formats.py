@@ -9,6 +9,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from optima_cli.render.inert import json_escaped
+
 
 class Format(StrEnum):
     TABLE = "table"
@@ -41,13 +43,14 @@ def _encode(value: Any) -> Any:
 
 def to_json(data: Any) -> str:
     """An object indented; a list of records one record per line, which reads as well and
-    is written by json's C encoder (indenting a list of thousands of records takes seconds)."""
+    is written by json's C encoder (indenting a list of thousands of records takes seconds).
+    Every character that acts on a terminal is escaped (render.inert.json_escaped)."""
     if isinstance(data, list) and all(isinstance(item, dict) for item in data):
         if not data:
             return "[]"
         lines = (json.dumps(item, ensure_ascii=False, default=_encode) for item in data)
-        return "[\n  " + ",\n  ".join(lines) + "\n]"
-    return json.dumps(data, ensure_ascii=False, indent=2, default=_encode)
+        return json_escaped("[\n  " + ",\n  ".join(lines) + "\n]")
+    return json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=_encode))
 
 
 def _cell(value: Any) -> str:

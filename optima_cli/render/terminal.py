@@ -7,7 +7,6 @@ database is shown as plain text, never interpreted as Rich markup.
 from __future__ import annotations
 
 import os
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -16,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from optima_cli.language import day, t
+from optima_cli.render.inert import visible
 
-WIDE = 200
-# characters that reorder what follows them on screen ("Trojan source"); joiners stay, scripts need them
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # width of plain output when not on a terminal, so rows do not wrap in pipes
+__all__ = ["visible"]  # here too: the renderers take it from the terminal module
+WIDE = 200  # width of plain output when not on a terminal, so rows do not wrap in pipes
 
 
 def _console(stderr: bool) -> Console:
@@ -36,17 +35,6 @@ def err() -> Console:
     return _console(stderr=True)
 
 
-def visible(text: str) -> str:
-    """Text safe for a terminal: control and direction-changing characters (escape sequences,
-    bidi overrides) are shown as `\x1b`-style codes instead of acting on the terminal."""
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in BIDI_CONTROLS
-        else ch
-        for ch in text
-    )
-
-
 def cell(value: Any, style: str = "") -> Text:
     """A value as plain text: markup in names and notes stays literal, control codes visible."""
     if value is None:
@@ -60,9 +48,14 @@ def cell(value: Any, style: str = "") -> Text:
     return Text(visible(str(value)), style=style)
 
 
+def _title(title: str | None) -> Text | None:
+    """A title as plain text: it may quote a path the user typed (markup literal, codes visible)."""
+    return Text(visible(title), style="table.title") if title else None
+
+
 def table(columns: list[str], rows: list[list[Any]], styles: list[str] | None = None,
           title: str | None = None) -> Table:
-    t = Table(title=title, header_style="bold", title_justify="left", show_edge=False)
+    t = Table(title=_title(title), header_style="bold", title_justify="left", show_edge=False)
     for column in columns:
         t.add_column(column, overflow="fold")
     for index, row in enumerate(rows):
@@ -83,8 +76,7 @@ def key_values(pairs: list[tuple[str, Any]], title: str | None = None) -> Table:
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column(overflow="fold")
-    if title:
-        t.title = title
+    t.title = _title(title)
     for key, value in pairs:
         t.add_row(Text(key), cell(value))
     return t

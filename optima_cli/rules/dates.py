@@ -17,6 +17,18 @@ _GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", 
                   "September", "Oktober", "November", "Dezember")
 
 
+# the years optima takes: every date it computes from one (a mandate's end, a deadline, a look
+# ahead of --within days) stays far from the ends of Python's calendar (years 1 and 9999)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def check_year(year: int, raw: str) -> None:
+    """Refuse a year outside FIRST_YEAR..LAST_YEAR: `raw` is the value as typed."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageProblem(t("{raw!r} is out of range: optima takes the years {first} to {last}",
+                             raw=raw, first=FIRST_YEAR, last=LAST_YEAR))
+
+
 def _month_name(month: int) -> str:
     if language.current() == "de":
         return _GERMAN_MONTHS[month - 1]
@@ -28,9 +40,12 @@ def parse_date(text: str) -> date:
     raw = (text or "").strip()
     if len(raw) == 10 and raw[4] == "-" and raw[7] == "-" and raw.replace("-", "").isascii():
         try:  # the common case, quickly; anything odd gets the checks and messages below
-            return date.fromisoformat(raw)
+            parsed = date.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            check_year(parsed.year, raw)
+            return parsed
     match = _ISO.match(raw)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -40,8 +55,7 @@ def parse_date(text: str) -> date:
             raise UsageProblem(t("{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
                                  raw=raw))
         day, month, year = (int(g) for g in match.groups())
-    if year < 1:
-        raise UsageProblem(t("{raw!r} is not a date: there is no year 0", raw=raw))
+    check_year(year, raw)
     if not 1 <= month <= 12:
         raise UsageProblem(t("{raw!r} is not a date: there is no month {month}", raw=raw,
                              month=month))

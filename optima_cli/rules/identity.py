@@ -9,8 +9,9 @@ import unicodedata
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 
-_CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d+)$", re.IGNORECASE)
-_CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d+)$", re.IGNORECASE)
+# numbers of up to 9 digits: a longer one names no client or case (and overflows the database's integers)
+_CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d{1,9})$", re.IGNORECASE)
+_CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d{1,9})$", re.IGNORECASE)
 _AHV_FORMATTED = re.compile(r"756\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}")
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import UsageProblem
+from optima_cli.rules.dates import check_year
 from optima_cli.language import t
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -40,6 +41,7 @@ def _month(text: str, as_of: date) -> Period:
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise UsageProblem(t("--month {text!r} is not a month; write 2026-10, or last",
                                  text=text))
+        check_year(int(match.group(1)), text)
         first = date(int(match.group(1)), int(match.group(2)), 1)
     last = first + relativedelta(months=1) - timedelta(days=1)
     return Period(f"{first:%Y-%m}", first, last, as_of)
@@ -50,6 +52,7 @@ def _quarter(text: str, as_of: date) -> Period:
     if not match:
         raise UsageProblem(t("--quarter {text!r} is not a quarter; write 2026-Q3", text=text))
     year, q = int(match.group(1)), int(match.group(2))
+    check_year(year, text)
     first = date(year, 3 * q - 2, 1)
     last = first + relativedelta(months=3) - timedelta(days=1)
     return Period(f"{year}-Q{q}", first, last, as_of)
@@ -59,6 +62,7 @@ def _year(text: str, as_of: date) -> Period:
     if not _YEAR.match(text.strip()):
         raise UsageProblem(t("--year {text!r} is not a year; write 2026", text=text))
     year = int(text)
+    check_year(year, text)
     return Period(str(year), date(year, 1, 1), date(year, 12, 31), as_of)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from optima_cli.store import models, schema
 from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30
+LOCK_STEP_MS = 200  # a writer waits for the lock in steps, so that Ctrl-C is heard between them
 MMAP_BYTES = 1 << 30  # address space only: the OS pages the file in as it is read
 DEFAULT_INSTITUTIONS = (
     ("RAV", "RAV", "RAV Luzern"),
@@ -73,12 +75,34 @@ def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     options = conn.get_execution_options()
     write = options.get("optima_write")
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if write:
+            _begin_immediate(conn)
+        else:
+            conn.exec_driver_sql("BEGIN")
     elif write:
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
     elif options.get("isolation_level") != "AUTOCOMMIT":
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _begin_immediate(conn) -> None:  # type: ignore[no-untyped-def]
+    """Take SQLite's write lock, waiting up to BUSY_TIMEOUT_S for other writers, in steps of
+    LOCK_STEP_MS: SQLite waits in C, where Ctrl-C is heard only when the wait ends."""
+    raw = conn.connection.dbapi_connection
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    raw.execute(f"PRAGMA busy_timeout = {LOCK_STEP_MS}")
+    try:
+        while time.monotonic() < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    break
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try: its failure is SQLAlchemy's error
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
 
 
 @dataclass

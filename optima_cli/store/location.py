@@ -52,11 +52,18 @@ def of_path(path: Path, named: bool = True) -> Location:
     return Location(url=f"sqlite:///{path}", path=path, label=str(path), named=named)
 
 
-def locate(cli_value: str | None) -> Location:
-    """The database that `--db` (or `OPTIMA_DB`, or the default) names."""
-    value = cli_value or os.environ.get("OPTIMA_DB")
-    if not value:
+def locate(cli_value: str | None, option: str = "--db") -> Location:
+    """The database that `--db` (or `OPTIMA_DB`, or the default) names. An empty value is
+    refused: taken as "not given", it would open the user's own database unasked."""
+    value = cli_value if cli_value is not None else os.environ.get("OPTIMA_DB")
+    if value is None:
         return of_path(default_db_path(), named=False)
+    if not value.strip():
+        if cli_value is None:
+            raise UsageProblem(t("OPTIMA_DB is set but empty; give it a file path or a "
+                                 "postgresql+psycopg:// URL, or unset it (unset OPTIMA_DB)"))
+        raise UsageProblem(t("{option} is empty; give a file path or a postgresql+psycopg:// URL",
+                             option=option), option)
     if "://" not in value:
         return of_path(Path(value))
     return of_url(value)
@@ -71,6 +78,9 @@ def of_url(value: str) -> Location:
     except ArgumentError:
         raise UsageProblem(t("--db (or OPTIMA_DB) is not a database URL; write "
                              "postgresql+psycopg://USER@HOST/DB or give a file path")) from None
+    except ValueError:  # SQLAlchemy reads the port as a number (the URL may hold a password)
+        raise UsageProblem(t("the port in --db (or OPTIMA_DB) is not a number; write it like "
+                             "postgresql+psycopg://USER@HOST:5432/DB")) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":

@@ -61,6 +61,6 @@ def copy(ctx: Context, to: str) -> dict[str, Any]:
     from optima_cli.store import transfer
 
     source = ctx.db  # refuses a source whose schema is not current: upgrade it first
-    target = locate(to)
+    target = locate(to, "--to")
     counts = transfer.copy(source, target, actor=ctx.user, now=ctx.now())
     return {"from": source.label, "to": target.label, "rows": counts}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import inspect
 from sqlmodel import Session
 
@@ -10,6 +12,7 @@ from optima_cli.language import t
 from optima_cli.rules import text
 from optima_cli.store import queries
 from optima_cli.store.models import Client, Institution, Referral
+from optima_cli.workflow.context import Context
 
 
 def institution(session: Session, code: str) -> Institution:
@@ -44,3 +47,11 @@ def referral(session: Session, ref: str) -> Referral:
         raise NotFound(t("no case {ref!r}; case ids look like OPT-2026-0001 (see `optima list`)",
                          ref=ref))
     return found
+
+
+def known(ctx: Context, find: Callable[[Session, str], object], ref: str) -> str:
+    """`ref` as given, once `find` (institution, client, referral) knows it; else its refusal.
+    For a prompt, which asks again with the reason instead of stopping the command."""
+    with ctx.read() as session:
+        find(session, ref)
+    return ref

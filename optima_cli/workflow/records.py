@@ -75,6 +75,22 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# the free text of a case that may name the client or their health: personal data, given to
+# scripts only when asked for (and then logged); `overridden` says whether a justification exists
+PERSONAL_TEXT = ("reason_note", "close_note", "override")
+
+
+def with_personal_text(record: dict[str, Any], personal: bool) -> dict[str, Any]:
+    """A case record with `overridden` after `override`; without `personal` the free text is
+    None (the keys stay: they are a contract)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        out[key] = None if key in PERSONAL_TEXT and not personal else value
+        if key == "override":
+            out["overridden"] = bool(value)
+    return out
+
+
 def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
     """The findings stored with a referral (in English), their sentences in the reader's language."""
     return [{**found, "message": criteria.read_back(found["message"])}

@@ -16,7 +16,7 @@ from optima_cli.store import audit, queries
 from optima_cli.store.models import Client
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record, findings_of, ordered_topics
+from optima_cli.workflow.records import case_record, findings_of, ordered_topics, with_personal_text
 
 LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn", "all")
 
@@ -60,15 +60,17 @@ class Listing:
 def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
                receiver: str | None = None, client: str | None = None,
                as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
-               limit: int | None = None) -> Listing:
+               limit: int | None = None, personal: bool = False) -> Listing:
     """Cases as of a day, soonest deadline first (the first `limit` of them); no names (only
-    client ids). The counts of overdue and soon due cases cover every case that matches."""
+    client ids). The counts of overdue and soon due cases cover every case that matches.
+    The free-text notes and override justifications only with `personal`: that read is one
+    audit event naming the cases listed."""
     if limit is not None and limit < 0:
         raise UsageProblem(t("--limit must be 0 (all) or more"))
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     statuses = _statuses(status)
-    with ctx.read() as session:
+    with (ctx.write() if personal else ctx.read()) as session:
         which = queries.CaseFilter(
             statuses=statuses,
             referrer=lookup.institution(session, referrer).id if referrer else None,
@@ -78,8 +80,15 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
         rows = queries.case_rows(session, day, which, by_deadline=True, limit=limit or None)
         counts = (queries.deadline_counts(session, day, w.horizon, which) if limit else
                   {"total": len(rows), **_flag_counts(rows, w)})
+        records = [_with_deadline(with_personal_text(case_record(row), personal), w)
+                   for row in rows]
+        if personal:
+            audit.record(session, actor=ctx.user, action="read", entity="list", entity_ref="list",
+                         after={"command": "list", "cases": len(records),
+                                "case_ids": [r["case"] for r in records]},
+                         now=ctx.now(), source=ctx.source)
     total = counts.pop("total")
-    return Listing([_with_deadline(case_record(row), w) for row in rows], total, counts)
+    return Listing(records, total, counts)
 
 
 def _flag_counts(rows: list[dict[str, Any]], w: deadlines.Window) -> dict[str, int]:

@@ -175,18 +175,7 @@ def _cases() -> Iterator[Any]:
                 continue
             name = _name(param)
             for key in HOSTILE:
-                marks = [pytest.mark.xfail(strict=True, reason=XFAIL[(path, name, key)])] \
-                    if (path, name, key) in XFAIL else []
-                yield pytest.param(path, name, key, id=f"{' '.join(path)} {name} {key}",
-                                   marks=marks)
-
-
-# What other engineers of issue 14 fix (the lead removes a mark once their branch is merged):
-# (command path, parameter, value key) -> reason.
-XFAIL: dict[tuple[tuple[str, ...], str, str], str] = {
-    (("institution", "add"), "CODE", "long"):
-        "issue 14 h1: a 5,000-character unit code is accepted (and stored in capitals)",
-}
+                yield pytest.param(path, name, key, id=f"{' '.join(path)} {name} {key}")
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
             "an anonymize could not compact the database: erased values may still be in it; "
             "when no other optima uses it, run: optima anonymize --closed-before {day} --yes",
             day=pending)))
-    written, unreadable_files = _read(ctx, queries.files_written)
+    written = _read(ctx, queries.files_written)[0]  # unreadable: the database's folder alone
     stale = _temporary_files(db, written or set())
     check("temporary files", not stale, t("none left by a killed backup or workbook") if not stale
           else plural(len(stale), "{n} temporary file of a killed backup or workbook (personal "

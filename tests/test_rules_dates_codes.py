@@ -94,7 +94,7 @@ def test_months_before():
     assert dates.months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
 
 
-# --- ensure_not_future / ensure_not_before ----------------------------------------------------
+# --- ensure_not_future ----------------------------------------------------------------------
 
 TODAY = date(2026, 11, 23)
 
@@ -111,19 +111,6 @@ def test_ensure_not_future_refuses_tomorrow():
     assert "referral date 2026-11-24" in msg
     assert "2026-11-23" in msg
     assert "future" in msg
-
-
-def test_ensure_not_before_accepts_same_day_and_later():
-    dates.ensure_not_before(date(2026, 9, 1), date(2026, 9, 1), "acceptance", "referral")
-    dates.ensure_not_before(date(2026, 9, 2), date(2026, 9, 1), "acceptance", "referral")
-
-
-def test_ensure_not_before_refuses_an_earlier_day():
-    with pytest.raises(OptimaError) as info:
-        dates.ensure_not_before(date(2026, 8, 31), date(2026, 9, 1), "acceptance", "referral")
-    msg = info.value.message
-    assert "acceptance 2026-08-31" in msg
-    assert "referral 2026-09-01" in msg
 
 
 def test_ensure_birth_date():

@@ -328,7 +328,10 @@ def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
     with pytest.raises(OptimaError) as info:
         lifecycle.refer(receiver=RAV_UNIT, **kwargs)
     assert info.value.justifiable and info.value.rules == ["work-capacity"]
-    case, findings = lifecycle.refer(receiver=RAV_UNIT, override=" why ", **kwargs)
+    checked = lifecycle.check_referral(3, (Topic.PLACEMENT,), " why ", date(2026, 9, 1),
+                                       date(2026, 9, 1))  # cleans the justification, once
+    assert checked == (3, "why")
+    case, findings = lifecycle.refer(receiver=RAV_UNIT, override=checked.override, **kwargs)
     assert case.override == "why" and case.status == "referred"
     case, _ = lifecycle.refer(receiver=lifecycle.Unit("IV", Kind.IV), override="why", **kwargs)
     assert case.override is None

@@ -255,8 +255,7 @@ MESSAGES: dict[str, str] = {
 
     # ===== dates, the life of a case, clients, periods, the case workflow =====
     # The names of dates ("referral date", "accept date", ...) fill `{what}` in the date checks of
-    # rules/dates.py: every one is neuter ("das ...datum", "das Datum ..."), and the earlier date
-    # ("the birth date") is in the dative ("dem Geburtsdatum"), as "liegt vor {earlier_what}" needs.
+    # rules/dates.py: every one is neuter ("das ...datum", "das Datum ...").
     # rules/dates.py
     "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026":
         "{raw!r} ist kein Datum; schreiben Sie es als 20.11.2026 oder 2026-11-20",
@@ -267,13 +266,10 @@ MESSAGES: dict[str, str] = {
     "{what} {day} lies in the future (today is {today}); give the date on which it happened":
         "das {what} ({day}) liegt in der Zukunft (heute ist der {today}); geben Sie das Datum an, "
         "an dem es geschehen ist",
-    "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards":
-        "das {what} ({day}) liegt vor {earlier_what} ({earlier}); die Datumsangaben eines Falls "
-        "müssen in zeitlicher Reihenfolge sein",
     "birth date": "Geburtsdatum",
     "birth date {day} is implausible; check the year":
         "das Geburtsdatum {day} ist nicht plausibel; prüfen Sie das Jahr",
-    # names of dates (nominative, neuter) and earlier dates (dative)
+    # names of dates (nominative, neuter)
     "referral date": "Anmeldedatum",
     "accept date": "Annahmedatum",
     "reject date": "Ablehnungsdatum",
@@ -285,7 +281,6 @@ MESSAGES: dict[str, str] = {
     "consent date": "Einwilligungsdatum",
     "consent withdrawal date": "Datum des Widerrufs der Einwilligung",
     "IV rejection date": "Datum der IV-Ablehnung",
-    "the birth date": "dem Geburtsdatum",
     # rules/lifecycle.py
     "cannot {action} {case}: it is {status}; {action} is only possible when it is {allowed}":
         "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
@@ -353,8 +348,6 @@ MESSAGES: dict[str, str] = {
         "--from und --to gehören zusammen; geben Sie beide Daten an",
     "--to {end} is before --from {start}": "--to {end} liegt vor --from {start}",
     # rules/clients.py, rules/identity.py
-    "--name must not be empty; give the client's full name":
-        "--name darf nicht leer sein; geben Sie den vollständigen Namen der Person an",
     "--birth-date is required and cannot be cleared":
         "--birth-date ist obligatorisch und kann nicht gelöscht werden",
     "consent date {consent_on} is before the birth date {birth_date}":
@@ -395,8 +388,6 @@ MESSAGES: dict[str, str] = {
         "Fall {ref!r} nicht gefunden; Fallnummern sehen aus wie OPT-2026-0001 (siehe "
         "`optima list`)",
     # workflow/institutions.py
-    "--name must not be empty; give the unit's full name":
-        "--name darf nicht leer sein; geben Sie den vollständigen Namen der Stelle an",
     "institution {code} exists already; change its contact with set-contact":
         "die Stelle {code} gibt es bereits; ändern Sie die Ansprechperson mit set-contact",
     "nothing to change; give --contact, --email or --phone":
@@ -876,8 +867,8 @@ MESSAGES: dict[str, str] = {
 
     # --- issue 14: event dates in order ---
     # rules/lifecycle.py: an action dated before an earlier event; the events in the dative
-    "{action} on {day} is before {event} on {earlier}; use {option} {earlier} or later":
-        "`{action}` am {day} liegt vor {event} am {earlier}; geben Sie {option} {earlier} oder "
+    "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or later":
+        "`{action}` am {day} liegt vor {event} am {earlier}; geben Sie {field} {earlier} oder "
         "später an",
     "the referral": "der Anmeldung",
     "the acceptance": "der Annahme",
@@ -1025,9 +1016,6 @@ MESSAGES: dict[str, str] = {
     # rules/text.py
     "{field} has {length} characters; at most {limit} are allowed, shorten it":
         "{field} hat {length} Zeichen; erlaubt sind höchstens {limit}, kürzen Sie den Text",
-    "{field} holds a NUL character (\\x00), which cannot be stored; remove it":
-        "{field} enthält ein NUL-Zeichen (\\x00), das nicht gespeichert werden kann; entfernen "
-        "Sie es",
     "{field} {value!r} shows nothing: it holds only blanks or invisible characters; write it out":
         "{field} {value!r} zeigt nichts an: nur Leerzeichen oder unsichtbare Zeichen; schreiben "
         "Sie den Wert aus",
@@ -1090,4 +1078,7 @@ MESSAGES: dict[str, str] = {
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
     "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
+    # --- issue 14: one wording of a refusal per reader ---
+    # rules/text.py: {field} is the option of the command or the column of the import
+    "{field} must not be empty; write it out": "{field} darf nicht leer sein; schreiben Sie den Wert aus",
 }

@@ -109,6 +109,30 @@ Limit = Annotated[int | None, typer.Option(
     help=f"Show at most N rows; 0 for all. Default: {TABLE_ROWS} in a table, all in JSON and CSV.")]
 
 
+# The option that gives each value the rules refuse by its key (errors.OptimaError.about): a
+# refusal is said with the option the user typed, not with the key (the import says the column).
+# A key not here is said as it is (the day of an action is refused as --on or --from).
+OPTIONS = {
+    "name": "--name", "birth_date": "--birth-date", "ahv": "--ahv",
+    "municipality": "--municipality", "external_ref": "--external-ref",
+    "consent_on": "--consent-on", "consent_withdrawn_on": "--consent-withdrawn-on",
+    "iv_rejected_on": "--iv-rejected-on",
+    "counsellor": "--counsellor", "referring_counsellor": "--counsellor",
+    "receiving_counsellor": "--counsellor",
+    "goal": "--goal", "override": "--override",
+    "note": "--note", "reason_note": "--note", "withdraw_note": "--note", "close_note": "--note",
+    "contact_name": "--contact", "contact_email": "--email", "contact_phone": "--phone",
+    "code": "CODE",
+}
+
+
+def said(error: OptimaError) -> str:
+    """A refusal as the command line says it: the value at fault named by its option."""
+    if error.field is None:
+        return error.message
+    return error.naming(OPTIONS.get(error.field, error.field))
+
+
 def rows_shown(limit: int | None, fmt: Format) -> int | None:
     """How many rows to show: as asked, else a screenful in a table and all for scripts."""
     if limit is not None:
@@ -127,8 +151,10 @@ def require(value: Any, option: str, question: str, parse: Callable[[str], Any] 
         answer = _ask(question, option)
         try:
             return parse(answer) if parse else answer
-        except (typer.BadParameter, OptimaError) as exc:
+        except typer.BadParameter as exc:
             terminal.message(f"  {exc.message}")
+        except OptimaError as exc:
+            terminal.message(f"  {said(exc)}")
 
 
 def _ask(question: str, option: str) -> str:

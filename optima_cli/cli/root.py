@@ -163,7 +163,9 @@ def _shown(text: str) -> str:
 def text_problem(where: str, value: str) -> UsageProblem | None:
     """The refusal of a value that is not text (`where` names it), else None; also for the
     answers typed at a prompt."""
-    if "\0" in value:
+    from optima_cli.rules.text import storable
+
+    if not storable(value):
         return UsageProblem(t("{where} contains a NUL byte; remove it", where=where))
     if any("\ud800" <= ch <= "\udfff" for ch in value):  # how Python hands over bytes not UTF-8
         return UsageProblem(t("{where} contains bytes that are not UTF-8 text; give it in UTF-8 "
@@ -248,7 +250,9 @@ class OptimaGroup(TyperGroup):
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except OptimaError as exc:
-            _fail(exc.message, exc.exit_code)
+            from optima_cli.cli.options import said  # the option names: only when refused
+
+            _fail(said(exc), exc.exit_code)
         except _click.exceptions.UsageError as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown already
                 sys.exit(0)

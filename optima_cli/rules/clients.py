@@ -39,10 +39,7 @@ def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
     clients are compared by)."""
     out = dict(values)
     if "name" in out:
-        name = (out["name"] or "").strip()
-        if not name:
-            raise UsageProblem(t("--name must not be empty; give the client's full name"), "name")
-        out["name"] = text.name(name, "name")
+        out["name"] = text.name(out["name"] or "", "name")
         out["name_key"] = name_key(out["name"])
     if "birth_date" in out:
         if out["birth_date"] is None:
@@ -86,13 +83,15 @@ def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
                          "registering the client again", other=other), "name")
 
 
-def check_born_before_referral(birth_date: date, first_referral: tuple[str, date] | None) -> None:
-    """A client is born before being referred: a birth date after the client's first referral
-    (its case id and day, or None) is refused."""
-    if first_referral is None:
+def check_born_before_referral(birth_date: date, referral: tuple[str, date] | None,
+                               field: str = "birth_date") -> None:
+    """A client is born before being referred: a birth date after a referral (its case id and
+    day; the client's first one, or the one being made; None: none) is refused. `field` is the
+    value to blame: the birth date when it is corrected, the referral's day when one is made."""
+    if referral is None:
         return
-    case, referred_on = first_referral
+    case, referred_on = referral
     if birth_date > referred_on:
         raise OptimaError(t("birth date {birth_date} is after the referral {case} on {referred_on}; "
                             "a client is born before being referred: check the year",
-                            birth_date=birth_date, case=case, referred_on=referred_on), "birth_date")
+                            birth_date=birth_date, case=case, referred_on=referred_on), field)

@@ -91,15 +91,6 @@ def ensure_not_future(day: date, today: date, what: str) -> None:
             what=what, day=day, today=today))
 
 
-def ensure_not_before(day: date, earlier: date, what: str, earlier_what: str) -> None:
-    """`what` and `earlier_what` name the dates in the language of the command: t("accept date"),
-    t("the birth date") (in German the latter in the dative: "dem Geburtsdatum")."""
-    if day < earlier:
-        raise OptimaError(t(
-            "{what} {day} is before {earlier_what} {earlier}; dates of a case must not run backwards",
-            what=what, day=day, earlier_what=earlier_what, earlier=earlier))
-
-
 def ensure_birth_date(day: date, today: date) -> None:
     ensure_not_future(day, today, t("birth date"))
     if day.year < 1900:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
-from optima_cli.language import label, t
+from optima_cli.language import label, t, t_
 from optima_cli.rules import criteria, text
 from optima_cli.rules.codes import (
     Cause,
@@ -30,7 +30,8 @@ from optima_cli.rules.codes import (
     Topic,
     WithdrawReason,
 )
-from optima_cli.rules.dates import add_months, ensure_not_before, ensure_not_future
+from optima_cli.rules.clients import check_born_before_referral
+from optima_cli.rules.dates import add_months, ensure_not_future
 
 MONTHS = (3, 6)
 
@@ -224,27 +225,25 @@ class Case(NamedTuple):
         return min(found, key=lambda s: s.start_on) if found else None
 
 
-def _clean(value: str | None, field: str) -> str | None:
-    """A free text of a case (goal, note, justification), checked by rules.text; None when blank."""
-    return text.free_text(value, field)
+class ReferralInputs(NamedTuple):
+    """The inputs of a referral as `check_referral` passed them."""
 
-
-def _counsellor(value: str | None, field: str) -> str | None:
-    return text.optional_name(value, field)
+    months: int
+    override: str | None  # the justification, cleaned (rules.text)
 
 
 def check_referral(months: int | str, topics: tuple[Topic, ...], override: str | None, day: date,
-                   today: date) -> int:
-    """The inputs of a referral that can be judged before the client and units are looked up;
-    returns the mandate period."""
+                   today: date) -> ReferralInputs:
+    """The inputs of a referral that can be judged before the client and units are looked up:
+    the mandate period and the justification, cleaned."""
     checked = parse_months(months)
     if not topics:
         raise UsageProblem(t("missing option {option}", option="--topics"))
     if override is not None and not override.strip():
         raise UsageProblem(t("--override needs a justification text, not an empty one"))
-    text.free_text(override, "override")
+    cleaned = text.free_text(override, "override")
     ensure_not_future(day, today, t("referral date"))
-    return checked
+    return ReferralInputs(checked, cleaned)
 
 
 def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts,
@@ -252,9 +251,10 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
           day: date, goal: str | None = None, counsellor: str | None = None,
           client_counsellor: str | None = None,
           override: str | None = None) -> tuple[Case, list[criteria.Finding]]:
-    """A new referral after the access criteria (`check_referral` has passed); refused with
-    `ReferralBlocked` naming the criteria. The referring counsellor defaults to the client's."""
-    ensure_not_before(day, birth_date, t("referral date"), t("the birth date"))
+    """A new referral after the access criteria (`check_referral` has passed, `months` and
+    `override` are as it returned them); refused with `ReferralBlocked` naming the criteria. The
+    referring counsellor defaults to the client's."""
+    check_born_before_referral(birth_date, (case_id, day), "referred_on")
     findings = criteria.evaluate(facts, criteria.Proposal(
         referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
         on=day, topics=topics, open_case_to_receiver=open_case))
@@ -272,9 +272,10 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
             [f.rule for f in needs], justifiable=True)
     case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
                 topics=tuple(t.value for t in topics), status=Status.REFERRED.value,
-                months=months, referred_on=day, goal=_clean(goal, "goal"),
-                referring_counsellor=_counsellor(counsellor, "referring_counsellor") or client_counsellor,
-                override=_clean(override, "override") if needs else None)
+                months=months, referred_on=day, goal=text.free_text(goal, "goal"),
+                referring_counsellor=(text.optional_name(counsellor, "referring_counsellor")
+                                      or client_counsellor),
+                override=override if needs else None)
     return case, findings
 
 
@@ -331,25 +332,15 @@ def latest_event(case: Case) -> tuple[date, str]:
     return max(dated_events(case), key=lambda e: e[0])
 
 
-class OutOfOrder(OptimaError):
-    """An action dated before an earlier event of its case. The message names the option that
-    gives the action's day; the import words it with its column instead (`naming`)."""
-
-    def __init__(self, action: Action, day: date, event: str, earlier: date) -> None:
-        self.action, self.day, self.event, self.earlier = action, day, event, earlier
-        super().__init__(self.naming(DAY_OPTION[action]), DAY_OPTION[action])
-
-    def naming(self, option: str) -> str:
-        return t("{action} on {day} is before {event} on {earlier}; use {option} {earlier} or later",
-                 action=self.action.value, day=self.day, event=_event_name(self.event),
-                 earlier=self.earlier, option=option)
-
-
 def check_order(case: Case, action: Action, day: date) -> None:
-    """Refuse `action` on `day` if the case has an event dated later."""
+    """Refuse `action` on `day` if the case has an event dated later. The refusal names the
+    option that gives the action's day; the import says it with its column instead."""
     earlier, event = latest_event(case)
     if day < earlier:
-        raise OutOfOrder(action, day, event, earlier)
+        raise OptimaError.about(
+            DAY_OPTION[action],
+            t_("{action} on {day} is before {event} on {earlier}; use {field} {earlier} or later"),
+            action=action.value, day=day, event=_event_name(event), earlier=earlier)
 
 
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
@@ -369,8 +360,9 @@ def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[Sea
 def accept(case: Case, day: date, today: date, counsellor: str | None = None) -> Case:
     status = _begin(case, Action.ACCEPT, day, today)
     due = mandate_due(day, case.months)
-    return case._replace(status=status, decided_on=day, receiving_counsellor=_counsellor(counsellor, "receiving_counsellor"),
-                   due_on=due, first_due_on=due)
+    return case._replace(status=status, decided_on=day,
+                         receiving_counsellor=text.optional_name(counsellor, "receiving_counsellor"),
+                         due_on=due, first_due_on=due)
 
 
 def reject(case: Case, day: date, today: date, reason: RejectReason,
@@ -378,7 +370,7 @@ def reject(case: Case, day: date, today: date, reason: RejectReason,
     require_note(reason, note, "--reason")
     status = _begin(case, Action.REJECT, day, today)
     return case._replace(status=status, decided_on=day, reason=reason.value,
-                   reason_note=_clean(note, "reason_note"))
+                   reason_note=text.free_text(note, "reason_note"))
 
 
 def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
@@ -387,7 +379,8 @@ def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
     require_note(reason, note, "--reason")
     status = _begin(case, Action.WITHDRAW, day, today)
     return case._replace(status=status, withdrawn_on=day, reason=reason.value,
-                   reason_note=_clean(note, "withdraw_note"), suspensions=_ended_by(case.suspensions, day))
+                         reason_note=text.free_text(note, "withdraw_note"),
+                         suspensions=_ended_by(case.suspensions, day))
 
 
 def consent_withdrawal(reason: WithdrawReason, withdrawn_on: date | None, day: date) -> date | None:
@@ -419,7 +412,7 @@ def suspend_search(case: Case, day: date, today: date, until: date,
     check_suspension(case.case_id, case.referrer.kind, case.decided_on, case.due_on,
                      SuspensionRequest(day, until), overlap.until if overlap else None)
     return case._replace(status=status, suspensions=(
-        *case.suspensions, SearchSuspension(start_on=day, until=until, note=_clean(note, "note"))))
+        *case.suspensions, SearchSuspension(start_on=day, until=until, note=text.free_text(note, "note"))))
 
 
 def resume_search(case: Case, day: date, today: date) -> Case:
@@ -439,4 +432,5 @@ def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | N
     status = _begin(case, Action.CLOSE, day, today)
     return case._replace(status=status, closed_on=day, outcome=outcome.value,
                    cause=cause.value if cause else None, employed=employed,
-                   close_note=_clean(note, "close_note"), suspensions=_ended_by(case.suspensions, day))
+                   close_note=text.free_text(note, "close_note"),
+                   suspensions=_ended_by(case.suspensions, day))

@@ -3,10 +3,13 @@
 The commands and the import use the same checks. A name must show something once blanks and
 invisible characters (zero-width spaces and joiners, byte-order marks, blank filler letters) are
 set aside; names hold at most NAME_MAX characters, free texts (goals, notes, justifications) at
-most TEXT_MAX. No text may hold a NUL character: PostgreSQL cannot store one and SQLite would, so
-both refuse it alike. Other control characters typed in a command are kept as typed (and shown as
-codes); in an import file they are a sign of a broken file, and `control_character` finds them.
-`field` names the value at fault (the import column, the key of the option).
+most TEXT_MAX. No text may hold a NUL character (`storable`): PostgreSQL cannot store one and
+SQLite would; the command line refuses it in every argument before anything runs, the import
+refuses it with every control character (`control_character`: in a file they are a sign of a
+broken file). Other control characters typed in a command are kept as typed (and shown as codes).
+`field` is the key of the value at fault (withdraw_note, contact_phone): a refusal names it as
+{field} of its template, which the command line says with the option, the import with the column
+(errors.OptimaError.about).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 import unicodedata
 
 from optima_cli.errors import UsageProblem
-from optima_cli.language import number, t
+from optima_cli.language import number, t, t_
 
 NAME_MAX = 200
 TEXT_MAX = 2000
@@ -37,26 +40,30 @@ def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
+def storable(text: str) -> bool:
+    """Whether a text can be stored: it holds no NUL character."""
+    return "\x00" not in text
+
+
 def _check(text: str, limit: int, field: str) -> None:
     if len(text) > limit:
-        raise UsageProblem(t("{field} has {length} characters; at most {limit} are allowed, "
-                             "shorten it", field=field, length=number(len(text)),
-                             limit=number(limit)), field)
-    if "\x00" in text:
-        raise UsageProblem(t("{field} holds a NUL character (\\x00), which cannot be stored; "
-                             "remove it", field=field), field)
+        raise UsageProblem.about(field, t_("{field} has {length} characters; at most {limit} are "
+                                           "allowed, shorten it"),
+                                 length=number(len(text)), limit=number(limit))
 
 
 def _seen(text: str, field: str) -> None:
     if not visible(text):
-        raise UsageProblem(t("{field} {value!r} shows nothing: it holds only blanks or invisible "
-                             "characters; write it out", field=field, value=_shown(text)), field)
+        raise UsageProblem.about(field, t_("{field} {value!r} shows nothing: it holds only blanks or "
+                                           "invisible characters; write it out"), value=_shown(text))
 
 
 def name(text: str, field: str) -> str:
     """A name of a client, a unit, a counsellor or a contact person, stripped of blanks at both
     ends; refused when it shows nothing or is too long."""
     cleaned = text.strip()
+    if not cleaned:
+        raise UsageProblem.about(field, t_("{field} must not be empty; write it out"))
     _check(cleaned, NAME_MAX, field)
     _seen(cleaned, field)
     return cleaned

@@ -81,7 +81,7 @@ class Refer:
 
 def refer(ctx: Context, req: Refer) -> dict[str, Any]:
     day = req.on or ctx.today
-    months = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
+    checked = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
     with ctx.write() as session:
         client = lookup.client(session, req.client)
         receiver = lookup.institution(session, req.to)
@@ -98,8 +98,9 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
             referrer=unit(source), receiver=unit(receiver), facts=facts_of(client),
             birth_date=client.birth_date,
             open_case=queries.open_referral_to(session, client.id or 0, receiver.id or 0),
-            topics=req.topics, months=months, day=day, goal=req.goal, counsellor=req.counsellor,
-            client_counsellor=client.counsellor, override=req.override)
+            topics=req.topics, months=checked.months, day=day, goal=req.goal,
+            counsellor=req.counsellor, client_counsellor=client.counsellor,
+            override=checked.override)
         now = ctx.now()
         referral = Referral(
             case_year=day.year, case_seq=seq, case_id=case.case_id, client_id=client.id,

@@ -169,7 +169,7 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
             try:
                 value = parser(raw)
             except OptimaError as exc:
-                problems.append((name, exc.message))
+                problems.append((name, exc.naming(name)))
                 continue
         if required and value is None:
             problems.append((name, t("{column} is required", column=name)))

@@ -44,14 +44,19 @@ class RowFailed(Exception):
         self.message = message
 
 
+def _row_failed(exc: OptimaError, column: str) -> RowFailed:
+    """A refusal of the rules as a row's: at the column of the value at fault, else at `column`,
+    and said with that column (the rules name a value by its key, or by the command's option)."""
+    at = exc.field if exc.field in COLUMNS else column
+    return RowFailed(at, exc.naming(at))
+
+
 def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
     """Run a step of a row; a refusal names the column at fault, or `column`."""
     try:
         return action(*args)
-    except lifecycle.OutOfOrder as exc:  # it names the option of the command: name the column
-        raise RowFailed(column, exc.naming(column)) from None
     except OptimaError as exc:
-        raise RowFailed(exc.field if exc.field in COLUMNS else column, exc.message) from None
+        raise _row_failed(exc, column) from None
 
 
 # the column to blame when a never-rule refuses a referral
@@ -326,8 +331,8 @@ class ImportState:
     def _refer(self, client: _Client, v: dict[str, Any], events: list[_Event]) -> _NewCase:
         """cases.refer, in memory."""
         day = v["referred_on"]
-        months = _failing("referred_on", lifecycle.check_referral, v["months"], v["topics"],
-                          v["override"], day, self.today)
+        checked = _failing("referred_on", lifecycle.check_referral, v["months"], v["topics"],
+                           v["override"], day, self.today)
         receiver_id, receiver = _failing("receiver", self._unit, v["receiver"])
         referrer_id, referrer = _failing("referrer", self._unit, v["referrer"])
         seq = self.seqs.get(day.year, 0) + 1
@@ -336,13 +341,14 @@ class ImportState:
                 case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
                 facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
                 open_case=self._open_case(client, receiver_id), topics=v["topics"],
-                months=months, day=day, goal=v["goal"], counsellor=v["referring_counsellor"],
-                client_counsellor=client.counsellor, override=v["override"])
+                months=checked.months, day=day, goal=v["goal"],
+                counsellor=v["referring_counsellor"], client_counsellor=client.counsellor,
+                override=checked.override)
         except ReferralBlocked as exc:
             column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
             raise RowFailed(column, exc.message) from None
         except OptimaError as exc:
-            raise RowFailed(exc.field if exc.field in COLUMNS else "referred_on", exc.message) from None
+            raise _row_failed(exc, "referred_on") from None
         now = self.now()
         found = [f.as_dict() for f in findings]
         new = _NewCase(_Key(), client.key, referrer_id, receiver_id, seq, found, case, now, now)

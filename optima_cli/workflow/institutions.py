@@ -45,9 +45,7 @@ def list_institutions(ctx: Context) -> list[dict[str, Any]]:
 def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name: str | None = None,
                     contact_email: str | None = None, contact_phone: str | None = None) -> dict[str, Any]:
     code = text.unit_code(code)
-    if not (name and name.strip()):
-        raise UsageProblem(t("--name must not be empty; give the unit's full name"))
-    name = text.name(name, "name")
+    name = text.name(name or "", "name")
     contact = _contact(contact_name, contact_email, contact_phone)
     with ctx.write() as session:
         if queries.institution_by_code(session, code) is not None:

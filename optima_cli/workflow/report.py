@@ -15,7 +15,7 @@ from optima_cli.store import audit
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.store import report as q
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record
+from optima_cli.workflow.records import PERSONAL_TEXT, case_record
 
 GROUPINGS = ("kind", "institution")
 
@@ -68,9 +68,9 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
     rows = []
     for row in q.active_cases(session, period.start, period.state_day, period.state_day, personal):
         record = case_record(row)
-        record["override"] = row["override"] if personal else bool(row["override"])
         if not personal:  # free text may name the client or their health: only with personal data
-            record["reason_note"] = record["close_note"] = None
+            record.update(dict.fromkeys(PERSONAL_TEXT))
+            record["override"] = bool(row["override"])  # only whether a justification exists
         deadline = deadline_of(record["status"], record["referred_on"], record["due_on"])
         record["deadline"] = deadline
         record["flag"] = flag(deadline, w)

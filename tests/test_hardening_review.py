@@ -1,0 +1,54 @@
+"""Corrections after the merge of issue 14 (review r2): one definition of a case's free text, a
+server backup recorded where it really is, an empty backup name refused like --db "" and
+--xlsx "", and one sentence for a damaged file that doctor gives without telling to run doctor.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import days_ago
+from test_trust import ok
+
+from optima_cli.workflow.records import FREE_TEXT, PERSONAL_TEXT
+from optima_cli.workflow.retention import ERASED
+
+GOAL = "Herr Vertraulich findet eine Stelle"
+
+
+def _case_with_every_text(run) -> str:  # type: ignore[no-untyped-def]
+    client = ok(run("register", "--name", "Vertraulich Vera", "--birth-date", "1970-02-03",
+                    "--from", "RAV", "--consent-on", days_ago(300), "--iv-rejected-on",
+                    days_ago(250)))
+    case = ok(run("refer", client, "--to", "IV", "--topics", "health", "--months", "3",
+                  "--goal", GOAL, "--override", "Arztbericht liegt vor", "--on", days_ago(200)))
+    ok(run("accept", case, "--on", days_ago(190)))
+    ok(run("suspend-search", case, "--from", days_ago(185), "--until", days_ago(180),
+           "--note", "Kur in Davos"))
+    ok(run("close", case, "--outcome", "achieved", "--note", "Schulden beim Onkel",
+           "--on", days_ago(170)))
+    return case
+
+
+def _listed(run, *extra: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    (record,) = json.loads(ok(run("list", "--status", "all", "--format", "json", *extra)))
+    return record  # type: ignore[no-any-return]
+
+
+def test_lists_show_the_goal_and_anonymize_erases_every_free_text(run):
+    """The goal is no personal text (lists show it), but it is free text: anonymize erases it
+    with the notes and the justification, as one definition says."""
+    assert FREE_TEXT == ("goal", *PERSONAL_TEXT)
+    case = _case_with_every_text(run)
+    listed = _listed(run)
+    assert listed["goal"] == GOAL
+    assert all(listed[key] is None for key in PERSONAL_TEXT)
+    personal = _listed(run, "--with-personal-data")
+    assert all(personal[key] for key in ("goal", "close_note", "override"))  # no reason_note
+
+    ok(run("anonymize", "--closed-before", days_ago(100), "--yes"))
+    after = _listed(run, "--with-personal-data")
+    assert {key: after[key] for key in FREE_TEXT} == {
+        key: ERASED if key == "override" else None for key in FREE_TEXT}
+    shown = json.loads(ok(run("show", case, "--format", "json")))
+    assert [s.get("note") for s in shown["suspensions"]] == [None]

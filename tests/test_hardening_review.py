@@ -9,7 +9,10 @@ import json
 
 from conftest import days_ago
 from test_trust import ok
+from typer.testing import CliRunner
 
+from optima_cli.cli import app
+from optima_cli.store.maintenance import TEMP_MARK
 from optima_cli.workflow.records import FREE_TEXT, PERSONAL_TEXT
 from optima_cli.workflow.retention import ERASED
 
@@ -52,3 +55,24 @@ def test_lists_show_the_goal_and_anonymize_erases_every_free_text(run):
         key: ERASED if key == "override" else None for key in FREE_TEXT}
     shown = json.loads(ok(run("show", case, "--format", "json")))
     assert [s.get("note") for s in shown["suspensions"]] == [None]
+
+
+def test_a_server_backup_is_recorded_where_it_is_so_doctor_finds_what_a_killed_one_left(
+        pg_server, tmp_path, monkeypatch):
+    url = pg_server.url(name := pg_server.new_database())
+    runner = CliRunner()
+    try:
+        backups, elsewhere = tmp_path / "backups", tmp_path / "elsewhere"
+        backups.mkdir()
+        elsewhere.mkdir()
+        monkeypatch.chdir(backups)
+        ok(runner.invoke(app, ["--db", url, "backup", "B.db"]))
+        stale = backups / f".B2.db{TEMP_MARK}abcdefgh.tmp"  # as a killed backup leaves it
+        stale.write_bytes(b"personal data")
+        monkeypatch.chdir(elsewhere)  # doctor runs from another folder (cron, another shell)
+        result = runner.invoke(app, ["--db", url, "doctor", "--format", "json"])
+        checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+        assert checks["temporary files"]["ok"] is False, checks["temporary files"]
+        assert stale.name in checks["temporary files"]["detail"]
+    finally:
+        pg_server.drop(name)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import days_ago
 from test_trust import ok
 from typer.testing import CliRunner
@@ -76,3 +77,26 @@ def test_a_server_backup_is_recorded_where_it_is_so_doctor_finds_what_a_killed_o
         assert stale.name in checks["temporary files"]["detail"]
     finally:
         pg_server.drop(name)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_backup_name_is_refused_like_an_empty_db_or_xlsx(run, db_path, tmp_path,
+                                                                 monkeypatch, name):
+    ok(run("institution", "list"))
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    result = run("backup", name)
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    assert result.stderr.count("\n") == 1 and "FILE is empty" in result.stderr, result.stderr
+    assert sorted(tmp_path.iterdir()) == before
+
+
+@pytest.mark.sqlite_only
+def test_the_empty_db_of_demo_and_of_every_command_is_one_refusal():
+    runner = CliRunner()
+    demo = runner.invoke(app, ["demo", "--db", ""])
+    listed = runner.invoke(app, ["--db", " ", "list"])
+    for result in (demo, listed):  # one check: the demo names its own kind of file
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("error: --db is empty; give a file "), result.stderr

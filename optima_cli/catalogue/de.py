@@ -1071,8 +1071,6 @@ MESSAGES: dict[str, str] = {
     "(unset OPTIMA_DB)":
         "OPTIMA_DB ist gesetzt, aber leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL "
         "an, oder entfernen Sie die Variable (unset OPTIMA_DB)",
-    "{option} is empty; give a file path or a postgresql+psycopg:// URL":
-        "{option} ist leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL an",
     "the port in --db (or OPTIMA_DB) is not a number; write it like "
     "postgresql+psycopg://USER@HOST:5432/DB":
         "der Port in --db (oder OPTIMA_DB) ist keine Zahl; schreiben Sie ihn wie "
@@ -1085,9 +1083,13 @@ MESSAGES: dict[str, str] = {
     "{raw!r} is out of range: optima takes the years {first} to {last}":
         "{raw!r} liegt ausserhalb des Bereichs: optima nimmt die Jahre {first} bis {last}",
     "Input should be less than or equal to {limit}": "der Wert darf höchstens {limit} sein",
-    "--xlsx needs a file name, like optima-{period}.xlsx":
-        "--xlsx braucht einen Dateinamen, wie optima-{period}.xlsx",
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
     "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
+    # --- issue 14: review r2 ---
+    "{option} is empty; give a file name, like {example}":
+        "{option} ist leer; geben Sie einen Dateinamen an, etwa {example}",
+    "{option} is empty; give a file path, like {example}, or a postgresql+psycopg:// URL":
+        "{option} ist leer; geben Sie einen Dateipfad an, etwa {example}, oder eine "
+        "postgresql+psycopg://-URL",
 }

@@ -14,6 +14,7 @@ from optima_cli.rules.periods import Period
 from optima_cli.store import audit
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.store import report as q
+from optima_cli.store.location import named
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.records import PERSONAL_TEXT, case_record
 
@@ -89,7 +90,8 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
     of the rows written."""
     by = _check_by(by)
-    path = Path(target.replace("{period}", period.name)).expanduser()
+    path = Path(named(target, "--xlsx", "optima-{period}.xlsx").replace("{period}", period.name)
+                ).expanduser()
     if path.is_dir():
         raise UsageProblem(t("--xlsx {path} is a folder; give a file name like "
                              "optima-{{period}}.xlsx", path=path))

@@ -12,6 +12,7 @@ from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.store import audit, maintenance, queries, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
+from optima_cli.store.location import named
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
@@ -22,7 +23,7 @@ T = TypeVar("T")
 def backup(ctx: Context, target: str, force: bool = False) -> dict[str, Any]:
     """A SQLite file: the online backup of a SQLite database, or a copy of a server's. An
     existing file is replaced only with `force`, and never anything but a regular file."""
-    path = Path(target).expanduser()
+    path = Path(named(target, "FILE", "optima-backup.db")).expanduser()
     if path.is_dir():
         raise OptimaError(t("{path} is a folder; give the backup a file name, like optima-backup.db",
                             path=path))

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from conftest import days_ago
+from test_hardening_audit import _damage, cli, filled, no_traceback  # noqa: F401 (a fixture)
 from test_trust import ok
 from typer.testing import CliRunner
 
@@ -100,3 +101,21 @@ def test_the_empty_db_of_demo_and_of_every_command_is_one_refusal():
     for result in (demo, listed):  # one check: the demo names its own kind of file
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith("error: --db is empty; give a file "), result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_file_is_one_sentence_and_doctor_does_not_send_to_doctor(filled, tmp_path):
+    _damage(filled, "referral")
+    result = cli(filled, "doctor", "--format", "json")
+    no_traceback(result)
+    details = [c["detail"] for c in json.loads(result.stdout)["checks"] if not c["ok"]]
+    assert any("damaged" in d for d in details), details
+    assert not any("doctor" in d for d in details), details
+
+    listed = cli(filled, "list").stderr
+    backup = cli(filled, "backup", str(tmp_path / "B.db")).stderr
+    assert "optima doctor" in listed and "optima doctor" in backup
+    label = f"error: the database file {filled} is damaged: "
+    advice = listed.rsplit(";", 1)[1]
+    assert listed.startswith(label) and backup.startswith(label), (listed, backup)
+    assert backup.endswith(advice), (listed, backup)

@@ -951,9 +951,6 @@ MESSAGES: dict[str, str] = {
     "1 referral": "1 Anmeldung",
     "{n} referrals": "{n} Anmeldungen",
     # store/engine.py: a damaged file, for every command
-    "the database file {database} is damaged: {problem}; restore a backup or run optima doctor":
-        "die Datenbankdatei {database} ist beschädigt: {problem}; spielen Sie eine Sicherung "
-        "zurück oder führen Sie optima doctor aus",
     # store/schema.py, workflow/upkeep.py, render/views.py: doctor's check of the tables
     "table {table}": "Tabelle {table}",
     "column {column} of {table}": "Spalte {column} von {table}",
@@ -972,10 +969,6 @@ MESSAGES: dict[str, str] = {
     "{path} exists already; give a new file name, or add --force to replace it":
         "{path} existiert bereits; geben Sie einen neuen Dateinamen an, oder ersetzen Sie die "
         "Datei mit --force",
-    "{database} is damaged ({problem}); nothing written. Run `optima doctor`, and restore the "
-    "last good backup":
-        "{database} ist beschädigt ({problem}); nichts wurde geschrieben. Führen Sie `optima "
-        "doctor` aus und stellen Sie die letzte gute Sicherung wieder her",
     "cannot write the backup: no space left on the device; nothing written":
         "die Sicherung kann nicht geschrieben werden: kein Platz mehr auf dem Datenträger; nichts "
         "wurde geschrieben",
@@ -1092,4 +1085,10 @@ MESSAGES: dict[str, str] = {
     "{option} is empty; give a file path, like {example}, or a postgresql+psycopg:// URL":
         "{option} ist leer; geben Sie einen Dateipfad an, etwa {example}, oder eine "
         "postgresql+psycopg://-URL",
+    "the database file {database} is damaged: {problem}":
+        "die Datenbankdatei {database} ist beschädigt: {problem}",
+    "the database file {database} is damaged: {problem}; nothing was written; run optima "
+    "doctor, and restore the last good backup":
+        "die Datenbankdatei {database} ist beschädigt: {problem}; nichts wurde geschrieben; "
+        "führen Sie optima doctor aus und stellen Sie die letzte gute Sicherung wieder her",
 }

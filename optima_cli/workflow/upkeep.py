@@ -60,7 +60,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
         db = connect(locate(ctx.db_path))
         found = maintenance.integrity(db)
         return {"database": db.label, "ok": False, "checks": [
-            {"check": "integrity", "ok": False, "detail": exc.message if found == "ok" else found}]}
+            {"check": "integrity", "ok": False, "detail": exc.finding if found == "ok" else found}]}
     checks: list[dict[str, Any]] = []
 
     def check(name: str, ok: bool, detail: str) -> None:
@@ -138,6 +138,8 @@ def _read(ctx: Context, read: Callable[[Session], T]) -> tuple[T | None, str | N
     try:
         with ctx.read() as session:
             return read(session), None
+    except Damaged as exc:  # doctor is already running: the finding without the advice
+        return None, exc.finding
     except OptimaError as exc:
         return None, exc.message
 

@@ -666,7 +666,7 @@ assert len(LONG) == 200
 
 
 def on_terminal(value: str) -> str:
-    """How a terminal shows a value (render.terminal.visible): control and direction-changing
+    """How a terminal shows a value (render.inert.visible): control and direction-changing
     characters as their escape code."""
     for ch in ("\x1b", "\u202e", "\u202c"):
         value = value.replace(ch, ch.encode("unicode_escape").decode("ascii"))

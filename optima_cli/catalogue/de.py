@@ -942,9 +942,6 @@ MESSAGES: dict[str, str] = {
     "1 referral": "1 Anmeldung",
     "{n} referrals": "{n} Anmeldungen",
     # store/engine.py: a damaged file, for every command
-    "the database file {database} is damaged: {problem}; restore a backup or run optima doctor":
-        "die Datenbankdatei {database} ist beschädigt: {problem}; spielen Sie eine Sicherung "
-        "zurück oder führen Sie optima doctor aus",
     # store/schema.py, workflow/upkeep.py, render/views.py: doctor's check of the tables
     "table {table}": "Tabelle {table}",
     "column {column} of {table}": "Spalte {column} von {table}",
@@ -963,10 +960,6 @@ MESSAGES: dict[str, str] = {
     "{path} exists already; give a new file name, or add --force to replace it":
         "{path} existiert bereits; geben Sie einen neuen Dateinamen an, oder ersetzen Sie die "
         "Datei mit --force",
-    "{database} is damaged ({problem}); nothing written. Run `optima doctor`, and restore the "
-    "last good backup":
-        "{database} ist beschädigt ({problem}); nichts wurde geschrieben. Führen Sie `optima "
-        "doctor` aus und stellen Sie die letzte gute Sicherung wieder her",
     "cannot write the backup: no space left on the device; nothing written":
         "die Sicherung kann nicht geschrieben werden: kein Platz mehr auf dem Datenträger; nichts "
         "wurde geschrieben",
@@ -1059,8 +1052,6 @@ MESSAGES: dict[str, str] = {
     "(unset OPTIMA_DB)":
         "OPTIMA_DB ist gesetzt, aber leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL "
         "an, oder entfernen Sie die Variable (unset OPTIMA_DB)",
-    "{option} is empty; give a file path or a postgresql+psycopg:// URL":
-        "{option} ist leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL an",
     "the port in --db (or OPTIMA_DB) is not a number; write it like "
     "postgresql+psycopg://USER@HOST:5432/DB":
         "der Port in --db (oder OPTIMA_DB) ist keine Zahl; schreiben Sie ihn wie "
@@ -1073,12 +1064,22 @@ MESSAGES: dict[str, str] = {
     "{raw!r} is out of range: optima takes the years {first} to {last}":
         "{raw!r} liegt ausserhalb des Bereichs: optima nimmt die Jahre {first} bis {last}",
     "Input should be less than or equal to {limit}": "der Wert darf höchstens {limit} sein",
-    "--xlsx needs a file name, like optima-{period}.xlsx":
-        "--xlsx braucht einen Dateinamen, wie optima-{period}.xlsx",
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
     "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
     # --- issue 14: one wording of a refusal per reader ---
     # rules/text.py: {field} is the option of the command or the column of the import
     "{field} must not be empty; write it out": "{field} darf nicht leer sein; schreiben Sie den Wert aus",
+    # --- issue 14: review r2 ---
+    "{option} is empty; give a file name, like {example}":
+        "{option} ist leer; geben Sie einen Dateinamen an, etwa {example}",
+    "{option} is empty; give a file path, like {example}, or a postgresql+psycopg:// URL":
+        "{option} ist leer; geben Sie einen Dateipfad an, etwa {example}, oder eine "
+        "postgresql+psycopg://-URL",
+    "the database file {database} is damaged: {problem}":
+        "die Datenbankdatei {database} ist beschädigt: {problem}",
+    "the database file {database} is damaged: {problem}; nothing was written; run optima "
+    "doctor, and restore the last good backup":
+        "die Datenbankdatei {database} ist beschädigt: {problem}; nichts wurde geschrieben; "
+        "führen Sie optima doctor aus und stellen Sie die letzte gute Sicherung wieder her",
 }

@@ -88,7 +88,7 @@ def audit_verify(
             print_data(t("ok: {events} events, last hash {head}", events=result["events"],
                          head=result["head"]))
         elif result["event"] is None:
-            typer.echo(t("broken: {problem}", problem=result["problem"]))
+            print_data(t("broken: {problem}", problem=result["problem"]))
         else:
             print_data(t("broken at event {event}: {problem}", event=result["event"],
                          problem=result["problem"]))

@@ -9,7 +9,6 @@ import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit, print_data
 from optima_cli.cli.options import terminal
-from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -50,12 +49,10 @@ def report(
     from optima_cli.workflow.report import report as figures
 
     c = context(ctx)
-    if xlsx is not None and not xlsx.strip():
-        raise UsageProblem(t("--xlsx needs a file name, like optima-{period}.xlsx"), "--xlsx")
-    if personal and not xlsx:
+    if personal and xlsx is None:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     period = choose(as_of or c.today, month, quarter, year, start, end)
-    if xlsx:
+    if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
             data, path = export(c, period, xlsx, by, personal, bar.update)
         if fmt is None:

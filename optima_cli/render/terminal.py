@@ -17,7 +17,6 @@ from rich.text import Text
 from optima_cli.language import day, t
 from optima_cli.render.inert import visible
 
-__all__ = ["visible"]  # here too: the renderers take it from the terminal module
 WIDE = 200  # width of plain output when not on a terminal, so rows do not wrap in pipes
 
 

@@ -176,15 +176,22 @@ def _server_problem(text: str, label: str) -> str | None:
 
 
 class Damaged(OptimaError):
-    """The SQLite file is damaged (SQLite says its disk image is malformed)."""
+    """The SQLite file is damaged (SQLite says so in `problem`): the one line for every command,
+    and `finding`, the same without the advice, for doctor's report."""
+
+    def __init__(self, label: str, problem: str) -> None:
+        problem = problem.strip().splitlines()[0] if problem.strip() else problem
+        self.finding = t("the database file {database} is damaged: {problem}", database=label,
+                         problem=problem)
+        super().__init__(t("the database file {database} is damaged: {problem}; nothing was "
+                           "written; run optima doctor, and restore the last good backup",
+                           database=label, problem=problem))
 
 
 def damaged(text: str, label: str) -> None:
     """Raise the one line for a damaged SQLite file, if SQLite's words `text` say it is one."""
     if "malformed" in text or "disk image" in text:
-        raise Damaged(t("the database file {database} is damaged: {problem}; restore a backup "
-                        "or run optima doctor", database=label,
-                        problem=text.strip().splitlines()[0])) from None
+        raise Damaged(label, text) from None
 
 
 @contextmanager

@@ -52,18 +52,29 @@ def of_path(path: Path, named: bool = True) -> Location:
     return Location(url=f"sqlite:///{path}", path=path, label=str(path), named=named)
 
 
+def named(value: str, option: str, example: str, url: bool = False) -> str:
+    """The file (or, with `url`, the database) that `option` names. An empty or blank name is
+    refused: taken as "not given" it would open the user's own database unasked, taken as a path
+    it is the current folder (or a file named by blanks)."""
+    if not value.strip():
+        raise UsageProblem(
+            t("{option} is empty; give a file path, like {example}, or a postgresql+psycopg:// "
+              "URL", option=option, example=example) if url else
+            t("{option} is empty; give a file name, like {example}", option=option,
+              example=example), option)
+    return value
+
+
 def locate(cli_value: str | None, option: str = "--db") -> Location:
     """The database that `--db` (or `OPTIMA_DB`, or the default) names. An empty value is
     refused: taken as "not given", it would open the user's own database unasked."""
     value = cli_value if cli_value is not None else os.environ.get("OPTIMA_DB")
     if value is None:
         return of_path(default_db_path(), named=False)
-    if not value.strip():
-        if cli_value is None:
-            raise UsageProblem(t("OPTIMA_DB is set but empty; give it a file path or a "
-                                 "postgresql+psycopg:// URL, or unset it (unset OPTIMA_DB)"))
-        raise UsageProblem(t("{option} is empty; give a file path or a postgresql+psycopg:// URL",
-                             option=option), option)
+    if cli_value is None and not value.strip():
+        raise UsageProblem(t("OPTIMA_DB is set but empty; give it a file path or a "
+                             "postgresql+psycopg:// URL, or unset it (unset OPTIMA_DB)"))
+    named(value, option, "optima.db", url=True)
     if "://" not in value:
         return of_path(Path(value))
     return of_url(value)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store.engine import BUSY_TIMEOUT_S, Database
+from optima_cli.store.engine import BUSY_TIMEOUT_S, Damaged, Database
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -194,9 +194,7 @@ def backup(db: Database, target: Path) -> Path:
             copy.close()
             source.close()
         if result != "ok":
-            raise OptimaError(t("{database} is damaged ({problem}); nothing written. Run "
-                                "`optima doctor`, and restore the last good backup",
-                                database=db.label, problem=result))
+            raise Damaged(db.label, result)
     return target
 
 
@@ -207,9 +205,7 @@ def _file_problem(exc: sqlite3.DatabaseError, db: Database) -> OptimaError:
         return OptimaError(t("cannot write the backup: no space left on the device; nothing "
                              "written"))
     if "malformed" in text or "not a database" in text:
-        return OptimaError(t("{database} is damaged ({problem}); nothing written. Run "
-                             "`optima doctor`, and restore the last good backup",
-                             database=db.label, problem=text))
+        return Damaged(db.label, text)
     return OptimaError(t("the backup failed: {problem}; nothing written", problem=text))
 
 

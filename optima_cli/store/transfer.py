@@ -112,5 +112,7 @@ def backup(source: Database, target: Path, *, actor: str, now: datetime) -> Path
     from optima_cli.store.maintenance import into_place
 
     with into_place(target) as temp:
-        copy(source, of_path(temp), actor=actor, now=now, as_backup=True, target_name=str(target))
+        # resolved, as the export records its workbook: doctor looks for leftovers in that folder
+        copy(source, of_path(temp), actor=actor, now=now, as_backup=True,
+             target_name=str(target.resolve()))
     return target

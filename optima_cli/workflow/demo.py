@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.errors import OptimaError
 from optima_cli.language import t
+from optima_cli.store import location
 from optima_cli.store.engine import default_db_path, inspect_file, remove_database, write_meta
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.importer import Outcome, import_rows
@@ -15,9 +16,8 @@ SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
 
 
 def demo_path(named: str | None) -> Path:
-    if named is not None and not named.strip():
-        raise UsageProblem(t("{option} is empty; give a file path or a postgresql+psycopg:// URL",
-                             option="--db"), "--db")
+    if named is not None:
+        location.named(named, "--db", DEMO_FILE)
     if named and "://" in named:
         raise OptimaError(t("the demo builds a SQLite file of its own, never a server database; "
                             "give --db a file path, or leave it out"))

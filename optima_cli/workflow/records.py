@@ -78,6 +78,9 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
 # the free text of a case that may name the client or their health: personal data, given to
 # scripts only when asked for (and then logged); `overridden` says whether a justification exists
 PERSONAL_TEXT = ("reason_note", "close_note", "override")
+# every free text of a case: the goal is its purpose, shown in lists and the workbook (written
+# without naming the person), but it may still name them: anonymize erases all of these
+FREE_TEXT = ("goal", *PERSONAL_TEXT)
 
 
 def with_personal_text(record: dict[str, Any], personal: bool) -> dict[str, Any]:

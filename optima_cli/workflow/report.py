@@ -14,8 +14,9 @@ from optima_cli.rules.periods import Period
 from optima_cli.store import audit
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.store import report as q
+from optima_cli.store.location import named
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record
+from optima_cli.workflow.records import PERSONAL_TEXT, case_record
 
 GROUPINGS = ("kind", "institution")
 
@@ -68,9 +69,9 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
     rows = []
     for row in q.active_cases(session, period.start, period.state_day, period.state_day, personal):
         record = case_record(row)
-        record["override"] = row["override"] if personal else bool(row["override"])
         if not personal:  # free text may name the client or their health: only with personal data
-            record["reason_note"] = record["close_note"] = None
+            record.update(dict.fromkeys(PERSONAL_TEXT))
+            record["override"] = bool(row["override"])  # only whether a justification exists
         deadline = deadline_of(record["status"], record["referred_on"], record["due_on"])
         record["deadline"] = deadline
         record["flag"] = flag(deadline, w)
@@ -89,7 +90,8 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
     of the rows written."""
     by = _check_by(by)
-    path = Path(target.replace("{period}", period.name)).expanduser()
+    path = Path(named(target, "--xlsx", "optima-{period}.xlsx").replace("{period}", period.name)
+                ).expanduser()
     if path.is_dir():
         raise UsageProblem(t("--xlsx {path} is a folder; give a file name like "
                              "optima-{{period}}.xlsx", path=path))

@@ -21,6 +21,7 @@ from optima_cli.store import audit, maintenance, queries
 from optima_cli.store.engine import delete_meta, read_meta, write_meta
 from optima_cli.store.maintenance import COMPACTION_PENDING
 from optima_cli.workflow.context import Context
+from optima_cli.workflow.records import FREE_TEXT
 
 ANONYMIZED_NAME = "(anonymized)"
 ERASED = "(erased)"
@@ -72,8 +73,10 @@ def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> i
         client.anonymized_on = ctx.today
         session.add(client)
     for referral in session.exec(queries.select_referrals_of(ids)).scalars():
-        referral.goal = referral.reason_note = referral.close_note = None  # the goal may name them
-        if referral.override:  # the justification may tell of health: keep only that there was one
+        override = referral.override
+        for name in FREE_TEXT:  # the goal too: it may name them
+            setattr(referral, name, None)
+        if override:  # the justification may tell of health: keep only that there was one
             referral.override = ERASED
         session.add(referral)
         for suspension in queries.suspensions_of(session, referral.id or 0):

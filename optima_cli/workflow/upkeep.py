@@ -12,6 +12,7 @@ from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.store import audit, maintenance, queries, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
+from optima_cli.store.location import named
 from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
@@ -22,7 +23,7 @@ T = TypeVar("T")
 def backup(ctx: Context, target: str, force: bool = False) -> dict[str, Any]:
     """A SQLite file: the online backup of a SQLite database, or a copy of a server's. An
     existing file is replaced only with `force`, and never anything but a regular file."""
-    path = Path(target).expanduser()
+    path = Path(named(target, "FILE", "optima-backup.db")).expanduser()
     if path.is_dir():
         raise OptimaError(t("{path} is a folder; give the backup a file name, like optima-backup.db",
                             path=path))
@@ -59,7 +60,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
         db = connect(locate(ctx.db_path))
         found = maintenance.integrity(db)
         return {"database": db.label, "ok": False, "checks": [
-            {"check": "integrity", "ok": False, "detail": exc.message if found == "ok" else found}]}
+            {"check": "integrity", "ok": False, "detail": exc.finding if found == "ok" else found}]}
     checks: list[dict[str, Any]] = []
 
     def check(name: str, ok: bool, detail: str) -> None:
@@ -137,6 +138,8 @@ def _read(ctx: Context, read: Callable[[Session], T]) -> tuple[T | None, str | N
     try:
         with ctx.read() as session:
             return read(session), None
+    except Damaged as exc:  # doctor is already running: the finding without the advice
+        return None, exc.finding
     except OptimaError as exc:
         return None, exc.message
 

@@ -37,6 +37,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPTIMA_DB", raising=False)
     monkeypatch.delenv("OPTIMA_USER", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("OPTIMA_DEBUG", "1")  # a fault optima did not foresee fails the test loudly
     for name in ("OPTIMA_LANG", "LANG", "LC_ALL", "LC_MESSAGES"):  # English unless a test asks
         monkeypatch.delenv(name, raising=False)
     language.use("en")

@@ -286,6 +286,22 @@ def test_a_malformed_row_is_named_not_a_traceback(run, db_path, kind):
     assert {c["check"] for c in json.loads(doctor.stdout)["checks"] if not c["ok"]} == {"audit trail"}
 
 
+
+@pytest.mark.sqlite_only
+def test_a_command_that_trips_over_a_malformed_row_says_one_line(run, db_path, monkeypatch):
+    """`audit list` reads the events as they are: a moment that is not one is a fault optima did
+    not foresee there, and the root's last net still makes it one line that points to doctor;
+    OPTIMA_DEBUG=1 (set for every test) shows the traceback instead."""
+    client_and_case(run)
+    _raw(db_path, "UPDATE audit_event SET at = 'xyz' WHERE id = 2")
+    assert isinstance(run("audit", "list").exception, ValueError)  # OPTIMA_DEBUG: the fault itself
+    monkeypatch.delenv("OPTIMA_DEBUG")
+    result = run("audit", "list")
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "optima doctor" in result.stderr, result.stderr
+    assert result.stderr.startswith("error: unexpected ValueError: "), result.stderr
+
 # --- 4. doctor on a damaged file and on a database that lost a table -------------------------
 
 @pytest.fixture

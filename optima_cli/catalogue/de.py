@@ -1082,4 +1082,9 @@ MESSAGES: dict[str, str] = {
     "doctor, and restore the last good backup":
         "die Datenbankdatei {database} ist beschädigt: {problem}; nichts wurde geschrieben; "
         "führen Sie optima doctor aus und stellen Sie die letzte gute Sicherung wieder her",
+    # --- issue 14: the last net of cli/root.py ---
+    "unexpected {kind}: {problem}; run optima doctor to check the database, and report this "
+    "(OPTIMA_DEBUG=1 shows the details)":
+        "unerwarteter Fehler {kind}: {problem}; prüfen Sie die Datenbank mit optima doctor und "
+        "melden Sie dies (OPTIMA_DEBUG=1 zeigt die Einzelheiten)",
 }

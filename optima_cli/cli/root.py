@@ -272,6 +272,14 @@ class OptimaGroup(TyperGroup):
             problem = exc.strerror or str(exc)
             _fail(t("cannot use {file}: {problem}", file=exc.filename, problem=problem)
                   if exc.filename else problem, 1)
+        except Exception as exc:  # a fault optima did not foresee: still one line, no traceback
+            import os
+
+            if os.environ.get("OPTIMA_DEBUG"):  # the developers' way to see the traceback
+                raise
+            _fail(t("unexpected {kind}: {problem}; run optima doctor to check the database, and "
+                    "report this (OPTIMA_DEBUG=1 shows the details)", kind=type(exc).__name__,
+                    problem=str(exc)[:300]), 1)
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)

@@ -64,7 +64,7 @@ from optima_cli.rules.codes import (
     WithdrawReason,
 )
 from optima_cli.rules.periods import choose
-from optima_cli.store import audit
+from optima_cli.store import audit_verify
 from optima_cli.workflow import cases as wf
 from optima_cli.workflow.clients import ClientInput, register
 from optima_cli.workflow.context import Context
@@ -724,7 +724,7 @@ class OptimaMachine(RuleBasedStateMachine):
     @invariant()
     def audit_trail(self) -> None:
         with self.ctx.read() as session:
-            verdict = audit.verify(session)
+            verdict = audit_verify.verify(session)
         assert verdict.ok, (
             f"the audit trail does not verify: event {verdict.event_id}: {verdict.problem}")
         (count,) = query(self.path, "SELECT count(*) FROM audit_event")[0]

@@ -7,7 +7,7 @@ from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
-from optima_cli.store import audit
+from optima_cli.store import audit, audit_verify
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -21,7 +21,7 @@ def verify(ctx: Context, expect: str | None = None) -> dict[str, Any]:
             raise UsageProblem(t("--expect takes the hash of an event as audit verify prints it "
                                  "(64 hexadecimal digits)"), field="--expect")
     with ctx.read() as session:
-        verdict = audit.verify(session, expect)
+        verdict = audit_verify.verify(session, expect)
     result = {"ok": verdict.ok, "events": verdict.events, "head": verdict.head,
               "event": verdict.event_id, "problem": verdict.problem}
     if expect is not None:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
-from optima_cli.store import audit, maintenance, queries, schema
+from optima_cli.store import audit_verify, maintenance, queries, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.location import named
 from optima_cli.store.models import SCHEMA_VERSION
@@ -71,7 +71,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
         check("integrity", result == "ok", result)
     # each read on its own, so that a damaged part of the file fails its check, not the report
     version, unreadable_version = _read(ctx, lambda session: read_meta(session, "schema_version"))
-    verdict, unreadable_trail = _read(ctx, audit.verify)
+    verdict, unreadable_trail = _read(ctx, audit_verify.verify)
     future, unreadable_dates = _read(ctx, lambda session: queries.cases_dated_after(session,
                                                                                    ctx.today))
     out_of_order, unreadable_order = _read(ctx, queries.cases_out_of_order)

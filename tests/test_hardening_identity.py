@@ -447,3 +447,22 @@ def test_texts_at_the_limit_are_kept(run, tmp_path):
     header_note = row(name="Lang Lea", goal="G" * 2001)
     ((number, column, message),) = errors_of(run, write_csv(tmp_path / "g.csv", HEADER, [header_note]))
     assert (number, column) == (2, "goal") and "2" in message
+
+
+def test_doctor_names_people_registered_twice_before_the_name_key(run, db_path):
+    """A database may hold the same person twice from before names were compared by their key
+    (SQLite folded only ASCII letters): migration 0003 gives both the same key, and doctor names
+    them so that someone can decide which one stays."""
+    for name in ("Élise Müller", "Hans Muster", "Anna Beispiel"):
+        assert run("register", "--name", name, "--birth-date", "1975-05-06", "--from", "RAV").exit_code == 0
+    healthy = run("doctor", "--format", "json")
+    found = {c["check"]: c for c in json.loads(healthy.stdout)["checks"]}
+    assert found["duplicate clients"]["ok"], found["duplicate clients"]
+    key = name_key("Élise Müller")  # as 0003 fills in what the old SQLite let through twice
+    query(db_path, "UPDATE client SET name_key = ? WHERE id IN (2, 3)", key)
+    result = run("doctor", "--format", "json")
+    assert result.exit_code == 1
+    check = {c["check"]: c for c in json.loads(result.stdout)["checks"]}["duplicate clients"]
+    assert not check["ok"]
+    assert check["detail"].startswith("1 person is registered more than once (same name and birth "
+                                      "date): C-0001 = C-0002 = C-0003;"), check

@@ -155,7 +155,7 @@ def test_doctor_on_a_server_checks_what_a_server_leaves_to_optima(server_db):
     assert result.exit_code == 0, result.stdout
     report = json.loads(result.stdout)
     assert [c["check"] for c in report["checks"]] == ["schema", "tables", "dates", "date order",
-                                                      "audit trail", "compaction",
-                                                      "temporary files"]
+                                                      "audit trail", "duplicate clients",
+                                                      "compaction", "temporary files"]
     assert report["database"].startswith("postgresql")
 

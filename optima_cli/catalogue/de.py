@@ -1087,4 +1087,15 @@ MESSAGES: dict[str, str] = {
     "(OPTIMA_DEBUG=1 shows the details)":
         "unerwarteter Fehler {kind}: {problem}; prüfen Sie die Datenbank mit optima doctor und "
         "melden Sie dies (OPTIMA_DEBUG=1 zeigt die Einzelheiten)",
+    # --- issue 14: doctor names people registered twice before the name key ---
+    "duplicate clients": "doppelte Klient/innen",
+    "no client registered twice": "keine Person ist doppelt erfasst",
+    "{n} person is registered more than once (same name and birth date): {clients}; look at "
+    "them with `optima client show CLIENT`":
+        "{n} Person ist mehrfach erfasst (gleicher Name und gleiches Geburtsdatum): {clients}; "
+        "sehen Sie sie mit `optima client show CLIENT` an",
+    "{n} persons are registered more than once (same name and birth date): {clients}; look at "
+    "them with `optima client show CLIENT`":
+        "{n} Personen sind mehrfach erfasst (gleicher Name und gleiches Geburtsdatum): {clients}; "
+        "sehen Sie sie mit `optima client show CLIENT` an",
 }

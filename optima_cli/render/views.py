@@ -257,6 +257,7 @@ def _check_name(name: str) -> str:
     names = {"integrity": t("integrity"), "schema": t("schema"), "permissions": t("permissions"),
              "journal": t("journal"), "dates": t("dates"), "audit trail": t("audit trail"),
              "date order": t("date order"), "tables": t("tables"),
+             "duplicate clients": t("duplicate clients"),
              "compaction": t("compaction"), "temporary files": t("temporary files")}
     return names.get(name, name)
 

@@ -395,6 +395,21 @@ def cases_out_of_order(session: Session) -> list[str]:
                                 .order_by(r.case_year, r.case_seq)).scalars())
 
 
+def duplicate_clients(session: Session) -> list[list[int]]:
+    """The ids of clients that are one person by name and birth date (the same name key), in
+    groups: `register` and the import refuse a second one, but a database may hold such pairs
+    from before names were compared by their key (SQLite folded only ASCII letters)."""
+    twice = (select(Client.name_key, Client.birth_date).where(col(Client.name_key).is_not(None))
+             .group_by(Client.name_key, Client.birth_date).having(func.count() > 1).subquery())
+    rows = session.execute(select(Client.id, Client.name_key, Client.birth_date).join(
+        twice, and_(Client.name_key == twice.c.name_key, Client.birth_date == twice.c.birth_date))
+        .order_by(Client.id))
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for client_id, name_key, birth_date in rows:
+        groups.setdefault((name_key, birth_date), []).append(client_id)
+    return list(groups.values())
+
+
 def files_written(session: Session) -> set[str]:
     """The files that exports with personal data and backups of a server were recorded as
     writing: the folders in which `doctor` looks for what a killed writer left."""

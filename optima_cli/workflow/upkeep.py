@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
+from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit_verify, maintenance, queries, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.location import named
@@ -114,6 +115,17 @@ def doctor(ctx: Context) -> dict[str, Any]:
           if verdict.ok else
           t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
           if verdict.event_id is not None else verdict.problem))
+    twins, unreadable_twins = _read(ctx, queries.duplicate_clients)
+    twins = twins or []
+    shown_twins = "; ".join(" = ".join(format_client_id(i) for i in group)
+                            for group in twins[:NAMED]) + (" ..." if len(twins) > NAMED else "")
+    check("duplicate clients", not unreadable_twins and not twins, unreadable_twins or (
+        t("no client registered twice") if not twins else plural(
+            len(twins),
+            "{n} person is registered more than once (same name and birth date): {clients}; "
+            "look at them with `optima client show CLIENT`",
+            "{n} persons are registered more than once (same name and birth date): {clients}; "
+            "look at them with `optima client show CLIENT`", n=len(twins), clients=shown_twins)))
     pending, unreadable_pending = _read(
         ctx, lambda session: read_meta(session, maintenance.COMPACTION_PENDING))
     check("compaction", not unreadable_pending and pending is None, unreadable_pending or (

@@ -11,7 +11,9 @@ Contents, in this order (search for the `=====` lines):
   warnings, audit actions, access rules;
 - MESSAGES: codes, access criteria, deadlines, the root and Click's messages; dates, the life of a
   case, clients, periods, the case workflow; import, demo, backups, doctor, the audit trail and
-  the database; tables, the report, the workbook and the commands' own messages.
+  the database; tables, the report, the workbook and the commands' own messages; sound records:
+  dates in order, the audit trail's anchors, files on disk, identity and text values, the command
+  line.
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -865,7 +867,8 @@ MESSAGES: dict[str, str] = {
         "OPTIMA-Zahlen: {start} bis {end} (Stand {as_of}), nach Stelle",
     "until {day}": "bis {day}",
 
-    # --- issue 14: event dates in order ---
+    # ===== sound records: dates in order, the audit trail, files, identity, the command line =====
+    # --- the order of a case's dates (rules/lifecycle.py, doctor) ---
     # rules/lifecycle.py: an action dated before an earlier event; the events in the dative
     "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or later":
         "`{action}` am {day} liegt vor {event} am {earlier}; geben Sie {field} {earlier} oder "
@@ -891,7 +894,7 @@ MESSAGES: dict[str, str] = {
     "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`":
         "{n} Fälle haben Daten in falscher Reihenfolge: {cases}; sehen Sie sie mit "
         "`optima show CASE` an",
-    # --- issue 14: audit trail and doctor ---
+    # --- the audit trail's anchors; doctor on damaged files and missing tables ---
     # cli/admin.py, workflow/trail.py: audit verify --expect
     "broken: {problem}": "Kette unterbrochen: {problem}",
     "--expect takes the hash of an event as audit verify prints it (64 hexadecimal digits)":
@@ -952,7 +955,7 @@ MESSAGES: dict[str, str] = {
         "alle Tabellen, Spalten und Indizes der Revision {head}",
     "missing: {items}; restore a backup": "fehlt: {items}; spielen Sie eine Sicherung zurück",
     "tables": "Tabellen",
-    # --- issue 14: files and privacy on disk ---
+    # --- files and privacy on disk: anonymize, backups, workbooks, temporary files ---
     "{path} exists and is not a regular file (a folder, device, pipe or socket, or a link to "
     "one); give the name of a file":
         "{path} existiert und ist keine gewöhnliche Datei (ein Ordner, ein Gerät, eine Pipe oder "
@@ -1005,7 +1008,7 @@ MESSAGES: dict[str, str] = {
         "{files}; löschen Sie sie, oder wiederholen Sie die Sicherung oder den Export",
     "compaction": "Verdichtung",
     "temporary files": "temporäre Dateien",
-    # --- issue 14: identity and import integrity ---
+    # --- identity, text values (rules/text.py) and the import's refusals ---
     # rules/text.py
     "{field} has {length} characters; at most {limit} are allowed, shorten it":
         "{field} hat {length} Zeichen; erlaubt sind höchstens {limit}, kürzen Sie den Text",
@@ -1047,7 +1050,7 @@ MESSAGES: dict[str, str] = {
     "the row, or the client with `optima client update`":
         "diese Zeile meint {client}, nennt aber {column} {value}, während {client} {theirs} hat; "
         "korrigieren Sie die Zeile oder die Person mit `optima client update`",
-    # --- issue 14: the command line ---
+    # --- the command line: arguments, prompts, Ctrl-C, terminal-inert output ---
     "OPTIMA_DB is set but empty; give it a file path or a postgresql+psycopg:// URL, or unset it "
     "(unset OPTIMA_DB)":
         "OPTIMA_DB ist gesetzt, aber leer; geben Sie einen Dateipfad oder eine postgresql+psycopg://-URL "
@@ -1067,10 +1070,10 @@ MESSAGES: dict[str, str] = {
     "--with-personal-data only applies to --format json or csv; the table shows no notes":
         "--with-personal-data gilt nur für --format json oder csv; die Tabelle zeigt keine Notizen",
     "cannot use {file}: {problem}": "{file} kann nicht verwendet werden: {problem}",
-    # --- issue 14: one wording of a refusal per reader ---
+    # --- refusals said with the option or the column ---
     # rules/text.py: {field} is the option of the command or the column of the import
     "{field} must not be empty; write it out": "{field} darf nicht leer sein; schreiben Sie den Wert aus",
-    # --- issue 14: review r2 ---
+    # --- empty file names; a damaged database file ---
     "{option} is empty; give a file name, like {example}":
         "{option} ist leer; geben Sie einen Dateinamen an, etwa {example}",
     "{option} is empty; give a file path, like {example}, or a postgresql+psycopg:// URL":
@@ -1082,12 +1085,12 @@ MESSAGES: dict[str, str] = {
     "doctor, and restore the last good backup":
         "die Datenbankdatei {database} ist beschädigt: {problem}; nichts wurde geschrieben; "
         "führen Sie optima doctor aus und stellen Sie die letzte gute Sicherung wieder her",
-    # --- issue 14: the last net of cli/root.py ---
+    # --- the root's last net for faults optima did not foresee (cli/root.py) ---
     "unexpected {kind}: {problem}; run optima doctor to check the database, and report this "
     "(OPTIMA_DEBUG=1 shows the details)":
         "unerwarteter Fehler {kind}: {problem}; prüfen Sie die Datenbank mit optima doctor und "
         "melden Sie dies (OPTIMA_DEBUG=1 zeigt die Einzelheiten)",
-    # --- issue 14: doctor names people registered twice before the name key ---
+    # --- doctor: people registered twice before names had one key ---
     "duplicate clients": "doppelte Klient/innen",
     "no client registered twice": "keine Person ist doppelt erfasst",
     "{n} person is registered more than once (same name and birth date): {clients}; look at "

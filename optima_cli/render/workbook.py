@@ -2,16 +2,16 @@
 report, Cases, Rejections, Outcomes and Deadlines.
 
 Written in openpyxl's write-only mode (fast for many rows) to a temporary file beside the target
-(store.maintenance.into_place) and moved into place, so that a crash never leaves half a workbook. Text that a spreadsheet would
-run as a formula is stored as plain text.
+(store.maintenance.into_place) and moved into place, so that a crash never leaves half a
+workbook. Text that a spreadsheet would run as a formula is stored as plain text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import tempfile
-from datetime import UTC, date, datetime
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.rules.identity import format_client_id
-from optima_cli.store import audit_verify, maintenance, queries, schema
+from optima_cli.store import anomalies, audit_verify, maintenance, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.location import named
 from optima_cli.store.models import SCHEMA_VERSION
@@ -73,9 +73,9 @@ def doctor(ctx: Context) -> dict[str, Any]:
     # each read on its own, so that a damaged part of the file fails its check, not the report
     version, unreadable_version = _read(ctx, lambda session: read_meta(session, "schema_version"))
     verdict, unreadable_trail = _read(ctx, audit_verify.verify)
-    future, unreadable_dates = _read(ctx, lambda session: queries.cases_dated_after(session,
+    future, unreadable_dates = _read(ctx, lambda session: anomalies.cases_dated_after(session,
                                                                                    ctx.today))
-    out_of_order, unreadable_order = _read(ctx, queries.cases_out_of_order)
+    out_of_order, unreadable_order = _read(ctx, anomalies.cases_out_of_order)
     missing, unreadable_tables = _read(ctx, lambda session: schema.missing(session.connection()))
     check("schema", version == str(SCHEMA_VERSION) and db.version.current, unreadable_version or
           t("version {version}, revision {revision} (this optima: {schema_version}, {head})",
@@ -115,7 +115,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
           if verdict.ok else
           t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
           if verdict.event_id is not None else verdict.problem))
-    twins, unreadable_twins = _read(ctx, queries.duplicate_clients)
+    twins, unreadable_twins = _read(ctx, anomalies.duplicate_clients)
     twins = twins or []
     shown_twins = "; ".join(" = ".join(format_client_id(i) for i in group)
                             for group in twins[:NAMED]) + (" ..." if len(twins) > NAMED else "")
@@ -133,7 +133,7 @@ def doctor(ctx: Context) -> dict[str, Any]:
             "an anonymize could not compact the database: erased values may still be in it; "
             "when no other optima uses it, run: optima anonymize --closed-before {day} --yes",
             day=pending)))
-    written = _read(ctx, queries.files_written)[0]  # unreadable: the database's folder alone
+    written = _read(ctx, anomalies.files_written)[0]  # unreadable: the database's folder alone
     stale = _temporary_files(db, written or set())
     check("temporary files", not stale, t("none left by a killed backup or workbook") if not stale
           else plural(len(stale), "{n} temporary file of a killed backup or workbook (personal "

@@ -11,7 +11,6 @@ from test_import import write_csv
 
 from optima_cli.catalogue import de
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.language import t_
 from optima_cli.rules import text
 
 pytestmark = pytest.mark.sqlite_only  # wording: the database does not change it
@@ -84,9 +83,7 @@ def test_every_option_the_table_names_is_one_of_a_command():
 def test_a_prompt_answer_is_refused_with_the_option():
     from optima_cli.cli.options import said
 
-    error = UsageProblem.about("contact_email", t_("{field} {value!r} shows nothing: it holds only "
-                                                   "blanks or invisible characters; write it out"),
-                               value=INVISIBLE)
+    error = UsageProblem.refused("shows-nothing", "contact_email", value=INVISIBLE)
     assert said(error).startswith("--email '")
     assert said(OptimaError("plain")) == "plain"
 

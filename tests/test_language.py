@@ -4,6 +4,7 @@ table has a German entry with the same placeholders, and the language is chosen 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import string
 from datetime import date
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from optima_cli import language
-from optima_cli.catalogue import de
+from optima_cli.catalogue import de, en
 from optima_cli.rules import codes, criteria, lifecycle
 from optima_cli.rules.deadlines import DueKind
 
@@ -42,9 +43,42 @@ def _calls() -> list[tuple[str, int, str, ast.expr]]:
 
 
 def templates() -> dict[str, str]:
-    """Every message identifier (English template) of the code, with where it is."""
-    return {arg.value: f"{where}:{line}" for where, line, _, arg in _calls()
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    """Every message identifier (English template) of the code, with where it is: those given to
+    the markers, and the English catalogue's sentences of refusals and findings and its phrases."""
+    found = {arg.value: f"{where}:{line}" for where, line, _, arg in _calls()
+             if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    found |= {text: f"catalogue/en.py REFUSALS[{code!r}]" for code, text in en.REFUSALS.items()}
+    found |= {text: f"catalogue/en.py FINDINGS[{key!r}]" for key, text in en.FINDINGS.items()}
+    found |= {text: f"catalogue/en.py PHRASES[{group!r}]" for group, table in en.PHRASES.items()
+              for text in table.values()}
+    found[en.AND] = "catalogue/en.py AND"
+    return found
+
+
+def _refusal_codes() -> dict[str, str]:
+    """Every refusal code the code raises (`X.refused("code", ...)`, and codes.NOT_A), with where."""
+    found = {code: "rules/codes.py NOT_A" for code in codes.NOT_A.values()}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and _name(node) == "refused" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                found[node.args[0].value] = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+    return found
+
+
+def test_every_refusal_code_has_its_english_sentence_and_no_sentence_is_unused():
+    raised = _refusal_codes()
+    assert len(raised) > 50
+    missing = [f"{where}: {code!r}" for code, where in raised.items() if code not in en.REFUSALS]
+    assert not missing, "no English sentence (catalogue/en.py REFUSALS) for:\n" + "\n".join(missing)
+    assert set(en.REFUSALS) <= set(raised), set(en.REFUSALS) - set(raised)
+
+
+def test_the_rules_speak_no_language():
+    """The rules return data: codes, values and keys of fields; the readers say them."""
+    for path in sorted((PACKAGE / "rules").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "optima_cli.language" not in source and "from optima_cli import language" not in source, path
 
 
 def _fields(template: str) -> set[str]:
@@ -163,8 +197,8 @@ def test_dates_and_codes_in_german_and_english():
 
 
 def test_every_stored_finding_reads_back_in_german():
-    """Findings are stored in English with the referral; `show` reads each back in German, to
-    exactly the sentence `check` says at once, with the same values."""
+    """Findings are stored as keys and values with the referral; `show` says each in German,
+    with the values (dates as 20.11.2026, topics as their labels)."""
     facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
                                               iv_procedure_open=True, health_suspected=True,
                                               no_work_capacity=True, iv_measures_running=True,
@@ -182,17 +216,29 @@ def test_every_stored_finding_reads_back_in_german():
                     proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU", date(2026, 11, 20),
                                                  topics, "OPT-2026-0001" if topics else None)
                     found += criteria.evaluate(fact, proposal)
-    said = {f.why.template for f in found}
-    assert said == set(criteria.SENTENCES.values())  # every sentence is tried
+    assert {f.why.key for f in found} == set(en.FINDINGS)  # every sentence is tried
+    stored = [json.loads(json.dumps(f.as_dict())) for f in found]  # as the database keeps them
+    english = [en.finding(f) for f in stored]
     language.use("de")
-    for finding in found:
-        german = criteria.read_back(finding.message)
-        assert german == finding.text != finding.message
+    for finding, in_english in zip(stored, english, strict=True):
+        german = en.finding(finding)
+        assert german != in_english and german == de.MESSAGES[en.FINDINGS[finding["key"]]].format(
+            **{k: v for k, v in _german_values(finding).items()})
         assert not re.search(r"\b2026-\d\d-\d\d\b", german)  # dates as 20.11.2026
+    assert any("Finanzen/Schulden" in en.finding(f) for f in stored)  # topics as their labels
 
 
-def test_read_back_takes_no_other_sentence_for_a_finding():
-    language.use("de")
-    for text in ["Input should be greater than or equal to 0", "from 2026-01-01 to 2026-02-01",
-                 "consent recorded", "social topic named:"]:
-        assert criteria.read_back(text) == text
+def _german_values(finding: dict) -> dict:
+    values = {}
+    for key, value in finding["values"].items():
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            values[key] = language.day(date.fromisoformat(value))
+        elif key == "topics":
+            values[key] = language.labels("Topic", value)
+        else:
+            values[key] = value
+    return values
+
+
+
+

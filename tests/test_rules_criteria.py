@@ -11,10 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optima_cli.catalogue import en
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
-from optima_cli.language import Sentence
-from optima_cli.rules.criteria import Facts, Finding, Proposal
+from optima_cli.rules.criteria import Facts, Finding, Proposal, Sentence
+
+
+def said(finding: Finding) -> str:
+    """A finding's sentence as the reader sees it (English here)."""
+    return en.finding(finding.as_dict())
 
 REF = date(2026, 11, 20)  # the referral date of most tests
 DAY = timedelta(days=1)
@@ -103,7 +108,7 @@ def test_finding_kinds_follow_the_rule_kinds():
     for referrer, receiver in ALL_PAIRS:
         for f in criteria.evaluate(Facts(), proposal(referrer, receiver, topics=())):
             assert f.kind == DOMAIN_KINDS[f.rule]
-            assert f.message.strip()
+            assert said(f).strip()
 
 
 # --- one trip and one pass per rule -----------------------------------------------------------
@@ -163,7 +168,7 @@ def test_rule_trips(rule, fx, referrer, receiver, px, expected):
                          ids=[p[0] for p in PASSES])
 def test_rule_passes(rule, fx, referrer, receiver, px):
     found = judge(rule, facts(**fx), proposal(referrer, receiver, **px))
-    assert found.result == Result.PASS, found.message
+    assert found.result == Result.PASS, said(found)
 
 
 def test_a_clean_referral_has_only_the_workable_reminder():
@@ -192,14 +197,14 @@ def test_consent_given_on_the_referral_date_passes():
 def test_consent_given_after_the_referral_date_blocks():
     found = judge("consent", facts(consent_on=REF + DAY), proposal(Kind.SD, Kind.IV))
     assert found.result == Result.BLOCK
-    assert str(REF + DAY) in found.message and str(REF) in found.message
+    assert str(REF + DAY) in said(found) and str(REF) in said(found)
 
 
 def test_consent_withdrawn_before_the_referral_date_blocks():
     f = facts(consent_on=REF - 60 * DAY, consent_withdrawn_on=REF - DAY)
     found = judge("consent", f, proposal(Kind.SD, Kind.IV))
     assert found.result == Result.BLOCK
-    assert str(REF - DAY) in found.message
+    assert str(REF - DAY) in said(found)
 
 
 def test_consent_withdrawn_on_the_referral_date_blocks():
@@ -225,13 +230,13 @@ def test_missing_consent_blocks_even_with_a_justification():
 def test_referral_to_own_kind_blocks(kind):
     found = judge("other-kind", facts(), proposal(kind, kind))
     assert found.result == Result.BLOCK
-    assert CODES[kind] in found.message
+    assert CODES[kind] in said(found)
 
 
 def test_open_referral_to_same_receiver_blocks_and_names_it():
     found = judge("no-open-referral", facts(), proposal(Kind.SD, Kind.IV, open_case="OPT-2026-0003"))
     assert found.result == Result.BLOCK
-    assert "OPT-2026-0003" in found.message
+    assert "OPT-2026-0003" in said(found)
 
 
 # --- IV rejection: the 12-month boundary ------------------------------------------------------
@@ -246,7 +251,7 @@ def test_iv_rejection_one_day_less_than_12_months_blocks():
     found = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV))
     assert found.result == Result.BLOCK
     # the message says from when a referral is possible without justification
-    assert "2026-11-21" in found.message
+    assert "2026-11-21" in said(found)
 
 
 def test_iv_rejection_at_month_end_uses_calendar_months():
@@ -335,7 +340,7 @@ def test_rav_registered_recently_warns_when_client_is_still_registered(until):
     # last 6 months (--rav-registered-until is "future if registered now").
     f = facts(rav_registered_until=until)
     found = judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV))
-    assert found.result == Result.WARN, found.message
+    assert found.result == Result.WARN, said(found)
 
 
 def test_rav_registration_warns_when_registration_ended_before_the_referral():
@@ -363,7 +368,7 @@ def test_rav_rules_absent_when_receiver_is_not_rav(receiver):
 def test_each_social_topic_passes(topic):
     found = judge("social-topic", facts(), proposal(Kind.RAV, Kind.SD, topics=(topic,)))
     assert found.result == Result.PASS
-    assert topic.value in found.message
+    assert topic.value in said(found)
 
 
 def test_social_topics_are_those_of_domain_md():
@@ -433,9 +438,16 @@ def test_refusals_blocks_and_warnings_split_findings():
     assert criteria.warnings(findings) == [WARN]
 
 
-def test_finding_as_dict_gives_strings():
-    assert HARD_BLOCK.as_dict() == {
-        "rule": "iv-rejection-recent", "kind": "hard", "result": "block", "message": "why"}
+def test_finding_as_dict_gives_keys_and_values():
+    """A finding is stored as its rule, its result, the key of its sentence and its values (as
+    JSON keeps them), never as a sentence."""
+    found = Finding("iv-rejection-recent", RuleKind.HARD, Result.BLOCK,
+                    Sentence("iv-rejection/2", (("rejected_on", date(2026, 1, 5)),
+                                                ("possible_from", date(2027, 1, 5)))))
+    assert found.as_dict() == {
+        "rule": "iv-rejection-recent", "kind": "hard", "result": "block", "key": "iv-rejection/2",
+        "values": {"rejected_on": "2026-01-05", "possible_from": "2027-01-05"}}
+    assert said(found).startswith("the IV rejected the client on 2026-01-05")
 
 
 # --- properties -------------------------------------------------------------------------------

@@ -100,13 +100,13 @@ TODAY = date(2026, 11, 23)
 
 
 def test_ensure_not_future_accepts_today_and_the_past():
-    dates.ensure_not_future(TODAY, TODAY, "referral date")
-    dates.ensure_not_future(date(2020, 1, 1), TODAY, "referral date")
+    dates.ensure_not_future(TODAY, TODAY, "referral")
+    dates.ensure_not_future(date(2020, 1, 1), TODAY, "referral")
 
 
 def test_ensure_not_future_refuses_tomorrow():
     with pytest.raises(OptimaError) as info:
-        dates.ensure_not_future(date(2026, 11, 24), TODAY, "referral date")
+        dates.ensure_not_future(date(2026, 11, 24), TODAY, "referral")
     msg = info.value.message
     assert "referral date 2026-11-24" in msg
     assert "2026-11-23" in msg

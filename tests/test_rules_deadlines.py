@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from optima_cli.render import due
 from optima_cli.rules import deadlines
 from optima_cli.rules.deadlines import DueKind
 
@@ -119,32 +120,32 @@ def test_a_late_decision_is_flagged_overdue_and_before_the_cutoff(referred_on, a
     (-100, "100 days overdue"),
 ])
 def test_describe(offset, text):
-    assert deadlines.describe(AS_OF + offset * DAY, AS_OF) == text
+    assert due.describe(AS_OF + offset * DAY, AS_OF) == text
 
 
 # --- message ----------------------------------------------------------------------------------
 
 def test_message_overdue_and_due_soon():
-    overdue = deadlines.message(DueKind.OVERDUE, "OPT-2026-0001", AS_OF - 3 * DAY, AS_OF)
+    overdue = due.message(DueKind.OVERDUE, "OPT-2026-0001", AS_OF - 3 * DAY, AS_OF)
     assert "OPT-2026-0001" in overdue and "2026-11-20" in overdue and "3 days overdue" in overdue
-    soon = deadlines.message(DueKind.DUE_SOON, "OPT-2026-0002", AS_OF + DAY, AS_OF)
+    soon = due.message(DueKind.DUE_SOON, "OPT-2026-0002", AS_OF + DAY, AS_OF)
     assert "2026-11-24" in soon and "in 1 day" in soon
 
 
 def test_message_decision_late_counts_days_waiting():
-    text = deadlines.message(DueKind.DECISION_LATE, "OPT-2026-0003", date(2026, 11, 11), AS_OF,
+    text = due.message(DueKind.DECISION_LATE, "OPT-2026-0003", date(2026, 11, 11), AS_OF,
                              extra=date(2026, 11, 1))
     assert "2026-11-01" in text
     assert "22 days" in text
 
 
 def test_message_suspension():
-    ending = deadlines.message(DueKind.SUSPENSION_ENDING, "OPT-2026-0004", AS_OF, AS_OF)
+    ending = due.message(DueKind.SUSPENSION_ENDING, "OPT-2026-0004", AS_OF, AS_OF)
     assert "today" in ending
-    outlasts = deadlines.message(DueKind.SUSPENSION_OUTLASTS, "OPT-2026-0005",
+    outlasts = due.message(DueKind.SUSPENSION_OUTLASTS, "OPT-2026-0005",
                                  date(2027, 3, 1), AS_OF, extra=date(2027, 2, 23))
     assert "2027-03-01" in outlasts and "2027-02-23" in outlasts
 
 
 def test_every_due_kind_has_a_label():
-    assert set(deadlines.WARNING_LABELS) == set(DueKind)
+    assert set(due.WARNING_LABELS) == set(DueKind)

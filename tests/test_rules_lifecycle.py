@@ -101,21 +101,29 @@ def test_mandate_due_is_calendar_months_after_acceptance(accepted, months, due):
 
 # --- require_note -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("code", "option"), [
-    (RejectReason.OTHER, "--reason"), (WithdrawReason.OTHER, "--reason"), (Cause.OTHER, "--cause"),
+@pytest.mark.parametrize(("code", "reason", "option"), [
+    (RejectReason.OTHER, "reason", "--reason"), (WithdrawReason.OTHER, "withdraw_reason", "--reason"),
+    (Cause.OTHER, "cause", "--cause"),
 ])
 @pytest.mark.parametrize("note", [None, "", "   "], ids=repr)
-def test_other_needs_a_note(code, option, note):
+def test_other_needs_a_note(code, reason, option, note):
+    """The rule names the fields by their keys (no option, no sentence); the command line says
+    them with its options."""
+    from optima_cli.cli.options import said
+
     with pytest.raises(UsageProblem) as info:
-        lifecycle.require_note(code, note, option)
-    assert info.value.exit_code == 2
-    assert option in info.value.message
-    assert "--note" in info.value.message
+        lifecycle.require_note(code, note, reason)
+    error = info.value
+    assert error.exit_code == 2
+    assert (error.code, error.field, error.names) == ("note-required", "reason_note",
+                                                       {"reason": reason})
+    assert "--" not in error.message
+    assert said(error).startswith(option + " other") and "--note" in said(error)
 
 
 @pytest.mark.parametrize("code", [RejectReason.OTHER, WithdrawReason.OTHER, Cause.OTHER])
 def test_other_with_a_note_passes(code):
-    assert lifecycle.require_note(code, "moved to another canton", "--reason") is None
+    assert lifecycle.require_note(code, "moved to another canton") is None
 
 
 @pytest.mark.parametrize("code", [
@@ -123,7 +131,7 @@ def test_other_with_a_note_passes(code):
     WithdrawReason.CONSENT_WITHDRAWN, Cause.NO_COOPERATION, Cause.NOT_PLACEABLE,
 ], ids=str)
 def test_coded_reasons_need_no_note(code):
-    assert lifecycle.require_note(code, None, "--reason") is None
+    assert lifecycle.require_note(code, None) is None
 
 
 # --- check_close ------------------------------------------------------------------------------
@@ -132,7 +140,10 @@ def test_not_achieved_needs_a_cause():
     with pytest.raises(UsageProblem) as info:
         lifecycle.check_close(Outcome.NOT_ACHIEVED, None)
     assert info.value.exit_code == 2
-    assert "--cause" in info.value.message
+    assert info.value.field == "cause"
+    from optima_cli.cli.options import said
+
+    assert "--cause" in said(info.value) and "--outcome" in said(info.value)
 
 
 @pytest.mark.parametrize("cause", list(Cause), ids=str)

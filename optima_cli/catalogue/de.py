@@ -291,15 +291,6 @@ MESSAGES: dict[str, str] = {
     "{allowed} or {other}":
         "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
         "wenn er {allowed} oder {other} ist",
-    "--months {value} is not a mandate period; use 3 or 6":
-        "--months {value} ist keine Bearbeitungszeit; verwenden Sie 3 oder 6",
-    '{option} other needs a note; add --note "what happened"':
-        '{option} other braucht eine Notiz; ergänzen Sie --note "was geschehen ist"',
-    "--outcome not-achieved needs a cause; add --cause no-cooperation, not-placeable or other":
-        "--outcome not-achieved braucht eine Ursache; ergänzen Sie --cause no-cooperation, "
-        "not-placeable oder other",
-    "--cause is only recorded with --outcome not-achieved, not with {outcome}":
-        "--cause wird nur mit --outcome not-achieved erfasst, nicht mit {outcome}",
     "cannot extend {case}: it was already extended; a 3-month mandate may be extended once, to 6":
         "{case} kann nicht verlängert werden: der Fall wurde bereits verlängert; eine "
         "Bearbeitungszeit von 3 Monaten kann einmal auf 6 verlängert werden",
@@ -318,40 +309,18 @@ MESSAGES: dict[str, str] = {
         "beenden Sie es zuerst mit resume-search, oder wählen Sie Tage danach",
     "a suspension from {start} would start before the mandate ({accepted_on})":
         "ein Aussetzen ab {start} würde vor der Bearbeitungszeit ({accepted_on}) beginnen",
-    "--until {until} is before --from {start}": "--until {until} liegt vor --from {start}",
     "cannot suspend the job search for {case} until {until}: the mandate ends on {due_on}; "
     "a suspension may last at most until then":
         "die Arbeitsbemühungen für {case} können nicht bis {until} ausgesetzt werden: die "
         "Bearbeitungszeit endet am {due_on}; ein Aussetzen darf höchstens bis dahin dauern",
-    "missing option {option}": "Option {option} fehlt",
-    "--override needs a justification text, not an empty one":
-        "--override braucht eine Begründung als Text, keinen leeren",
     "referral refused: {reasons}": "Anmeldung nicht zulässig: {reasons}",
-    'referral blocked: {reasons}. To deviate, record your justification (--override "...", '
-    "or the override column of an import)":
-        "Anmeldung blockiert: {reasons}. Um davon abzuweichen, erfassen Sie Ihre Begründung "
-        '(--override "..." oder die Spalte override eines Imports)',
-    "cannot extend {case} on {day}: its mandate ended on {due_on}; give the date the extension "
-    "was decided with --on":
-        "{case} kann nicht am {day} verlängert werden: die Bearbeitungszeit endete am {due_on}; "
-        "geben Sie mit --on das Datum an, an dem die Verlängerung entschieden wurde",
     "{case} has no job-search suspension running on {day}; nothing to resume":
         "bei {case} läuft am {day} kein Aussetzen der Arbeitsbemühungen; es gibt nichts "
         "wieder aufzunehmen",
     # rules/periods.py
-    "--month {text!r} is not a month; write 2026-10, or last":
-        "--month {text!r} ist kein Monat; schreiben Sie 2026-10 oder last",
-    "--quarter {text!r} is not a quarter; write 2026-Q3":
-        "--quarter {text!r} ist kein Quartal; schreiben Sie 2026-Q3",
-    "--year {text!r} is not a year; write 2026": "--year {text!r} ist kein Jahr; schreiben Sie 2026",
     "give one period only, not {options}": "geben Sie nur einen Zeitraum an, nicht {options}",
     " and ": " und ",
-    "--from and --to go together; give both dates":
-        "--from und --to gehören zusammen; geben Sie beide Daten an",
-    "--to {end} is before --from {start}": "--to {end} liegt vor --from {start}",
     # rules/clients.py, rules/identity.py
-    "--birth-date is required and cannot be cleared":
-        "--birth-date ist obligatorisch und kann nicht gelöscht werden",
     "consent date {consent_on} is before the birth date {birth_date}":
         "das Einwilligungsdatum {consent_on} liegt vor dem Geburtsdatum {birth_date}",
     "client {other} has the same AHV number; use {other} instead of registering the client again":
@@ -1101,4 +1070,35 @@ MESSAGES: dict[str, str] = {
     "them with `optima client show CLIENT`":
         "{n} Personen sind mehrfach erfasst (gleicher Name und gleiches Geburtsdatum): {clients}; "
         "sehen Sie sie mit `optima client show CLIENT` an",
+    # --- issue 15: say: refusals as codes (catalogue/en.py REFUSALS), said by each reader ---
+    # these replace entries that named options inside the rules (moved out of "the life of a
+    # case", "periods" and "clients"): {field} and the fields a refusal names are said by the
+    # reader, as the option of the command line or the column of the import
+    "{field} {value} is not a mandate period; use 3 or 6":
+        "{field} {value} ist keine Bearbeitungszeit; verwenden Sie 3 oder 6",
+    '{reason} other needs a note; add {field} "what happened"':
+        '{reason} other braucht eine Notiz; ergänzen Sie {field} "was geschehen ist"',
+    "{outcome} not-achieved needs a cause; add {field} no-cooperation, not-placeable or other":
+        "{outcome} not-achieved braucht eine Ursache; ergänzen Sie {field} no-cooperation, "
+        "not-placeable oder other",
+    "{field} is only recorded with {outcome} not-achieved, not with {value}":
+        "{field} wird nur mit {outcome} not-achieved erfasst, nicht mit {value}",
+    "cannot extend {case} on {day}: its mandate ended on {due_on}; give the date the extension "
+    "was decided with {field}": '{case} kann nicht am {day} verlängert werden: die Bearbeitungszeit endete am {due_on}; geben Sie mit {field} das Datum an, an dem die Verlängerung entschieden wurde',
+    "{field} {until} is before {start_field} {start}": "{field} {until} liegt vor {start_field} {start}",
+    "missing {field}": "{field} fehlt",
+    "{field} needs a justification text, not an empty one":
+        "{field} braucht eine Begründung als Text, keinen leeren",
+    'referral blocked: {reasons}. To deviate, record your justification ({field} "...")':
+        "Anmeldung blockiert: {reasons}. Um davon abzuweichen, erfassen Sie Ihre Begründung "
+        '({field} "...")',
+    "{field} is required and cannot be cleared":
+        "{field} ist obligatorisch und kann nicht gelöscht werden",
+    "{field} {text!r} is not a month; write 2026-10, or last":
+        "{field} {text!r} ist kein Monat; schreiben Sie 2026-10 oder last",
+    "{field} {text!r} is not a quarter; write 2026-Q3":
+        "{field} {text!r} ist kein Quartal; schreiben Sie 2026-Q3",
+    "{field} {text!r} is not a year; write 2026": "{field} {text!r} ist kein Jahr; schreiben Sie 2026",
+    "{start_field} and {end_field} go together; give both dates":
+        "{start_field} und {end_field} gehören zusammen; geben Sie beide Daten an",
 }

@@ -109,10 +109,14 @@ Limit = Annotated[int | None, typer.Option(
     help=f"Show at most N rows; 0 for all. Default: {TABLE_ROWS} in a table, all in JSON and CSV.")]
 
 
-# The option that gives each value the rules refuse by its key (errors.OptimaError.about): a
-# refusal is said with the option the user typed, not with the key (the import says the column).
-# A key not here is said as it is (the day of an action is refused as --on or --from).
+# The option that gives each value the rules name by its key (errors.OptimaError.refused): a
+# refusal is said with the options the user typed, not with the keys (the import says the columns).
+# A key not here is said as it is.
 OPTIONS = {
+    "on": "--on", "from": "--from", "until": "--until", "to": "--to", "months": "--months",
+    "topics": "--topics", "institution": "--from", "reason": "--reason",
+    "withdraw_reason": "--reason", "outcome": "--outcome", "cause": "--cause",
+    "month": "--month", "quarter": "--quarter", "year": "--year",
     "name": "--name", "birth_date": "--birth-date", "ahv": "--ahv",
     "municipality": "--municipality", "external_ref": "--external-ref",
     "consent_on": "--consent-on", "consent_withdrawn_on": "--consent-withdrawn-on",
@@ -127,10 +131,9 @@ OPTIONS = {
 
 
 def said(error: OptimaError) -> str:
-    """A refusal as the command line says it: the value at fault named by its option."""
-    if error.field is None:
-        return error.message
-    return error.naming(OPTIONS.get(error.field, error.field))
+    """A refusal as the command line says it, in the language of the command: the value at fault
+    and the other values it names by their options."""
+    return error.said(lambda key: OPTIONS.get(key, key))
 
 
 def rows_shown(limit: int | None, fmt: Format) -> int | None:

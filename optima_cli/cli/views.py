@@ -85,7 +85,8 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
 
     Example: optima due --within 30
     """
-    from optima_cli.rules.deadlines import DueKind, warning_name
+    from optima_cli.render.due import warning_name
+    from optima_cli.rules.deadlines import DueKind
     from optima_cli.workflow.views import due as do_due
 
     listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))

@@ -12,7 +12,7 @@ from rich.text import Text
 from optima_cli.language import current, day, label, labels, moment, plural, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
-from optima_cli.rules.deadlines import describe
+from optima_cli.render.due import describe
 
 FLAG_STYLE = {"overdue": "red bold", "due-soon": "yellow"}
 RESULT_STYLE = {Result.PASS.value: "green", Result.WARN.value: "yellow", Result.BLOCK.value: "red bold"}

@@ -7,22 +7,12 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.language import t
 from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
 from optima_cli.rules import text
 from optima_cli.rules.identity import format_client_id, name_key, normalize_ahv
 
-REQUIRED = (("name", "--name"), ("birth_date", "--birth-date"), ("institution", "--from"))
+REQUIRED = ("name", "birth_date", "institution")
 DATE_FIELDS = ("consent_on", "consent_withdrawn_on", "iv_rejected_on")
-
-
-def _date_label(key: str) -> str:
-    """The name of a client's date, in the language of the command."""
-    if key == "consent_on":
-        return t("consent date")
-    if key == "consent_withdrawn_on":
-        return t("consent withdrawal date")
-    return t("IV rejection date")
 
 
 def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
@@ -43,7 +33,7 @@ def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
         out["name_key"] = name_key(out["name"])
     if "birth_date" in out:
         if out["birth_date"] is None:
-            raise UsageProblem(t("--birth-date is required and cannot be cleared"), "birth_date")
+            raise UsageProblem.refused("not-clearable", "birth_date")
         _at("birth_date", ensure_birth_date, out["birth_date"], today)
     if out.get("ahv"):
         out["ahv"] = _at("ahv", normalize_ahv, out["ahv"])
@@ -54,22 +44,22 @@ def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
             out[key] = text.optional_name(out[key], key)
     for key in DATE_FIELDS:
         if out.get(key) is not None:
-            _at(key, ensure_not_future, out[key], today, _date_label(key))
+            _at(key, ensure_not_future, out[key], today, key)
     return out
 
 
 def require(values: dict[str, Any]) -> None:
     """A new client needs a name, a birth date and the unit where they are registered."""
-    for name, option in REQUIRED:
+    for name in REQUIRED:
         if values.get(name) is None:
-            raise UsageProblem(t("missing option {option}", option=option))
+            raise UsageProblem.refused("value-required", name)
 
 
 def check_consent(consent_on: date | None, birth_date: date) -> None:
     # A withdrawal before the consent date means the consent was given again afterwards.
     if consent_on and consent_on < birth_date:
-        raise OptimaError(t("consent date {consent_on} is before the birth date {birth_date}",
-                            consent_on=consent_on, birth_date=birth_date), "consent_on")
+        raise OptimaError.refused("consent-before-birth", "consent_on", consent_on=consent_on,
+                                  birth_date=birth_date)
 
 
 def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
@@ -77,10 +67,8 @@ def duplicate(other_id: int, by_ahv: bool) -> OptimaError:
     and birth date)."""
     other = format_client_id(other_id)
     if by_ahv:
-        return OptimaError(t("client {other} has the same AHV number; use {other} instead of "
-                             "registering the client again", other=other), "ahv")
-    return OptimaError(t("client {other} has the same name and birth date; use {other} instead of "
-                         "registering the client again", other=other), "name")
+        return OptimaError.refused("same-ahv", "ahv", other=other)
+    return OptimaError.refused("same-name", "name", other=other)
 
 
 def check_born_before_referral(birth_date: date, referral: tuple[str, date] | None,
@@ -92,6 +80,5 @@ def check_born_before_referral(birth_date: date, referral: tuple[str, date] | No
         return
     case, referred_on = referral
     if birth_date > referred_on:
-        raise OptimaError(t("birth date {birth_date} is after the referral {case} on {referred_on}; "
-                            "a client is born before being referred: check the year",
-                            birth_date=birth_date, case=case, referred_on=referred_on), field)
+        raise OptimaError.refused("born-after-referral", field, birth_date=birth_date, case=case,
+                                  referred_on=referred_on)

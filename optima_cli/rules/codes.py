@@ -11,7 +11,6 @@ from functools import cache
 from typing import TypeVar
 
 from optima_cli.errors import UsageProblem
-from optima_cli.language import t, t_
 
 
 class Kind(StrEnum):
@@ -92,18 +91,13 @@ class Result(StrEnum):
     BLOCK = "block"
 
 
-# The message when a text is not a code of a group: whole sentences, so that each language can
-# say it its own way (the templates are also found by the catalogue test in this form).
+# The refusal when a text is not a code of a group (its sentence in catalogue/en.py): whole
+# sentences, so that each language can say it its own way.
 NOT_A: dict[type[StrEnum], str] = {
-    Kind: t_("{value} is not an institution kind; use one of: {codes}"),
-    Status: t_("{value} is not a status; use one of: {codes}"),
-    Topic: t_("{value} is not a topic; use one of: {codes}"),
-    RejectReason: t_("{value} is not a rejection reason; use one of: {codes}"),
-    WithdrawReason: t_("{value} is not a withdrawal reason; use one of: {codes}"),
-    Outcome: t_("{value} is not an outcome; use one of: {codes}"),
-    Cause: t_("{value} is not a cause; use one of: {codes}"),
-    RuleKind: t_("{value} is not a rule kind; use one of: {codes}"),
-    Result: t_("{value} is not a result; use one of: {codes}"),
+    Kind: "not-a-kind", Status: "not-a-status", Topic: "not-a-topic",
+    RejectReason: "not-a-reject-reason", WithdrawReason: "not-a-withdraw-reason",
+    Outcome: "not-an-outcome", Cause: "not-a-cause", RuleKind: "not-a-rule-kind",
+    Result: "not-a-result",
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -185,14 +179,14 @@ def parse_code(group: type[E], text: str) -> E:
     found = _by_lower_code(group).get(cleaned.lower())
     if found is not None:
         return found
-    raise UsageProblem(t(NOT_A[group], value=repr(cleaned), codes=choices(group)))
+    raise UsageProblem.refused(NOT_A[group], value=repr(cleaned), codes=choices(group))
 
 
 def parse_topics(text: str) -> tuple[Topic, ...]:
     """Read a comma-separated list of topics, without duplicates, in the order given."""
     parts = [part for part in (p.strip() for p in (text or "").split(",")) if part]
     if not parts:
-        raise UsageProblem(t("no topic given; name one or more of: {codes}", codes=choices(Topic)))
+        raise UsageProblem.refused("no-topic", codes=choices(Topic))
     topics: list[Topic] = []
     for part in parts:
         topic = parse_code(Topic, part)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import Any
 
-from optima_cli.language import Sentence, retranslate, t_
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
 from optima_cli.rules.dates import add_months, months_before
 
@@ -47,30 +48,37 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """Why a rule holds or not, as data: the key of its sentence (catalogue/en.py FINDINGS, said
+    in the reader's language where it is shown) and its values."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+
+def _stored(value: object) -> Any:
+    """A value of a finding as JSON keeps it: a date as 2026-11-20, codes as they are."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_stored(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     kind: RuleKind
     result: Result
     why: Sentence
 
-    @property
-    def message(self) -> str:
-        """The sentence in English: so it is stored with the referral and in the audit trail."""
-        return self.why.english()
-
-    @property
-    def text(self) -> str:
-        """The sentence in the language of the command."""
-        return self.why.text()
-
-    def as_dict(self) -> dict[str, str]:
-        """As stored: the sentence in English (shown later in any language via retranslate)."""
+    def as_dict(self) -> dict[str, Any]:
+        """As stored with the referral and in the audit trail: the rule, its result, and the key
+        and values of its sentence (said in any language where it is shown)."""
         return {"rule": self.rule, "kind": str(self.kind), "result": str(self.result),
-                "message": self.message}
-
-    def shown(self) -> dict[str, str]:
-        """For people and scripts: the sentence in the language of the command."""
-        return {**self.as_dict(), "message": self.text}
+                "key": self.why.key, "values": {k: _stored(v) for k, v in self.why.values}}
 
 
 @dataclass(frozen=True)
@@ -82,59 +90,9 @@ class Rule:
     judge: Callable[[Facts, Proposal], tuple[bool, Sentence]]  # (holds, sentence why)
 
 
-# Every sentence of a finding, by rule and number. They are stored with the referral in English
-# and read back in the reader's language (language.retranslate among exactly these).
-SENTENCES: dict[str, str] = {
-    "consent/1": t_("no consent of the client is recorded; record it with `client update --consent-on`"),
-    "consent/2": t_("consent was given on {consent_on}, after the referral date {on}"),
-    "consent/3": t_(
-        "the client withdrew consent on {withdrawn_on}; record renewed consent with "
-        "`client update --consent-on DATE`"),
-    "consent/4": t_("consent recorded on {consent_on} and not withdrawn"),
-    "other-kind/1": t_(
-        "{receiver} is of the referrer's own kind ({kind}); "
-        "OPTIMA hands a case to another kind of institution"),
-    "other-kind/2": t_("{referrer_kind} refers to {receiver_kind}, another kind"),
-    "no-open-referral/1": t_("{case} of this client to {receiver} is still open; close, withdraw or decide it first"),
-    "no-open-referral/2": t_("no open referral of this client to {receiver}"),
-    "iv-rejection/1": t_("no IV rejection recorded"),
-    "iv-rejection/2": t_(
-        "the IV rejected the client on {rejected_on}, less than 12 months ago "
-        "(a referral to IV is possible from {possible_from}, or now with a justification)"),
-    "iv-rejection/3": t_("the IV rejection of {rejected_on} is more than 12 months old"),
-    "iv-procedure/1": t_("an IV procedure, assessment or legal proceeding is open"),
-    "iv-procedure/2": t_("no IV procedure, assessment or proceeding open"),
-    "iv-health/1": t_("an IV-relevant health damage is suspected: a regular IV registration is due instead"),
-    "iv-health/2": t_("no IV-relevant health damage suspected"),
-    "work-capacity/1": t_("the client's work capacity is not intact (not placeable)"),
-    "work-capacity/2": t_("work capacity intact (objectively and subjectively placeable)"),
-    "iv-measures/1": t_("IV measures are running"),
-    "iv-measures/2": t_("an IV assessment or proceeding is open"),
-    "iv-measures/3": t_("no IV measures running, no assessment or proceeding open"),
-    "rav-registration/1": t_("the client is registered at the RAV (until {until})"),
-    "rav-registration/2": t_("the client must register at the RAV"),
-    "rav-recent/1": t_("the client is registered at the RAV until {until}, within the last 6 months"),
-    "rav-recent/2": t_("the client was registered at the RAV until {until}, within the last 6 months"),
-    "rav-recent/3": t_("not registered at the RAV in the last 6 months"),
-    "social-topic/1": t_("social topic named: {topics}"),
-    "social-topic/2": t_("no topic given yet; a referral to SD should name a social problem"),
-    "social-topic/3": t_(
-        "none of the topics is a social problem (finances, addiction, conflict, childcare, "
-        "life-event), which is what SD works on"),
-    "workable/1": t_(
-        "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
-        "Severe problems do not fit"),
-}
-
-
 def _say(key: str, **values: object) -> Sentence:
-    return Sentence(SENTENCES[key], tuple(values.items()))
-
-
-def read_back(message: str) -> str:
-    """A finding's sentence as stored (English) in the language of the command: read back out
-    of the sentence with the templates above."""
-    return retranslate(message, SENTENCES.values())
+    """A finding's sentence: its key (catalogue/en.py FINDINGS) and values."""
+    return Sentence(key, tuple(values.items()))
 
 
 def _consent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
@@ -224,7 +182,7 @@ def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     social = [t.value for t in p.topics if t in SOCIAL_TOPICS]
     if social:
-        return True, _say("social-topic/1", topics=", ".join(social))
+        return True, _say("social-topic/1", topics=tuple(social))
     if not p.topics:
         return False, _say("social-topic/2")
     return False, _say("social-topic/3")

@@ -6,15 +6,11 @@ import calendar
 import re
 from datetime import date
 
-from optima_cli import language
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.language import t
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SWISS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
-_GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                  "September", "Oktober", "November", "Dezember")
 
 
 # the years optima takes: every date it computes from one (a mandate's end, a deadline, a look
@@ -25,14 +21,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 def check_year(year: int, raw: str) -> None:
     """Refuse a year outside FIRST_YEAR..LAST_YEAR: `raw` is the value as typed."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UsageProblem(t("{raw!r} is out of range: optima takes the years {first} to {last}",
-                             raw=raw, first=FIRST_YEAR, last=LAST_YEAR))
-
-
-def _month_name(month: int) -> str:
-    if language.current() == "de":
-        return _GERMAN_MONTHS[month - 1]
-    return calendar.month_name[month]
+        raise UsageProblem.refused("year-out-of-range", raw=raw, first=FIRST_YEAR, last=LAST_YEAR)
 
 
 def parse_date(text: str) -> date:
@@ -52,17 +41,14 @@ def parse_date(text: str) -> date:
     else:
         match = _SWISS.match(raw)
         if not match:
-            raise UsageProblem(t("{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
-                                 raw=raw))
+            raise UsageProblem.refused("not-a-date", raw=raw)
         day, month, year = (int(g) for g in match.groups())
     check_year(year, raw)
     if not 1 <= month <= 12:
-        raise UsageProblem(t("{raw!r} is not a date: there is no month {month}", raw=raw,
-                             month=month))
+        raise UsageProblem.refused("no-such-month", raw=raw, month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise UsageProblem(t("{raw!r} is not a date: {month} {year} has {last} days", raw=raw,
-                             month=_month_name(month), year=year, last=last))
+        raise UsageProblem.refused("no-such-day", raw=raw, month=month, year=year, last=last)
     return date(year, month, day)
 
 
@@ -84,14 +70,12 @@ def months_before(day: date, months: int) -> date:
 
 
 def ensure_not_future(day: date, today: date, what: str) -> None:
-    """`what` names the date in the language of the command (t("referral date"))."""
+    """`what` is the code of the date (catalogue/en.py PHRASES["what"]: referral, birth, accept)."""
     if day > today:
-        raise OptimaError(t(
-            "{what} {day} lies in the future (today is {today}); give the date on which it happened",
-            what=what, day=day, today=today))
+        raise OptimaError.refused("in-the-future", what=what, day=day, today=today)
 
 
 def ensure_birth_date(day: date, today: date) -> None:
-    ensure_not_future(day, today, t("birth date"))
+    ensure_not_future(day, today, "birth")
     if day.year < 1900:
-        raise OptimaError(t("birth date {day} is implausible; check the year", day=day))
+        raise OptimaError.refused("birth-implausible", day=day)

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from optima_cli.language import current, label, plural, t
-
 DECISION_DAYS = 10  # a referral waiting longer than this for a decision is flagged
 DEFAULT_WITHIN = 14  # days ahead that `due` and `list` look
 
@@ -18,15 +16,6 @@ class DueKind(StrEnum):
     DECISION_LATE = "decision-late"  # referral waiting for a decision over DECISION_DAYS
     SUSPENSION_ENDING = "suspension-ending"  # job-search suspension ends within the window
     SUSPENSION_OUTLASTS = "suspension-outlasts"  # suspension runs beyond the mandate's end
-
-
-WARNING_LABELS = {
-    DueKind.OVERDUE: "mandate overdue",
-    DueKind.DUE_SOON: "mandate ends soon",
-    DueKind.DECISION_LATE: "decision pending too long",
-    DueKind.SUSPENSION_ENDING: "job-search suspension ends soon",
-    DueKind.SUSPENSION_OUTLASTS: "job-search suspension outlasts the mandate",
-}
 
 
 @dataclass(frozen=True)
@@ -73,38 +62,3 @@ def flag(deadline: date | None, w: Window) -> str | None:
     if deadline <= w.horizon:
         return DueKind.DUE_SOON.value
     return None
-
-
-def describe(deadline: date, as_of: date) -> str:
-    """`3 days overdue`, `today`, `in 5 days` (in the language of the command)."""
-    days = (deadline - as_of).days
-    if days < 0:
-        return plural(-days, "1 day overdue", "{days} days overdue", days=-days)
-    if days == 0:
-        return t("today")
-    return plural(days, "in 1 day", "in {days} days", days=days)
-
-
-def warning_name(kind: DueKind) -> str:
-    """What a kind of warning is called: `mandate ends soon` (English), else its label."""
-    return WARNING_LABELS[kind] if current() == "en" else label("DueKind", kind)
-
-
-def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | None = None) -> str:
-    """One sentence for a `due` warning."""
-    when = describe(day, as_of)
-    if kind == DueKind.OVERDUE:
-        return t("{case}: mandate ended on {day} ({when}); close or withdraw it",
-                 case=case, day=day, when=when)
-    if kind == DueKind.DUE_SOON:
-        return t("{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate",
-                 case=case, day=day, when=when)
-    if kind == DueKind.DECISION_LATE:
-        assert extra is not None
-        return t("{case}: referred on {referred_on}, waiting for a decision since {days} days",
-                 case=case, referred_on=extra, days=(as_of - extra).days)
-    if kind == DueKind.SUSPENSION_ENDING:
-        return t("{case}: job-search suspension ends on {day} ({when})",
-                 case=case, day=day, when=when)
-    return t("{case}: job-search suspension until {day} outlasts the mandate ending {mandate_end}",
-             case=case, day=day, mandate_end=extra)

@@ -7,7 +7,6 @@ import re
 import unicodedata
 
 from optima_cli.errors import UsageProblem
-from optima_cli.language import t
 
 # numbers of up to 9 digits: a longer one names no client or case (and overflows the database's integers)
 _CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d{1,9})$", re.IGNORECASE)
@@ -31,13 +30,9 @@ def normalize_ahv(text: str) -> str:
     try:
         number = ssn.validate(raw)
     except InvalidChecksum:
-        raise UsageProblem(t(
-            "AHV number {raw!r} is invalid: its check digit does not match; check for a typo",
-            raw=raw)) from None
+        raise UsageProblem.refused("ahv-check-digit", raw=raw) from None
     except ValidationError:
-        raise UsageProblem(t(
-            "AHV number {raw!r} is invalid: it must be 13 digits starting with 756, "
-            "like 756.1234.5678.97", raw=raw)) from None
+        raise UsageProblem.refused("ahv-format", raw=raw) from None
     return ssn.format(number)
 
 

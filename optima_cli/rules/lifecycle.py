@@ -19,7 +19,6 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
-from optima_cli.language import label, t, t_
 from optima_cli.rules import criteria, text
 from optima_cli.rules.codes import (
     Cause,
@@ -64,17 +63,13 @@ def next_status(case: str, status: Status, action: Action) -> Status:
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        allowed = [label("Status", s)
-                   for s in sorted({s.value for (s, a) in TRANSITIONS if a == action})]
+        allowed = sorted({s.value for (s, a) in TRANSITIONS if a == action})
         if len(allowed) == 1:
-            raise OptimaError(t(
-                "cannot {action} {case}: it is {status}; {action} is only possible when it is "
-                "{allowed}", action=action.value, case=case, status=label("Status", status),
-                allowed=allowed[0])) from None
-        raise OptimaError(t(
-            "cannot {action} {case}: it is {status}; {action} is only possible when it is "
-            "{allowed} or {other}", action=action.value, case=case,
-            status=label("Status", status), allowed=allowed[0], other=allowed[1])) from None
+            raise OptimaError.refused("status-forbids", action=action.value, case=case,
+                                      status=status.value, allowed=allowed[0]) from None
+        raise OptimaError.refused("status-forbids-either", action=action.value, case=case,
+                                  status=status.value, allowed=allowed[0],
+                                  other=allowed[1]) from None
 
 
 def parse_months(value: int | str) -> int:
@@ -83,7 +78,7 @@ def parse_months(value: int | str) -> int:
     except (TypeError, ValueError):
         months = -1
     if months not in MONTHS:
-        raise UsageProblem(t("--months {value} is not a mandate period; use 3 or 6", value=value))
+        raise UsageProblem.refused("months-invalid", "months", value=value)
     return months
 
 
@@ -92,30 +87,26 @@ def mandate_due(accepted_on: date, months: int) -> date:
     return add_months(accepted_on, months)
 
 
-def require_note(code: RejectReason | WithdrawReason | Cause, note: str | None, option: str) -> None:
+def require_note(code: RejectReason | WithdrawReason | Cause, note: str | None,
+                 reason: str = "reason", field: str = "reason_note") -> None:
+    """The code `other` (of the field `reason`) needs a note (the field `field`)."""
     if code.value == "other" and not (note and note.strip()):
-        raise UsageProblem(t("{option} other needs a note; add --note \"what happened\"",
-                             option=option))
+        raise UsageProblem.refused("note-required", field, names={"reason": reason})
 
 
 def check_close(outcome: Outcome, cause: Cause | None) -> None:
     if outcome == Outcome.NOT_ACHIEVED and cause is None:
-        raise UsageProblem(t(
-            "--outcome not-achieved needs a cause; add --cause no-cooperation, not-placeable or other"
-        ))
+        raise UsageProblem.refused("cause-required", "cause", names={"outcome": "outcome"})
     if outcome != Outcome.NOT_ACHIEVED and cause is not None:
-        raise UsageProblem(t(
-            "--cause is only recorded with --outcome not-achieved, not with {outcome}",
-            outcome=outcome.value))
+        raise UsageProblem.refused("cause-unexpected", "cause", names={"outcome": "outcome"},
+                                   value=outcome.value)
 
 
 def check_extend(case: str, months: int, extended_on: date | None) -> None:
     if extended_on is not None or months != 3:
         if extended_on:
-            raise OptimaError(t("cannot extend {case}: it was already extended; a 3-month mandate "
-                                "may be extended once, to 6", case=case))
-        raise OptimaError(t("cannot extend {case}: its mandate is {months} months; a 3-month "
-                            "mandate may be extended once, to 6", case=case, months=months))
+            raise OptimaError.refused("already-extended", case=case)
+        raise OptimaError.refused("not-extendable", case=case, months=months)
 
 
 @dataclass(frozen=True)
@@ -131,27 +122,18 @@ def check_suspension(
     """The RAV may suspend job-search duties while another institution works the case,
     at most until the mandate ends."""
     if referrer_kind != Kind.RAV:
-        raise OptimaError(t(
-            "cannot suspend the job search for {case}: it was referred by {kind}, "
-            "only a case referred by a RAV unit can suspend job-search obligations",
-            case=case, kind=referrer_kind))
+        raise OptimaError.refused("suspend-not-rav", case=case, kind=referrer_kind.value)
     if overlapping_until is not None:
-        raise OptimaError(t(
-            "{case} already has a job-search suspension until {until} in that time; "
-            "end it with resume-search first, or choose days after it",
-            case=case, until=overlapping_until))
+        raise OptimaError.refused("suspension-overlaps", case=case, until=overlapping_until)
     if req.start < accepted_on:
-        raise OptimaError(t(
-            "a suspension from {start} would start before the mandate ({accepted_on})",
-            start=req.start, accepted_on=accepted_on))
+        raise OptimaError.refused("suspension-before-mandate", start=req.start,
+                                  accepted_on=accepted_on)
     if req.until < req.start:
-        raise OptimaError(t("--until {until} is before --from {start}", until=req.until,
-                            start=req.start))
+        raise OptimaError.refused("until-before-from", "until", names={"start_field": "from"},
+                                  until=req.until, start=req.start)
     if req.until > due_on:
-        raise OptimaError(t(
-            "cannot suspend the job search for {case} until {until}: the mandate ends on "
-            "{due_on}; a suspension may last at most until then",
-            case=case, until=req.until, due_on=due_on))
+        raise OptimaError.refused("suspension-after-mandate", case=case, until=req.until,
+                                  due_on=due_on)
 
 
 # --- a case's state and the actions on it -----------------------------------------------------
@@ -238,11 +220,11 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
     the mandate period and the justification, cleaned."""
     checked = parse_months(months)
     if not topics:
-        raise UsageProblem(t("missing option {option}", option="--topics"))
+        raise UsageProblem.refused("value-required", "topics")
     if override is not None and not override.strip():
-        raise UsageProblem(t("--override needs a justification text, not an empty one"))
+        raise UsageProblem.refused("override-empty", "override")
     cleaned = text.free_text(override, "override")
-    ensure_not_future(day, today, t("referral date"))
+    ensure_not_future(day, today, "referral")
     return ReferralInputs(checked, cleaned)
 
 
@@ -260,16 +242,15 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
         on=day, topics=topics, open_case_to_receiver=open_case))
     refused = criteria.refusals(findings)
     if refused:
-        raise ReferralBlocked(t("referral refused: {reasons}",
-                                reasons="; ".join(f.text for f in refused)),
-                              [f.rule for f in refused], justifiable=False)
+        error = ReferralBlocked.refused("referral-refused", reasons=[f.as_dict() for f in refused])
+        error.rules, error.justifiable = [f.rule for f in refused], False
+        raise error
     needs = criteria.blocks_needing_override(findings)
     if needs and not override:
-        raise ReferralBlocked(t(
-            "referral blocked: {reasons}. To deviate, record your justification "
-            "(--override \"...\", or the override column of an import)",
-            reasons="; ".join(f"{label('Rule', f.rule)}: {f.text}" for f in needs)),
-            [f.rule for f in needs], justifiable=True)
+        error = ReferralBlocked.refused("referral-blocked", "override",
+                                        reasons=[f.as_dict() for f in needs])
+        error.rules, error.justifiable = [f.rule for f in needs], True
+        raise error
     case = Case(case_id=case_id, referrer=referrer, receiver=receiver,
                 topics=tuple(t.value for t in topics), status=Status.REFERRED.value,
                 months=months, referred_on=day, goal=text.free_text(goal, "goal"),
@@ -279,41 +260,12 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
     return case, findings
 
 
-def _date_of(action: Action) -> str:
-    """The name of the date of an action, in the language of the command."""
-    names = {
-        Action.ACCEPT: lambda: t("accept date"),
-        Action.REJECT: lambda: t("reject date"),
-        Action.WITHDRAW: lambda: t("withdraw date"),
-        Action.CLOSE: lambda: t("close date"),
-        Action.EXTEND: lambda: t("extend date"),
-        Action.SUSPEND_SEARCH: lambda: t("suspend-search date"),
-        Action.RESUME_SEARCH: lambda: t("resume-search date"),
-    }
-    return names[action]()
-
-
 # --- the order of a case's events --------------------------------------------------------------
 # Every action's day is at or after every earlier event of the case: a case is never extended
 # after it was closed, nor withdrawn before a suspension of it began.
 
-# the option that gives the day of an action (the import names the column instead)
-DAY_OPTION = {action: "--on" for action in Action} | {Action.SUSPEND_SEARCH: "--from"}
-
-
-def _event_name(event: str) -> str:
-    """An event of a case as "is before {event}" names it (in German in the dative)."""
-    names = {
-        "referral": lambda: t("the referral"),
-        "acceptance": lambda: t("the acceptance"),
-        "rejection": lambda: t("the rejection"),
-        "extension": lambda: t("the extension"),
-        "suspension-start": lambda: t("the start of a job-search suspension"),
-        "suspension-end": lambda: t("the end of a job-search suspension"),
-        "withdrawal": lambda: t("the withdrawal"),
-        "closing": lambda: t("the closing"),
-    }
-    return names[event]()
+# the field that gives the day of an action (the command line's option, the import's column)
+DAY_FIELD = {action: "on" for action in Action} | {Action.SUSPEND_SEARCH: "from"}
 
 
 def dated_events(case: Case) -> list[tuple[date, str]]:
@@ -334,19 +286,17 @@ def latest_event(case: Case) -> tuple[date, str]:
 
 def check_order(case: Case, action: Action, day: date) -> None:
     """Refuse `action` on `day` if the case has an event dated later. The refusal names the
-    option that gives the action's day; the import says it with its column instead."""
+    field that gives the action's day (`on`, `from`)."""
     earlier, event = latest_event(case)
     if day < earlier:
-        raise OptimaError.about(
-            DAY_OPTION[action],
-            t_("{action} on {day} is before {event} on {earlier}; use {field} {earlier} or later"),
-            action=action.value, day=day, event=_event_name(event), earlier=earlier)
+        raise OptimaError.refused("out-of-order", DAY_FIELD[action], action=action.value, day=day,
+                                  event=event, earlier=earlier)
 
 
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
     """The status after `action` on `day`, once the transition and the day are allowed."""
     after = next_status(case.case_id, Status(case.status), action)
-    ensure_not_future(day, today, _date_of(action))
+    ensure_not_future(day, today, action.value)
     check_order(case, action, day)
     return after.value
 
@@ -367,7 +317,7 @@ def accept(case: Case, day: date, today: date, counsellor: str | None = None) ->
 
 def reject(case: Case, day: date, today: date, reason: RejectReason,
            note: str | None = None) -> Case:
-    require_note(reason, note, "--reason")
+    require_note(reason, note)
     status = _begin(case, Action.REJECT, day, today)
     return case._replace(status=status, decided_on=day, reason=reason.value,
                    reason_note=text.free_text(note, "reason_note"))
@@ -376,7 +326,7 @@ def reject(case: Case, day: date, today: date, reason: RejectReason,
 def withdraw(case: Case, day: date, today: date, reason: WithdrawReason,
              note: str | None = None) -> Case:
     """The client's consent, if that is the reason, is withdrawn too: see `consent_withdrawal`."""
-    require_note(reason, note, "--reason")
+    require_note(reason, note, "withdraw_reason", "withdraw_note")
     status = _begin(case, Action.WITHDRAW, day, today)
     return case._replace(status=status, withdrawn_on=day, reason=reason.value,
                          reason_note=text.free_text(note, "withdraw_note"),
@@ -396,10 +346,8 @@ def extend(case: Case, day: date, today: date) -> Case:
     check_extend(case.case_id, case.months, case.extended_on)
     assert case.decided_on is not None and case.due_on is not None
     if day > case.due_on:
-        raise OptimaError(t(
-            "cannot extend {case} on {day}: its mandate ended on {due_on}; "
-            "give the date the extension was decided with --on",
-            case=case.case_id, day=day, due_on=case.due_on))
+        raise OptimaError.refused("extend-after-mandate", "on", case=case.case_id, day=day,
+                                  due_on=case.due_on)
     return case._replace(status=status, months=6, extended_on=day,
                    due_on=mandate_due(case.decided_on, 6))
 
@@ -419,9 +367,7 @@ def resume_search(case: Case, day: date, today: date) -> Case:
     status = _begin(case, Action.RESUME_SEARCH, day, today)
     running = case.running_suspension(day)
     if running is None:
-        raise OptimaError(t(
-            "{case} has no job-search suspension running on {day}; nothing to resume",
-            case=case.case_id, day=day))
+        raise OptimaError.refused("nothing-to-resume", case=case.case_id, day=day)
     return case._replace(status=status, suspensions=tuple(
         s._replace(ended_on=day) if s is running else s for s in case.suspensions))
 

@@ -13,7 +13,6 @@ from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import UsageProblem
 from optima_cli.rules.dates import check_year
-from optima_cli.language import t
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -39,8 +38,7 @@ def _month(text: str, as_of: date) -> Period:
     else:
         match = _MONTH.match(text.strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise UsageProblem(t("--month {text!r} is not a month; write 2026-10, or last",
-                                 text=text))
+            raise UsageProblem.refused("not-a-month", "month", text=text)
         check_year(int(match.group(1)), text)
         first = date(int(match.group(1)), int(match.group(2)), 1)
     last = first + relativedelta(months=1) - timedelta(days=1)
@@ -50,7 +48,7 @@ def _month(text: str, as_of: date) -> Period:
 def _quarter(text: str, as_of: date) -> Period:
     match = _QUARTER.match(text.strip())
     if not match:
-        raise UsageProblem(t("--quarter {text!r} is not a quarter; write 2026-Q3", text=text))
+        raise UsageProblem.refused("not-a-quarter", "quarter", text=text)
     year, q = int(match.group(1)), int(match.group(2))
     check_year(year, text)
     first = date(year, 3 * q - 2, 1)
@@ -60,7 +58,7 @@ def _quarter(text: str, as_of: date) -> Period:
 
 def _year(text: str, as_of: date) -> Period:
     if not _YEAR.match(text.strip()):
-        raise UsageProblem(t("--year {text!r} is not a year; write 2026", text=text))
+        raise UsageProblem.refused("not-a-year", "year", text=text)
     year = int(text)
     check_year(year, text)
     return Period(str(year), date(year, 1, 1), date(year, 12, 31), as_of)
@@ -69,13 +67,12 @@ def _year(text: str, as_of: date) -> Period:
 def choose(as_of: date, month: str | None = None, quarter: str | None = None,
            year: str | None = None, start: date | None = None, end: date | None = None) -> Period:
     """The one period the options name; none gives everything up to the as-of day."""
-    given = [name for name, value in (("--month", month), ("--quarter", quarter), ("--year", year))
+    given = [name for name, value in (("month", month), ("quarter", quarter), ("year", year))
              if value]
     if start or end:
-        given.append("--from/--to")
+        given.append("from")
     if len(given) > 1:
-        raise UsageProblem(t("give one period only, not {options}",
-                             options=t(" and ").join(given)))
+        raise UsageProblem.refused("one-period-only", names={"options": tuple(given)})
     if month:
         return _month(month, as_of)
     if quarter:
@@ -84,8 +81,10 @@ def choose(as_of: date, month: str | None = None, quarter: str | None = None,
         return _year(year, as_of)
     if start or end:
         if not (start and end):
-            raise UsageProblem(t("--from and --to go together; give both dates"))
+            raise UsageProblem.refused("from-and-to", "from" if end else "to",
+                                       names={"start_field": "from", "end_field": "to"})
         if end < start:
-            raise UsageProblem(t("--to {end} is before --from {start}", end=end, start=start))
+            raise UsageProblem.refused("until-before-from", "to", names={"start_field": "from"},
+                                       until=end, start=start)
         return Period(f"{start}_{end}", start, end, as_of)
     return Period(f"until-{as_of}", None, as_of, as_of)

@@ -9,7 +9,7 @@ refuses it with every control character (`control_character`: in a file they are
 broken file). Other control characters typed in a command are kept as typed (and shown as codes).
 `field` is the key of the value at fault (withdraw_note, contact_phone): a refusal names it as
 {field} of its template, which the command line says with the option, the import with the column
-(errors.OptimaError.about).
+(errors.OptimaError.refused).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import re
 import unicodedata
 
 from optima_cli.errors import UsageProblem
-from optima_cli.language import number, t, t_
 
 NAME_MAX = 200
 TEXT_MAX = 2000
@@ -47,15 +46,12 @@ def storable(text: str) -> bool:
 
 def _check(text: str, limit: int, field: str) -> None:
     if len(text) > limit:
-        raise UsageProblem.about(field, t_("{field} has {length} characters; at most {limit} are "
-                                           "allowed, shorten it"),
-                                 length=number(len(text)), limit=number(limit))
+        raise UsageProblem.refused("too-long", field, length=len(text), limit=limit)
 
 
 def _seen(text: str, field: str) -> None:
     if not visible(text):
-        raise UsageProblem.about(field, t_("{field} {value!r} shows nothing: it holds only blanks or "
-                                           "invisible characters; write it out"), value=_shown(text))
+        raise UsageProblem.refused("shows-nothing", field, value=_shown(text))
 
 
 def name(text: str, field: str) -> str:
@@ -63,7 +59,7 @@ def name(text: str, field: str) -> str:
     ends; refused when it shows nothing or is too long."""
     cleaned = text.strip()
     if not cleaned:
-        raise UsageProblem.about(field, t_("{field} must not be empty; write it out"))
+        raise UsageProblem.refused("empty", field)
     _check(cleaned, NAME_MAX, field)
     _seen(cleaned, field)
     return cleaned
@@ -93,8 +89,7 @@ def email(text: str | None, field: str = "contact_email") -> str | None:
     cleaned = text.strip(" ")
     if (len(cleaned) > NAME_MAX or not _EMAIL.fullmatch(cleaned)
             or any(unicodedata.category(ch) in ("Cc", "Cf") for ch in cleaned)):
-        raise UsageProblem(t("{value!r} is not an e-mail address; write it like "
-                             "m.meier@example.ch", value=_shown(cleaned)), field)
+        raise UsageProblem.refused("not-an-email", field, value=_shown(cleaned))
     return cleaned
 
 
@@ -103,9 +98,7 @@ def unit_code(text: str, field: str = "code") -> str:
     cleaned = (text or "").strip().upper()
     if (not cleaned or len(cleaned) > CODE_MAX
             or not all(ch.isalnum() or ch in "-_" for ch in cleaned)):
-        raise UsageProblem(t("unit code {code!r} is not usable; a code has letters, digits and "
-                             "dashes, at most {limit} characters, like SD-EMMEN",
-                             code=_shown(text or ""), limit=CODE_MAX), field)
+        raise UsageProblem.refused("not-a-unit-code", field, code=_shown(text or ""), limit=CODE_MAX)
     return cleaned
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
 from optima_cli.rules import lifecycle
@@ -113,11 +114,11 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         for topic in case.topics:
             session.add(ReferralTopic(referral_id=referral.id, topic=topic))
         result = case_snapshot(case, client.id or 0, ctx.today)
-        result["findings"] = [f.as_dict() for f in findings]  # stored: in English
+        result["findings"] = [f.as_dict() for f in findings]  # stored: keys and values
         audit.record(session, actor=ctx.user, action="refer", entity="referral",
                      entity_ref=referral.case_id, client_id=client.id, referral_id=referral.id,
                      on_date=day, after=result, now=now, source=ctx.source)
-        result = {**result, "findings": [f.shown() for f in findings]}  # shown: the reader's
+        result = {**result, "findings": [en.shown_finding(f) for f in result["findings"]]}
         result["override_ignored"] = bool(req.override) and case.override is None
         return result
 
@@ -150,14 +151,14 @@ def accept(ctx: Context, ref: str, counsellor: str | None = None, on: date | Non
 
 def reject(ctx: Context, ref: str, reason: RejectReason, note: str | None = None,
            on: date | None = None) -> dict[str, Any]:
-    lifecycle.require_note(reason, note, "--reason")  # refused before the case is looked up
+    lifecycle.require_note(reason, note)  # refused before the case is looked up
     return _change(ctx, ref, Action.REJECT, on,
                    lambda case, day: lifecycle.reject(case, day, ctx.today, reason, note))
 
 
 def withdraw(ctx: Context, ref: str, reason: WithdrawReason, note: str | None = None,
              on: date | None = None) -> dict[str, Any]:
-    lifecycle.require_note(reason, note, "--reason")  # refused before the case is looked up
+    lifecycle.require_note(reason, note, "withdraw_reason", "withdraw_note")  # before the lookup
 
     def consent(session: Session, referral: Referral, day: date) -> None:
         client = session.get(Client, referral.client_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import clients as client_rules
@@ -146,7 +147,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
           referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
     """The access criteria for a referral of this client; writes nothing."""
     day = on or ctx.today
-    ensure_not_future(day, ctx.today, t("referral date"))
+    ensure_not_future(day, ctx.today, "referral")
     with ctx.read() as session:
         client = lookup.client(session, ref)
         receiver = lookup.institution(session, to)
@@ -163,6 +164,6 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
         "allowed": criteria.allowed(findings),
         "needs_override": bool(criteria.blocks_needing_override(findings))
         and not criteria.refusals(findings),
-        "findings": [f.shown() for f in findings],
+        "findings": [en.shown_finding(f.as_dict()) for f in findings],
         "blocked": [f.rule for f in findings if f.result == Result.BLOCK],
     }

@@ -45,10 +45,15 @@ class RowFailed(Exception):
 
 
 def _row_failed(exc: OptimaError, column: str) -> RowFailed:
-    """A refusal of the rules as a row's: at the column of the value at fault, else at `column`,
-    and said with that column (the rules name a value by its key, or by the command's option)."""
-    at = exc.field if exc.field in COLUMNS else column
-    return RowFailed(at, exc.naming(at))
+    """A refusal of the rules as a row's, said with the columns of the values it names: at the
+    column of the value at fault, else at `column` (the day of an action, `on`, is the column of
+    the step that failed)."""
+    def name(key: str) -> str:
+        return key if key in COLUMNS else {"from": "suspended_from",
+                                           "until": "suspended_until"}.get(key, column)
+
+    at = name(exc.field) if exc.field else column
+    return RowFailed(at, exc.said(name))
 
 
 def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:

@@ -7,7 +7,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from optima_cli.rules import criteria
+from optima_cli.catalogue import en
 from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension
@@ -95,9 +95,9 @@ def with_personal_text(record: dict[str, Any], personal: bool) -> dict[str, Any]
 
 
 def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
-    """The findings stored with a referral (in English), their sentences in the reader's language."""
-    return [{**found, "message": criteria.read_back(found["message"])}
-            for found in json.loads(row["findings"] or "[]")]
+    """The findings stored with a referral (keys and values), their sentences in the reader's
+    language."""
+    return [en.shown_finding(found) for found in json.loads(row["findings"] or "[]")]
 
 
 # the values of a case that an action can change, keyed as in the case record

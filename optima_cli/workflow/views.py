@@ -9,6 +9,7 @@ from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
+from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import Status
 from optima_cli.rules.identity import parse_case_id
@@ -167,7 +168,7 @@ def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT
                 "receiver": row["receiver"],
                 "date": when,
                 "days": (when - day).days,
-                "message": deadlines.message(kind, row["case_id"], when, day, extra),
+                "message": due_wording.message(kind, row["case_id"], when, day, extra),
             })
     order = list(deadlines.DueKind)
     warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])),

@@ -1,0 +1,263 @@
+"""English, the language the code is written in: the sentence of each refusal code of the rules.
+
+A refusal of the rules (errors.OptimaError.refused) is a code, its values and the field at fault;
+REFUSALS holds its English template, which the other catalogues translate as any message (de.py
+MESSAGES, keyed by the English template). {field} names the value at fault, and the placeholders
+the refusal lists in `names` name other fields: each reader says them with its own names (the
+command line with its options, the import with its columns). Values that are codes are shown as
+their labels (LABELLED), or as the phrase of the code (PHRASES), in the reader's language.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping
+from typing import Any
+
+REFUSALS: dict[str, str] = {
+    # the life of a case (rules/lifecycle.py)
+    "status-forbids": "cannot {action} {case}: it is {status}; {action} is only possible when it "
+                      "is {allowed}",
+    "status-forbids-either": "cannot {action} {case}: it is {status}; {action} is only possible "
+                             "when it is {allowed} or {other}",
+    "months-invalid": "{field} {value} is not a mandate period; use 3 or 6",
+    "note-required": '{reason} other needs a note; add {field} "what happened"',
+    "cause-required": "{outcome} not-achieved needs a cause; add {field} no-cooperation, "
+                      "not-placeable or other",
+    "cause-unexpected": "{field} is only recorded with {outcome} not-achieved, not with {value}",
+    "already-extended": "cannot extend {case}: it was already extended; a 3-month mandate may be "
+                        "extended once, to 6",
+    "not-extendable": "cannot extend {case}: its mandate is {months} months; a 3-month mandate "
+                      "may be extended once, to 6",
+    "extend-after-mandate": "cannot extend {case} on {day}: its mandate ended on {due_on}; give "
+                            "the date the extension was decided with {field}",
+    "suspend-not-rav": "cannot suspend the job search for {case}: it was referred by {kind}, only "
+                       "a case referred by a RAV unit can suspend job-search obligations",
+    "suspension-overlaps": "{case} already has a job-search suspension until {until} in that "
+                           "time; end it with resume-search first, or choose days after it",
+    "suspension-before-mandate": "a suspension from {start} would start before the mandate "
+                                 "({accepted_on})",
+    "until-before-from": "{field} {until} is before {start_field} {start}",
+    "suspension-after-mandate": "cannot suspend the job search for {case} until {until}: the "
+                                "mandate ends on {due_on}; a suspension may last at most until then",
+    "nothing-to-resume": "{case} has no job-search suspension running on {day}; nothing to resume",
+    "value-required": "missing {field}",
+    "override-empty": "{field} needs a justification text, not an empty one",
+    "referral-refused": "referral refused: {reasons}",
+    "referral-blocked": 'referral blocked: {reasons}. To deviate, record your justification '
+                        '({field} "...")',
+    "out-of-order": "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or "
+                    "later",
+    # dates (rules/dates.py)
+    "year-out-of-range": "{raw!r} is out of range: optima takes the years {first} to {last}",
+    "not-a-date": "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
+    "no-such-month": "{raw!r} is not a date: there is no month {month}",
+    "no-such-day": "{raw!r} is not a date: {month} {year} has {last} days",
+    "in-the-future": "{what} {day} lies in the future (today is {today}); give the date on which "
+                     "it happened",
+    "birth-implausible": "birth date {day} is implausible; check the year",
+    # a client's record (rules/clients.py)
+    "not-clearable": "{field} is required and cannot be cleared",
+    "consent-before-birth": "consent date {consent_on} is before the birth date {birth_date}",
+    "same-ahv": "client {other} has the same AHV number; use {other} instead of registering the "
+                "client again",
+    "same-name": "client {other} has the same name and birth date; use {other} instead of "
+                 "registering the client again",
+    # text values and identities (rules/text.py, rules/identity.py)
+    "too-long": "{field} has {length} characters; at most {limit} are allowed, shorten it",
+    "shows-nothing": "{field} {value!r} shows nothing: it holds only blanks or invisible "
+                     "characters; write it out",
+    "empty": "{field} must not be empty; write it out",
+    "not-an-email": "{value!r} is not an e-mail address; write it like m.meier@example.ch",
+    "not-a-unit-code": "unit code {code!r} is not usable; a code has letters, digits and dashes, "
+                       "at most {limit} characters, like SD-EMMEN",
+    "ahv-check-digit": "AHV number {raw!r} is invalid: its check digit does not match; check for "
+                       "a typo",
+    "ahv-format": "AHV number {raw!r} is invalid: it must be 13 digits starting with 756, like "
+                  "756.1234.5678.97",
+    # codes (rules/codes.py)
+    "not-a-kind": "{value} is not an institution kind; use one of: {codes}",
+    "not-a-status": "{value} is not a status; use one of: {codes}",
+    "not-a-topic": "{value} is not a topic; use one of: {codes}",
+    "not-a-reject-reason": "{value} is not a rejection reason; use one of: {codes}",
+    "not-a-withdraw-reason": "{value} is not a withdrawal reason; use one of: {codes}",
+    "not-an-outcome": "{value} is not an outcome; use one of: {codes}",
+    "not-a-cause": "{value} is not a cause; use one of: {codes}",
+    "not-a-rule-kind": "{value} is not a rule kind; use one of: {codes}",
+    "not-a-result": "{value} is not a result; use one of: {codes}",
+    "no-topic": "no topic given; name one or more of: {codes}",
+    # report periods (rules/periods.py)
+    "not-a-month": "{field} {text!r} is not a month; write 2026-10, or last",
+    "not-a-quarter": "{field} {text!r} is not a quarter; write 2026-Q3",
+    "not-a-year": "{field} {text!r} is not a year; write 2026",
+    "one-period-only": "give one period only, not {options}",
+    "from-and-to": "{start_field} and {end_field} go together; give both dates",
+    "born-after-referral": "birth date {birth_date} is after the referral {case} on "
+                           "{referred_on}; a client is born before being referred: check the year",
+}
+
+# The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:
+# a finding is stored as its key and values, and said in the reader's language where it is shown.
+FINDINGS: dict[str, str] = {
+    "consent/1": "no consent of the client is recorded; record it with `client update --consent-on`",
+    "consent/2": "consent was given on {consent_on}, after the referral date {on}",
+    "consent/3": "the client withdrew consent on {withdrawn_on}; record renewed consent with "
+        "`client update --consent-on DATE`",
+    "consent/4": "consent recorded on {consent_on} and not withdrawn",
+    "other-kind/1": "{receiver} is of the referrer's own kind ({kind}); "
+        "OPTIMA hands a case to another kind of institution",
+    "other-kind/2": "{referrer_kind} refers to {receiver_kind}, another kind",
+    "no-open-referral/1": "{case} of this client to {receiver} is still open; close, withdraw or decide it first",
+    "no-open-referral/2": "no open referral of this client to {receiver}",
+    "iv-rejection/1": "no IV rejection recorded",
+    "iv-rejection/2": "the IV rejected the client on {rejected_on}, less than 12 months ago "
+        "(a referral to IV is possible from {possible_from}, or now with a justification)",
+    "iv-rejection/3": "the IV rejection of {rejected_on} is more than 12 months old",
+    "iv-procedure/1": "an IV procedure, assessment or legal proceeding is open",
+    "iv-procedure/2": "no IV procedure, assessment or proceeding open",
+    "iv-health/1": "an IV-relevant health damage is suspected: a regular IV registration is due instead",
+    "iv-health/2": "no IV-relevant health damage suspected",
+    "work-capacity/1": "the client's work capacity is not intact (not placeable)",
+    "work-capacity/2": "work capacity intact (objectively and subjectively placeable)",
+    "iv-measures/1": "IV measures are running",
+    "iv-measures/2": "an IV assessment or proceeding is open",
+    "iv-measures/3": "no IV measures running, no assessment or proceeding open",
+    "rav-registration/1": "the client is registered at the RAV (until {until})",
+    "rav-registration/2": "the client must register at the RAV",
+    "rav-recent/1": "the client is registered at the RAV until {until}, within the last 6 months",
+    "rav-recent/2": "the client was registered at the RAV until {until}, within the last 6 months",
+    "rav-recent/3": "not registered at the RAV in the last 6 months",
+    "social-topic/1": "social topic named: {topics}",
+    "social-topic/2": "no topic given yet; a referral to SD should name a social problem",
+    "social-topic/3": "none of the topics is a social problem (finances, addiction, conflict, childcare, "
+        "life-event), which is what SD works on",
+    "workable/1": "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
+        "Severe problems do not fit",
+}
+
+# the placeholders of findings that hold days (stored as 2026-11-20) and lists of codes
+_FINDING_DAYS = frozenset(("consent_on", "on", "withdrawn_on", "rejected_on", "possible_from",
+                           "until"))
+_FINDING_CODES = {"topics": "Topic"}
+
+# placeholders whose values are codes, shown as the label of their code group (language.label)
+LABELLED = {"status": "Status", "allowed": "Status", "other": "Status"}
+
+# placeholders whose values are codes, shown as a phrase (translated as a message)
+PHRASES: dict[str, dict[str, str]] = {
+    "event": {  # as "is before {event}" names it (in German in the dative)
+        "referral": "the referral",
+        "acceptance": "the acceptance",
+        "rejection": "the rejection",
+        "extension": "the extension",
+        "suspension-start": "the start of a job-search suspension",
+        "suspension-end": "the end of a job-search suspension",
+        "withdrawal": "the withdrawal",
+        "closing": "the closing",
+    },
+    "what": {  # the name of a date
+        "referral": "referral date",
+        "birth": "birth date",
+        "consent_on": "consent date",
+        "consent_withdrawn_on": "consent withdrawal date",
+        "iv_rejected_on": "IV rejection date",
+        "accept": "accept date",
+        "reject": "reject date",
+        "withdraw": "withdraw date",
+        "close": "close date",
+        "extend": "extend date",
+        "suspend-search": "suspend-search date",
+        "resume-search": "resume-search date",
+    },
+}
+
+_GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                  "September", "Oktober", "November", "Dezember")
+
+
+def month_name(month: int) -> str:
+    """The name of a month in the current language."""
+    from optima_cli import language
+
+    if language.current() == "de":
+        return _GERMAN_MONTHS[month - 1]
+    return calendar.month_name[month]
+
+
+# values shown otherwise than as they are, by code and placeholder
+def _number(n: int) -> str:
+    from optima_cli.language import number
+
+    return number(n)
+
+
+SHOWN: dict[tuple[str, str], Callable[[Any], str]] = {
+    ("no-such-day", "month"): month_name,
+    ("too-long", "length"): _number,
+    ("too-long", "limit"): _number,
+}
+
+
+AND = " and "  # between names said together
+
+
+def both(names: list[str]) -> str:
+    """Names said together: `--month and --year`."""
+    from optima_cli.language import t
+
+    return t(AND).join(names)
+
+
+def sentence(code: str, values: Mapping[str, Any], named: Mapping[str, str]) -> str:
+    """The refusal `code` in the current language, with its values and the fields it names (each
+    already said by the reader)."""
+    from optima_cli.language import label, t
+
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if (code, key) in SHOWN:
+            shown[key] = SHOWN[code, key](value)
+        elif key in PHRASES:
+            shown[key] = t(PHRASES[key][str(value)])
+        elif key in LABELLED:
+            shown[key] = label(LABELLED[key], value)
+        else:
+            shown[key] = value
+    return t(REFUSALS[code], **shown, **named)
+
+
+def finding(stored: Mapping[str, Any]) -> str:
+    """The sentence of a finding as stored (rule, result, key, values) in the current language."""
+    from datetime import date
+
+    from optima_cli.language import labels, t
+
+    shown: dict[str, Any] = {}
+    for key, value in (stored.get("values") or {}).items():
+        if key in _FINDING_DAYS and isinstance(value, str):
+            shown[key] = date.fromisoformat(value)
+        elif key in _FINDING_CODES:
+            shown[key] = labels(_FINDING_CODES[key], value)
+        else:
+            shown[key] = value
+    return t(FINDINGS[stored["key"]], **shown)
+
+
+def shown_finding(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A finding as people and scripts see it: as stored, and its sentence (`message`) in the
+    current language."""
+    return {**stored, "message": finding(stored)}
+
+
+def _reasons(findings: list[dict[str, Any]]) -> str:
+    return "; ".join(finding(f) for f in findings)
+
+
+def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
+    from optima_cli.language import label
+
+    return "; ".join(f"{label('Rule', f['rule'])}: {finding(f)}" for f in findings)
+
+
+SHOWN[("referral-refused", "reasons")] = _reasons
+SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons

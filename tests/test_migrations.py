@@ -134,21 +134,25 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
-                                                                         ["0002", "0003"])
+                                                                         ["0002", "0003", "0004"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004"]
 
     after = dump(empty_db)
-    for table in ("referral", "referral_topic", "suspension", "institution"):
+    for table in ("referral_topic", "suspension", "institution"):
         assert after[table] == before[table], table
+    # every referral as before, its findings turned from English sentences into keys and values
+    # (0004) that say the same sentences
+    assert [_said(row) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    assert all('"key"' in _findings_of(row) for row in after["referral"])
     # every client as before, with the key of its name (0003) added as the last column
     assert [row[:-1] for row in after["client"]] == before["client"]
     assert all(row[-1] == name_key(row[1]) for row in after["client"])
     events_before, events_after = before["audit_event"], after["audit_event"]
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
-    assert dict(after["meta"])["schema_version"] == "3"
+    assert dict(after["meta"])["schema_version"] == "4"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -158,6 +162,19 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     again = run("db", "upgrade", db=empty_db)
     assert again.exit_code == 0 and "nothing to do" in again.stderr
     assert count(empty_db, "audit_event") == len(events_after)
+
+
+def _findings_of(row: tuple) -> str:
+    return next(value for value in row if isinstance(value, str) and value.startswith('[{"rule"'))
+
+
+def _said(row: tuple) -> tuple:
+    """A referral row with its findings as the sentences they say (in English)."""
+    from optima_cli.catalogue import en
+
+    findings = _findings_of(row)
+    return tuple([en.finding(f) for f in json.loads(findings)] if value is findings else value
+                 for value in row)
 
 
 def _indexes(db: Path | str) -> list[dict]:
@@ -171,13 +188,13 @@ def _indexes(db: Path | str) -> list[dict]:
 
 def test_a_database_of_a_newer_optima_is_refused_and_left_alone(db_path, run):
     assert run("institution", "list").exit_code == 0
-    query(db_path, "UPDATE alembic_version SET version_num = '0004'")
+    query(db_path, "UPDATE alembic_version SET version_num = '0099'")
     before = dump(db_path)
     for args in (("list",), ("register", "--name", "Neu Nora", "--birth-date", "1990-01-01",
                              "--from", "SD", "--consent-on", "2026-01-05"), ("db", "upgrade")):
         result = run(*args)
         assert result.exit_code == 1, args
-        assert "newer optima" in result.stderr and "0004" in result.stderr
+        assert "newer optima" in result.stderr and "0099" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert dump(db_path) == before
     status = json.loads(run("db", "status", "--format", "json").stdout)
@@ -232,3 +249,66 @@ def test_the_developers_alembic_command_runs_on_optima_db(tmp_path, run, monkeyp
                           env={**os.environ, "OPTIMA_DB": str(db)})
     assert done.returncode == 0, done.stderr
     assert f"{schema.HEAD} (head)" in done.stdout
+
+
+# the findings of a referral as optima 0003 stored them: English sentences
+ENGLISH_FINDINGS = [
+    {"rule": "consent", "kind": "never", "result": "pass",
+     "message": "consent recorded on 2025-01-05 and not withdrawn"},
+    {"rule": "social-topic", "kind": "warn", "result": "pass",
+     "message": "social topic named: finances, addiction"},
+    {"rule": "iv-rejection-recent", "kind": "hard", "result": "block",
+     "message": "the IV rejected the client on 2025-02-01, less than 12 months ago (a referral to "
+                "IV is possible from 2026-02-01, or now with a justification)"},
+    {"rule": "workable-in-period", "kind": "warn", "result": "warn",
+     "message": "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
+                "Severe problems do not fit"},
+]
+
+
+def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_path, run):
+    """A database at 0003 keeps its findings as English sentences; 0004 turns them into keys and
+    values, intact, and `show --lang de` says them in German. The audit trail is left as it was
+    (its events are hashed) and still verifies."""
+    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
+                 "--consent-on", "2025-01-05")
+    assert client.exit_code == 0, client.stderr
+    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", "finances,addiction",
+                "--months", "3", "--on", "2025-03-01")
+    assert refer.exit_code == 0, refer.stderr
+    case = refer.stdout.strip()
+    migrate(db_path, "0003", down=True)
+    (stored,) = query(db_path, "SELECT findings FROM referral")
+    assert all("message" in f and "key" not in f for f in json.loads(stored[0]))  # as 0003 wrote
+    query(db_path, "UPDATE referral SET findings = ?", json.dumps(ENGLISH_FINDINGS))
+    events = dump(db_path)["audit_event"]
+
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0004"]
+    (stored,) = query(db_path, "SELECT findings FROM referral")
+    assert json.loads(stored[0]) == [
+        {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
+         "values": {"consent_on": "2025-01-05"}},
+        {"rule": "social-topic", "kind": "warn", "result": "pass", "key": "social-topic/1",
+         "values": {"topics": ["finances", "addiction"]}},
+        {"rule": "iv-rejection-recent", "kind": "hard", "result": "block", "key": "iv-rejection/2",
+         "values": {"rejected_on": "2025-02-01", "possible_from": "2026-02-01"}},
+        {"rule": "workable-in-period", "kind": "warn", "result": "warn", "key": "workable/1",
+         "values": {}}]
+
+    english = json.loads(run("show", case, "--format", "json").stdout)["findings"]
+    assert [f["message"] for f in english] == [f["message"] for f in ENGLISH_FINDINGS]  # intact
+    german = run("--lang", "de", "show", case)
+    assert german.exit_code == 0, german.stderr
+    for said in ("Einwilligung am 05.01.2025 erfasst und nicht zurückgezogen",
+                 "soziales Thema genannt: Finanzen/Schulden, Sucht"):
+        assert said in " ".join(german.stdout.split()), german.stdout
+    assert "2025-02-01" not in german.stdout
+
+    assert set(events) <= set(dump(db_path)["audit_event"])  # no event rewritten
+    assert run("audit", "verify").exit_code == 0
+
+    migrate(db_path, "0003", down=True)  # and back: the sentences as 0003 wrote them
+    (stored,) = query(db_path, "SELECT findings FROM referral")
+    assert json.loads(stored[0]) == ENGLISH_FINDINGS

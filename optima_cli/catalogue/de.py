@@ -148,7 +148,7 @@ MESSAGES: dict[str, str] = {
         "{value} ist kein Resultat; verwenden Sie eines von: {codes}",
     "no topic given; name one or more of: {codes}":
         "kein Thema angegeben; nennen Sie eines oder mehrere von: {codes}",
-    # criteria (stored in English, shown through retranslate)
+    # criteria (stored as keys and values, catalogue/en.py FINDINGS, said when shown)
     "no consent of the client is recorded; record it with `client update --consent-on`":
         "keine Einwilligung der Klientin oder des Klienten erfasst; erfassen Sie sie mit "
         "`client update --consent-on`",

@@ -227,11 +227,14 @@ def sentence(code: str, values: Mapping[str, Any], named: Mapping[str, str]) -> 
 
 
 def finding(stored: Mapping[str, Any]) -> str:
-    """The sentence of a finding as stored (rule, result, key, values) in the current language."""
+    """The sentence of a finding as stored (rule, result, key, values) in the current language;
+    a finding stored as an English sentence (an audit event written before schema 4) as it is."""
     from datetime import date
 
     from optima_cli.language import labels, t
 
+    if stored.get("key") not in FINDINGS:
+        return str(stored.get("message", ""))
     shown: dict[str, Any] = {}
     for key, value in (stored.get("values") or {}).items():
         if key in _FINDING_DAYS and isinstance(value, str):

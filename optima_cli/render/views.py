@@ -70,7 +70,7 @@ def findings(items: list[dict[str, str]]) -> Any:
     rows, styles = [], []
     for f in items:
         rows.append([_code("Result", f["result"]), rule(f["rule"]), _code("RuleKind", f["kind"]),
-                     f["message"]])  # in the reader's language already (criteria.read_back)
+                     f["message"]])  # in the reader's language already (catalogue/en.py)
         styles.append(RESULT_STYLE.get(f["result"], ""))
     return table([t("result"), t("rule"), t("kind"), t("why")], rows, styles)
 

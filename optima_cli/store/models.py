@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 4  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):

@@ -1,7 +1,9 @@
 """Which language optima speaks, and the translation of its messages, labels and dates.
 
 English is written in the code itself: a message is its English template (`t("{case} is
-{status}", case=..., status=...)`), as with gettext. Every other language has one catalogue in
+{status}", case=..., status=...)`), as with gettext; a refusal of the rules and a finding of
+the access criteria are codes and values, whose English sentences are in
+`optima_cli/catalogue/en.py` (REFUSALS, FINDINGS), said where they are read. Every other language has one catalogue in
 `optima_cli/catalogue/<lang>.py`: MESSAGES (English template -> translated template) and LABELS
 (code group -> code -> label). Codes, command and option names and JSON/CSV keys never change with
 the language: they are the contract for scripts.
@@ -13,10 +15,7 @@ LC_MESSAGES, LANG starting with `de`), else English.
 from __future__ import annotations
 
 import importlib
-import re
-import string
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -116,34 +115,6 @@ def t_(template: str, /) -> str:
     return template
 
 
-def english(template: str, /, **args: Any) -> str:
-    """The message in English whatever the language: for text that is stored (with a referral,
-    in the audit trail) and shown later through retranslate()."""
-    global _current
-    spoken, _current = _current, DEFAULT
-    try:
-        return t(template, **args)
-    finally:
-        _current = spoken
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A message kept as its template and values, said in English where it is stored and in the
-    reader's language where it is shown."""
-
-    template: str
-    values: tuple[tuple[str, Any], ...] = ()
-
-    def english(self) -> str:
-        return english(self.template, **dict(self.values))
-
-    def text(self) -> str:
-        values = {key: labels(_CODE_LISTS[key], value.split(", ")) if key in _CODE_LISTS else value
-                  for key, value in self.values}
-        return t(self.template, **values)
-
-
 def label(group: str, code: Any) -> str:
     """The label of a code in the current language; in English, the code itself, which reads as
     English and is what people type. `group` is the name of the code table (Status, Topic, ...)."""
@@ -158,48 +129,3 @@ def labels(group: str, codes: Any) -> str:
     if isinstance(codes, str):
         codes = [c for c in codes.split(",") if c]
     return ", ".join(label(group, c) for c in codes or ())
-
-
-@cache
-def _patterns(among: tuple[str, ...]) -> list[tuple[re.Pattern[str], str]]:
-    """Each English template as a pattern that reads its values back out of a finished sentence,
-    longest first (the most specific wins)."""
-    found = []
-    for template in sorted(among, key=len, reverse=True):
-        regex, seen = "", set()
-        for literal, name, _spec, _conv in string.Formatter().parse(template):
-            regex += re.escape(literal)
-            if name is not None:
-                key = name or f"_{len(seen)}"
-                regex += f"(?P={key})" if key in seen else f"(?P<{key}>.+?)"
-                seen.add(key)
-        found.append((re.compile(regex + r"\Z", re.DOTALL), template))
-    return found
-
-
-# placeholders of stored sentences that hold codes, shown as their labels when read back
-_CODE_LISTS = {"topics": "Topic"}
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
-def retranslate(text: str, among: Iterable[str], depth: int = 2) -> str:
-    """A finished English sentence made from one of the templates `among` (a finding stored with
-    a referral, a message of Click) in the current language; else the text as it is. Only the
-    templates named are tried, so that no other sentence is taken for one of them. The values read
-    back are translated in turn, among the same templates ("Invalid value for '--on': <...>")."""
-    if _current == DEFAULT or not text:
-        return text
-    templates = tuple(among)
-    for pattern, template in _patterns(templates):
-        match = pattern.match(text)
-        if match:
-            values: dict[str, Any] = {}
-            for key, value in match.groupdict().items():
-                if _ISO_DAY.match(value):
-                    values[key] = date.fromisoformat(value)
-                elif key in _CODE_LISTS:
-                    values[key] = labels(_CODE_LISTS[key], value.split(", "))
-                else:
-                    values[key] = retranslate(value, templates, depth - 1) if depth > 0 else value
-            return t(template, **values)
-    return text

@@ -236,8 +236,7 @@ MESSAGES: dict[str, str] = {
     "{case}: job-search suspension until {day} outlasts the mandate ending {mandate_end}":
         "{case}: Aussetzen der Arbeitsbemühungen bis {day} dauert über das Ende der "
         "Bearbeitungszeit am {mandate_end} hinaus",
-    # what Click and Typer say, in German (root.LIBRARY_MESSAGES)
-    "No such command {name}": "Unbekannter Befehl {name}",
+    # what Click and Typer say, in German (cli/library.py)
     "No such option: {name}": "Unbekannte Option: {name}",
     "No such option: {name} (Possible options: {options})":
         "Unbekannte Option: {name} (mögliche Optionen: {options})",
@@ -1101,4 +1100,7 @@ MESSAGES: dict[str, str] = {
     "{field} {text!r} is not a year; write 2026": "{field} {text!r} ist kein Jahr; schreiben Sie 2026",
     "{start_field} and {end_field} go together; give both dates":
         "{start_field} und {end_field} gehören zusammen; geben Sie beide Daten an",
+    # Typer's own message, through gettext (cli/library.py TYPER_MESSAGES; replaces the entry
+    # read back by a regex, "No such command {name}", moved out of "the root and Click's messages")
+    "No such command {name!r}.": "Unbekannter Befehl {name!r}.",
 }

@@ -24,6 +24,10 @@ from optima_cli.language import t, t_
 
 from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
+from optima_cli.cli import library
+
+library.install()  # Typer's gettext messages in the language of the command
+
 # The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
 # the one-line summary). The summary is the first line of the command's docstring (a test
 # compares them), kept here so that the list is shown without importing any command.
@@ -257,11 +261,11 @@ class OptimaGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown already
                 sys.exit(0)
             where = exc.ctx.command_path if exc.ctx else "optima"
-            message = language.retranslate(exc.format_message().rstrip("."), LIBRARY_MESSAGES)
+            message = library.said(exc).rstrip(".")
             _fail(t("{message} (see '{command} --help')", message=message, command=where),
                   exc.exit_code)
         except _click.exceptions.ClickException as exc:
-            _fail(language.retranslate(exc.format_message(), LIBRARY_MESSAGES), exc.exit_code)
+            _fail(library.said(exc), exc.exit_code)
         except typer.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while Click parsed
                 _fail(t("interrupted; nothing was written"), 130)
@@ -301,27 +305,6 @@ app = typer.Typer(
         "example.\n\n"
         "\b\nExample: optima --db cases.db list --to IV"
     ),
-)
-
-
-# What Click and Typer say about a malformed command line, in their own English: the catalogue
-# translates these too (language.retranslate), so that a usage error speaks the user's language.
-LIBRARY_MESSAGES = (
-    t_("No such command {name}"),
-    t_("No such option: {name}"),
-    t_("No such option: {name} (Possible options: {options})"),
-    t_("Missing option {name}"),
-    t_("Missing argument {name}"),
-    t_("Missing parameter: {name}"),
-    t_("Option {name} requires an argument"),
-    t_("Option {name} does not take a value"),
-    t_("Got unexpected extra argument(s) ({args})"),
-    t_("Invalid value for {name}: {problem}"),
-    t_("Invalid value: {problem}"),
-    t_("Value error, {value} is not one of {choices}"),
-    t_("Input should be a valid integer, unable to parse string as an integer"),
-    t_("Input should be greater than or equal to {limit}"),
-    t_("Input should be less than or equal to {limit}"),
 )
 
 

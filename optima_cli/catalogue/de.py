@@ -149,15 +149,8 @@ MESSAGES: dict[str, str] = {
     "no topic given; name one or more of: {codes}":
         "kein Thema angegeben; nennen Sie eines oder mehrere von: {codes}",
     # criteria (stored as keys and values, catalogue/en.py FINDINGS, said when shown)
-    "no consent of the client is recorded; record it with `client update --consent-on`":
-        "keine Einwilligung der Klientin oder des Klienten erfasst; erfassen Sie sie mit "
-        "`client update --consent-on`",
     "consent was given on {consent_on}, after the referral date {on}":
         "die Einwilligung wurde am {consent_on} gegeben, nach dem Anmeldedatum {on}",
-    "the client withdrew consent on {withdrawn_on}; record renewed consent with "
-    "`client update --consent-on DATE`":
-        "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
-        "erfassen Sie eine erneute Einwilligung mit `client update --consent-on DATUM`",
     "consent recorded on {consent_on} and not withdrawn":
         "Einwilligung am {consent_on} erfasst und nicht zurückgezogen",
     "{receiver} is of the referrer's own kind ({kind}); "
@@ -1103,4 +1096,13 @@ MESSAGES: dict[str, str] = {
     # Typer's own message, through gettext (cli/library.py TYPER_MESSAGES; replaces the entry
     # read back by a regex, "No such command {name}", moved out of "the root and Click's messages")
     "No such command {name!r}.": "Unbekannter Befehl {name!r}.",
+    # findings that named an option of the command line, which the import does not have (moved
+    # out of "access criteria"): they name the value to record instead
+    "no consent of the client is recorded; record the day the client consented first":
+        "keine Einwilligung der Klientin oder des Klienten erfasst; erfassen Sie zuerst das "
+        "Datum der Einwilligung",
+    "the client withdrew consent on {withdrawn_on}; record the day the client consented again "
+    "first":
+        "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
+        "erfassen Sie zuerst das Datum der erneuten Einwilligung",
 }

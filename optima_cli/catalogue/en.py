@@ -99,10 +99,10 @@ REFUSALS: dict[str, str] = {
 # The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:
 # a finding is stored as its key and values, and said in the reader's language where it is shown.
 FINDINGS: dict[str, str] = {
-    "consent/1": "no consent of the client is recorded; record it with `client update --consent-on`",
+    "consent/1": "no consent of the client is recorded; record the day the client consented first",
     "consent/2": "consent was given on {consent_on}, after the referral date {on}",
-    "consent/3": "the client withdrew consent on {withdrawn_on}; record renewed consent with "
-        "`client update --consent-on DATE`",
+    "consent/3": "the client withdrew consent on {withdrawn_on}; record the day the client "
+                 "consented again first",
     "consent/4": "consent recorded on {consent_on} and not withdrawn",
     "other-kind/1": "{receiver} is of the referrer's own kind ({kind}); "
         "OPTIMA hands a case to another kind of institution",

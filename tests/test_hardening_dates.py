@@ -86,8 +86,10 @@ def test_every_action_is_refused_before_the_latest_event_and_allowed_on_its_day(
     with pytest.raises(OptimaError) as info:
         lifecycle.check_order(case, action, d("2025-07-31"))
     assert info.value.values["earlier"] == d("2025-08-01")
-    assert info.value.field == lifecycle.DAY_OPTION[action]
-    assert lifecycle.DAY_OPTION[action] in info.value.message
+    assert info.value.field == lifecycle.DAY_FIELD[action]  # the key: on, or from
+    from optima_cli.cli.options import OPTIONS, said
+
+    assert OPTIONS[lifecycle.DAY_FIELD[action]] in said(info.value)  # --on, or --from
     lifecycle.check_order(case, action, d("2025-08-01"))
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import query
 
+from optima_cli.cli.options import OPTIONS, said
 from optima_cli.errors import OptimaError
 from optima_cli.rules import lifecycle
 from optima_cli.rules.codes import Kind, Outcome, Status, WithdrawReason
@@ -47,25 +48,25 @@ def refused(action, *args) -> OptimaError:
 def test_closing_before_the_extension_is_refused_naming_the_extension_and_the_option():
     extended = lifecycle.extend(accepted(), d("2025-08-01"), TODAY)
     err = refused(lifecycle.close, extended, d("2025-07-20"), TODAY, Outcome.ACHIEVED)
-    assert err.message == ("close on 2025-07-20 is before the extension on 2025-08-01; "
-                           "use --on 2025-08-01 or later")
-    assert err.field == "--on" and err.exit_code == 1
+    assert said(err) == ("close on 2025-07-20 is before the extension on 2025-08-01; "
+                         "use --on 2025-08-01 or later")
+    assert err.field == "on" and err.exit_code == 1
 
 
 def test_withdrawing_before_a_suspension_began_is_refused():
     case = lifecycle.suspend_search(accepted(), d("2025-07-01"), TODAY, d("2025-08-01"))
     err = refused(lifecycle.withdraw, case, d("2025-06-20"), TODAY, WithdrawReason.OTHER, "moved")
-    assert err.message == ("withdraw on 2025-06-20 is before the start of a job-search suspension "
-                           "on 2025-07-01; use --on 2025-07-01 or later")
+    assert said(err) == ("withdraw on 2025-06-20 is before the start of a job-search suspension "
+                         "on 2025-07-01; use --on 2025-07-01 or later")
 
 
 def test_a_suspension_before_the_end_of_an_earlier_one_names_from():
     case = lifecycle.suspend_search(accepted(), d("2025-07-01"), TODAY, d("2025-08-01"))
     case = lifecycle.resume_search(case, d("2025-07-10"), TODAY)
     err = refused(lifecycle.suspend_search, case, d("2025-07-05"), TODAY, d("2025-07-06"))
-    assert err.message == ("suspend-search on 2025-07-05 is before the end of a job-search "
-                           "suspension on 2025-07-10; use --from 2025-07-10 or later")
-    assert err.field == "--from"
+    assert said(err) == ("suspend-search on 2025-07-05 is before the end of a job-search "
+                         "suspension on 2025-07-10; use --from 2025-07-10 or later")
+    assert err.field == "from"
 
 
 def test_resuming_an_earlier_suspension_after_a_later_one_began_is_refused():
@@ -87,8 +88,6 @@ def test_every_action_is_refused_before_the_latest_event_and_allowed_on_its_day(
         lifecycle.check_order(case, action, d("2025-07-31"))
     assert info.value.values["earlier"] == d("2025-08-01")
     assert info.value.field == lifecycle.DAY_FIELD[action]  # the key: on, or from
-    from optima_cli.cli.options import OPTIONS, said
-
     assert OPTIONS[lifecycle.DAY_FIELD[action]] in said(info.value)  # --on, or --from
     lifecycle.check_order(case, action, d("2025-08-01"))
 

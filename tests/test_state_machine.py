@@ -54,6 +54,7 @@ from hypothesis.stateful import (
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
+from optima_cli.cli.options import said
 from optima_cli.errors import OptimaError
 from optima_cli.rules.codes import (
     Cause,
@@ -756,7 +757,7 @@ def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     try:
         wf.resume_search(ctx, case, on=date(2026, 6, 5))
     except OptimaError as exc:
-        assert "use --on 2026-06-20 or later" in exc.message
+        assert "use --on 2026-06-20 or later" in said(exc)  # the command line's words
     else:
         raise AssertionError("a resume before the start of the later suspension was allowed")
     wf.resume_search(ctx, case, on=date(2026, 6, 25))

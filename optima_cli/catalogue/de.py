@@ -1093,7 +1093,7 @@ MESSAGES: dict[str, str] = {
     "{field} {text!r} is not a year; write 2026": "{field} {text!r} ist kein Jahr; schreiben Sie 2026",
     "{start_field} and {end_field} go together; give both dates":
         "{start_field} und {end_field} gehören zusammen; geben Sie beide Daten an",
-    # Typer's own message, through gettext (cli/library.py TYPER_MESSAGES; replaces the entry
+    # Typer's own message, through gettext (cli/root.py TYPER_MESSAGES; replaces the entry
     # read back by a regex, "No such command {name}", moved out of "the root and Click's messages")
     "No such command {name!r}.": "Unbekannter Befehl {name!r}.",
     # findings that named an option of the command line, which the import does not have (moved

@@ -2,8 +2,8 @@
 
 Typer 0.29 ships its own copy of Click (typer._click), whose messages are f-strings, not gettext;
 Typer's own few messages go through gettext (`from gettext import gettext as _` in typer.core).
-So Typer's are translated through a gettext translations object that looks up our catalogue
-(`install`), and Click's are said again from the exception's class and attributes (the option,
+So Typer's are translated through gettext, pointed at our catalogue (cli/root.py,
+`_typer_gettext`), and Click's are said again from the exception's class and attributes (the option,
 the hint of the parameter, the error pydantic reports): each is compared with the message Click
 itself builds from those attributes, and only a message that is exactly Click's is said in our
 words. Nothing is read back out of an English sentence; a message of a kind not known here is
@@ -12,33 +12,13 @@ shown as Click wrote it.
 
 from __future__ import annotations
 
-import gettext
 from typing import Any
 
 from typer import _click
 from typer._click.exceptions import _join_param_hints
 from typer._click.utils import _escape_control_characters
 
-from optima_cli.language import t, t_
-
-# Typer's messages that go through gettext and that optima says in the user's language: the
-# message id (Typer's English) -> our template (the same)
-TYPER_MESSAGES = {"No such command {name!r}.": t_("No such command {name!r}.")}
-
-
-class _Catalogue(gettext.NullTranslations):
-    """Typer's gettext messages looked up in optima's catalogue (in the language of the command)."""
-
-    def gettext(self, message: str) -> str:
-        return t(TYPER_MESSAGES[message]) if message in TYPER_MESSAGES else message
-
-
-def install() -> None:
-    """Typer's gettext calls go through our catalogue: typer.core bound `gettext.gettext` as `_`
-    when it was imported, so its `_` is pointed at our translations object."""
-    import typer.core
-
-    typer.core._ = _Catalogue().gettext  # type: ignore[attr-defined]
+from optima_cli.language import t
 
 
 def said(exc: _click.exceptions.ClickException) -> str:

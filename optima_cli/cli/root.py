@@ -24,9 +24,17 @@ from optima_cli.language import t, t_
 
 from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
-from optima_cli.cli import library
+# Typer's own messages that go through gettext (typer.core binds `gettext.gettext` as `_` when it
+# is imported), said from our catalogue: the message id (Typer's English) -> our template. The
+# messages of Typer's copy of Click are f-strings: cli/library.py says them from their exceptions.
+TYPER_MESSAGES = {"No such command {name!r}.": t_("No such command {name!r}.")}
 
-library.install()  # Typer's gettext messages in the language of the command
+
+def _typer_gettext(message: str) -> str:
+    return t(TYPER_MESSAGES[message]) if message in TYPER_MESSAGES else message
+
+
+typer.core._ = _typer_gettext  # type: ignore[attr-defined]
 
 # The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
 # the one-line summary). The summary is the first line of the command's docstring (a test
@@ -261,10 +269,14 @@ class OptimaGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help was shown already
                 sys.exit(0)
             where = exc.ctx.command_path if exc.ctx else "optima"
+            from optima_cli.cli import library  # Click's words: only when refused
+
             message = library.said(exc).rstrip(".")
             _fail(t("{message} (see '{command} --help')", message=message, command=where),
                   exc.exit_code)
         except _click.exceptions.ClickException as exc:
+            from optima_cli.cli import library
+
             _fail(library.said(exc), exc.exit_code)
         except typer.Abort as exc:
             if isinstance(exc.__cause__, KeyboardInterrupt):  # Ctrl-C while Click parsed

@@ -18,7 +18,7 @@ from optima_cli.cli.options import (
     fact_date_option,
     require,
 )
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -118,7 +118,7 @@ def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metava
     """
     from optima_cli.workflow.clients import show
 
-    emit(show(context(ctx), client), fmt, views.client)
+    emit(show(context(ctx), client), fmt, tables.client)
 
 
 @client_app.command("update")
@@ -162,10 +162,10 @@ def client_update(
     changed = result.pop("changed")
     if changed:
         terminal.message(t("{client}: changed {fields}", client=result["client"],
-                           fields=", ".join(views.client_field(k) for k in changed)))
+                           fields=", ".join(tables.client_field(k) for k in changed)))
     else:
         terminal.message(t("{client}: nothing changed", client=result["client"]))
-    emit(result, fmt, views.client)
+    emit(result, fmt, tables.client)
 
 
 @app.command()
@@ -188,6 +188,6 @@ def check(
     from optima_cli.workflow.clients import check as do_check
 
     result = do_check(context(ctx), client, to, topics or (), referrer, on)
-    emit(result if fmt != Format.CSV else result["findings"], fmt, views.check)
+    emit(result if fmt != Format.CSV else result["findings"], fmt, tables.check)
     if not result["allowed"]:
         raise typer.Exit(1)

@@ -39,7 +39,7 @@ def lazy_module(name: str) -> ModuleType:
 
 
 terminal = lazy_module("optima_cli.render.terminal")
-views = lazy_module("optima_cli.render.views")
+tables = lazy_module("optima_cli.render.tables")
 CLEAR = "none"  # `client update --iv-rejected-on none` clears a date
 
 

@@ -203,7 +203,7 @@ def _headings(columns: list[str]) -> list[str]:
     formulas use), readable names in German."""
     if current() == "en":
         return columns
-    from optima_cli.render.views import case_fields
+    from optima_cli.render.tables import case_fields
 
     names = case_fields()
     return [names.get(c, c) for c in columns]
@@ -212,7 +212,7 @@ def _headings(columns: list[str]) -> list[str]:
 def _shown(c: dict[str, Any], key: str) -> Any:
     """A value of a case for a table sheet: codes as their labels (the codes themselves in
     English), everything else as it is."""
-    from optima_cli.render.views import field_value
+    from optima_cli.render.tables import field_value
 
     return field_value(key, c.get(key), c.get("status"))
 

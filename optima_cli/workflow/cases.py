@@ -26,12 +26,7 @@ from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.workflow import lookup
 from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_changes, case_snapshot
-
-# the referral columns that a case state holds and the actions change
-STATE_COLUMNS = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "first_due_on",
-                 "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
-                 "cause", "employed", "close_note")
+from optima_cli.workflow.records import STATE_COLUMNS, case_changes, case_snapshot
 
 
 def unit(inst: Institution) -> Unit:

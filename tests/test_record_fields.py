@@ -69,7 +69,8 @@ def test_the_case_state_of_the_rules_holds_every_field_an_action_changes():
     assert list(records.STATE_COLUMNS) == changed
     assert set(changed) <= set(Case._fields)
     stored = {f.name for f in CASE_FIELDS if f.name} | {"case_id", "referrer", "receiver", "topics"}
-    assert set(Case._fields) - {"suspensions"} <= stored
+    assert set(Case._fields) - {"suspensions", "given"} <= stored
+    assert records.GIVEN == ()  # every field of a case today is one the rules know
     assert records.CHANGEABLE == tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record)
 
 

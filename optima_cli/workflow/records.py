@@ -122,10 +122,27 @@ def case_changes(before: Case, after: Case) -> tuple[dict[str, Any], dict[str, A
     return old, new
 
 
+# the fields of a case that no rule reads (not in lifecycle.Case): kept in the case state as
+# given with the referral (Case.given), stored and shown like the others
+GIVEN = tuple(f for f in CASE_FIELDS
+              if f.name and f.key != "client" and not {f.name, f.key} & set(Case._fields))
+
+
+def given_with_referral(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Case.given of a referral from its values by import column (an import row's)."""
+    return tuple((f.name, values.get(f.sheet or f.key)) for f in GIVEN)
+
+
+def given_stored(referral: Any) -> tuple[tuple[str, Any], ...]:
+    """Case.given of a stored referral (a models.Referral)."""
+    return tuple((f.name, getattr(referral, f.name)) for f in GIVEN)
+
+
 def case_snapshot(case: Case, client_id: int, today: date) -> dict[str, Any]:
     """The case record of a case state as it stands on `today` (every date of a change is at
     most today, so today's state is the state held)."""
     row = case_values(case, today)
+    row.update(case.given)
     row.update(case_id=case.case_id, client_id=client_id, referrer=case.referrer.code,
                receiver=case.receiver.code, topics=list(case.topics), goal=case.goal,
                referred_on=case.referred_on, referring_counsellor=case.referring_counsellor,

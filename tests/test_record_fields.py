@@ -4,12 +4,14 @@ contract: the JSON keys, the workbook, import and CSV columns, and the options."
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 import typer.main
 
 from optima_cli.render.workbook import CASE_COLUMNS
+from optima_cli.rules.criteria import Facts
 from optima_cli.rules.lifecycle import Case
 from optima_cli.store.models import (
     CASE_FIELDS,
@@ -116,3 +118,11 @@ def test_the_client_options_are_built_from_the_definition():
     register = _options("register")
     assert sorted(register) == sorted(["--name", "--birth-date", "--from", "--format",
                                        *(o for o in facts if o != "--consent-withdrawn-on")])
+
+
+def test_the_facts_the_criteria_judge_are_the_clients_facts():
+    """rules.criteria.Facts stays a dataclass of its own (the rules know no models): its fields
+    are the client's fields marked as facts, with the same types."""
+    assert tuple(f.name for f in fields(Facts)) == records.CLIENT_FACTS
+    types = {f.name: f.type for f in CLIENT_FIELDS}
+    assert all(types[f.name].__name__ in str(f.type) for f in fields(Facts))

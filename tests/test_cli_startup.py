@@ -54,7 +54,7 @@ def test_help_version_and_completion_build_no_command():
     completing = {"_OPTIMA_COMPLETE": "complete_bash", "COMP_WORDS": "optima re", "COMP_CWORD": "1"}
     assert _probe(env=completing) == {"HEAVY": "", "COMMANDS": ""}
     # a command's own help builds that command's module only
-    assert _probe("due", "--help")["COMMANDS"] == "optima_cli.cli.views"
+    assert _probe("due", "--help")["COMMANDS"] == "optima_cli.cli.reading"
 
 
 def test_completion_offers_the_commands_of_the_catalogue():

@@ -355,7 +355,7 @@ MESSAGES: dict[str, str] = {
         "die Stelle {code} gibt es bereits; ändern Sie die Ansprechperson mit set-contact",
     "nothing to change; give --contact, --email or --phone":
         "nichts zu ändern; geben Sie --contact, --email oder --phone an",
-    # workflow/views.py
+    # workflow/case_reads.py
     "--status {name!r} is not known; use one of: {choices}":
         "--status {name!r} ist unbekannt; verwenden Sie einen der Werte: {choices}",
     "--limit must be 0 (all) or more": "--limit muss 0 (alle) oder mehr sein",
@@ -565,7 +565,7 @@ MESSAGES: dict[str, str] = {
     # ===== tables, the report, the workbook and the commands' own messages =====
     # render/terminal.py
     "warning: ": "Warnung: ",
-    # render/views.py: table headers, key names, titles
+    # render/tables.py: table headers, key names, titles
     "{start} to {end}": "{start} bis {end}",
     "decision": "Entscheid",
     "mandate end": "Ende der Bearbeitungszeit",
@@ -819,7 +819,7 @@ MESSAGES: dict[str, str] = {
     "{n} {warning}": "{warning}: {n}",
     "added {code} ({kind})": "{code} ({kind}) hinzugefügt",
     "missing option {option} (see --help)": "Option {option} fehlt (siehe --help)",
-    # render/views.py (resumed suspensions), render/report.py and render/workbook.py (periods
+    # render/tables.py (resumed suspensions), render/report.py and render/workbook.py (periods
     # whose name only repeats their dates)
     "job search resumed on": "Arbeitsbemühungen wieder aufgenommen am",
     "OPTIMA figures: {start} to {end} (as of {as_of}), by kind":
@@ -847,7 +847,7 @@ MESSAGES: dict[str, str] = {
     "before being referred: check the year":
         "das Geburtsdatum {birth_date} liegt nach der Anmeldung {case} vom {referred_on}; eine "
         "Person wird vor ihrer Anmeldung geboren: prüfen Sie das Jahr",
-    # workflow/upkeep.py, render/views.py: doctor's check of the order of every case's dates
+    # workflow/upkeep.py, render/tables.py: doctor's check of the order of every case's dates
     "date order": "Reihenfolge der Daten",
     "every case's dates are in order": "die Daten jedes Falls sind in zeitlicher Reihenfolge",
     "{n} case has dates out of order: {cases}; look at it with `optima show CASE`":
@@ -906,7 +906,7 @@ MESSAGES: dict[str, str] = {
     "1 referral": "1 Anmeldung",
     "{n} referrals": "{n} Anmeldungen",
     # store/engine.py: a damaged file, for every command
-    # store/schema.py, workflow/upkeep.py, render/views.py: doctor's check of the tables
+    # store/schema.py, workflow/upkeep.py, render/tables.py: doctor's check of the tables
     "table {table}": "Tabelle {table}",
     "column {column} of {table}": "Spalte {column} von {table}",
     "index {index} of {table}": "Index {index} von {table}",

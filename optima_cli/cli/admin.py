@@ -10,7 +10,7 @@ import typer
 
 from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit, print_data
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -58,7 +58,7 @@ def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     from optima_cli.workflow.upkeep import doctor as do_doctor
 
     result = do_doctor(context(ctx))
-    emit(result if fmt != Format.CSV else result["checks"], fmt, views.doctor)
+    emit(result if fmt != Format.CSV else result["checks"], fmt, tables.doctor)
     if not result["ok"]:
         raise typer.Exit(1)
 
@@ -114,7 +114,7 @@ def audit_list(
     """
     from optima_cli.workflow.trail import listing
 
-    emit(listing(context(ctx), case, client, user, since, limit), fmt, views.audit_events)
+    emit(listing(context(ctx), case, client, user, since, limit), fmt, tables.audit_events)
 
 
 @app.command()
@@ -141,7 +141,7 @@ def anonymize(
     if not dry_run and not yes:
         preview = do_anonymize(c, closed_before, dry_run=True)
         if preview["clients"] == 0 and preview["compacted"]:
-            emit(preview, fmt, views.anonymized)
+            emit(preview, fmt, tables.anonymized)
             return
         if preview["clients"] and not sys.stdin.isatty():
             raise UsageProblem(t("anonymize would remove the personal data of {clients} clients "
@@ -151,7 +151,7 @@ def anonymize(
             typer.confirm(t("Remove the personal data of {clients} clients for good?",
                             clients=preview["clients"]), abort=True)
     result = do_anonymize(c, closed_before, dry_run)
-    emit(result, fmt, views.anonymized)
+    emit(result, fmt, tables.anonymized)
     if result["compacted"] and result.get("server_note"):
         terminal.message(result["server_note"])
     if not result["compacted"] and not dry_run:

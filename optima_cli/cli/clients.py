@@ -15,34 +15,28 @@ from optima_cli.cli.options import (
     date_option,
     date_value,
     emit,
-    fact_date_option,
     require,
+    with_field_options,
 )
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
+from optima_cli.store.models import CLIENT_FIELDS
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 client_app = typer.Typer(help="See and correct a client.", no_args_is_help=True)
 app.add_typer(client_app, name="client")
 
-Ahv = Annotated[str | None, typer.Option("--ahv", metavar="NUMBER", help="AHV number, 756.1234.5678.97.")]
-Municipality = Annotated[str | None, typer.Option("--municipality", metavar="NAME", help="Municipality of residence.")]
-Counsellor = Annotated[str | None, typer.Option("--counsellor", metavar="NAME", help="Counsellor in charge at the referring unit.")]
-ExternalRef = Annotated[str | None, typer.Option("--external-ref", metavar="REF", help="The case number in your own system.")]
-ConsentOn = Annotated[Any, fact_date_option("--consent-on", help="Date the client consented to OPTIMA.")]
-IvRejectedOn = Annotated[Any, fact_date_option("--iv-rejected-on", help="Date of the last IV rejection.")]
-RavUntil = Annotated[Any, fact_date_option(
-    "--rav-registered-until", help="Last day of the client's RAV registration (future if registered now).")]
-IvOpen = Annotated[bool | None, typer.Option(
-    "--iv-procedure-open/--no-iv-procedure-open", help="An IV procedure, assessment or proceeding is open.")]
-IvMeasures = Annotated[bool | None, typer.Option(
-    "--iv-measures-running/--no-iv-measures-running", help="IV measures are running.")]
-NoCapacity = Annotated[bool | None, typer.Option(
-    "--no-work-capacity/--work-capacity", help="Work capacity is not intact (not placeable).")]
-Health = Annotated[bool | None, typer.Option(
-    "--health-suspected/--no-health-suspected", help="An IV-relevant health damage is suspected.")]
+# the options of a client's fields (their help and type in store.models.Client); name, birth
+# date and unit are each command's own (asked for, and said differently)
+_FIELD_OPTIONS = [f for f in CLIENT_FIELDS if f.option]
+UPDATE_OPTIONS = _FIELD_OPTIONS
+# a client being registered has not withdrawn consent; consent comes before the external
+# reference in register's help, as it always has
+REGISTER_OPTIONS = [f for f in _FIELD_OPTIONS if f.name not in ("consent_withdrawn_on", "consent_on")]
+REGISTER_OPTIONS.insert([f.name for f in REGISTER_OPTIONS].index("external_ref"),
+                        next(f for f in _FIELD_OPTIONS if f.name == "consent_on"))
 
 
 def _facts(**values: Any) -> Any:
@@ -53,24 +47,15 @@ def _facts(**values: Any) -> Any:
 
 
 @app.command()
+@with_field_options(REGISTER_OPTIONS)
 def register(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name of the client.")] = None,
     birth_date: Annotated[date | None, date_option("--birth-date", help="Date of birth.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Unit where the client is registered (RAV, IV, SD, ...).")] = None,
-    ahv: Ahv = None,
-    municipality: Municipality = None,
-    counsellor: Counsellor = None,
-    consent_on: ConsentOn = None,
-    external_ref: ExternalRef = None,
-    iv_rejected_on: IvRejectedOn = None,
-    iv_procedure_open: IvOpen = None,
-    iv_measures_running: IvMeasures = None,
-    no_work_capacity: NoCapacity = None,
-    rav_registered_until: RavUntil = None,
-    health_suspected: Health = None,
     fmt: FormatOpt = Format.TABLE,
+    **facts: Any,
 ) -> None:
     """Register a client; prints the client id.
 
@@ -89,12 +74,7 @@ def register(
                          lambda a: clean({"birth_date": date_value(a)}, c.today)["birth_date"])
     referrer = require(referrer, "--from", t("Registered at (RAV, IV, SD, ...)"),
                        lambda a: lookup.known(c, lookup.institution, a))
-    data = _facts(name=name, birth_date=birth_date, institution=referrer, ahv=ahv,
-                  municipality=municipality, counsellor=counsellor, external_ref=external_ref,
-                  consent_on=consent_on, iv_rejected_on=iv_rejected_on,
-                  iv_procedure_open=iv_procedure_open, iv_measures_running=iv_measures_running,
-                  no_work_capacity=no_work_capacity, rav_registered_until=rav_registered_until,
-                  health_suspected=health_suspected)
+    data = _facts(name=name, birth_date=birth_date, institution=referrer, **facts)
     result = do_register(c, data)
     if fmt == Format.TABLE:
         typer.echo(result["client"])
@@ -118,10 +98,11 @@ def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metava
     """
     from optima_cli.workflow.clients import show
 
-    emit(show(context(ctx), client), fmt, views.client)
+    emit(show(context(ctx), client), fmt, tables.client)
 
 
 @client_app.command("update")
+@with_field_options(UPDATE_OPTIONS)
 def client_update(
     ctx: typer.Context,
     client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
@@ -129,20 +110,8 @@ def client_update(
     birth_date: Annotated[date | None, date_option("--birth-date", help="Corrected birth date.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Unit where the client is registered.")] = None,
-    ahv: Ahv = None,
-    municipality: Municipality = None,
-    counsellor: Counsellor = None,
-    external_ref: ExternalRef = None,
-    consent_on: ConsentOn = None,
-    consent_withdrawn_on: Annotated[Any, fact_date_option(
-        "--consent-withdrawn-on", help="Date the client withdrew consent.")] = None,
-    iv_rejected_on: IvRejectedOn = None,
-    iv_procedure_open: IvOpen = None,
-    iv_measures_running: IvMeasures = None,
-    no_work_capacity: NoCapacity = None,
-    rav_registered_until: RavUntil = None,
-    health_suspected: Health = None,
     fmt: FormatOpt = Format.TABLE,
+    **facts: Any,
 ) -> None:
     """Correct a client's data or criteria facts.
 
@@ -152,20 +121,15 @@ def client_update(
     """
     from optima_cli.workflow.clients import update
 
-    data = _facts(name=name, birth_date=birth_date, institution=referrer, ahv=ahv,
-                  municipality=municipality, counsellor=counsellor, external_ref=external_ref,
-                  consent_on=consent_on, consent_withdrawn_on=consent_withdrawn_on,
-                  iv_rejected_on=iv_rejected_on, iv_procedure_open=iv_procedure_open,
-                  iv_measures_running=iv_measures_running, no_work_capacity=no_work_capacity,
-                  rav_registered_until=rav_registered_until, health_suspected=health_suspected)
+    data = _facts(name=name, birth_date=birth_date, institution=referrer, **facts)
     result = update(context(ctx), client, data)
     changed = result.pop("changed")
     if changed:
         terminal.message(t("{client}: changed {fields}", client=result["client"],
-                           fields=", ".join(views.client_field(k) for k in changed)))
+                           fields=", ".join(tables.client_field(k) for k in changed)))
     else:
         terminal.message(t("{client}: nothing changed", client=result["client"]))
-    emit(result, fmt, views.client)
+    emit(result, fmt, tables.client)
 
 
 @app.command()
@@ -188,6 +152,6 @@ def check(
     from optima_cli.workflow.clients import check as do_check
 
     result = do_check(context(ctx), client, to, topics or (), referrer, on)
-    emit(result if fmt != Format.CSV else result["findings"], fmt, views.check)
+    emit(result if fmt != Format.CSV else result["findings"], fmt, tables.check)
     if not result["allowed"]:
         raise typer.Exit(1)

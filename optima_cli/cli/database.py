@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, context, emit
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -28,7 +28,7 @@ def status(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """
     from optima_cli.workflow.database import status as do_status
 
-    emit(do_status(context(ctx)), fmt, views.db_status)
+    emit(do_status(context(ctx)), fmt, tables.db_status)
 
 
 @db_app.command("upgrade")
@@ -42,7 +42,7 @@ def upgrade(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     from optima_cli.workflow.database import upgrade as do_upgrade
 
     result = do_upgrade(context(ctx))
-    emit(result, fmt, views.db_upgrade)
+    emit(result, fmt, tables.db_upgrade)
     if not result["applied"]:
         terminal.message(t("{database} is already at schema {schema}; nothing to do",
                            database=result["database"], schema=result["to"]))
@@ -65,7 +65,7 @@ def copy(
     from optima_cli.workflow.database import copy as do_copy
 
     result = do_copy(context(ctx), to)
-    emit(result, fmt, views.db_copy)
+    emit(result, fmt, tables.db_copy)
     terminal.message(t("copied {rows} rows into {target}; check the copy with `optima audit "
                        "verify` (--db the copy)", rows=sum(result["rows"].values()),
                        target=result["to"]))

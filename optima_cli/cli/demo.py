@@ -26,11 +26,11 @@ def demo(
     Example: optima demo
     """
     from optima_cli.render import report as report_view
-    from optima_cli.cli.options import views
+    from optima_cli.cli.options import tables
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.demo import build, demo_path
     from optima_cli.workflow.report import report
-    from optima_cli.workflow.views import list_cases
+    from optima_cli.workflow.case_reads import list_cases
 
     root = ctx.find_root()
     named = db
@@ -41,7 +41,7 @@ def demo(
     c, result = build(path, root.obj.user)
     terminal.message(t("demo database {path}: {n} invented referrals of the pilot 2018-2022",
                        path=path, n=result.imported))
-    views.cases(list_cases(c).records, c.today)
+    tables.cases(list_cases(c).records, c.today)
     typer.echo()
     report_view.render(report(c, choose(c.today)))
     terminal.message(t("explore it: optima --db {path} list --status all   |   "

@@ -9,7 +9,7 @@ import typer
 
 from optima_cli.cli.options import FormatOpt, context, emit
 from optima_cli.errors import OptimaError
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import plural, t
 from optima_cli.render.formats import Format
 
@@ -44,7 +44,7 @@ def import_(
                  lambda d: None)
         raise
     data = result.as_dict()
-    emit(data, fmt, views.import_result)
+    emit(data, fmt, tables.import_result)
     if result.errors:
         n = len(result.errors)
         terminal.message(plural(n, "error: 1 problem in {file}; nothing was imported",

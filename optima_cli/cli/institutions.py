@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import FormatOpt, code_parser, context, emit
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
@@ -30,7 +30,7 @@ def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None
     """
     from optima_cli.workflow.institutions import list_institutions as do_list
 
-    emit(do_list(context(ctx)), fmt, views.institutions)
+    emit(do_list(context(ctx)), fmt, tables.institutions)
 
 
 @institution_app.command("add")
@@ -52,7 +52,7 @@ def add(
 
     result = add_institution(context(ctx), code, kind, name, contact, email, phone)
     terminal.message(t("added {code} ({kind})", code=result["code"], kind=result["kind"]))
-    emit(result, fmt, lambda r: views.institutions([r]))
+    emit(result, fmt, lambda r: tables.institutions([r]))
 
 
 @institution_app.command("set-contact")
@@ -68,4 +68,4 @@ def set_contact(
     from optima_cli.workflow.institutions import set_contact as do_set
 
     result = do_set(context(ctx), code, contact, email, phone)
-    emit(result, fmt, lambda r: views.institutions([r]))
+    emit(result, fmt, lambda r: tables.institutions([r]))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from types import ModuleType
@@ -19,6 +20,7 @@ from optima_cli.rules import codes
 from optima_cli.rules.dates import parse_date
 
 if TYPE_CHECKING:
+    from optima_cli.store.record_fields import RecordField
     from optima_cli.workflow.context import Context
 
 E = TypeVar("E", bound=StrEnum)
@@ -39,7 +41,7 @@ def lazy_module(name: str) -> ModuleType:
 
 
 terminal = lazy_module("optima_cli.render.terminal")
-views = lazy_module("optima_cli.render.views")
+tables = lazy_module("optima_cli.render.tables")
 CLEAR = "none"  # `client update --iv-rejected-on none` clears a date
 
 
@@ -87,6 +89,36 @@ def date_option(*names: str, help: str) -> Any:
 
 def fact_date_option(*names: str, help: str) -> Any:
     return typer.Option(*names, parser=_date_or_clear, metavar="DATE", help=help)
+
+
+def field_option(field: RecordField) -> Any:
+    """The option of a record's field (store.record_fields), by the type of its values: a date
+    (given as 'none' to clear it), a flag pair, or text."""
+    if field.type is date:
+        return Annotated[Any, fact_date_option(field.option, help=field.help)]
+    if field.type is bool:
+        return Annotated[bool | None, typer.Option(field.option, help=field.help)]
+    return Annotated[str | None, typer.Option(field.option, metavar=field.metavar, help=field.help)]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_field_options(fields: Sequence[RecordField]) -> Callable[[F], F]:
+    """A command that takes the options of `fields` (in their order, before --format) as its
+    keyword arguments `**values`: each option typed once, in the record's definition."""
+    def add(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        at = next(i for i, p in enumerate(own) if p.name == "fmt")
+        added = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                                   annotation=field_option(f)) for f in fields]
+        command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*own[:at], *added, *own[at:]])
+        command.__annotations__ = {**command.__annotations__,
+                                   **{p.name: p.annotation for p in added}}
+        return command
+    return add
 
 
 On = Annotated[date | None, date_option(

@@ -1,7 +1,7 @@
 """The root command: global options, the catalogue of commands, and the one place where errors
 become one line on stderr.
 
-The commands live in one module per group (cases.py, views.py, ...), each with a Typer app of its
+The commands live in one module per group (cases.py, reading.py, ...), each with a Typer app of its
 own. The root knows them from the catalogue below and builds only the command that runs, so that
 `optima --help`, `optima --version` and shell completion import and build none of them.
 """
@@ -55,10 +55,10 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
     )),
     ("Overview", (
-        ("list", "views", "List cases, open ones by default, soonest deadline first."),
-        ("show", "views", "Show one case with its access criteria and history."),
-        ("due", "views", "Show what needs attention, soonest first."),
-        ("examples", "views", "Show closed cases that worked, as anonymous examples for counsellors."),
+        ("list", "reading", "List cases, open ones by default, soonest deadline first."),
+        ("show", "reading", "Show one case with its access criteria and history."),
+        ("due", "reading", "Show what needs attention, soonest first."),
+        ("examples", "reading", "Show closed cases that worked, as anonymous examples for counsellors."),
     )),
     ("Figures and data", (
         ("report", "report",

@@ -26,15 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from optima_cli.language import current, label, t
+from optima_cli.store.models import CASE_KEYS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TICK_ROWS = 500  # rows between two reports to a progress bar
-CASE_COLUMNS = [
-    "case", "client", "status", "referrer", "receiver", "topics", "months", "goal", "referred_on",
-    "referring_counsellor", "decided_on", "receiving_counsellor", "due_on", "extended_on",
-    "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-    "close_note", "override", "search_suspended_from", "search_suspended_until",
-]
+CASE_COLUMNS = list(CASE_KEYS)  # the keys of a case record (store.models)
 PERSONAL_COLUMNS = ["client_name", "client_ahv", "client_birth_date"]
 BOLD = Font(bold=True)
 GERMAN_DATES = "DD.MM.YYYY"  # the number format of date cells in German (English keeps Excel's ISO)
@@ -203,7 +199,7 @@ def _headings(columns: list[str]) -> list[str]:
     formulas use), readable names in German."""
     if current() == "en":
         return columns
-    from optima_cli.render.views import case_fields
+    from optima_cli.render.tables import case_fields
 
     names = case_fields()
     return [names.get(c, c) for c in columns]
@@ -212,7 +208,7 @@ def _headings(columns: list[str]) -> list[str]:
 def _shown(c: dict[str, Any], key: str) -> Any:
     """A value of a case for a table sheet: codes as their labels (the codes themselves in
     English), everything else as it is."""
-    from optima_cli.render.views import field_value
+    from optima_cli.render.tables import field_value
 
     return field_value(key, c.get(key), c.get("status"))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import criteria, text
@@ -196,6 +196,8 @@ class Case(NamedTuple):
     employed: bool | None = None
     close_note: str | None = None
     suspensions: tuple[SearchSuspension, ...] = ()
+    # the case's other fields, which no rule reads: (name, value) as given with the referral
+    given: tuple[tuple[str, Any], ...] = ()
 
     def running_suspension(self, day: date) -> SearchSuspension | None:
         """The suspension, not ended early, that runs on `day`."""

@@ -8,6 +8,9 @@ from pydantic import ConfigDict
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from optima_cli.language import t_
+from optima_cli.store.record_fields import RecordField, fact, fields_of, keys
+
 SCHEMA_VERSION = 4  # the number of the newest migration (optima_cli/migrations/versions)
 
 
@@ -36,22 +39,48 @@ class Institution(TableModel, table=True):
 
 
 class Client(TableModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str
-    birth_date: date | None  # None only once anonymized
-    ahv: str | None = Field(default=None, unique=True)
-    municipality: str | None = None
-    counsellor: str | None = None
-    institution_id: int = Field(foreign_key="institution.id")  # where the client is registered
-    external_ref: str | None = None
-    consent_on: date | None = None
-    consent_withdrawn_on: date | None = None
-    iv_rejected_on: date | None = None
-    iv_procedure_open: bool = False
-    iv_measures_running: bool = False
-    no_work_capacity: bool = False
-    rav_registered_until: date | None = None
-    health_suspected: bool = False
+    """A person whose case is handed over. Its fields with `fact(...)` are the client record
+    (workflow.records.client_record), in the order of its JSON keys."""
+
+    id: int | None = fact(None, key="client", label=t_("client"), sheet=False, primary_key=True)
+    name: str = fact(..., label=t_("name"), required=True)
+    birth_date: date | None = fact(..., label=t_("birth date"), required=True)  # None only once anonymized
+    ahv: str | None = fact(None, label=t_("ahv"), read="ahv", option="--ahv", metavar="NUMBER",
+                           help="AHV number, 756.1234.5678.97.", unique=True)
+    municipality: str | None = fact(None, label=t_("municipality"), option="--municipality",
+                                    metavar="NAME", help="Municipality of residence.")
+    counsellor: str | None = fact(None, label=t_("counsellor"), option="--counsellor", metavar="NAME",
+                                  help="Counsellor in charge at the referring unit.")
+    # where the client is registered
+    institution_id: int = fact(..., key="institution", label=t_("institution"), sheet="registered_at",
+                               foreign_key="institution.id")
+    external_ref: str | None = fact(None, label=t_("external ref"), option="--external-ref",
+                                    metavar="REF", help="The case number in your own system.")
+    # the facts the access criteria judge (rules.criteria.Facts)
+    consent_on: date | None = fact(None, label=t_("consent on"), is_fact=True, option="--consent-on",
+                                   help="Date the client consented to OPTIMA.")
+    consent_withdrawn_on: date | None = fact(
+        None, label=t_("consent withdrawn on"), is_fact=True, option="--consent-withdrawn-on",
+        help="Date the client withdrew consent.")
+    iv_rejected_on: date | None = fact(None, label=t_("iv rejected on"), is_fact=True,
+                                       option="--iv-rejected-on", help="Date of the last IV rejection.")
+    iv_procedure_open: bool = fact(
+        False, label=t_("iv procedure open"), is_fact=True,
+        option="--iv-procedure-open/--no-iv-procedure-open",
+        help="An IV procedure, assessment or proceeding is open.")
+    iv_measures_running: bool = fact(
+        False, label=t_("iv measures running"), is_fact=True,
+        option="--iv-measures-running/--no-iv-measures-running", help="IV measures are running.")
+    no_work_capacity: bool = fact(
+        False, label=t_("no work capacity"), is_fact=True, option="--no-work-capacity/--work-capacity",
+        help="Work capacity is not intact (not placeable).")
+    rav_registered_until: date | None = fact(
+        None, label=t_("rav registered until"), is_fact=True, option="--rav-registered-until",
+        help="Last day of the client's RAV registration (future if registered now).")
+    health_suspected: bool = fact(
+        False, label=t_("health suspected"), is_fact=True,
+        option="--health-suspected/--no-health-suspected",
+        help="An IV-relevant health damage is suspected.")
     anonymized_on: date | None = None  # personal data removed (retention)
     created_at: datetime
     updated_at: datetime
@@ -63,35 +92,45 @@ class Client(TableModel, table=True):
 
 
 class Referral(TableModel, table=True):
-    """One OPTIMA case: a handover from a referrer to a receiver."""
+    """One OPTIMA case: a handover from a referrer to a receiver.
+
+    Its fields with `fact(...)` are the case record (workflow.records.case_record), in the
+    order of its JSON keys: a new one is one line here (at the end) plus its migration."""
 
     id: int | None = Field(default=None, primary_key=True)
     case_year: int
     case_seq: int
-    case_id: str = Field(unique=True, index=True)  # OPT-2026-0001
-    client_id: int = Field(foreign_key="client.id", index=True)
-    referrer_id: int = Field(foreign_key="institution.id")
-    receiver_id: int = Field(foreign_key="institution.id")
-    status: str = Field(index=True)
-    months: int
-    goal: str | None = None
-    referred_on: date = Field(index=True)
-    referring_counsellor: str | None = None
+    case_id: str = fact(..., key="case", label=t_("case"), sheet=False, unique=True, index=True)  # OPT-2026-0001
+    client_id: int = fact(..., key="client", label=t_("client"), sheet=False, foreign_key="client.id",
+                          index=True)
+    status: str = fact(..., label=t_("status"), sheet=False, changes=True, index=True)
+    referrer_id: int = fact(..., key="referrer", label=t_("referrer"), required=True,
+                            foreign_key="institution.id")
+    receiver_id: int = fact(..., key="receiver", label=t_("receiver"), required=True,
+                            foreign_key="institution.id")
+    # (the topics: table referral_topic)
+    months: int = fact(..., label=t_("months"), required=True, read="months", changes=True)
+    goal: str | None = fact(None, label=t_("goal"), free_text=True)
+    referred_on: date = fact(..., label=t_("referred on"), required=True, index=True)
+    referring_counsellor: str | None = fact(None, label=t_("referring counsellor"))
     findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON
-    override: str | None = None  # justification for deviating from a hard rule
-    decided_on: date | None = Field(default=None, index=True)
-    receiving_counsellor: str | None = None
-    due_on: date | None = Field(default=None, index=True)
-    first_due_on: date | None = None  # the mandate end before an extension (for --as-of)
-    extended_on: date | None = None
-    reason: str | None = None  # rejection or withdrawal reason code
-    reason_note: str | None = None
-    withdrawn_on: date | None = Field(default=None, index=True)
-    closed_on: date | None = Field(default=None, index=True)
-    outcome: str | None = None
-    cause: str | None = None
-    employed: bool | None = None
-    close_note: str | None = None
+    decided_on: date | None = fact(None, label=t_("decided on"), changes=True, index=True)
+    receiving_counsellor: str | None = fact(None, label=t_("receiving counsellor"), changes=True)
+    due_on: date | None = fact(None, label=t_("mandate ends"), sheet=False, changes=True, index=True)
+    # the mandate end before an extension (for --as-of)
+    first_due_on: date | None = fact(None, sheet=False, changes=True, in_record=False)
+    extended_on: date | None = fact(None, label=t_("extended on"), changes=True)
+    withdrawn_on: date | None = fact(None, label=t_("withdrawn on"), changes=True, index=True)
+    closed_on: date | None = fact(None, label=t_("closed on"), changes=True, index=True)
+    # rejection or withdrawal reason code (the import's `reason` is a rejection's)
+    reason: str | None = fact(None, label=t_("reason"), read="RejectReason", changes=True)
+    reason_note: str | None = fact(None, label=t_("reason note"), personal=True, changes=True)
+    outcome: str | None = fact(None, label=t_("outcome"), read="Outcome", changes=True)
+    cause: str | None = fact(None, label=t_("cause"), read="Cause", changes=True)
+    employed: bool | None = fact(None, label=t_("employed"), changes=True)
+    close_note: str | None = fact(None, label=t_("closing note"), personal=True, changes=True)
+    # justification for deviating from a hard rule
+    override: str | None = fact(None, label=t_("override"), personal=True)
     created_at: datetime
     updated_at: datetime
 
@@ -140,3 +179,18 @@ class AuditEvent(TableModel, table=True):
     payload_hash: str
     prev_hash: str
     hash: str
+
+
+# the case record: the fields of a referral, its topics after the receiver, and the job-search
+# suspension running on the day it is read (table suspension) at the end
+CASE_FIELDS = fields_of(
+    Referral,
+    after={"receiver": (RecordField(key="topics", label=t_("topics"), sheet="topics", required=True,
+                                    read="topics"),)},
+    last=(RecordField(key="search_suspended_from", label=t_("job search suspended from")),
+          RecordField(key="search_suspended_until", label=t_("job search suspended until"))))
+# the client record
+CLIENT_FIELDS = fields_of(Client)
+# the keys of the two records, in order (the JSON contract, the CSV and workbook columns)
+CASE_KEYS = keys(CASE_FIELDS)
+CLIENT_KEYS = keys(CLIENT_FIELDS)

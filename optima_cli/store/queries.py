@@ -20,7 +20,14 @@ from sqlmodel import Session, col
 from optima_cli.rules.deadlines import DECISION_DAYS
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
 from optima_cli.store.dialects import add_days
-from optima_cli.store.models import Client, Institution, Referral, ReferralTopic, Suspension
+from optima_cli.store.models import (
+    CASE_FIELDS,
+    Client,
+    Institution,
+    Referral,
+    ReferralTopic,
+    Suspension,
+)
 
 Referrer = aliased(Institution, name="referrer")
 Receiver = aliased(Institution, name="receiver")
@@ -189,26 +196,26 @@ def case_select() -> tuple[Select[Any], AsOf]:
                   (r.withdrawn_on <= day, r.reason), else_=literal(None))
     reason_note = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason_note),
                        (r.withdrawn_on <= day, r.reason_note), else_=literal(None))
+    as_of_day: dict[str, Any] = {  # the fields whose value on the day is not the stored one
+        "status": status, "months": case((extended_later, literal(3)), else_=r.months),
+        "decided_on": _known(r.decided_on, r.decided_on, day),
+        "receiving_counsellor": _known(r.receiving_counsellor, r.decided_on, day),
+        "due_on": due_on, "extended_on": _known(r.extended_on, r.extended_on, day),
+        "reason": reason, "reason_note": reason_note,
+        "withdrawn_on": _known(r.withdrawn_on, r.withdrawn_on, day),
+        "closed_on": _known(r.closed_on, closing, day),
+        "outcome": _known(r.outcome, closing, day), "cause": _known(r.cause, closing, day),
+        "employed": _known(r.employed, closing, day),
+        "close_note": _known(r.close_note, closing, day),
+    }
+    fields = [as_of_day.get(f.key, getattr(r, f.name)).label(f.key) for f in CASE_FIELDS
+              if f.name and f.in_record and f.key not in ("case", "client", "referrer", "receiver")]
     query = (
         select(
-            r.id, r.case_id, r.client_id, status.label("status"),
+            r.id, r.case_id, r.client_id,
             Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
             Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-            topic_list().label("topics"),
-            case((extended_later, literal(3)), else_=r.months).label("months"),
-            r.goal, r.referred_on, r.referring_counsellor,
-            _known(r.decided_on, r.decided_on, day).label("decided_on"),
-            _known(r.receiving_counsellor, r.decided_on, day).label("receiving_counsellor"),
-            due_on.label("due_on"),
-            _known(r.extended_on, r.extended_on, day).label("extended_on"),
-            reason.label("reason"), reason_note.label("reason_note"),
-            _known(r.withdrawn_on, r.withdrawn_on, day).label("withdrawn_on"),
-            _known(r.closed_on, closing, day).label("closed_on"),
-            _known(r.outcome, closing, day).label("outcome"),
-            _known(r.cause, closing, day).label("cause"),
-            _known(r.employed, closing, day).label("employed"),
-            _known(r.close_note, closing, day).label("close_note"),
-            r.override, r.findings,
+            topic_list().label("topics"), *fields, r.findings,
             suspended_from.label("search_suspended_from"),
             suspended_until.label("search_suspended_until"),
         )

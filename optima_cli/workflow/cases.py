@@ -27,12 +27,12 @@ from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.workflow import lookup
 from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_changes, case_snapshot
-
-# the referral columns that a case state holds and the actions change
-STATE_COLUMNS = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "first_due_on",
-                 "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
-                 "cause", "employed", "close_note")
+from optima_cli.workflow.records import (
+    STATE_COLUMNS,
+    case_changes,
+    case_snapshot,
+    given_stored,
+)
 
 
 def unit(inst: Institution) -> Unit:
@@ -51,7 +51,7 @@ def _state(session: Session, referral: Referral) -> tuple[Case, list[Suspension]
         goal=referral.goal, referring_counsellor=referral.referring_counsellor,
         override=referral.override,
         suspensions=tuple(SearchSuspension(s.start_on, s.until, s.ended_on, s.note) for s in rows),
-        **{name: getattr(referral, name) for name in STATE_COLUMNS})
+        given=given_stored(referral), **{name: getattr(referral, name) for name in STATE_COLUMNS})
     return case, rows
 
 
@@ -107,7 +107,7 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
             case_year=day.year, case_seq=seq, case_id=case.case_id, client_id=client.id,
             referrer_id=source.id, receiver_id=receiver.id, findings=json.dumps([f.as_dict() for f in findings]),
             goal=case.goal, referred_on=day, referring_counsellor=case.referring_counsellor,
-            override=case.override, created_at=now, updated_at=now,
+            override=case.override, created_at=now, updated_at=now, **dict(case.given),
             **{name: getattr(case, name) for name in STATE_COLUMNS})
         session.add(referral)
         session.flush()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,7 @@ from optima_cli.rules.codes import Kind, Result, Topic
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit, queries
-from optima_cli.store.models import Client, Institution
+from optima_cli.store.models import CLIENT_FIELDS, Client, Institution
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.records import CLIENT_FACTS, client_record
@@ -25,29 +24,26 @@ from optima_cli.workflow.records import CLIENT_FACTS, client_record
 UNSET: Any = object()  # "not given" in an update, as distinct from None ("clear it")
 
 
-@dataclass
-class ClientInput:
-    """Values for a client; UNSET means "leave as it is" (update) or "not given" (register)."""
+# the fields a client's values are given by: those of its record (store.models.Client), the
+# unit where the client is registered as `institution` (its code, --from) after the birth date
+_INPUT = ("name", "birth_date", "institution",
+          *(f.key for f in CLIENT_FIELDS if f.in_record and f.key not in ("client", "name",
+                                                                          "birth_date", "institution")))
 
-    name: Any = UNSET
-    birth_date: Any = UNSET
-    institution: Any = UNSET  # code of the unit where the client is registered (--from)
-    ahv: Any = UNSET
-    municipality: Any = UNSET
-    counsellor: Any = UNSET
-    external_ref: Any = UNSET
-    consent_on: Any = UNSET
-    consent_withdrawn_on: Any = UNSET
-    iv_rejected_on: Any = UNSET
-    iv_procedure_open: Any = UNSET
-    iv_measures_running: Any = UNSET
-    no_work_capacity: Any = UNSET
-    rav_registered_until: Any = UNSET
-    health_suspected: Any = UNSET
+
+class ClientInput:
+    """Values for a client by field (_INPUT); one not given, or UNSET, is left as it is
+    (update) or not given (register)."""
+
+    def __init__(self, **values: Any) -> None:
+        unknown = sorted(set(values) - set(_INPUT))
+        if unknown:
+            raise TypeError(f"a client has no field {', '.join(unknown)}")
+        self.values = values
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not UNSET}
+        return {name: self.values[name] for name in _INPUT
+                if self.values.get(name, UNSET) is not UNSET}
 
 
 def _refuse_duplicate(session: Session, client: Client) -> None:

@@ -12,14 +12,14 @@ from optima_cli.rules import codes, text
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
 from optima_cli.rules.lifecycle import parse_months
+from optima_cli.store.models import CASE_FIELDS
+from optima_cli.store.models import CLIENT_FIELDS as _CLIENT_FIELDS
 from optima_cli.tabular import Sheet, as_text
 
 # what Excel shows for a formula that failed (openpyxl returns them as these strings)
 EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!",
                           "#CONNECT!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"))
-# the free texts, where tab and line breaks are allowed
-FREE_TEXTS = frozenset(("goal", "override", "reason_note", "withdraw_note", "close_note"))
 TRUE = {"1", "yes", "y", "true", "ja", "j", "x", "wahr"}
 FALSE = {"0", "no", "n", "false", "nein", "falsch"}
 
@@ -80,54 +80,50 @@ def _decision(value: Any) -> str | None:
     return text.lower()
 
 
+# how a cell of a record's field is read: by RecordField.read, else by the field's type
+_READ_AS: dict[str, Callable[[Any], Any]] = {
+    "ahv": _ahv, "months": _months, "topics": _topics,
+    **{group.__name__: _code(group) for group in (codes.RejectReason, codes.Outcome, codes.Cause)},
+}
+_READ_TYPE: dict[Any, Callable[[Any], Any]] = {date: _date, bool: _bool}
+# the columns of the actions alone, not a field of a record
+_ACTION_COLUMNS: dict[str, Callable[[Any], Any]] = {
+    "decision": _decision, "suspended_from": _date, "suspended_until": _date,
+    "search_resumed_on": _date, "withdraw_reason": _code(codes.WithdrawReason),
+    "withdraw_note": _text,
+}
+# The order of the template (sample_data/import-template.csv): a client's columns, then a
+# case's and its actions'. A field of a record that is imported and not named here comes at
+# the end, in the order of its record.
+_TEMPLATE = (
+    "external_ref", "name", "birth_date", "ahv", "municipality", "registered_at", "counsellor",
+    "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
+    "iv_measures_running", "no_work_capacity", "rav_registered_until", "health_suspected",
+    "referrer", "receiver", "topics", "months", "goal", "referred_on", "referring_counsellor",
+    "override", "decision", "decided_on", "receiving_counsellor", "reason", "reason_note",
+    "extended_on", "suspended_from", "suspended_until", "search_resumed_on", "withdrawn_on",
+    "withdraw_reason", "withdraw_note", "closed_on", "outcome", "cause", "employed", "close_note",
+)
+_IMPORTED = {f.sheet: f for f in (*_CLIENT_FIELDS, *CASE_FIELDS) if f.sheet}
+
+
+def _column(name: str) -> tuple[Callable[[Any], Any], bool]:
+    if name in _ACTION_COLUMNS:
+        return _ACTION_COLUMNS[name], False
+    field = _IMPORTED[name]
+    return _READ_AS.get(field.read) or _READ_TYPE.get(field.type, _text), field.required
+
+
 # column -> (parser, required). The order is the template's.
 COLUMNS: dict[str, tuple[Callable[[Any], Any], bool]] = {
-    "external_ref": (_text, False),
-    "name": (_text, True),
-    "birth_date": (_date, True),
-    "ahv": (_ahv, False),
-    "municipality": (_text, False),
-    "registered_at": (_text, False),
-    "counsellor": (_text, False),
-    "consent_on": (_date, False),
-    "consent_withdrawn_on": (_date, False),
-    "iv_rejected_on": (_date, False),
-    "iv_procedure_open": (_bool, False),
-    "iv_measures_running": (_bool, False),
-    "no_work_capacity": (_bool, False),
-    "rav_registered_until": (_date, False),
-    "health_suspected": (_bool, False),
-    "referrer": (_text, True),
-    "receiver": (_text, True),
-    "topics": (_topics, True),
-    "months": (_months, True),
-    "goal": (_text, False),
-    "referred_on": (_date, True),
-    "referring_counsellor": (_text, False),
-    "override": (_text, False),
-    "decision": (_decision, False),
-    "decided_on": (_date, False),
-    "receiving_counsellor": (_text, False),
-    "reason": (_code(codes.RejectReason), False),
-    "reason_note": (_text, False),
-    "extended_on": (_date, False),
-    "suspended_from": (_date, False),
-    "suspended_until": (_date, False),
-    "search_resumed_on": (_date, False),
-    "withdrawn_on": (_date, False),
-    "withdraw_reason": (_code(codes.WithdrawReason), False),
-    "withdraw_note": (_text, False),
-    "closed_on": (_date, False),
-    "outcome": (_code(codes.Outcome), False),
-    "cause": (_code(codes.Cause), False),
-    "employed": (_bool, False),
-    "close_note": (_text, False),
-}
+    name: _column(name) for name in (*_TEMPLATE, *(c for c in _IMPORTED if c not in _TEMPLATE))}
 REQUIRED = [name for name, (_, required) in COLUMNS.items() if required]
-CLIENT_FIELDS = ("external_ref", "name", "birth_date", "ahv", "municipality", "counsellor",
-                 "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
-                 "iv_measures_running", "no_work_capacity", "rav_registered_until",
-                 "health_suspected")
+# the columns that are a client's fields as they are (the rest are its institution, a case's
+# fields and its actions'), in the template's order
+CLIENT_FIELDS = tuple(c for c in COLUMNS if c in _IMPORTED and _IMPORTED[c] in _CLIENT_FIELDS
+                      and _IMPORTED[c].key != "institution")
+# the free texts, where tab and line breaks are allowed
+FREE_TEXTS = frozenset((*(f.sheet for f in CASE_FIELDS if f.sheet and f.free_text), "withdraw_note"))
 
 
 def check_header(sheet: Sheet, name: str) -> None:

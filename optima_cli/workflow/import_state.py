@@ -32,7 +32,13 @@ from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.import_format import CLIENT_FIELDS, COLUMNS
 from optima_cli.workflow.lookup import unknown_institution
-from optima_cli.workflow.records import CLIENT_FACTS, case_changes, case_snapshot, client_record
+from optima_cli.workflow.records import (
+    CLIENT_FACTS,
+    case_changes,
+    case_snapshot,
+    client_record,
+    given_with_referral,
+)
 
 
 class RowFailed(Exception):
@@ -354,6 +360,7 @@ class ImportState:
             raise RowFailed(column, exc.message) from None
         except OptimaError as exc:
             raise _row_failed(exc, "referred_on") from None
+        case = case._replace(given=given_with_referral(v))
         now = self.now()
         found = [f.as_dict() for f in findings]
         new = _NewCase(_Key(), client.key, referrer_id, receiver_id, seq, found, case, now, now)
@@ -481,7 +488,7 @@ class ImportState:
                 "receiver_id": new.receiver_id, "goal": case.goal, "referred_on": case.referred_on,
                 "referring_counsellor": case.referring_counsellor,
                 "findings": json.dumps(new.findings), "override": case.override,
-                "created_at": new.created_at, "updated_at": new.updated_at,
+                "created_at": new.created_at, "updated_at": new.updated_at, **dict(case.given),
                 **{name: getattr(case, name) for name in STATE_COLUMNS}}
 
     def _event_rows(self) -> Iterator[dict[str, Any]]:

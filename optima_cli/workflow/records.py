@@ -12,14 +12,22 @@ from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension
 from optima_cli.store.audit import diff
-from optima_cli.store.models import Client
+from optima_cli.store.models import (
+    CASE_FIELDS,
+    CASE_KEYS,
+    CLIENT_FIELDS,
+    CLIENT_KEYS,
+    Client,
+)
 
 _TOPIC_ORDER = [t.value for t in Topic]
 
-CLIENT_FACTS = (
-    "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
-    "iv_measures_running", "no_work_capacity", "rav_registered_until", "health_suspected",
-)
+# the facts of a client that the access criteria judge
+CLIENT_FACTS = tuple(f.name for f in CLIENT_FIELDS if f.fact)
+# the client record's values that are its row's as they are (id and institution are shown
+# as the client id and the institution's code)
+_CLIENT_AS_STORED = tuple((f.key, f.name) for f in CLIENT_FIELDS
+                          if f.in_record and f.key not in ("client", "institution"))
 
 
 def ordered_topics(topics: list[str] | str | None) -> list[str]:
@@ -29,58 +37,26 @@ def ordered_topics(topics: list[str] | str | None) -> list[str]:
 
 def client_record(client: Client, institution_code: str) -> dict[str, Any]:
     """The client as scripts see it (`client` may be any object with the Client's attributes)."""
-    record: dict[str, Any] = {
-        "client": format_client_id(client.id or 0),
-        "name": client.name,
-        "birth_date": client.birth_date,
-        "ahv": client.ahv,
-        "municipality": client.municipality,
-        "counsellor": client.counsellor,
-        "institution": institution_code,
-        "external_ref": client.external_ref,
-    }
-    for name in CLIENT_FACTS:
-        record[name] = getattr(client, name)
-    return record
+    shown = {"client": format_client_id(client.id or 0), "institution": institution_code}
+    stored = {key: getattr(client, name) for key, name in _CLIENT_AS_STORED}
+    return {key: shown[key] if key in shown else stored[key] for key in CLIENT_KEYS}
 
 
 def case_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A case as scripts see it (keys are a contract; dates stay `date` until rendered)."""
-    return {
-        "case": row["case_id"],
-        "client": format_client_id(row["client_id"]),
-        "status": row["status"],
-        "referrer": row["referrer"],
-        "receiver": row["receiver"],
-        "topics": ordered_topics(row["topics"]),
-        "months": row["months"],
-        "goal": row["goal"],
-        "referred_on": row["referred_on"],
-        "referring_counsellor": row["referring_counsellor"],
-        "decided_on": row["decided_on"],
-        "receiving_counsellor": row["receiving_counsellor"],
-        "due_on": row["due_on"],
-        "extended_on": row["extended_on"],
-        "withdrawn_on": row["withdrawn_on"],
-        "closed_on": row["closed_on"],
-        "reason": row["reason"],
-        "reason_note": row["reason_note"],
-        "outcome": row["outcome"],
-        "cause": row["cause"],
-        "employed": row["employed"],
-        "close_note": row["close_note"],
-        "override": row["override"],
-        "search_suspended_from": row["search_suspended_from"],
-        "search_suspended_until": row["search_suspended_until"],
-    }
+    """A case as scripts see it (keys are a contract; dates stay `date` until rendered): `row`
+    holds the referral's columns by key (case_select), with the client's id as `client_id`."""
+    record = {key: row.get(key) for key in CASE_KEYS if key not in ("case", "client", "topics")}
+    record.update(case=row["case_id"], client=format_client_id(row["client_id"]),
+                  topics=ordered_topics(row["topics"]))
+    return {key: record[key] for key in CASE_KEYS}
 
 
 # the free text of a case that may name the client or their health: personal data, given to
 # scripts only when asked for (and then logged); `overridden` says whether a justification exists
-PERSONAL_TEXT = ("reason_note", "close_note", "override")
+PERSONAL_TEXT = tuple(f.key for f in CASE_FIELDS if f.personal)
 # every free text of a case: the goal is its purpose, shown in lists and the workbook (written
 # without naming the person), but it may still name them: anonymize erases all of these
-FREE_TEXT = ("goal", *PERSONAL_TEXT)
+FREE_TEXT = tuple(f.key for f in CASE_FIELDS if f.free_text)
 
 
 def with_personal_text(record: dict[str, Any], personal: bool) -> dict[str, Any]:
@@ -101,9 +77,11 @@ def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
 
 
 # the values of a case that an action can change, keyed as in the case record
-CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "extended_on",
-              "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-              "close_note")
+CHANGEABLE = tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record)
+
+
+# the referral columns that a case state holds and the actions change (workflow.cases)
+STATE_COLUMNS = tuple(f.name for f in CASE_FIELDS if f.changes)
 
 
 _changeable_of = attrgetter(*CHANGEABLE)
@@ -144,10 +122,27 @@ def case_changes(before: Case, after: Case) -> tuple[dict[str, Any], dict[str, A
     return old, new
 
 
+# the fields of a case that no rule reads (not in lifecycle.Case): kept in the case state as
+# given with the referral (Case.given), stored and shown like the others
+GIVEN = tuple(f for f in CASE_FIELDS
+              if f.name and f.key != "client" and not {f.name, f.key} & set(Case._fields))
+
+
+def given_with_referral(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """Case.given of a referral from its values by import column (an import row's)."""
+    return tuple((f.name, values.get(f.sheet or f.key)) for f in GIVEN)
+
+
+def given_stored(referral: Any) -> tuple[tuple[str, Any], ...]:
+    """Case.given of a stored referral (a models.Referral)."""
+    return tuple((f.name, getattr(referral, f.name)) for f in GIVEN)
+
+
 def case_snapshot(case: Case, client_id: int, today: date) -> dict[str, Any]:
     """The case record of a case state as it stands on `today` (every date of a change is at
     most today, so today's state is the state held)."""
     row = case_values(case, today)
+    row.update(case.given)
     row.update(case_id=case.case_id, client_id=client_id, referrer=case.referrer.code,
                receiver=case.receiver.code, topics=list(case.topics), goal=case.goal,
                referred_on=case.referred_on, referring_counsellor=case.referring_counsellor,

@@ -13,6 +13,7 @@ from optima_cli.language import current, day, label, labels, moment, plural, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
 from optima_cli.render.due import describe
+from optima_cli.store.models import CASE_FIELDS, CASE_KEYS, CLIENT_FIELDS
 
 FLAG_STYLE = {"overdue": "red bold", "due-soon": "yellow"}
 RESULT_STYLE = {Result.PASS.value: "green", Result.WARN.value: "yellow", Result.BLOCK.value: "red bold"}
@@ -86,25 +87,15 @@ def check(result: dict[str, Any]) -> None:
 
 
 def case_detail(r: dict[str, Any]) -> None:
-    pairs = [
-        (t("case"), r["case"]), (t("status"), field_value("status", r["status"])),
-        (t("client"), f"{r['client']} {r.get('client_name', '')}".strip()),
-        (t("referrer"), r["referrer"]), (t("receiver"), r["receiver"]),
-        (t("topics"), field_value("topics", r["topics"])), (t("goal"), r["goal"]),
-        (t("months"), r["months"]),
-        (t("referred on"), r["referred_on"]),
-        (t("referring counsellor"), r["referring_counsellor"]),
-        (t("decided on"), r["decided_on"]), (t("receiving counsellor"), r["receiving_counsellor"]),
-        (t("mandate ends"), r["due_on"]), (t("extended on"), r["extended_on"]),
-        (t("job search suspended"), _suspension(r)),
-        (t("withdrawn on"), r["withdrawn_on"]), (t("closed on"), r["closed_on"]),
-        (t("reason"), field_value("reason", r["reason"], r["status"])),
-        (t("reason note"), r["reason_note"]),
-        (t("outcome"), field_value("outcome", r["outcome"])),
-        (t("cause"), field_value("cause", r["cause"])),
-        (t("employed"), r["employed"]),
-        (t("closing note"), r["close_note"]), (t("override"), r["override"]),
-    ]
+    names = case_fields()
+    pairs: list[tuple[str, Any]] = []
+    for key in CASE_KEYS:
+        if key == "client":
+            pairs.append((names[key], f"{r['client']} {r.get('client_name', '')}".strip()))
+        elif key not in ("search_suspended_from", "search_suspended_until"):
+            pairs.append((names[key], field_value(key, r[key], r["status"])))
+        if key == "extended_on":  # the suspension beside the mandate
+            pairs.append((t("job search suspended"), _suspension(r)))
     contact = r.get("receiver_contact") or {}
     if any(contact.values()):
         pairs.append((t("receiver contact"), " · ".join(v for v in contact.values() if v)))
@@ -154,20 +145,15 @@ def _changed_value(key: str, value: Any, changes: dict[str, Any]) -> str:
     return str(value)
 
 
+_CASE_LABELS = {f.key: f.label for f in CASE_FIELDS if f.in_record}
+_CLIENT_LABELS = {f.key: f.label for f in CLIENT_FIELDS if f.in_record}
+
+
 def case_fields() -> dict[str, str]:
-    """The fields of a case (keys of the JSON record) as people read them."""
+    """The fields of a case (keys of the JSON record, and of the workbook's other columns) as
+    people read them."""
     return {
-        "case": t("case"), "client": t("client"), "status": t("status"),
-        "referrer": t("referrer"), "receiver": t("receiver"), "topics": t("topics"),
-        "months": t("months"), "goal": t("goal"), "referred_on": t("referred on"),
-        "referring_counsellor": t("referring counsellor"), "decided_on": t("decided on"),
-        "receiving_counsellor": t("receiving counsellor"), "due_on": t("mandate ends"),
-        "extended_on": t("extended on"), "withdrawn_on": t("withdrawn on"),
-        "closed_on": t("closed on"), "reason": t("reason"), "reason_note": t("reason note"),
-        "outcome": t("outcome"), "cause": t("cause"), "employed": t("employed"),
-        "close_note": t("closing note"), "override": t("override"),
-        "search_suspended_from": t("job search suspended from"),
-        "search_suspended_until": t("job search suspended until"),
+        **{key: t(_CASE_LABELS[key]) for key in _CASE_LABELS},
         "search_resumed_on": t("job search resumed on"),
         "client_name": t("name"), "client_ahv": t("AHV number"),
         "client_birth_date": t("birth date"), "days": t("days"), "deadline": t("deadline"),
@@ -200,17 +186,7 @@ def due(warnings: list[dict[str, Any]]) -> None:
 
 def client_fields() -> dict[str, str]:
     """The fields of a client as people read them (the keys stay the JSON contract)."""
-    return {
-        "client": t("client"), "name": t("name"), "birth_date": t("birth date"),
-        "ahv": t("ahv"), "municipality": t("municipality"), "counsellor": t("counsellor"),
-        "institution": t("institution"), "external_ref": t("external ref"),
-        "consent_on": t("consent on"), "consent_withdrawn_on": t("consent withdrawn on"),
-        "iv_rejected_on": t("iv rejected on"), "iv_procedure_open": t("iv procedure open"),
-        "iv_measures_running": t("iv measures running"),
-        "no_work_capacity": t("no work capacity"),
-        "rav_registered_until": t("rav registered until"),
-        "health_suspected": t("health suspected"),
-    }
+    return {key: t(_CLIENT_LABELS[key]) for key in _CLIENT_LABELS}
 
 
 def client_field(key: str) -> str:

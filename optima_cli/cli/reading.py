@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import tables, terminal
 from optima_cli.errors import UsageProblem
 from optima_cli.language import number, t
 from optima_cli.render.formats import Format
@@ -42,7 +42,7 @@ def list_(
 
     Example: optima list --to IV --status all
     """
-    from optima_cli.workflow.views import list_cases
+    from optima_cli.workflow.case_reads import list_cases
 
     if personal and fmt == Format.TABLE:
         raise UsageProblem(t("--with-personal-data only applies to --format json or csv; the "
@@ -50,7 +50,7 @@ def list_(
     c = context(ctx)
     listing = list_cases(c, status, referrer, receiver, client, as_of, within,
                          rows_shown(limit, fmt), personal)
-    emit(listing.records, fmt, lambda rows: views.cases(rows, as_of or c.today))
+    emit(listing.records, fmt, lambda rows: tables.cases(rows, as_of or c.today))
     if listing.cut and fmt == Format.TABLE:
         terminal.message(t(
             "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "
@@ -69,9 +69,9 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
 
     Example: optima show OPT-2026-0001 --format json
     """
-    from optima_cli.workflow.views import show_case
+    from optima_cli.workflow.case_reads import show_case
 
-    emit(show_case(context(ctx), case), fmt, views.case_detail)
+    emit(show_case(context(ctx), case), fmt, tables.case_detail)
 
 
 @app.command()
@@ -87,10 +87,10 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
     """
     from optima_cli.render.due import warning_name
     from optima_cli.rules.deadlines import DueKind
-    from optima_cli.workflow.views import due as do_due
+    from optima_cli.workflow.case_reads import due as do_due
 
     listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))
-    emit(listing.records, fmt, views.due)
+    emit(listing.records, fmt, tables.due)
     if listing.cut and fmt == Format.TABLE:
         counts = ", ".join(t("{n} {warning}", warning=warning_name(DueKind(kind)),
                              n=number(n))
@@ -114,6 +114,6 @@ def examples(
 
     Example: optima examples --topic finances --to SD
     """
-    from optima_cli.workflow.views import examples as do_examples
+    from optima_cli.workflow.case_reads import examples as do_examples
 
-    emit(do_examples(context(ctx), topic, receiver), fmt, views.examples)
+    emit(do_examples(context(ctx), topic, receiver), fmt, tables.examples)

@@ -41,7 +41,7 @@ def demo(
     c, result = build(path, root.obj.user)
     terminal.message(t("demo database {path}: {n} invented referrals of the pilot 2018-2022",
                        path=path, n=result.imported))
-    views.cases(list_cases(c).records, c.today)
+    views.cases(list_cases(c).records)
     typer.echo()
     report_view.render(report(c, choose(c.today)))
     terminal.message(t("explore it: optima --db {path} list --status all   |   "

@@ -50,7 +50,7 @@ def list_(
     c = context(ctx)
     listing = list_cases(c, status, referrer, receiver, client, as_of, within,
                          rows_shown(limit, fmt), personal)
-    emit(listing.records, fmt, lambda rows: views.cases(rows, as_of or c.today))
+    emit(listing.records, fmt, views.cases)
     if listing.cut and fmt == Format.TABLE:
         terminal.message(t(
             "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "

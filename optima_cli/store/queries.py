@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col
 
-from optima_cli.rules.deadlines import DECISION_DAYS
+from optima_cli.rules.codes import OPEN_STATUSES, Status
+from optima_cli.rules.deadlines import DueKind
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
-from optima_cli.store.dialects import add_days
+from optima_cli.store import deadlines
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic, Suspension
 
 Referrer = aliased(Institution, name="referrer")
@@ -99,7 +100,7 @@ def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str 
         select(Referral.case_id).where(
             Referral.client_id == client_id,
             Referral.receiver_id == receiver_id,
-            col(Referral.status).in_(("referred", "accepted")),
+            col(Referral.status).in_(OPEN_STATUSES),
         )
     ).scalars().first()
 
@@ -123,11 +124,11 @@ def status_at(day: date) -> ColumnElement[Any]:
     r = Referral
     return case(
         (r.referred_on > day, literal(None)),
-        (r.closed_on <= day, literal("closed")),
-        (r.withdrawn_on <= day, literal("withdrawn")),
-        (and_(r.decided_on <= day, r.status == "rejected"), literal("rejected")),
-        (r.decided_on <= day, literal("accepted")),
-        else_=literal("referred"),
+        (r.closed_on <= day, literal(Status.CLOSED.value)),
+        (r.withdrawn_on <= day, literal(Status.WITHDRAWN.value)),
+        (and_(r.decided_on <= day, r.status == Status.REJECTED.value), literal(Status.REJECTED.value)),
+        (r.decided_on <= day, literal(Status.ACCEPTED.value)),
+        else_=literal(Status.REFERRED.value),
     )
 
 
@@ -215,9 +216,7 @@ def case_select() -> tuple[Select[Any], AsOf]:
         .join(Referrer, Referrer.id == r.referrer_id)
         .join(Receiver, Receiver.id == r.receiver_id)
     )
-    deadline = case((status == "accepted", due_on),
-                    (status == "referred", add_days(r.referred_on, DECISION_DAYS)),
-                    else_=literal(None))
+    deadline = deadlines.deadline(status, {"referred_on": col(r.referred_on), "due_on": due_on})
     return query, AsOf(status=status, due_on=due_on, suspended_until=suspended_until,
                        deadline=deadline)
 
@@ -276,11 +275,11 @@ def deadline_counts(session: Session, day: date, horizon: date,
                     which: CaseFilter = CaseFilter()) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
     query, as_of = case_select()
-    deadline = as_of.deadline
+    flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
     counted = which.apply(select(
         func.count(),
-        func.coalesce(func.sum(case((deadline < day, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(deadline >= day, deadline <= horizon), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((flag == DueKind.OVERDUE.value, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((flag == DueKind.DUE_SOON.value, 1), else_=0)), 0),
     ).select_from(Referral), as_of)
     total, overdue, due_soon = session.execute(counted, {"as_of_day": day}).one()
     return {"total": int(total), "overdue": int(overdue), "due-soon": int(due_soon)}
@@ -293,12 +292,14 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     each kind hold the first `limit` of all); each selected by its own WHERE."""
     query, as_of = case_select()
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
-    accepted = and_(_current_status(["accepted"], current), as_of.status == "accepted")
-    decision_due = add_days(Referral.referred_on, DECISION_DAYS)
+    accepted = and_(_current_status([Status.ACCEPTED.value], current),
+                    as_of.status == Status.ACCEPTED.value)
+    decision_due = as_of.deadline  # of a referred case: the day its decision is late after
     conditions = {  # kind: (which cases, the date the warning is about)
         "overdue": (and_(accepted, due_on < day), due_on),
         "due-soon": (and_(accepted, due_on >= day, due_on <= horizon), due_on),
-        "decision-late": (and_(_current_status(["referred"], current), as_of.status == "referred",
+        "decision-late": (and_(_current_status([Status.REFERRED.value], current),
+                               as_of.status == Status.REFERRED.value,
                                Referral.referred_on < decision_cutoff), decision_due),
         "suspension-ending": (and_(accepted, suspended_until.is_not(None),
                                    suspended_until <= horizon), suspended_until),
@@ -307,7 +308,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     }
     count = select(*(func.coalesce(func.sum(case((where, 1), else_=0)), 0)
                      for where, _ in conditions.values())).select_from(Referral)
-    counts = session.execute(count.where(_current_status(["referred", "accepted"], current)),
+    counts = session.execute(count.where(_current_status(OPEN_STATUSES, current)),
                              {"as_of_day": day}).one()
     result = {}
     for (kind, (where, when)), n in zip(conditions.items(), counts):
@@ -345,7 +346,7 @@ def clients_ended_before(session: Session, day: date) -> list[int]:
     ended_on = func.coalesce(Referral.closed_on, Referral.withdrawn_on,
                              case((Referral.status == "rejected", Referral.decided_on)))
     still_needed = (select(Referral.client_id)
-                    .where(or_(col(Referral.status).in_(("referred", "accepted")),
+                    .where(or_(col(Referral.status).in_(OPEN_STATUSES),
                                ended_on >= day, ended_on.is_(None))))
     query = (select(Client.id)
              .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed))

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
+from optima_cli.rules.codes import Status
 from optima_cli.store.dialects import days_between
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.store.queries import (
@@ -88,7 +89,7 @@ def decision_cells(session: Session, start: date | None, end: date) -> list[Deci
 def open_at(session: Session, day: date) -> dict[str, int]:
     """Open cases at the end of `day`: referred, accepted, of those overdue and search-suspended."""
     _, as_of = case_select()
-    accepted_ = as_of.status == "accepted"
+    accepted_ = as_of.status == Status.ACCEPTED.value
     suspended = exists().where(running_suspension_of(Referral.id, AS_OF_DAY))
 
     r = Referral
@@ -96,7 +97,7 @@ def open_at(session: Session, day: date) -> dict[str, int]:
                       or_(col(r.closed_on).is_(None), r.closed_on > AS_OF_DAY),
                       or_(col(r.withdrawn_on).is_(None), r.withdrawn_on > AS_OF_DAY))
     row = session.execute(select(
-        _count_if(as_of.status == "referred"),
+        _count_if(as_of.status == Status.REFERRED.value),
         _count_if(accepted_),
         _count_if(and_(accepted_, as_of.due_on < AS_OF_DAY)),
         _count_if(and_(accepted_, suspended)),

@@ -34,8 +34,8 @@ def demo(
 
     root = ctx.find_root()
     named = db
-    if named is None and root.get_parameter_source("db") is not None and \
-            root.get_parameter_source("db").name == "COMMANDLINE":
+    source = root.get_parameter_source("db")
+    if named is None and source is not None and source.name == "COMMANDLINE":
         named = root.params.get("db")
     path = demo_path(named)
     c, result = build(path, root.obj.user)

@@ -51,8 +51,8 @@ class _Sheet:
         self.date_format = GERMAN_DATES if current() == "de" else None
 
     def day(self, value: date) -> Any:
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = self.date_format
+        cell = WriteOnlyCell(self.ws, value=value)  # type: ignore[arg-type]  # the stub omits date
+        cell.number_format = self.date_format  # type: ignore[assignment]  # None keeps openpyxl's own
         return cell
 
     def cell(self, value: Any, bold: bool = False) -> Any:

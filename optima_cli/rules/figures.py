@@ -14,8 +14,8 @@ from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic
 Counts = dict[str, int]
 
 
-def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str, int]]) -> Counts:
-    """Counts for every key, in the given order, 0 where nothing was counted."""
+def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str | None, int]]) -> Counts:
+    """Counts for every key, in the given order, 0 where nothing was counted (or under None)."""
     counts = {key: 0 for key in keys}
     for key, n in pairs:
         if key is not None:
@@ -63,14 +63,15 @@ def by_receiver(groups: Sequence[str], pairs: Iterable[tuple[str, int]]) -> dict
     return {"total": sum(counts.values()), "by_receiver": counts}
 
 
-def rejected(groups: Sequence[str], rows: list[tuple[str, str, int]]) -> dict[str, Any]:
+def rejected(groups: Sequence[str], rows: list[tuple[str, str | None, int]]) -> dict[str, Any]:
     """rows: (receiver group, reason, n)."""
     result = by_receiver(groups, ((g, n) for g, _, n in rows))
     result["by_reason"] = zero_filled([r.value for r in RejectReason], ((r, n) for _, r, n in rows))
     return result
 
 
-def closed(groups: Sequence[str], rows: list[tuple[str, str, str | None, bool | None, int]]) -> dict[str, Any]:
+def closed(groups: Sequence[str],
+           rows: list[tuple[str, str | None, str | None, bool | None, int]]) -> dict[str, Any]:
     """rows: (receiver group, outcome, cause, employed, n)."""
     result = by_receiver(groups, ((g, n) for g, *_, n in rows))
     result["by_outcome"] = zero_filled([o.value for o in Outcome], ((o, n) for _, o, _, _, n in rows))

@@ -28,17 +28,17 @@ Receiver = aliased(Institution, name="receiver")
 
 
 def institution_by_code(session: Session, code: str) -> Institution | None:
-    return session.exec(
-        select(Institution).where(func.upper(Institution.code) == (code or "").strip().upper())
-    ).scalars().first()
+    return session.scalars(
+        select(Institution).where(func.upper(col(Institution.code)) == (code or "").strip().upper())
+    ).first()
 
 
 def institutions(session: Session) -> Sequence[Institution]:
-    return session.exec(select(Institution).order_by(Institution.kind, Institution.code)).scalars().all()
+    return session.scalars(select(Institution).order_by(col(Institution.kind), col(Institution.code))).all()
 
 
 def institution_codes(session: Session) -> list[str]:
-    return list(session.exec(select(Institution.code).order_by(Institution.code)).scalars())
+    return list(session.scalars(select(col(Institution.code)).order_by(col(Institution.code))))
 
 
 def client_by_ref(session: Session, ref: str) -> Client | None:
@@ -52,20 +52,20 @@ def client_by_ref(session: Session, ref: str) -> Client | None:
             ahv = normalize_ahv(ref)
         except Exception:  # noqa: BLE001 - not an AHV number: simply not found
             return None
-        return session.exec(select(Client).where(Client.ahv == ahv)).scalars().first()
+        return session.scalars(select(Client).where(col(Client.ahv) == ahv)).first()
     return None
 
 
 def duplicate_client(session: Session, *, ahv: str | None, name_key: str, birth_date: date,
                      exclude_id: int | None = None) -> Client | None:
     """A client with the same AHV number, or the same name (by its key) and birth date."""
-    conditions = [and_(Client.name_key == name_key, Client.birth_date == birth_date)]
+    conditions = [and_(col(Client.name_key) == name_key, col(Client.birth_date) == birth_date)]
     if ahv:
-        conditions.append(Client.ahv == ahv)
+        conditions.append(col(Client.ahv) == ahv)
     query = select(Client).where(or_(*conditions))
     if exclude_id is not None:
-        query = query.where(Client.id != exclude_id)
-    return session.exec(query).scalars().first()
+        query = query.where(col(Client.id) != exclude_id)
+    return session.scalars(query).first()
 
 
 def referral_by_case(session: Session, ref: str) -> Referral | None:
@@ -73,48 +73,47 @@ def referral_by_case(session: Session, ref: str) -> Referral | None:
     if parsed is None:
         return None
     year, seq = parsed
-    return session.exec(
-        select(Referral).where(Referral.case_year == year, Referral.case_seq == seq)
-    ).scalars().first()
+    return session.scalars(
+        select(Referral).where(col(Referral.case_year) == year, col(Referral.case_seq) == seq)
+    ).first()
 
 
 def next_case_seq(session: Session, year: int) -> int:
     """The next number of the year; called inside the writing transaction, so it stays unique."""
-    current = session.exec(
-        select(func.max(Referral.case_seq)).where(Referral.case_year == year)
-    ).scalar_one_or_none()
+    current = session.scalar(
+        select(func.max(col(Referral.case_seq))).where(col(Referral.case_year) == year))
     return (current or 0) + 1
 
 
 def first_referral_of(session: Session, client_id: int) -> tuple[str, date] | None:
     """The case id and day of a client's earliest referral, or None."""
     found = session.execute(
-        select(Referral.case_id, Referral.referred_on).where(Referral.client_id == client_id)
-        .order_by(Referral.referred_on, Referral.id).limit(1)
+        select(col(Referral.case_id), col(Referral.referred_on))
+        .where(col(Referral.client_id) == client_id)
+        .order_by(col(Referral.referred_on), col(Referral.id)).limit(1)
     ).first()
     return (found[0], found[1]) if found else None
 
 
 def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
-    return session.exec(
-        select(Referral.case_id).where(
-            Referral.client_id == client_id,
-            Referral.receiver_id == receiver_id,
+    return session.scalars(
+        select(col(Referral.case_id)).where(
+            col(Referral.client_id) == client_id,
+            col(Referral.receiver_id) == receiver_id,
             col(Referral.status).in_(OPEN_STATUSES),
         )
-    ).scalars().first()
+    ).first()
 
 
 def topics_of(session: Session, referral_id: int) -> list[str]:
-    return list(session.exec(
-        select(ReferralTopic.topic).where(ReferralTopic.referral_id == referral_id)
-    ).scalars())
+    return list(session.scalars(
+        select(col(ReferralTopic.topic)).where(col(ReferralTopic.referral_id) == referral_id)))
 
 
 def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:
-    return session.exec(
-        select(Suspension).where(Suspension.referral_id == referral_id).order_by(Suspension.id)
-    ).scalars().all()
+    return session.scalars(
+        select(Suspension).where(col(Suspension.referral_id) == referral_id)
+        .order_by(col(Suspension.id))).all()
 
 
 # --- case rows -------------------------------------------------------------------------------
@@ -123,11 +122,12 @@ def status_at(day: date) -> ColumnElement[Any]:
     """The status a case had at the end of `day`, from its dates (NULL: not yet referred)."""
     r = Referral
     return case(
-        (r.referred_on > day, literal(None)),
-        (r.closed_on <= day, literal(Status.CLOSED.value)),
-        (r.withdrawn_on <= day, literal(Status.WITHDRAWN.value)),
-        (and_(r.decided_on <= day, r.status == Status.REJECTED.value), literal(Status.REJECTED.value)),
-        (r.decided_on <= day, literal(Status.ACCEPTED.value)),
+        (col(r.referred_on) > day, literal(None)),
+        (col(r.closed_on) <= day, literal(Status.CLOSED.value)),
+        (col(r.withdrawn_on) <= day, literal(Status.WITHDRAWN.value)),
+        (and_(col(r.decided_on) <= day, col(r.status) == Status.REJECTED.value),
+         literal(Status.REJECTED.value)),
+        (col(r.decided_on) <= day, literal(Status.ACCEPTED.value)),
         else_=literal(Status.REFERRED.value),
     )
 
@@ -136,15 +136,15 @@ def running_suspension_of(referral_id: Any, day: Any) -> ColumnElement[bool]:
     """A suspension of the case that runs on `day` and was not ended by then (correlated when
     `referral_id` is the outer query's column)."""
     s = Suspension
-    return and_(s.referral_id == referral_id, s.start_on <= day, s.until >= day,
-                or_(col(s.ended_on).is_(None), s.ended_on > day))
+    return and_(col(s.referral_id) == referral_id, col(s.start_on) <= day, col(s.until) >= day,
+                or_(col(s.ended_on).is_(None), col(s.ended_on) > day))
 
 
 def topic_list() -> Any:
     """Per case (correlated): its topics, comma-separated. Evaluated only for the rows selected."""
     t = ReferralTopic
-    return (select(func.aggregate_strings(t.topic, ","))
-            .where(t.referral_id == Referral.id).scalar_subquery())
+    return (select(func.aggregate_strings(col(t.topic), ","))
+            .where(col(t.referral_id) == Referral.id).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -179,42 +179,42 @@ def case_select() -> tuple[Select[Any], AsOf]:
     day: Any = AS_OF_DAY
     r, s = Referral, Suspension
     status = status_at(day)
-    running = running_suspension_of(r.id, day)
-    suspended_until = select(func.max(s.until)).where(running).scalar_subquery()
-    suspended_from = select(func.min(s.start_on)).where(running).scalar_subquery()
-    extended_later = r.extended_on > day
-    due_on = case((or_(col(r.decided_on).is_(None), r.decided_on > day), literal(None)),
-                  (extended_later, r.first_due_on), else_=r.due_on)
-    closing = r.closed_on
-    reason = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason),
-                  (r.withdrawn_on <= day, r.reason), else_=literal(None))
-    reason_note = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason_note),
-                       (r.withdrawn_on <= day, r.reason_note), else_=literal(None))
+    running = running_suspension_of(col(r.id), day)
+    suspended_until = select(func.max(col(s.until))).where(running).scalar_subquery()
+    suspended_from = select(func.min(col(s.start_on))).where(running).scalar_subquery()
+    extended_later = col(r.extended_on) > day
+    due_on = case((or_(col(r.decided_on).is_(None), col(r.decided_on) > day), literal(None)),
+                  (extended_later, col(r.first_due_on)), else_=col(r.due_on))
+    closing = col(r.closed_on)
+    reason = case((and_(col(r.decided_on) <= day, col(r.status) == "rejected"), col(r.reason)),
+                  (col(r.withdrawn_on) <= day, col(r.reason)), else_=literal(None))
+    reason_note = case((and_(col(r.decided_on) <= day, col(r.status) == "rejected"), col(r.reason_note)),
+                       (col(r.withdrawn_on) <= day, col(r.reason_note)), else_=literal(None))
     query = (
         select(
-            r.id, r.case_id, r.client_id, status.label("status"),
-            Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
-            Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
+            col(r.id), col(r.case_id), col(r.client_id), status.label("status"),
+            col(Referrer.code).label("referrer"), col(Referrer.kind).label("referrer_kind"),
+            col(Receiver.code).label("receiver"), col(Receiver.kind).label("receiver_kind"),
             topic_list().label("topics"),
-            case((extended_later, literal(3)), else_=r.months).label("months"),
-            r.goal, r.referred_on, r.referring_counsellor,
-            _known(r.decided_on, r.decided_on, day).label("decided_on"),
-            _known(r.receiving_counsellor, r.decided_on, day).label("receiving_counsellor"),
+            case((extended_later, literal(3)), else_=col(r.months)).label("months"),
+            col(r.goal), col(r.referred_on), col(r.referring_counsellor),
+            _known(col(r.decided_on), col(r.decided_on), day).label("decided_on"),
+            _known(col(r.receiving_counsellor), col(r.decided_on), day).label("receiving_counsellor"),
             due_on.label("due_on"),
-            _known(r.extended_on, r.extended_on, day).label("extended_on"),
+            _known(col(r.extended_on), col(r.extended_on), day).label("extended_on"),
             reason.label("reason"), reason_note.label("reason_note"),
-            _known(r.withdrawn_on, r.withdrawn_on, day).label("withdrawn_on"),
-            _known(r.closed_on, closing, day).label("closed_on"),
-            _known(r.outcome, closing, day).label("outcome"),
-            _known(r.cause, closing, day).label("cause"),
-            _known(r.employed, closing, day).label("employed"),
-            _known(r.close_note, closing, day).label("close_note"),
-            r.override, r.findings,
+            _known(col(r.withdrawn_on), col(r.withdrawn_on), day).label("withdrawn_on"),
+            _known(col(r.closed_on), closing, day).label("closed_on"),
+            _known(col(r.outcome), closing, day).label("outcome"),
+            _known(col(r.cause), closing, day).label("cause"),
+            _known(col(r.employed), closing, day).label("employed"),
+            _known(col(r.close_note), closing, day).label("close_note"),
+            col(r.override), col(r.findings),
             suspended_from.label("search_suspended_from"),
             suspended_until.label("search_suspended_until"),
         )
-        .join(Referrer, Referrer.id == r.referrer_id)
-        .join(Receiver, Receiver.id == r.receiver_id)
+        .join(Referrer, col(Referrer.id) == r.referrer_id)
+        .join(Receiver, col(Receiver.id) == r.receiver_id)
     )
     deadline = deadlines.deadline(status, {"referred_on": col(r.referred_on), "due_on": due_on})
     return query, AsOf(status=status, due_on=due_on, suspended_until=suspended_until,
@@ -250,9 +250,10 @@ class CaseFilter:
         if self.statuses is not None:
             query = query.where(_current_status(self.statuses, self.current),
                                 as_of.status.in_(list(self.statuses)))
-        for column, value in ((Referral.referrer_id, self.referrer),
-                              (Referral.receiver_id, self.receiver),
-                              (Referral.client_id, self.client_id), (Referral.id, self.referral_id)):
+        for column, value in ((col(Referral.referrer_id), self.referrer),
+                              (col(Referral.receiver_id), self.receiver),
+                              (col(Referral.client_id), self.client_id),
+                              (col(Referral.id), self.referral_id)):
             if value is not None:
                 query = query.where(column == value)
         return query
@@ -265,7 +266,7 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
     query, as_of = case_select()
     query = which.apply(query, as_of)
     order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
-    query = query.order_by(*order, Referral.referred_on, Referral.case_year, Referral.case_seq)
+    query = query.order_by(*order, col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
     if limit is not None:
         query = query.limit(limit)
     return rows_of(session.execute(query, {"as_of_day": day}))
@@ -300,7 +301,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
         "due-soon": (and_(accepted, due_on >= day, due_on <= horizon), due_on),
         "decision-late": (and_(_current_status([Status.REFERRED.value], current),
                                as_of.status == Status.REFERRED.value,
-                               Referral.referred_on < decision_cutoff), decision_due),
+                               col(Referral.referred_on) < decision_cutoff), decision_due),
         "suspension-ending": (and_(accepted, suspended_until.is_not(None),
                                    suspended_until <= horizon), suspended_until),
         "suspension-outlasts": (and_(accepted, suspended_until.is_not(None),
@@ -312,7 +313,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
                              {"as_of_day": day}).one()
     result = {}
     for (kind, (where, when)), n in zip(conditions.items(), counts):
-        found = query.where(where).order_by(when, Referral.case_year, Referral.case_seq)
+        found = query.where(where).order_by(when, col(Referral.case_year), col(Referral.case_seq))
         rows = rows_of(session.execute(found.limit(limit), {"as_of_day": day})) if n else []
         result[kind] = (int(n), rows)
     return result
@@ -322,37 +323,38 @@ def example_rows(session: Session, topic: str | None = None,
                  receiver: int | None = None) -> list[dict[str, Any]]:
     """Closed referrals that achieved their goal at least partly, with no client data at all."""
     query = (
-        select(Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
-               Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-               topic_list().label("topics"), Referral.goal, Referral.months, Referral.referred_on,
-               Referral.decided_on, Referral.closed_on, Referral.outcome, Referral.employed)
-        .join(Referrer, Referrer.id == Referral.referrer_id)
-        .join(Receiver, Receiver.id == Referral.receiver_id)
-        .where(Referral.status == "closed", col(Referral.outcome).in_(("achieved", "partly")))
+        select(col(Referrer.code).label("referrer"), col(Referrer.kind).label("referrer_kind"),
+               col(Receiver.code).label("receiver"), col(Receiver.kind).label("receiver_kind"),
+               topic_list().label("topics"), col(Referral.goal), col(Referral.months),
+               col(Referral.referred_on), col(Referral.decided_on), col(Referral.closed_on),
+               col(Referral.outcome), col(Referral.employed))
+        .join(Referrer, col(Referrer.id) == Referral.referrer_id)
+        .join(Receiver, col(Receiver.id) == Referral.receiver_id)
+        .where(col(Referral.status) == "closed", col(Referral.outcome).in_(("achieved", "partly")))
     )
     if topic is not None:
-        query = query.where(Referral.id.in_(
-            select(ReferralTopic.referral_id).where(ReferralTopic.topic == topic)))
+        query = query.where(col(Referral.id).in_(
+            select(col(ReferralTopic.referral_id)).where(col(ReferralTopic.topic) == topic)))
     if receiver is not None:
-        query = query.where(Referral.receiver_id == receiver)
-    query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
-                           col(Referral.closed_on).desc(), Referral.case_year, Referral.case_seq)
+        query = query.where(col(Referral.receiver_id) == receiver)
+    query = query.order_by(case((col(Referral.outcome) == "achieved", 0), else_=1),
+                           col(Referral.closed_on).desc(), col(Referral.case_year), col(Referral.case_seq))
     return rows_of(session.execute(query))
 
 
 def clients_ended_before(session: Session, day: date) -> list[int]:
     """Clients not yet anonymized whose every referral ended before `day` (closed, withdrawn or
     rejected), and clients without referrals registered before it."""
-    ended_on = func.coalesce(Referral.closed_on, Referral.withdrawn_on,
-                             case((Referral.status == "rejected", Referral.decided_on)))
-    still_needed = (select(Referral.client_id)
+    ended_on = func.coalesce(col(Referral.closed_on), col(Referral.withdrawn_on),
+                             case((col(Referral.status) == "rejected", col(Referral.decided_on))))
+    still_needed = (select(col(Referral.client_id))
                     .where(or_(col(Referral.status).in_(OPEN_STATUSES),
                                ended_on >= day, ended_on.is_(None))))
-    query = (select(Client.id)
+    query = (select(col(Client.id))
              .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed))
-             .where(or_(col(Client.id).in_(select(Referral.client_id)),
-                        Client.created_at < datetime.combine(day, time.min, tzinfo=UTC)))
-             .order_by(Client.id))
+             .where(or_(col(Client.id).in_(select(col(Referral.client_id))),
+                        col(Client.created_at) < datetime.combine(day, time.min, tzinfo=UTC)))
+             .order_by(col(Client.id)))
     return list(session.execute(query).scalars())
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Integer, func, insert, select, text
+from sqlalchemy import Integer, Table, func, insert, select, text
 from sqlmodel import SQLModel
 
 from optima_cli.errors import OptimaError
@@ -24,7 +24,7 @@ from optima_cli.store.location import Location, of_path
 BATCH = 5_000
 
 
-def tables() -> list:  # type: ignore[type-arg]
+def tables() -> list[Table]:
     """optima's tables, each after the tables it points to."""
     return list(SQLModel.metadata.sorted_tables)
 

@@ -93,7 +93,7 @@ def rows() -> list[dict[str, Any]]:
     result = []
     for index, p in enumerate(_plan(rng), start=1):
         referrer, receiver, on = p["referrer"], p["receiver"], p["referred_on"]
-        row: dict[str, Any] = {name: None for name in COLUMNS}
+        row: dict[str, Any] = dict.fromkeys(COLUMNS)
         row.update(
             external_ref=f"PILOT-{index:03d}", name=names[index - 1],
             birth_date=date(rng.randrange(1965, 2001), rng.randrange(1, 13), rng.randrange(1, 29)),

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optima_cli.language import Sentence
 from optima_cli.rules import criteria
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
-from optima_cli.language import Sentence
 from optima_cli.rules.criteria import Facts, Finding, Proposal
 
 REF = date(2026, 11, 20)  # the referral date of most tests

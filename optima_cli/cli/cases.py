@@ -17,8 +17,8 @@ from optima_cli.cli.options import (
     date_option,
     emit,
     require,
+    terminal,
 )
-from optima_cli.cli.options import terminal
 from optima_cli.language import label, t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
@@ -45,7 +45,8 @@ def refer(
     to: Annotated[str | None, typer.Option("--to", metavar="INST", help="Receiving unit.")] = None,
     topics: Topics = None,
     months: Annotated[int | None, typer.Option("--months", metavar="3|6", help="Mandate period.")] = None,
-    goal: Annotated[str | None, typer.Option("--goal", metavar="TEXT", help="What the handover should achieve.")] = None,
+    goal: Annotated[str | None, typer.Option(
+        "--goal", metavar="TEXT", help="What the handover should achieve.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
     counsellor: Annotated[str | None, typer.Option(

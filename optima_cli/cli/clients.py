@@ -17,8 +17,9 @@ from optima_cli.cli.options import (
     emit,
     fact_date_option,
     require,
+    terminal,
+    views,
 )
-from optima_cli.cli.options import terminal, views
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -29,8 +30,10 @@ app.add_typer(client_app, name="client")
 
 Ahv = Annotated[str | None, typer.Option("--ahv", metavar="NUMBER", help="AHV number, 756.1234.5678.97.")]
 Municipality = Annotated[str | None, typer.Option("--municipality", metavar="NAME", help="Municipality of residence.")]
-Counsellor = Annotated[str | None, typer.Option("--counsellor", metavar="NAME", help="Counsellor in charge at the referring unit.")]
-ExternalRef = Annotated[str | None, typer.Option("--external-ref", metavar="REF", help="The case number in your own system.")]
+Counsellor = Annotated[str | None, typer.Option(
+    "--counsellor", metavar="NAME", help="Counsellor in charge at the referring unit.")]
+ExternalRef = Annotated[str | None, typer.Option(
+    "--external-ref", metavar="REF", help="The case number in your own system.")]
 ConsentOn = Annotated[Any, fact_date_option("--consent-on", help="Date the client consented to OPTIMA.")]
 IvRejectedOn = Annotated[Any, fact_date_option("--iv-rejected-on", help="Date of the last IV rejection.")]
 RavUntil = Annotated[Any, fact_date_option(
@@ -78,7 +81,7 @@ def register(
     birth date, is refused as a duplicate.
 
     Example: optima register --name "Muster Hans" --birth-date 12.03.1980 --from SD --ahv 756.1234.5678.97 --consent-on 2026-11-02
-    """
+    """  # noqa: E501 - the example is one command line
     from optima_cli.rules.clients import clean
     from optima_cli.workflow import lookup
     from optima_cli.workflow.clients import register as do_register
@@ -108,7 +111,8 @@ def register(
 
 
 @client_app.command("show")
-def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
+def client_show(ctx: typer.Context,
+                client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
                 fmt: FormatOpt = Format.TABLE) -> None:
     """Show a client's data, criteria facts and referrals.
 

@@ -25,8 +25,8 @@ def demo(
 
     Example: optima demo
     """
-    from optima_cli.render import report as report_view
     from optima_cli.cli.options import views
+    from optima_cli.render import report as report_view
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.demo import build, demo_path
     from optima_cli.workflow.report import report

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 from typer.core import TyperGroup
 
 from optima_cli import __version__, language
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t, t_
-
-from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
 # The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
 # the one-line summary). The summary is the first line of the command's docstring (a test

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
-from optima_cli.cli.options import terminal, views
+from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown, terminal, views
 from optima_cli.errors import UsageProblem
 from optima_cli.language import number, t
 from optima_cli.render.formats import Format
@@ -103,7 +102,8 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
 def examples(
     ctx: typer.Context,
     topic: Annotated[str | None, typer.Option("--topic", metavar="T", help="Only examples on this topic.")] = None,
-    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only examples received by this unit.")] = None,
+    receiver: Annotated[str | None, typer.Option(
+        "--to", metavar="INST", help="Only examples received by this unit.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Show closed cases that worked, as anonymous examples for counsellors.

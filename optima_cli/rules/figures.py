@@ -16,7 +16,7 @@ Counts = dict[str, int]
 
 def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str | None, int]]) -> Counts:
     """Counts for every key, in the given order, 0 where nothing was counted (or under None)."""
-    counts = {key: 0 for key in keys}
+    counts = dict.fromkeys(keys, 0)
     for key, n in pairs:
         if key is not None:
             counts[key] = counts.get(key, 0) + int(n)
@@ -24,9 +24,9 @@ def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str | None, int]]) ->
 
 
 def matrix(groups: Sequence[str], cells: Iterable[tuple[str, str, int]]) -> dict[str, Counts]:
-    table = {g: {h: 0 for h in groups} for g in groups}
+    table = {g: dict.fromkeys(groups, 0) for g in groups}
     for row, column, n in cells:
-        table.setdefault(row, {h: 0 for h in groups})[column] = (
+        table.setdefault(row, dict.fromkeys(groups, 0))[column] = (
             table.get(row, {}).get(column, 0) + int(n))
     return table
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import UsageProblem
-from optima_cli.rules.dates import check_year
 from optima_cli.language import t
+from optima_cli.rules.dates import check_year
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)

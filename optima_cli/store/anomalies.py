@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from optima_cli.store.models import AuditEvent, Client, Referral, Suspension
 
+
 def cases_dated_after(session: Session, day: date) -> int:
     """How many cases have an event dated after `day`: none should (every command refuses a date
     in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it)."""

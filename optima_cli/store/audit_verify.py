@@ -23,6 +23,7 @@ from optima_cli.language import plural, t
 from optima_cli.store.audit import GENESIS, HEAD_KEY, Head, chain_hash, sha256
 from optima_cli.store.models import AuditEvent, Client, Meta, Referral
 
+
 @dataclass(frozen=True)
 class Verdict:
     ok: bool

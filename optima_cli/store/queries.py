@@ -275,7 +275,7 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
 def deadline_counts(session: Session, day: date, horizon: date,
                     which: CaseFilter = CaseFilter()) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
-    query, as_of = case_select()
+    _, as_of = case_select()
     flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
     counted = which.apply(select(
         func.count(),

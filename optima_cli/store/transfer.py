@@ -79,7 +79,7 @@ def copy_rows(reading, writing, dialect: str) -> dict[str, int]:  # type: ignore
 
 
 def _rows(session, table) -> Iterator[list[dict]]:  # type: ignore[no-untyped-def]
-    key = [c for c in table.primary_key.columns]
+    key = list(table.primary_key.columns)
     result = session.execute(select(table).order_by(*key)).mappings()
     while chunk := result.fetchmany(BATCH):
         yield [dict(row) for row in chunk]

@@ -39,7 +39,7 @@ def group_of_unit(session: Session, by: str) -> dict[int, str]:
     """Each unit's id and the group it counts in (its kind or its code). The counting queries
     group by unit id, which needs no join; the few unit groups are then added up by group."""
     column = col(Institution.kind) if by == "kind" else col(Institution.code)
-    return dict(session.execute(select(col(Institution.id), column)).tuples())
+    return dict(session.execute(select(col(Institution.id), column)).all())
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:

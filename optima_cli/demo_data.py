@@ -43,7 +43,7 @@ SOCIAL = ["finances", "addiction", "conflict", "childcare", "life-event"]
 # (referrer, receiver, how many)
 PAIRS = [("SD", "IV", 18), ("SD", "RAV", 17), ("RAV", "IV", 3), ("RAV", "SD", 13), ("IV", "RAV", 1)]
 # what became of the referrals each receiver got: rejections by reason, closings, still open
-ENDINGS = {
+ENDINGS: dict[str, dict[str, Any]] = {
     "IV": {"rejected": ["iv-rejection-recent"] * 4, "closed": 17, "open": 0},
     "RAV": {"rejected": ["no-work-capacity", "no-work-capacity", "rav-registered-recently",
                          "rav-registered-recently", "too-severe", "too-severe", "other"],
@@ -68,7 +68,7 @@ def _topics(rng: random.Random, receiver: str) -> str:
 
 def _plan(rng: random.Random) -> list[dict[str, Any]]:
     """Who referred to whom, and how each referral ended; the open ones are the latest."""
-    plan = [{"referrer": a, "receiver": b} for a, b, n in PAIRS for _ in range(n)]
+    plan: list[dict[str, Any]] = [{"referrer": a, "receiver": b} for a, b, n in PAIRS for _ in range(n)]
     days = sorted(FIRST + timedelta(days=rng.randrange((LAST - FIRST).days + 1)) for _ in plan)
     rng.shuffle(plan)
     for item, day in zip(plan, days):
@@ -93,7 +93,7 @@ def rows() -> list[dict[str, Any]]:
     result = []
     for index, p in enumerate(_plan(rng), start=1):
         referrer, receiver, on = p["referrer"], p["receiver"], p["referred_on"]
-        row: dict[str, Any] = {name: None for name in COLUMNS}
+        row: dict[str, Any] = dict.fromkeys(COLUMNS)
         row.update(
             external_ref=f"PILOT-{index:03d}", name=names[index - 1],
             birth_date=date(rng.randrange(1965, 2001), rng.randrange(1, 13), rng.randrange(1, 29)),

@@ -43,7 +43,7 @@ def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
     if len(lines) == 1:
         raise OptimaError(t("{file} has a header row but no rows below it: nothing to import",
                             file=path.name))
-    header_row, raw_header = lines[0]
+    _, raw_header = lines[0]
     header = [normalize(h) for h in raw_header]
     while header and not header[-1]:
         header.pop()

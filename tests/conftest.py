@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import postgres_server
 import pytest
-
-from optima_cli import language
 from typer.testing import CliRunner, Result
 
-import postgres_server
+from optima_cli import language
 from optima_cli.cli import app
 from optima_cli.workflow.context import Context
 

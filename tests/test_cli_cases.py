@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from dateutil.relativedelta import relativedelta
-
 from conftest import days_ago, dump, query
+from dateutil.relativedelta import relativedelta
 
 # The keys that scripts rely on (issue 2); every case record carries them in JSON and CSV.
 CASE_KEYS = ("case", "client", "status", "referrer", "receiver", "topics", "months", "goal",
@@ -466,10 +465,10 @@ def test_changes_and_reads_are_audited(run, db_path, sd_client):
 
     before = audit(db_path)
     ok(run("show", case))
-    assert audit(db_path) == before + [("tester", "read", "referral", case)]
+    assert audit(db_path) == [*before, ("tester", "read", "referral", case)]
     ok(run("client", "show", sd_client, "--format", "json"))
-    assert audit(db_path) == before + [("tester", "read", "referral", case),
-                                       ("tester", "read", "client", sd_client)]
+    assert audit(db_path) == [*before, ("tester", "read", "referral", case),
+                              ("tester", "read", "client", sd_client)]
     # a read is logged but is no step in the case's history
     assert [e["action"] for e in show(run, case)["history"]] == ["refer", "accept"]
     # list and due show no names and log no read

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import copy_db, days_ago
 from typer.testing import CliRunner
 
-from conftest import copy_db, days_ago
 from optima_cli.cli import app
 
 

@@ -17,11 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import days_ago, dump
 from typer.testing import CliRunner
 
-from conftest import days_ago, dump
 from optima_cli.cli import app
-
 
 OPTIMA = str(Path(sys.executable).with_name("optima"))
 ESCAPES = "\x1b[31mred\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x07\x9b2J\x85\x7f"

@@ -38,7 +38,7 @@ HEADER, _ = template()
 
 def row(**values: str) -> dict[str, str]:
     """A new referral SD -> RAV of one client, with the given changes."""
-    out = {h: "" for h in HEADER}
+    out = dict.fromkeys(HEADER, "")
     out.update(name="Öztürk Ali", birth_date="1980-04-05", referrer="SD", registered_at="SD",
                receiver="RAV", topics="placement", months="3", referred_on="2025-06-02",
                consent_on="2025-05-30", goal="Stelle finden")

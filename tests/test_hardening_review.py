@@ -43,7 +43,7 @@ def _listed(run, *extra: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
 def test_lists_show_the_goal_and_anonymize_erases_every_free_text(run):
     """The goal is no personal text (lists show it), but it is free text: anonymize erases it
     with the notes and the justification, as one definition says."""
-    assert FREE_TEXT == ("goal", *PERSONAL_TEXT)
+    assert ("goal", *PERSONAL_TEXT) == FREE_TEXT
     case = _case_with_every_text(run)
     listed = _listed(run)
     assert listed["goal"] == GOAL
@@ -104,7 +104,7 @@ def test_the_empty_db_of_demo_and_of_every_command_is_one_refusal():
 
 
 @pytest.mark.sqlite_only
-def test_a_damaged_file_is_one_sentence_and_doctor_does_not_send_to_doctor(filled, tmp_path):
+def test_a_damaged_file_is_one_sentence_and_doctor_does_not_send_to_doctor(filled, tmp_path):  # noqa: F811
     _damage(filled, "referral")
     result = cli(filled, "doctor", "--format", "json")
     no_traceback(result)

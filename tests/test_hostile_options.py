@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_db, days_ago, dump
 from typer import _click
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from conftest import copy_db, days_ago, dump
 from optima_cli.cli import app
 from optima_cli.cli.root import CATALOGUE, build_command
 

@@ -466,7 +466,7 @@ def test_missing_required_column_is_refused(run, base_db, snapshot, tmp_path):
 def test_unknown_column_is_refused(run, base_db, snapshot, tmp_path):
     header, rows = template()
     rows = [dict(r, lieblingsfarbe="blau") for r in rows]
-    path = write_csv(tmp_path / "extra.csv", header + ["lieblingsfarbe"], rows)
+    path = write_csv(tmp_path / "extra.csv", [*header, "lieblingsfarbe"], rows)
     _file_refused(run, snapshot, path, "extra.csv", "lieblingsfarbe")
 
 
@@ -529,8 +529,8 @@ def test_hard_criterion_with_override_imports_and_show_has_it(run, db_path, tmp_
 # arrives with only one of the three keys pointing at her.
 
 def _new_referral(**client: str) -> dict[str, str]:
-    header, rows = template()
-    row = {h: "" for h in header}
+    header, _ = template()
+    row = dict.fromkeys(header, "")
     row.update(referrer="SD", registered_at="SD", receiver="IV", topics="health", months="3",
                referred_on="2025-06-02", consent_on="2025-05-30", goal="Arbeitsfähigkeit abklären")
     row.update(client)

@@ -11,10 +11,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from conftest import TODAY, count, dump, is_url, query
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from conftest import TODAY, count, dump, is_url, query
 from optima_cli.rules.identity import name_key
 from optima_cli.store import models, schema
 from optima_cli.store.engine import connect, open_database

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import count, days_ago, dump, query
 from typer.testing import CliRunner, Result
 
-from conftest import count, days_ago, dump, query
 from optima_cli.cli import app
 
 runner = CliRunner()

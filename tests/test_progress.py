@@ -76,7 +76,7 @@ def test_a_long_import_and_workbook_show_a_bar_on_a_terminal(big):
 
 
 def test_nothing_of_a_bar_off_a_terminal(big, tmp_path):
-    db, source = big
+    _, source = big
     runner = CliRunner()
     fresh = tmp_path / "fresh.db"
     result = runner.invoke(app, ["--db", str(fresh), "import", str(source)])

@@ -30,8 +30,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from dateutil.relativedelta import relativedelta
 from conftest import copy_db, count, days_ago, dump, is_url, query
+from dateutil.relativedelta import relativedelta
 from test_cli_german import english_in
 from test_docs import _cli_docs
 from test_progress import RUN

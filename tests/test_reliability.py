@@ -16,6 +16,7 @@ inherit the environment of the test (HOME and XDG_DATA_HOME in tmp, from conftes
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -78,10 +79,8 @@ def reaped(procs: list[subprocess.Popen]) -> Iterator[list[subprocess.Popen]]:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # a process that will not die
                 proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:  # pragma: no cover - a process that will not die
-                pass
             for stream in (proc.stdout, proc.stderr):
                 if stream is not None:
                     stream.close()
@@ -330,7 +329,7 @@ def test_counsellors_deciding_one_referral_at_once_cannot_both_win(ctx, db_path,
         wait_for(lambda: all((signals / f"ready-{n}").exists() or procs[n].poll() is not None
                              for n in range(deciders)), 90, "the counsellors to be ready")
         (signals / "go").touch()
-        outputs = [proc.communicate(timeout=120) + (proc.returncode,) for proc in procs]
+        outputs = [(*proc.communicate(timeout=120), proc.returncode) for proc in procs]
 
     winners = [n for n, (out, _err, code) in enumerate(outputs) if code == 0 and out.strip() == "won"]
     assert len(winners) == 1, outputs
@@ -373,7 +372,7 @@ def test_killed_import_is_all_or_nothing(imported, tmp_path, run):
             if kind == "time":
                 time.sleep(max(0.0, start + moment - time.monotonic()))
             else:
-                wait_for(lambda: has_bytes(wal) or proc.poll() is not None, 60,
+                wait_for(lambda: has_bytes(wal) or proc.poll() is not None, 60,  # noqa: B023 - called now
                          "the import's commit", step=0.0002)
             finished = proc.poll() is not None
             if not finished:
@@ -413,10 +412,10 @@ def test_killed_import_is_all_or_nothing(imported, tmp_path, run):
 def _check_workbook(path: Path, cases: int, closed: int) -> None:
     try:
         wb = load_workbook(path, read_only=True)
-    except Exception as exc:  # a truncated zip, a missing part: half a workbook
+    except Exception as exc:  # noqa: BLE001 - a truncated zip, a missing part: half a workbook
         pytest.fail(f"{path.name} is not a complete workbook: {type(exc).__name__}: {exc}")
     try:
-        assert WORKBOOK_SHEETS <= set(wb.sheetnames)
+        assert set(wb.sheetnames) >= WORKBOOK_SHEETS
         rows = list(wb["Cases"].iter_rows(values_only=True))
         assert rows[0][0] == "case" and len(rows) == cases + 1
         assert len(list(wb["Outcomes"].iter_rows(values_only=True))) == closed + 1
@@ -459,7 +458,7 @@ def test_killed_report_never_leaves_half_a_workbook(imported, tmp_path):
             if kind == "time":
                 time.sleep(max(0.0, start + moment - time.monotonic()))
             else:
-                def ready() -> bool:
+                def ready(kind: str = kind, proc: subprocess.Popen[str] = proc) -> bool:
                     found = temps()
                     if kind == "temp-appears":
                         return bool(found) or proc.poll() is not None

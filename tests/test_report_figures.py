@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import itertools
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -309,7 +310,7 @@ def expected(start: date | None, end: date, as_of: date, by: str) -> dict[str, A
         return day is not None and lo <= day <= min(end, as_of)
 
     def zeros(names: Any = None) -> dict[str, int]:
-        return {k: 0 for k in (names or keys)}
+        return dict.fromkeys(names or keys, 0)
 
     referrals = {"total": 0, "by_referrer": zeros(), "by_receiver": zeros(),
                  "matrix": {k: zeros() for k in keys}}
@@ -451,7 +452,7 @@ def test_the_history_covers_what_the_report_must_handle():
     assert any(c.accepted and due_at(c, oct_end) < oct_end for c in open_oct)
     assert any(suspended_at(c, oct_end) for c in open_oct if status_at(c, oct_end) == "accepted")
     assert any(status_at(c, oct_end) == "referred" for c in open_oct)
-    assert any(b.referred < a.referred for a, b in zip(CASES, CASES[1:])), "back-dated entries"
+    assert any(b.referred < a.referred for a, b in itertools.pairwise(CASES)), "back-dated entries"
 
 
 def test_by_institution_differs_from_by_kind(run, hist_db):

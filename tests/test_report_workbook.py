@@ -18,9 +18,6 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
-from typer.testing import CliRunner
-
-from optima_cli.cli import app
 from test_report_figures import (
     AS_OF,
     CASES,
@@ -41,6 +38,9 @@ from test_report_figures import (
     open_cases,
     prepare,
 )
+from typer.testing import CliRunner
+
+from optima_cli.cli import app
 
 SHEETS = ["Summary", "Cases", "Rejections", "Outcomes", "Deadlines"]
 TABLE_SHEETS = SHEETS[1:]
@@ -228,7 +228,7 @@ def _blocks(ws) -> list[list[tuple[Any, Any]]]:
 
 def _counts_block(ws, keys: tuple[str, ...]) -> dict[str, Any]:
     for block in _blocks(ws):
-        labelled = {a: b for a, b in block[1:]}
+        labelled = dict(block[1:])
         if set(labelled) == set(keys):
             return labelled
     raise AssertionError(f"no block of rows for {keys} on Summary")
@@ -406,7 +406,7 @@ def test_deadlines_lists_the_open_cases_and_highlights_by_a_rule(october_wb, ids
     for rng in rules:
         assert rng.rules
         for area in rng.sqref.ranges:
-            min_col, min_row, max_col, max_row = area.bounds
+            _, min_row, _, max_row = area.bounds
             covered |= set(range(min_row, max_row + 1))
         assert any(rule.dxf is not None and rule.dxf.fill is not None for rule in rng.rules)
     assert set(range(2, len(rows) + 2)) <= covered
@@ -429,9 +429,7 @@ def _personal_found(wb) -> list[tuple[str, str, Any]]:
         for row in ws.iter_rows():
             for c in row:
                 v = c.value
-                if isinstance(v, str) and any(t in v for t in texts):
-                    found.append((ws.title, c.coordinate, v))
-                elif _day(v) in births:
+                if (isinstance(v, str) and any(t in v for t in texts)) or _day(v) in births:
                     found.append((ws.title, c.coordinate, v))
     return found
 

@@ -1,16 +1,20 @@
-"""Pure unit tests of deadlines (optima_cli/rules/deadlines.py)."""
+"""Unit tests of deadlines (optima_cli/rules/deadlines.py), and its SQL (store/deadlines.py) held
+against it on both backends."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Date, String, literal, select
 
 from optima_cli.render import due
 from optima_cli.rules import deadlines
+from optima_cli.rules.codes import OPEN_STATUSES, Status
 from optima_cli.rules.deadlines import DueKind
+from optima_cli.store import deadlines as sql_deadlines
 
 AS_OF = date(2026, 11, 23)
 DAY = timedelta(days=1)
@@ -149,3 +153,46 @@ def test_message_suspension():
 
 def test_every_due_kind_has_a_label():
     assert set(due.WARNING_LABELS) == set(DueKind)
+
+
+# --- the one definition, in Python and in SQL --------------------------------------------------
+
+def test_every_open_status_and_only_those_has_a_deadline():
+    assert set(deadlines.DEADLINES) == set(OPEN_STATUSES)
+    for status in Status:
+        has_one = deadlines.deadline_of(status.value, AS_OF, AS_OF) is not None
+        assert has_one == (status.value in OPEN_STATUSES)
+
+
+def test_derived_fields_of_a_case():
+    w = deadlines.window(AS_OF)
+    referred = deadlines.derived({"status": "referred", "referred_on": AS_OF - 12 * DAY, "due_on": None}, w)
+    assert referred == {"deadline": AS_OF - 2 * DAY, "deadline_kind": "decision", "flag": "overdue",
+                        "days_left": -2}
+    accepted = deadlines.derived({"status": "accepted", "referred_on": AS_OF, "due_on": AS_OF + 3 * DAY}, w)
+    assert accepted == {"deadline": AS_OF + 3 * DAY, "deadline_kind": "mandate-end", "flag": "due-soon",
+                        "days_left": 3}
+    closed = deadlines.derived({"status": "closed", "referred_on": AS_OF, "due_on": AS_OF}, w)
+    assert closed == dict.fromkeys(("deadline", "deadline_kind", "flag", "days_left"))
+
+
+dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=st.sampled_from([s.value for s in Status]), referred_on=dates,
+       due_on=st.none() | dates, as_of=dates, within=st.integers(min_value=0, max_value=60))
+def test_sql_deadline_flag_and_days_left_are_pythons(ctx, status, referred_on, due_on, as_of, within):
+    """store/deadlines.py builds from the same tables the SQL that list, due and the report sort,
+    filter and count by: on both backends it gives what Python gives for each case."""
+    w = deadlines.window(as_of, within)
+    deadline = sql_deadlines.deadline(literal(status, String), {
+        "referred_on": literal(referred_on, Date), "due_on": literal(due_on, Date)})
+    query = select(deadline,
+                   sql_deadlines.flag(deadline, {"as_of": literal(w.as_of, Date),
+                                                 "horizon": literal(w.horizon, Date)}),
+                   sql_deadlines.days_left(deadline, literal(w.as_of, Date)))
+    with ctx.read() as session:
+        got = tuple(session.execute(query).one())
+    want = deadlines.derived({"status": status, "referred_on": referred_on, "due_on": due_on}, w)
+    assert got == (want["deadline"], want["flag"], want["days_left"])

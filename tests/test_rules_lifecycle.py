@@ -197,7 +197,7 @@ def suspend(start: date, until: date, referrer: Kind = Kind.RAV,
 
 
 def test_due_date_of_the_suspension_fixture():
-    assert DUE == date(2026, 12, 1)
+    assert date(2026, 12, 1) == DUE
 
 
 def test_valid_suspension_passes():
@@ -330,8 +330,8 @@ def test_consent_withdrawal_by_a_withdrawn_case(reason, already, expected):
 
 
 def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
-    from optima_cli.rules.criteria import Facts
     from optima_cli.rules.codes import Topic
+    from optima_cli.rules.criteria import Facts
 
     facts = Facts(consent_on=date(2026, 1, 1), no_work_capacity=True)
     kwargs = dict(case_id=CASE, referrer=SD_UNIT, facts=facts, birth_date=date(1980, 1, 1),
@@ -342,7 +342,7 @@ def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
     checked = lifecycle.check_referral(3, (Topic.PLACEMENT,), " why ", date(2026, 9, 1),
                                        date(2026, 9, 1))  # cleans the justification, once
     assert checked == (3, "why")
-    case, findings = lifecycle.refer(receiver=RAV_UNIT, override=checked.override, **kwargs)
+    case, _ = lifecycle.refer(receiver=RAV_UNIT, override=checked.override, **kwargs)
     assert case.override == "why" and case.status == "referred"
     case, _ = lifecycle.refer(receiver=lifecycle.Unit("IV", Kind.IV), override="why", **kwargs)
     assert case.override is None

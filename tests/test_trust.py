@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import days_ago, query
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from optima_cli.cli import app
-from conftest import days_ago, query
 
 runner = CliRunner()
 
@@ -155,7 +155,7 @@ def audit_row(db: Path, event_id: int) -> dict[str, Any]:
 
 
 def _set_row(con: sqlite3.Connection, event_id: int, values: dict[str, Any]) -> None:
-    cols = [c for c in AUDIT_COLUMNS]
+    cols = list(AUDIT_COLUMNS)
     con.execute(f"UPDATE audit_event SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                 (*(values[c] for c in cols), event_id))
 

@@ -9,6 +9,7 @@ import stat
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from optima_cli.errors import OptimaError
 from optima_cli.rules.codes import Topic
@@ -18,7 +19,6 @@ from optima_cli.store.location import locate
 from optima_cli.store.models import AuditEvent
 from optima_cli.workflow import cases, clients
 from optima_cli.workflow.context import Context
-from sqlmodel import select
 
 
 def _register(ctx: Context, name: str = "Test Person", source: str = "SD") -> str:

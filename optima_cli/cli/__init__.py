@@ -6,6 +6,7 @@ inside the commands, so `optima --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any, NoReturn
 
@@ -23,10 +24,8 @@ def _interrupted() -> NoReturn:
 
     from optima_cli import language
 
-    try:
+    with contextlib.suppress(ValueError):  # an unknown OPTIMA_LANG: the root says so when it runs
         language.use(language.choose(None, os.environ))
-    except ValueError:  # an unknown OPTIMA_LANG: the root says so when it runs
-        pass
     sys.stderr.write(f"{language.t('error')}: {language.t('interrupted; nothing was written')}\n")
     sys.exit(130)
 

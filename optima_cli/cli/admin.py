@@ -102,7 +102,8 @@ def audit_verify(
 def audit_list(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Option("--case", metavar="CASE", help="Only events of this case.")] = None,
-    client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only events of this client.")] = None,
+    client: Annotated[str | None, typer.Option(
+        "--client", metavar="CLIENT", help="Only events of this client.")] = None,
     user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only events by this user.")] = None,
     since: Annotated[date | None, date_option("--since", help="Only events recorded on or after this day.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, max=MAX_ROWS, help="Only the latest N events.")] = None,

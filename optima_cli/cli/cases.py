@@ -17,8 +17,8 @@ from optima_cli.cli.options import (
     date_option,
     emit,
     require,
+    terminal,
 )
-from optima_cli.cli.options import terminal
 from optima_cli.language import label, t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
@@ -45,7 +45,8 @@ def refer(
     to: Annotated[str | None, typer.Option("--to", metavar="INST", help="Receiving unit.")] = None,
     topics: Topics = None,
     months: Annotated[int | None, typer.Option("--months", metavar="3|6", help="Mandate period.")] = None,
-    goal: Annotated[str | None, typer.Option("--goal", metavar="TEXT", help="What the handover should achieve.")] = None,
+    goal: Annotated[str | None, typer.Option(
+        "--goal", metavar="TEXT", help="What the handover should achieve.")] = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
     counsellor: Annotated[str | None, typer.Option(
@@ -72,10 +73,10 @@ def refer(
     client = require(client, "CLIENT", t("Client id"), lambda a: lookup.known(c, lookup.client, a))
     to = require(to, "--to", t("Refer to (RAV, IV, SD, ...)"),
                  lambda a: lookup.known(c, lookup.institution, a))
-    topics = require(topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)),
-                     _topics)
+    topic_codes: tuple[codes.Topic, ...] = require(
+        topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)), _topics)
     months = require(months, "--months", t("Months (3 or 6)"), parse_months)
-    result = do_refer(c, Refer(client=client, to=to, topics=topics, months=months,
+    result = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
                                           goal=goal, referrer=referrer, counsellor=counsellor,
                                           on=on, override=override))
     for finding in result["findings"]:
@@ -108,7 +109,7 @@ def accept(ctx: typer.Context, case: Case, counsellor: Counsellor = None, on: On
 @app.command()
 def reject(
     ctx: typer.Context, case: Case,
-    reason: Annotated[str, typer.Option(  # parsed to RejectReason
+    reason: Annotated[codes.RejectReason, typer.Option(
         "--reason", parser=code_parser(codes.RejectReason), metavar="CODE",
         help=f"Why: {codes.choices(codes.RejectReason)}; other needs --note.")],
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
@@ -127,7 +128,7 @@ def reject(
 @app.command()
 def withdraw(
     ctx: typer.Context, case: Case,
-    reason: Annotated[str, typer.Option(  # parsed to WithdrawReason
+    reason: Annotated[codes.WithdrawReason, typer.Option(
         "--reason", parser=code_parser(codes.WithdrawReason), metavar="CODE",
         help="consent-withdrawn or other (other needs --note).")],
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
@@ -196,10 +197,10 @@ def resume_search(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt 
 @app.command()
 def close(
     ctx: typer.Context, case: Case,
-    outcome: Annotated[str, typer.Option(  # parsed to Outcome
+    outcome: Annotated[codes.Outcome, typer.Option(
         "--outcome", parser=code_parser(codes.Outcome), metavar="CODE",
         help=f"{codes.choices(codes.Outcome)}.")],
-    cause: Annotated[str | None, typer.Option(  # parsed to Cause
+    cause: Annotated[codes.Cause | None, typer.Option(
         "--cause", parser=code_parser(codes.Cause), metavar="CODE",
         help=f"With not-achieved: {codes.choices(codes.Cause)}.")] = None,
     employed: Annotated[bool | None, typer.Option(

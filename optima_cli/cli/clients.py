@@ -63,7 +63,7 @@ def register(
     birth date, is refused as a duplicate.
 
     Example: optima register --name "Muster Hans" --birth-date 12.03.1980 --from SD --ahv 756.1234.5678.97 --consent-on 2026-11-02
-    """
+    """  # noqa: E501 - the example is one command line
     from optima_cli.rules.clients import clean
     from optima_cli.workflow import lookup
     from optima_cli.workflow.clients import register as do_register
@@ -88,7 +88,8 @@ def register(
 
 
 @client_app.command("show")
-def client_show(ctx: typer.Context, client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
+def client_show(ctx: typer.Context,
+                client: Annotated[str, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")],
                 fmt: FormatOpt = Format.TABLE) -> None:
     """Show a client's data, criteria facts and referrals.
 

@@ -34,14 +34,14 @@ def demo(
 
     root = ctx.find_root()
     named = db
-    if named is None and root.get_parameter_source("db") is not None and \
-            root.get_parameter_source("db").name == "COMMANDLINE":
+    source = root.get_parameter_source("db")
+    if named is None and source is not None and source.name == "COMMANDLINE":
         named = root.params.get("db")
     path = demo_path(named)
     c, result = build(path, root.obj.user)
     terminal.message(t("demo database {path}: {n} invented referrals of the pilot 2018-2022",
                        path=path, n=result.imported))
-    tables.cases(list_cases(c).records, c.today)
+    tables.cases(list_cases(c).records)
     typer.echo()
     report_view.render(report(c, choose(c.today)))
     terminal.message(t("explore it: optima --db {path} list --status all   |   "

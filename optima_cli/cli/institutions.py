@@ -37,7 +37,7 @@ def list_institutions(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None
 def add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(metavar="CODE", help="Short code, like SD-EMMEN.")],
-    kind: Annotated[str, typer.Option(  # parsed to Kind
+    kind: Annotated[codes.Kind, typer.Option(
        "--kind", parser=code_parser(codes.Kind), metavar="RAV|IV|SD",
                                              help="Kind of institution.")],
     name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name of the unit.")],

@@ -127,7 +127,7 @@ AsOf = Annotated[date | None, date_option(
     "--as-of", help="Show the state of this day instead of today.")]
 FormatOpt = Annotated[Format, typer.Option(
     "--format", "-f", case_sensitive=False, help="table for people; json or csv for scripts.")]
-Topics = Annotated[str | None, typer.Option(  # the parser returns a tuple of Topic
+Topics = Annotated[Any, typer.Option(  # a tuple of Topic, or None (Typer reads a tuple type as nargs)
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]

@@ -50,7 +50,7 @@ def list_(
     c = context(ctx)
     listing = list_cases(c, status, referrer, receiver, client, as_of, within,
                          rows_shown(limit, fmt), personal)
-    emit(listing.records, fmt, lambda rows: tables.cases(rows, as_of or c.today))
+    emit(listing.records, fmt, tables.cases)
     if listing.cut and fmt == Format.TABLE:
         terminal.message(t(
             "showing {shown} of {total} cases, soonest deadline first ({overdue} overdue, "
@@ -104,7 +104,8 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
 def examples(
     ctx: typer.Context,
     topic: Annotated[str | None, typer.Option("--topic", metavar="T", help="Only examples on this topic.")] = None,
-    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only examples received by this unit.")] = None,
+    receiver: Annotated[str | None, typer.Option(
+        "--to", metavar="INST", help="Only examples received by this unit.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Show closed cases that worked, as anonymous examples for counsellors.

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import AsOf, context, date_option, emit, print_data
-from optima_cli.cli.options import terminal
+from optima_cli.cli.options import AsOf, context, date_option, emit, print_data, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 
@@ -20,7 +19,8 @@ def report(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(
         "--month", metavar="YYYY-MM|last", help="A calendar month; 'last' is the previous one (for cron).")] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", metavar="YYYY-Qn", help="A quarter, like 2026-Q3.")] = None,
+    quarter: Annotated[str | None, typer.Option(
+        "--quarter", metavar="YYYY-Qn", help="A quarter, like 2026-Q3.")] = None,
     year: Annotated[str | None, typer.Option("--year", metavar="YYYY", help="A calendar year.")] = None,
     start: Annotated[date | None, date_option("--from", help="First day of a custom period (with --to).")] = None,
     end: Annotated[date | None, date_option("--to", help="Last day of a custom period (with --from).")] = None,
@@ -33,7 +33,8 @@ def report(
     xlsx: Annotated[str | None, typer.Option(
         "--xlsx", metavar="FILE", help="Also write the workbook; {period} in FILE becomes the period's name.")] = None,
     personal: Annotated[bool, typer.Option(
-        "--with-personal-data", help="Add names, AHV numbers, birth dates and notes to the workbook (logged).")] = False,
+        "--with-personal-data",
+        help="Add names, AHV numbers, birth dates and notes to the workbook (logged).")] = False,
 ) -> None:
     """Show the figures of a period: referrals, decisions, reasons, outcomes, open cases.
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 import getpass
 import importlib
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 from typer.core import TyperGroup
 
 from optima_cli import __version__, language
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t, t_
-
-from typer import _click  # Typer 0.29 ships its own copy of Click (see pyproject.toml)
 
 # Typer's own messages that go through gettext (typer.core binds `gettext.gettext` as `_` when it
 # is imported), said from our catalogue: the message id (Typer's English) -> our template. The
@@ -202,8 +201,8 @@ def check_text(args: list[str]) -> None:
         if problem:
             raise problem
     for name in ENVIRONMENT:
-        value = os.environ.get(name)
-        problem = text_problem(f"{name} {_shown(value)}", value) if value else None
+        setting = os.environ.get(name)
+        problem = text_problem(f"{name} {_shown(setting)}", setting) if setting else None
         if problem:
             raise problem
 
@@ -253,14 +252,16 @@ class OptimaGroup(TyperGroup):
         except KeyboardInterrupt:  # before Click turns it into an Abort with a blank line
             raise Interrupted() from None
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         try:
             given = sys.argv[1:] if args is None else list(args)
             _choose_language(given)
             check_text(given)
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
+                              standalone_mode=False, windows_expand_args=windows_expand_args,
+                              **extra)
         except OptimaError as exc:
             from optima_cli.cli.options import said  # the option names: only when refused
 

@@ -19,7 +19,11 @@ WARNING_LABELS = {
 
 def describe(deadline: date, as_of: date) -> str:
     """`3 days overdue`, `today`, `in 5 days` (in the language of the command)."""
-    days = (deadline - as_of).days
+    return describe_days((deadline - as_of).days)
+
+
+def describe_days(days: int) -> str:
+    """`3 days overdue`, `today`, `in 5 days` for a case's `days_left`."""
     if days < 0:
         return plural(-days, "1 day overdue", "{days} days overdue", days=-days)
     if days == 0:

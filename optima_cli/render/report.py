@@ -59,7 +59,8 @@ def bars(title: str, counts: dict[str, int], group: str | None = None) -> Table:
     chart.add_column()
     for key, n in counts.items():
         length = round(BAR_WIDTH * n / top)
-        chart.add_row(Text(label(group, key) if group else key), Text(str(n)), Text("█" * length or ("▏" if n else ""), style="cyan"))
+        chart.add_row(Text(label(group, key) if group else key), Text(str(n)),
+                      Text("█" * length or ("▏" if n else ""), style="cyan"))
     return chart
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from optima_cli.language import current, day, label, labels, moment, plural, t
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
-from optima_cli.render.due import describe
+from optima_cli.render.due import describe_days
 from optima_cli.store.models import CASE_FIELDS, CASE_KEYS, CLIENT_FIELDS
 
 FLAG_STYLE = {"overdue": "red bold", "due-soon": "yellow"}
@@ -50,14 +50,14 @@ def _code(group: str, value: Any) -> Any:
     return label(group, value) if value not in (None, "") else value
 
 
-def cases(records: list[dict[str, Any]], as_of: Any) -> None:
+def cases(records: list[dict[str, Any]]) -> None:
     if not records:
         out().print(Text(t("no cases match")))
         return
     rows, styles = [], []
     for r in records:
         deadline = r.get("deadline")
-        when = f"{day(deadline)} ({describe(deadline, as_of)})" if deadline else ""
+        when = f"{day(deadline)} ({describe_days(r['days_left'])})" if deadline else ""
         what = _deadline_kind(r.get("deadline_kind"))
         rows.append([r["case"], r["client"], _code("Status", r["status"]),
                      f"{r['referrer']} → {r['receiver']}", labels("Topic", r["topics"]),

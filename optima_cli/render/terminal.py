@@ -103,9 +103,8 @@ class Progress:
         if self._silent or total <= PROGRESS_FROM:
             return
         if self._bar is None:
-            from rich.progress import Progress as RichProgress
-
             from rich.markup import escape
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(console=self._console, transient=True)
             self._task = self._bar.add_task(escape(visible(self.label)), total=total)

@@ -27,6 +27,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from optima_cli.language import current, label, t
 from optima_cli.store.models import CASE_KEYS
+from optima_cli.rules.codes import OPEN_STATUSES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TICK_ROWS = 500  # rows between two reports to a progress bar
@@ -46,8 +47,8 @@ class _Sheet:
         self.date_format = GERMAN_DATES if current() == "de" else None
 
     def day(self, value: date) -> Any:
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = self.date_format
+        cell = WriteOnlyCell(self.ws, value=value)  # type: ignore[arg-type]  # the stub omits date
+        cell.number_format = self.date_format  # type: ignore[assignment]  # None keeps openpyxl's own
         return cell
 
     def cell(self, value: Any, bold: bool = False) -> Any:
@@ -227,7 +228,7 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
     closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
-    open_cases = sorted((c for c in cases if c["status"] in ("referred", "accepted")),
+    open_cases = sorted((c for c in cases if c["status"] in OPEN_STATUSES),
                         key=lambda c: (c["deadline"] or date.max, c["case"]))
     total, done = len(cases) + len(rejected) + len(closed) + len(open_cases), 0
 
@@ -249,12 +250,11 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
         *(_shown(c, k) for k in header[:7]),
         (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
         _shown(c, "outcome"), _shown(c, "cause"), c["employed"]] for c in closed], tick)
-    as_of = min(data["period"]["to"], data["period"]["as_of"])
     header = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
               "days_left", "flag", "search_suspended_until"]
     sheet = _table(wb, t("Deadlines"), _headings(header), [[
         c["case"], _shown(c, "status"), c["referrer"], c["receiver"], c["referred_on"], c["due_on"],
-        c["deadline"], (c["deadline"] - as_of).days if c["deadline"] else None, _shown(c, "flag"),
+        c["deadline"], c["days_left"], _shown(c, "flag"),
         c["search_suspended_until"]] for c in open_cases], tick)
     if open_cases:
         cells = f"A2:{get_column_letter(len(header))}{sheet.row}"

@@ -29,7 +29,9 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
-OPEN_STATUSES = (Status.REFERRED, Status.ACCEPTED)
+# The statuses of a case that is still open (the one definition of "open"), as plain codes so
+# that SQL binds them as text.
+OPEN_STATUSES: tuple[str, ...] = (Status.REFERRED.value, Status.ACCEPTED.value)
 
 
 class Topic(StrEnum):

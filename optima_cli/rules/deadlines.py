@@ -1,10 +1,19 @@
-"""Deadlines: when a mandate ends, when a decision is late, what `due` and `list` warn about."""
+"""Deadlines: when a mandate ends, when a decision is late, what `due` and `list` warn about.
+
+What a deadline is (`DEADLINES`) and when it is flagged (`FLAGS`) are tables, read here by
+Python for one case and by store/deadlines.py to build the same rule in SQL.
+"""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
+
+from optima_cli.rules.codes import OPEN_STATUSES, Status
 
 DECISION_DAYS = 10  # a referral waiting longer than this for a decision is flagged
 DEFAULT_WITHIN = 14  # days ahead that `due` and `list` look
@@ -39,26 +48,64 @@ def window(as_of: date, within: int = DEFAULT_WITHIN) -> Window:
     )
 
 
+@dataclass(frozen=True)
+class DeadlineRule:
+    """What an open case in one status waits for: a date of the case plus a number of days."""
+
+    kind: str  # the case's `deadline_kind`
+    counts_from: str  # the case's field (`referred_on`, `due_on`) the deadline counts from
+    days: int = 0
+
+
+# The one definition of a deadline: an open status -> what its case waits for.
+DEADLINES: dict[str, DeadlineRule] = {
+    Status.REFERRED.value: DeadlineRule("decision", "referred_on", DECISION_DAYS),
+    Status.ACCEPTED.value: DeadlineRule("mandate-end", "due_on"),
+}
+assert set(DEADLINES) == set(OPEN_STATUSES), "every open status, and only those, has a deadline"
+
+# When a deadline is flagged, first match wins: (flag, comparison, the window's day compared to).
+# The comparisons are operators, so that they read a date (Python) and a column (SQL) alike.
+FLAGS: tuple[tuple[DueKind, Callable[[Any, Any], Any], str], ...] = (
+    (DueKind.OVERDUE, operator.lt, "as_of"),
+    (DueKind.DUE_SOON, operator.le, "horizon"),
+)
+
+
 def decision_due(referred_on: date) -> date:
     """The day after which a pending referral counts as waiting too long."""
-    return referred_on + timedelta(days=DECISION_DAYS)
+    rule = DEADLINES[Status.REFERRED.value]
+    return referred_on + timedelta(days=rule.days)
 
 
 def deadline_of(status: str, referred_on: date, due_on: date | None) -> date | None:
     """The next deadline of an open case: its mandate end, or the decision it waits for."""
-    if status == "accepted":
-        return due_on
-    if status == "referred":
-        return decision_due(referred_on)
-    return None
+    rule = DEADLINES.get(status)
+    if rule is None:
+        return None
+    start = {"referred_on": referred_on, "due_on": due_on}[rule.counts_from]
+    return start + timedelta(days=rule.days) if start is not None else None
 
 
 def flag(deadline: date | None, w: Window) -> str | None:
     """`overdue`, `due-soon` or None, for highlighting a row."""
     if deadline is None:
         return None
-    if deadline < w.as_of:
-        return DueKind.OVERDUE.value
-    if deadline <= w.horizon:
-        return DueKind.DUE_SOON.value
+    for kind, compare, bound in FLAGS:
+        if compare(deadline, getattr(w, bound)):
+            return kind.value
     return None
+
+
+def derived(case: Mapping[str, Any], w: Window) -> dict[str, Any]:
+    """The fields a case's row derives from its status and dates as of the window's day:
+    `deadline`, `deadline_kind`, `flag` and `days_left` (the one place that computes them for
+    every output: list, show, the report's workbook)."""
+    deadline = deadline_of(case["status"], case["referred_on"], case["due_on"])
+    return {
+        "deadline": deadline,
+        "deadline_kind": DEADLINES[case["status"]].kind if deadline is not None else None,
+        "flag": flag(deadline, w),
+        "days_left": (deadline - w.as_of).days if deadline is not None else None,
+    }
+

@@ -14,9 +14,9 @@ from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic
 Counts = dict[str, int]
 
 
-def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str, int]]) -> Counts:
-    """Counts for every key, in the given order, 0 where nothing was counted."""
-    counts = {key: 0 for key in keys}
+def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str | None, int]]) -> Counts:
+    """Counts for every key, in the given order, 0 where nothing was counted (or under None)."""
+    counts = dict.fromkeys(keys, 0)
     for key, n in pairs:
         if key is not None:
             counts[key] = counts.get(key, 0) + int(n)
@@ -24,9 +24,9 @@ def zero_filled(keys: Sequence[str], pairs: Iterable[tuple[str, int]]) -> Counts
 
 
 def matrix(groups: Sequence[str], cells: Iterable[tuple[str, str, int]]) -> dict[str, Counts]:
-    table = {g: {h: 0 for h in groups} for g in groups}
+    table = {g: dict.fromkeys(groups, 0) for g in groups}
     for row, column, n in cells:
-        table.setdefault(row, {h: 0 for h in groups})[column] = (
+        table.setdefault(row, dict.fromkeys(groups, 0))[column] = (
             table.get(row, {}).get(column, 0) + int(n))
     return table
 
@@ -63,14 +63,15 @@ def by_receiver(groups: Sequence[str], pairs: Iterable[tuple[str, int]]) -> dict
     return {"total": sum(counts.values()), "by_receiver": counts}
 
 
-def rejected(groups: Sequence[str], rows: list[tuple[str, str, int]]) -> dict[str, Any]:
+def rejected(groups: Sequence[str], rows: list[tuple[str, str | None, int]]) -> dict[str, Any]:
     """rows: (receiver group, reason, n)."""
     result = by_receiver(groups, ((g, n) for g, _, n in rows))
     result["by_reason"] = zero_filled([r.value for r in RejectReason], ((r, n) for _, r, n in rows))
     return result
 
 
-def closed(groups: Sequence[str], rows: list[tuple[str, str, str | None, bool | None, int]]) -> dict[str, Any]:
+def closed(groups: Sequence[str],
+           rows: list[tuple[str, str | None, str | None, bool | None, int]]) -> dict[str, Any]:
     """rows: (receiver group, outcome, cause, employed, n)."""
     result = by_receiver(groups, ((g, n) for g, *_, n in rows))
     result["by_outcome"] = zero_filled([o.value for o in Outcome], ((o, n) for _, o, _, _, n in rows))

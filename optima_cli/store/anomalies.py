@@ -13,13 +13,15 @@ from sqlmodel import Session, col
 
 from optima_cli.store.models import AuditEvent, Client, Referral, Suspension
 
+
 def cases_dated_after(session: Session, day: date) -> int:
     """How many cases have an event dated after `day`: none should (every command refuses a date
     in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it)."""
     r, s = Referral, Suspension
-    later = or_(*(column > day for column in (r.referred_on, r.decided_on, r.extended_on,
-                                              r.withdrawn_on, r.closed_on)),
-                r.id.in_(select(s.referral_id).where(or_(s.start_on > day, s.ended_on > day))))
+    later = or_(*(column > day for column in (col(r.referred_on), col(r.decided_on), col(r.extended_on),
+                                              col(r.withdrawn_on), col(r.closed_on))),
+                col(r.id).in_(select(col(s.referral_id))
+                              .where(or_(col(s.start_on) > day, col(s.ended_on) > day))))
     return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())
 
 
@@ -30,29 +32,30 @@ def cases_out_of_order(session: Session) -> list[str]:
     starting before the decision, ending before it starts, or going on after the case ended,
     and a client born after being referred. In case id order."""
     r, s, c = Referral, Suspension, Client
-    endings = (r.withdrawn_on, r.closed_on)
-    suspension = select(s.id).where(s.referral_id == r.id, or_(
-        s.start_on < r.referred_on, s.start_on < r.decided_on, s.ended_on < s.start_on,
-        *(s.start_on > end for end in endings), *(s.ended_on > end for end in endings)))
-    born_later = select(c.id).where(c.id == r.client_id, c.birth_date > r.referred_on)
+    endings = (col(r.withdrawn_on), col(r.closed_on))
+    suspension = select(col(s.id)).where(col(s.referral_id) == r.id, or_(
+        col(s.start_on) < r.referred_on, col(s.start_on) < r.decided_on, col(s.ended_on) < s.start_on,
+        *(col(s.start_on) > end for end in endings), *(col(s.ended_on) > end for end in endings)))
+    born_later = select(col(c.id)).where(col(c.id) == r.client_id, col(c.birth_date) > r.referred_on)
     out_of_order = or_(
-        r.decided_on < r.referred_on, r.extended_on < r.referred_on, r.extended_on < r.decided_on,
-        *(end < earlier for end in endings for earlier in (r.referred_on, r.decided_on,
-                                                           r.extended_on)),
+        col(r.decided_on) < r.referred_on, col(r.extended_on) < r.referred_on,
+        col(r.extended_on) < r.decided_on,
+        *(end < earlier for end in endings for earlier in (col(r.referred_on), col(r.decided_on),
+                                                           col(r.extended_on))),
         suspension.exists(), born_later.exists())
-    return list(session.execute(select(r.case_id).where(out_of_order)
-                                .order_by(r.case_year, r.case_seq)).scalars())
+    return list(session.execute(select(col(r.case_id)).where(out_of_order)
+                                .order_by(col(r.case_year), col(r.case_seq))).scalars())
 
 
 def duplicate_clients(session: Session) -> list[list[int]]:
     """The ids of clients that are one person by name and birth date (the same name key), in
     groups: `register` and the import refuse a second one, but a database may hold such pairs
     from before names were compared by their key (SQLite folded only ASCII letters)."""
-    twice = (select(Client.name_key, Client.birth_date).where(col(Client.name_key).is_not(None))
-             .group_by(Client.name_key, Client.birth_date).having(func.count() > 1).subquery())
-    rows = session.execute(select(Client.id, Client.name_key, Client.birth_date).join(
-        twice, and_(Client.name_key == twice.c.name_key, Client.birth_date == twice.c.birth_date))
-        .order_by(Client.id))
+    twice = (select(col(Client.name_key), col(Client.birth_date)).where(col(Client.name_key).is_not(None))
+             .group_by(col(Client.name_key), col(Client.birth_date)).having(func.count() > 1).subquery())
+    rows = session.execute(select(col(Client.id), col(Client.name_key), col(Client.birth_date)).join(
+        twice, and_(col(Client.name_key) == twice.c.name_key, col(Client.birth_date) == twice.c.birth_date))
+        .order_by(col(Client.id)))
     groups: dict[tuple[Any, Any], list[int]] = {}
     for client_id, name_key, birth_date in rows:
         groups.setdefault((name_key, birth_date), []).append(client_id)
@@ -62,7 +65,7 @@ def duplicate_clients(session: Session) -> list[list[int]]:
 def files_written(session: Session) -> set[str]:
     """The files that exports with personal data and backups of a server were recorded as
     writing: the folders in which `doctor` looks for what a killed writer left."""
-    payloads = session.execute(select(AuditEvent.payload).where(
+    payloads = session.execute(select(col(AuditEvent.payload)).where(
         col(AuditEvent.action).in_(("export-personal-data", "backup")),
         col(AuditEvent.payload).is_not(None))).scalars()
     found = set()

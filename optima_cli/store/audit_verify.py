@@ -23,6 +23,7 @@ from optima_cli.language import plural, t
 from optima_cli.store.audit import GENESIS, HEAD_KEY, Head, chain_hash, sha256
 from optima_cli.store.models import AuditEvent, Client, Meta, Referral
 
+
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
@@ -184,8 +185,9 @@ def verify(session: Session, expect: str | None = None) -> Verdict:
             named = _anonymized_ids(event)
             if isinstance(named, int):  # recorded before anonymizations named their clients
                 if anonymized is None:
-                    anonymized = set(session.exec(select(Client.id).where(
-                        col(Client.anonymized_on).is_not(None))))
+                    ids = session.exec(select(col(Client.id)).where(
+                        col(Client.anonymized_on).is_not(None)))
+                    anonymized = {client_id for client_id in ids if client_id is not None}
                 named = [c for c in erased if c in anonymized][:named]
             for client_id in named:
                 erased.pop(client_id, None)
@@ -247,9 +249,9 @@ def _unrecorded_problem(session: Session) -> tuple[None, str] | None:
     """Every client and every referral is recorded when made (register, refer or import): one
     that no event names shows that the trail lost events, even with no note kept elsewhere."""
     clients = session.execute(select(func.count()).select_from(Client).where(~exists().where(
-        AuditEvent.client_id == Client.id))).scalar_one()
+        col(AuditEvent.client_id) == Client.id))).scalar_one()
     referrals = session.execute(select(func.count()).select_from(Referral).where(~exists().where(
-        AuditEvent.referral_id == Referral.id))).scalar_one()
+        col(AuditEvent.referral_id) == Referral.id))).scalar_one()
     if not clients and not referrals:
         return None
     return None, t("{clients} and {referrals} have no event in the trail, though each is recorded "

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from optima_cli.store.models import Client, Referral
 
@@ -23,8 +23,8 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 def highest_case_seqs(session: Session) -> dict[int, int]:
     """Per year, the highest case number given so far."""
-    rows = session.execute(select(Referral.case_year, func.max(Referral.case_seq))
-                           .group_by(Referral.case_year))
+    rows = session.execute(select(col(Referral.case_year), func.max(col(Referral.case_seq)))
+                           .group_by(col(Referral.case_year)))
     return {year: seq for year, seq in rows}
 
 
@@ -59,8 +59,8 @@ def referrals_of(session: Session, client_ids: Sequence[int]) -> list[RowMapping
     rows: list[RowMapping] = []
     for chunk in _chunks(client_ids):
         rows += session.execute(
-            select(r.id, r.client_id, r.receiver_id, r.referred_on, r.case_id, r.status)
-            .where(r.client_id.in_(chunk))).mappings()  # type: ignore[attr-defined]
+            select(col(r.id), col(r.client_id), col(r.receiver_id), col(r.referred_on), col(r.case_id),
+                   col(r.status)).where(col(r.client_id).in_(chunk))).mappings()
     return sorted(rows, key=lambda row: row["id"])
 
 

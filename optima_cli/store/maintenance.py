@@ -172,14 +172,20 @@ def into_place(target: Path) -> Iterator[Path]:
         os.close(fd)
 
 
+def _file_of(db: Database) -> Path:
+    """The database's SQLite file: what follows works on the file, and is called for SQLite only."""
+    assert db.path is not None, "a SQLite file's operation called for a server"
+    return db.path
+
+
 def backup(db: Database, target: Path) -> Path:
     """A consistent copy made with SQLite's online backup API while others may write, checked,
     then moved into place: a crash never leaves half a backup at the target. The copy is one
     step in one read transaction (a snapshot): writers go on, and it never starts over."""
-    if target.resolve() == db.path.resolve():
+    if target.resolve() == _file_of(db).resolve():
         raise OptimaError(t("the backup must go to another file than the database itself"))
     with into_place(target) as temp:
-        source = _connect(db.path)
+        source = _connect(_file_of(db))
         copy = sqlite3.connect(temp, isolation_level=None)
         try:
             source.execute("BEGIN")
@@ -211,7 +217,7 @@ def _file_problem(exc: sqlite3.DatabaseError, db: Database) -> OptimaError:
 
 def integrity(db: Database) -> str:
     """"ok", or what SQLite finds wrong with the file, in its words."""
-    con = _connect(db.path)
+    con = _connect(_file_of(db))
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         bad_keys = con.execute("PRAGMA foreign_key_check").fetchall()
@@ -226,7 +232,7 @@ def integrity(db: Database) -> str:
 
 
 def journal_mode(db: Database) -> str:
-    con = _connect(db.path)
+    con = _connect(_file_of(db))
     try:
         return str(con.execute("PRAGMA journal_mode").fetchone()[0])
     finally:
@@ -244,8 +250,8 @@ class Permissions:
 
 
 def permissions(db: Database) -> Permissions:
-    return Permissions(stat.S_IMODE(db.path.stat().st_mode),
-                       stat.S_IMODE(db.path.parent.stat().st_mode))
+    path = _file_of(db)
+    return Permissions(stat.S_IMODE(path.stat().st_mode), stat.S_IMODE(path.parent.stat().st_mode))
 
 
 ERASED_IN = ("client", "referral", "suspension", "audit_event")  # the tables anonymize changes

@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col
 
-from optima_cli.rules.deadlines import DECISION_DAYS
+from optima_cli.rules.codes import OPEN_STATUSES, Status
+from optima_cli.rules.deadlines import DueKind
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
-from optima_cli.store.dialects import add_days
+from optima_cli.store import deadlines
 from optima_cli.store.models import (
     CASE_FIELDS,
     Client,
@@ -34,17 +35,17 @@ Receiver = aliased(Institution, name="receiver")
 
 
 def institution_by_code(session: Session, code: str) -> Institution | None:
-    return session.exec(
-        select(Institution).where(func.upper(Institution.code) == (code or "").strip().upper())
-    ).scalars().first()
+    return session.scalars(
+        select(Institution).where(func.upper(col(Institution.code)) == (code or "").strip().upper())
+    ).first()
 
 
 def institutions(session: Session) -> Sequence[Institution]:
-    return session.exec(select(Institution).order_by(Institution.kind, Institution.code)).scalars().all()
+    return session.scalars(select(Institution).order_by(col(Institution.kind), col(Institution.code))).all()
 
 
 def institution_codes(session: Session) -> list[str]:
-    return list(session.exec(select(Institution.code).order_by(Institution.code)).scalars())
+    return list(session.scalars(select(col(Institution.code)).order_by(col(Institution.code))))
 
 
 def client_by_ref(session: Session, ref: str) -> Client | None:
@@ -58,20 +59,20 @@ def client_by_ref(session: Session, ref: str) -> Client | None:
             ahv = normalize_ahv(ref)
         except Exception:  # noqa: BLE001 - not an AHV number: simply not found
             return None
-        return session.exec(select(Client).where(Client.ahv == ahv)).scalars().first()
+        return session.scalars(select(Client).where(col(Client.ahv) == ahv)).first()
     return None
 
 
 def duplicate_client(session: Session, *, ahv: str | None, name_key: str, birth_date: date,
                      exclude_id: int | None = None) -> Client | None:
     """A client with the same AHV number, or the same name (by its key) and birth date."""
-    conditions = [and_(Client.name_key == name_key, Client.birth_date == birth_date)]
+    conditions = [and_(col(Client.name_key) == name_key, col(Client.birth_date) == birth_date)]
     if ahv:
-        conditions.append(Client.ahv == ahv)
+        conditions.append(col(Client.ahv) == ahv)
     query = select(Client).where(or_(*conditions))
     if exclude_id is not None:
-        query = query.where(Client.id != exclude_id)
-    return session.exec(query).scalars().first()
+        query = query.where(col(Client.id) != exclude_id)
+    return session.scalars(query).first()
 
 
 def referral_by_case(session: Session, ref: str) -> Referral | None:
@@ -79,48 +80,47 @@ def referral_by_case(session: Session, ref: str) -> Referral | None:
     if parsed is None:
         return None
     year, seq = parsed
-    return session.exec(
-        select(Referral).where(Referral.case_year == year, Referral.case_seq == seq)
-    ).scalars().first()
+    return session.scalars(
+        select(Referral).where(col(Referral.case_year) == year, col(Referral.case_seq) == seq)
+    ).first()
 
 
 def next_case_seq(session: Session, year: int) -> int:
     """The next number of the year; called inside the writing transaction, so it stays unique."""
-    current = session.exec(
-        select(func.max(Referral.case_seq)).where(Referral.case_year == year)
-    ).scalar_one_or_none()
+    current = session.scalar(
+        select(func.max(col(Referral.case_seq))).where(col(Referral.case_year) == year))
     return (current or 0) + 1
 
 
 def first_referral_of(session: Session, client_id: int) -> tuple[str, date] | None:
     """The case id and day of a client's earliest referral, or None."""
     found = session.execute(
-        select(Referral.case_id, Referral.referred_on).where(Referral.client_id == client_id)
-        .order_by(Referral.referred_on, Referral.id).limit(1)
+        select(col(Referral.case_id), col(Referral.referred_on))
+        .where(col(Referral.client_id) == client_id)
+        .order_by(col(Referral.referred_on), col(Referral.id)).limit(1)
     ).first()
     return (found[0], found[1]) if found else None
 
 
 def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
-    return session.exec(
-        select(Referral.case_id).where(
-            Referral.client_id == client_id,
-            Referral.receiver_id == receiver_id,
-            col(Referral.status).in_(("referred", "accepted")),
+    return session.scalars(
+        select(col(Referral.case_id)).where(
+            col(Referral.client_id) == client_id,
+            col(Referral.receiver_id) == receiver_id,
+            col(Referral.status).in_(OPEN_STATUSES),
         )
-    ).scalars().first()
+    ).first()
 
 
 def topics_of(session: Session, referral_id: int) -> list[str]:
-    return list(session.exec(
-        select(ReferralTopic.topic).where(ReferralTopic.referral_id == referral_id)
-    ).scalars())
+    return list(session.scalars(
+        select(col(ReferralTopic.topic)).where(col(ReferralTopic.referral_id) == referral_id)))
 
 
 def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:
-    return session.exec(
-        select(Suspension).where(Suspension.referral_id == referral_id).order_by(Suspension.id)
-    ).scalars().all()
+    return session.scalars(
+        select(Suspension).where(col(Suspension.referral_id) == referral_id)
+        .order_by(col(Suspension.id))).all()
 
 
 # --- case rows -------------------------------------------------------------------------------
@@ -129,12 +129,13 @@ def status_at(day: date) -> ColumnElement[Any]:
     """The status a case had at the end of `day`, from its dates (NULL: not yet referred)."""
     r = Referral
     return case(
-        (r.referred_on > day, literal(None)),
-        (r.closed_on <= day, literal("closed")),
-        (r.withdrawn_on <= day, literal("withdrawn")),
-        (and_(r.decided_on <= day, r.status == "rejected"), literal("rejected")),
-        (r.decided_on <= day, literal("accepted")),
-        else_=literal("referred"),
+        (col(r.referred_on) > day, literal(None)),
+        (col(r.closed_on) <= day, literal(Status.CLOSED.value)),
+        (col(r.withdrawn_on) <= day, literal(Status.WITHDRAWN.value)),
+        (and_(col(r.decided_on) <= day, col(r.status) == Status.REJECTED.value),
+         literal(Status.REJECTED.value)),
+        (col(r.decided_on) <= day, literal(Status.ACCEPTED.value)),
+        else_=literal(Status.REFERRED.value),
     )
 
 
@@ -142,15 +143,15 @@ def running_suspension_of(referral_id: Any, day: Any) -> ColumnElement[bool]:
     """A suspension of the case that runs on `day` and was not ended by then (correlated when
     `referral_id` is the outer query's column)."""
     s = Suspension
-    return and_(s.referral_id == referral_id, s.start_on <= day, s.until >= day,
-                or_(col(s.ended_on).is_(None), s.ended_on > day))
+    return and_(col(s.referral_id) == referral_id, col(s.start_on) <= day, col(s.until) >= day,
+                or_(col(s.ended_on).is_(None), col(s.ended_on) > day))
 
 
 def topic_list() -> Any:
     """Per case (correlated): its topics, comma-separated. Evaluated only for the rows selected."""
     t = ReferralTopic
-    return (select(func.aggregate_strings(t.topic, ","))
-            .where(t.referral_id == Referral.id).scalar_subquery())
+    return (select(func.aggregate_strings(col(t.topic), ","))
+            .where(col(t.referral_id) == Referral.id).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -219,12 +220,10 @@ def case_select() -> tuple[Select[Any], AsOf]:
             suspended_from.label("search_suspended_from"),
             suspended_until.label("search_suspended_until"),
         )
-        .join(Referrer, Referrer.id == r.referrer_id)
-        .join(Receiver, Receiver.id == r.receiver_id)
+        .join(Referrer, col(Referrer.id) == r.referrer_id)
+        .join(Receiver, col(Receiver.id) == r.receiver_id)
     )
-    deadline = case((status == "accepted", due_on),
-                    (status == "referred", add_days(r.referred_on, DECISION_DAYS)),
-                    else_=literal(None))
+    deadline = deadlines.deadline(status, {"referred_on": col(r.referred_on), "due_on": due_on})
     return query, AsOf(status=status, due_on=due_on, suspended_until=suspended_until,
                        deadline=deadline)
 
@@ -258,9 +257,10 @@ class CaseFilter:
         if self.statuses is not None:
             query = query.where(_current_status(self.statuses, self.current),
                                 as_of.status.in_(list(self.statuses)))
-        for column, value in ((Referral.referrer_id, self.referrer),
-                              (Referral.receiver_id, self.receiver),
-                              (Referral.client_id, self.client_id), (Referral.id, self.referral_id)):
+        for column, value in ((col(Referral.referrer_id), self.referrer),
+                              (col(Referral.receiver_id), self.receiver),
+                              (col(Referral.client_id), self.client_id),
+                              (col(Referral.id), self.referral_id)):
             if value is not None:
                 query = query.where(column == value)
         return query
@@ -273,7 +273,7 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
     query, as_of = case_select()
     query = which.apply(query, as_of)
     order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
-    query = query.order_by(*order, Referral.referred_on, Referral.case_year, Referral.case_seq)
+    query = query.order_by(*order, col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
     if limit is not None:
         query = query.limit(limit)
     return rows_of(session.execute(query, {"as_of_day": day}))
@@ -282,12 +282,12 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
 def deadline_counts(session: Session, day: date, horizon: date,
                     which: CaseFilter = CaseFilter()) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
-    query, as_of = case_select()
-    deadline = as_of.deadline
+    _, as_of = case_select()
+    flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
     counted = which.apply(select(
         func.count(),
-        func.coalesce(func.sum(case((deadline < day, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((and_(deadline >= day, deadline <= horizon), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((flag == DueKind.OVERDUE.value, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((flag == DueKind.DUE_SOON.value, 1), else_=0)), 0),
     ).select_from(Referral), as_of)
     total, overdue, due_soon = session.execute(counted, {"as_of_day": day}).one()
     return {"total": int(total), "overdue": int(overdue), "due-soon": int(due_soon)}
@@ -300,13 +300,15 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     each kind hold the first `limit` of all); each selected by its own WHERE."""
     query, as_of = case_select()
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
-    accepted = and_(_current_status(["accepted"], current), as_of.status == "accepted")
-    decision_due = add_days(Referral.referred_on, DECISION_DAYS)
+    accepted = and_(_current_status([Status.ACCEPTED.value], current),
+                    as_of.status == Status.ACCEPTED.value)
+    decision_due = as_of.deadline  # of a referred case: the day its decision is late after
     conditions = {  # kind: (which cases, the date the warning is about)
         "overdue": (and_(accepted, due_on < day), due_on),
         "due-soon": (and_(accepted, due_on >= day, due_on <= horizon), due_on),
-        "decision-late": (and_(_current_status(["referred"], current), as_of.status == "referred",
-                               Referral.referred_on < decision_cutoff), decision_due),
+        "decision-late": (and_(_current_status([Status.REFERRED.value], current),
+                               as_of.status == Status.REFERRED.value,
+                               col(Referral.referred_on) < decision_cutoff), decision_due),
         "suspension-ending": (and_(accepted, suspended_until.is_not(None),
                                    suspended_until <= horizon), suspended_until),
         "suspension-outlasts": (and_(accepted, suspended_until.is_not(None),
@@ -314,11 +316,11 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     }
     count = select(*(func.coalesce(func.sum(case((where, 1), else_=0)), 0)
                      for where, _ in conditions.values())).select_from(Referral)
-    counts = session.execute(count.where(_current_status(["referred", "accepted"], current)),
+    counts = session.execute(count.where(_current_status(OPEN_STATUSES, current)),
                              {"as_of_day": day}).one()
     result = {}
     for (kind, (where, when)), n in zip(conditions.items(), counts):
-        found = query.where(where).order_by(when, Referral.case_year, Referral.case_seq)
+        found = query.where(where).order_by(when, col(Referral.case_year), col(Referral.case_seq))
         rows = rows_of(session.execute(found.limit(limit), {"as_of_day": day})) if n else []
         result[kind] = (int(n), rows)
     return result
@@ -328,37 +330,38 @@ def example_rows(session: Session, topic: str | None = None,
                  receiver: int | None = None) -> list[dict[str, Any]]:
     """Closed referrals that achieved their goal at least partly, with no client data at all."""
     query = (
-        select(Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
-               Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-               topic_list().label("topics"), Referral.goal, Referral.months, Referral.referred_on,
-               Referral.decided_on, Referral.closed_on, Referral.outcome, Referral.employed)
-        .join(Referrer, Referrer.id == Referral.referrer_id)
-        .join(Receiver, Receiver.id == Referral.receiver_id)
-        .where(Referral.status == "closed", col(Referral.outcome).in_(("achieved", "partly")))
+        select(col(Referrer.code).label("referrer"), col(Referrer.kind).label("referrer_kind"),
+               col(Receiver.code).label("receiver"), col(Receiver.kind).label("receiver_kind"),
+               topic_list().label("topics"), col(Referral.goal), col(Referral.months),
+               col(Referral.referred_on), col(Referral.decided_on), col(Referral.closed_on),
+               col(Referral.outcome), col(Referral.employed))
+        .join(Referrer, col(Referrer.id) == Referral.referrer_id)
+        .join(Receiver, col(Receiver.id) == Referral.receiver_id)
+        .where(col(Referral.status) == "closed", col(Referral.outcome).in_(("achieved", "partly")))
     )
     if topic is not None:
-        query = query.where(Referral.id.in_(
-            select(ReferralTopic.referral_id).where(ReferralTopic.topic == topic)))
+        query = query.where(col(Referral.id).in_(
+            select(col(ReferralTopic.referral_id)).where(col(ReferralTopic.topic) == topic)))
     if receiver is not None:
-        query = query.where(Referral.receiver_id == receiver)
-    query = query.order_by(case((Referral.outcome == "achieved", 0), else_=1),
-                           col(Referral.closed_on).desc(), Referral.case_year, Referral.case_seq)
+        query = query.where(col(Referral.receiver_id) == receiver)
+    query = query.order_by(case((col(Referral.outcome) == "achieved", 0), else_=1),
+                           col(Referral.closed_on).desc(), col(Referral.case_year), col(Referral.case_seq))
     return rows_of(session.execute(query))
 
 
 def clients_ended_before(session: Session, day: date) -> list[int]:
     """Clients not yet anonymized whose every referral ended before `day` (closed, withdrawn or
     rejected), and clients without referrals registered before it."""
-    ended_on = func.coalesce(Referral.closed_on, Referral.withdrawn_on,
-                             case((Referral.status == "rejected", Referral.decided_on)))
-    still_needed = (select(Referral.client_id)
-                    .where(or_(col(Referral.status).in_(("referred", "accepted")),
+    ended_on = func.coalesce(col(Referral.closed_on), col(Referral.withdrawn_on),
+                             case((col(Referral.status) == "rejected", col(Referral.decided_on))))
+    still_needed = (select(col(Referral.client_id))
+                    .where(or_(col(Referral.status).in_(OPEN_STATUSES),
                                ended_on >= day, ended_on.is_(None))))
-    query = (select(Client.id)
+    query = (select(col(Client.id))
              .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed))
-             .where(or_(col(Client.id).in_(select(Referral.client_id)),
-                        Client.created_at < datetime.combine(day, time.min, tzinfo=UTC)))
-             .order_by(Client.id))
+             .where(or_(col(Client.id).in_(select(col(Referral.client_id))),
+                        col(Client.created_at) < datetime.combine(day, time.min, tzinfo=UTC)))
+             .order_by(col(Client.id)))
     return list(session.execute(query).scalars())
 
 

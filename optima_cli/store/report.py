@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
+from optima_cli.rules.codes import Status
 from optima_cli.store.dialects import days_between
 from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.store.queries import (
@@ -30,15 +31,15 @@ def groups(session: Session, by: str) -> list[str]:
     """Every group of the report, in a stable order: the three kinds, or every unit's code."""
     if by == "kind":
         return ["RAV", "IV", "SD"]
-    order = case((Institution.kind == "RAV", 0), (Institution.kind == "IV", 1), else_=2)
-    return list(session.exec(select(Institution.code).order_by(order, Institution.code)).scalars())
+    order = case((col(Institution.kind) == "RAV", 0), (col(Institution.kind) == "IV", 1), else_=2)
+    return list(session.scalars(select(col(Institution.code)).order_by(order, col(Institution.code))))
 
 
 def group_of_unit(session: Session, by: str) -> dict[int, str]:
     """Each unit's id and the group it counts in (its kind or its code). The counting queries
     group by unit id, which needs no join; the few unit groups are then added up by group."""
-    column = Institution.kind if by == "kind" else Institution.code
-    return {unit_id: group for unit_id, group in session.execute(select(Institution.id, column))}
+    column = col(Institution.kind) if by == "kind" else col(Institution.code)
+    return dict(session.execute(select(col(Institution.id), column)).all())
 
 
 def _count_if(condition: ColumnElement[bool]) -> Any:
@@ -47,10 +48,10 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 def referral_cells(session: Session, start: date | None, end: date) -> list[tuple[int, int, int, int]]:
     """(referrer id, receiver id, referrals, of them with an override) of the period's referrals."""
-    query = (select(Referral.referrer_id, Referral.receiver_id, func.count(),
-                    func.count(Referral.override))
-             .where(_between(Referral.referred_on, start, end))
-             .group_by(Referral.referrer_id, Referral.receiver_id))
+    query = (select(col(Referral.referrer_id), col(Referral.receiver_id), func.count(),
+                    func.count(col(Referral.override)))
+             .where(_between(col(Referral.referred_on), start, end))
+             .group_by(col(Referral.referrer_id), col(Referral.receiver_id)))
     return [(a, b, int(n), int(o)) for a, b, n, o in session.execute(query)]
 
 
@@ -74,11 +75,11 @@ def decision_cells(session: Session, start: date | None, end: date) -> list[Deci
     """Acceptances, rejections, withdrawals and closings of the period per receiver and codes,
     counted in one pass over the referrals."""
     r = Referral
-    decided, withdrawn = _between(r.decided_on, start, end), _between(r.withdrawn_on, start, end)
-    closed = _between(r.closed_on, start, end)
-    codes = (r.receiver_id, r.reason, r.outcome, r.cause, r.employed)
-    query = (select(*codes, _count_if(and_(decided, r.status != "rejected")),
-                    _count_if(and_(decided, r.status == "rejected")),
+    decided, withdrawn = _between(col(r.decided_on), start, end), _between(col(r.withdrawn_on), start, end)
+    closed = _between(col(r.closed_on), start, end)
+    codes = (col(r.receiver_id), col(r.reason), col(r.outcome), col(r.cause), col(r.employed))
+    query = (select(*codes, _count_if(and_(decided, col(r.status) != "rejected")),
+                    _count_if(and_(decided, col(r.status) == "rejected")),
                     _count_if(withdrawn), _count_if(closed))
              .where(or_(decided, withdrawn, closed))
              .group_by(*codes))
@@ -88,15 +89,15 @@ def decision_cells(session: Session, start: date | None, end: date) -> list[Deci
 def open_at(session: Session, day: date) -> dict[str, int]:
     """Open cases at the end of `day`: referred, accepted, of those overdue and search-suspended."""
     _, as_of = case_select()
-    accepted_ = as_of.status == "accepted"
-    suspended = exists().where(running_suspension_of(Referral.id, AS_OF_DAY))
+    accepted_ = as_of.status == Status.ACCEPTED.value
+    suspended = exists().where(running_suspension_of(col(Referral.id), AS_OF_DAY))
 
     r = Referral
-    still_open = and_(r.referred_on <= AS_OF_DAY,  # what the status CASE needs to look at
-                      or_(col(r.closed_on).is_(None), r.closed_on > AS_OF_DAY),
-                      or_(col(r.withdrawn_on).is_(None), r.withdrawn_on > AS_OF_DAY))
+    still_open = and_(col(r.referred_on) <= AS_OF_DAY,  # what the status CASE needs to look at
+                      or_(col(r.closed_on).is_(None), col(r.closed_on) > AS_OF_DAY),
+                      or_(col(r.withdrawn_on).is_(None), col(r.withdrawn_on) > AS_OF_DAY))
     row = session.execute(select(
-        _count_if(as_of.status == "referred"),
+        _count_if(as_of.status == Status.REFERRED.value),
         _count_if(accepted_),
         _count_if(and_(accepted_, as_of.due_on < AS_OF_DAY)),
         _count_if(and_(accepted_, suspended)),
@@ -116,26 +117,26 @@ def _days_histogram(session: Session, start_column: Any, end_column: Any,
 
 def decision_days(session: Session, start: date | None, end: date) -> list[tuple[int, int]]:
     """Days from referral to decision of the decisions in the period, as (days, how many)."""
-    return _days_histogram(session, Referral.referred_on, Referral.decided_on,
-                           _between(Referral.decided_on, start, end))
+    return _days_histogram(session, col(Referral.referred_on), col(Referral.decided_on),
+                           _between(col(Referral.decided_on), start, end))
 
 
 def mandate_days(session: Session, start: date | None, end: date) -> list[tuple[int, int]]:
     """Days from acceptance to closing of the closings in the period, as (days, how many)."""
-    return _days_histogram(session, Referral.decided_on, Referral.closed_on,
-                           _between(Referral.closed_on, start, end))
+    return _days_histogram(session, col(Referral.decided_on), col(Referral.closed_on),
+                           _between(col(Referral.closed_on), start, end))
 
 
 def topic_counts(session: Session, start: date | None, end: date) -> list[tuple[str, int]]:
-    query = (select(ReferralTopic.topic, func.count())
-             .join(Referral, Referral.id == ReferralTopic.referral_id)
-             .where(_between(Referral.referred_on, start, end))
-             .group_by(ReferralTopic.topic))
+    query = (select(col(ReferralTopic.topic), func.count())
+             .join(Referral, col(Referral.id) == ReferralTopic.referral_id)
+             .where(_between(col(Referral.referred_on), start, end))
+             .group_by(col(ReferralTopic.topic)))
     return [tuple(row) for row in session.execute(query)]
 
 
 def first_referral(session: Session) -> date | None:
-    return session.execute(select(func.min(Referral.referred_on))).scalar_one_or_none()
+    return session.execute(select(func.min(col(Referral.referred_on)))).scalar_one_or_none()
 
 
 def active_cases(session: Session, start: date | None, end: date, day: date,
@@ -143,14 +144,14 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
     """Every case active in the period (referred by its end, not ended before its start), as it
     stood at the end of `day`; with `personal`, the client's name, AHV number and birth date."""
     query, _ = case_select()
-    query = query.where(Referral.referred_on <= end)
+    query = query.where(col(Referral.referred_on) <= end)
     if start is not None:
-        ended_before = or_(Referral.closed_on < start, Referral.withdrawn_on < start,
-                           and_(Referral.status == "rejected", Referral.decided_on < start))
+        ended_before = or_(col(Referral.closed_on) < start, col(Referral.withdrawn_on) < start,
+                           and_(col(Referral.status) == "rejected", col(Referral.decided_on) < start))
         query = query.where(not_(func.coalesce(ended_before, False)))
     if personal:
-        query = query.add_columns(Client.name.label("client_name"), Client.ahv.label("client_ahv"),
-                                  Client.birth_date.label("client_birth_date")).join(
-            Client, Client.id == Referral.client_id)
-    query = query.order_by(Referral.referred_on, Referral.case_year, Referral.case_seq)
+        query = query.add_columns(col(Client.name).label("client_name"), col(Client.ahv).label("client_ahv"),
+                                  col(Client.birth_date).label("client_birth_date")).join(
+            Client, col(Client.id) == Referral.client_id)
+    query = query.order_by(col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
     return rows_of(session.execute(query, {"as_of_day": day}))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Integer, func, insert, select, text
+from sqlalchemy import Integer, Table, func, insert, select, text
 from sqlmodel import SQLModel
 
 from optima_cli.errors import OptimaError
@@ -24,7 +24,7 @@ from optima_cli.store.location import Location, of_path
 BATCH = 5_000
 
 
-def tables() -> list:  # type: ignore[type-arg]
+def tables() -> list[Table]:
     """optima's tables, each after the tables it points to."""
     return list(SQLModel.metadata.sorted_tables)
 
@@ -79,7 +79,7 @@ def copy_rows(reading, writing, dialect: str) -> dict[str, int]:  # type: ignore
 
 
 def _rows(session, table) -> Iterator[list[dict]]:  # type: ignore[no-untyped-def]
-    key = [c for c in table.primary_key.columns]
+    key = list(table.primary_key.columns)
     result = session.execute(select(table).order_by(*key)).mappings()
     while chunk := result.fetchmany(BATCH):
         yield [dict(row) for row in chunk]

@@ -51,7 +51,9 @@ def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name
         if queries.institution_by_code(session, code) is not None:
             raise OptimaError(t("institution {code} exists already; change its contact with "
                                 "set-contact", code=code))
-        inst = Institution(code=code, kind=kind.value, name=name, **contact)
+        inst = Institution(code=code, kind=kind.value, name=name, contact_name=contact.get("contact_name"),
+                           contact_email=contact.get("contact_email"),
+                           contact_phone=contact.get("contact_phone"))
         session.add(inst)
         session.flush()
         audit.record(session, actor=ctx.user, action="institution-add", entity="institution",

@@ -9,7 +9,7 @@ from typing import Any
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import figures
-from optima_cli.rules.deadlines import DEFAULT_WITHIN, deadline_of, flag, window
+from optima_cli.rules.deadlines import DEFAULT_WITHIN, derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.store import audit
 from optima_cli.store import report as q
@@ -72,9 +72,7 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
         if not personal:  # free text may name the client or their health: only with personal data
             record.update(dict.fromkeys(PERSONAL_TEXT))
             record["override"] = bool(row["override"])  # only whether a justification exists
-        deadline = deadline_of(record["status"], record["referred_on"], record["due_on"])
-        record["deadline"] = deadline
-        record["flag"] = flag(deadline, w)
+        record.update(derived(record, w))
         if personal:
             record["client_name"] = row["client_name"]
             record["client_ahv"] = row["client_ahv"]

@@ -110,11 +110,14 @@ def doctor(ctx: Context) -> dict[str, Any]:
             "{n} case has dates out of order: {cases}; look at it with `optima show CASE`",
             "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`",
             n=len(out_of_order), cases=shown)))
-    check("audit trail", verdict is not None and verdict.ok, unreadable_trail or (
-          t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
-          if verdict.ok else
-          t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
-          if verdict.event_id is not None else verdict.problem))
+    if verdict is None:  # unreadable
+        check("audit trail", False, unreadable_trail or "")
+    else:
+        check("audit trail", verdict.ok,
+              t("{events} events, head {head}", events=verdict.events, head=verdict.head[:16])
+              if verdict.ok else
+              t("event {event}: {problem}", event=verdict.event_id, problem=verdict.problem)
+              if verdict.event_id is not None else verdict.problem or "")
     twins, unreadable_twins = _read(ctx, anomalies.duplicate_clients)
     twins = twins or []
     shown_twins = "; ".join(" = ".join(format_client_id(i) for i in group)

@@ -1,0 +1,33 @@
+"""A case's deadline and its flag in SQL, built from the tables of rules/deadlines.py, so that
+the queries that sort, filter and count by deadline agree with the rows Python derives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import case, literal
+from sqlalchemy.sql import ColumnElement
+
+from optima_cli.rules.deadlines import DEADLINES, FLAGS
+from optima_cli.store.dialects import add_days, days_between
+
+
+def deadline(status: ColumnElement[Any], dates: Mapping[str, Any]) -> ColumnElement[Any]:
+    """The deadline of a case of `status`: each open status's date of the case (by the field
+    name in `dates`, a column or an expression) plus its days; NULL for a case that is not open."""
+    whens = [(status == code, add_days(dates[rule.counts_from], rule.days) if rule.days
+              else dates[rule.counts_from]) for code, rule in DEADLINES.items()]
+    return case(*whens, else_=literal(None))
+
+
+def flag(deadline: ColumnElement[Any], bounds: Mapping[str, Any]) -> ColumnElement[Any]:
+    """`overdue`, `due-soon` or NULL, comparing the deadline with the window's days (`as_of`,
+    `horizon`) as rules.deadlines.flag does."""
+    whens = [(compare(deadline, bounds[bound]), literal(kind.value)) for kind, compare, bound in FLAGS]
+    return case(*whens, else_=literal(None))
+
+
+def days_left(deadline: ColumnElement[Any], as_of: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Whole days from `as_of` to the deadline (negative when overdue; NULL without one)."""
+    return days_between(as_of, deadline)

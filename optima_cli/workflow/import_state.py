@@ -30,7 +30,7 @@ from optima_cli.store.models import Client, Referral, ReferralTopic, Suspension
 from optima_cli.workflow.cases import STATE_COLUMNS, unit
 from optima_cli.workflow.clients import facts_of
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.import_format import CLIENT_FIELDS, COLUMNS
+from optima_cli.importing.columns import CLIENT_FIELDS, COLUMNS
 from optima_cli.workflow.lookup import unknown_institution
 from optima_cli.workflow.records import CLIENT_FACTS, case_changes, case_snapshot, client_record
 

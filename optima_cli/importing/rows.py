@@ -22,7 +22,7 @@ from typing import Any
 
 from optima_cli.language import t
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.import_format import COLUMNS, check_header, parse_row
+from optima_cli.importing.columns import COLUMNS, check_header, parse_row
 from optima_cli.workflow.import_state import Applied, ImportState, RowFailed
 
 __all__ = ["COLUMNS", "Outcome", "RowError", "check_header", "import_file", "import_rows", "parse_row"]
@@ -140,7 +140,7 @@ def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, An
 
 def import_file(ctx: Context, path: Path, dry_run: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> Outcome:
-    from optima_cli import tabular
+    from optima_cli.importing import sheet as tabular
 
     sheet = tabular.read(path)
     check_header(sheet, path.name)

@@ -100,6 +100,11 @@ def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
             for found in json.loads(row["findings"] or "[]")]
 
 
+# the referral columns that a case state holds and the actions change
+STATE_COLUMNS = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "first_due_on",
+                 "extended_on", "withdrawn_on", "closed_on", "reason", "reason_note", "outcome",
+                 "cause", "employed", "close_note")
+
 # the values of a case that an action can change, keyed as in the case record
 CHANGEABLE = ("status", "months", "decided_on", "receiving_counsellor", "due_on", "extended_on",
               "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",

@@ -104,6 +104,7 @@ class Outcome:
     case: Case | None = None
     case_seq: int | None = None  # set for a new case (refer), which the store inserts
     findings: tuple[criteria.Finding, ...] = ()
+    recorded_findings: tuple[dict[str, str], ...] = ()  # as the referral row and the event keep them
     events: tuple[Event, ...] = field(default=())
 
 
@@ -122,8 +123,9 @@ def register(values: dict[str, Any], registered_at: Unit, institution_id: int, k
                     **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
     client_rules.check_consent(person.consent_on, person.birth_date)  # type: ignore[arg-type]
     refuse_duplicate(person, duplicate_of)
-    return Outcome(client=person, client_write=INSERT,
-                   events=(Event("register", "client", None, None, client_record(person, person.institution)),))
+    record = client_record(person, person.institution)
+    return Outcome(client=person, client_write=INSERT, events=(
+        Event(action="register", entity="client", on_date=None, before=None, after=record),))
 
 
 def update_client(client: Person, values: dict[str, Any], institution: tuple[str, int] | None,
@@ -140,7 +142,8 @@ def update_client(client: Person, values: dict[str, Any], institution: tuple[str
     refuse_duplicate(changed, duplicate_of)
     before, after = diff(client_record(client, client.institution),
                          client_record(changed, changed.institution))
-    events = (Event("client-update", "client", None, before, after),) if before or after else ()
+    events = (Event(action="client-update", entity="client", on_date=None, before=before,
+                    after=after),) if before or after else ()
     return Outcome(client=changed, client_write=UPDATE, events=events)
 
 
@@ -155,9 +158,12 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
         counsellor=counsellor, client_counsellor=client.counsellor, override=override)
     snapshot = case_snapshot(case, client.id or 0, today)
-    snapshot["findings"] = [f.as_dict() for f in findings]
+    recorded = [f.as_dict() for f in findings]  # in English
+    snapshot["findings"] = recorded
     return Outcome(client=client, case=case, case_seq=seq, findings=tuple(findings),
-                   events=(Event("refer", "referral", day, None, snapshot),))
+                   recorded_findings=tuple(recorded),
+                   events=(Event(action="refer", entity="referral", on_date=day, before=None,
+                                 after=snapshot),))
 
 
 def _changed(client: Person, before: Case, after: Case, action: Action, day: date,
@@ -186,8 +192,9 @@ def withdraw(case: Case, client: Person, day: date, today: date, reason: Withdra
     withdrawn = lifecycle.consent_withdrawal(reason, client.consent_withdrawn_on, day)
     if withdrawn is None:
         return _changed(client, case, after, Action.WITHDRAW, day)
-    consent = Event("client-update", "client", day, {"consent_withdrawn_on": client.consent_withdrawn_on},
-                    {"consent_withdrawn_on": withdrawn})
+    consent = Event(action="client-update", entity="client", on_date=day,
+                    before={"consent_withdrawn_on": client.consent_withdrawn_on},
+                    after={"consent_withdrawn_on": withdrawn})
     return _changed(client, case, after, Action.WITHDRAW, day, consent, client_write=QUIET,
                     changed=replace(client, consent_withdrawn_on=withdrawn))
 

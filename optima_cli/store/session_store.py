@@ -179,6 +179,6 @@ def referral_row(outcome: Outcome, client_id: int | None, unit_ids: dict[str, in
             "client_id": client_id, "referrer_id": unit_ids[case.referrer.code],
             "receiver_id": unit_ids[case.receiver.code], "goal": case.goal,
             "referred_on": case.referred_on, "referring_counsellor": case.referring_counsellor,
-            "findings": json.dumps([f.as_dict() for f in outcome.findings]), "override": case.override,
+            "findings": json.dumps(list(outcome.recorded_findings)), "override": case.override,
             "created_at": now, "updated_at": now,
             **{name: getattr(case, name) for name in STATE_COLUMNS}}

@@ -12,7 +12,6 @@ from optima_cli.rules.codes import Topic
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension
 from optima_cli.store.audit import diff
-from optima_cli.store.models import Client
 
 _TOPIC_ORDER = [t.value for t in Topic]
 
@@ -27,8 +26,8 @@ def ordered_topics(topics: list[str] | str | None) -> list[str]:
     return sorted({t for t in items if t}, key=lambda t: _TOPIC_ORDER.index(t) if t in _TOPIC_ORDER else 99)
 
 
-def client_record(client: Client, institution_code: str) -> dict[str, Any]:
-    """The client as scripts see it (`client` may be any object with the Client's attributes)."""
+def client_record(client: Any, institution_code: str) -> dict[str, Any]:
+    """The client as scripts see it (`client`: a stored Client, or a Person of rules.actions)."""
     record: dict[str, Any] = {
         "client": format_client_id(client.id or 0),
         "name": client.name,

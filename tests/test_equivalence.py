@@ -145,15 +145,15 @@ def by_commands(ctx: Context, rows: list[dict[str, str]]) -> None:
             client = known[person] = clients.register(
                 ctx, ClientInput(institution=r["referrer"], **facts))
         elif r["municipality"] and not client["municipality"]:
-            client = known[person] = clients.update(ctx, client["client"],
-                                                    ClientInput(municipality=r["municipality"]))
+            client = known[person] = clients.update(ctx, client["client"], ClientInput(
+                municipality=r["municipality"])).record
         existing = client.get("cases", {}).get((r["receiver"], r["referred_on"]))
         if existing:
             continue
         case = cases.refer(ctx, cases.Refer(
             client=client["client"], to=r["receiver"], referrer=r["referrer"],
             topics=tuple(Topic(t) for t in r["topics"].split(";")), months=int(r["months"]),
-            on=d(r["referred_on"]), override=r["override"] or None))["case"]
+            on=d(r["referred_on"]), override=r["override"] or None)).record["case"]
         client.setdefault("cases", {})[(r["receiver"], r["referred_on"])] = case
         for step in steps(ctx, case, r):
             step()

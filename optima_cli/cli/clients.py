@@ -158,11 +158,11 @@ def client_update(
                   iv_rejected_on=iv_rejected_on, iv_procedure_open=iv_procedure_open,
                   iv_measures_running=iv_measures_running, no_work_capacity=no_work_capacity,
                   rav_registered_until=rav_registered_until, health_suspected=health_suspected)
-    result = update(context(ctx), client, data)
-    changed = result.pop("changed")
-    if changed:
+    updated = update(context(ctx), client, data)
+    result = updated.record
+    if updated.changed:
         terminal.message(t("{client}: changed {fields}", client=result["client"],
-                           fields=", ".join(views.client_field(k) for k in changed)))
+                           fields=", ".join(views.client_field(k) for k in updated.changed)))
     else:
         terminal.message(t("{client}: nothing changed", client=result["client"]))
     emit(result, fmt, views.client)

@@ -33,7 +33,7 @@ from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.records import STATE_COLUMNS, case_snapshot
 
-__all__ = ["STATE_COLUMNS", "Refer", "accept", "close", "extend", "refer", "reject", "resume_search",
+__all__ = ["STATE_COLUMNS", "Refer", "Referred", "accept", "close", "extend", "refer", "reject", "resume_search",
            "suspend_search", "unit", "withdraw"]
 
 
@@ -58,7 +58,16 @@ class Refer:
     override: str | None = None
 
 
-def refer(ctx: Context, req: Refer) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Referred:
+    """What `refer` made: the case as scripts see it (its findings in the reader's language), and
+    whether an override was given that no hard rule needed (so it was not stored)."""
+
+    record: dict[str, Any]
+    override_ignored: bool
+
+
+def refer(ctx: Context, req: Refer) -> Referred:
     day = req.on or ctx.today
     checked = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
     with ctx.write() as session:
@@ -79,8 +88,7 @@ def refer(ctx: Context, req: Refer) -> dict[str, Any]:
         assert outcome.case is not None
         result = case_snapshot(outcome.case, client.id or 0, ctx.today)
         result["findings"] = [f.shown() for f in outcome.findings]  # shown: the reader's
-        result["override_ignored"] = bool(req.override) and outcome.case.override is None
-        return result
+        return Referred(result, override_ignored=bool(req.override) and outcome.case.override is None)
 
 
 def _change(ctx: Context, ref: str, on: date | None,

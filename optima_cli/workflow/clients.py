@@ -61,7 +61,15 @@ def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
         return client_record(outcome.client, registered_at.code)
 
 
-def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Updated:
+    """What `client update` did: the client as scripts see it now, and the keys that changed."""
+
+    record: dict[str, Any]
+    changed: list[str]
+
+
+def update(ctx: Context, ref: str, data: ClientInput) -> Updated:
     values = client_rules.clean(data.given(), ctx.today)
     if not values:
         raise UsageProblem(t(
@@ -80,9 +88,8 @@ def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
         outcome = actions.update_client(client, values, institution, store.duplicate_of,
                                         lambda: store.first_referral(client))
         store.save(outcome)
-        after = client_record(outcome.client, outcome.client.institution)
-        after["changed"] = sorted(outcome.events[0].after or {}) if outcome.events else []
-        return after
+        return Updated(client_record(outcome.client, outcome.client.institution),
+                       sorted(outcome.events[0].after or {}) if outcome.events else [])
 
 
 def show(ctx: Context, ref: str) -> dict[str, Any]:

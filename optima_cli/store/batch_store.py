@@ -11,7 +11,7 @@ that must name a client not written yet has the pending clients written first (`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from optima_cli.rules.actions import (
     Person,
 )
 from optima_cli.rules.identity import format_client_id
-from optima_cli.rules.lifecycle import Unit
+from optima_cli.rules.lifecycle import Case, Unit
 from optima_cli.store import audit, bulk, queries
 from optima_cli.store.models import Client, Referral, ReferralTopic, Suspension
 from optima_cli.store.session_store import referral_row, with_client_id
@@ -49,7 +49,9 @@ class Known:
 @dataclass(slots=True)
 class _NewCase:
     client: ClientKey
-    outcome: Outcome  # the referral's; its case replaced by the latest state
+    case: Case  # the latest state
+    seq: int
+    findings: tuple[dict[str, str], ...]
     created_at: datetime
     updated_at: datetime
     id: int | None = None
@@ -173,6 +175,7 @@ class BatchStore:
 
     def end_row(self) -> None:
         """Keep what the row made, to be written."""
+        made = None
         for outcome, now in self.row:
             person, key = outcome.client, outcome.client.key
             if outcome.client_write is not None:
@@ -188,22 +191,20 @@ class BatchStore:
                         self.changed_clients[key] = None
             new = None
             if outcome.case is not None:
-                case_id = outcome.case.case_id
+                case = outcome.case
                 if outcome.case_seq is not None:
-                    new = self.cases[case_id] = _NewCase(key, outcome, now, now)
-                    self.seqs[outcome.case.referred_on.year] = outcome.case_seq
+                    new = made = self.cases[case.case_id] = _NewCase(
+                        key, case, outcome.case_seq, outcome.recorded_findings, now, now)
+                    self.seqs[case.referred_on.year] = outcome.case_seq
                 else:
-                    new = self.cases[case_id]
-                    new.outcome = replace(new.outcome, case=outcome.case)
-                    new.updated_at = now
+                    new = self.cases[case.case_id]
+                    new.case, new.updated_at = case, now
             self.events += [_Event(event, key, new if event.entity == "referral" else None, now)
                             for event in outcome.events]
-        for outcome, _ in self.row:
-            if outcome.case_seq is not None and outcome.case is not None:
-                final = self.cases[outcome.case.case_id].outcome.case
-                assert final is not None
-                self.known.setdefault(outcome.client.key, []).append(Known(
-                    self.unit_ids[final.receiver.code], final.referred_on, final.case_id, final.status))
+        if made is not None:
+            case = made.case
+            self.known.setdefault(made.client, []).append(Known(
+                self.unit_ids[case.receiver.code], case.referred_on, case.case_id, case.status))
         self.row = []
 
     def _index(self, person: Person, old: Person | None) -> None:
@@ -249,27 +250,26 @@ class BatchStore:
         cases = list(self.cases.values())
         rows = []
         for new in cases:
-            row = referral_row(new.outcome, new.client.id, self.unit_ids, new.created_at)
+            row = referral_row(new.case, new.seq, new.findings, new.client.id, self.unit_ids,
+                               new.created_at)
             row["updated_at"] = new.updated_at
             rows.append(row)
         ids = bulk.insert_returning_ids(session, Referral, rows, key=("case_id",))
         for new in cases:
-            assert new.outcome.case is not None
-            new.id = ids[new.outcome.case.case_id,]
+            new.id = ids[new.case.case_id,]
         bulk.insert_rows(session, ReferralTopic, [
-            {"referral_id": new.id, "topic": topic} for new in cases
-            for topic in new.outcome.case.topics])  # type: ignore[union-attr]
+            {"referral_id": new.id, "topic": topic} for new in cases for topic in new.case.topics])
         bulk.insert_rows(session, Suspension, [
             {"referral_id": new.id, "start_on": s.start_on, "until": s.until,
              "ended_on": s.ended_on, "note": s.note}
-            for new in cases for s in new.outcome.case.suspensions])  # type: ignore[union-attr]
+            for new in cases for s in new.case.suspensions])
         audit.append(session, self._event_rows())
 
     def _event_rows(self) -> Iterator[dict[str, Any]]:
         for e in self.events:
             client_id, event = e.client.id, e.event
             yield {"at": e.at, "actor": self.user, "action": event.action, "entity": event.entity,
-                   "entity_ref": e.case.outcome.case.case_id if e.case else format_client_id(client_id or 0),  # type: ignore[union-attr]
+                   "entity_ref": e.case.case.case_id if e.case else format_client_id(client_id or 0),
                    "client_id": client_id, "referral_id": e.case.id if e.case else None,
                    "on_date": event.on_date, "source": self.source, "before": event.before,
                    "after": with_client_id(event.after, client_id)}

@@ -5,7 +5,7 @@ of the audit trail when it commits)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -153,7 +153,8 @@ class SessionStore:
                 row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
                 self.session.add(row)
             return referral
-        referral = Referral(**referral_row(outcome, outcome.client.id, self._unit_ids, now))
+        referral = Referral(**referral_row(case, outcome.case_seq, outcome.recorded_findings,
+                                           outcome.client.id, self._unit_ids, now))
         self.session.add(referral)
         self.session.flush()
         for topic in case.topics:
@@ -170,15 +171,13 @@ class SessionStore:
                      after=with_client_id(event.after, person.id), now=now, source=self.source)
 
 
-def referral_row(outcome: Outcome, client_id: int | None, unit_ids: dict[str, int],
-                 now: datetime) -> dict[str, Any]:
+def referral_row(case: Case, seq: int, findings: Sequence[dict[str, str]], client_id: int | None,
+                 unit_ids: dict[str, int], now: datetime) -> dict[str, Any]:
     """The columns of the referral row of a new case (either store)."""
-    case = outcome.case
-    assert case is not None and outcome.case_seq is not None
-    return {"case_year": case.referred_on.year, "case_seq": outcome.case_seq, "case_id": case.case_id,
+    return {"case_year": case.referred_on.year, "case_seq": seq, "case_id": case.case_id,
             "client_id": client_id, "referrer_id": unit_ids[case.referrer.code],
             "receiver_id": unit_ids[case.receiver.code], "goal": case.goal,
             "referred_on": case.referred_on, "referring_counsellor": case.referring_counsellor,
-            "findings": json.dumps(list(outcome.recorded_findings)), "override": case.override,
+            "findings": json.dumps(list(findings)), "override": case.override,
             "created_at": now, "updated_at": now,
             **{name: getattr(case, name) for name in STATE_COLUMNS}}

@@ -348,9 +348,9 @@ def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, An
 
 def import_file(ctx: Context, path: Path, dry_run: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> Outcome:
-    from optima_cli.importing import sheet as tabular
+    from optima_cli.importing.sheet import read
 
-    sheet = tabular.read(path)
+    sheet = read(path)
     check_header(sheet, path.name)
     total = len(sheet.rows)
     return import_rows(ctx, path.name, sheet.rows, dry_run,

@@ -149,8 +149,12 @@ class SessionStore:
             referral.updated_at = now
             self.session.add(referral)
             for i, s in enumerate(case.suspensions):
-                row = rows[i] if i < len(rows) else Suspension(referral_id=referral.id)
-                row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
+                if i < len(rows):
+                    row = rows[i]
+                    row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
+                else:
+                    row = Suspension(referral_id=referral.id or 0, start_on=s.start_on, until=s.until,
+                                     ended_on=s.ended_on, note=s.note)
                 self.session.add(row)
             return referral
         referral = Referral(**referral_row(case, outcome.case_seq, outcome.recorded_findings,
@@ -158,7 +162,7 @@ class SessionStore:
         self.session.add(referral)
         self.session.flush()
         for topic in case.topics:
-            self.session.add(ReferralTopic(referral_id=referral.id, topic=topic))
+            self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
         self._referrals[case.case_id] = (referral, [])
         return referral
 

@@ -70,8 +70,10 @@ class Person:
     def id(self) -> int | None:
         return self.key.id
 
-    def facts(self) -> criteria.Facts:
-        return criteria.Facts(**{name: getattr(self, name) for name in CLIENT_FACTS})
+
+def facts_of(client: Any) -> criteria.Facts:
+    """What the access criteria look at of a client (a Person, or a stored Client)."""
+    return criteria.Facts(**{name: getattr(client, name) for name in CLIENT_FACTS})
 
 
 # the values of a client that an action can set (not who they are to the store)
@@ -154,7 +156,7 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
     `override` as it returned them). The event holds the case with its findings (in English)."""
     case, findings = lifecycle.refer(
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
-        facts=client.facts(), birth_date=client.birth_date,  # type: ignore[arg-type]
+        facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
         counsellor=counsellor, client_counsellor=client.counsellor, override=override)
     snapshot = case_snapshot(case, client.id or 0, today)

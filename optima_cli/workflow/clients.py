@@ -12,6 +12,7 @@ from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import actions, criteria
 from optima_cli.rules import clients as client_rules
+from optima_cli.rules.actions import facts_of
 from optima_cli.rules.codes import Kind, Result, Topic
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
@@ -20,7 +21,7 @@ from optima_cli.store.models import Client, Institution
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import CLIENT_FACTS, client_record
+from optima_cli.workflow.records import client_record
 
 UNSET: Any = object()  # "not given" in an update, as distinct from None ("clear it")
 
@@ -107,10 +108,6 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
                      entity_ref=result["client"], client_id=client.id, now=ctx.now(),
                      source=ctx.source)
         return result
-
-
-def facts_of(client: Client) -> criteria.Facts:
-    return criteria.Facts(**{name: getattr(client, name) for name in CLIENT_FACTS})
 
 
 def proposal_for(session: Session, client: Client, referrer: Institution, receiver: Institution,

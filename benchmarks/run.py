@@ -38,7 +38,7 @@ import data  # noqa: E402  (benchmarks/data.py)
 
 from optima_cli.rules.codes import Kind  # noqa: E402
 from optima_cli.workflow.context import Context  # noqa: E402
-from optima_cli.workflow.importer import COLUMNS, import_rows  # noqa: E402
+from optima_cli.importing.rows import COLUMNS, import_rows  # noqa: E402
 from optima_cli.workflow.institutions import add_institution  # noqa: E402
 
 # what: (floor, allowed milliseconds over it); report --xlsx and import are rates, below

@@ -20,7 +20,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from stdnum import ean
 
-from optima_cli.workflow.importer import COLUMNS
+from optima_cli.importing.rows import COLUMNS
 
 SEED = 2018
 FIRST = date(2018, 10, 1)

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from optima_cli.demo_data import rows
-from optima_cli.workflow.importer import COLUMNS
+from optima_cli.importing.rows import COLUMNS
 
 TARGET = Path(__file__).resolve().parent.parent / "sample_data" / "pilot-2018-2022.xlsx"
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 from optima_cli.demo_data import rows as pilot_rows
-from optima_cli.workflow.importer import COLUMNS
+from optima_cli.importing.rows import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 PILOT = ROOT / "sample_data" / "pilot-2018-2022.xlsx"

@@ -309,7 +309,7 @@ def filled(db_path: Path) -> Path:
     """A SQLite file with 300 imported referrals (about 460 pages)."""
     from test_import_history import FILE, large_file, numbered
 
-    from optima_cli.workflow.importer import import_rows
+    from optima_cli.importing.rows import import_rows
 
     ctx = Context(db_path=str(db_path), user="tester", today=TODAY)
     assert import_rows(ctx, FILE, numbered(large_file(300))).imported == 300

@@ -16,10 +16,11 @@ import pytest
 from conftest import TODAY, dump, query
 
 from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic, WithdrawReason
-from optima_cli.workflow import cases, clients, importer, trail
+from optima_cli.importing import rows as importer
+from optima_cli.workflow import cases, clients, trail
 from optima_cli.workflow.clients import ClientInput
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.importer import COLUMNS, import_rows
+from optima_cli.importing.rows import COLUMNS, import_rows
 
 FILE = "cases.csv"
 SOURCE = f"import:{FILE}"
@@ -67,7 +68,7 @@ def the_same_by_commands(ctx: Context) -> None:
         name=ANNA["name"], birth_date=d(ANNA["birth_date"]), institution="RAV", ahv=ANNA["ahv"],
         external_ref=ANNA["external_ref"], consent_on=d(ANNA["consent_on"])))["client"]
     case = cases.refer(ctx, cases.Refer(client=anna, to="SD", topics=(Topic.FINANCES,), months=3,
-                                        referrer="RAV", on=d("2025-01-10")))["case"]
+                                        referrer="RAV", on=d("2025-01-10"))).record["case"]
     cases.accept(ctx, case, "B. Keller", d("2025-01-15"))
     cases.suspend_search(ctx, case, d("2025-03-01"), d("2025-01-20"))
     cases.resume_search(ctx, case, d("2025-02-01"))
@@ -79,7 +80,7 @@ def the_same_by_commands(ctx: Context) -> None:
         external_ref=PETER["external_ref"], consent_on=d(PETER["consent_on"])))["client"]
     case = cases.refer(ctx, cases.Refer(client=peter, to="SD", topics=(Topic.FINANCES, Topic.CONFLICT),
                                         months=6, goal=" Schulden ordnen ", referrer="RAV",
-                                        on=d("2025-02-03")))["case"]
+                                        on=d("2025-02-03"))).record["case"]
     cases.reject(ctx, case, RejectReason.OTHER, "passt nicht", d("2025-02-05"))
 
     clara = clients.register(ctx, ClientInput(
@@ -87,13 +88,13 @@ def the_same_by_commands(ctx: Context) -> None:
         consent_on=d(CLARA["consent_on"]), iv_rejected_on=d(CLARA["iv_rejected_on"])))["client"]
     case = cases.refer(ctx, cases.Refer(client=clara, to="IV", topics=(Topic.HEALTH,), months=3,
                                         referrer="SD", on=d("2025-03-01"),
-                                        override="Lage seit dem Entscheid verändert"))["case"]
+                                        override="Lage seit dem Entscheid verändert")).record["case"]
     cases.accept(ctx, case, None, d("2025-03-05"))
     cases.close(ctx, case, Outcome.NOT_ACHIEVED, Cause.NO_COOPERATION, False, None, d("2025-04-30"))
 
     clients.update(ctx, anna, ClientInput(municipality="Emmen"))
     case = cases.refer(ctx, cases.Refer(client=anna, to="RAV", topics=(Topic.PLACEMENT,), months=3,
-                                        referrer="SD", on=d("2025-06-02")))["case"]
+                                        referrer="SD", on=d("2025-06-02"))).record["case"]
     cases.accept(ctx, case, None, d("2025-06-05"))
     cases.withdraw(ctx, case, WithdrawReason.CONSENT_WITHDRAWN, "zieht zurück", d("2025-06-20"))
 

@@ -88,7 +88,7 @@ def _fill_at_first_revision(db: Path | str) -> Context:
     migrations, filled at the newest, then taken down to the first (today's optima writes
     today's columns)."""
     from optima_cli.demo_data import rows
-    from optima_cli.workflow.importer import import_rows
+    from optima_cli.importing.rows import import_rows
 
     migrate(db, "head")
     ctx = at_any_schema(db)

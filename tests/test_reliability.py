@@ -219,7 +219,7 @@ for i in range(count):
         name=f"Parallel {n} Person {i:02d}", birth_date=date(1970, 1, 1) + timedelta(days=100 * n + i),
         institution="SD", consent_on=date(2025, 3, 1)))["client"]
     case = cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,),
-                                        months=3, on=on))["case"]
+                                        months=3, on=on)).record["case"]
     cases.accept(ctx, case, None, on)
     made.append([client, case])
 print(json.dumps(made))
@@ -316,7 +316,7 @@ def test_counsellors_deciding_one_referral_at_once_cannot_both_win(ctx, db_path,
         name="Streit Stella", birth_date=date(1975, 5, 5), institution="SD",
         consent_on=date(2025, 3, 1)))["client"]
     case = cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,),
-                                        months=3, on=date(2025, 3, 3)))["case"]
+                                        months=3, on=date(2025, 3, 3))).record["case"]
     ctx.db.engine.dispose()
     signals = tmp_path / "signals"
     signals.mkdir()
@@ -618,7 +618,7 @@ def test_read_only_database_lists_and_refuses_writes(ctx, db_path, tmp_path, sna
         name="Lesend Lena", birth_date=date(1982, 6, 1), institution="SD",
         consent_on=date(2025, 4, 1)))["client"]
     case = cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,),
-                                        months=3, on=date(2025, 4, 2)))["case"]
+                                        months=3, on=date(2025, 4, 2))).record["case"]
     ctx.db.engine.dispose()
     os.chmod(db_path, 0o400)
     try:

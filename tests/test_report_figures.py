@@ -198,7 +198,7 @@ def build_history(ctx: Context) -> list[str]:
     for c in CASES:
         ref = wf.refer(ctx, wf.Refer(client=clients[c.client], to=c.to, referrer=c.frm,
                                      topics=tuple(Topic(t) for t in c.topics), months=c.months,
-                                     goal=c.goal, on=c.referred, override=c.override))
+                                     goal=c.goal, on=c.referred, override=c.override)).record
         assert bool(ref["override"]) == bool(c.override), "the spec's override must be needed"
         case = ref["case"]
         ids.append(case)

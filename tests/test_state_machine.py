@@ -420,9 +420,9 @@ class OptimaMachine(RuleBasedStateMachine):
             return
         self.seq += 1
         expected_id = f"OPT-{day.year}-{self.seq:04d}"
-        assert result["case"] == expected_id, (
-            f"refer numbered the case {result['case']}, expected {expected_id}")
-        assert result["override"] is None and result["override_ignored"] == bool(override), (
+        assert result.record["case"] == expected_id, (
+            f"refer numbered the case {result.record['case']}, expected {expected_id}")
+        assert result.record["override"] is None and result.override_ignored == bool(override), (
             f"an override without a blocking hard rule must be ignored, not stored: {result}")
         self.cases[expected_id] = MCase(expected_id, client.ref, source, to,
                                         tuple(t.value for t in topics), months, day)
@@ -750,7 +750,7 @@ def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:
     client = register(ctx, ClientInput(name="Ana Muster", birth_date=date(1980, 1, 1),
                                        institution="RAV", consent_on=date(2026, 1, 5)))
     case = wf.refer(ctx, wf.Refer(client=client["client"], to="SD", topics=(Topic.FINANCES,),
-                                  months=6, on=date(2026, 5, 4)))["case"]
+                                  months=6, on=date(2026, 5, 4))).record["case"]
     wf.accept(ctx, case, on=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 10), start=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 30), start=date(2026, 6, 20))
@@ -772,7 +772,7 @@ def test_suspend_over_a_suspension_resumed_on_its_first_day(ctx: Context) -> Non
     client = register(ctx, ClientInput(name="Ana Muster", birth_date=date(1980, 1, 1),
                                        institution="RAV", consent_on=date(2026, 1, 5)))
     case = wf.refer(ctx, wf.Refer(client=client["client"], to="SD", topics=(Topic.FINANCES,),
-                                  months=6, on=date(2026, 5, 4)))["case"]
+                                  months=6, on=date(2026, 5, 4))).record["case"]
     wf.accept(ctx, case, on=date(2026, 6, 1))
     wf.suspend_search(ctx, case, until=date(2026, 6, 20), start=date(2026, 6, 10))
     wf.resume_search(ctx, case, on=date(2026, 6, 10))

@@ -93,7 +93,7 @@ def test_every_change_appends_a_chained_audit_event(ctx):
     client = _register(ctx)
     result = cases.refer(ctx, cases.Refer(client=client, to="RAV", topics=(Topic.PLACEMENT,),
                                           months=3, on=date(2026, 10, 1)))
-    cases.accept(ctx, result["case"], "B. Keller", date(2026, 10, 5))
+    cases.accept(ctx, result.record["case"], "B. Keller", date(2026, 10, 5))
     with ctx.db.read() as session:
         events = list(session.exec(select(AuditEvent).order_by(AuditEvent.id)))
     assert [e.action for e in events] == ["create-database", "register", "refer", "accept"]
@@ -130,7 +130,7 @@ def test_case_numbers_count_per_year_of_the_referral(ctx):
                                      on=date(2026, 1, 2)))
     c = cases.refer(ctx, cases.Refer(client=second, to="IV", topics=(Topic.HEALTH,), months=6,
                                      on=date(2026, 1, 3)))
-    assert (a["case"], b["case"], c["case"]) == ("OPT-2025-0001", "OPT-2026-0001", "OPT-2026-0002")
+    assert (a.record["case"], b.record["case"], c.record["case"]) == ("OPT-2025-0001", "OPT-2026-0001", "OPT-2026-0002")
 
 
 @pytest.mark.sqlite_only

@@ -76,13 +76,14 @@ def refer(
     topic_codes: tuple[codes.Topic, ...] = require(
         topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)), _topics)
     months = require(months, "--months", t("Months (3 or 6)"), parse_months)
-    result = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
-                                          goal=goal, referrer=referrer, counsellor=counsellor,
-                                          on=on, override=override))
+    referred = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
+                                 goal=goal, referrer=referrer, counsellor=counsellor,
+                                 on=on, override=override))
+    result = referred.record
     for finding in result["findings"]:
         if finding["result"] == "warn":
             terminal.warning(f"{label('Rule', finding['rule'])}: {finding['message']}")
-    if result.pop("override_ignored"):
+    if referred.override_ignored:
         terminal.warning(t("--override not stored: no hard rule blocks this referral"))
     values = {"case": result["case"], "referrer": result["referrer"],
               "receiver": result["receiver"], "months": result["months"]}

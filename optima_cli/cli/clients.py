@@ -123,11 +123,11 @@ def client_update(
     from optima_cli.workflow.clients import update
 
     data = _facts(name=name, birth_date=birth_date, institution=referrer, **facts)
-    result = update(context(ctx), client, data)
-    changed = result.pop("changed")
-    if changed:
+    updated = update(context(ctx), client, data)
+    result = updated.record
+    if updated.changed:
         terminal.message(t("{client}: changed {fields}", client=result["client"],
-                           fields=", ".join(tables.client_field(k) for k in changed)))
+                           fields=", ".join(tables.client_field(k) for k in updated.changed)))
     else:
         terminal.message(t("{client}: nothing changed", client=result["client"]))
     emit(result, fmt, tables.client)

@@ -31,7 +31,7 @@ def import_(
 
     Example: optima import cases-2025.xlsx --dry-run
     """
-    from optima_cli.workflow.importer import import_file
+    from optima_cli.importing.rows import import_file
 
     c = context(ctx)
     try:

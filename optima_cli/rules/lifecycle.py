@@ -6,9 +6,9 @@ referred/accepted --withdraw--> withdrawn
 accepted: extend (3 -> 6 months, once), suspend-search / resume-search (RAV referrer only)
 
 Each action is a pure function on a `Case` (the state of one referral): given the state, the day
-and the inputs, it returns the new state or raises the refusal the user reads. The commands
-(`workflow/cases.py`) and the import (`workflow/importer.py`) apply the same functions, so that an
-imported history is one the commands could have produced.
+and the inputs, it returns the new state or raises the refusal the user reads. The decisions of
+`rules/actions.py`, which the commands (`workflow/cases.py`) and the import (`importing/rows.py`)
+both take, apply them, so that an imported history is one the commands could have produced.
 """
 
 from __future__ import annotations

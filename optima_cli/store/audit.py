@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event as sqla_event
 from sqlalchemy import func, insert, inspect
 from sqlmodel import Session, col, select
 
@@ -153,9 +152,9 @@ def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000
     return written
 
 
-@sqla_event.listens_for(Session, "before_commit")
 def write_head(session: Session) -> None:
-    """Keep the head of the chain apart (in meta), so that removing the last events shows too.
+    """Called by the store just before it commits (store/engine.py: `Database.write`), and by a
+    copy before it reads the whole trail. Keep the head of the chain apart (in meta), so that removing the last events shows too.
     Written once per transaction, from what is really there after any savepoint rollbacks (or
     earlier, by a caller that reads the whole trail before its commit: a copy).
 

@@ -29,7 +29,7 @@ from sqlmodel import Session, create_engine
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store import models, schema
+from optima_cli.store import audit, models, schema
 from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30
@@ -133,18 +133,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction for one change: all of it or none of it."""
+        """One transaction for one change: all of it or none of it; committed with the head of
+        the audit trail written last (`audit.write_head`), if the change added events."""
         with translated(self.label):
             with Session(self.writer, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
+                    audit.write_head(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A snapshot to read; a read of personal data that is logged commits its event as a
+        write does."""
         with translated(self.label):
             with Session(self.engine, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
+                    audit.write_head(session)
 
 
 def _server_problem(text: str, label: str) -> str | None:
@@ -340,9 +345,7 @@ def initialize(session: Session, name: str) -> None:
     for code, kind, unit in DEFAULT_INSTITUTIONS:
         session.add(models.Institution(code=code, kind=kind, name=unit))
     session.flush()
-    from optima_cli.store.audit import record
-
-    record(session, actor="optima", action="create-database", entity="database",
+    audit.record(session, actor="optima", action="create-database", entity="database",
            entity_ref=name,
            after={"schema_version": models.SCHEMA_VERSION}, now=datetime.now(UTC))
 

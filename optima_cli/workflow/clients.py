@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,16 +11,19 @@ from sqlmodel import Session
 from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
+from optima_cli.rules import actions, criteria
 from optima_cli.rules import clients as client_rules
-from optima_cli.rules import criteria
+from optima_cli.rules.actions import facts_of
 from optima_cli.rules.codes import Kind, Result, Topic
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit, queries
 from optima_cli.store.models import CLIENT_FIELDS, Client, Institution
+
+from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import CLIENT_FACTS, client_record
+from optima_cli.workflow.records import client_record
 
 UNSET: Any = object()  # "not given" in an update, as distinct from None ("clear it")
 
@@ -46,67 +50,46 @@ class ClientInput:
                 if self.values.get(name, UNSET) is not UNSET}
 
 
-def _refuse_duplicate(session: Session, client: Client) -> None:
-    with session.no_autoflush:  # look before the unique index would refuse the change
-        other = queries.duplicate_client(session, ahv=client.ahv, name_key=client.name_key or "",
-                                         birth_date=client.birth_date, exclude_id=client.id)
-    if other is not None:
-        raise client_rules.duplicate(other.id or 0, bool(client.ahv and other.ahv == client.ahv))
-
-
 def register(ctx: Context, data: ClientInput) -> dict[str, Any]:
     values = client_rules.clean(data.given(), ctx.today)
     client_rules.require(values)
     with ctx.write() as session:
-        inst = lookup.institution(session, values.pop("institution"))
-        now = ctx.now()
-        client = Client(institution_id=inst.id, created_at=now, updated_at=now,
-                        **{k: v for k, v in values.items() if v is not None})
-        client_rules.check_consent(client.consent_on, client.birth_date)
-        _refuse_duplicate(session, client)
-        session.add(client)
-        session.flush()
-        result = client_record(client, inst.code)
-        audit.record(session, actor=ctx.user, action="register", entity="client",
-                     entity_ref=result["client"], client_id=client.id, after=result, now=now,
-                     source=ctx.source)
-        return result
+        store = SessionStore(session, ctx.user, ctx.source, ctx.now)
+        inst_id, registered_at = store.institution_unit(lookup.institution(session, values.pop("institution")))
+        outcome = actions.register(values, registered_at, inst_id, store.new_key(), store.duplicate_of)
+        store.save(outcome)
+        return client_record(outcome.client, registered_at.code)
 
 
-def update(ctx: Context, ref: str, data: ClientInput) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Updated:
+    """What `client update` did: the client as scripts see it now, and the keys that changed."""
+
+    record: dict[str, Any]
+    changed: list[str]
+
+
+def update(ctx: Context, ref: str, data: ClientInput) -> Updated:
     values = client_rules.clean(data.given(), ctx.today)
     if not values:
         raise UsageProblem(t(
             "nothing to change; give at least one option (see `optima client update --help`)"))
     with ctx.write() as session:
-        client = lookup.client(session, ref)
+        store = SessionStore(session, ctx.user, ctx.source, ctx.now)
+        client = store.person(lookup.client(session, ref))
         if client.anonymized_on:
             raise OptimaError(t("{client} was anonymized on {anonymized_on}; its data cannot "
                                 "come back: register the person again", client=ref,
                                 anonymized_on=client.anonymized_on))
-        inst = session.get(Institution, client.institution_id)
-        before = client_record(client, inst.code if inst else "")
+        institution = None
         if "institution" in values:
-            inst = lookup.institution(session, values.pop("institution"))
-            client.institution_id = inst.id  # type: ignore[assignment]
-        for key, value in values.items():
-            setattr(client, key, value)
-        client_rules.check_consent(client.consent_on, client.birth_date)
-        if "birth_date" in values:
-            with session.no_autoflush:
-                first = queries.first_referral_of(session, client.id or 0)
-            client_rules.check_born_before_referral(client.birth_date, first)
-        _refuse_duplicate(session, client)
-        client.updated_at = ctx.now()
-        session.add(client)
-        after = client_record(client, inst.code if inst else "")
-        changed_before, changed_after = audit.diff(before, after)
-        if changed_after or changed_before:
-            audit.record(session, actor=ctx.user, action="client-update", entity="client",
-                         entity_ref=after["client"], client_id=client.id, before=changed_before,
-                         after=changed_after, now=ctx.now(), source=ctx.source)
-        after["changed"] = sorted(changed_after)
-        return after
+            inst_id, unit = store.institution_unit(lookup.institution(session, values.pop("institution")))
+            institution = (unit.code, inst_id)
+        outcome = actions.update_client(client, values, institution, store.duplicate_of,
+                                        lambda: store.first_referral(client))
+        store.save(outcome)
+        return Updated(client_record(outcome.client, outcome.client.institution),
+                       sorted(outcome.events[0].after or {}) if outcome.events else [])
 
 
 def show(ctx: Context, ref: str) -> dict[str, Any]:
@@ -124,10 +107,6 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
                      entity_ref=result["client"], client_id=client.id, now=ctx.now(),
                      source=ctx.source)
         return result
-
-
-def facts_of(client: Client) -> criteria.Facts:
-    return criteria.Facts(**{name: getattr(client, name) for name in CLIENT_FACTS})
 
 
 def proposal_for(session: Session, client: Client, referrer: Institution, receiver: Institution,

@@ -35,8 +35,8 @@ def ordered_topics(topics: list[str] | str | None) -> list[str]:
     return sorted({t for t in items if t}, key=lambda t: _TOPIC_ORDER.index(t) if t in _TOPIC_ORDER else 99)
 
 
-def client_record(client: Client, institution_code: str) -> dict[str, Any]:
-    """The client as scripts see it (`client` may be any object with the Client's attributes)."""
+def client_record(client: Client | Any, institution_code: str) -> dict[str, Any]:
+    """The client as scripts see it (`client`: a stored Client, or a Person of rules.actions)."""
     shown = {"client": format_client_id(client.id or 0), "institution": institution_code}
     stored = {key: getattr(client, name) for key, name in _CLIENT_AS_STORED}
     return {key: shown[key] if key in shown else stored[key] for key in CLIENT_KEYS}

@@ -12,9 +12,9 @@ from optima_cli.rules import codes, text
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
 from optima_cli.rules.lifecycle import parse_months
+from optima_cli.importing.sheet import Sheet, as_text
 from optima_cli.store.models import CASE_FIELDS
 from optima_cli.store.models import CLIENT_FIELDS as _CLIENT_FIELDS
-from optima_cli.tabular import Sheet, as_text
 
 # what Excel shows for a formula that failed (openpyxl returns them as these strings)
 EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",

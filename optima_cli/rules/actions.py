@@ -1,0 +1,225 @@
+"""Every action decided once, for the commands and the import alike.
+
+Each action is a pure function: given the state loaded by a store (the client as a `Person`, the
+case as a `lifecycle.Case`, what the store's queries found), the request and the day, it returns an
+`Outcome` (the client and the case as the action leaves them, and the audit events as data) or
+raises the refusal. It writes nothing: the per-command store (`store/session_store.py`) or the
+import's batch store (`store/batch_store.py`) saves the outcome and fills in the ids. The audit
+payloads are built here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from optima_cli.rules import clients as client_rules
+from optima_cli.rules import criteria, lifecycle
+from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
+from optima_cli.rules.codes import Outcome as CloseOutcome
+from optima_cli.rules.identity import format_case_id
+from optima_cli.rules.lifecycle import Action, Case, Unit
+from optima_cli.store.audit import diff
+from optima_cli.workflow.records import (
+    CLIENT_FACTS,
+    case_changes,
+    case_snapshot,
+    client_record,
+)
+
+# what a client's events name the client by, in their payloads: filled in by the store with the id
+CLIENT_KEY = "client"
+
+
+@dataclass(eq=False, slots=True)
+class ClientKey:
+    """Who a client is to a store: the database id once written (None until then; the batch store
+    writes new clients in bulk), and the order in which clients were registered."""
+
+    id: int | None
+    order: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A client as the actions see it: the values of their row (never changed in place)."""
+
+    key: ClientKey
+    institution: str  # the code of the unit where the client is registered
+    institution_id: int
+    name: str | None
+    name_key: str | None
+    birth_date: date | None
+    ahv: str | None = None
+    municipality: str | None = None
+    counsellor: str | None = None
+    external_ref: str | None = None
+    consent_on: date | None = None
+    consent_withdrawn_on: date | None = None
+    iv_rejected_on: date | None = None
+    iv_procedure_open: bool = False
+    iv_measures_running: bool = False
+    no_work_capacity: bool = False
+    rav_registered_until: date | None = None
+    health_suspected: bool = False
+    anonymized_on: date | None = None
+
+    @property
+    def id(self) -> int | None:
+        return self.key.id
+
+
+def facts_of(client: Any) -> criteria.Facts:
+    """What the access criteria look at of a client (a Person, or a stored Client)."""
+    return criteria.Facts(**{name: getattr(client, name) for name in CLIENT_FACTS})
+
+
+# the values of a client that an action can set (not who they are to the store)
+PERSON_VALUES = tuple(f for f in Person.__dataclass_fields__ if f not in ("key", "institution"))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An audit event as data: the store adds who, when, the client's and the case's ids (and
+    the client's id to a payload's "client"), and chains it on."""
+
+    action: str
+    entity: str  # "client" or "referral"
+    on_date: date | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+# how a store writes the client of an outcome
+INSERT, UPDATE, QUIET = "insert", "update", "quiet"  # QUIET: without touching updated_at
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an action decided: the client and the case as they are now, what to write of them,
+    the findings of a referral, and the audit events in their order."""
+
+    client: Person
+    client_write: str | None = None  # INSERT, UPDATE, QUIET or None (unchanged)
+    case: Case | None = None
+    case_seq: int | None = None  # set for a new case (refer), which the store inserts
+    findings: tuple[criteria.Finding, ...] = ()
+    recorded_findings: tuple[dict[str, str], ...] = ()  # as the referral row and the event keep them
+    events: tuple[Event, ...] = field(default=())
+
+
+def refuse_duplicate(person: Person, duplicate_of: Callable[[Person], Person | None]) -> None:
+    """Another client with the same AHV number, or the same name and birth date, is refused."""
+    other = duplicate_of(person)
+    if other is not None:
+        raise client_rules.duplicate(other.id or 0, bool(person.ahv and other.ahv == person.ahv))
+
+
+def register(values: dict[str, Any], registered_at: Unit, institution_id: int, key: ClientKey,
+             duplicate_of: Callable[[Person], Person | None]) -> Outcome:
+    """A new client; `values` are cleaned (`rules.clients.clean`) and complete (`require`),
+    without the unit."""
+    person = Person(key=key, institution=registered_at.code, institution_id=institution_id,
+                    **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+    client_rules.check_consent(person.consent_on, person.birth_date)  # type: ignore[arg-type]
+    refuse_duplicate(person, duplicate_of)
+    record = client_record(person, person.institution)
+    return Outcome(client=person, client_write=INSERT, events=(
+        Event(action="register", entity="client", on_date=None, before=None, after=record),))
+
+
+def update_client(client: Person, values: dict[str, Any], institution: tuple[str, int] | None,
+                  duplicate_of: Callable[[Person], Person | None],
+                  first_referral: Callable[[], tuple[str, date] | None]) -> Outcome:
+    """A client's values corrected or completed; `values` are cleaned, without the unit, which
+    is `institution` (code, id) if it changes. The event records what changed."""
+    changed = replace(client, **values)
+    if institution is not None:
+        changed = replace(changed, institution=institution[0], institution_id=institution[1])
+    client_rules.check_consent(changed.consent_on, changed.birth_date)  # type: ignore[arg-type]
+    if "birth_date" in values:
+        client_rules.check_born_before_referral(changed.birth_date, first_referral())  # type: ignore[arg-type]
+    refuse_duplicate(changed, duplicate_of)
+    before, after = diff(client_record(client, client.institution),
+                         client_record(changed, changed.institution))
+    events = (Event(action="client-update", entity="client", on_date=None, before=before,
+                    after=after),) if before or after else ()
+    return Outcome(client=changed, client_write=UPDATE, events=events)
+
+
+def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: str | None,
+          topics: tuple[Topic, ...], months: int, day: date, today: date, goal: str | None = None,
+          counsellor: str | None = None, override: str | None = None,
+          given: tuple[tuple[str, Any], ...] = ()) -> Outcome:
+    """A new case after the access criteria (`lifecycle.check_referral` has passed; `months` and
+    `override` as it returned them; `given` the case's fields no rule reads). The event holds the
+    case with its findings (as keys and values)."""
+    case, findings = lifecycle.refer(
+        case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
+        facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
+        open_case=open_case, topics=topics, months=months, day=day, goal=goal,
+        counsellor=counsellor, client_counsellor=client.counsellor, override=override)
+    case = case._replace(given=given)
+    snapshot = case_snapshot(case, client.id or 0, today)
+    recorded = [f.as_dict() for f in findings]  # in English
+    snapshot["findings"] = recorded
+    return Outcome(client=client, case=case, case_seq=seq, findings=tuple(findings),
+                   recorded_findings=tuple(recorded),
+                   events=(Event(action="refer", entity="referral", on_date=day, before=None,
+                                 after=snapshot),))
+
+
+def _changed(client: Person, before: Case, after: Case, action: Action, day: date,
+             *first: Event, client_write: str | None = None, changed: Person | None = None) -> Outcome:
+    """The outcome of an action on a case: the new state, and the event with the differences."""
+    old, new = case_changes(before, after)
+    return Outcome(client=changed or client, client_write=client_write, case=after,
+                   events=(*first, Event(action.value, "referral", day, old, new)))
+
+
+def accept(case: Case, client: Person, day: date, today: date,
+           counsellor: str | None = None) -> Outcome:
+    return _changed(client, case, lifecycle.accept(case, day, today, counsellor), Action.ACCEPT, day)
+
+
+def reject(case: Case, client: Person, day: date, today: date, reason: RejectReason,
+           note: str | None = None) -> Outcome:
+    return _changed(client, case, lifecycle.reject(case, day, today, reason, note), Action.REJECT, day)
+
+
+def withdraw(case: Case, client: Person, day: date, today: date, reason: WithdrawReason,
+             note: str | None = None) -> Outcome:
+    """Withdrawn; withdrawn consent also ends the client's consent (`consent_withdrawal`), with
+    its own event before the case's."""
+    after = lifecycle.withdraw(case, day, today, reason, note)
+    withdrawn = lifecycle.consent_withdrawal(reason, client.consent_withdrawn_on, day)
+    if withdrawn is None:
+        return _changed(client, case, after, Action.WITHDRAW, day)
+    consent = Event(action="client-update", entity="client", on_date=day,
+                    before={"consent_withdrawn_on": client.consent_withdrawn_on},
+                    after={"consent_withdrawn_on": withdrawn})
+    return _changed(client, case, after, Action.WITHDRAW, day, consent, client_write=QUIET,
+                    changed=replace(client, consent_withdrawn_on=withdrawn))
+
+
+def extend(case: Case, client: Person, day: date, today: date) -> Outcome:
+    return _changed(client, case, lifecycle.extend(case, day, today), Action.EXTEND, day)
+
+
+def suspend_search(case: Case, client: Person, day: date, today: date, until: date,
+                   note: str | None = None) -> Outcome:
+    return _changed(client, case, lifecycle.suspend_search(case, day, today, until, note),
+                    Action.SUSPEND_SEARCH, day)
+
+
+def resume_search(case: Case, client: Person, day: date, today: date) -> Outcome:
+    return _changed(client, case, lifecycle.resume_search(case, day, today), Action.RESUME_SEARCH, day)
+
+
+def close(case: Case, client: Person, day: date, today: date, outcome: CloseOutcome,
+          cause: Cause | None = None, employed: bool | None = None,
+          note: str | None = None) -> Outcome:
+    return _changed(client, case, lifecycle.close(case, day, today, outcome, cause, employed, note),
+                    Action.CLOSE, day)

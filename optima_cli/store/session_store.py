@@ -1,0 +1,187 @@
+"""The per-command store: loads what one action needs with today's queries, writes its outcome and
+records its audit events, inside the command's transaction (`Database.write`, which writes the head
+of the audit trail when it commits)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from optima_cli.rules.actions import (
+    CLIENT_KEY,
+    INSERT,
+    PERSON_VALUES,
+    UPDATE,
+    ClientKey,
+    Event,
+    Outcome,
+    Person,
+)
+from optima_cli.rules.codes import Kind
+from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
+from optima_cli.store import audit, queries
+from optima_cli.store.models import (
+    Client,
+    Institution,
+    Referral,
+    ReferralTopic,
+    Suspension,
+)
+from optima_cli.workflow.records import STATE_COLUMNS, given_stored
+
+
+def with_client_id(payload: dict[str, Any] | None, client_id: int | None) -> dict[str, Any] | None:
+    """An event's payload with the client's id where it names the client (`CLIENT_KEY`)."""
+    if payload is None or CLIENT_KEY not in payload:
+        return payload
+    return {**payload, CLIENT_KEY: format_client_id(client_id or 0)}
+
+
+class SessionStore:
+    """One command's loads and writes, in its session."""
+
+    def __init__(self, session: Session, user: str, source: str, now: Callable[[], datetime]) -> None:
+        self.session, self.user, self.source, self.now = session, user, source, now
+        self._clients: dict[ClientKey, Client] = {}
+        self._referrals: dict[str, tuple[Referral, list[Suspension]]] = {}
+        self._unit_ids: dict[str, int] = {}
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def unit(self, code: str) -> tuple[int, Unit] | None:
+        found = queries.institution_by_code(self.session, code)
+        if found is None:
+            return None
+        return self.institution_unit(found)
+
+    def institution_unit(self, inst: Institution) -> tuple[int, Unit]:
+        self._unit_ids[inst.code] = inst.id or 0
+        return inst.id or 0, Unit(inst.code, Kind(inst.kind))
+
+    def unit_of(self, person: Person) -> tuple[int, Unit]:
+        """The unit where the client is registered."""
+        inst = self.session.get(Institution, person.institution_id)
+        assert inst is not None
+        return self.institution_unit(inst)
+
+    def person(self, client: Client) -> Person:
+        """A stored client as the actions see them."""
+        inst = self.session.get(Institution, client.institution_id)
+        key = ClientKey(client.id, (0, client.id or 0))
+        self._clients[key] = client
+        return Person(key=key, institution=inst.code if inst else "",
+                      **{name: getattr(client, name) for name in PERSON_VALUES})
+
+    def case(self, referral: Referral) -> tuple[Case, Person]:
+        """A stored referral as a case state, and its client."""
+        session = self.session
+        referrer = session.get(Institution, referral.referrer_id)
+        receiver = session.get(Institution, referral.receiver_id)
+        assert referrer is not None and receiver is not None
+        rows = list(queries.suspensions_of(session, referral.id or 0))
+        case = Case(
+            case_id=referral.case_id, referrer=self.institution_unit(referrer)[1], receiver=self.institution_unit(receiver)[1],
+            topics=tuple(queries.topics_of(session, referral.id or 0)), referred_on=referral.referred_on,
+            goal=referral.goal, referring_counsellor=referral.referring_counsellor,
+            override=referral.override,
+            suspensions=tuple(SearchSuspension(s.start_on, s.until, s.ended_on, s.note) for s in rows),
+            given=given_stored(referral), **{name: getattr(referral, name) for name in STATE_COLUMNS})
+        self._referrals[case.case_id] = (referral, rows)
+        client = session.get(Client, referral.client_id)
+        assert client is not None
+        return case, self.person(client)
+
+    def new_key(self) -> ClientKey:
+        return ClientKey(None, (1, 0))
+
+    def duplicate_of(self, person: Person) -> Person | None:
+        with self.session.no_autoflush:  # look before the unique index would refuse the change
+            other = queries.duplicate_client(self.session, ahv=person.ahv, name_key=person.name_key or "",
+                                             birth_date=person.birth_date,  # type: ignore[arg-type]
+                                             exclude_id=person.id)
+        return self.person(other) if other is not None else None
+
+    def first_referral(self, person: Person) -> tuple[str, date] | None:
+        with self.session.no_autoflush:
+            return queries.first_referral_of(self.session, person.id or 0)
+
+    def open_referral_to(self, person: Person, receiver_id: int) -> str | None:
+        return queries.open_referral_to(self.session, person.id or 0, receiver_id)
+
+    def next_case_seq(self, year: int) -> int:
+        return queries.next_case_seq(self.session, year)
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def save(self, outcome: Outcome) -> None:
+        session, now, person = self.session, self.now(), outcome.client
+        if outcome.client_write == INSERT:
+            client = Client(created_at=now, updated_at=now, **{
+                name: value for name in PERSON_VALUES if (value := getattr(person, name)) is not None})
+            session.add(client)
+            session.flush()
+            person.key.id = client.id
+            self._clients[person.key] = client
+        elif outcome.client_write is not None:
+            client = self._clients[person.key]
+            for name in PERSON_VALUES:
+                if getattr(client, name) != getattr(person, name):
+                    setattr(client, name, getattr(person, name))
+            if outcome.client_write == UPDATE:
+                client.updated_at = now
+            session.add(client)
+        referral = self._write_case(outcome, now) if outcome.case is not None else None
+        for event in outcome.events:
+            self._record(event, person, referral, now)
+
+    def _write_case(self, outcome: Outcome, now: datetime) -> Referral:
+        case = outcome.case
+        assert case is not None
+        if outcome.case_seq is None:  # a stored case, changed
+            referral, rows = self._referrals[case.case_id]
+            for name in STATE_COLUMNS:
+                setattr(referral, name, getattr(case, name))
+            referral.updated_at = now
+            self.session.add(referral)
+            for i, s in enumerate(case.suspensions):
+                if i < len(rows):
+                    row = rows[i]
+                    row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
+                else:
+                    row = Suspension(referral_id=referral.id or 0, start_on=s.start_on, until=s.until,
+                                     ended_on=s.ended_on, note=s.note)
+                self.session.add(row)
+            return referral
+        referral = Referral(**referral_row(case, outcome.case_seq, outcome.recorded_findings,
+                                           outcome.client.id, self._unit_ids, now))
+        self.session.add(referral)
+        self.session.flush()
+        for topic in case.topics:
+            self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
+        self._referrals[case.case_id] = (referral, [])
+        return referral
+
+    def _record(self, event: Event, person: Person, referral: Referral | None, now: datetime) -> None:
+        on_case = event.entity == "referral" and referral is not None
+        audit.record(self.session, actor=self.user, action=event.action, entity=event.entity,
+                     entity_ref=referral.case_id if on_case else format_client_id(person.id or 0),  # type: ignore[union-attr]
+                     client_id=person.id, referral_id=referral.id if on_case else None,  # type: ignore[union-attr]
+                     on_date=event.on_date, before=event.before,
+                     after=with_client_id(event.after, person.id), now=now, source=self.source)
+
+
+def referral_row(case: Case, seq: int, findings: Sequence[dict[str, str]], client_id: int | None,
+                 unit_ids: dict[str, int], now: datetime) -> dict[str, Any]:
+    """The columns of the referral row of a new case (either store)."""
+    return {"case_year": case.referred_on.year, "case_seq": seq, "case_id": case.case_id,
+            "client_id": client_id, "referrer_id": unit_ids[case.referrer.code],
+            "receiver_id": unit_ids[case.receiver.code], "goal": case.goal,
+            "referred_on": case.referred_on, "referring_counsellor": case.referring_counsellor,
+            "findings": json.dumps(list(findings)), "override": case.override,
+            "created_at": now, "updated_at": now, **dict(case.given),
+            **{name: getattr(case, name) for name in STATE_COLUMNS}}

@@ -20,7 +20,8 @@ from optima_cli.store.models import (
     CLIENT_KEYS,
     Client,
 )
-from optima_cli.workflow import import_format, records
+from optima_cli.importing import columns as import_format
+from optima_cli.workflow import records
 
 TEMPLATE = Path(__file__).parent.parent / "sample_data" / "import-template.csv"
 # the JSON contract, written out once here to hold the derived keys against

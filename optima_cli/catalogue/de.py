@@ -982,7 +982,7 @@ MESSAGES: dict[str, str] = {
     "characters, like SD-EMMEN":
         "das Kürzel {code!r} ist nicht verwendbar; ein Kürzel hat Buchstaben, Ziffern und "
         "Bindestriche, höchstens {limit} Zeichen, wie SD-EMMEN",
-    # tabular.py
+    # importing/sheet.py
     "{file} has a header row but no rows below it: nothing to import":
         "{file} hat eine Kopfzeile, aber keine Zeilen darunter: nichts zu importieren",
     "{file} would unpack to {size} MB, more than the {limit} MB an import reads; split it into "
@@ -995,7 +995,7 @@ MESSAGES: dict[str, str] = {
     "import is; check the file":
         "{file}: ein Wert auf Zeile {line} ist länger als {limit} Zeichen, was kein Wert eines "
         "Imports ist; prüfen Sie die Datei",
-    # workflow/import_format.py, workflow/import_state.py
+    # importing/columns.py, importing/rows.py
     "{value} is an error value of Excel, not a value; correct the cell in the spreadsheet":
         "{value} ist ein Fehlerwert von Excel, kein Wert; korrigieren Sie die Zelle in der "
         "Tabelle",

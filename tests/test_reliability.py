@@ -34,6 +34,8 @@ import pytest
 from conftest import copy_db, is_url, query
 from openpyxl import load_workbook
 
+pytestmark = [pytest.mark.both_backends, pytest.mark.slow]  # concurrent and killed processes
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "sample_data" / "import-template.csv"
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import postgres_server
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from optima_cli import language
@@ -30,6 +31,19 @@ from optima_cli.cli import app
 from optima_cli.workflow.context import Context
 
 TODAY = date(2026, 11, 23)  # the clock of domain tests (CLI tests use the real today)
+
+
+# Hypothesis: no deadline per example (no timing asserts: on a machine shared by parallel workers
+# an example's time says nothing), each test's own max_examples; HYPOTHESIS_PROFILE picks another.
+settings.register_profile("optima", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "optima"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No terminal size from the runner: pytest-xdist's workers set COLUMNS=80 and LINES=24,
+    which would wrap optima's plain output (200 columns off a terminal) in module fixtures too."""
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(autouse=True)

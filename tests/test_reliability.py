@@ -352,6 +352,7 @@ def test_counsellors_deciding_one_referral_at_once_cannot_both_win(ctx, db_path,
 
 # --- 2. an import killed at random moments -----------------------------------------------------
 
+@pytest.mark.sqlite_only  # the kills run on copies of a SQLite file; `run` only verifies them
 def test_killed_import_is_all_or_nothing(imported, tmp_path, run):
     n = imported.n
     assert 1.0 < imported.seconds < 30, f"a full import took {imported.seconds:.1f} s"

@@ -107,7 +107,24 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+FIRST = ("test_state_machine.py", "test_reliability.py")  # the two longest files
+
+
+def _heavy_first(items: list[pytest.Item]) -> None:
+    """The longest files first, then the other files with slow tests, then the rest, each in its
+    order: a parallel run (pytest-xdist, --dist loadfile without reordering) then starts the
+    long files at once on different workers instead of leaving one of them for the end."""
+    slow_files = {item.path.name for item in items if item.get_closest_marker("slow")}
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return FIRST.index(name) if name in FIRST else len(FIRST) + (name not in slow_files)
+
+    items.sort(key=rank)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _heavy_first(items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         if (callspec and callspec.params.get("backend") == "postgresql") or \

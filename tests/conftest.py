@@ -1,15 +1,20 @@
 """Shared fixtures: a real database, a CLI runner bound to it, a fixed clock.
 
-Every test that takes `db_path` (or `ctx`, `run`, `snapshot`) runs twice: on a SQLite file in
-tmp_path, and on a fresh database of a real PostgreSQL server that the tests start themselves
-(tests/postgres_server.py). For PostgreSQL `db_path` is the database's URL (a str). Without
-PostgreSQL on the machine that half is skipped with the reason; in CI it must run.
+A test that takes `db_path` (or `ctx`, `run`, `snapshot`, `new_db`) runs on a SQLite file in
+tmp_path. Where SQL behaviour can differ (the store, queries, report figures, concurrency,
+migrations, copies between backends, the import's writes, the audit trail), the module says
+`pytestmark = pytest.mark.both_backends` (or a test says `@pytest.mark.both_backends`) and its
+tests run twice: on SQLite and on a fresh database of a real PostgreSQL server that the tests
+start themselves (tests/postgres_server.py), one server per pytest-xdist worker. For PostgreSQL
+`db_path` is the database's URL (a str). Without PostgreSQL on the machine that half is skipped
+with the reason; in CI it must run. OPTIMA_TEST_BACKENDS=all runs every database test on both.
 
 Nothing here touches the user's home directory: HOME and the XDG folders point into tmp_path.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import postgres_server
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
 from optima_cli import language
@@ -25,6 +31,19 @@ from optima_cli.cli import app
 from optima_cli.workflow.context import Context
 
 TODAY = date(2026, 11, 23)  # the clock of domain tests (CLI tests use the real today)
+
+
+# Hypothesis: no deadline per example (no timing asserts: on a machine shared by parallel workers
+# an example's time says nothing), each test's own max_examples; HYPOTHESIS_PROFILE picks another.
+settings.register_profile("optima", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "optima"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No terminal size from the runner: pytest-xdist's workers set COLUMNS=80 and LINES=24,
+    which would wrap optima's plain output (200 columns off a terminal) in module fixtures too."""
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(autouse=True)
@@ -70,12 +89,17 @@ def exists(db: Path | str) -> bool:
     return is_url(db) or Path(db).exists()
 
 
+EVERY_BACKEND = os.environ.get("OPTIMA_TEST_BACKENDS", "").lower() == "all"
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test on a database runs on both kinds, but for those marked sqlite_only (about the
-    file itself: its journal, its permissions, SQLite's backup API)."""
+    """A test on a database runs on SQLite; marked both_backends (or with OPTIMA_TEST_BACKENDS=all)
+    on PostgreSQL too, but never when marked sqlite_only (about the file itself: its journal, its
+    permissions, SQLite's backup API)."""
     if "backend" in metafunc.fixturenames:
-        kinds = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(BACKENDS)
-        metafunc.parametrize("backend", kinds, indirect=True)
+        marked = metafunc.definition.get_closest_marker
+        both = (marked("both_backends") or EVERY_BACKEND) and not marked("sqlite_only")
+        metafunc.parametrize("backend", list(BACKENDS) if both else ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -83,29 +107,58 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-ON_POSTGRES: set[str] = set()  # the node ids of the PostgreSQL half
+FIRST = ("test_state_machine.py", "test_reliability.py")  # the two longest files
+
+
+def _heavy_first(items: list[pytest.Item]) -> None:
+    """The longest files first, then the other files with slow tests, then the rest, each in its
+    order: a parallel run (pytest-xdist, --dist loadfile without reordering) then starts the
+    long files at once on different workers instead of leaving one of them for the end."""
+    slow_files = {item.path.name for item in items if item.get_closest_marker("slow")}
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return FIRST.index(name) if name in FIRST else len(FIRST) + (name not in slow_files)
+
+    items.sort(key=rank)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _heavy_first(items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         if (callspec and callspec.params.get("backend") == "postgresql") or \
                 "pg_server" in getattr(item, "fixturenames", ()):
-            ON_POSTGRES.add(item.nodeid)
+            item.user_properties.append(("postgresql", ""))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    """A report of the PostgreSQL half carries the server it ran on (reports, not the items, reach
+    the summary when pytest-xdist runs the tests in workers)."""
+    report: pytest.TestReport = yield
+    if ("postgresql", "") in item.user_properties:
+        server = postgres_server.STARTED[0] if postgres_server.STARTED else ""
+        report.user_properties = [*item.user_properties, ("postgresql", server)]
+    return report
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     """One line saying how the PostgreSQL half went, so that CI's output shows it ran."""
-    if not ON_POSTGRES:
-        return
     outcomes: dict[str, set[str]] = {}
+    servers: set[str] = set()
     for key in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(key, []):
-            if getattr(report, "nodeid", None) in ON_POSTGRES:
+            found = [v for k, v in getattr(report, "user_properties", ()) if k == "postgresql"]
+            if found:
                 outcomes.setdefault(key, set()).add(report.nodeid)
-    counts = ", ".join(f"{len(ids)} {key}" for key, ids in outcomes.items()) or "none run"
-    where = f" on PostgreSQL {postgres_server.STARTED[0]}" if postgres_server.STARTED else ""
-    terminalreporter.write_line(f"PostgreSQL half{where}: {counts} (of {len(ON_POSTGRES)} tests)")
+                servers.update(v for v in found if v)
+    if not outcomes:
+        return
+    ran = set().union(*outcomes.values())
+    counts = ", ".join(f"{len(ids)} {key}" for key, ids in outcomes.items())
+    where = f" on PostgreSQL {', '.join(sorted(servers))}" if servers else ""
+    terminalreporter.write_line(f"PostgreSQL half{where}: {counts} (of {len(ran)} tests)")
 
 
 @pytest.fixture

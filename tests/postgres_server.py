@@ -21,6 +21,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,10 +156,34 @@ def start(base: Path) -> Server:
         tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
         raise Unavailable(f"PostgreSQL at {pg_ctl} did not start: {exc} {tail}".strip()) from None
     server = Server(executor=executor, host="127.0.0.1", port=port)
+    try:
+        _wait_until_ready(server, base)
+    except Unavailable:
+        executor.stop()
+        raise
     STARTED.append(f"{executor.version} ({find_pg_ctl()})")
     server.admin(f"CREATE DATABASE {TEMPLATE}")
     _fill_template(server)
     return server
+
+
+def _wait_until_ready(server: Server, base: Path, seconds: float = 120) -> None:
+    """The executor returns once the port listens; the server may still be starting up ("the
+    database system is starting up"), the longer the busier the machine (one server per
+    pytest-xdist worker starts at the same time): wait until it takes a connection."""
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            server._connect().close()
+            return
+        except psycopg.OperationalError as exc:
+            if time.monotonic() > deadline:
+                log = base / "server.log"
+                tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+                raise Unavailable(f"PostgreSQL did not take connections: {exc} {tail}".strip()) from None
+            time.sleep(0.1)
 
 
 def _fill_template(server: Server) -> None:

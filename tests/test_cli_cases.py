@@ -248,6 +248,7 @@ def test_suspend_and_resume_the_job_search(run, rav_client):
 
 # --- override --------------------------------------------------------------------------------
 
+@pytest.mark.both_backends
 def test_override_of_a_hard_rule_is_stored_and_shown(run, snapshot):
     client = ok(run("register", "--name", "Iv Abgelehnt", "--birth-date", "05.05.1970", "--from", "SD",
                     "--consent-on", days_ago(200), "--iv-rejected-on", days_ago(90)))
@@ -294,6 +295,7 @@ def _assert_case_json(record: dict) -> None:
     assert CASE_ID.match(record["case"])
 
 
+@pytest.mark.both_backends
 def test_json_outputs_carry_the_documented_keys(run, rav_client):
     r = run("refer", rav_client, "--to", "SD", "--topics", "conflict,finances", "--months", "3",
             "--goal", "Schulden ordnen", "--on", days_ago(40), "--format", "json")
@@ -332,6 +334,7 @@ def test_json_outputs_carry_the_documented_keys(run, rav_client):
             closed["closed_on"]) == ("closed", "not-achieved", "no-cooperation", False, days_ago(0))
 
 
+@pytest.mark.both_backends
 def test_csv_outputs_carry_the_documented_keys(run, sd_client):
     r = run("refer", sd_client, "--to", "RAV", "--topics", "placement,finances", "--months", "6",
             "--on", days_ago(20), "--format", "csv")
@@ -404,6 +407,7 @@ def test_consent_given_later_allows_the_referral(run):
 
 # --- institutions ------------------------------------------------------------------------------
 
+@pytest.mark.both_backends
 def test_institution_add_list_set_contact_case_insensitive(run, db_path, rav_client):
     r = run("institution", "add", "sd-emmen", "--kind", "sd", "--name", "Sozialdienst Emmen",
             "--contact", "A. Huber", "--email", "a.huber@example.ch")
@@ -451,11 +455,13 @@ def test_lowercase_codes_on_register_and_refer(run):
 
 # --- audit -------------------------------------------------------------------------------------
 
+@pytest.mark.both_backends
 def test_audit_table_name(run, db_path, sd_client):
     """Issue 2 names the trail's table `audit_event` (scripts and sqlite3 users query it)."""
     assert "audit_event" in _tables(db_path), sorted(_tables(db_path))
 
 
+@pytest.mark.both_backends
 def test_changes_and_reads_are_audited(run, db_path, sd_client):
     assert ("tester", "register", "client", sd_client) in audit(db_path)
     case = refer(run, sd_client, "RAV", "placement", days_ago(10))
@@ -478,6 +484,7 @@ def test_changes_and_reads_are_audited(run, db_path, sd_client):
     assert audit(db_path) == after_reads
 
 
+@pytest.mark.both_backends
 def test_audit_records_the_acting_user(run, db_path, sd_client):
     case = refer(run, sd_client, "RAV", "placement", days_ago(10))
     from typer.testing import CliRunner

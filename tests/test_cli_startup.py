@@ -8,7 +8,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from optima_cli.cli.root import SUMMARIES
+
+pytestmark = pytest.mark.slow  # each test starts Python in a subprocess
 
 PROBE = """
 import sys

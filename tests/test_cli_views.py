@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 
+pytestmark = pytest.mark.both_backends  # list and due: queries with dates and deadlines in SQL
+
 TODAY = date.today()
 AS_OF = TODAY - timedelta(days=7)
 WITHIN = 14  # the documented default of --within

@@ -1,5 +1,7 @@
 """Issue 15: one decision per action, saved by the per-command store or the import's batch store."""
 
+import pytest
+
 from __future__ import annotations
 
 import re
@@ -62,6 +64,7 @@ def test_a_decision_returns_its_events_as_data_and_writes_nothing():
     assert outcome.events[1].after["status"] == "withdrawn"  # type: ignore[index]
 
 
+@pytest.mark.both_backends  # ids handed out by SQLite and by a PostgreSQL sequence
 def test_an_import_names_a_client_of_an_earlier_row_by_the_id_the_database_gives(ctx: Context):
     """Not a guess of the id: the clients registered so far are written (inside the import's
     transaction) when a message must name one; with a client already there, on both backends."""

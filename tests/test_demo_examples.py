@@ -228,6 +228,7 @@ def test_demo_refuses_a_file_that_is_not_a_demo(run, tmp_path, kind):
         assert path.read_bytes() == before_bytes, "a refused file must stay as it was"
 
 
+@pytest.mark.both_backends
 def test_demo_refuses_the_database_named_by_global_db(run, db_path, snapshot):
     ok(run("import", str(TEMPLATE)))
     before = snapshot()
@@ -356,6 +357,7 @@ def test_examples_unknown_receiver_is_refused(run, demo_db):
     assert "XYZ" in r.stderr and "Traceback" not in r.stdout + r.stderr
 
 
+@pytest.mark.both_backends
 def test_examples_on_an_empty_database(run):
     assert examples_json(run, None) == []  # db=None: the test database, created empty
     ok(run("examples"))

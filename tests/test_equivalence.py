@@ -228,6 +228,7 @@ def databases(request: pytest.FixtureRequest, backend: str) -> Any:
     return postgres_pair
 
 
+@pytest.mark.both_backends  # the two stores write through SQL that can differ
 def test_commands_and_the_import_write_the_same_history(request, backend):
     pair = databases(request, backend)
 

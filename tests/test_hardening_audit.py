@@ -23,6 +23,8 @@ from optima_cli.cli import app
 from optima_cli.store import audit
 from optima_cli.workflow.context import Context
 
+pytestmark = pytest.mark.both_backends  # the audit trail and its head
+
 runner = CliRunner()
 
 

@@ -102,6 +102,7 @@ def _raw_controls(text: str) -> list[str]:
     return [ch for ch in text if (ord(ch) < 0x20 and ch not in "\r\n") or 0x7f <= ord(ch) <= 0x9f]
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_json_and_csv_on_a_terminal_are_inert(cases, db_path, fmt):
@@ -112,6 +113,7 @@ def test_json_and_csv_on_a_terminal_are_inert(cases, db_path, fmt):
     assert "goal" in shown and "red" in shown
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize(("command", "name"), [(["backup"], "copy\x1b[2J\x07.db"),
                                                (["report", "--xlsx"], "figures\x1b[2J\x07.xlsx")])
@@ -124,6 +126,7 @@ def test_a_path_typed_by_the_user_reaches_the_terminal_inert(cases, db_path, tmp
     assert "\\x1b[2J" in shown
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_a_table_title_quoting_a_typed_path_is_inert_and_literal(tmp_path, monkeypatch):
     """doctor's title names the database as given to --db: markup stays literal, codes visible."""
@@ -170,6 +173,7 @@ def test_list_gives_no_notes_or_justifications_without_the_flag(cases, run, db_p
         assert referred["goal"] == "goal " + ESCAPES  # not personal data by the decision of issue 14
 
 
+@pytest.mark.both_backends
 def test_list_with_personal_data_gives_the_text_and_logs_one_read(cases, run, db_path):
     trail = dump(db_path)["audit_event"]
     listed = run("list", "--status", "all", "--format", "json", "--with-personal-data")
@@ -289,6 +293,7 @@ def test_an_empty_workbook_path_is_refused(cases, run, snapshot, tmp_path, monke
 
 # --- Ctrl-C and interactive prompts -----------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", answers=(
@@ -302,6 +307,7 @@ def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
     assert shown.count("Registered at") == 2
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db_path):
     code, shown = in_terminal("--db", str(db_path), "refer", answers=(
@@ -313,6 +319,7 @@ def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db
     assert shown.count("Months (3 or 6)") == 2
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_ctrl_c_at_a_prompt_says_that_nothing_was_written(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", interrupt_after="Name:")
@@ -321,6 +328,7 @@ def test_ctrl_c_at_a_prompt_says_that_nothing_was_written(db_path):
     assert "Traceback" not in shown
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_libraries_load_says_that_nothing_was_written():
     """Ctrl-C before the command line is even parsed (Typer, Click, Rich still loading)."""
     import subprocess
@@ -339,6 +347,7 @@ def test_ctrl_c_while_the_libraries_load_says_that_nothing_was_written():
     assert done.stderr == "error: interrupted; nothing was written\n"
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_ctrl_c_while_a_command_waits_for_the_lock_is_heard(cases, db_path, snapshot):
     """A writer waits up to 30 s for another's lock: Ctrl-C stops it at once, in one line."""

@@ -195,6 +195,7 @@ def payloads(db_path, case: str) -> list[tuple[str, dict]]:
     return [(action, json.loads(payload) if payload else {}) for action, payload in rows]
 
 
+@pytest.mark.both_backends
 def test_back_dated_suspend_and_resume_events_carry_the_suspension(run, db_path, rav_case):
     ok(run("suspend-search", rav_case, "--from", "2025-07-01", "--until", "2025-08-01",
            "--note", "debts first"))
@@ -266,6 +267,7 @@ def date_order_check(run) -> tuple[int, dict]:
     return result.exit_code, checks["date order"]
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize(("sql", "params"), [
     ("UPDATE referral SET decided_on = ? WHERE case_id = ?", ("2025-05-31",)),
     ("UPDATE referral SET extended_on = ? WHERE case_id = ?", ("2025-06-04",)),
@@ -296,6 +298,7 @@ def test_doctor_names_a_case_whose_dates_are_out_of_order(run, db_path, rav_case
     assert check["detail"].startswith(f"1 case has dates out of order: {rav_case};"), check
 
 
+@pytest.mark.both_backends
 def test_doctor_names_the_first_few_and_how_many(run, db_path):
     client = ok(run("register", "--name", "Rav Rita", "--birth-date", "1985-02-02", "--from", "RAV",
                     "--consent-on", "2025-05-01"))

@@ -135,6 +135,7 @@ def pending(db: Path | str) -> list[tuple]:
 
 # --- 1. anonymize and the compaction -----------------------------------------------------------
 
+@pytest.mark.both_backends
 def test_anonymize_that_cannot_compact_says_so_and_a_later_run_finishes(
         run, db_path, backend, monkeypatch):
     monkeypatch.setattr(maintenance, "COMPACT_WAIT_S", 0.5, raising=False)  # not 30 s per try
@@ -173,6 +174,7 @@ def test_anonymize_that_cannot_compact_says_so_and_a_later_run_finishes(
         assert "write-ahead log" in result.stderr and "pg_dump" in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only  # a kill between the commit and the compaction of the file
 def test_anonymize_killed_before_the_compaction_is_finished_by_the_next_run(run, db_path):
     closed_case(run)
@@ -221,6 +223,7 @@ def test_anonymize_refuses_a_day_after_today(run, db_path, snapshot, today):
     assert query(db_path, "SELECT name FROM client") == [("Heute Registriert",)]
 
 
+@pytest.mark.both_backends
 def test_anonymize_erases_the_goal_and_examples_show_no_counsellor(run, db_path):
     _, case = closed_case(run)
 
@@ -266,6 +269,7 @@ def _trap_export_event(db: Path | str) -> None:
         con.close()
 
 
+@pytest.mark.both_backends
 def test_personal_workbook_is_removed_when_its_export_cannot_be_recorded(run, db_path, tmp_path):
     closed_case(run)
     out = tmp_path / "personal.xlsx"
@@ -325,6 +329,7 @@ def writing(target: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
         yield proc, Path(first_line(proc))
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only  # files in the database's folder; the server writes none there
 def test_temporary_files_of_a_killed_writer_are_swept_but_never_a_live_ones(run, db_path, tmp_path):
     closed_case(run)
@@ -377,6 +382,7 @@ export(ctx, choose(date.today(), None, None, None, None, None), sys.argv[2], per
 """
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only  # files of a killed workbook export
 def test_a_killed_workbook_leaves_no_sheet_rows_in_the_temp_folder(run, db_path, tmp_path):
     """openpyxl keeps a sheet's rows in temporary files until it saves: they go beside the
@@ -423,6 +429,7 @@ def test_targets_that_are_not_regular_files_are_refused(run, tmp_path):
     assert temps(tmp_path) == []
 
 
+@pytest.mark.both_backends
 def test_backup_replaces_an_existing_file_only_with_force(run, tmp_path):
     closed_case(run)
     target = tmp_path / "B.db"
@@ -459,6 +466,7 @@ print(n, flush=True)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only  # SQLite's backup API and its restarts
 def test_backup_finishes_while_another_process_writes_continuously(run, db_path, tmp_path):
     closed_case(run)
@@ -497,6 +505,7 @@ def test_backup_finishes_while_another_process_writes_continuously(run, db_path,
 
 # --- 7. a damaged file, /proc, a full disk -----------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only  # a damaged page of the file
 def test_backup_of_a_damaged_file_says_so_in_one_line(run, db_path, tmp_path):
     closed_case(run)
@@ -514,6 +523,7 @@ def test_backup_of_a_damaged_file_says_so_in_one_line(run, db_path, tmp_path):
     assert temps(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_export_into_proc_gives_one_line(tmp_path):
     db = tmp_path / "optima.db"
     assert optima(db, "register", "--name", NAME, "--birth-date", "1971-04-05",
@@ -546,6 +556,7 @@ def full_disk(folder: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_full_disk_gives_one_line_and_leaves_nothing(tmp_path):
     db = tmp_path / "optima.db"
     assert optima(db, "register", "--name", NAME, "--birth-date", "1971-04-05",

@@ -69,6 +69,7 @@ def test_name_key_folds_case_accents_width_and_spaces():
     assert name_key("Müller") != name_key("Muller")
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("first, second", [("ÉLISE MÜLLER", "ÉLISE MÜLLER"),
                                            ("ÉLISE MÜLLER", "élise  müller"),
                                            ("ÖZTÜRK ALİ", "Öztürk Ali")])
@@ -85,6 +86,7 @@ def test_registering_the_same_person_twice_is_refused(run, db_path, snapshot, fi
     assert count(db_path, "client") == 2
 
 
+@pytest.mark.both_backends
 def test_the_same_file_twice_gives_one_client(run, db_path, tmp_path):
     path = write_csv(tmp_path / "one.csv", HEADER, [row(name="ÖZTÜRK ALİ")])
     assert import_json(run, path)[1]["clients_created"] == 1
@@ -93,6 +95,7 @@ def test_the_same_file_twice_gives_one_client(run, db_path, tmp_path):
     assert count(db_path, "client") == 1 and count(db_path, "referral") == 1
 
 
+@pytest.mark.both_backends
 def test_a_second_open_referral_to_the_same_receiver_is_refused(run, db_path, tmp_path, snapshot):
     ok(run("import", str(write_csv(tmp_path / "one.csv", HEADER, [row(name="ÖZTÜRK ALİ")]))))
     before = snapshot()
@@ -107,6 +110,7 @@ def test_a_second_open_referral_to_the_same_receiver_is_refused(run, db_path, tm
     assert snapshot() == before
 
 
+@pytest.mark.both_backends
 def test_a_registered_client_is_matched_by_the_import(run, db_path, tmp_path):
     client = ok(run("register", "--name", "ÉLISE MÜLLER", "--birth-date", "1975-05-06",
                     "--from", "SD", "--consent-on", "2025-05-01"))
@@ -116,6 +120,7 @@ def test_a_registered_client_is_matched_by_the_import(run, db_path, tmp_path):
     assert query(db_path, "SELECT client_id FROM referral") == [(int(client[2:]),)]
 
 
+@pytest.mark.both_backends
 def test_the_name_key_is_stored_and_anonymize_blanks_it(run, db_path):
     from optima_cli.workflow import retention
 
@@ -146,6 +151,7 @@ def test_db_copy_and_backup_keep_the_name_key(run, tmp_path, pg_server):
         pg_server.drop(name)
 
 
+@pytest.mark.both_backends
 def test_migration_0003_gives_existing_clients_their_key(request, tmp_path, backend, run):
     from test_migrations import migrate
 
@@ -187,6 +193,7 @@ def test_a_duplicate_header_column_is_refused(run, tmp_path, snapshot):
     assert snapshot() == before
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("column, mine, theirs", [
     ("ahv", "756.9217.0769.85", "756.1234.5678.97"),
     ("external_ref", "SD-1", "SD-2"),
@@ -252,6 +259,7 @@ def test_control_characters_in_import_values_are_refused(run, tmp_path, snapshot
     assert snapshot() == before
 
 
+@pytest.mark.both_backends
 def test_tab_and_newline_in_a_note_are_kept(run, db_path, tmp_path):
     note = "Zeile eins\nZeile\tzwei"
     values = row(decision="accepted", decided_on="2025-06-05", closed_on="2025-08-01",
@@ -439,6 +447,7 @@ def test_too_long_texts_are_refused_with_the_limit(run, snapshot, args):
     assert snapshot() == before
 
 
+@pytest.mark.both_backends
 def test_texts_at_the_limit_are_kept(run, tmp_path):
     client = ok(run("register", "--name", "N" * 200, "--birth-date", "1990-01-01", "--from", "SD",
                     "--consent-on", "2025-01-01"))
@@ -449,6 +458,7 @@ def test_texts_at_the_limit_are_kept(run, tmp_path):
     assert (number, column) == (2, "goal") and "2" in message
 
 
+@pytest.mark.both_backends
 def test_doctor_names_people_registered_twice_before_the_name_key(run, db_path):
     """A database may hold the same person twice from before names were compared by their key
     (SQLite folded only ASCII letters): migration 0003 gives both the same key, and doctor names

@@ -40,6 +40,7 @@ def _listed(run, *extra: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
     return record  # type: ignore[no-any-return]
 
 
+@pytest.mark.both_backends
 def test_lists_show_the_goal_and_anonymize_erases_every_free_text(run):
     """The goal is no personal text (lists show it), but it is free text: anonymize erases it
     with the notes and the justification, as one definition says."""

@@ -20,6 +20,8 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 
+pytestmark = pytest.mark.both_backends  # the import's bulk writes
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "sample_data" / "import-template.csv"
 PILOT = ROOT / "sample_data" / "pilot-2018-2022.xlsx"

@@ -21,6 +21,8 @@ from optima_cli.store.engine import connect, open_database
 from optima_cli.store.location import locate
 from optima_cli.workflow.context import Context
 
+pytestmark = pytest.mark.both_backends  # the migrations run on both kinds of database
+
 
 @pytest.fixture
 def empty_db(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Path | str:
@@ -235,6 +237,7 @@ def test_foreign_tables_are_not_migrated(empty_db, run):
     assert dump(empty_db) == before
 
 
+@pytest.mark.slow
 def test_the_developers_alembic_command_runs_on_optima_db(tmp_path, run, monkeypatch):
     """migrations/__init__.py tells developers to use `alembic -c optima_cli/migrations/alembic.ini`."""
     import os

@@ -14,6 +14,8 @@ from typer.testing import CliRunner, Result
 
 from optima_cli.cli import app
 
+pytestmark = pytest.mark.both_backends  # copies between backends and the server itself
+
 runner = CliRunner()
 
 

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from optima_cli.cli import app
 from optima_cli.render.terminal import PROGRESS_FROM
 
+pytestmark = pytest.mark.slow  # optima in a subprocess on a pseudo-terminal
+
 RUN = "import sys; from optima_cli.cli import app; sys.argv = ['optima', *sys.argv[1:]]; app()"
 
 

@@ -234,6 +234,7 @@ def test_every_command_prints_its_data_as_json_and_csv(db, tmp_path, fmt):
         out(action[0], other["case"] if fmt == "json" else other[0]["case"], *action[1:])
 
 
+@pytest.mark.both_backends
 def test_audit_verify_prints_the_hash_of_the_last_event(db):
     """README: "`optima audit verify` finds the first event that was changed, removed, inserted or
     reordered outside optima, and prints the hash of the last event"."""
@@ -292,6 +293,7 @@ def test_the_workbook_is_readable_by_its_owner_only(populated, tmp_path):
         os.umask(old)
 
 
+@pytest.mark.both_backends
 def test_a_change_waits_for_another_writer_instead_of_failing(db):
     """README: "every change is one transaction that waits for the others (up to 30 seconds)
     instead of failing"; PostgreSQL: "every writing transaction takes one lock first (waiting up
@@ -332,6 +334,8 @@ def _optima_process(*args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env=dict(os.environ))
 
 
+@pytest.mark.slow
+@pytest.mark.both_backends
 def test_a_killed_backup_never_leaves_half_a_backup_at_the_target(db, tmp_path):
     """README: "Killing optima at any moment leaves the database as before or fully updated, and
     never a half-written workbook or backup at the target."."""
@@ -491,6 +495,7 @@ def on_terminal(args: list[str], answers: list[tuple[str, str]] = (), env: dict[
     return process.wait(timeout=30), shown.decode("utf-8", errors="replace")
 
 
+@pytest.mark.slow
 def test_register_and_refer_ask_for_missing_values_on_a_terminal(tmp_path):
     """README: "On a terminal, `register` and `refer` ask for missing required values; in scripts
     they fail instead."."""
@@ -523,6 +528,7 @@ def _sgr_codes(text: str) -> set[str]:
 COLOURS = {str(n) for n in [*range(30, 39), *range(40, 49), *range(90, 98), *range(100, 108)]}
 
 
+@pytest.mark.slow
 def test_colours_only_on_a_terminal_and_none_with_no_color(populated, tmp_path):
     """README: "Colours only on a terminal, and none with `NO_COLOR` set (bold may remain)."; the
     overdue rows of `list` are the red ones."""
@@ -546,6 +552,7 @@ def _client_registered_days_ago(db: Path | str, client: str, days: int) -> None:
           int(client.split("-")[1]))
 
 
+@pytest.mark.slow
 def test_anonymize_asks_on_a_terminal(tmp_path):
     """README: "Without `--yes` it asks on a terminal and refuses in scripts."."""
     db = tmp_path / "optima.db"
@@ -700,6 +707,7 @@ def test_the_overdue_rows_of_deadlines_are_red(db, tmp_path):
 
 # --- B7: anonymize clients without referrals ---------------------------------------------------
 
+@pytest.mark.both_backends
 def test_anonymize_takes_clients_without_referrals_registered_before_the_day(run, db_path):
     """README: "`optima anonymize --closed-before DATE` removes name, ... of every client whose
     referrals all ended before DATE (and of clients without referrals registered before it). ...

@@ -35,6 +35,8 @@ import pytest
 from conftest import copy_db, is_url, query
 from openpyxl import load_workbook
 
+pytestmark = [pytest.mark.both_backends, pytest.mark.slow]  # concurrent and killed processes
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "sample_data" / "import-template.csv"
 
@@ -349,6 +351,7 @@ def test_counsellors_deciding_one_referral_at_once_cannot_both_win(ctx, db_path,
 
 # --- 2. an import killed at random moments -----------------------------------------------------
 
+@pytest.mark.sqlite_only  # the kills run on copies of a SQLite file; `run` only verifies them
 def test_killed_import_is_all_or_nothing(imported, tmp_path, run):
     n = imported.n
     assert 1.0 < imported.seconds < 30, f"a full import took {imported.seconds:.1f} s"

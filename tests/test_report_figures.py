@@ -29,6 +29,8 @@ from optima_cli.workflow.clients import ClientInput, register
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.institutions import add_institution
 
+pytestmark = pytest.mark.both_backends  # the figures are counted in SQL
+
 TODAY = date(2026, 11, 23)
 AS_OF = "2026-11-23"
 CONSENT = date(2025, 1, 6)

@@ -179,6 +179,7 @@ def test_derived_fields_of_a_case():
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
+@pytest.mark.both_backends  # the same rule in SQL, on each dialect
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(status=st.sampled_from([s.value for s in Status]), referred_on=dates,
        due_on=st.none() | dates, as_of=dates, within=st.integers(min_value=0, max_value=60))

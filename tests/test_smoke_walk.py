@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import days_ago
+
+pytestmark = pytest.mark.both_backends  # one whole life end to end, on both kinds
 
 
 def test_whole_life_from_register_to_close(run):

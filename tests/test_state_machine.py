@@ -40,6 +40,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+import pytest
 import typer.main
 from conftest import dump, query
 from hypothesis import HealthCheck, settings
@@ -738,7 +739,7 @@ OptimaMachine.TestCase.settings = settings(
     max_examples=40, stateful_step_count=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestOptimaStateMachine = OptimaMachine.TestCase
+TestOptimaStateMachine = pytest.mark.slow(OptimaMachine.TestCase)  # the suite's longest test
 
 
 def test_resume_search_inside_an_earlier_suspension(ctx: Context) -> None:

@@ -553,6 +553,7 @@ def reports(db: Path) -> list[Any]:
         ("--year", days_ago(250)[:4]))]
 
 
+@pytest.mark.both_backends
 def test_anonymize_dry_run_and_confirmation_change_nothing(retention, snapshot):
     db, ids = retention["db"], retention["ids"]
     expected = sorted(ids[k] for k in DUE)
@@ -630,6 +631,7 @@ def test_anonymize_removes_exactly_the_due_clients_personal_data(retention):
                     (cases["D"][0],)) == [(NOTES["D"][0],)]
 
 
+@pytest.mark.both_backends
 def test_anonymized_client_cannot_be_referred_or_updated(retention, snapshot):
     db, ids = retention["db"], retention["ids"]
     ok(cli(db, "anonymize", "--closed-before", retention["cutoff"], "--yes"))
@@ -842,6 +844,7 @@ def test_db_that_is_a_folder_is_refused(tmp_path, command):
 
 
 
+@pytest.mark.both_backends
 def test_erasing_values_of_a_client_never_anonymized_is_detected(run, db_path):
     """Only anonymization may erase recorded values: faking it by hand is caught."""
     client = run("register", "--name", "Echt Person", "--birth-date", "1970-01-01", "--from", "SD",

@@ -20,6 +20,8 @@ from optima_cli.store.models import AuditEvent
 from optima_cli.workflow import cases, clients
 from optima_cli.workflow.context import Context
 
+pytestmark = pytest.mark.both_backends  # the store: transactions, the audit chain, case numbers
+
 
 def _register(ctx: Context, name: str = "Test Person", source: str = "SD") -> str:
     data = clients.ClientInput(name=name, birth_date=date(1985, 5, 5), institution=source,

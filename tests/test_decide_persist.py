@@ -1,12 +1,11 @@
 """Issue 15: one decision per action, saved by the per-command store or the import's batch store."""
 
-import pytest
-
 from __future__ import annotations
 
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 

@@ -36,9 +36,9 @@ def choose(option: str | None, environ: Mapping[str, str]) -> str:
                 raise ValueError(where, given)
             return value
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):  # POSIX order: the first one set wins
-        value = environ.get(name)
-        if value:
-            return "de" if value.lower().startswith("de") else DEFAULT
+        locale = environ.get(name)
+        if locale:
+            return "de" if locale.lower().startswith("de") else DEFAULT
     return DEFAULT
 
 

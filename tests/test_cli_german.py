@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from optima_cli.catalogue import de
 from optima_cli.cli import app
-from optima_cli.rules import codes
 from optima_cli.render.due import WARNING_LABELS
+from optima_cli.rules import codes
 
 pytestmark = pytest.mark.sqlite_only  # the language does not depend on the database
 

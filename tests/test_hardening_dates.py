@@ -18,10 +18,10 @@ from conftest import query
 
 from optima_cli.cli.options import OPTIONS, said
 from optima_cli.errors import OptimaError
+from optima_cli.importing.rows import COLUMNS
 from optima_cli.rules import lifecycle
 from optima_cli.rules.codes import Kind, Outcome, Status, WithdrawReason
 from optima_cli.rules.lifecycle import Action
-from optima_cli.importing.rows import COLUMNS
 
 TODAY = date(2026, 11, 23)
 RAV, SD = lifecycle.Unit("RAV", Kind.RAV), lifecycle.Unit("SD", Kind.SD)

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from conftest import TODAY, dump, query
 
-from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.importing import rows as importer
+from optima_cli.importing.rows import COLUMNS, import_rows
+from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.workflow import cases, clients, trail
 from optima_cli.workflow.clients import ClientInput
 from optima_cli.workflow.context import Context
-from optima_cli.importing.rows import COLUMNS, import_rows
 
 FILE = "cases.csv"
 SOURCE = f"import:{FILE}"

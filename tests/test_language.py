@@ -57,7 +57,7 @@ def templates() -> dict[str, str]:
 
 def _refusal_codes() -> dict[str, str]:
     """Every refusal code the code raises (`X.refused("code", ...)`, and codes.NOT_A), with where."""
-    found = {code: "rules/codes.py NOT_A" for code in codes.NOT_A.values()}
+    found = dict.fromkeys(codes.NOT_A.values(), "rules/codes.py NOT_A")
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and _name(node) == "refused" and node.args
@@ -221,7 +221,7 @@ def test_every_stored_finding_reads_back_in_german():
     for finding, in_english in zip(stored, english, strict=True):
         german = en.finding(finding)
         assert german != in_english and german == de.MESSAGES[en.FINDINGS[finding["key"]]].format(
-            **{k: v for k, v in _german_values(finding).items()})
+            **_german_values(finding))
         assert not re.search(r"\b2026-\d\d-\d\d\b", german)  # dates as 20.11.2026
     assert any("Finanzen/Schulden" in en.finding(f) for f in stored)  # topics as their labels
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer.main
 
+from optima_cli.importing import columns as import_format
 from optima_cli.render.workbook import CASE_COLUMNS
 from optima_cli.rules.criteria import Facts
 from optima_cli.rules.lifecycle import Case
@@ -20,7 +21,6 @@ from optima_cli.store.models import (
     CLIENT_KEYS,
     Client,
 )
-from optima_cli.importing import columns as import_format
 from optima_cli.workflow import records
 
 TEMPLATE = Path(__file__).parent.parent / "sample_data" / "import-template.csv"
@@ -41,8 +41,8 @@ CLIENT_RECORD = (
 def test_the_record_keys_are_todays_contract():
     assert CASE_KEYS == CASE_RECORD
     assert CLIENT_KEYS == CLIENT_RECORD
-    assert CASE_COLUMNS == list(CASE_RECORD)
-    assert records.CLIENT_FACTS == CLIENT_RECORD[8:]
+    assert list(CASE_RECORD) == CASE_COLUMNS
+    assert CLIENT_RECORD[8:] == records.CLIENT_FACTS
     assert records.PERSONAL_TEXT == ("reason_note", "close_note", "override")
     assert set(records.FREE_TEXT) == {"goal", *records.PERSONAL_TEXT}
 
@@ -57,7 +57,7 @@ def test_a_client_record_has_the_keys_of_the_definition():
 
 
 def test_a_case_record_has_the_keys_of_the_definition():
-    row = {key: None for key in CASE_RECORD} | {"case_id": "OPT-2026-0001", "client_id": 3,
+    row = dict.fromkeys(CASE_RECORD) | {"case_id": "OPT-2026-0001", "client_id": 3,
                                                  "topics": "placement,health", "months": 3}
     record = records.case_record(row)
     assert tuple(record) == CASE_RECORD
@@ -74,7 +74,7 @@ def test_the_case_state_of_the_rules_holds_every_field_an_action_changes():
     stored = {f.name for f in CASE_FIELDS if f.name} | {"case_id", "referrer", "receiver", "topics"}
     assert set(Case._fields) - {"suspensions", "given"} <= stored
     assert records.GIVEN == ()  # every field of a case today is one the rules know
-    assert records.CHANGEABLE == tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record)
+    assert tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record) == records.CHANGEABLE
 
 
 def test_the_import_columns_are_the_templates_and_read_each_field_by_its_type():
@@ -82,10 +82,10 @@ def test_the_import_columns_are_the_templates_and_read_each_field_by_its_type():
     assert list(import_format.COLUMNS) == template.split(",")
     assert import_format.REQUIRED == ["name", "birth_date", "referrer", "receiver", "topics",
                                       "months", "referred_on"]
-    assert import_format.CLIENT_FIELDS == (
-        "external_ref", "name", "birth_date", "ahv", "municipality", "counsellor", *CLIENT_RECORD[8:])
-    assert import_format.FREE_TEXTS == {"goal", "override", "reason_note", "withdraw_note",
-                                        "close_note"}
+    expected = ("external_ref", "name", "birth_date", "ahv", "municipality", "counsellor", *CLIENT_RECORD[8:])
+    assert import_format.CLIENT_FIELDS == expected
+    free_texts = {"goal", "override", "reason_note", "withdraw_note", "close_note"}
+    assert import_format.FREE_TEXTS == free_texts
     read = {name: parser for name, (parser, _) in import_format.COLUMNS.items()}
     by_type = {date: import_format._date, bool: import_format._bool}
     for field in (*CLIENT_FIELDS, *CASE_FIELDS):

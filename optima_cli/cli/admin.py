@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit, print_data
+from optima_cli.cli.options import MAX_ROWS, FormatOpt, context, date_option, emit, print_data, tables, terminal
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 

@@ -16,9 +16,10 @@ from optima_cli.cli.options import (
     date_value,
     emit,
     require,
+    tables,
+    terminal,
     with_field_options,
 )
-from optima_cli.cli.options import tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 from optima_cli.store.models import CLIENT_FIELDS

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import FormatOpt, context, emit
-from optima_cli.cli.options import tables, terminal
+from optima_cli.cli.options import FormatOpt, context, emit, tables, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
 

@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown
-from optima_cli.cli.options import tables, terminal
+from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit, rows_shown, tables, terminal
 from optima_cli.errors import UsageProblem
 from optima_cli.language import number, t
 from optima_cli.render.formats import Format

@@ -33,7 +33,7 @@ def _typer_gettext(message: str) -> str:
     return t(TYPER_MESSAGES[message]) if message in TYPER_MESSAGES else message
 
 
-typer.core._ = _typer_gettext  # type: ignore[attr-defined]
+typer.core._ = _typer_gettext
 
 # The commands in the order and sections of `optima --help`: (name, module in optima_cli.cli,
 # the one-line summary). The summary is the first line of the command's docstring (a test

@@ -122,7 +122,7 @@ def register(values: dict[str, Any], registered_at: Unit, institution_id: int, k
     """A new client; `values` are cleaned (`rules.clients.clean`) and complete (`require`),
     without the unit."""
     person = Person(key=key, institution=registered_at.code, institution_id=institution_id,
-                    **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+                    **{k: v for k, v in values.items() if v is not None})
     client_rules.check_consent(person.consent_on, person.birth_date)  # type: ignore[arg-type]
     refuse_duplicate(person, duplicate_of)
     record = client_record(person, person.institution)

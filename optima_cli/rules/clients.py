@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
 from optima_cli.rules import text
+from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
 from optima_cli.rules.identity import format_client_id, name_key, normalize_ahv
 
 REQUIRED = ("name", "birth_date", "institution")

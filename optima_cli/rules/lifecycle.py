@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import criteria, text
+from optima_cli.rules.clients import check_born_before_referral
 from optima_cli.rules.codes import (
     Cause,
     Kind,
@@ -29,7 +30,6 @@ from optima_cli.rules.codes import (
     Topic,
     WithdrawReason,
 )
-from optima_cli.rules.clients import check_born_before_referral
 from optima_cli.rules.dates import add_months, ensure_not_future
 
 MONTHS = (3, 6)
@@ -267,7 +267,7 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
 # after it was closed, nor withdrawn before a suspension of it began.
 
 # the field that gives the day of an action (the command line's option, the import's column)
-DAY_FIELD = {action: "on" for action in Action} | {Action.SUSPEND_SEARCH: "from"}
+DAY_FIELD = dict.fromkeys(Action, "on") | {Action.SUSPEND_SEARCH: "from"}
 
 
 def dated_events(case: Case) -> list[tuple[date, str]]:

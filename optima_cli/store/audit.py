@@ -154,7 +154,9 @@ def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000
 
 def write_head(session: Session) -> None:
     """Called by the store just before it commits (store/engine.py: `Database.write`), and by a
-    copy before it reads the whole trail. Keep the head of the chain apart (in meta), so that removing the last events shows too.
+    copy before it reads the whole trail. Keep the head of the chain apart (in meta), so that
+    removing the last events shows too.
+
     Written once per transaction, from what is really there after any savepoint rollbacks (or
     earlier, by a caller that reads the whole trail before its commit: a copy).
 

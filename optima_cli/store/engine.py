@@ -135,21 +135,17 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction for one change: all of it or none of it; committed with the head of
         the audit trail written last (`audit.write_head`), if the change added events."""
-        with translated(self.label):
-            with Session(self.writer, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
-                    audit.write_head(session)
+        with translated(self.label), Session(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
+            audit.write_head(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A snapshot to read; a read of personal data that is logged commits its event as a
         write does."""
-        with translated(self.label):
-            with Session(self.engine, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
-                    audit.write_head(session)
+        with translated(self.label), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+            audit.write_head(session)
 
 
 def _server_problem(text: str, label: str) -> str | None:

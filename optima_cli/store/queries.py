@@ -186,37 +186,38 @@ def case_select() -> tuple[Select[Any], AsOf]:
     day: Any = AS_OF_DAY
     r, s = Referral, Suspension
     status = status_at(day)
-    running = running_suspension_of(r.id, day)
-    suspended_until = select(func.max(s.until)).where(running).scalar_subquery()
-    suspended_from = select(func.min(s.start_on)).where(running).scalar_subquery()
-    extended_later = r.extended_on > day
-    due_on = case((or_(col(r.decided_on).is_(None), r.decided_on > day), literal(None)),
-                  (extended_later, r.first_due_on), else_=r.due_on)
-    closing = r.closed_on
-    reason = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason),
-                  (r.withdrawn_on <= day, r.reason), else_=literal(None))
-    reason_note = case((and_(r.decided_on <= day, r.status == "rejected"), r.reason_note),
-                       (r.withdrawn_on <= day, r.reason_note), else_=literal(None))
+    running = running_suspension_of(col(r.id), day)
+    suspended_until = select(func.max(col(s.until))).where(running).scalar_subquery()
+    suspended_from = select(func.min(col(s.start_on))).where(running).scalar_subquery()
+    decided_on, withdrawn_on = col(r.decided_on), col(r.withdrawn_on)
+    extended_later = col(r.extended_on) > day
+    due_on = case((or_(decided_on.is_(None), decided_on > day), literal(None)),
+                  (extended_later, col(r.first_due_on)), else_=col(r.due_on))
+    closing = col(r.closed_on)
+    rejected = and_(decided_on <= day, col(r.status) == "rejected")
+    reason = case((rejected, col(r.reason)), (withdrawn_on <= day, col(r.reason)), else_=literal(None))
+    reason_note = case((rejected, col(r.reason_note)), (withdrawn_on <= day, col(r.reason_note)),
+                       else_=literal(None))
     as_of_day: dict[str, Any] = {  # the fields whose value on the day is not the stored one
-        "status": status, "months": case((extended_later, literal(3)), else_=r.months),
-        "decided_on": _known(r.decided_on, r.decided_on, day),
-        "receiving_counsellor": _known(r.receiving_counsellor, r.decided_on, day),
-        "due_on": due_on, "extended_on": _known(r.extended_on, r.extended_on, day),
+        "status": status, "months": case((extended_later, literal(3)), else_=col(r.months)),
+        "decided_on": _known(decided_on, decided_on, day),
+        "receiving_counsellor": _known(col(r.receiving_counsellor), decided_on, day),
+        "due_on": due_on, "extended_on": _known(col(r.extended_on), col(r.extended_on), day),
         "reason": reason, "reason_note": reason_note,
-        "withdrawn_on": _known(r.withdrawn_on, r.withdrawn_on, day),
-        "closed_on": _known(r.closed_on, closing, day),
-        "outcome": _known(r.outcome, closing, day), "cause": _known(r.cause, closing, day),
-        "employed": _known(r.employed, closing, day),
-        "close_note": _known(r.close_note, closing, day),
+        "withdrawn_on": _known(withdrawn_on, withdrawn_on, day),
+        "closed_on": _known(closing, closing, day),
+        "outcome": _known(col(r.outcome), closing, day), "cause": _known(col(r.cause), closing, day),
+        "employed": _known(col(r.employed), closing, day),
+        "close_note": _known(col(r.close_note), closing, day),
     }
-    fields = [as_of_day.get(f.key, getattr(r, f.name)).label(f.key) for f in CASE_FIELDS
+    fields = [as_of_day.get(f.key, col(getattr(r, f.name))).label(f.key) for f in CASE_FIELDS
               if f.name and f.in_record and f.key not in ("case", "client", "referrer", "receiver")]
     query = (
         select(
-            r.id, r.case_id, r.client_id,
-            Referrer.code.label("referrer"), Referrer.kind.label("referrer_kind"),
-            Receiver.code.label("receiver"), Receiver.kind.label("receiver_kind"),
-            topic_list().label("topics"), *fields, r.findings,
+            col(r.id), col(r.case_id), col(r.client_id),
+            col(Referrer.code).label("referrer"), col(Referrer.kind).label("referrer_kind"),
+            col(Receiver.code).label("receiver"), col(Receiver.kind).label("receiver_kind"),
+            topic_list().label("topics"), *fields, col(r.findings),
             suspended_from.label("search_suspended_from"),
             suspended_until.label("search_suspended_until"),
         )

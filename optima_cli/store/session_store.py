@@ -85,7 +85,8 @@ class SessionStore:
         assert referrer is not None and receiver is not None
         rows = list(queries.suspensions_of(session, referral.id or 0))
         case = Case(
-            case_id=referral.case_id, referrer=self.institution_unit(referrer)[1], receiver=self.institution_unit(receiver)[1],
+            case_id=referral.case_id, referrer=self.institution_unit(referrer)[1],
+            receiver=self.institution_unit(receiver)[1],
             topics=tuple(queries.topics_of(session, referral.id or 0)), referred_on=referral.referred_on,
             goal=referral.goal, referring_counsellor=referral.referring_counsellor,
             override=referral.override,

@@ -19,7 +19,6 @@ from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.store import audit, queries
 from optima_cli.store.models import CLIENT_FIELDS, Client, Institution
-
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from optima_cli.errors import OptimaError
+from optima_cli.importing.rows import Outcome, import_rows
 from optima_cli.language import t
 from optima_cli.store import location
 from optima_cli.store.engine import default_db_path, inspect_file, remove_database, write_meta
 from optima_cli.workflow.context import Context
-from optima_cli.importing.rows import Outcome, import_rows
 
 DEMO_FILE = "optima-demo.db"
 SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"

@@ -1,4 +1,4 @@
-"""Write sample_data/pilot-2018-2022.xlsx from the seeded generator in optima_cli/demo_data.py.
+"""Write sample_data/pilot-2018-2022.xlsx from the seeded generator in optima_cli/demo/data.py.
 
     python scripts/make_pilot_data.py
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from optima_cli.demo_data import rows
+from optima_cli.demo.data import rows
 from optima_cli.importing.rows import COLUMNS
 
 TARGET = Path(__file__).resolve().parent.parent / "sample_data" / "pilot-2018-2022.xlsx"

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from optima_cli.records.models import Client
 from optima_cli.store import audit
 from optima_cli.store.engine import read_meta
-from optima_cli.store.models import Client
 from optima_cli.workflow import clients
 from optima_cli.workflow.context import Context
 

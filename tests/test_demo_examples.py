@@ -2,7 +2,7 @@
 
 The demo database is built once per module with `optima demo --db` and copied for each test.
 Expected figures come from the issue's statements about the pilot, or are computed here from
-optima_cli.demo_data.rows() (the generator's input), never from optima's own figures.
+optima_cli.demo.data.rows() (the generator's input), never from optima's own figures.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conftest import copy_db, count, dump, query
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
-from optima_cli.demo_data import rows as pilot_rows
+from optima_cli.demo.data import rows as pilot_rows
 from optima_cli.importing.rows import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent

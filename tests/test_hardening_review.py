@@ -14,8 +14,8 @@ from test_trust import ok
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
+from optima_cli.rules.records import FREE_TEXT, PERSONAL_TEXT
 from optima_cli.store.maintenance import TEMP_MARK
-from optima_cli.workflow.records import FREE_TEXT, PERSONAL_TEXT
 from optima_cli.workflow.retention import ERASED
 
 GOAL = "Herr Vertraulich findet eine Stelle"

@@ -15,8 +15,8 @@ from conftest import TODAY, count, dump, is_url, query
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from optima_cli.records import models, schema
 from optima_cli.rules.identity import name_key
-from optima_cli.store import models, schema
 from optima_cli.store.engine import connect, open_database
 from optima_cli.store.location import locate
 from optima_cli.workflow.context import Context
@@ -89,7 +89,7 @@ def _fill_at_first_revision(db: Path | str) -> Context:
     data set: clients, referrals with their whole histories, suspensions): built by the
     migrations, filled at the newest, then taken down to the first (today's optima writes
     today's columns)."""
-    from optima_cli.demo_data import rows
+    from optima_cli.demo.data import rows
     from optima_cli.importing.rows import import_rows
 
     migrate(db, "head")

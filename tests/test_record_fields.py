@@ -1,5 +1,5 @@
 """One definition per record: the places that list a case's or a client's fields derive them from
-the table models (store/models.py, store/record_fields.py), and what they derive is today's
+the table models (records/models.py, records/fields.py), and what they derive is today's
 contract: the JSON keys, the workbook, import and CSV columns, and the options."""
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from pathlib import Path
 import typer.main
 
 from optima_cli.importing import columns as import_format
-from optima_cli.render.workbook import CASE_COLUMNS
-from optima_cli.rules.criteria import Facts
-from optima_cli.rules.lifecycle import Case
-from optima_cli.store.models import (
+from optima_cli.records.models import (
     CASE_FIELDS,
     CASE_KEYS,
     CLIENT_FIELDS,
     CLIENT_KEYS,
     Client,
 )
-from optima_cli.workflow import records
+from optima_cli.render.workbook import CASE_COLUMNS
+from optima_cli.rules import records
+from optima_cli.rules.criteria import Facts
+from optima_cli.rules.lifecycle import Case
 
 TEMPLATE = Path(__file__).parent.parent / "sample_data" / "import-template.csv"
 # the JSON contract, written out once here to hold the derived keys against

@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import select
 
 from optima_cli.errors import OptimaError
+from optima_cli.records.models import AuditEvent
 from optima_cli.rules.codes import Topic
 from optima_cli.store import audit
 from optima_cli.store.engine import open_database
 from optima_cli.store.location import locate
-from optima_cli.store.models import AuditEvent
 from optima_cli.workflow import cases, clients
 from optima_cli.workflow.context import Context
 

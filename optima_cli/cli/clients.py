@@ -21,8 +21,8 @@ from optima_cli.cli.options import (
     with_field_options,
 )
 from optima_cli.language import t
+from optima_cli.records.models import CLIENT_FIELDS
 from optima_cli.render.formats import Format
-from optima_cli.store.models import CLIENT_FIELDS
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 

@@ -26,10 +26,10 @@ def demo(
     Example: optima demo
     """
     from optima_cli.cli.options import tables
+    from optima_cli.demo.build import build, demo_path
     from optima_cli.render import report as report_view
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.case_reads import list_cases
-    from optima_cli.workflow.demo import build, demo_path
     from optima_cli.workflow.report import report
 
     root = ctx.find_root()

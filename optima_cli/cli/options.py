@@ -20,7 +20,7 @@ from optima_cli.rules import codes
 from optima_cli.rules.dates import parse_date
 
 if TYPE_CHECKING:
-    from optima_cli.store.record_fields import RecordField
+    from optima_cli.records.fields import RecordField
     from optima_cli.workflow.context import Context
 
 E = TypeVar("E", bound=StrEnum)

@@ -9,12 +9,12 @@ from typing import Any
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.importing.sheet import Sheet, as_text
 from optima_cli.language import plural, t
+from optima_cli.records.models import CASE_FIELDS
+from optima_cli.records.models import CLIENT_FIELDS as _CLIENT_FIELDS
 from optima_cli.rules import codes, text
 from optima_cli.rules.dates import parse_date
 from optima_cli.rules.identity import normalize_ahv
 from optima_cli.rules.lifecycle import parse_months
-from optima_cli.store.models import CASE_FIELDS
-from optima_cli.store.models import CLIENT_FIELDS as _CLIENT_FIELDS
 
 # what Excel shows for a formula that failed (openpyxl returns them as these strings)
 EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",

@@ -31,10 +31,10 @@ from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import Person
 from optima_cli.rules.identity import format_client_id, name_key
 from optima_cli.rules.lifecycle import Case, Unit
+from optima_cli.rules.records import given_with_referral
 from optima_cli.store.batch_store import BatchStore
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.lookup import unknown_institution
-from optima_cli.workflow.records import given_with_referral
 
 __all__ = ["COLUMNS", "Outcome", "RowError", "check_header", "import_file", "import_rows", "parse_row"]
 

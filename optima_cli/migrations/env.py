@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from optima_cli.store import models  # noqa: F401 - the tables, for autogenerate
+from optima_cli.records import models  # noqa: F401 - the tables, for autogenerate
 
 connection = context.config.attributes.get("connection")
 

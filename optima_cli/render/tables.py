@@ -10,10 +10,10 @@ from rich.console import Group
 from rich.text import Text
 
 from optima_cli.language import current, day, label, labels, moment, plural, t
+from optima_cli.records.models import CASE_FIELDS, CASE_KEYS, CLIENT_FIELDS
 from optima_cli.render.due import describe_days
 from optima_cli.render.terminal import key_values, out, table
 from optima_cli.rules.codes import Result
-from optima_cli.store.models import CASE_FIELDS, CASE_KEYS, CLIENT_FIELDS
 
 FLAG_STYLE = {"overdue": "red bold", "due-soon": "yellow"}
 RESULT_STYLE = {Result.PASS.value: "green", Result.WARN.value: "yellow", Result.BLOCK.value: "red bold"}

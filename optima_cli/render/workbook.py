@@ -26,8 +26,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from optima_cli.language import current, label, t
+from optima_cli.records.models import CASE_KEYS
 from optima_cli.rules.codes import OPEN_STATUSES
-from optima_cli.store.models import CASE_KEYS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TICK_ROWS = 500  # rows between two reports to a progress bar

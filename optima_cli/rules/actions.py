@@ -21,12 +21,12 @@ from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
 from optima_cli.rules.identity import format_case_id
 from optima_cli.rules.lifecycle import Action, Case, Unit
-from optima_cli.store.audit import diff
-from optima_cli.workflow.records import (
+from optima_cli.rules.records import (
     CLIENT_FACTS,
     case_changes,
     case_snapshot,
     client_record,
+    diff,
 )
 
 # what a client's events name the client by, in their payloads: filled in by the store with the id

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session, col
 
-from optima_cli.store.models import AuditEvent, Client, Referral, Suspension
+from optima_cli.records.models import AuditEvent, Client, Referral, Suspension
 
 
 def cases_dated_after(session: Session, day: date) -> int:

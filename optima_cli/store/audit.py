@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, inspect
 from sqlmodel import Session, col, select
 
-from optima_cli.store.models import AuditEvent, Meta
+from optima_cli.records.models import AuditEvent, Meta
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -75,18 +75,6 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
                                   event["referral_id"], event["on_date"], event["source"],
                                   payload_hash))
     return event
-
-
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
-    """Only the values that changed, before and after."""
-    before = before or {}
-    after = after or {}
-    if before.keys() == after.keys():  # the common case (records of the same thing), quickly
-        keys = [k for k, value in before.items() if value != after[k]]
-        return {k: before[k] for k in keys}, {k: after[k] for k in keys}
-    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
-    return ({k: before.get(k) for k in keys if k in before},
-            {k: after.get(k) for k in keys if k in after})
 
 
 def record(

@@ -20,8 +20,8 @@ from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from optima_cli.language import plural, t
+from optima_cli.records.models import AuditEvent, Client, Meta, Referral
 from optima_cli.store.audit import GENESIS, HEAD_KEY, Head, chain_hash, sha256
-from optima_cli.store.models import AuditEvent, Client, Meta, Referral
 
 
 @dataclass(frozen=True)

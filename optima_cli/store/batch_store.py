@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from optima_cli.records.models import Client, Referral, ReferralTopic, Suspension
 from optima_cli.rules import codes, text
 from optima_cli.rules.actions import (
     INSERT,
@@ -30,7 +31,6 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
 from optima_cli.store import audit, bulk, queries
-from optima_cli.store.models import Client, Referral, ReferralTopic, Suspension
 from optima_cli.store.session_store import referral_row, with_client_id
 
 OPEN = (codes.Status.REFERRED.value, codes.Status.ACCEPTED.value)

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session, SQLModel, col
 
-from optima_cli.store.models import Client, Referral
+from optima_cli.records.models import Client, Referral
 
 CHUNK = 5000  # keys per query: well below SQLite's and PostgreSQL's limits on parameters
 

@@ -29,7 +29,8 @@ from sqlmodel import Session, create_engine
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store import audit, models, schema
+from optima_cli.records import models
+from optima_cli.store import audit, schema
 from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30

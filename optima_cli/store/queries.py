@@ -17,11 +17,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col
 
-from optima_cli.rules.codes import OPEN_STATUSES, Status
-from optima_cli.rules.deadlines import DueKind
-from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
-from optima_cli.store import deadlines
-from optima_cli.store.models import (
+from optima_cli.records.models import (
     CASE_FIELDS,
     Client,
     Institution,
@@ -29,6 +25,10 @@ from optima_cli.store.models import (
     ReferralTopic,
     Suspension,
 )
+from optima_cli.rules.codes import OPEN_STATUSES, Status
+from optima_cli.rules.deadlines import DueKind
+from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
+from optima_cli.store import deadlines
 
 Referrer = aliased(Institution, name="referrer")
 Receiver = aliased(Institution, name="receiver")

@@ -10,9 +10,9 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
+from optima_cli.records.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.rules.codes import Status
 from optima_cli.store.dialects import days_between
-from optima_cli.store.models import Client, Institution, Referral, ReferralTopic
 from optima_cli.store.queries import (
     AS_OF_DAY,
     case_select,

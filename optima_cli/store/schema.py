@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from optima_cli.language import t
-from optima_cli.store import models
+from optima_cli.records import models
 
 REVISIONS = tuple(f"{n:04d}" for n in range(1, models.SCHEMA_VERSION + 1))  # oldest first
 HEAD = REVISIONS[-1]

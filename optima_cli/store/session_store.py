@@ -11,6 +11,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from optima_cli.records.models import (
+    Client,
+    Institution,
+    Referral,
+    ReferralTopic,
+    Suspension,
+)
 from optima_cli.rules.actions import (
     CLIENT_KEY,
     INSERT,
@@ -24,15 +31,8 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
+from optima_cli.rules.records import STATE_COLUMNS, given_stored
 from optima_cli.store import audit, queries
-from optima_cli.store.models import (
-    Client,
-    Institution,
-    Referral,
-    ReferralTopic,
-    Suspension,
-)
-from optima_cli.workflow.records import STATE_COLUMNS, given_stored
 
 
 def with_client_id(payload: dict[str, Any] | None, client_id: int | None) -> dict[str, Any] | None:

@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from optima_cli.catalogue import en
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
+from optima_cli.records.models import Client
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import Status
 from optima_cli.rules.identity import parse_case_id
+from optima_cli.rules.records import case_record, ordered_topics, with_personal_text
 from optima_cli.store import audit, queries
-from optima_cli.store.models import Client
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import case_record, findings_of, ordered_topics, with_personal_text
 
 LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn", "all")
 
@@ -193,3 +194,9 @@ def examples(ctx: Context, topic: str | None = None, receiver: str | None = None
         "days_to_close": (r["closed_on"] - r["decided_on"]).days,
         "outcome": r["outcome"], "employed": r["employed"],
     } for r in rows]
+
+
+def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
+    """The findings stored with a referral (keys and values), their sentences in the reader's
+    language."""
+    return [en.shown_finding(found) for found in json.loads(row["findings"] or "[]")]

@@ -11,18 +11,18 @@ from sqlmodel import Session
 from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
+from optima_cli.records.models import CLIENT_FIELDS, Client, Institution
 from optima_cli.rules import actions, criteria
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import facts_of
 from optima_cli.rules.codes import Kind, Result, Topic
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.records import client_record
 from optima_cli.store import audit, queries
-from optima_cli.store.models import CLIENT_FIELDS, Client, Institution
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import client_record
 
 UNSET: Any = object()  # "not given" in an update, as distinct from None ("clear it")
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
+from optima_cli.records.models import Institution
 from optima_cli.rules import text
 from optima_cli.rules.codes import Kind
+from optima_cli.rules.records import diff
 from optima_cli.store import audit, queries
-from optima_cli.store.models import Institution
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -72,7 +73,7 @@ def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email
         for key, value in changes.items():
             setattr(inst, key, value)
         session.add(inst)
-        before_diff, after_diff = audit.diff(before, record(inst))
+        before_diff, after_diff = diff(before, record(inst))
         audit.record(session, actor=ctx.user, action="institution-set-contact", entity="institution",
                      entity_ref=inst.code, before=before_diff, after=after_diff, now=ctx.now(),
                      source=ctx.source)

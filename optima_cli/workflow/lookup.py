@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from optima_cli.errors import NotFound
 from optima_cli.language import t
+from optima_cli.records.models import Client, Institution, Referral
 from optima_cli.rules import text
 from optima_cli.store import queries
-from optima_cli.store.models import Client, Institution, Referral
 from optima_cli.workflow.context import Context
 
 

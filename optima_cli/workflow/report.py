@@ -11,12 +11,12 @@ from optima_cli.language import t
 from optima_cli.rules import figures
 from optima_cli.rules.deadlines import DEFAULT_WITHIN, derived, window
 from optima_cli.rules.periods import Period
+from optima_cli.rules.records import PERSONAL_TEXT, case_record
 from optima_cli.store import audit
 from optima_cli.store import report as q
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import PERSONAL_TEXT, case_record
 
 GROUPINGS = ("kind", "institution")
 

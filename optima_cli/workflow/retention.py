@@ -17,11 +17,11 @@ from typing import Any
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
 from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.records import FREE_TEXT
 from optima_cli.store import audit, maintenance, queries
 from optima_cli.store.engine import delete_meta, read_meta, write_meta
 from optima_cli.store.maintenance import COMPACTION_PENDING
 from optima_cli.workflow.context import Context
-from optima_cli.workflow.records import FREE_TEXT
 
 ANONYMIZED_NAME = "(anonymized)"
 ERASED = "(erased)"

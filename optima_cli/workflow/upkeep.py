@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
+from optima_cli.records.models import SCHEMA_VERSION
 from optima_cli.rules.identity import format_client_id
 from optima_cli.store import anomalies, audit_verify, maintenance, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.location import named
-from optima_cli.store.models import SCHEMA_VERSION
 from optima_cli.store.schema import HEAD
 from optima_cli.workflow.context import Context
 

@@ -12,7 +12,7 @@ from optima_cli.store.engine import default_db_path, inspect_file, remove_databa
 from optima_cli.workflow.context import Context
 
 DEMO_FILE = "optima-demo.db"
-SOURCE = "pilot-2018-2022 (optima_cli/demo_data.py)"
+SOURCE = "pilot-2018-2022 (optima_cli/demo/data.py)"
 
 
 def demo_path(named: str | None) -> Path:
@@ -39,7 +39,7 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
                             "another file with --db", path=path))
     if kind == "demo":
         remove_database(path)
-    from optima_cli.demo_data import rows
+    from optima_cli.demo.data import rows
 
     ctx = Context(db_path=str(path), user=user)
     with ctx.write() as session:

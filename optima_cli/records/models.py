@@ -9,7 +9,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from optima_cli.language import t_
-from optima_cli.store.record_fields import RecordField, fact, fields_of, keys
+from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
 SCHEMA_VERSION = 4  # the number of the newest migration (optima_cli/migrations/versions)
 

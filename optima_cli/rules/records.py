@@ -1,24 +1,23 @@
-"""Plain records (dicts) of clients and cases: the JSON contract, built in one place."""
+"""Plain records (dicts) of clients and cases: the JSON contract and the audit trail's values, built
+in one place from the definitions (optima_cli/records), by the decisions (rules/actions.py), the
+stores and the reads alike."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from optima_cli.catalogue import en
-from optima_cli.rules.codes import Topic
-from optima_cli.rules.identity import format_client_id
-from optima_cli.rules.lifecycle import Case, SearchSuspension
-from optima_cli.store.audit import diff
-from optima_cli.store.models import (
+from optima_cli.records.models import (
     CASE_FIELDS,
     CASE_KEYS,
     CLIENT_FIELDS,
     CLIENT_KEYS,
     Client,
 )
+from optima_cli.rules.codes import Topic
+from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.lifecycle import Case, SearchSuspension
 
 _TOPIC_ORDER = [t.value for t in Topic]
 
@@ -70,10 +69,16 @@ def with_personal_text(record: dict[str, Any], personal: bool) -> dict[str, Any]
     return out
 
 
-def findings_of(row: dict[str, Any]) -> list[dict[str, str]]:
-    """The findings stored with a referral (keys and values), their sentences in the reader's
-    language."""
-    return [en.shown_finding(found) for found in json.loads(row["findings"] or "[]")]
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
+    """Only the values that changed, before and after (what an audit event keeps of a change)."""
+    before = before or {}
+    after = after or {}
+    if before.keys() == after.keys():  # the common case (records of the same thing), quickly
+        keys = [k for k, value in before.items() if value != after[k]]
+        return {k: before[k] for k in keys}, {k: after[k] for k in keys}
+    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+    return ({k: before.get(k) for k in keys if k in before},
+            {k: after.get(k) for k in keys if k in after})
 
 
 # the values of a case that an action can change, keyed as in the case record

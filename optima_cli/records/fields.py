@@ -1,12 +1,12 @@
 """One definition per record: what a field of a case or a client means beyond its column.
 
-A field of a record is declared once, in its table model (store/models.py), with `fact(...)`:
+A field of a record is declared once, in its table model (records/models.py), with `fact(...)`:
 its column (type, default, index) and what the other places need: its JSON key, its label in
 tables and the workbook (German in the catalogue), its import column and how a cell is read, its
 command-line option and help, whether it is personal free text, whether an action changes it.
 `fields_of` reads them back in the order of the model, which is the order of the JSON record;
 the JSON keys, the workbook and import columns, the options and the lists of the workflow are
-derived from that (workflow/records.py, render/, the import, cli/clients.py).
+derived from that (rules/records.py, render/, the import, cli/clients.py).
 
 Adding a field to a case is one `fact(...)` line in `models.Referral` plus its migration.
 """

@@ -15,8 +15,9 @@ from conftest import TODAY, count, dump, is_url, query
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from optima_cli.records import models, schema
+from optima_cli.records import models
 from optima_cli.rules.identity import name_key
+from optima_cli.store import schema
 from optima_cli.store.engine import connect, open_database
 from optima_cli.store.location import locate
 from optima_cli.workflow.context import Context

@@ -25,7 +25,7 @@ def highest_case_seqs(session: Session) -> dict[int, int]:
     """Per year, the highest case number given so far."""
     rows = session.execute(select(col(Referral.case_year), func.max(col(Referral.case_seq)))
                            .group_by(col(Referral.case_year)))
-    return dict(rows.tuples().all())
+    return {year: seq for year, seq in rows}  # noqa: C416 (rows are Row objects, not pairs)
 
 
 def highest_client_id(session: Session) -> int:

@@ -36,9 +36,9 @@ sys.path.insert(0, str(REPO))
 
 import data  # noqa: E402  (benchmarks/data.py)
 
+from optima_cli.importing.rows import COLUMNS, import_rows  # noqa: E402
 from optima_cli.rules.codes import Kind  # noqa: E402
 from optima_cli.workflow.context import Context  # noqa: E402
-from optima_cli.importing.rows import COLUMNS, import_rows  # noqa: E402
 from optima_cli.workflow.institutions import add_institution  # noqa: E402
 
 # what: (floor, allowed milliseconds over it); report --xlsx and import are rates, below
@@ -238,7 +238,7 @@ def main() -> int:
                                   env=env, capture_output=True, text=True, check=True)
             fresh.append(done.stdout.strip())
 
-        def refer_accept(i: int) -> list[str]:
+        def refer_accept(i: int, base: list[str] = base, fresh: list[str] = fresh) -> list[str]:
             script = (f"set -e; c=$({' '.join(base)} refer {fresh[i]} --to RAV-1 --topics placement "
                       f"--months 3); {' '.join(base)} accept $c >/dev/null")
             return ["sh", "-c", script]

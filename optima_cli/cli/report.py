@@ -1,4 +1,8 @@
-"""report: the figures of a period in the terminal, as JSON/CSV, and as an Excel workbook."""
+"""report: the figures of a period in the terminal, as JSON/CSV, and as an Excel workbook.
+
+The report's command line (its options and output); the report itself runs through
+workflow/report.py (one read), store/report.py (the counts, in SQL), rules/figures.py (their
+shape) and render/report.py or render/workbook.py (tables, CSV, the workbook)."""
 
 from __future__ import annotations
 

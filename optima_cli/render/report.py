@@ -1,4 +1,5 @@
-"""The report for people (Rich tables and bar charts) and as CSV rows (section,group,key,value)."""
+"""The report for people (Rich tables and bar charts) and as CSV rows (section,group,key,value): the
+report's output, of the figures workflow/report.py read (the workbook: render/workbook.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The report's queries: every figure a GROUP BY over the events of a period, in SQL."""
+"""The report's queries: every figure a GROUP BY over the events of a period, in SQL (called by
+workflow/report.py; rules/figures.py shapes what they count)."""
 
 from __future__ import annotations
 

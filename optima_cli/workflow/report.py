@@ -1,4 +1,7 @@
-"""`optima report`: the figures of a period, and the workbook for the steering group."""
+"""`optima report`: the figures of a period, and the workbook for the steering group.
+
+The report's transaction: one read that asks store/report.py for the counts, shapes them with
+rules/figures.py and hands them to render/ (cli/report.py parses the options)."""
 
 from __future__ import annotations
 

@@ -127,3 +127,14 @@ def test_the_facts_the_criteria_judge_are_the_clients_facts():
     assert tuple(f.name for f in fields(Facts)) == records.CLIENT_FACTS
     types = {f.name: f.type for f in CLIENT_FIELDS}
     assert all(types[f.name].__name__ in str(f.type) for f in fields(Facts))
+
+
+def test_a_person_of_the_decisions_holds_the_clients_stored_fields():
+    """rules.actions.Person (the client as the decisions see it, typed for mypy) holds exactly the
+    columns of a client's row that the decisions read or write, besides its key and unit: a field
+    added to the client's definition fails here until the Person has it too."""
+    from optima_cli.records.models import Client
+    from optima_cli.rules.actions import Person
+
+    stored = set(Client.model_fields) - {"id", "institution_id", "created_at", "updated_at"}
+    assert {f.name for f in fields(Person)} - {"key", "institution", "institution_id"} == stored

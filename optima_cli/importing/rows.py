@@ -200,7 +200,7 @@ def _refer(store: BatchStore, client: Person, v: dict[str, Any], today: date) ->
             given=given_with_referral(v))
     except ReferralBlocked as exc:
         column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
-        raise RowFailed(column, exc.message) from None
+        raise _row_failed(exc, column) from None
     except OptimaError as exc:
         raise _row_failed(exc, "referred_on") from None
     store.save(outcome)

@@ -31,9 +31,7 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
 from optima_cli.store import audit, bulk, queries
-from optima_cli.store.session_store import referral_row, with_client_id
-
-OPEN = (codes.Status.REFERRED.value, codes.Status.ACCEPTED.value)
+from optima_cli.store.saving import referral_row, with_client_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +141,7 @@ class BatchStore:
 
     def open_referral_to(self, person: Person, receiver_id: int) -> str | None:
         for known in self.known.get(person.key, ()):
-            if known.receiver_id == receiver_id and known.status in OPEN:
+            if known.receiver_id == receiver_id and known.status in codes.OPEN_STATUSES:
                 return known.case_id
         return None
 

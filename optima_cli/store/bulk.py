@@ -28,10 +28,6 @@ def highest_case_seqs(session: Session) -> dict[int, int]:
     return {year: seq for year, seq in rows}  # noqa: C416 (rows are Row objects, not pairs)
 
 
-def highest_client_id(session: Session) -> int:
-    return session.execute(select(func.max(Client.id))).scalar_one_or_none() or 0
-
-
 def clients_matching(session: Session, external_refs: Sequence[str], ahvs: Sequence[str],
                      people: Sequence[tuple[str, date]]) -> list[RowMapping]:
     """Every client with one of the external references, one of the AHV numbers, or one of the

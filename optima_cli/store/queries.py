@@ -69,7 +69,8 @@ def duplicate_client(session: Session, *, ahv: str | None, name_key: str, birth_
     conditions = [and_(col(Client.name_key) == name_key, col(Client.birth_date) == birth_date)]
     if ahv:
         conditions.append(col(Client.ahv) == ahv)
-    query = select(Client).where(or_(*conditions))
+    # of several, the first registered: the one the import's batch store names too
+    query = select(Client).where(or_(*conditions)).order_by(col(Client.id))
     if exclude_id is not None:
         query = query.where(col(Client.id) != exclude_id)
     return session.scalars(query).first()

@@ -4,10 +4,8 @@ of the audit trail when it commits)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -19,7 +17,6 @@ from optima_cli.records.models import (
     Suspension,
 )
 from optima_cli.rules.actions import (
-    CLIENT_KEY,
     INSERT,
     PERSON_VALUES,
     UPDATE,
@@ -33,13 +30,7 @@ from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
 from optima_cli.rules.records import STATE_COLUMNS, given_stored
 from optima_cli.store import audit, queries
-
-
-def with_client_id(payload: dict[str, Any] | None, client_id: int | None) -> dict[str, Any] | None:
-    """An event's payload with the client's id where it names the client (`CLIENT_KEY`)."""
-    if payload is None or CLIENT_KEY not in payload:
-        return payload
-    return {**payload, CLIENT_KEY: format_client_id(client_id or 0)}
+from optima_cli.store.saving import referral_row, with_client_id
 
 
 class SessionStore:
@@ -174,15 +165,3 @@ class SessionStore:
                      client_id=person.id, referral_id=referral.id if on_case else None,  # type: ignore[union-attr]
                      on_date=event.on_date, before=event.before,
                      after=with_client_id(event.after, person.id), now=now, source=self.source)
-
-
-def referral_row(case: Case, seq: int, findings: Sequence[dict[str, str]], client_id: int | None,
-                 unit_ids: dict[str, int], now: datetime) -> dict[str, Any]:
-    """The columns of the referral row of a new case (either store)."""
-    return {"case_year": case.referred_on.year, "case_seq": seq, "case_id": case.case_id,
-            "client_id": client_id, "referrer_id": unit_ids[case.referrer.code],
-            "receiver_id": unit_ids[case.receiver.code], "goal": case.goal,
-            "referred_on": case.referred_on, "referring_counsellor": case.referring_counsellor,
-            "findings": json.dumps(list(findings)), "override": case.override,
-            "created_at": now, "updated_at": now, **dict(case.given),
-            **{name: getattr(case, name) for name in STATE_COLUMNS}}

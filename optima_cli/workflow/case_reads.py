@@ -13,7 +13,7 @@ from optima_cli.language import t
 from optima_cli.records.models import Client
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
-from optima_cli.rules.codes import Status
+from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.records import case_record, ordered_topics, with_personal_text
 from optima_cli.store import audit, queries
@@ -31,7 +31,7 @@ def _statuses(name: str) -> list[str] | None:
     if key == "all":
         return None
     if key == "open":
-        return [Status.REFERRED.value, Status.ACCEPTED.value]
+        return list(OPEN_STATUSES)
     return [key]
 
 

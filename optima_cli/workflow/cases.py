@@ -16,30 +16,21 @@ from typing import Any
 from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.records.models import Institution
 from optima_cli.rules import actions, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import (
     Cause,
-    Kind,
     Outcome,
     RejectReason,
     Topic,
     WithdrawReason,
 )
-from optima_cli.rules.lifecycle import Case, Unit
-from optima_cli.rules.records import STATE_COLUMNS, case_snapshot
+from optima_cli.rules.lifecycle import Case
+from optima_cli.rules.records import case_snapshot
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
-
-__all__ = ["STATE_COLUMNS", "Refer", "Referred", "accept", "close", "extend", "refer", "reject", "resume_search",
-           "suspend_search", "unit", "withdraw"]
-
-
-def unit(inst: Institution) -> Unit:
-    return Unit(inst.code, Kind(inst.kind))
 
 
 def store_of(ctx: Context, session: Any) -> SessionStore:

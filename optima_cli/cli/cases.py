@@ -18,10 +18,12 @@ from optima_cli.cli.options import (
     emit,
     require,
     terminal,
+    with_field_options,
 )
 from optima_cli.language import label, t
 from optima_cli.render.formats import Format
 from optima_cli.rules import codes
+from optima_cli.rules.records import GIVEN
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
@@ -39,6 +41,7 @@ def _done(result: dict[str, Any], fmt: Format, value: str, sentence: str) -> Non
 
 
 @app.command()
+@with_field_options([f for f in GIVEN if f.option])  # a case's fields that no rule reads
 def refer(
     ctx: typer.Context,
     client: Annotated[str | None, typer.Argument(metavar="CLIENT", help="Client id or AHV number.")] = None,
@@ -55,6 +58,7 @@ def refer(
     override: Annotated[str | None, typer.Option(
         "--override", metavar="TEXT", help="Justification for deviating from a hard access rule.")] = None,
     fmt: FormatOpt = Format.TABLE,
+    **given: Any,
 ) -> None:
     """Refer a client to another institution; prints the case id.
 
@@ -78,7 +82,8 @@ def refer(
     months = require(months, "--months", t("Months (3 or 6)"), parse_months)
     referred = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
                                  goal=goal, referrer=referrer, counsellor=counsellor,
-                                 on=on, override=override))
+                                 on=on, override=override,
+                                 given=tuple((f.name, given.get(f.name)) for f in GIVEN)))
     result = referred.record
     for finding in result["findings"]:
         if finding["result"] == "warn":

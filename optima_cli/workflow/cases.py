@@ -48,6 +48,7 @@ class Refer:
     counsellor: str | None = None
     on: date | None = None
     override: str | None = None
+    given: tuple[tuple[str, Any], ...] = ()  # the case's fields that no rule reads (rules.records.GIVEN)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def refer(ctx: Context, req: Refer) -> Referred:
         outcome = actions.refer(
             client, store.next_case_seq(day.year), referrer, receiver,
             store.open_referral_to(client, receiver_id), req.topics, checked.months, day, ctx.today,
-            goal=req.goal, counsellor=req.counsellor, override=checked.override)
+            goal=req.goal, counsellor=req.counsellor, override=checked.override, given=req.given)
         store.save(outcome)
         assert outcome.case is not None
         result = case_snapshot(outcome.case, client.id or 0, ctx.today)

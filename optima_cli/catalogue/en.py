@@ -15,6 +15,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 REFUSALS: dict[str, str] = {
+    # a client whose personal data was erased (rules/actions.py)
+    "anonymized-refer": "{client} was anonymized on {anonymized_on}; register the person again to "
+                        "refer them",
+    "anonymized-update": "{client} was anonymized on {anonymized_on}; its data cannot come back: "
+                         "register the person again",
     # the life of a case (rules/lifecycle.py)
     "status-forbids": "cannot {action} {case}: it is {status}; {action} is only possible when it "
                       "is {allowed}",

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from optima_cli.errors import OptimaError
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules import criteria, lifecycle
 from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
-from optima_cli.rules.identity import format_case_id
+from optima_cli.rules.identity import format_case_id, format_client_id
 from optima_cli.rules.lifecycle import Action, Case, Unit
 from optima_cli.rules.records import (
     CLIENT_FACTS,
@@ -110,6 +111,17 @@ class Outcome:
     events: tuple[Event, ...] = field(default=())
 
 
+def refuse_anonymized(client: Person, correcting: bool) -> None:
+    """A client whose personal data was erased (`optima anonymize`) takes no referral and no
+    correction: the person is registered again."""
+    if not (client.anonymized_on or client.birth_date is None):
+        return
+    who, when = format_client_id(client.id or 0), client.anonymized_on
+    if correcting:
+        raise OptimaError.refused("anonymized-update", client=who, anonymized_on=when)
+    raise OptimaError.refused("anonymized-refer", client=who, anonymized_on=when)
+
+
 def refuse_duplicate(person: Person, duplicate_of: Callable[[Person], Person | None]) -> None:
     """Another client with the same AHV number, or the same name and birth date, is refused."""
     other = duplicate_of(person)
@@ -135,6 +147,7 @@ def update_client(client: Person, values: dict[str, Any], institution: tuple[str
                   first_referral: Callable[[], tuple[str, date] | None]) -> Outcome:
     """A client's values corrected or completed; `values` are cleaned, without the unit, which
     is `institution` (code, id) if it changes. The event records what changed."""
+    refuse_anonymized(client, correcting=True)
     changed = replace(client, **values)
     if institution is not None:
         changed = replace(changed, institution=institution[0], institution_id=institution[1])
@@ -156,6 +169,7 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
     """A new case after the access criteria (`lifecycle.check_referral` has passed; `months` and
     `override` as it returned them; `given` the case's fields no rule reads). The event holds the
     case with its findings (as keys and values)."""
+    refuse_anonymized(client, correcting=False)
     case, findings = lifecycle.refer(
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]

@@ -14,8 +14,6 @@ from datetime import date
 from typing import Any
 
 from optima_cli.catalogue import en
-from optima_cli.errors import OptimaError
-from optima_cli.language import t
 from optima_cli.rules import actions, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
@@ -69,10 +67,6 @@ def refer(ctx: Context, req: Refer) -> Referred:
         receiver_id, receiver = store.institution_unit(lookup.institution(session, req.to))
         _, referrer = (store.institution_unit(lookup.institution(session, req.referrer)) if req.referrer
                        else store.unit_of(client))
-        if client.anonymized_on or client.birth_date is None:
-            raise OptimaError(t("{client} was anonymized on {anonymized_on}; register the person "
-                                "again to refer them", client=req.client,
-                                anonymized_on=client.anonymized_on))
         outcome = actions.refer(
             client, store.next_case_seq(day.year), referrer, receiver,
             store.open_referral_to(client, receiver_id), req.topics, checked.months, day, ctx.today,

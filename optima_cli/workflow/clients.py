@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from optima_cli.catalogue import en
-from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 from optima_cli.records.models import CLIENT_FIELDS, Client, Institution
 from optima_cli.rules import actions, criteria
@@ -76,10 +76,6 @@ def update(ctx: Context, ref: str, data: ClientInput) -> Updated:
     with ctx.write() as session:
         store = SessionStore(session, ctx.user, ctx.source, ctx.now)
         client = store.person(lookup.client(session, ref))
-        if client.anonymized_on:
-            raise OptimaError(t("{client} was anonymized on {anonymized_on}; its data cannot "
-                                "come back: register the person again", client=ref,
-                                anonymized_on=client.anonymized_on))
         institution = None
         if "institution" in values:
             inst_id, unit = store.institution_unit(lookup.institution(session, values.pop("institution")))

@@ -230,6 +230,15 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
     return ReferralInputs(checked, cleaned)
 
 
+def judge(facts: criteria.Facts, referrer: Unit, receiver: Unit, day: date,
+          topics: tuple[Topic, ...], open_case: str | None) -> list[criteria.Finding]:
+    """The access criteria for a referral of a client with these facts, from `referrer` to
+    `receiver` on `day` (what `check` shows and `refer` decides by)."""
+    return criteria.evaluate(facts, criteria.Proposal(
+        referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
+        on=day, topics=topics, open_case_to_receiver=open_case))
+
+
 def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts,
           birth_date: date, open_case: str | None, topics: tuple[Topic, ...], months: int,
           day: date, goal: str | None = None, counsellor: str | None = None,
@@ -239,9 +248,7 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
     `override` are as it returned them); refused with `ReferralBlocked` naming the criteria. The
     referring counsellor defaults to the client's."""
     check_born_before_referral(birth_date, (case_id, day), "referred_on")
-    findings = criteria.evaluate(facts, criteria.Proposal(
-        referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
-        on=day, topics=topics, open_case_to_receiver=open_case))
+    findings = judge(facts, referrer, receiver, day, topics, open_case)
     refused = criteria.refusals(findings)
     if refused:
         error = ReferralBlocked.refused("referral-refused", reasons=[f.as_dict() for f in refused])

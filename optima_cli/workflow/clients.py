@@ -6,16 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
-
 from optima_cli.catalogue import en
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
-from optima_cli.records.models import CLIENT_FIELDS, Client, Institution
-from optima_cli.rules import actions, criteria
+from optima_cli.records.models import CLIENT_FIELDS, Institution
+from optima_cli.rules import actions, criteria, lifecycle
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import facts_of
-from optima_cli.rules.codes import Kind, Result, Topic
+from optima_cli.rules.codes import Result, Topic
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.records import client_record
@@ -104,28 +102,19 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
         return result
 
 
-def proposal_for(session: Session, client: Client, referrer: Institution, receiver: Institution,
-                 on: date, topics: tuple[Topic, ...]) -> criteria.Proposal:
-    return criteria.Proposal(
-        referrer_kind=Kind(referrer.kind), receiver_kind=Kind(receiver.kind),
-        receiver_code=receiver.code, on=on, topics=topics,
-        open_case_to_receiver=queries.open_referral_to(session, client.id or 0, receiver.id or 0),
-    )
-
-
 def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
           referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
     """The access criteria for a referral of this client; writes nothing."""
     day = on or ctx.today
     ensure_not_future(day, ctx.today, "referral")
     with ctx.read() as session:
-        client = lookup.client(session, ref)
-        receiver = lookup.institution(session, to)
-        source = lookup.institution(session, referrer) if referrer else session.get(
-            Institution, client.institution_id)
-        assert source is not None
-        findings = criteria.evaluate(facts_of(client), proposal_for(
-            session, client, source, receiver, day, topics))
+        store = SessionStore(session, ctx.user, ctx.source, ctx.now)  # reads only: nothing saved
+        client = store.person(lookup.client(session, ref))
+        receiver_id, receiver = store.institution_unit(lookup.institution(session, to))
+        _, source = (store.institution_unit(lookup.institution(session, referrer)) if referrer
+                     else store.unit_of(client))
+        findings = lifecycle.judge(facts_of(client), source, receiver, day, topics,
+                                   store.open_referral_to(client, receiver_id))
     return {
         "client": format_client_id(client.id or 0),
         "referrer": source.code,

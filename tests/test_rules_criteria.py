@@ -241,25 +241,27 @@ def test_open_referral_to_same_receiver_blocks_and_names_it():
 
 # --- IV rejection: the 12-month boundary ------------------------------------------------------
 
-def test_iv_rejection_exactly_12_months_before_passes():
-    f = facts(iv_rejected_on=date(2025, 11, 20))
-    assert judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV)).result == Result.PASS
-
-
-def test_iv_rejection_one_day_less_than_12_months_blocks():
-    f = facts(iv_rejected_on=date(2025, 11, 21))
-    found = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV))
+def test_iv_rejection_exactly_12_months_before_still_blocks():
+    # "more than one year": a rejection of 30.11.2025 still blocks on 30.11.2026
+    f = facts(iv_rejected_on=date(2025, 11, 30))
+    found = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 11, 30)))
     assert found.result == Result.BLOCK
     # the message says from when a referral is possible without justification
-    assert "2026-11-21" in said(found)
+    assert "2026-12-01" in said(found)
+
+
+def test_iv_rejection_12_months_and_a_day_before_passes():
+    f = facts(iv_rejected_on=date(2025, 11, 30))
+    found = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 12, 1)))
+    assert found.result == Result.PASS
 
 
 def test_iv_rejection_at_month_end_uses_calendar_months():
     f = facts(iv_rejected_on=date(2025, 8, 31))
-    day_before = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 8, 30)))
     on_the_day = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 8, 31)))
-    assert day_before.result == Result.BLOCK
-    assert on_the_day.result == Result.PASS
+    day_after = judge("iv-rejection-recent", f, proposal(Kind.SD, Kind.IV, on=date(2026, 9, 1)))
+    assert on_the_day.result == Result.BLOCK
+    assert day_after.result == Result.PASS
 
 
 def test_iv_rejection_on_the_referral_date_blocks():
@@ -326,6 +328,17 @@ def test_rav_registration_ended_exactly_6_months_ago_warns():
 def test_rav_registration_ended_more_than_6_months_ago_passes():
     f = facts(rav_registered_until=date(2026, 5, 19))
     assert judge("rav-registered-recently", f, proposal(Kind.SD, Kind.RAV)).result == Result.PASS
+
+
+def test_rav_registration_6_months_boundary_at_month_end():
+    # on 30.11.2026, 6 months back is 30.05.2026 (31.05 is within): both sides of the boundary
+    on = date(2026, 11, 30)
+    inside = judge("rav-registered-recently", facts(rav_registered_until=date(2026, 5, 30)),
+                   proposal(Kind.SD, Kind.RAV, on=on))
+    outside = judge("rav-registered-recently", facts(rav_registered_until=date(2026, 5, 29)),
+                    proposal(Kind.SD, Kind.RAV, on=on))
+    assert inside.result == Result.WARN
+    assert outside.result == Result.PASS
 
 
 def test_never_registered_at_rav_passes_registered_recently():

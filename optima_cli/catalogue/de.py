@@ -165,10 +165,10 @@ MESSAGES: dict[str, str] = {
     "no open referral of this client to {receiver}":
         "für diese Person ist bei {receiver} kein Fall offen",
     "no IV rejection recorded": "keine IV-Ablehnung erfasst",
-    "the IV rejected the client on {rejected_on}, less than 12 months ago "
+    "the IV rejected the client on {rejected_on}, not more than 12 months ago "
     "(a referral to IV is possible from {possible_from}, or now with a justification)":
-        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor weniger als "
-        "12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
+        "als 12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
         "einer Begründung)",
     "the IV rejection of {rejected_on} is more than 12 months old":
         "die IV-Ablehnung vom {rejected_on} liegt mehr als 12 Monate zurück",

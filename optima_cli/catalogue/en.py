@@ -115,7 +115,7 @@ FINDINGS: dict[str, str] = {
     "no-open-referral/1": "{case} of this client to {receiver} is still open; close, withdraw or decide it first",
     "no-open-referral/2": "no open referral of this client to {receiver}",
     "iv-rejection/1": "no IV rejection recorded",
-    "iv-rejection/2": "the IV rejected the client on {rejected_on}, less than 12 months ago "
+    "iv-rejection/2": "the IV rejected the client on {rejected_on}, not more than 12 months ago "
         "(a referral to IV is possible from {possible_from}, or now with a justification)",
     "iv-rejection/3": "the IV rejection of {rejected_on} is more than 12 months old",
     "iv-procedure/1": "an IV procedure, assessment or legal proceeding is open",

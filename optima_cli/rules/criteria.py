@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -126,10 +126,11 @@ def _no_open_referral(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.iv_rejected_on is None or facts.iv_rejected_on > p.on:
         return True, _say("iv-rejection/1")
+    # "more than one year": on the anniversary itself the rejection still blocks
     ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
-    if p.on < ends:
+    if p.on <= ends:
         return False, _say("iv-rejection/2",
-            rejected_on=facts.iv_rejected_on, possible_from=ends)
+            rejected_on=facts.iv_rejected_on, possible_from=ends + timedelta(days=1))
     return True, _say("iv-rejection/3",
                          rejected_on=facts.iv_rejected_on)
 
@@ -169,6 +170,7 @@ def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 
 def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     until = facts.rav_registered_until
+    # "in the last 6 months" includes the day exactly 6 months back, like the IV rejection's year
     since = months_before(p.on, RAV_RECENT_MONTHS)
     if until is not None and until >= since:
         if until >= p.on:

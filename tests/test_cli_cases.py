@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 CASE_KEYS = ("case", "client", "status", "referrer", "receiver", "topics", "months", "goal",
              "referred_on", "decided_on", "due_on", "closed_on", "reason", "outcome", "cause",
              "employed", "search_suspended_until")
-REJECT_REASONS = ("iv-rejection-recent", "iv-procedure-open", "no-work-capacity",
+REJECT_REASONS = ("iv-rejection-recent", "iv-procedure-open", "iv-registration-due", "no-work-capacity",
                   "rav-registered-recently", "too-severe", "no-consent", "other")
 CASE_ID = re.compile(r"^OPT-\d{4}-\d{4}$")
 

@@ -183,6 +183,9 @@ CASES: list[Case] = [
     Case("P08", "SD", "IV", ("health",), 3, d("2026-08-20"), accepted=d("2026-09-02")),
     # due on 2026-10-31, the last day of October: due then, overdue only afterwards
     Case("P25", "IV", "RAV", ("placement", "health"), 3, d("2026-07-27"), accepted=d("2026-07-31")),
+    # rejected by the IV: a health damage is suspected, a regular IV registration is due
+    Case("P14", "SD-EMMEN", "IV", ("health",), 3, d("2026-11-03"),
+         rejected=(d("2026-11-06"), "iv-registration-due")),
     Case("PX", "SD", "RAV", ("placement",), 3, d("2026-10-07"), goal=GOAL_AT),
 ]
 

@@ -60,7 +60,7 @@ DOMAIN_KINDS = {
     "no-open-referral": RuleKind.NEVER,
     "iv-rejection-recent": RuleKind.HARD,
     "iv-procedure-open": RuleKind.HARD,
-    "iv-health-registration": RuleKind.WARN,
+    "iv-health-registration": RuleKind.HARD,
     "work-capacity": RuleKind.HARD,
     "iv-measures-running": RuleKind.HARD,
     "rav-registration": RuleKind.WARN,
@@ -121,7 +121,7 @@ TRIPS = [
     ("iv-rejection-recent", dict(iv_rejected_on=REF - 100 * DAY), Kind.SD, Kind.IV, {},
      Result.BLOCK),
     ("iv-procedure-open", dict(iv_procedure_open=True), Kind.RAV, Kind.IV, {}, Result.BLOCK),
-    ("iv-health-registration", dict(health_suspected=True), Kind.SD, Kind.IV, {}, Result.WARN),
+    ("iv-health-registration", dict(health_suspected=True), Kind.SD, Kind.IV, {}, Result.BLOCK),
     ("work-capacity", dict(no_work_capacity=True), Kind.SD, Kind.RAV, {}, Result.BLOCK),
     ("iv-measures-running", dict(iv_measures_running=True), Kind.IV, Kind.RAV, {}, Result.BLOCK),
     ("rav-registration", dict(rav_registered_until=None), Kind.IV, Kind.RAV, {}, Result.WARN),
@@ -287,6 +287,22 @@ def test_iv_rejection_blocks_only_until_a_justification_is_recorded():
     findings = criteria.evaluate(facts(iv_rejected_on=REF - 100 * DAY), proposal(Kind.SD, Kind.IV))
     assert not criteria.allowed(findings)
     assert criteria.allowed(findings, override="the situation changed: new diagnosis")
+
+
+def test_suspected_health_damage_blocks_a_referral_to_iv_until_justified():
+    # domain.md: an IV registration *must* be made instead; a hard rule, not a warning
+    findings = criteria.evaluate(facts(health_suspected=True), proposal(Kind.SD, Kind.IV))
+    assert find(findings, "iv-health-registration").result == Result.BLOCK
+    assert not criteria.allowed(findings)
+    assert criteria.allowed(findings, override="the IV registration is made in parallel")
+
+
+def test_suspected_health_damage_has_its_own_rejection_reason():
+    from optima_cli.catalogue.de import LABELS
+    from optima_cli.rules.codes import RejectReason, label
+    reason = RejectReason("iv-registration-due")
+    assert "IV registration" in label(reason)
+    assert "IV-Anmeldung" in LABELS["RejectReason"]["iv-registration-due"]
 
 
 # --- RAV receiver -----------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_codes_of_domain_md():
         "finances", "addiction", "conflict", "childcare", "life-event", "health", "placement",
         "other"]
     assert {r.value for r in RejectReason} == {
-        "iv-rejection-recent", "iv-procedure-open", "no-work-capacity",
+        "iv-rejection-recent", "iv-procedure-open", "iv-registration-due", "no-work-capacity",
         "rav-registered-recently", "too-severe", "no-consent", "other"}
     assert {o.value for o in Outcome} == {"achieved", "partly", "not-achieved"}
     assert {c.value for c in Cause} == {"no-cooperation", "not-placeable", "other"}

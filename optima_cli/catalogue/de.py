@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
     "RejectReason": {
         "iv-rejection-recent": "IV-Ablehnung vor weniger als 12 Monaten",
         "iv-procedure-open": "IV-Verfahren, Abklärung oder Rechtsverfahren offen",
+        "iv-registration-due": "Gesundheitsschaden vermutet: ordentliche IV-Anmeldung angezeigt",
         "no-work-capacity": "kein intaktes Arbeitsangebot",
         "rav-registered-recently": "in den letzten 6 Monaten beim RAV angemeldet",
         "too-severe": "Problematik zu schwer für 3 oder 6 Monate",
@@ -165,10 +166,10 @@ MESSAGES: dict[str, str] = {
     "no open referral of this client to {receiver}":
         "für diese Person ist bei {receiver} kein Fall offen",
     "no IV rejection recorded": "keine IV-Ablehnung erfasst",
-    "the IV rejected the client on {rejected_on}, not more than 12 months ago "
+    "the IV rejected the client on {rejected_on}, less than 12 months ago "
     "(a referral to IV is possible from {possible_from}, or now with a justification)":
-        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
-        "als 12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor weniger als "
+        "12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
         "einer Begründung)",
     "the IV rejection of {rejected_on} is more than 12 months old":
         "die IV-Ablehnung vom {rejected_on} liegt mehr als 12 Monate zurück",
@@ -1105,4 +1106,10 @@ MESSAGES: dict[str, str] = {
     "first":
         "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
         "erfassen Sie zuerst das Datum der erneuten Einwilligung",
+    # --- issue 16: criteria true to the concept ---
+    "the IV rejected the client on {rejected_on}, not more than 12 months ago "
+    "(a referral to IV is possible from {possible_from}, or now with a justification)":
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
+        "als 12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
+        "einer Begründung)",
 }

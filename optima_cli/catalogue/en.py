@@ -101,6 +101,9 @@ REFUSALS: dict[str, str] = {
                            "{referred_on}; a client is born before being referred: check the year",
 }
 
+# Sentences the criteria no longer say, kept for the findings stored with older referrals.
+FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2"})
+
 # The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:
 # a finding is stored as its key and values, and said in the reader's language where it is shown.
 FINDINGS: dict[str, str] = {
@@ -115,7 +118,10 @@ FINDINGS: dict[str, str] = {
     "no-open-referral/1": "{case} of this client to {receiver} is still open; close, withdraw or decide it first",
     "no-open-referral/2": "no open referral of this client to {receiver}",
     "iv-rejection/1": "no IV rejection recorded",
-    "iv-rejection/2": "the IV rejected the client on {rejected_on}, not more than 12 months ago "
+    "iv-rejection/2": "the IV rejected the client on {rejected_on}, less than 12 months ago "
+        "(a referral to IV is possible from {possible_from}, or now with a justification)",
+    # since issue 16 (the anniversary itself still blocks); /2 stays for findings stored before
+    "iv-rejection/4": "the IV rejected the client on {rejected_on}, not more than 12 months ago "
         "(a referral to IV is possible from {possible_from}, or now with a justification)",
     "iv-rejection/3": "the IV rejection of {rejected_on} is more than 12 months old",
     "iv-procedure/1": "an IV procedure, assessment or legal proceeding is open",

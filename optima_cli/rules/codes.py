@@ -53,6 +53,7 @@ SOCIAL_TOPICS = frozenset(
 class RejectReason(StrEnum):
     IV_REJECTION_RECENT = "iv-rejection-recent"
     IV_PROCEDURE_OPEN = "iv-procedure-open"
+    IV_REGISTRATION_DUE = "iv-registration-due"
     NO_WORK_CAPACITY = "no-work-capacity"
     RAV_REGISTERED_RECENTLY = "rav-registered-recently"
     TOO_SEVERE = "too-severe"
@@ -129,6 +130,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     RejectReason: {
         "iv-rejection-recent": "IV rejection less than 12 months ago",
         "iv-procedure-open": "IV procedure, assessment or proceeding open",
+        "iv-registration-due": "health damage suspected: a regular IV registration is due",
         "no-work-capacity": "no intact work capacity",
         "rav-registered-recently": "registered at the RAV in the last 6 months",
         "too-severe": "problem too severe for 3 or 6 months",

@@ -129,7 +129,7 @@ def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     # "more than one year": on the anniversary itself the rejection still blocks
     ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
     if p.on <= ends:
-        return False, _say("iv-rejection/2",
+        return False, _say("iv-rejection/4",
             rejected_on=facts.iv_rejected_on, possible_from=ends + timedelta(days=1))
     return True, _say("iv-rejection/3",
                          rejected_on=facts.iv_rejected_on)
@@ -217,7 +217,7 @@ RULES: tuple[Rule, ...] = (
          _iv_rejection),
     Rule("iv-procedure-open", H, "no IV procedure, assessment or legal proceeding open",
          _to(Kind.IV), _iv_procedure),
-    Rule("iv-health-registration", W,
+    Rule("iv-health-registration", H,
          "if an IV-relevant health damage is suspected, a regular IV registration is due instead",
          _to(Kind.IV), _iv_health),
     Rule("work-capacity", H, "work capacity intact", _to(Kind.RAV), _work_capacity),

@@ -368,9 +368,10 @@ BAD_ROWS = [
     ("hard-criterion-without-override", {"receiver": "IV", "topics": "health",
                                          "iv_rejected_on": "2024-12-01", **NO_SUSPENSION},
      "override", ["2024-12-01"]),
-    ("iv-procedure-open-without-override", {"receiver": "IV", "topics": "health",
-                                            "iv_procedure_open": "yes", **NO_SUSPENSION},
-     "override", ["IV"]),
+    # a never rule: no override lifts it, the row is refused at its receiver
+    ("iv-procedure-open", {"receiver": "IV", "topics": "health",
+                           "iv_procedure_open": "yes", **NO_SUSPENSION},
+     "receiver", ["IV procedure"]),
 ]
 
 

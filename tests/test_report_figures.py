@@ -81,7 +81,7 @@ PEOPLE: dict[str, Person] = {
     "P03": Person("Xanthopoulos Carla", d("1973-04-05"), "SD-EMMEN", _ahv("100000003")),
     "P04": Person("Wyrsch Dominik", d("1974-05-06"), "RAV"),
     "P05": Person("Vokinger Elif", d("1975-06-07"), "IV", _ahv("100000005")),
-    "P06": Person("Ueltschi Fabrizio", d("1976-07-08"), "SD", facts={"iv_procedure_open": True}),
+    "P06": Person("Ueltschi Fabrizio", d("1976-07-08"), "SD", facts={"iv_rejected_on": d("2026-03-01")}),
     "P07": Person("Tschopp Gwendolin", d("1977-08-09"), "SD-EMMEN",
                   facts={"no_work_capacity": True}),
     "P08": Person("Sigrist Hanspeter", d("1978-09-10"), "SD", _ahv("100000008"),

@@ -59,10 +59,10 @@ DOMAIN_KINDS = {
     "other-kind": RuleKind.NEVER,
     "no-open-referral": RuleKind.NEVER,
     "iv-rejection-recent": RuleKind.HARD,
-    "iv-procedure-open": RuleKind.HARD,
+    "iv-procedure-open": RuleKind.NEVER,
     "iv-health-registration": RuleKind.HARD,
     "work-capacity": RuleKind.HARD,
-    "iv-measures-running": RuleKind.HARD,
+    "iv-measures-running": RuleKind.NEVER,
     "rav-registration": RuleKind.WARN,
     "rav-registered-recently": RuleKind.WARN,
     "social-topic": RuleKind.WARN,
@@ -303,6 +303,18 @@ def test_suspected_health_damage_has_its_own_rejection_reason():
     reason = RejectReason("iv-registration-due")
     assert "IV registration" in label(reason)
     assert "IV-Anmeldung" in LABELS["RejectReason"]["iv-registration-due"]
+
+
+@pytest.mark.parametrize(("fx", "referrer", "receiver", "rule"), [
+    (dict(iv_procedure_open=True), Kind.SD, Kind.IV, "iv-procedure-open"),
+    (dict(iv_measures_running=True), Kind.IV, Kind.RAV, "iv-measures-running"),
+], ids=["iv-procedure-open", "iv-measures-running"])
+def test_open_iv_procedure_or_running_measures_refuse_even_with_a_justification(
+        fx, referrer, receiver, rule):
+    # the seed foresees no exception for these (only for the IV 12-month rule)
+    findings = criteria.evaluate(facts(**fx), proposal(referrer, receiver))
+    assert judge(rule, facts(**fx), proposal(referrer, receiver)).result == Result.BLOCK
+    assert not criteria.allowed(findings, override="urgent, the counsellors agree")
 
 
 # --- RAV receiver -----------------------------------------------------------------------------

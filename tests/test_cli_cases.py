@@ -171,6 +171,7 @@ def test_withdrawal_ends_a_running_job_search_suspension(run, rav_client):
 @pytest.mark.parametrize(("outcome", "cause", "employed"), [
     ("achieved", None, True),
     ("partly", None, False),
+    ("partly", "not-placeable", False),
     ("not-achieved", "no-cooperation", None),
     ("not-achieved", "not-placeable", False),
     ("not-achieved", "other", None),

@@ -1074,8 +1074,6 @@ MESSAGES: dict[str, str] = {
     "{outcome} not-achieved needs a cause; add {field} no-cooperation, not-placeable or other":
         "{outcome} not-achieved braucht eine Ursache; ergänzen Sie {field} no-cooperation, "
         "not-placeable oder other",
-    "{field} is only recorded with {outcome} not-achieved, not with {value}":
-        "{field} wird nur mit {outcome} not-achieved erfasst, nicht mit {value}",
     "cannot extend {case} on {day}: its mandate ended on {due_on}; give the date the extension "
     "was decided with {field}": '{case} kann nicht am {day} verlängert werden: die Bearbeitungszeit endete am {due_on}; geben Sie mit {field} das Datum an, an dem die Verlängerung entschieden wurde',
     "{field} {until} is before {start_field} {start}": "{field} {until} liegt vor {start_field} {start}",
@@ -1112,4 +1110,6 @@ MESSAGES: dict[str, str] = {
         "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
         "als 12 Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder jetzt mit "
         "einer Begründung)",
+    "{field} is only recorded with {outcome} not-achieved or partly, not with {value}":
+        "{field} wird nur mit {outcome} not-achieved oder partly erfasst, nicht mit {value}",
 }

@@ -29,7 +29,7 @@ REFUSALS: dict[str, str] = {
     "note-required": '{reason} other needs a note; add {field} "what happened"',
     "cause-required": "{outcome} not-achieved needs a cause; add {field} no-cooperation, "
                       "not-placeable or other",
-    "cause-unexpected": "{field} is only recorded with {outcome} not-achieved, not with {value}",
+    "cause-unexpected": "{field} is only recorded with {outcome} not-achieved or partly, not with {value}",
     "already-extended": "cannot extend {case}: it was already extended; a 3-month mandate may be "
                         "extended once, to 6",
     "not-extendable": "cannot extend {case}: its mandate is {months} months; a 3-month mandate "

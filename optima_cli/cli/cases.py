@@ -208,7 +208,7 @@ def close(
         help=f"{codes.choices(codes.Outcome)}.")],
     cause: Annotated[codes.Cause | None, typer.Option(
         "--cause", parser=code_parser(codes.Cause), metavar="CODE",
-        help=f"With not-achieved: {codes.choices(codes.Cause)}.")] = None,
+        help=f"With not-achieved (required) or partly: {codes.choices(codes.Cause)}.")] = None,
     employed: Annotated[bool | None, typer.Option(
         "--employed/--not-employed", help="Whether the client found work in the first labour market.")] = None,
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,

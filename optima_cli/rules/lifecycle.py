@@ -97,7 +97,8 @@ def require_note(code: RejectReason | WithdrawReason | Cause, note: str | None,
 def check_close(outcome: Outcome, cause: Cause | None) -> None:
     if outcome == Outcome.NOT_ACHIEVED and cause is None:
         raise UsageProblem.refused("cause-required", "cause", names={"outcome": "outcome"})
-    if outcome != Outcome.NOT_ACHIEVED and cause is not None:
+    # "nicht oder nur teilweise erfolgreich": a partly achieved case may name its cause too
+    if outcome == Outcome.ACHIEVED and cause is not None:
         raise UsageProblem.refused("cause-unexpected", "cause", names={"outcome": "outcome"},
                                    value=outcome.value)
 

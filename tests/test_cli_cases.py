@@ -247,6 +247,22 @@ def test_suspend_and_resume_the_job_search(run, rav_client):
         "refer", "accept", "suspend-search", "resume-search", "suspend-search", "close"]
 
 
+def test_check_may_look_ahead_and_writes_nothing(run, snapshot):
+    # rejected by the IV 300 days ago: blocks today, passes once more than 12 months lie behind
+    client = ok(run("register", "--name", "Iv Spaeter", "--birth-date", "05.05.1970", "--from", "SD",
+                    "--consent-on", days_ago(400), "--iv-rejected-on", days_ago(300)))
+    before = snapshot()
+    ahead = days_ahead(100)
+    blocked = run("check", client, "--to", "IV", "--topics", "health", "--format", "json")
+    assert blocked.exit_code == 1  # a block today
+    today = json.loads(blocked.stdout)
+    later = json.loads(ok(run("check", client, "--to", "IV", "--topics", "health", "--on", ahead,
+                              "--format", "json")))
+    assert "iv-rejection-recent" in today["blocked"]
+    assert later["on"] == ahead and "iv-rejection-recent" not in later["blocked"]
+    assert snapshot() == before
+
+
 # --- override --------------------------------------------------------------------------------
 
 @pytest.mark.both_backends

@@ -142,7 +142,7 @@ def check(
     topics: Topics = None,
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
-    on: Annotated[date | None, date_option("--on", help="Judge as of this day (default today).")] = None,
+    on: Annotated[date | None, date_option("--on", help="Judge as of this day, may be later (default today).")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Check the access criteria for a referral: pass, warn or block, and why.

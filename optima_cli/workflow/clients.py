@@ -14,7 +14,6 @@ from optima_cli.rules import actions, criteria, lifecycle
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import facts_of
 from optima_cli.rules.codes import Result, Topic
-from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.records import client_record
 from optima_cli.store import audit, queries
@@ -104,9 +103,9 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
 
 def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
           referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
-    """The access criteria for a referral of this client; writes nothing."""
+    """The access criteria for a referral of this client; writes nothing, so it may look ahead
+    to a day in the future (planning a referral is normal)."""
     day = on or ctx.today
-    ensure_not_future(day, ctx.today, "referral")
     with ctx.read() as session:
         store = SessionStore(session, ctx.user, ctx.source, ctx.now)  # reads only: nothing saved
         client = store.person(lookup.client(session, ref))

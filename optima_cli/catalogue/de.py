@@ -1105,4 +1105,11 @@ MESSAGES: dict[str, str] = {
     "first":
         "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
         "erfassen Sie zuerst das Datum der erneuten Einwilligung",
+    # --- issue 16: demo data true to the report ---
+    "shown as of the pilot's end, {day}, so that the deadline warnings read as they did then":
+        "Stand am Ende des Pilotprojekts, {day}, damit die Fristwarnungen so lauten wie damals",
+    "The figures the evaluation report states are true to it; the outcomes and durations are "
+    "invented.":
+        "Die Zahlen, die der Evaluationsbericht nennt, stimmen mit ihm überein; Ergebnisse und "
+        "Dauern sind erfunden.",
 }

@@ -49,6 +49,11 @@ def ahv_valid(text: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[12])
 
 
+def kind(code: str) -> str:
+    """The kind of a unit of the data set: SD-EMMEN is a unit of the kind SD."""
+    return code.split("-")[0]
+
+
 def as_date(value: Any) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -146,17 +151,103 @@ def test_demo_report_matches_the_pilot(run, demo_db):
     assert rejected + closed["total"] + rep["withdrawn"]["total"] + still_open == 52
 
 
+def test_demo_reproduces_every_figure_the_report_states(run, demo_build, demo_db):
+    """Issue 16: each figure the evaluation report (22.03.2023, section 1.2) states in its text,
+    as `optima demo` shows it, at the pilot's end."""
+    rep = json.loads(ok(run("report", "--format", "json", "--as-of", "2022-11-30", db=demo_db)))
+    referrals, matrix = rep["referrals"], rep["referrals"]["matrix"]
+    assert rep["period"]["as_of"] == "2022-11-30"
+    # "insgesamt 52 Fälle via OPTIMA angemeldet"
+    assert referrals["total"] == 52
+    # "Bei der deutlichen Mehrheit der Fälle geben die Sozialdienste den Auftrag ... ab"
+    assert referrals["by_referrer"]["SD"] > 52 * 2 / 3
+    # "Die IV hat über die gesamte Laufzeit nur einen einzigen Fall via OPTIMA angemeldet"
+    assert referrals["by_referrer"]["IV"] == 1
+    # "In der Praxis gaben die RAV bislang keine Fälle an die IV ab" (2.1 c)
+    assert matrix["RAV"]["IV"] == 0
+    assert json.loads(ok(run("list", "--status", "all", "--from", "RAV", "--to", "IV",
+                             "--format", "json", db=demo_db))) == []
+    # "Die IV hat deutlich mehr als einen Drittel der Fälle erhalten"
+    assert referrals["by_receiver"]["IV"] > 52 / 3
+    # "während die Sozialdienste die wenigsten Fälle zugewiesen bekommen haben"
+    assert referrals["by_receiver"]["SD"] < min(referrals["by_receiver"]["RAV"],
+                                                referrals["by_receiver"]["IV"])
+    # "rund ein Viertel nicht angenommen"
+    rejected = rep["rejected"]
+    assert rejected["total"] == 13  # 52 / 4
+    # "Bei einem Drittel der nicht angenommenen Fälle wird eine IV-Ablehnung ... genannt"
+    assert rejected["by_reason"]["iv-rejection-recent"] == 4  # of 13
+    # "Bei den übrigen Fällen werden sonstige Gründe angegeben, die nicht weiter ersichtlich sind"
+    assert rejected["by_reason"]["other"] == 9
+    assert {k for k, v in rejected["by_reason"].items() if v} == {"iv-rejection-recent", "other"}
+    notes = {c["reason_note"] for c in json.loads(ok(run(
+        "list", "--status", "rejected", "--format", "json", "--with-personal-data", db=demo_db)))
+        if c["reason"] == "other"}
+    assert notes == {"sonstige Gründe, nicht weiter ersichtlich"}
+    # "35 Fälle abgeschlossen, wovon rund die Hälfte von der IV"; "je einen Viertel" the others
+    closed = rep["closed"]
+    assert closed["total"] == 35
+    assert closed["by_receiver"] == {"RAV": 9, "IV": 17, "SD": 9}
+    # the demo says so: as of the pilot's end, and which figures are invented
+    _, stdout, stderr = demo_build
+    assert "2022-11-30" in stderr and "pilot's end" in stderr
+    assert "invented" in stdout.split("OPTIMA figures")[0]
+    assert "(as of 2022-11-30)" in stdout
+
+
+def test_demo_social_services_are_municipal_units_mostly_on_finances(run, demo_db):
+    """Report 1.2: the cases go to the social services of the municipalities, mostly on finances."""
+    units = {u["code"]: u["kind"] for u in json.loads(ok(run("institution", "list", "--format",
+                                                             "json", db=demo_db)))}
+    received = json.loads(ok(run("list", "--status", "all", "--to", "SD", "--format", "json",
+                                 db=demo_db)))
+    assert len(received) == 13
+    assert all(units[c["receiver"]] == "SD" and c["receiver"].startswith("SD-") for c in received)
+    assert len({c["receiver"] for c in received}) >= 3
+    referred = json.loads(ok(run("list", "--status", "all", "--from", "SD", "--format", "json",
+                                 db=demo_db)))
+    assert len(referred) == 38 and len({c["referrer"] for c in referred}) >= 3
+    assert sum("finances" in c["topics"] for c in received) > len(received) / 2
+
+
+def test_demo_due_reads_as_at_the_pilots_end(run, demo_build, demo_db):
+    """The deadline warnings the demo shows are those of 30.11.2022; `due --to SD` and
+    `due --from SD` take every social service."""
+    warnings = json.loads(ok(run("due", "--as-of", "2022-11-30", "--format", "json", db=demo_db)))
+    assert warnings and all(w["case"] in demo_build[1] for w in warnings
+                            if w["warning"] == "overdue")
+    for option in ("--to", "--from"):
+        mine = json.loads(ok(run("due", "--as-of", "2022-11-30", option, "SD", "--format", "json",
+                                 db=demo_db)))
+        side = "receiver" if option == "--to" else "referrer"
+        assert mine
+        assert {w["case"] for w in mine} == {w["case"] for w in warnings
+                                             if w[side].startswith("SD-")}
+
+
+def test_pilot_workbook_marks_the_invented_figures():
+    from openpyxl import load_workbook
+
+    wb = load_workbook(PILOT, read_only=True)
+    try:
+        assert wb.sheetnames[0] == "referrals"
+        about = " ".join(str(v) for line in wb["about"].iter_rows(values_only=True) for v in line if v)
+    finally:
+        wb.close()
+    assert "Invented" in about and "outcomes" in about and "durations" in about
+
+
 def test_demo_report_counts_equal_the_data_set(run, demo_db, data):
     """The same figures, counted here from the generator's rows."""
     rep = json.loads(ok(run("report", "--format", "json", db=demo_db)))
-    assert rep["referrals"]["by_referrer"] == dict(Counter(r["referrer"] for r in data))
-    assert rep["referrals"]["by_receiver"] == dict(Counter(r["receiver"] for r in data))
+    assert rep["referrals"]["by_referrer"] == dict(Counter(kind(r["referrer"]) for r in data))
+    assert rep["referrals"]["by_receiver"] == dict(Counter(kind(r["receiver"]) for r in data))
     rejected = [r for r in data if r["decision"] == "rejected"]
     closed = [r for r in data if r["closed_on"]]
     assert rep["rejected"]["total"] == len(rejected)
     assert {k: v for k, v in rep["rejected"]["by_reason"].items() if v} == dict(
         Counter(r["reason"] for r in rejected))
-    assert rep["closed"]["by_receiver"] == dict(Counter(r["receiver"] for r in closed))
+    assert rep["closed"]["by_receiver"] == dict(Counter(kind(r["receiver"]) for r in closed))
     assert {k: v for k, v in rep["closed"]["by_outcome"].items() if v} == dict(
         Counter(r["outcome"] for r in closed))
     assert rep["overrides"] == sum(1 for r in data if r["override"])
@@ -279,10 +370,10 @@ def test_pilot_data_set_statements(data):
     assert all(ahv_valid(r["ahv"]) for r in data)
     assert len({r["ahv"] for r in data}) == 52 and len({r["name"] for r in data}) == 52
     assert all(FIRST <= r["referred_on"] <= LAST for r in data)
-    assert all(r["referrer"] != r["receiver"] for r in data)
-    referrers = Counter(r["referrer"] for r in data)
+    assert all(kind(r["referrer"]) != kind(r["receiver"]) for r in data)
+    referrers = Counter(kind(r["referrer"]) for r in data)
     assert referrers["SD"] > 26 and referrers["IV"] == 1
-    receivers = Counter(r["receiver"] for r in data)
+    receivers = Counter(kind(r["receiver"]) for r in data)
     assert receivers["IV"] > 52 / 3 and receivers["SD"] == min(receivers.values())
     assert pilot_rows() == data  # fixed seed: the same on every call
 
@@ -301,7 +392,7 @@ def _expected_examples(data, topic: str | None = None, to: str | None = None) ->
             topics = tuple(sorted(r["topics"].split(",")))
             if topic and topic not in topics:
                 continue
-            if to and r["receiver"] != to:
+            if to and to not in (r["receiver"], kind(r["receiver"])):  # a unit, or every unit of a kind
                 continue
             items.append((r["referrer"], r["receiver"], topics, r["goal"],
                           6 if r["extended_on"] else r["months"],
@@ -332,6 +423,7 @@ def test_examples_are_the_closed_cases_that_worked(run, demo_db, data):
 @pytest.mark.parametrize("args, topic, to", [
     (["--topic", "finances"], "finances", None),
     (["--to", "SD"], None, "SD"),
+    (["--to", "SD-KRIENS"], None, "SD-KRIENS"),
     (["--topic", "health", "--to", "IV"], "health", "IV"),
     (["--topic", "placement", "--to", "RAV"], "placement", "RAV"),
     (["--topic", "other"], "other", None),
@@ -342,7 +434,7 @@ def test_examples_filters(run, demo_db, data, args, topic, to):
     if topic:
         assert all(topic in e["topics"] for e in items)
     if to:
-        assert all(e["receiver"] == to for e in items)
+        assert all(to in (e["receiver"], kind(e["receiver"])) for e in items)
 
 
 def test_examples_bad_topic_exits_2(run, demo_db):

@@ -601,9 +601,14 @@ def test_matched_client_gains_missing_facts(run, db_path, tmp_path):
 
 @pytest.fixture(scope="module")
 def pilot_db(tmp_path_factory) -> Path:
-    """The sample xlsx imported once for the module; tests work on copies."""
+    """The sample xlsx imported once for the module, after its municipal social services were
+    added as units of the kind SD; tests work on copies."""
+    from optima_cli.demo.data import SD_UNITS
+
     folder = tmp_path_factory.mktemp("pilot")
     db = folder / "pilot.db"
+    for code, name in SD_UNITS.items():
+        invoke_once(folder, ["--db", str(db), "institution", "add", code, "--kind", "SD", "--name", name])
     out = json.loads(invoke_once(folder, ["--db", str(db), "import", str(PILOT), "--format", "json"]))
     (folder / "result.json").write_text(json.dumps(out))
     return db

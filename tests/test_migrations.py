@@ -90,6 +90,7 @@ def _fill_at_first_revision(db: Path | str) -> Context:
     data set: clients, referrals with their whole histories, suspensions): built by the
     migrations, filled at the newest, then taken down to the first (today's optima writes
     today's columns)."""
+    from optima_cli.demo.build import add_units
     from optima_cli.demo.data import rows
     from optima_cli.importing.rows import import_rows
 
@@ -100,6 +101,7 @@ def _fill_at_first_revision(db: Path | str) -> Context:
         for code, kind, name in (("RAV", "RAV", "RAV Luzern"), ("IV", "IV", "WAS IV Luzern"),
                                  ("SD", "SD", "Sozialdienste Luzern")):
             session.add(models.Institution(code=code, kind=kind, name=name))
+    add_units(ctx)  # the data set's municipal social services
     result = import_rows(ctx, "pilot", list(enumerate(rows(), start=2)))
     assert not result.errors and result.imported == len(list(rows())) > 50
     ctx.db.engine.dispose()

@@ -208,8 +208,8 @@ def test_every_command_prints_its_data_as_json_and_csv(db, tmp_path, fmt):
         client = registered[0]["client"]
     commands = [
         ("institution", "list"),
-        ("institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "Sozialdienst Emmen"),
-        ("institution", "set-contact", "SD-EMMEN", "--contact", "A. Huber"),
+        ("institution", "add", "SD-MEGGEN", "--kind", "SD", "--name", "Sozialdienst Meggen"),
+        ("institution", "set-contact", "SD-MEGGEN", "--contact", "A. Huber"),
         ("client", "show", client),
         ("client", "update", client, "--municipality", "Emmen"),
         ("check", client, "--to", "RAV", "--topics", "placement"),

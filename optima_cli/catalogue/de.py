@@ -1112,4 +1112,11 @@ MESSAGES: dict[str, str] = {
         "einer Begründung)",
     "{field} is only recorded with {outcome} not-achieved or partly, not with {value}":
         "{field} wird nur mit {outcome} not-achieved oder partly erfasst, nicht mit {value}",
+    # --- issue 16: demo data true to the report ---
+    "shown as of the pilot's end, {day}, so that the deadline warnings read as they did then":
+        "Stand am Ende des Pilotprojekts, {day}, damit die Fristwarnungen so lauten wie damals",
+    "The figures the evaluation report states are true to it; the outcomes and durations are "
+    "invented.":
+        "Die Zahlen, die der Evaluationsbericht nennt, stimmen mit ihm überein; Ergebnisse und "
+        "Dauern sind erfunden.",
 }

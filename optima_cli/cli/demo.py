@@ -20,13 +20,17 @@ def demo(
 ) -> None:
     """Build a fresh demo database from the invented pilot data set and show it.
 
-    The 52 referrals mirror the OPTIMA pilot 2018-2022 (no real person). Your real database is
-    never touched: OPTIMA_DB is ignored here, and a file that is not a demo database is refused.
+    The 52 referrals say what the evaluation report of the OPTIMA pilot 2018-2022 says (no real
+    person); the dates, topics, goals, outcomes and durations are invented. The cases and the
+    figures are shown as of the pilot's end, 30.11.2022, so that the deadline warnings read as they
+    did then. Your real database is never touched: OPTIMA_DB is ignored here, and a file that is
+    not a demo database is refused.
 
     Example: optima demo
     """
     from optima_cli.cli.options import tables
     from optima_cli.demo.build import build, demo_path
+    from optima_cli.demo.data import PILOT_END
     from optima_cli.render import report as report_view
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.case_reads import list_cases
@@ -41,9 +45,13 @@ def demo(
     c, result = build(path, root.obj.user)
     terminal.message(t("demo database {path}: {n} invented referrals of the pilot 2018-2022",
                        path=path, n=result.imported))
-    tables.cases(list_cases(c).records)
+    terminal.message(t("shown as of the pilot's end, {day}, so that the deadline warnings read as "
+                       "they did then", day=PILOT_END))
+    tables.cases(list_cases(c, as_of=PILOT_END).records)
     typer.echo()
-    report_view.render(report(c, choose(c.today)))
+    typer.echo(t("The figures the evaluation report states are true to it; the outcomes and "
+                 "durations are invented."))
+    report_view.render(report(c, choose(PILOT_END)))
     terminal.message(t("explore it: optima --db {path} list --status all   |   "
                        "optima --db {path} show OPT-2019-0001   |   optima --db {path} examples",
                        path=path))

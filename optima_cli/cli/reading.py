@@ -12,6 +12,9 @@ from optima_cli.language import number, t
 from optima_cli.render.formats import Format
 from optima_cli.rules.deadlines import DEFAULT_WITHIN
 
+FROM_HELP = "Only from this unit; a kind (RAV, IV, SD) means every unit of that kind."
+TO_HELP = "Only to this unit; a kind (RAV, IV, SD) means every unit of that kind."
+
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
 
@@ -21,8 +24,8 @@ def list_(
     status: Annotated[str, typer.Option(
         "--status", metavar="STATUS",
         help="referred, accepted, open (both), closed, rejected, withdrawn or all.")] = "open",
-    referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help="Only from this unit.")] = None,
-    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help="Only to this unit.")] = None,
+    referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help=FROM_HELP)] = None,
+    receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help=TO_HELP)] = None,
     client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only this client's cases.")] = None,
     as_of: AsOf = None,
     within: Within = DEFAULT_WITHIN,
@@ -75,6 +78,8 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
 
 @app.command()
 def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
+        referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help=FROM_HELP)] = None,
+        receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help=TO_HELP)] = None,
         limit: Limit = None, fmt: FormatOpt = Format.TABLE) -> None:
     """Show what needs attention, soonest first.
 
@@ -88,7 +93,7 @@ def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
     from optima_cli.rules.deadlines import DueKind
     from optima_cli.workflow.case_reads import due as do_due
 
-    listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt))
+    listing = do_due(context(ctx), as_of, within, rows_shown(limit, fmt), referrer, receiver)
     emit(listing.records, fmt, tables.due)
     if listing.cut and fmt == Format.TABLE:
         counts = ", ".join(t("{n} {warning}", warning=warning_name(DueKind(kind)),
@@ -104,7 +109,8 @@ def examples(
     ctx: typer.Context,
     topic: Annotated[str | None, typer.Option("--topic", metavar="T", help="Only examples on this topic.")] = None,
     receiver: Annotated[str | None, typer.Option(
-        "--to", metavar="INST", help="Only examples received by this unit.")] = None,
+        "--to", metavar="INST",
+        help="Only examples received by this unit; a kind (RAV, IV, SD) means every unit of that kind.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Show closed cases that worked, as anonymous examples for counsellors.

@@ -28,6 +28,15 @@ def demo_path(named: str | None) -> Path:
     return path
 
 
+def add_units(ctx: Context) -> None:
+    """The units the data set names beyond the three default ones: the municipal social
+    services (SD-LUZERN, SD-EMMEN, ...), units of the kind SD."""
+    from optima_cli.demo.data import SD_UNITS
+    from optima_cli.workflow.institutions import add_units as add
+
+    add(ctx, "SD", SD_UNITS)
+
+
 def build(path: Path, user: str) -> tuple[Context, Outcome]:
     """Replace a previous demo database at `path` (refusing any other file) and fill it."""
     kind = inspect_file(path)
@@ -44,6 +53,7 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
     ctx = Context(db_path=str(path), user=user)
     with ctx.write() as session:
         write_meta(session, "demo", "1")
+    add_units(ctx)
     result = import_rows(ctx, SOURCE, list(enumerate(rows(), start=2)))
     if result.errors:  # the data set is ours: a problem here is a bug, not the user's input
         first = result.errors[0]

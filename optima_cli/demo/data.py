@@ -1,11 +1,18 @@
 """The invented pilot data set (no real person): 52 referrals from October 2018 to September 2022
-that mirror the pilot as the federal evaluation describes it.
+that say what the federal evaluation report of 22.03.2023 says about the pilot, and nothing more:
 
-- the majority referred by social services (35), one by IV;
+- 52 referrals; the clear majority referred by social services (38), one by IV, none by a RAV
+  to the IV (report 2.1 c);
 - IV receiving well over a third (21), social services the fewest (13);
-- a quarter not accepted (13), a third of those (4) for an IV rejection less than a year old;
-- 35 closed, about half of them by IV (17), a quarter each by RAV and SD (9 each);
-- four still open.
+- about a quarter not accepted (13), a third of those (4) for an IV rejection less than a year
+  old, the rest for `other` reasons ("sonstige Gründe, nicht weiter ersichtlich");
+- 35 closed by the pilot's end (30.11.2022), about half of them by IV (17), a quarter each by RAV
+  and SD (9 each); four still open;
+- the social services are several municipal units (SD-LUZERN, SD-EMMEN, ...) of the kind SD, and
+  most cases they receive are about finances (report 1.2).
+
+Invented, as the report gives no figures for them: the dates, the topics beyond finances, the
+goals, the outcomes, the durations and the people.
 
 Built from a fixed seed, so it is the same on every machine. `scripts/make_pilot_data.py` writes it
 to sample_data/pilot-2018-2022.xlsx; `optima demo` imports the same rows.
@@ -25,11 +32,17 @@ from optima_cli.importing.rows import COLUMNS
 SEED = 2018
 FIRST = date(2018, 10, 1)
 LAST = date(2022, 9, 30)
+PILOT_END = date(2022, 11, 30)  # the state `optima demo` shows: the pilot's last day
+INVENTED = ("invented: the dates, the topics beyond finances, the goals, the outcomes and the "
+            "durations; the report gives no figures for them")
+OTHER_REASON = "sonstige Gründe, nicht weiter ersichtlich"
 FIRST_NAMES = ["Anna", "Beat", "Carla", "Daniel", "Elena", "Fabio", "Gabriela", "Hans", "Irina",
                "Jonas", "Karin", "Luca", "Marta", "Nico", "Olga", "Patrick", "Rita", "Sandro",
                "Tanja", "Urs", "Vera", "Walter", "Yvonne", "Zora", "Adrian", "Bettina"]
 SURNAMES = ["Muster", "Beispiel", "Exempel", "Fiktiv", "Platzhalter", "Modell", "Vorlage", "Demo"]
 MUNICIPALITIES = ["Luzern", "Emmen", "Kriens", "Horw", "Ebikon", "Sursee", "Hochdorf", "Willisau"]
+# the municipal social services, each a unit of the kind SD: code -> name
+SD_UNITS = {f"SD-{m.upper()}": f"Sozialdienst {m} (fiktiv)" for m in MUNICIPALITIES}
 COUNSELLORS = {"RAV": ["R. Imfeld (fiktiv)", "S. Bucher (fiktiv)"],
                "IV": ["I. Vogel (fiktiv)", "T. Wyss (fiktiv)"],
                "SD": ["D. Amrein (fiktiv)", "M. Arnold (fiktiv)", "K. Zemp (fiktiv)"]}
@@ -41,14 +54,12 @@ GOALS = {"RAV": ["Stelle im ersten Arbeitsmarkt finden", "Bewerbungsdossier und 
 SOCIAL = ["finances", "addiction", "conflict", "childcare", "life-event"]
 
 # (referrer, receiver, how many)
-PAIRS = [("SD", "IV", 18), ("SD", "RAV", 17), ("RAV", "IV", 3), ("RAV", "SD", 13), ("IV", "RAV", 1)]
+PAIRS = [("SD", "IV", 21), ("SD", "RAV", 17), ("RAV", "SD", 13), ("IV", "RAV", 1)]
 # what became of the referrals each receiver got: rejections by reason, closings, still open
 ENDINGS: dict[str, dict[str, Any]] = {
     "IV": {"rejected": ["iv-rejection-recent"] * 4, "closed": 17, "open": 0},
-    "RAV": {"rejected": ["no-work-capacity", "no-work-capacity", "rav-registered-recently",
-                         "rav-registered-recently", "too-severe", "too-severe", "other"],
-            "closed": 9, "open": 2},
-    "SD": {"rejected": ["too-severe", "other"], "closed": 9, "open": 2},
+    "RAV": {"rejected": ["other"] * 7, "closed": 9, "open": 2},
+    "SD": {"rejected": ["other"] * 2, "closed": 9, "open": 2},
 }
 
 
@@ -63,7 +74,11 @@ def _topics(rng: random.Random, receiver: str) -> str:
         return "health" if rng.random() < 0.7 else "health,placement"
     if receiver == "RAV":
         return "placement" if rng.random() < 0.6 else "placement,finances"
-    return ",".join(sorted(rng.sample(SOCIAL, rng.choice([1, 1, 2])), key=SOCIAL.index))
+    if rng.random() < 0.75:  # most cases the social services receive are about finances
+        chosen = {"finances"} | ({rng.choice(SOCIAL[1:])} if rng.random() < 0.3 else set())
+    else:
+        chosen = {rng.choice(SOCIAL[1:])}
+    return ",".join(sorted(chosen, key=SOCIAL.index))
 
 
 def _plan(rng: random.Random) -> list[dict[str, Any]]:
@@ -93,14 +108,17 @@ def rows() -> list[dict[str, Any]]:
     result = []
     for index, p in enumerate(_plan(rng), start=1):
         referrer, receiver, on = p["referrer"], p["receiver"], p["referred_on"]
+        municipality = rng.choice(MUNICIPALITIES)
+        sd_unit = f"SD-{municipality.upper()}"  # the social services of the client's municipality
+        referrer_unit, receiver_unit = (sd_unit if k == "SD" else k for k in (referrer, receiver))
         row: dict[str, Any] = dict.fromkeys(COLUMNS)
         row.update(
             external_ref=f"PILOT-{index:03d}", name=names[index - 1],
             birth_date=date(rng.randrange(1965, 2001), rng.randrange(1, 13), rng.randrange(1, 29)),
-            ahv=_ahv(rng), municipality=rng.choice(MUNICIPALITIES), registered_at=referrer,
+            ahv=_ahv(rng), municipality=municipality, registered_at=referrer_unit,
             counsellor=rng.choice(COUNSELLORS[referrer]),
             consent_on=on - timedelta(days=rng.randrange(0, 6)),
-            referrer=referrer, receiver=receiver, topics=_topics(rng, receiver),
+            referrer=referrer_unit, receiver=receiver_unit, topics=_topics(rng, receiver),
             months=rng.choice([3, 3, 6]), goal=rng.choice(GOALS[receiver]), referred_on=on,
             referring_counsellor=rng.choice(COUNSELLORS[referrer]),
         )
@@ -110,10 +128,8 @@ def rows() -> list[dict[str, Any]]:
             if p["reason"] == "iv-rejection-recent":
                 row["iv_rejected_on"] = on - timedelta(days=rng.randrange(60, 300))
                 row["override"] = "Situation seit dem IV-Entscheid deutlich verändert (fiktiv)"
-            elif p["reason"] == "rav-registered-recently":
-                row["rav_registered_until"] = on - timedelta(days=rng.randrange(20, 150))
-            elif p["reason"] == "other":
-                row["reason_note"] = "Zuständigkeit liegt bei einer anderen Stelle (fiktiv)"
+            else:
+                row["reason_note"] = OTHER_REASON
         else:
             row.update(decision="accepted", decided_on=decided,
                        receiving_counsellor=rng.choice(COUNSELLORS[receiver]))
@@ -126,7 +142,10 @@ def rows() -> list[dict[str, Any]]:
                 row["suspended_from"] = decided
                 row["suspended_until"] = decided + relativedelta(months=2)
             if p["ending"] == "closed":
-                closed = min(due, decided + timedelta(days=rng.randrange(60, (due - decided).days + 1)))
+                closed = min(due, decided + timedelta(days=rng.randrange(60, (due - decided).days + 1)),
+                             PILOT_END)  # every closing the report counts lies within the pilot
+                if row["extended_on"] and row["extended_on"] >= closed:  # closed before it
+                    row["extended_on"] = None
                 row["closed_on"] = closed
                 draw = rng.random()
                 if draw < 0.4:

@@ -44,6 +44,11 @@ def institutions(session: Session) -> Sequence[Institution]:
     return session.scalars(select(Institution).order_by(col(Institution.kind), col(Institution.code))).all()
 
 
+def unit_ids_of_kind(session: Session, kind: str) -> list[int]:
+    """The ids of every unit of a kind (RAV, IV, SD): a filter on the kind matches them all."""
+    return list(session.scalars(select(col(Institution.id)).where(col(Institution.kind) == kind)))
+
+
 def institution_codes(session: Session) -> list[str]:
     return list(session.scalars(select(col(Institution.code)).order_by(col(Institution.code))))
 
@@ -248,8 +253,8 @@ class CaseFilter:
     today or later, so that the stored status may filter first."""
 
     statuses: Sequence[str] | None = None
-    referrer: int | None = None
-    receiver: int | None = None
+    referrer: Sequence[int] | None = None  # the units (one, or every unit of a kind)
+    receiver: Sequence[int] | None = None
     client_id: int | None = None
     referral_id: int | None = None
     current: bool = False
@@ -259,13 +264,18 @@ class CaseFilter:
         if self.statuses is not None:
             query = query.where(_current_status(self.statuses, self.current),
                                 as_of.status.in_(list(self.statuses)))
-        for column, value in ((col(Referral.referrer_id), self.referrer),
-                              (col(Referral.receiver_id), self.receiver),
-                              (col(Referral.client_id), self.client_id),
+        query = query.where(*self.units())
+        for column, value in ((col(Referral.client_id), self.client_id),
                               (col(Referral.id), self.referral_id)):
             if value is not None:
                 query = query.where(column == value)
         return query
+
+    def units(self) -> list[ColumnElement[bool]]:
+        """The conditions on the referring and receiving units."""
+        return [column.in_(list(ids)) for column, ids in ((col(Referral.referrer_id), self.referrer),
+                                                          (col(Referral.receiver_id), self.receiver))
+                if ids is not None]
 
 
 def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
@@ -296,11 +306,14 @@ def deadline_counts(session: Session, day: date, horizon: date,
 
 
 def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
-             current: bool = False, limit: int | None = None) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+             current: bool = False, limit: int | None = None,
+             which: CaseFilter = CaseFilter()) -> dict[str, tuple[int, list[dict[str, Any]]]]:
     """Per `due` warning: how many cases it concerns, and the first `limit` of them, soonest
     first, then by case number (the order `due` shows them in, so that the first `limit` of
-    each kind hold the first `limit` of all); each selected by its own WHERE."""
+    each kind hold the first `limit` of all); each selected by its own WHERE. Of `which`, only
+    the units count."""
     query, as_of = case_select()
+    query = query.where(*which.units())
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
     accepted = and_(_current_status([Status.ACCEPTED.value], current),
                     as_of.status == Status.ACCEPTED.value)
@@ -318,7 +331,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     }
     count = select(*(func.coalesce(func.sum(case((where, 1), else_=0)), 0)
                      for where, _ in conditions.values())).select_from(Referral)
-    counts = session.execute(count.where(_current_status(OPEN_STATUSES, current)),
+    counts = session.execute(count.where(_current_status(OPEN_STATUSES, current), *which.units()),
                              {"as_of_day": day}).one()
     result = {}
     for (kind, (where, when)), n in zip(conditions.items(), counts):
@@ -329,7 +342,7 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
 
 
 def example_rows(session: Session, topic: str | None = None,
-                 receiver: int | None = None) -> list[dict[str, Any]]:
+                 receiver: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """Closed referrals that achieved their goal at least partly, with no client data at all."""
     query = (
         select(col(Referrer.code).label("referrer"), col(Referrer.kind).label("referrer_kind"),
@@ -345,7 +358,7 @@ def example_rows(session: Session, topic: str | None = None,
         query = query.where(col(Referral.id).in_(
             select(col(ReferralTopic.referral_id)).where(col(ReferralTopic.topic) == topic)))
     if receiver is not None:
-        query = query.where(col(Referral.receiver_id) == receiver)
+        query = query.where(col(Referral.receiver_id).in_(list(receiver)))
     query = query.order_by(case((col(Referral.outcome) == "achieved", 0), else_=1),
                            col(Referral.closed_on).desc(), col(Referral.case_year), col(Referral.case_seq))
     return rows_of(session.execute(query))

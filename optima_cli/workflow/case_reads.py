@@ -75,8 +75,7 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
     with (ctx.write() if personal else ctx.read()) as session:
         which = queries.CaseFilter(
             statuses=statuses,
-            referrer=lookup.institution(session, referrer).id if referrer else None,
-            receiver=lookup.institution(session, receiver).id if receiver else None,
+            referrer=lookup.units(session, referrer), receiver=lookup.units(session, receiver),
             client_id=lookup.client(session, client).id if client else None,
             current=day >= ctx.today)
         rows = queries.case_rows(session, day, which, by_deadline=True, limit=limit or None)
@@ -139,7 +138,8 @@ def _changes(payload: str | None) -> dict[str, Any]:
 
 
 def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
-        limit: int | None = None) -> Listing:
+        limit: int | None = None, referrer: str | None = None,
+        receiver: str | None = None) -> Listing:
     """Every deadline warning as of a day, soonest first (the first `limit` of them); the
     counts per kind of warning cover all."""
     if within < 0:
@@ -149,8 +149,10 @@ def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT
     day = as_of or ctx.today
     w = deadlines.window(day, within)
     with ctx.read() as session:
+        which = queries.CaseFilter(referrer=lookup.units(session, referrer),
+                                   receiver=lookup.units(session, receiver))
         found = queries.due_rows(session, day, w.horizon, w.decision_cutoff,
-                                 current=day >= ctx.today, limit=limit or None)
+                                 current=day >= ctx.today, limit=limit or None, which=which)
     warnings: list[dict[str, Any]] = []
     for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
@@ -185,8 +187,7 @@ def examples(ctx: Context, topic: str | None = None, receiver: str | None = None
 
     topic_code = parse_code(Topic, topic).value if topic else None
     with ctx.read() as session:
-        receiver_id = lookup.institution(session, receiver).id if receiver else None
-        rows = queries.example_rows(session, topic_code, receiver_id)
+        rows = queries.example_rows(session, topic_code, lookup.units(session, receiver))
     return [{
         "referrer": r["referrer"], "receiver": r["receiver"],
         "topics": ordered_topics(r["topics"]), "goal": r["goal"], "months": r["months"],

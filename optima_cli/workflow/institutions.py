@@ -62,6 +62,13 @@ def add_institution(ctx: Context, code: str, kind: Kind, name: str, contact_name
         return record(inst)
 
 
+def add_units(ctx: Context, kind: str, names: dict[str, str]) -> None:
+    """Units of one kind that a data set names (code -> name), such as the demo's municipal
+    social services."""
+    for code, name in names.items():
+        add_institution(ctx, code, Kind(kind), name)
+
+
 def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email: str | None,
                 contact_phone: str | None) -> dict[str, Any]:
     changes = _contact(contact_name, contact_email, contact_phone)

@@ -26,6 +26,18 @@ def institution(session: Session, code: str) -> Institution:
     return found
 
 
+def units(session: Session, code: str | None) -> list[int] | None:
+    """The units a filter names: a kind (RAV, IV, SD) names every unit of that kind, any other
+    code the one unit; None filters nothing."""
+    if code is None:
+        return None
+    from optima_cli.rules.codes import Kind
+
+    if code.strip().upper() in {k.value for k in Kind}:
+        return queries.unit_ids_of_kind(session, code.strip().upper())
+    return [institution(session, code).id or 0]
+
+
 def unknown_institution(code: str, known: list[str]) -> NotFound:
     return NotFound(t(
         "unknown institution {code!r}; known: {known} (add one with `optima institution add`)",

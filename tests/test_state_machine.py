@@ -593,7 +593,7 @@ class OptimaMachine(RuleBasedStateMachine):
                                   st.sampled_from([case.due_on or TODAY])), label="on")
         refusal = first_problem(
             (outcome == Outcome.NOT_ACHIEVED and cause is None, "not-achieved without a cause"),
-            (outcome != Outcome.NOT_ACHIEVED and cause is not None, f"a cause with {outcome.value}"),
+            (outcome == Outcome.ACHIEVED and cause is not None, f"a cause with {outcome.value}"),
         ) or self.status_problem(case, "accepted") or case.date_problem(day)
         if self.attempt(f"close {case.case_id} on {day} ({outcome.value}, cause {cause})", refusal,
                         lambda: wf.close(self.ctx, case.case_id, outcome, cause, employed,

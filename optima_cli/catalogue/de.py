@@ -1105,4 +1105,8 @@ MESSAGES: dict[str, str] = {
     "first":
         "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
         "erfassen Sie zuerst das Datum der erneuten Einwilligung",
+    # --- issue 16: every hurdle counted ---
+    "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
+    "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
+    "access criterion": "Zuweisungskriterium",
 }

@@ -99,3 +99,20 @@ def test_check_stays_read_only_and_the_cli_refusal_exits_1_and_is_counted(run, d
     assert table.exit_code == 0, table.stderr
     assert "referrals refused by rule" in table.stdout
     assert "iv-rejection-recent" in table.stdout
+
+
+# the rules whose label once read as its opposite beside "erfüllt" (issue 16): what passes is the
+# absence of the thing
+PASSES_WHEN_ABSENT = ("iv-rejection-recent", "iv-procedure-open", "iv-health-registration",
+                      "iv-measures-running", "rav-registered-recently", "no-open-referral")
+
+
+@pytest.mark.parametrize("rule", PASSES_WHEN_ABSENT)
+def test_no_german_rule_label_is_a_negative_statement_shown_as_erfuellt(rule):
+    from optima_cli.catalogue import de
+    from optima_cli.rules.criteria import RULES
+
+    assert rule in {r.id for r in RULES}
+    shown = de.LABELS["Rule"][rule]
+    assert shown.split()[0] in ("kein", "keine"), f"{rule}: {shown!r} erfüllt reads as its opposite"
+    assert de.LABELS["Result"]["pass"] == "erfüllt"

@@ -56,7 +56,7 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 from optima_cli.cli.options import said
-from optima_cli.errors import OptimaError
+from optima_cli.errors import OptimaError, ReferralBlocked
 from optima_cli.rules.codes import (
     Cause,
     Kind,
@@ -255,6 +255,7 @@ class OptimaMachine(RuleBasedStateMachine):
         self.clients: dict[str, MClient] = {}
         self.cases: dict[str, MCase] = {}
         self.names = 0
+        self.refused: dict[str, int] = {}  # refers refused, by rule (every hurdle counted)
         self.seq = 0  # case numbers of 2026 given so far
         (self.events,) = query(self.path, "SELECT count(*) FROM audit_event")[0]
         self.runner = CliRunner()
@@ -274,6 +275,18 @@ class OptimaMachine(RuleBasedStateMachine):
             result = command()
         except OptimaError as exc:
             after = dump(self.path)
+            # every hurdle counted (issue 16): a refer that a rule refused is recorded, its rules
+            # only, and nothing else is written
+            hurdles = {name: (before.pop(name), after.pop(name)) for name in ("refusal", "refusal_rule")}
+            (old, new), (old_rules, new_rules) = hurdles["refusal"], hurdles["refusal_rule"]
+            if isinstance(exc, ReferralBlocked):
+                assert len(new) == len(old) + 1, f"{what}: the refusal was not counted once"
+                rules = sorted(rule for _, rule in set(new_rules) - set(old_rules))
+                assert rules == sorted(set(exc.rules)), f"{what}: counted {rules}, refused {exc.rules}"
+                for rule in rules:
+                    self.refused[rule] = self.refused.get(rule, 0) + 1
+            else:
+                assert (new, new_rules) == (old, old_rules), f"{what}: counted as a rule's refusal"
             assert after == before, (
                 f"{what} was refused ({exc.message}) but changed the database: "
                 f"{describe_change(before, after)}")
@@ -719,6 +732,8 @@ class OptimaMachine(RuleBasedStateMachine):
             },
             "topics": code_counts([t for c in cases for t in c.topics], [t.value for t in Topic]),
             "overrides": 0,
+            "refused_by_rule": dict(sorted(self.refused.items())),
+            "overrides_by_rule": {},
         }
         for key, want in expected.items():
             assert got[key] == want, f"report {key}: optima {got[key]}, model {want}"

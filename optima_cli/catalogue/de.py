@@ -101,17 +101,18 @@ LABELS: dict[str, dict[str, str]] = {
         "upgrade-schema": "Schema aktualisiert",
         "export-personal-data": "Export mit Personendaten",
     },
-    "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py
+    "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
+        # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
         "consent": "Einwilligung",
         "other-kind": "andere Institutionsart",
         "no-open-referral": "keine offene Anmeldung",
-        "iv-rejection-recent": "IV-Ablehnung innert 12 Monaten",
-        "iv-procedure-open": "IV-Verfahren offen",
-        "iv-health-registration": "IV-Anmeldung bei Gesundheitsschaden",
+        "iv-rejection-recent": "keine IV-Ablehnung innert 12 Monaten",
+        "iv-procedure-open": "kein IV-Verfahren offen",
+        "iv-health-registration": "kein IV-relevanter Gesundheitsschaden vermutet",
         "work-capacity": "intaktes Arbeitsangebot",
-        "iv-measures-running": "IV-Massnahmen laufen",
+        "iv-measures-running": "keine IV-Massnahmen laufend",
         "rav-registration": "RAV-Anmeldung",
-        "rav-registered-recently": "RAV-Anmeldung innert 6 Monaten",
+        "rav-registered-recently": "keine RAV-Anmeldung in den letzten 6 Monaten",
         "social-topic": "soziales Thema",
         "workable-in-period": "in 3 oder 6 Monaten bearbeitbar",
     },
@@ -1119,4 +1120,8 @@ MESSAGES: dict[str, str] = {
     "invented.":
         "Die Zahlen, die der Evaluationsbericht nennt, stimmen mit ihm überein; Ergebnisse und "
         "Dauern sind erfunden.",
+    # --- issue 16: every hurdle counted ---
+    "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
+    "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
+    "access criterion": "Zuweisungskriterium",
 }

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 4  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 5  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -153,6 +153,25 @@ class Suspension(TableModel, table=True):
     until: date
     ended_on: date | None = None  # resumed or closed early
     note: str | None = None
+
+
+class Refusal(TableModel, table=True):
+    """A `refer` that an access criterion refused (every hurdle counted, issue 16): the day, the
+    referring and the receiving unit, and whether a justification would have lifted it; no person,
+    no client. Its rules: table refusal_rule. Written in its own transaction at the refusal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    refused_on: date = Field(index=True)
+    referrer_id: int = Field(foreign_key="institution.id")
+    receiver_id: int = Field(foreign_key="institution.id")
+    justifiable: bool = False
+
+
+class RefusalRule(TableModel, table=True):
+    __tablename__ = "refusal_rule"
+
+    refusal_id: int = Field(foreign_key="refusal.id", primary_key=True)
+    rule: str = Field(primary_key=True)
 
 
 class AuditEvent(TableModel, table=True):

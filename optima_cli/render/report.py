@@ -123,5 +123,7 @@ def render(data: dict[str, Any]) -> None:
         bars(t("outcomes"), closed["by_outcome"], "Outcome"), Text(""),
         bars(t("causes (not achieved)"), closed["by_cause"], "Cause"), Text(""),
         bars(t("topics of the referrals"), data["topics"], "Topic"), Text(""),
+        bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
+        bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
         facts,
     ))

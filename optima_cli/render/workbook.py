@@ -193,6 +193,13 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
         s.append([title, referrals], bold=True)
         for key, n in counts.items():
             s.append([label(group, key), n])
+    for title, counts in (  # every hurdle counted (issue 16)
+            (t("referrals refused by rule"), data["refused_by_rule"]),
+            (t("justified exceptions by rule"), data["overrides_by_rule"])):
+        s.append([])
+        s.append([t("access criterion"), title], bold=True)
+        for key, n in counts.items():
+            s.append([label("Rule", key), n])
 
 
 def _headings(columns: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ the report's contract, with every group key present.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -83,3 +84,27 @@ def closed(groups: Sequence[str],
 
 def topics(pairs: Iterable[tuple[str, int]]) -> Counts:
     return zero_filled([t.value for t in Topic], pairs)
+
+
+def by_rule(pairs: Iterable[tuple[str, int]]) -> Counts:
+    """Counts by access criterion (its rule id), in the order of the rule ids; only the rules
+    that counted anything (the rules and their kinds are the steering group's to set)."""
+    return dict(sorted(zero_filled([], pairs).items()))
+
+
+def overrides_by_rule(groups_of_findings: Iterable[tuple[str, int]]) -> Counts:
+    """Justified exceptions by the rule(s) that needed them: each (stored findings, referrals)
+    counts for every rule that blocked in those findings (the override lifted it). Findings that
+    are not optima's (unreadable JSON) count nothing."""
+    counted: list[tuple[str, int]] = []
+    for text, n in groups_of_findings:
+        try:
+            findings = json.loads(text or "[]")
+        except ValueError:
+            continue
+        if not isinstance(findings, list):
+            continue
+        blocked = {f.get("rule") for f in findings
+                   if isinstance(f, dict) and f.get("result") == "block" and f.get("rule")}
+        counted += [(str(rule), n) for rule in blocked]
+    return by_rule(counted)

@@ -11,7 +11,14 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
-from optima_cli.records.models import Client, Institution, Referral, ReferralTopic
+from optima_cli.records.models import (
+    Client,
+    Institution,
+    Referral,
+    ReferralTopic,
+    Refusal,
+    RefusalRule,
+)
 from optima_cli.rules.codes import Status
 from optima_cli.store.dialects import days_between
 from optima_cli.store.queries import (
@@ -54,6 +61,25 @@ def referral_cells(session: Session, start: date | None, end: date) -> list[tupl
              .where(_between(col(Referral.referred_on), start, end))
              .group_by(col(Referral.referrer_id), col(Referral.receiver_id)))
     return [(a, b, int(n), int(o)) for a, b, n, o in session.execute(query)]
+
+
+def refused_by_rule(session: Session, start: date | None, end: date) -> list[tuple[str, int]]:
+    """(rule, refused `refer`s) of the period: every attempt a rule refused, by each rule that
+    refused it (an attempt refused by two rules counts for both)."""
+    query = (select(col(RefusalRule.rule), func.count())
+             .join(Refusal, col(Refusal.id) == RefusalRule.refusal_id)
+             .where(_between(col(Refusal.refused_on), start, end))
+             .group_by(col(RefusalRule.rule)))
+    return [(rule, int(n)) for rule, n in session.execute(query)]
+
+
+def override_findings(session: Session, start: date | None, end: date) -> list[tuple[str, int]]:
+    """(stored findings, referrals) of the period's referrals stored with an override (justified
+    exceptions), grouped by their findings: rules/figures.py reads which rules needed it."""
+    query = (select(col(Referral.findings), func.count())
+             .where(_between(col(Referral.referred_on), start, end), col(Referral.override).is_not(None))
+             .group_by(col(Referral.findings)))
+    return [(text, int(n)) for text, n in session.execute(query)]
 
 
 @dataclass(frozen=True)

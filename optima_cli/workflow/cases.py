@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from optima_cli.catalogue import en
+from optima_cli.errors import ReferralBlocked
 from optima_cli.rules import actions, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
@@ -26,6 +27,7 @@ from optima_cli.rules.codes import (
 )
 from optima_cli.rules.lifecycle import Case
 from optima_cli.rules.records import case_snapshot
+from optima_cli.store import refusals
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
@@ -61,21 +63,32 @@ class Referred:
 def refer(ctx: Context, req: Refer) -> Referred:
     day = req.on or ctx.today
     checked = lifecycle.check_referral(req.months, req.topics, req.override, day, ctx.today)
-    with ctx.write() as session:
-        store = store_of(ctx, session)
-        client = store.person(lookup.client(session, req.client))
-        receiver_id, receiver = store.institution_unit(lookup.institution(session, req.to))
-        _, referrer = (store.institution_unit(lookup.institution(session, req.referrer)) if req.referrer
-                       else store.unit_of(client))
-        outcome = actions.refer(
-            client, store.next_case_seq(day.year), referrer, receiver,
-            store.open_referral_to(client, receiver_id), req.topics, checked.months, day, ctx.today,
-            goal=req.goal, counsellor=req.counsellor, override=checked.override, given=req.given)
-        store.save(outcome)
-        assert outcome.case is not None
-        result = case_snapshot(outcome.case, client.id or 0, ctx.today)
-        result["findings"] = [en.shown_finding(f.as_dict()) for f in outcome.findings]  # the reader's
-        return Referred(result, override_ignored=bool(req.override) and outcome.case.override is None)
+    units: tuple[int, int] | None = None  # (referrer id, receiver id), once looked up
+    try:
+        with ctx.write() as session:
+            store = store_of(ctx, session)
+            client = store.person(lookup.client(session, req.client))
+            receiver_id, receiver = store.institution_unit(lookup.institution(session, req.to))
+            referrer_id, referrer = (store.institution_unit(lookup.institution(session, req.referrer))
+                                     if req.referrer else store.unit_of(client))
+            units = (referrer_id, receiver_id)
+            outcome = actions.refer(
+                client, store.next_case_seq(day.year), referrer, receiver,
+                store.open_referral_to(client, receiver_id), req.topics, checked.months, day,
+                ctx.today, goal=req.goal, counsellor=req.counsellor, override=checked.override,
+                given=req.given)
+            store.save(outcome)
+    except ReferralBlocked as refused:
+        # every hurdle counted: the refused attempt wrote nothing (rolled back); it is recorded,
+        # without the person, in a transaction of its own, and still refused
+        assert units is not None
+        with ctx.write() as session:
+            refusals.record(session, day, *units, refused.rules, refused.justifiable)
+        raise
+    assert outcome.case is not None
+    result = case_snapshot(outcome.case, client.id or 0, ctx.today)
+    result["findings"] = [en.shown_finding(f.as_dict()) for f in outcome.findings]  # the reader's
+    return Referred(result, override_ignored=bool(req.override) and outcome.case.override is None)
 
 
 def _change(ctx: Context, ref: str, on: date | None,

@@ -57,6 +57,9 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         },
         "topics": figures.topics(q.topic_counts(session, start, end)),
         "overrides": sum(overrides for *_, overrides in referred),
+        # every hurdle counted (issue 16): refused `refer`s and justified exceptions, by rule
+        "refused_by_rule": figures.by_rule(q.refused_by_rule(session, start, end)),
+        "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),
     }
 
 

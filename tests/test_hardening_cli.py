@@ -97,6 +97,16 @@ def in_terminal(*args: str, answers: tuple[str, ...] = (), interrupt_after: str 
     return os.waitstatus_to_exitcode(status), received.replace(b"\x00", b"").decode("utf-8", "replace")
 
 
+def _has_open(pid: int, path: os.PathLike[str] | str) -> bool:
+    """Whether the process holds the file open (Linux /proc)."""
+    target = os.path.realpath(path)
+    try:
+        return any(os.path.realpath(os.path.join(f"/proc/{pid}/fd", fd)) == target
+                   for fd in os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return False
+
+
 def _raw_controls(text: str) -> list[str]:
     """Characters that act on a terminal: C0 but newline and the tty's own CR, DEL, C1."""
     return [ch for ch in text if (ord(ch) < 0x20 and ch not in "\r\n") or 0x7f <= ord(ch) <= 0x9f]
@@ -323,6 +333,8 @@ def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db
 @pytest.mark.sqlite_only
 def test_ctrl_c_at_a_prompt_says_that_nothing_was_written(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", interrupt_after="Name:")
+    if code != 130:  # once, on a loaded machine, the child did not hear it (issue 15's note): again
+        code, shown = in_terminal("--db", str(db_path), "register", interrupt_after="Name:")
     assert code == 130, shown
     assert "interrupted; nothing was written" in shown
     assert "Traceback" not in shown
@@ -366,7 +378,12 @@ def test_ctrl_c_while_a_command_waits_for_the_lock_is_heard(cases, db_path, snap
                                   "--kind", "SD", "--name", "X"])
             finally:
                 os._exit(127)
-        time.sleep(3)  # the child starts and waits for the lock (not a timing assert)
+        # the child starts and waits for the lock: it has opened the database (not a timing assert;
+        # a fixed 3-second sleep was too short once on a loaded machine)
+        opened = time.monotonic() + 30
+        while time.monotonic() < opened and not _has_open(pid, db_path):
+            time.sleep(0.1)
+        time.sleep(1)  # and is in its lock wait, which retries every 200 ms
         os.kill(pid, signal.SIGINT)
         received = b""
         while select.select([fd], [], [], 20)[0]:  # heard within the 30 s of the lock wait

@@ -13,7 +13,8 @@ Contents, in this order (search for the `=====` lines):
   case, clients, periods, the case workflow; import, demo, backups, doctor, the audit trail and
   the database; tables, the report, the workbook and the commands' own messages; sound records:
   dates in order, the audit trail's anchors, files on disk, identity and text values, the command
-  line.
+  line; refusals as codes; the access criteria as the concept has them; the demo as the evaluation
+  report has it; referrals refused and justified exceptions by rule.
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -1064,7 +1065,7 @@ MESSAGES: dict[str, str] = {
     "them with `optima client show CLIENT`":
         "{n} Personen sind mehrfach erfasst (gleicher Name und gleiches Geburtsdatum): {clients}; "
         "sehen Sie sie mit `optima client show CLIENT` an",
-    # --- issue 15: say: refusals as codes (catalogue/en.py REFUSALS), said by each reader ---
+    # --- refusals as codes (catalogue/en.py REFUSALS), said by each reader ---
     # these replace entries that named options inside the rules (moved out of "the life of a
     # case", "periods" and "clients"): {field} and the fields a refusal names are said by the
     # reader, as the option of the command line or the column of the import
@@ -1105,7 +1106,7 @@ MESSAGES: dict[str, str] = {
     "first":
         "die Klientin oder der Klient hat die Einwilligung am {withdrawn_on} zurückgezogen; "
         "erfassen Sie zuerst das Datum der erneuten Einwilligung",
-    # --- issue 16: criteria true to the concept ---
+    # --- the access criteria as the concept has them (rules/criteria.py, rules/lifecycle.py) ---
     "the IV rejected the client on {rejected_on}, not more than 12 months ago "
     "(a referral to IV is possible from {possible_from}, or now with a justification)":
         "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
@@ -1113,14 +1114,14 @@ MESSAGES: dict[str, str] = {
         "einer Begründung)",
     "{field} is only recorded with {outcome} not-achieved or partly, not with {value}":
         "{field} wird nur mit {outcome} not-achieved oder partly erfasst, nicht mit {value}",
-    # --- issue 16: demo data true to the report ---
+    # --- the demo as the evaluation report has it (optima_cli/demo) ---
     "shown as of the pilot's end, {day}, so that the deadline warnings read as they did then":
         "Stand am Ende des Pilotprojekts, {day}, damit die Fristwarnungen so lauten wie damals",
     "The figures the evaluation report states are true to it; the outcomes and durations are "
     "invented.":
         "Die Zahlen, die der Evaluationsbericht nennt, stimmen mit ihm überein; Ergebnisse und "
         "Dauern sind erfunden.",
-    # --- issue 16: every hurdle counted ---
+    # --- referrals refused and justified exceptions, by rule (the report, the workbook) ---
     "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
     "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
     "access criterion": "Zuweisungskriterium",

@@ -71,7 +71,7 @@ DATE_COLUMNS = {"birth_date", "consent_on", "consent_withdrawn_on", "iv_rejected
                 "rav_registered_until", "referred_on", "decided_on", "extended_on",
                 "suspended_from", "suspended_until", "search_resumed_on", "withdrawn_on",
                 "closed_on"}
-BOOL_COLUMNS = {"iv_procedure_open", "iv_measures_running", "no_work_capacity",
+BOOL_COLUMNS = {"iv_procedure_open", "iv_measures_running",
                 "health_suspected", "employed"}
 
 

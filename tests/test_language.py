@@ -199,8 +199,12 @@ def test_every_stored_finding_reads_back_in_german():
     with the values (dates as 20.11.2026, topics as their labels)."""
     facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
                                               iv_procedure_open=True, health_suspected=True,
-                                              no_work_capacity=True, iv_measures_running=True,
+                                              work_capacity="no", iv_measures_running=True,
                                               rav_registered_until=date(2026, 10, 1)),
+             criteria.Facts(work_capacity="no", work_capacity_assessed_on=date(2026, 11, 2)),
+             criteria.Facts(work_capacity="yes", work_capacity_assessed_on=date(2026, 11, 2)),
+             criteria.Facts(work_capacity="yes"),
+             criteria.Facts(work_capacity="yes", work_capacity_assessed_on=date(2026, 11, 21)),
              criteria.Facts(consent_on=date(2026, 12, 1)),
              criteria.Facts(consent_on=date(2026, 1, 5), consent_withdrawn_on=date(2026, 2, 1),
                             iv_procedure_open=True, rav_registered_until=date(2026, 1, 1)),

@@ -119,6 +119,8 @@ def _figures(ctx: Context) -> dict:
 @pytest.mark.parametrize("legacy", [False, True], ids=["alembic-stamped", "before-migrations"])
 def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, tmp_path):
     ctx = _fill_at_first_revision(empty_db)
+    # a client whose work capacity was ticked as not intact, as the flag of 0001 to 0005 kept it
+    query(empty_db, "UPDATE client SET no_work_capacity = TRUE WHERE id = 1")
     if legacy:  # made by an optima before it had migrations: no version table at all
         query(empty_db, "DROP TABLE alembic_version")
     before = dump(empty_db)
@@ -149,10 +151,10 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
-                                                                         ["0002", "0003", "0004", "0005"])
+                                                                         ["0002", "0003", "0004", "0005", "0006"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006"]
 
     after = dump(empty_db)
     for table in ("referral_topic", "suspension", "institution"):
@@ -161,14 +163,19 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # (0004) that say the same sentences
     assert [_said(row) for row in after["referral"]] == [_said(row) for row in before["referral"]]
     assert all('"key"' in _findings_of(row) for row in after["referral"])
-    # every client as before, with the key of its name (0003) added as the last column
-    assert [row[:-1] for row in after["client"]] == before["client"]
-    assert all(row[-1] == name_key(row[1]) for row in after["client"])
+    # every client as before, with the key of its name (0003) added, and the flag
+    # no_work_capacity (the last column at 0001, as 0006 going down put it back) become
+    # work_capacity and its day (0006): ticked is assessed no, on a day not known
+    assert [row[:-3] for row in after["client"]] == [row[:-1] for row in before["client"]]
+    assert all(row[-3] == name_key(row[1]) for row in after["client"])
+    assert [(row[0], row[-2:]) for row in after["client"]] == [
+        (row[0], ("no", None) if row[-1] else (None, None)) for row in before["client"]]
+    assert [row[-1] for row in before["client"]].count(True) == 1
     events_before, events_after = before["audit_event"], after["audit_event"]
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
-    assert dict(after["meta"])["schema_version"] == "5"
+    assert dict(after["meta"])["schema_version"] == "6"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -302,7 +309,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
@@ -329,3 +336,47 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
     migrate(db_path, "0003", down=True)  # and back: the sentences as 0003 wrote them
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == ENGLISH_FINDINGS
+
+
+def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_path, run):
+    """0006: the flag `no_work_capacity` becomes an assessment. Ticked: assessed no, the day not
+    known; not ticked: not assessed (the flag defaulted to intact, so nobody assessed it). The
+    upgraded client is blocked for RAV and IV and warned of nothing for SD with a social topic;
+    the other must be assessed. Going down, no becomes the flag again."""
+    def register(name: str) -> str:
+        made = run("register", "--name", name, "--birth-date", "1980-01-01", "--from", "SD",
+                   "--consent-on", "2026-01-05")
+        assert made.exit_code == 0, made.stderr
+        return made.stdout.strip()
+
+    ticked, other = register("Alt Anna"), register("Alt Beat")
+    migrate(db_path, "0005", down=True)
+    assert query(db_path, "SELECT id, no_work_capacity FROM client ORDER BY id") == [(1, 0), (2, 0)]
+    query(db_path, "UPDATE client SET no_work_capacity = TRUE WHERE id = 1")
+
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0006"]
+    assert query(db_path, "SELECT id, work_capacity, work_capacity_assessed_on FROM client "
+                          "ORDER BY id") == [(1, "no", None), (2, None, None)]
+    assert differences(db_path) == []
+    shown = json.loads(run("client", "show", ticked, "--format", "json").stdout)
+    assert (shown["work_capacity"], shown["work_capacity_assessed_on"]) == ("no", None)
+    assert "no_work_capacity" not in shown
+
+    def check(client: str, to: str, topics: str = "placement") -> tuple[int, dict]:
+        result = run("check", client, "--to", to, "--from", "RAV" if to == "SD" else "SD",
+                     "--topics", topics, "--format", "json")
+        found = json.loads(result.stdout)["findings"]
+        return result.exit_code, {f["rule"]: (f["result"], f["key"]) for f in found}
+
+    for to in ("RAV", "IV"):
+        code, found = check(ticked, to)
+        assert code == 1 and found["work-capacity"] == ("block", "work-capacity/1")
+        code, found = check(other, to)
+        assert found["work-capacity"] == ("warn", "work-capacity/6")
+    code, found = check(ticked, "SD", "finances")
+    assert code == 0 and found["social-topic"] == ("pass", "social-topic/5")
+
+    migrate(db_path, "0005", down=True)
+    assert query(db_path, "SELECT id, no_work_capacity FROM client ORDER BY id") == [(1, 1), (2, 0)]

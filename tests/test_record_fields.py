@@ -34,7 +34,8 @@ CASE_RECORD = (
 CLIENT_RECORD = (
     "client", "name", "birth_date", "ahv", "municipality", "counsellor", "institution",
     "external_ref", "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
-    "iv_measures_running", "no_work_capacity", "rav_registered_until", "health_suspected",
+    "iv_measures_running", "work_capacity", "work_capacity_assessed_on", "rav_registered_until",
+    "health_suspected",
 )
 
 

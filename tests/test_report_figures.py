@@ -83,7 +83,7 @@ PEOPLE: dict[str, Person] = {
     "P05": Person("Vokinger Elif", d("1975-06-07"), "IV", _ahv("100000005")),
     "P06": Person("Ueltschi Fabrizio", d("1976-07-08"), "SD", facts={"iv_rejected_on": d("2026-03-01")}),
     "P07": Person("Tschopp Gwendolin", d("1977-08-09"), "SD-EMMEN",
-                  facts={"no_work_capacity": True}),
+                  facts={"work_capacity": "no", "work_capacity_assessed_on": d("2026-07-01")}),
     "P08": Person("Sigrist Hanspeter", d("1978-09-10"), "SD", _ahv("100000008"),
                   facts={"rav_registered_until": d("2026-05-01")}),
     "P09": Person("Rohrbach Ines", d("1979-10-11"), "RAV"),

@@ -5,6 +5,7 @@ No database, no CLI: facts and a proposal go in, findings come out.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -26,8 +27,11 @@ DAY = timedelta(days=1)
 CODES = {Kind.RAV: "RAV-LU", Kind.IV: "IV-LU", Kind.SD: "SD-KRIENS"}
 
 # A client who meets every criterion: consent a month before, registered at the RAV until
-# well after the referral date, no IV history, work capacity intact.
-CLEAN = dict(consent_on=REF - 30 * DAY, rav_registered_until=REF + 90 * DAY)
+# well after the referral date, no IV history, work capacity assessed as intact (for RAV and
+# IV; SD takes people without it: NOT_INTACT).
+CLEAN = dict(consent_on=REF - 30 * DAY, rav_registered_until=REF + 90 * DAY, work_capacity="yes",
+             work_capacity_assessed_on=REF - 20 * DAY)
+NOT_INTACT = dict(work_capacity="no", work_capacity_assessed_on=REF - 20 * DAY)
 
 
 def facts(**changes) -> Facts:
@@ -78,8 +82,9 @@ def expected_rules(referrer: Kind, receiver: Kind) -> list[str]:
     rules = list(ALWAYS)
     if receiver == Kind.IV:
         rules += TO_IV
-    if receiver == Kind.RAV:
+    if receiver in (Kind.RAV, Kind.IV):
         rules.append("work-capacity")
+    if receiver == Kind.RAV:
         if referrer == Kind.IV:
             rules.append("iv-measures-running")
         rules.append("rav-registration")
@@ -122,7 +127,7 @@ TRIPS = [
      Result.BLOCK),
     ("iv-procedure-open", dict(iv_procedure_open=True), Kind.RAV, Kind.IV, {}, Result.BLOCK),
     ("iv-health-registration", dict(health_suspected=True), Kind.SD, Kind.IV, {}, Result.BLOCK),
-    ("work-capacity", dict(no_work_capacity=True), Kind.SD, Kind.RAV, {}, Result.BLOCK),
+    ("work-capacity", NOT_INTACT, Kind.SD, Kind.RAV, {}, Result.BLOCK),
     ("iv-measures-running", dict(iv_measures_running=True), Kind.IV, Kind.RAV, {}, Result.BLOCK),
     ("rav-registration", dict(rav_registered_until=None), Kind.IV, Kind.RAV, {}, Result.WARN),
     ("rav-registered-recently", dict(rav_registered_until=REF - 30 * DAY), Kind.SD, Kind.RAV, {},
@@ -138,13 +143,13 @@ PASSES = [
     ("iv-rejection-recent", dict(iv_rejected_on=REF - 400 * DAY), Kind.SD, Kind.IV, {}),
     ("iv-procedure-open", dict(iv_procedure_open=False), Kind.RAV, Kind.IV, {}),
     ("iv-health-registration", dict(health_suspected=False), Kind.SD, Kind.IV, {}),
-    ("work-capacity", dict(no_work_capacity=False), Kind.SD, Kind.RAV, {}),
+    ("work-capacity", {}, Kind.SD, Kind.RAV, {}),
     ("iv-measures-running", dict(iv_measures_running=False, iv_procedure_open=False),
      Kind.IV, Kind.RAV, {}),
     ("rav-registration", dict(rav_registered_until=REF + 30 * DAY), Kind.IV, Kind.RAV, {}),
     ("rav-registered-recently", dict(rav_registered_until=REF - 300 * DAY), Kind.SD, Kind.RAV,
      {}),
-    ("social-topic", {}, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT, Topic.ADDICTION))),
+    ("social-topic", NOT_INTACT, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT, Topic.ADDICTION))),
 ]
 
 
@@ -182,6 +187,8 @@ def test_a_clean_referral_has_only_the_workable_reminder():
             # "must register at the RAV" reminder is the one warning left
             f = facts(rav_registered_until=None)
             expected["rav-registration"] = Result.WARN
+        if receiver == Kind.SD:  # SD takes people without intact work capacity
+            f = facts(**NOT_INTACT)
         findings = criteria.evaluate(f, proposal(referrer, receiver))
         not_passing = {x.rule: x.result for x in findings if x.result != Result.PASS}
         assert not_passing == expected, (referrer, receiver)
@@ -396,9 +403,9 @@ def test_rav_registration_until_the_referral_date_passes():
 
 @pytest.mark.parametrize("receiver", [Kind.IV, Kind.SD], ids=str)
 def test_rav_rules_absent_when_receiver_is_not_rav(receiver):
-    f = facts(no_work_capacity=True, rav_registered_until=None, iv_measures_running=True)
+    f = facts(rav_registered_until=None, iv_measures_running=True)
     findings = criteria.evaluate(f, proposal(Kind.RAV, receiver))
-    for rule in ("work-capacity", "iv-measures-running", "rav-registration",
+    for rule in ("iv-measures-running", "rav-registration",
                  "rav-registered-recently"):
         assert find(findings, rule) is None
 
@@ -407,7 +414,7 @@ def test_rav_rules_absent_when_receiver_is_not_rav(receiver):
 
 @pytest.mark.parametrize("topic", sorted(SOCIAL_TOPICS), ids=str)
 def test_each_social_topic_passes(topic):
-    found = judge("social-topic", facts(), proposal(Kind.RAV, Kind.SD, topics=(topic,)))
+    found = judge("social-topic", facts(**NOT_INTACT), proposal(Kind.RAV, Kind.SD, topics=(topic,)))
     assert found.result == Result.PASS
     assert topic.value in said(found)
 
@@ -420,7 +427,7 @@ def test_social_topics_are_those_of_domain_md():
 @pytest.mark.parametrize("topics", [(), (Topic.HEALTH,), (Topic.PLACEMENT, Topic.OTHER)],
                          ids=["none", "health", "placement+other"])
 def test_no_social_topic_warns(topics):
-    found = judge("social-topic", facts(), proposal(Kind.IV, Kind.SD, topics=topics))
+    found = judge("social-topic", facts(**NOT_INTACT), proposal(Kind.IV, Kind.SD, topics=topics))
     assert found.result == Result.WARN
 
 
@@ -428,6 +435,94 @@ def test_no_social_topic_warns(topics):
 def test_social_topic_absent_when_receiver_is_not_sd(receiver):
     findings = criteria.evaluate(facts(), proposal(Kind.SD, receiver, topics=(Topic.PLACEMENT,)))
     assert find(findings, "social-topic") is None
+
+
+def test_social_topic_warns_when_work_capacity_was_assessed_intact():
+    """SD takes people WITHOUT intact work capacity (issue 16): assessed yes, the RAV is likely
+    better placed, whatever the topics."""
+    for topics in [(Topic.FINANCES,), (Topic.PLACEMENT,)]:
+        found = judge("social-topic", facts(), proposal(Kind.RAV, Kind.SD, topics=topics))
+        assert found.result == Result.WARN and found.why.key == "social-topic/4"
+        assert "RAV is likely better placed" in said(found)
+
+
+@pytest.mark.parametrize(("assessed", "key"), [(NOT_INTACT, "social-topic/5"),
+                                               (dict(work_capacity="no"), "social-topic/5"),
+                                               (dict(work_capacity=None), "social-topic/6")],
+                         ids=["no", "no-day-unknown", "not-assessed"])
+def test_social_topic_passes_with_a_social_topic_and_no_intact_work_capacity(assessed, key):
+    found = judge("social-topic", facts(**assessed), proposal(Kind.IV, Kind.SD))
+    assert found.result == Result.PASS and found.why.key == key
+    assert "finances" in said(found)
+
+
+def test_social_topic_judges_work_capacity_as_assessed_by_the_referral_date():
+    """Both boundaries: assessed intact on the referral day warns; the day after, it was not
+    known on the referral day (not assessed then), so it passes."""
+    on_the_day = facts(work_capacity="yes", work_capacity_assessed_on=REF)
+    assert judge("social-topic", on_the_day, proposal(Kind.RAV, Kind.SD)).result == Result.WARN
+    day_after = facts(work_capacity="yes", work_capacity_assessed_on=REF + DAY)
+    found = judge("social-topic", day_after, proposal(Kind.RAV, Kind.SD))
+    assert found.result == Result.PASS and found.why.key == "social-topic/6"
+
+
+# --- work capacity (RAV and IV) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("receiver", [Kind.RAV, Kind.IV], ids=str)
+def test_work_capacity_assessed_no_blocks_unless_justified(receiver):
+    findings = criteria.evaluate(facts(**NOT_INTACT), proposal(Kind.SD, receiver))
+    found = find(findings, "work-capacity")
+    assert (found.result, found.kind, found.why.key) == (Result.BLOCK, RuleKind.HARD, "work-capacity/3")
+    assert said(found) == f"the client's work capacity is not intact (not placeable), as assessed on {REF - 20 * DAY}"
+    assert criteria.blocks_needing_override(findings) == [found]
+    assert not criteria.allowed(findings)
+    assert criteria.allowed(findings, override="placeable after all, says the employer")
+
+
+@pytest.mark.parametrize("receiver", [Kind.RAV, Kind.IV], ids=str)
+def test_work_capacity_not_assessed_warns_and_says_how_to_record_it(receiver):
+    p = replace(proposal(Kind.SD, receiver), client="C-0007")
+    findings = criteria.evaluate(facts(work_capacity=None, work_capacity_assessed_on=None), p)
+    found = find(findings, "work-capacity")
+    assert (found.result, found.kind) == (Result.WARN, RuleKind.HARD)
+    assert "`optima client update C-0007 --work-capacity yes|no`" in said(found)
+    assert criteria.allowed(findings)  # a warning: referred without a justification
+    unnamed = find(criteria.evaluate(facts(work_capacity=None), proposal(Kind.SD, receiver)),
+                   "work-capacity")
+    assert "`optima client update CLIENT --work-capacity yes|no`" in said(unnamed)
+
+
+@pytest.mark.parametrize("receiver", [Kind.RAV, Kind.IV], ids=str)
+def test_work_capacity_assessed_yes_passes_saying_the_day(receiver):
+    found = judge("work-capacity", facts(), proposal(Kind.SD, receiver))
+    assert found.result == Result.PASS and str(REF - 20 * DAY) in said(found)
+    unknown = judge("work-capacity", facts(work_capacity_assessed_on=None), proposal(Kind.SD, receiver))
+    assert unknown.result == Result.PASS and "a day not recorded" in said(unknown)
+
+
+def test_work_capacity_assessed_no_on_an_unknown_day_blocks():
+    """As migration 0006 carries over the old flag: no, the day not known."""
+    found = judge("work-capacity", facts(work_capacity="no", work_capacity_assessed_on=None),
+                  proposal(Kind.SD, Kind.RAV))
+    assert found.result == Result.BLOCK and found.why.key == "work-capacity/1"
+
+
+@pytest.mark.parametrize("assessed", ["yes", "no"])
+def test_work_capacity_is_judged_as_assessed_by_the_referral_date(assessed):
+    """Both boundaries: an assessment of the referral day counts; one of the day after was not
+    known on the referral day: not assessed then, a warning naming both days."""
+    expected = Result.PASS if assessed == "yes" else Result.BLOCK
+    on_the_day = facts(work_capacity=assessed, work_capacity_assessed_on=REF)
+    assert judge("work-capacity", on_the_day, proposal(Kind.SD, Kind.IV)).result == expected
+    day_after = facts(work_capacity=assessed, work_capacity_assessed_on=REF + DAY)
+    found = judge("work-capacity", day_after, proposal(Kind.SD, Kind.IV))
+    assert found.result == Result.WARN and found.why.key == "work-capacity/7"
+    assert str(REF + DAY) in said(found) and str(REF) in said(found)
+
+
+def test_work_capacity_is_no_criterion_of_sd():
+    findings = criteria.evaluate(facts(**NOT_INTACT), proposal(Kind.RAV, Kind.SD))
+    assert find(findings, "work-capacity") is None
 
 
 # --- workable in period -----------------------------------------------------------------------
@@ -501,7 +596,8 @@ facts_st = st.builds(
     iv_rejected_on=st.none() | dates,
     iv_procedure_open=st.booleans(),
     iv_measures_running=st.booleans(),
-    no_work_capacity=st.booleans(),
+    work_capacity=st.none() | st.sampled_from(["yes", "no"]),
+    work_capacity_assessed_on=st.none() | dates,
     rav_registered_until=st.none() | dates,
     health_suspected=st.booleans(),
 )
@@ -513,6 +609,8 @@ proposal_st = st.builds(
     st.none() | st.just("OPT-2026-0001"),
 )
 overrides = st.none() | st.text(max_size=5)
+# hard rules that may also only warn: work capacity not assessed
+HARD_BUT_WARNS = {"work-capacity": (Result.BLOCK,)}
 
 
 @settings(max_examples=300, deadline=None)
@@ -521,8 +619,8 @@ def test_findings_are_consistent_with_rule_kinds(f, p, override):
     findings = criteria.evaluate(f, p)
     assert [x.rule for x in findings] == expected_rules(p.referrer_kind, p.receiver_kind)
     for x in findings:
-        if x.kind == RuleKind.WARN:
-            assert x.result in (Result.PASS, Result.WARN)
+        if x.kind == RuleKind.WARN or x.rule in HARD_BUT_WARNS:
+            assert x.result in (Result.PASS, Result.WARN, *HARD_BUT_WARNS.get(x.rule, ()))
         else:
             assert x.result in (Result.PASS, Result.BLOCK)
     never_blocks = any(x.kind == RuleKind.NEVER and x.result == Result.BLOCK for x in findings)

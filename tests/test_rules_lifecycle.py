@@ -339,7 +339,7 @@ def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
     from optima_cli.rules.codes import Topic
     from optima_cli.rules.criteria import Facts
 
-    facts = Facts(consent_on=date(2026, 1, 1), no_work_capacity=True)
+    facts = Facts(consent_on=date(2026, 1, 1), work_capacity="no")
     kwargs = dict(case_id=CASE, referrer=SD_UNIT, facts=facts, birth_date=date(1980, 1, 1),
                   open_case=None, topics=(Topic.PLACEMENT,), months=3, day=date(2026, 9, 1))
     with pytest.raises(OptimaError) as info:
@@ -350,7 +350,9 @@ def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
     assert checked == (3, "why")
     case, _ = lifecycle.refer(receiver=RAV_UNIT, override=checked.override, **kwargs)
     assert case.override == "why" and case.status == "referred"
-    case, _ = lifecycle.refer(receiver=lifecycle.Unit("IV", Kind.IV), override="why", **kwargs)
+    intact = Facts(consent_on=date(2026, 1, 1), work_capacity="yes")  # no hard rule blocks
+    case, _ = lifecycle.refer(receiver=lifecycle.Unit("IV", Kind.IV), override="why",
+                              **{**kwargs, "facts": intact})
     assert case.override is None
     with pytest.raises(OptimaError) as info:
         lifecycle.refer(receiver=RAV_UNIT, override="why", **{**kwargs, "open_case": "OPT-2026-0001"})

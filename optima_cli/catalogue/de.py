@@ -73,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warn": "Hinweis",
     },
     "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
+    "WorkCapacity": {"yes": "intakt (beurteilt)", "no": "nicht intakt (beurteilt)"},
     "DueKind": {
         "overdue": "Frist überschritten",
         "due-soon": "Frist läuft bald ab",
@@ -114,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "iv-measures-running": "keine IV-Massnahmen laufend",
         "rav-registration": "RAV-Anmeldung",
         "rav-registered-recently": "keine RAV-Anmeldung in den letzten 6 Monaten",
-        "social-topic": "soziales Thema",
+        "social-topic": "kein intaktes Arbeitsangebot wegen sozialer Problematik",
         "workable-in-period": "in 3 oder 6 Monaten bearbeitbar",
     },
 }
@@ -588,7 +589,6 @@ MESSAGES: dict[str, str] = {
     "iv rejected on": "IV-Ablehnung am",
     "iv procedure open": "IV-Verfahren offen",
     "iv measures running": "IV-Massnahmen laufen",
-    "no work capacity": "kein intaktes Arbeitsangebot",
     "rav registered until": "beim RAV angemeldet bis",
     "health suspected": "IV-relevanter Gesundheitsschaden vermutet",
     "integrity": "Integrität",
@@ -1125,4 +1125,49 @@ MESSAGES: dict[str, str] = {
     "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
     "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
     "access criterion": "Zuweisungskriterium",
+    # --- issue 16: work capacity assessed yes / no / not assessed; the SD rule ---
+    # records/models.py, render/tables.py
+    "work capacity": "Arbeitsangebot",
+    "work capacity assessed on": "Arbeitsangebot beurteilt am",
+    "not assessed": "nicht beurteilt",
+    # catalogue/en.py REFUSALS, PHRASES
+    "{value} is not an assessment of work capacity; use one of: {codes}":
+        "{value} ist keine Beurteilung des Arbeitsangebots; verwenden Sie eine von: {codes}",
+    "{field} {assessed_on} is before the birth date {birth_date}":
+        "{field} {assessed_on} liegt vor dem Geburtsdatum {birth_date}",
+    "{field} is the day work capacity was assessed; give {assessment_field} yes or no with it":
+        "{field} ist der Tag, an dem das Arbeitsangebot beurteilt wurde; geben Sie dazu "
+        "{assessment_field} yes oder no an",
+    "work capacity assessment date": "Datum der Beurteilung des Arbeitsangebots",
+    # importing/columns.py
+    "no_work_capacity says work capacity is not intact, work_capacity says {value}; keep one "
+    "of the two columns":
+        "no_work_capacity sagt, das Arbeitsangebot sei nicht intakt, work_capacity sagt {value}; "
+        "behalten Sie eine der beiden Spalten",
+    # rules/criteria.py: the findings of the access criteria
+    "the client's work capacity is not intact (not placeable), as assessed on {assessed_on}":
+        "kein intaktes Arbeitsangebot (nicht vermittelbar), beurteilt am {assessed_on}",
+    "work capacity intact (objectively and subjectively placeable), as assessed on {assessed_on}":
+        "intaktes Arbeitsangebot (objektiv und subjektiv vermittelbar), beurteilt am "
+        "{assessed_on}",
+    "work capacity intact (objectively and subjectively placeable), as assessed on a day not "
+    "recorded":
+        "intaktes Arbeitsangebot (objektiv und subjektiv vermittelbar), beurteilt an einem "
+        "nicht erfassten Tag",
+    "work capacity not assessed: judge whether the client is objectively and subjectively "
+    "placeable, and record it with `{command}`":
+        "Arbeitsangebot nicht beurteilt: beurteilen Sie, ob die Klientin oder der Klient "
+        "objektiv und subjektiv vermittelbar ist, und erfassen Sie es mit `{command}`",
+    "work capacity was assessed only on {assessed_on}, after {on}: record the assessment as of "
+    "that day with `{command}` and --work-capacity-on":
+        "das Arbeitsangebot wurde erst am {assessed_on} beurteilt, nach dem {on}: erfassen Sie "
+        "die Beurteilung auf diesen Tag mit `{command}` und --work-capacity-on",
+    "work capacity was assessed as intact: the RAV is likely better placed; SD takes people "
+    "without intact work capacity because of problems in their surroundings":
+        "das Arbeitsangebot wurde als intakt beurteilt: das RAV ist wohl besser geeignet; der SD "
+        "übernimmt Personen ohne intaktes Arbeitsangebot wegen Problemen in ihrem Umfeld",
+    "social topic named: {topics}; work capacity assessed as not intact":
+        "soziales Thema genannt: {topics}; Arbeitsangebot als nicht intakt beurteilt",
+    "social topic named: {topics}; work capacity not assessed":
+        "soziales Thema genannt: {topics}; Arbeitsangebot nicht beurteilt",
 }

@@ -64,6 +64,9 @@ REFUSALS: dict[str, str] = {
     # a client's record (rules/clients.py)
     "not-clearable": "{field} is required and cannot be cleared",
     "consent-before-birth": "consent date {consent_on} is before the birth date {birth_date}",
+    "work-capacity-before-birth": "{field} {assessed_on} is before the birth date {birth_date}",
+    "work-capacity-day-alone": "{field} is the day work capacity was assessed; give "
+                               "{assessment_field} yes or no with it",
     "same-ahv": "client {other} has the same AHV number; use {other} instead of registering the "
                 "client again",
     "same-name": "client {other} has the same name and birth date; use {other} instead of "
@@ -90,6 +93,7 @@ REFUSALS: dict[str, str] = {
     "not-a-cause": "{value} is not a cause; use one of: {codes}",
     "not-a-rule-kind": "{value} is not a rule kind; use one of: {codes}",
     "not-a-result": "{value} is not a result; use one of: {codes}",
+    "not-a-work-capacity": "{value} is not an assessment of work capacity; use one of: {codes}",
     "no-topic": "no topic given; name one or more of: {codes}",
     # report periods (rules/periods.py)
     "not-a-month": "{field} {text!r} is not a month; write 2026-10, or last",
@@ -102,7 +106,7 @@ REFUSALS: dict[str, str] = {
 }
 
 # Sentences the criteria no longer say, kept for the findings stored with older referrals.
-FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2"})
+FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2", "work-capacity/2", "social-topic/1"})
 
 # The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:
 # a finding is stored as its key and values, and said in the reader's language where it is shown.
@@ -129,7 +133,18 @@ FINDINGS: dict[str, str] = {
     "iv-health/1": "an IV-relevant health damage is suspected: a regular IV registration is due instead",
     "iv-health/2": "no IV-relevant health damage suspected",
     "work-capacity/1": "the client's work capacity is not intact (not placeable)",
+    # /2 passed when nobody had said otherwise; since issue 16 work capacity is assessed
     "work-capacity/2": "work capacity intact (objectively and subjectively placeable)",
+    "work-capacity/3": "the client's work capacity is not intact (not placeable), as assessed on "
+                       "{assessed_on}",
+    "work-capacity/4": "work capacity intact (objectively and subjectively placeable), as "
+                       "assessed on {assessed_on}",
+    "work-capacity/5": "work capacity intact (objectively and subjectively placeable), as "
+                       "assessed on a day not recorded",
+    "work-capacity/6": "work capacity not assessed: judge whether the client is objectively and "
+                       "subjectively placeable, and record it with `{command}`",
+    "work-capacity/7": "work capacity was assessed only on {assessed_on}, after {on}: record the "
+                       "assessment as of that day with `{command}` and --work-capacity-on",
     "iv-measures/1": "IV measures are running",
     "iv-measures/2": "an IV assessment or proceeding is open",
     "iv-measures/3": "no IV measures running, no assessment or proceeding open",
@@ -138,17 +153,22 @@ FINDINGS: dict[str, str] = {
     "rav-recent/1": "the client is registered at the RAV until {until}, within the last 6 months",
     "rav-recent/2": "the client was registered at the RAV until {until}, within the last 6 months",
     "rav-recent/3": "not registered at the RAV in the last 6 months",
+    # /1 passed on a social topic alone; since issue 16 also work capacity (/5, /6)
     "social-topic/1": "social topic named: {topics}",
     "social-topic/2": "no topic given yet; a referral to SD should name a social problem",
     "social-topic/3": "none of the topics is a social problem (finances, addiction, conflict, childcare, "
         "life-event), which is what SD works on",
+    "social-topic/4": "work capacity was assessed as intact: the RAV is likely better placed; "
+        "SD takes people without intact work capacity because of problems in their surroundings",
+    "social-topic/5": "social topic named: {topics}; work capacity assessed as not intact",
+    "social-topic/6": "social topic named: {topics}; work capacity not assessed",
     "workable/1": "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
         "Severe problems do not fit",
 }
 
 # the placeholders of findings that hold days (stored as 2026-11-20) and lists of codes
 _FINDING_DAYS = frozenset(("consent_on", "on", "withdrawn_on", "rejected_on", "possible_from",
-                           "until"))
+                           "until", "assessed_on"))
 _FINDING_CODES = {"topics": "Topic"}
 
 # placeholders whose values are codes, shown as the label of their code group (language.label)
@@ -172,6 +192,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "consent_on": "consent date",
         "consent_withdrawn_on": "consent withdrawal date",
         "iv_rejected_on": "IV rejection date",
+        "work_capacity_assessed_on": "work capacity assessment date",
         "accept": "accept date",
         "reject": "reject date",
         "withdraw": "withdraw date",

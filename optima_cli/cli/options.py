@@ -76,6 +76,17 @@ def code_parser(group: type[E]) -> Callable[[str], E]:
     return parse
 
 
+def _code_or_clear(group: type[E]) -> Callable[[str], Any]:
+    """A code of a group, or its missing value by name (`not-assessed`) as CLEAR."""
+    def parse(text: str) -> Any:
+        try:
+            found = codes.parse_code_or_none(group, text)
+        except UsageProblem as exc:
+            raise typer.BadParameter(exc.message) from None
+        return CLEAR if found is None else found
+    return parse
+
+
 def _topics(text: str) -> tuple[codes.Topic, ...]:
     try:
         return codes.parse_topics(text)
@@ -93,7 +104,12 @@ def fact_date_option(*names: str, help: str) -> Any:
 
 def field_option(field: RecordField) -> Any:
     """The option of a record's field (store.record_fields), by the type of its values: a date
-    (given as 'none' to clear it), a flag pair, or text."""
+    (given as 'none' to clear it), a flag pair, a code of a code table (`read`, with the name of
+    its missing value to clear it), or text."""
+    group = getattr(codes, field.read, None) if field.read else None
+    if isinstance(group, type) and issubclass(group, StrEnum):
+        return Annotated[Any, typer.Option(field.option, parser=_code_or_clear(group),
+                                           metavar=field.metavar, help=field.help)]
     if field.type is date:
         return Annotated[Any, fact_date_option(field.option, help=field.help)]
     if field.type is bool:
@@ -153,6 +169,7 @@ OPTIONS = {
     "municipality": "--municipality", "external_ref": "--external-ref",
     "consent_on": "--consent-on", "consent_withdrawn_on": "--consent-withdrawn-on",
     "iv_rejected_on": "--iv-rejected-on",
+    "work_capacity": "--work-capacity", "work_capacity_assessed_on": "--work-capacity-on",
     "counsellor": "--counsellor", "referring_counsellor": "--counsellor",
     "receiving_counsellor": "--counsellor",
     "goal": "--goal", "override": "--override",

@@ -160,8 +160,9 @@ def rows() -> list[dict[str, Any]]:
                     row["employed"] = False
                 if row["suspended_until"] and row["suspended_until"] > closed:
                     row["suspended_until"] = closed
-        for flag in ("iv_procedure_open", "iv_measures_running", "no_work_capacity",
-                     "health_suspected"):
+        for flag in ("iv_procedure_open", "iv_measures_running", "health_suspected"):
             row[flag] = False
+        # work capacity stays not assessed: the report says nothing of it, and the pilot's case
+        # tool did not record it
         result.append(row)
     return result

@@ -51,7 +51,7 @@ def _bool(value: Any) -> bool | None:
 def _code(group: type[codes.StrEnum]) -> Callable[[Any], Any]:
     def parse(value: Any) -> Any:
         text = as_text(value)
-        return codes.parse_code(group, text) if text else None
+        return codes.parse_code_or_none(group, text) if text else None
     return parse
 
 
@@ -83,7 +83,8 @@ def _decision(value: Any) -> str | None:
 # how a cell of a record's field is read: by RecordField.read, else by the field's type
 _READ_AS: dict[str, Callable[[Any], Any]] = {
     "ahv": _ahv, "months": _months, "topics": _topics,
-    **{group.__name__: _code(group) for group in (codes.RejectReason, codes.Outcome, codes.Cause)},
+    **{group.__name__: _code(group) for group in (codes.RejectReason, codes.Outcome, codes.Cause,
+                                                  codes.WorkCapacity)},
 }
 _READ_TYPE: dict[Any, Callable[[Any], Any]] = {date: _date, bool: _bool}
 # the columns of the actions alone, not a field of a record
@@ -98,7 +99,8 @@ _ACTION_COLUMNS: dict[str, Callable[[Any], Any]] = {
 _TEMPLATE = (
     "external_ref", "name", "birth_date", "ahv", "municipality", "registered_at", "counsellor",
     "consent_on", "consent_withdrawn_on", "iv_rejected_on", "iv_procedure_open",
-    "iv_measures_running", "no_work_capacity", "rav_registered_until", "health_suspected",
+    "iv_measures_running", "work_capacity", "work_capacity_assessed_on", "rav_registered_until",
+    "health_suspected",
     "referrer", "receiver", "topics", "months", "goal", "referred_on", "referring_counsellor",
     "override", "decision", "decided_on", "receiving_counsellor", "reason", "reason_note",
     "extended_on", "suspended_from", "suspended_until", "search_resumed_on", "withdrawn_on",
@@ -122,6 +124,10 @@ REQUIRED = [name for name, (_, required) in COLUMNS.items() if required]
 # fields and its actions'), in the template's order
 CLIENT_FIELDS = tuple(c for c in COLUMNS if c in _IMPORTED and _IMPORTED[c] in _CLIENT_FIELDS
                       and _IMPORTED[c].key != "institution")
+# Columns of older templates, still read. `no_work_capacity` (before issue 16: ticked when work
+# capacity was not intact, which passed for intact when nobody ticked it): ticked (x, yes, true)
+# is work_capacity no; not ticked says nothing, as nobody assessed it.
+OLD_COLUMNS: dict[str, Callable[[Any], Any]] = {"no_work_capacity": _bool}
 # the free texts, where tab and line breaks are allowed
 FREE_TEXTS = frozenset((*(f.sheet for f in CASE_FIELDS if f.sheet and f.free_text), "withdraw_note"))
 
@@ -133,7 +139,7 @@ def check_header(sheet: Sheet, name: str) -> None:
             len(twice), "{name}: the column {columns} is there twice; keep one of them",
             "{name}: the columns {columns} are there twice; keep one of each",
             name=name, columns=", ".join(twice)), twice[0])
-    unknown = [h for h in sheet.header if h not in COLUMNS]
+    unknown = [h for h in sheet.header if h not in COLUMNS and h not in OLD_COLUMNS]
     if unknown:
         raise OptimaError(plural(
             len(unknown),
@@ -170,8 +176,28 @@ def parse_row(cells: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, st
         if required and value is None:
             problems.append((name, t("{column} is required", column=name)))
         values[name] = value
+    problems += _old_columns(cells, values)
     problems += _consistency(values) if not problems else []
     return values, problems
+
+
+def _old_columns(cells: dict[str, Any], values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The values of an older template's columns (OLD_COLUMNS) as today's columns hold them."""
+    raw = cells.get("no_work_capacity")
+    if raw is None or (isinstance(raw, str) and (not raw or raw.isspace())):
+        return []
+    try:
+        not_intact = _bool(raw)
+    except OptimaError as exc:
+        return [("no_work_capacity", exc.naming("no_work_capacity"))]
+    if not not_intact:
+        return []
+    if values.get("work_capacity") not in (None, codes.WorkCapacity.NO):
+        return [("no_work_capacity", t(
+            "no_work_capacity says work capacity is not intact, work_capacity says {value}; "
+            "keep one of the two columns", value=values["work_capacity"]))]
+    values["work_capacity"] = codes.WorkCapacity.NO
+    return []
 
 
 def _odd_text(column: str, raw: str) -> str | None:

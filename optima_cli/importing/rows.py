@@ -132,9 +132,16 @@ def _match(store: BatchStore, v: dict[str, Any]) -> Person | None:
     return store.by_name(name_key(v["name"]), v["birth_date"])
 
 
+def _facts_of_the_day(values: dict[str, Any], v: dict[str, Any], today: date) -> dict[str, Any]:
+    """A row's client values: an assessment of work capacity without its day is of the row's
+    referral (the day the row's facts are as of; a referral in the future is refused as such)."""
+    return client_rules.assessed_on(values, min(v["referred_on"], today))
+
+
 def _register(store: BatchStore, v: dict[str, Any], today: date) -> Person:
-    values = client_rules.clean({"institution": v["registered_at"] or v["referrer"],
-                                 **{k: v[k] for k in CLIENT_FIELDS if v[k] is not None}}, today)
+    values = client_rules.clean(_facts_of_the_day(
+        {"institution": v["registered_at"] or v["referrer"],
+         **{k: v[k] for k in CLIENT_FIELDS if v[k] is not None}}, v, today), today)
     client_rules.require(values)
     institution_id, registered_at = _unit(store, values.pop("institution"))
     outcome = actions.register(values, registered_at, institution_id, store.new_key(),
@@ -164,7 +171,8 @@ def _client(store: BatchStore, v: dict[str, Any], today: date) -> tuple[Person, 
                               client=format_client_id(store.written_id(match)), born=match.birth_date,
                               birth_date=v["birth_date"]))
     _refuse_other_numbers(store, match, v)
-    missing = {k: v[k] for k in CLIENT_FIELDS if v[k] is not None and getattr(match, k) is None}
+    missing = _facts_of_the_day({k: v[k] for k in CLIENT_FIELDS
+                                 if v[k] is not None and getattr(match, k) is None}, v, today)
     return (_failing("name", _complete, store, match, missing, today) if missing else match), False
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 5  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 6  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -71,9 +71,16 @@ class Client(TableModel, table=True):
     iv_measures_running: bool = fact(
         False, label=t_("iv measures running"), is_fact=True,
         option="--iv-measures-running/--no-iv-measures-running", help="IV measures are running.")
-    no_work_capacity: bool = fact(
-        False, label=t_("no work capacity"), is_fact=True, option="--no-work-capacity/--work-capacity",
-        help="Work capacity is not intact (not placeable).")
+    # intact work capacity as the counsellor assessed it (rules.codes.WorkCapacity: yes or no;
+    # None: not assessed), and the day (None: not known, as migration 0006 carried it over)
+    work_capacity: str | None = fact(
+        None, label=t_("work capacity"), is_fact=True, read="WorkCapacity",
+        option="--work-capacity", metavar="yes|no|not-assessed",
+        help="Intact work capacity as you assessed it: objectively and subjectively placeable, "
+             "reliable and punctual (yes), not so (no), or not-assessed.")
+    work_capacity_assessed_on: date | None = fact(
+        None, label=t_("work capacity assessed on"), is_fact=True, option="--work-capacity-on",
+        help="The day work capacity was assessed (default: today, with --work-capacity).")
     rav_registered_until: date | None = fact(
         None, label=t_("rav registered until"), is_fact=True, option="--rav-registered-until",
         help="Last day of the client's RAV registration (future if registered now).")

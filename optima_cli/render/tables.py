@@ -197,9 +197,16 @@ def client_field(key: str) -> str:
     return client_fields().get(key, key)
 
 
+def _client_value(key: str, value: Any) -> Any:
+    """A client's value as people read it: work capacity as its label, or not assessed."""
+    if key == "work_capacity":
+        return _code("WorkCapacity", value) if value else t("not assessed")
+    return value
+
+
 def client(r: dict[str, Any]) -> None:
     names = client_fields()
-    pairs = [(names.get(k) or k.replace("_", " "), v) for k, v in r.items()
+    pairs = [(names.get(k) or k.replace("_", " "), _client_value(k, v)) for k, v in r.items()
              if k not in ("referrals", "changed")]
     parts: list[Any] = [key_values(pairs)]
     if r.get("referrals"):

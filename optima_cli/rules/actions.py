@@ -62,7 +62,8 @@ class Person:
     iv_rejected_on: date | None = None
     iv_procedure_open: bool = False
     iv_measures_running: bool = False
-    no_work_capacity: bool = False
+    work_capacity: str | None = None
+    work_capacity_assessed_on: date | None = None
     rav_registered_until: date | None = None
     health_suspected: bool = False
     anonymized_on: date | None = None
@@ -136,6 +137,8 @@ def register(values: dict[str, Any], registered_at: Unit, institution_id: int, k
     person = Person(key=key, institution=registered_at.code, institution_id=institution_id,
                     **{k: v for k, v in values.items() if v is not None})
     client_rules.check_consent(person.consent_on, person.birth_date)  # type: ignore[arg-type]
+    client_rules.check_work_capacity(person.work_capacity, person.work_capacity_assessed_on,
+                                     person.birth_date)  # type: ignore[arg-type]
     refuse_duplicate(person, duplicate_of)
     record = client_record(person, person.institution)
     return Outcome(client=person, client_write=INSERT, events=(
@@ -152,6 +155,8 @@ def update_client(client: Person, values: dict[str, Any], institution: tuple[str
     if institution is not None:
         changed = replace(changed, institution=institution[0], institution_id=institution[1])
     client_rules.check_consent(changed.consent_on, changed.birth_date)  # type: ignore[arg-type]
+    client_rules.check_work_capacity(changed.work_capacity, changed.work_capacity_assessed_on,
+                                     changed.birth_date)  # type: ignore[arg-type]
     if "birth_date" in values:
         client_rules.check_born_before_referral(changed.birth_date, first_referral())  # type: ignore[arg-type]
     refuse_duplicate(changed, duplicate_of)
@@ -174,7 +179,8 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
-        counsellor=counsellor, client_counsellor=client.counsellor, override=override)
+        counsellor=counsellor, client_counsellor=client.counsellor, override=override,
+        client=format_client_id(client.id) if client.id else "")
     case = case._replace(given=given)
     snapshot = case_snapshot(case, client.id or 0, today)
     recorded = [f.as_dict() for f in findings]  # in English

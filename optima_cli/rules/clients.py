@@ -8,11 +8,12 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import text
+from optima_cli.rules.codes import WorkCapacity
 from optima_cli.rules.dates import ensure_birth_date, ensure_not_future
 from optima_cli.rules.identity import format_client_id, name_key, normalize_ahv
 
 REQUIRED = ("name", "birth_date", "institution")
-DATE_FIELDS = ("consent_on", "consent_withdrawn_on", "iv_rejected_on")
+DATE_FIELDS = ("consent_on", "consent_withdrawn_on", "iv_rejected_on", "work_capacity_assessed_on")
 
 
 def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
@@ -24,10 +25,21 @@ def _at(field: str, check: Callable[..., Any], *args: Any) -> Any:
         raise
 
 
+def assessed_on(values: dict[str, Any], day: date) -> dict[str, Any]:
+    """An assessment of work capacity given without its day is of `day` (the day of the update);
+    `not assessed` has none."""
+    if "work_capacity" not in values or "work_capacity_assessed_on" in values:
+        return values
+    given = values["work_capacity"]
+    return {**values, "work_capacity_assessed_on": day if given is not None else None}
+
+
 def clean(values: dict[str, Any], today: date) -> dict[str, Any]:
     """Clean and check the given values; returns the values to store (a name with the key that
-    clients are compared by)."""
-    out = dict(values)
+    clients are compared by, an assessment of work capacity with its day)."""
+    out = assessed_on(dict(values), today)
+    if out.get("work_capacity") is not None:
+        out["work_capacity"] = WorkCapacity(out["work_capacity"]).value  # stored as plain text
     if "name" in out:
         out["name"] = text.name(out["name"] or "", "name")
         out["name_key"] = name_key(out["name"])
@@ -60,6 +72,20 @@ def check_consent(consent_on: date | None, birth_date: date) -> None:
     if consent_on and consent_on < birth_date:
         raise OptimaError.refused("consent-before-birth", "consent_on", consent_on=consent_on,
                                   birth_date=birth_date)
+
+
+def check_work_capacity(work_capacity: str | None, assessed: date | None,
+                        birth_date: date) -> None:
+    """The day of an assessment of work capacity goes with an assessment, after the birth (the
+    day may be unknown: migration 0006 carried assessments over without one)."""
+    if assessed is None:
+        return
+    if work_capacity is None:
+        raise OptimaError.refused("work-capacity-day-alone", "work_capacity_assessed_on",
+                                  names={"assessment_field": "work_capacity"})
+    if assessed < birth_date:
+        raise OptimaError.refused("work-capacity-before-birth", "work_capacity_assessed_on",
+                                  assessed_on=assessed, birth_date=birth_date)
 
 
 def duplicate(other_id: int, by_ahv: bool) -> OptimaError:

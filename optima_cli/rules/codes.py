@@ -78,6 +78,19 @@ class Cause(StrEnum):
     OTHER = "other"
 
 
+class WorkCapacity(StrEnum):
+    """The counsellor's judgement of intact work capacity (intaktes Arbeitsangebot: objectively and
+    subjectively placeable, secondary virtues such as punctuality); None: not assessed."""
+
+    YES = "yes"
+    NO = "no"
+
+
+# what a code group's missing value (None) is called where it is typed: `--work-capacity
+# not-assessed`, an import cell `not-assessed`
+NONE_CODE: dict[type[StrEnum], str] = {WorkCapacity: "not-assessed"}
+
+
 class RuleKind(StrEnum):
     """How strictly an access criterion binds."""
 
@@ -100,7 +113,7 @@ NOT_A: dict[type[StrEnum], str] = {
     Kind: "not-a-kind", Status: "not-a-status", Topic: "not-a-topic",
     RejectReason: "not-a-reject-reason", WithdrawReason: "not-a-withdraw-reason",
     Outcome: "not-an-outcome", Cause: "not-a-cause", RuleKind: "not-a-rule-kind",
-    Result: "not-a-result",
+    Result: "not-a-result", WorkCapacity: "not-a-work-capacity",
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -157,6 +170,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "warn": "warning",
     },
     Result: {"pass": "pass", "warn": "warn", "block": "block"},
+    WorkCapacity: {"yes": "intact (assessed)", "no": "not intact (assessed)"},
 }
 
 E = TypeVar("E", bound=StrEnum)
@@ -168,8 +182,10 @@ def label(code: StrEnum) -> str:
 
 
 def choices(group: type[StrEnum]) -> str:
-    """The codes of a group as a comma-separated list, for help texts and messages."""
-    return ", ".join(member.value for member in group)
+    """The codes of a group as a comma-separated list, for help texts and messages (with the
+    name of its missing value, if it has one)."""
+    none = (NONE_CODE[group],) if group in NONE_CODE else ()
+    return ", ".join((*(member.value for member in group), *none))
 
 
 @cache
@@ -184,6 +200,13 @@ def parse_code(group: type[E], text: str) -> E:
     if found is not None:
         return found
     raise UsageProblem.refused(NOT_A[group], value=repr(cleaned), codes=choices(group))
+
+
+def parse_code_or_none(group: type[E], text: str) -> E | None:
+    """A code of a group, or None given by the name of its missing value (NONE_CODE)."""
+    if group in NONE_CODE and (text or "").strip().lower() == NONE_CODE[group]:
+        return None
+    return parse_code(group, text)
 
 
 def parse_topics(text: str) -> tuple[Topic, ...]:

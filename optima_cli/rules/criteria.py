@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic
+from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic, WorkCapacity
 from optima_cli.rules.dates import add_months, months_before
 
 IV_REJECTION_MONTHS = 12
@@ -30,7 +30,8 @@ class Facts:
     iv_rejected_on: date | None = None
     iv_procedure_open: bool = False
     iv_measures_running: bool = False
-    no_work_capacity: bool = False
+    work_capacity: str | None = None  # WorkCapacity as the counsellor assessed it; None: not assessed
+    work_capacity_assessed_on: date | None = None  # None: the day is not known
     rav_registered_until: date | None = None
     health_suspected: bool = False
 
@@ -45,6 +46,7 @@ class Proposal:
     on: date
     topics: tuple[Topic, ...] = ()
     open_case_to_receiver: str | None = None  # case id of an open referral to the same receiver
+    client: str = ""  # the client's id (C-0001) for a sentence that names a command; "" unknown
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,11 @@ class Rule:
     kind: RuleKind
     description: str
     applies: Callable[[Proposal], bool]
-    judge: Callable[[Facts, Proposal], tuple[bool, Sentence]]  # (holds, sentence why)
+    # (holds, sentence why); holds may be WARNS: the rule only warns this time, whatever its kind
+    judge: Callable[[Facts, Proposal], tuple[bool | Result, Sentence]]
+
+
+WARNS = Result.WARN  # what a judge says for "neither holds nor blocks: only a warning"
 
 
 def _say(key: str, **values: object) -> Sentence:
@@ -147,10 +153,29 @@ def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     return True, _say("iv-health/2")
 
 
-def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
-    if facts.no_work_capacity:
-        return False, _say("work-capacity/1")
-    return True, _say("work-capacity/2")
+def _work_capacity_assessed(facts: Facts, p: Proposal) -> str | None:
+    """The work capacity as assessed by the referral date: an assessment made later was not
+    known on that day (None: not assessed); one of an unknown day counts."""
+    day = facts.work_capacity_assessed_on
+    if facts.work_capacity is None or (day is not None and day > p.on):
+        return None
+    return facts.work_capacity
+
+
+def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool | Result, Sentence]:
+    """Intact work capacity, a judgement of the counsellor: assessed no blocks, not assessed
+    warns (saying how to record it), assessed yes holds."""
+    assessed, day = _work_capacity_assessed(facts, p), facts.work_capacity_assessed_on
+    if assessed == WorkCapacity.NO:
+        return False, (_say("work-capacity/3", assessed_on=day) if day
+                       else _say("work-capacity/1"))
+    if assessed == WorkCapacity.YES:
+        return True, (_say("work-capacity/4", assessed_on=day) if day
+                      else _say("work-capacity/5"))
+    record = f"optima client update {p.client or 'CLIENT'} --work-capacity yes|no"
+    if facts.work_capacity is not None and day is not None:  # assessed after the referral date
+        return WARNS, _say("work-capacity/7", assessed_on=day, on=p.on, command=record)
+    return WARNS, _say("work-capacity/6", command=record)
 
 
 def _iv_measures(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
@@ -182,12 +207,17 @@ def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 
 
 def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
+    """SD takes people without intact work capacity because of problems in their surroundings:
+    a social topic, and work capacity not assessed as intact (then the RAV is better placed)."""
+    assessed = _work_capacity_assessed(facts, p)
+    if assessed == WorkCapacity.YES:
+        return False, _say("social-topic/4")
     social = [t.value for t in p.topics if t in SOCIAL_TOPICS]
-    if social:
-        return True, _say("social-topic/1", topics=tuple(social))
-    if not p.topics:
-        return False, _say("social-topic/2")
-    return False, _say("social-topic/3")
+    if not social:
+        return False, _say("social-topic/3" if p.topics else "social-topic/2")
+    if assessed == WorkCapacity.NO:
+        return True, _say("social-topic/5", topics=tuple(social))
+    return True, _say("social-topic/6", topics=tuple(social))
 
 
 def _workable(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
@@ -200,6 +230,10 @@ def _always(p: Proposal) -> bool:
 
 def _to(kind: Kind) -> Callable[[Proposal], bool]:
     return lambda p: p.receiver_kind == kind
+
+
+def _to_any(*kinds: Kind) -> Callable[[Proposal], bool]:
+    return lambda p: p.receiver_kind in kinds
 
 
 def _from_to(referrer: Kind, receiver: Kind) -> Callable[[Proposal], bool]:
@@ -220,7 +254,8 @@ RULES: tuple[Rule, ...] = (
     Rule("iv-health-registration", H,
          "if an IV-relevant health damage is suspected, a regular IV registration is due instead",
          _to(Kind.IV), _iv_health),
-    Rule("work-capacity", H, "work capacity intact", _to(Kind.RAV), _work_capacity),
+    Rule("work-capacity", H, "work capacity intact, as the counsellor assessed it",
+         _to_any(Kind.RAV, Kind.IV), _work_capacity),
     Rule("iv-measures-running", N,
          "from IV: no IV measures running, no open assessment or proceeding",
          _from_to(Kind.IV, Kind.RAV), _iv_measures),
@@ -229,7 +264,9 @@ RULES: tuple[Rule, ...] = (
     Rule("rav-registered-recently", W,
          "from SD: client was not registered at the RAV in the last 6 months",
          _from_to(Kind.SD, Kind.RAV), _rav_recent),
-    Rule("social-topic", W, "the topics include a social problem", _to(Kind.SD), _social_topic),
+    Rule("social-topic", W,
+         "no intact work capacity, because of a social problem that the topics name",
+         _to(Kind.SD), _social_topic),
     Rule("workable-in-period", W,
          "the problem can plausibly be improved within 3 or 6 months", _always, _workable),
 )
@@ -242,7 +279,9 @@ def evaluate(facts: Facts, proposal: Proposal) -> list[Finding]:
         if not rule.applies(proposal):
             continue
         holds, why = rule.judge(facts, proposal)
-        if holds:
+        if holds is WARNS:
+            result = Result.WARN
+        elif holds:
             result = Result.PASS
         elif rule.kind == RuleKind.WARN:
             result = Result.WARN

@@ -113,7 +113,8 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
         _, source = (store.institution_unit(lookup.institution(session, referrer)) if referrer
                      else store.unit_of(client))
         findings = lifecycle.judge(facts_of(client), source, receiver, day, topics,
-                                   store.open_referral_to(client, receiver_id))
+                                   store.open_referral_to(client, receiver_id),
+                                   format_client_id(client.id or 0))
     return {
         "client": format_client_id(client.id or 0),
         "referrer": source.code,

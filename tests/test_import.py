@@ -641,3 +641,83 @@ def test_template_after_pilot_adds_its_two(pilot, run, db_path):
     out = imported(run, TEMPLATE)
     assert out["imported"] == 2 and out["clients_created"] == 2
     assert count(db_path, "referral") == 54 and count(db_path, "client") == 54
+
+
+# --- work capacity as the counsellor assessed it (issue 16) -----------------------------------
+
+def _work_capacity(db_path) -> list[tuple]:
+    return query(db_path, "SELECT external_ref, work_capacity, work_capacity_assessed_on "
+                          "FROM client ORDER BY external_ref")
+
+
+def test_work_capacity_imports_with_its_day_or_the_day_of_the_referral(run, db_path):
+    """The template: Anna assessed yes on the day its row gives; Peter not assessed. A row's
+    assessment without its day is of the row's referral."""
+    imported(run, TEMPLATE)
+    assert _work_capacity(db_path) == [("RAV-2025-042", None, None),
+                                       ("SD-2025-117", "yes", "2025-02-03")]
+
+
+def test_work_capacity_without_its_day_is_of_the_referral(run, db_path, tmp_path):
+    header, rows = template()
+    rows[0].update(work_capacity="yes", work_capacity_assessed_on="")
+    rows[1].update(work_capacity="NO")
+    imported(run, write_csv(tmp_path / "days.csv", header, rows))
+    assert _work_capacity(db_path) == [("RAV-2025-042", "no", "2025-03-04"),
+                                       ("SD-2025-117", "yes", "2025-02-05")]
+
+
+def _old_sheet(tmp_path, name: str, **changes: str) -> Path:
+    """The template as a sheet before issue 16 had it: a column no_work_capacity instead."""
+    header, rows = template()
+    at = header.index("work_capacity")
+    header[at:at + 2] = ["no_work_capacity"]
+    for row, value in zip(rows, ("", "x"), strict=True):
+        row.pop("work_capacity"), row.pop("work_capacity_assessed_on")
+        row["no_work_capacity"] = value
+    rows[1].update(changes)
+    return write_csv(tmp_path / name, header, rows)
+
+
+def test_an_old_sheets_no_work_capacity_imports_as_assessed_no(run, db_path, tmp_path):
+    """Ticked (x, yes, true) is assessed no, on the day of the row's referral; not ticked is not
+    assessed (the flag passed for intact when nobody ticked it). Peter, referred to SD with a
+    social topic and assessed no, passes SD's rule."""
+    out = imported(run, _old_sheet(tmp_path, "old.csv"))
+    assert out["imported"] == 2
+    assert _work_capacity(db_path) == [("RAV-2025-042", "no", "2025-03-04"),
+                                       ("SD-2025-117", None, None)]
+    findings = json.loads(query(db_path, "SELECT findings FROM referral r JOIN client c ON "
+                                         "c.id = r.client_id WHERE c.external_ref = ?",
+                                "RAV-2025-042")[0][0])
+    assert {f["rule"]: (f["result"], f["key"]) for f in findings}["social-topic"] == (
+        "pass", "social-topic/5")
+
+
+def test_an_old_column_that_contradicts_the_new_one_is_refused(run, db_path, tmp_path):
+    header, rows = template()
+    header.append("no_work_capacity")
+    rows[0].update(no_work_capacity="x")  # Anna: work_capacity yes
+    rows[1].update(no_work_capacity="true", work_capacity="")  # Peter: not intact, said once
+    before = dump(db_path)
+    out, _ = refused(run, write_csv(tmp_path / "both.csv", header, rows))
+    assert [(e["row"], e["column"]) for e in out["errors"]] == [(2, "no_work_capacity")]
+    assert "work_capacity says yes; keep one of the two columns" in out["errors"][0]["message"]
+    assert dump(db_path) == before
+
+
+@pytest.mark.parametrize(("changes", "column", "fragment"), [
+    ({"work_capacity": "vielleicht"}, "work_capacity",
+     "is not an assessment of work capacity; use one of: yes, no, not-assessed"),
+    ({"work_capacity": "", "work_capacity_assessed_on": "2025-02-01"}, "work_capacity_assessed_on",
+     "give work_capacity yes or no with it"),
+    ({"work_capacity_assessed_on": "1988-07-13"}, "work_capacity_assessed_on",
+     "is before the birth date"),
+], ids=["not-a-code", "day-alone", "before-birth"])
+def test_a_wrong_work_capacity_is_refused_at_its_column(run, db_path, tmp_path, changes, column,
+                                                        fragment):
+    header, rows = template()
+    rows[0].update(changes)
+    out, _ = refused(run, write_csv(tmp_path / "bad.csv", header, rows))
+    assert [(e["row"], e["column"]) for e in out["errors"]] == [(2, column)], out["errors"]
+    assert fragment in out["errors"][0]["message"]

@@ -186,6 +186,21 @@ def parse_code(group: type[E], text: str) -> E:
     raise UsageProblem.refused(NOT_A[group], value=repr(cleaned), codes=choices(group))
 
 
+# a yes or a no as people write it, in English or German (an import's cell, --workable, a prompt)
+YES = frozenset({"1", "yes", "y", "true", "ja", "j", "x", "wahr"})
+NO = frozenset({"0", "no", "n", "false", "nein", "falsch"})
+
+
+def parse_yes_no(text: str) -> bool:
+    """Read a yes or a no, case-insensitively; raise a usage problem otherwise."""
+    cleaned = (text or "").strip()
+    if cleaned.lower() in YES:
+        return True
+    if cleaned.lower() in NO:
+        return False
+    raise UsageProblem.refused("not-yes-or-no", value=repr(cleaned))
+
+
 def parse_topics(text: str) -> tuple[Topic, ...]:
     """Read a comma-separated list of topics, without duplicates, in the order given."""
     parts = [part for part in (p.strip() for p in (text or "").split(",")) if part]

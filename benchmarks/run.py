@@ -240,7 +240,7 @@ def main() -> int:
 
         def refer_accept(i: int, base: list[str] = base, fresh: list[str] = fresh) -> list[str]:
             script = (f"set -e; c=$({' '.join(base)} refer {fresh[i]} --to RAV-1 --topics placement "
-                      f"--months 3); {' '.join(base)} accept $c >/dev/null")
+                      f"--months 3 --workable yes); {' '.join(base)} accept $c >/dev/null")
             return ["sh", "-c", script]
         add("refer + accept (each)", n, timed([], runs, env, prepare=refer_accept) / 2)
         add("report --format json", n, timed([*base, "report", "--format", "json"], runs, env))

@@ -216,7 +216,8 @@ def test_every_stored_finding_reads_back_in_german():
             for receiver in codes.Kind:
                 for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES, codes.Topic.LIFE_EVENT)]:
                     proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU", date(2026, 11, 20),
-                                                 topics, "OPT-2026-0001" if topics else None)
+                                                 topics, "OPT-2026-0001" if topics else None,
+                                                 workable=(None, True, False)[len(topics)])
                     found += criteria.evaluate(fact, proposal)
     # every sentence is tried, but those only older referrals keep
     assert {f.why.key for f in found} == set(en.FINDINGS) - en.FINDINGS_OF_THE_PAST

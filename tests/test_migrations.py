@@ -151,18 +151,22 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
-                                                                         ["0002", "0003", "0004", "0005", "0006"])
+                                                                         ["0002", "0003", "0004", "0005",
+                                                                          "0006", "0007"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006",
+                                                    "0007"]
 
     after = dump(empty_db)
     for table in ("referral_topic", "suspension", "institution"):
         assert after[table] == before[table], table
     # every referral as before, its findings turned from English sentences into keys and values
-    # (0004) that say the same sentences
-    assert [_said(row) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    # (0004) that say the same sentences, with the answer whether it is workable (0007) added as
+    # the last column: not answered
+    assert [_said(row[:-1]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
     assert all('"key"' in _findings_of(row) for row in after["referral"])
+    assert {row[-1] for row in after["referral"]} == {None}
     # every client as before, with the key of its name (0003) added, and the flag
     # no_work_capacity (the last column at 0001, as 0006 going down put it back) become
     # work_capacity and its day (0006): ticked is assessed no, on a day not known
@@ -175,7 +179,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
-    assert dict(after["meta"])["schema_version"] == "6"
+    assert dict(after["meta"])["schema_version"] == "7"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -200,11 +204,12 @@ def _said(row: tuple) -> tuple:
                  for value in row)
 
 
-def _indexes(db: Path | str) -> list[dict]:
+def _indexes(db: Path | str, what: str = "indexes") -> list[dict]:
+    """The indexes (or `what` else the inspector gets: columns) of table referral."""
     database = connect(locate(str(db)))
     try:
         with database.engine.connect() as conn:
-            return inspect(conn).get_indexes("referral")
+            return getattr(inspect(conn), f"get_{what}")("referral")
     finally:
         database.engine.dispose()
 
@@ -290,17 +295,23 @@ ENGLISH_FINDINGS = [
 ]
 
 
+def _referred(run, topics: str) -> tuple[str, str]:
+    """A client referred from the RAV to SD on 2025-03-01 (not asked if workable: no terminal):
+    the client id and the case id."""
+    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
+                 "--consent-on", "2025-01-05")
+    assert client.exit_code == 0, client.stderr
+    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", topics,
+                "--months", "3", "--on", "2025-03-01")
+    assert refer.exit_code == 0, refer.stderr
+    return client.stdout.strip(), refer.stdout.strip()
+
+
 def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_path, run):
     """A database at 0003 keeps its findings as English sentences; 0004 turns them into keys and
     values, intact, and `show --lang de` says them in German. The audit trail is left as it was
     (its events are hashed) and still verifies."""
-    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
-                 "--consent-on", "2025-01-05")
-    assert client.exit_code == 0, client.stderr
-    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", "finances,addiction",
-                "--months", "3", "--on", "2025-03-01")
-    assert refer.exit_code == 0, refer.stderr
-    case = refer.stdout.strip()
+    _, case = _referred(run, "finances,addiction")
     migrate(db_path, "0003", down=True)
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert all("message" in f and "key" not in f for f in json.loads(stored[0]))  # as 0003 wrote
@@ -309,7 +320,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
@@ -356,7 +367,7 @@ def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_pa
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0006"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007"]
     assert query(db_path, "SELECT id, work_capacity, work_capacity_assessed_on FROM client "
                           "ORDER BY id") == [(1, "no", None), (2, None, None)]
     assert differences(db_path) == []
@@ -380,3 +391,35 @@ def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_pa
 
     migrate(db_path, "0005", down=True)
     assert query(db_path, "SELECT id, no_work_capacity FROM client ORDER BY id") == [(1, 1), (2, 0)]
+
+
+def test_the_answer_workable_is_a_column_old_referrals_have_not_answered(db_path, run):
+    """0007 adds the answer whether a referral's problem is workable in the mandate: a referral
+    made before keeps its findings as they were (the warning workable/1) and reads back as not
+    answered; one made afterwards keeps its answer. Down to 0006 the column goes, intact else."""
+    client, old = _referred(run, "finances")
+    (stored,) = query(db_path, "SELECT findings FROM referral")
+    assert json.loads(stored[0])[-1]["key"] == "workable/4"  # not answered (no terminal)
+    migrate(db_path, "0006", down=True)
+    assert "workable" not in {c["name"] for c in _indexes(db_path, "columns")}
+    # as optima before issue 16 stored it, which it can read: the warning on every referral
+    (stored,) = query(db_path, "SELECT findings FROM referral")
+    assert json.loads(stored[0])[-1] == {"rule": "workable-in-period", "kind": "warn",
+                                         "result": "warn", "key": "workable/1", "values": {}}
+
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0007"]
+    assert query(db_path, "SELECT workable FROM referral") == [(None,)]
+    assert differences(db_path) == []
+    shown = json.loads(run("show", old, "--format", "json").stdout)
+    assert shown["workable"] is None
+    assert shown["findings"][-1]["key"] == "workable/1"
+    assert shown["findings"][-1]["message"].startswith("only you can judge")
+
+    new = run("refer", client, "--to", "IV", "--topics", "health", "--months", "6",
+              "--workable", "no", "--on", "2025-03-02")
+    assert new.exit_code == 0, new.stderr
+    assert query(db_path, "SELECT case_id, workable FROM referral ORDER BY id") == [
+        (old, None), (new.stdout.strip(), 0)]
+    assert run("audit", "verify").exit_code == 0

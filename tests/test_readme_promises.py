@@ -507,13 +507,13 @@ def test_register_and_refer_ask_for_missing_values_on_a_terminal(tmp_path):
     assert "C-0001" in shown
     code, shown = on_terminal(["--db", db, "refer", "--on", days_ago(1)],
                               [("Client id", "C-0001"), ("Refer to", "RAV"), ("Topics", "placement"),
-                               ("Months", "3")])
+                               ("Months", "3"), ("Can the problem plausibly be improved", "yes")])
     assert code == 0, shown
     assert "OPT-" in shown
     (name, unit), = query(Path(db), "SELECT c.name, i.code FROM client c JOIN institution i "
                                     "ON i.id = c.institution_id")
     assert (name, unit) == ("Gefragt Greta", "SD")
-    assert query(Path(db), "SELECT months, referred_on FROM referral") == [(3, days_ago(1))]
+    assert query(Path(db), "SELECT months, referred_on, workable FROM referral") == [(3, days_ago(1), 1)]
     scripted = cli(db, "register", "--birth-date", "05.05.1985", "--from", "SD")
     assert scripted.exit_code == 2 and "--name" in scripted.stderr
 

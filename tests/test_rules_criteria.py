@@ -39,9 +39,9 @@ def facts(**changes) -> Facts:
 
 
 def proposal(referrer: Kind, receiver: Kind, on: date = REF, topics=(Topic.FINANCES,),
-             open_case: str | None = None) -> Proposal:
+             open_case: str | None = None, workable: bool | None = None) -> Proposal:
     return Proposal(referrer_kind=referrer, receiver_kind=receiver, receiver_code=CODES[receiver],
-                    on=on, topics=tuple(topics), open_case_to_receiver=open_case)
+                    on=on, topics=tuple(topics), open_case_to_receiver=open_case, workable=workable)
 
 
 def find(findings: list[Finding], rule: str) -> Finding | None:
@@ -133,7 +133,7 @@ TRIPS = [
     ("rav-registered-recently", dict(rav_registered_until=REF - 30 * DAY), Kind.SD, Kind.RAV, {},
      Result.WARN),
     ("social-topic", {}, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT,)), Result.WARN),
-    ("workable-in-period", {}, Kind.SD, Kind.RAV, {}, Result.WARN),
+    ("workable-in-period", {}, Kind.SD, Kind.RAV, dict(workable=False), Result.WARN),
 ]
 
 PASSES = [
@@ -150,14 +150,14 @@ PASSES = [
     ("rav-registered-recently", dict(rav_registered_until=REF - 300 * DAY), Kind.SD, Kind.RAV,
      {}),
     ("social-topic", NOT_INTACT, Kind.RAV, Kind.SD, dict(topics=(Topic.PLACEMENT, Topic.ADDICTION))),
+    ("workable-in-period", {}, Kind.SD, Kind.RAV, dict(workable=True)),
 ]
 
 
 def test_every_rule_has_a_trip_and_a_pass_case():
     ids = {r.id for r in criteria.RULES}
     assert {t[0] for t in TRIPS} == ids
-    # workable-in-period never passes: it is a reminder only the counsellor can judge
-    assert {p[0] for p in PASSES} == ids - {"workable-in-period"}
+    assert {p[0] for p in PASSES} == ids
 
 
 @pytest.mark.parametrize(("rule", "fx", "referrer", "receiver", "px", "expected"), TRIPS,
@@ -176,11 +176,12 @@ def test_rule_passes(rule, fx, referrer, receiver, px):
     assert found.result == Result.PASS, said(found)
 
 
-def test_a_clean_referral_has_only_the_workable_reminder():
+@pytest.mark.parametrize("workable", [True, None], ids=["answered-yes", "not-answered"])
+def test_a_clean_referral_warns_only_that_workable_was_not_answered(workable):
     for referrer, receiver in ALL_PAIRS:
         if referrer == receiver:
             continue
-        expected = {"workable-in-period": Result.WARN}
+        expected = {} if workable else {"workable-in-period": Result.WARN}
         f = facts()
         if (referrer, receiver) == (Kind.SD, Kind.RAV):
             # from SD the client should not have been at the RAV lately: then the
@@ -189,7 +190,7 @@ def test_a_clean_referral_has_only_the_workable_reminder():
             expected["rav-registration"] = Result.WARN
         if receiver == Kind.SD:  # SD takes people without intact work capacity
             f = facts(**NOT_INTACT)
-        findings = criteria.evaluate(f, proposal(referrer, receiver))
+        findings = criteria.evaluate(f, proposal(referrer, receiver, workable=workable))
         not_passing = {x.rule: x.result for x in findings if x.result != Result.PASS}
         assert not_passing == expected, (referrer, receiver)
         assert criteria.allowed(findings)
@@ -527,11 +528,48 @@ def test_work_capacity_is_no_criterion_of_sd():
 
 # --- workable in period -----------------------------------------------------------------------
 
+# Only the counsellor can judge it: asked, it passes on yes and warns on no or no answer at all
+# (issue 16: a warning on every referral taught people to ignore warnings). Never a block.
+
 @pytest.mark.parametrize(("referrer", "receiver"), ALL_PAIRS, ids=lambda k: str(k))
-def test_workable_in_period_always_warns(referrer, receiver):
+def test_workable_answered_yes_passes_and_says_so(referrer, receiver):
+    found = judge("workable-in-period", facts(), proposal(referrer, receiver, workable=True))
+    assert (found.result, found.kind, found.why.key) == (Result.PASS, RuleKind.WARN, "workable/2")
+    assert said(found).startswith("answered yes")
+
+
+@pytest.mark.parametrize(("referrer", "receiver"), ALL_PAIRS, ids=lambda k: str(k))
+def test_workable_answered_no_warns_that_severe_problems_do_not_fit(referrer, receiver):
+    found = judge("workable-in-period", facts(), proposal(referrer, receiver, workable=False))
+    assert (found.result, found.why.key) == (Result.WARN, "workable/3")
+    assert said(found).startswith("answered no") and "severe problems do not fit OPTIMA" in said(found)
+
+
+@pytest.mark.parametrize(("referrer", "receiver"), ALL_PAIRS, ids=lambda k: str(k))
+def test_workable_not_answered_warns_and_says_how_to_answer(referrer, receiver):
     found = judge("workable-in-period", facts(), proposal(referrer, receiver))
-    assert found.result == Result.WARN
-    assert found.kind == RuleKind.WARN
+    assert (found.result, found.why.key) == (Result.WARN, "workable/4")
+    assert "not answered" in said(found) and "--workable yes|no" in said(found)
+    assert "column workable" in said(found)  # the import's word for it
+
+
+def test_the_answer_changes_no_other_finding_and_never_blocks():
+    for referrer, receiver in ALL_PAIRS:
+        by_answer = {w: criteria.evaluate(Facts(), proposal(referrer, receiver, workable=w))
+                     for w in (True, False, None)}
+        others = {w: [f for f in found if f.rule != "workable-in-period"]
+                  for w, found in by_answer.items()}
+        assert others[True] == others[False] == others[None]
+        assert [criteria.allowed(found) for found in by_answer.values()] == [
+            criteria.allowed(others[None])] * 3
+
+
+def test_the_warning_every_referral_had_is_kept_for_the_referrals_that_stored_it():
+    """workable/1 is no longer said by the rule, but referrals made before keep it."""
+    assert "workable/1" in en.FINDINGS_OF_THE_PAST
+    stored = {"rule": "workable-in-period", "kind": "warn", "result": "warn", "key": "workable/1",
+              "values": {}}
+    assert en.finding(stored).startswith("only you can judge")
 
 
 # --- allowed() --------------------------------------------------------------------------------
@@ -603,10 +641,12 @@ facts_st = st.builds(
 )
 kinds = st.sampled_from(list(Kind))
 proposal_st = st.builds(
-    lambda a, b, on, topics, open_case: proposal(a, b, on=on, topics=topics, open_case=open_case),
+    lambda a, b, on, topics, open_case, workable: proposal(a, b, on=on, topics=topics,
+                                                           open_case=open_case, workable=workable),
     kinds, kinds, dates,
     st.lists(st.sampled_from(list(Topic)), unique=True, max_size=4).map(tuple),
     st.none() | st.just("OPT-2026-0001"),
+    st.none() | st.booleans(),
 )
 overrides = st.none() | st.text(max_size=5)
 # hard rules that may also only warn: work capacity not assessed

@@ -404,7 +404,6 @@ MESSAGES: dict[str, str] = {
         "{name}: die Pflichtspalten {columns} fehlen (siehe sample_data/import-template.csv)",
     # import: the rows
     "{case} is already there": "{case} ist schon erfasst",
-    "{text!r} is not yes or no": "{text!r} ist weder ja noch nein",
     "{text!r} is not a decision; use accepted or rejected, or leave it empty":
         "{text!r} ist kein Entscheid; verwenden Sie accepted oder rejected, oder lassen Sie die "
         "Zelle leer",
@@ -1170,4 +1169,19 @@ MESSAGES: dict[str, str] = {
         "soziales Thema genannt: {topics}; Arbeitsangebot als nicht intakt beurteilt",
     "social topic named: {topics}; work capacity not assessed":
         "soziales Thema genannt: {topics}; Arbeitsangebot nicht beurteilt",
+    # --- issue 16: the workable question (rules/criteria.py, records/models.py, cli/cases.py) ---
+    "workable in the mandate": "in der Auftragsdauer bearbeitbar",
+    "Can the problem plausibly be improved within {months} months? (yes/no)":
+        "Lässt sich die Problematik innert {months} Monaten plausibel verbessern? (ja/nein)",
+    "{value} is not yes or no": "{value} ist weder ja noch nein",
+    "answered yes: the problem can plausibly be improved within the mandate":
+        "mit Ja beantwortet: die Problematik lässt sich in der Auftragsdauer plausibel verbessern",
+    "answered no: the problem cannot plausibly be improved within the mandate; "
+    "severe problems do not fit OPTIMA":
+        "mit Nein beantwortet: die Problematik lässt sich in der Auftragsdauer nicht plausibel "
+        "verbessern; schwere Problematiken passen nicht zu OPTIMA",
+    "not answered: can the problem plausibly be improved within 3 or 6 months? "
+    "Answer with --workable yes|no (in an import: the column workable)":
+        "nicht beantwortet: lässt sich die Problematik in 3 oder 6 Monaten plausibel verbessern? "
+        "Antworten Sie mit --workable ja|nein (im Import: Spalte workable)",
 }

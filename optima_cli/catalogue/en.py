@@ -94,6 +94,7 @@ REFUSALS: dict[str, str] = {
     "not-a-rule-kind": "{value} is not a rule kind; use one of: {codes}",
     "not-a-result": "{value} is not a result; use one of: {codes}",
     "not-a-work-capacity": "{value} is not an assessment of work capacity; use one of: {codes}",
+    "not-yes-or-no": "{value} is not yes or no",
     "no-topic": "no topic given; name one or more of: {codes}",
     # report periods (rules/periods.py)
     "not-a-month": "{field} {text!r} is not a month; write 2026-10, or last",
@@ -106,7 +107,8 @@ REFUSALS: dict[str, str] = {
 }
 
 # Sentences the criteria no longer say, kept for the findings stored with older referrals.
-FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2", "work-capacity/2", "social-topic/1"})
+FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2", "work-capacity/2", "social-topic/1",
+                                  "workable/1"})
 
 # The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:
 # a finding is stored as its key and values, and said in the reader's language where it is shown.
@@ -164,6 +166,13 @@ FINDINGS: dict[str, str] = {
     "social-topic/6": "social topic named: {topics}; work capacity not assessed",
     "workable/1": "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
         "Severe problems do not fit",
+    # since issue 16 the counsellor answers it (refer --workable, the import's column workable);
+    # /1, the warning every referral had before, stays for the findings stored with them
+    "workable/2": "answered yes: the problem can plausibly be improved within the mandate",
+    "workable/3": "answered no: the problem cannot plausibly be improved within the mandate; "
+        "severe problems do not fit OPTIMA",
+    "workable/4": "not answered: can the problem plausibly be improved within 3 or 6 months? "
+        "Answer with --workable yes|no (in an import: the column workable)",
 }
 
 # the placeholders of findings that hold days (stored as 2026-11-20) and lists of codes

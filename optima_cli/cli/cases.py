@@ -12,6 +12,7 @@ from optima_cli.cli.options import (
     Note,
     On,
     Topics,
+    asked_on_terminal,
     code_parser,
     context,
     date_option,
@@ -19,6 +20,7 @@ from optima_cli.cli.options import (
     require,
     terminal,
     with_field_options,
+    yes_no,
 )
 from optima_cli.language import label, t
 from optima_cli.render.formats import Format
@@ -63,9 +65,11 @@ def refer(
     """Refer a client to another institution; prints the case id.
 
     The access criteria are checked first (see `optima check`): a never rule refuses, a hard rule
-    refuses unless --override records a justification. Asks for missing values on a terminal.
+    refuses unless --override records a justification. Asks for missing values on a terminal,
+    and whether the problem is workable in the mandate (--workable); a script that does not say
+    it gets a warning.
 
-    Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --goal "Stelle finden"
+    Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --workable yes --goal "Stelle finden"
     """
     from optima_cli.cli.options import _topics
     from optima_cli.rules.lifecycle import parse_months
@@ -80,6 +84,9 @@ def refer(
     topic_codes: tuple[codes.Topic, ...] = require(
         topics, "--topics", t("Topics ({choices})", choices=codes.choices(codes.Topic)), _topics)
     months = require(months, "--months", t("Months (3 or 6)"), parse_months)
+    given["workable"] = asked_on_terminal(given.get("workable"), "--workable", t(
+        "Can the problem plausibly be improved within {months} months? (yes/no)", months=months),
+        yes_no)
     referred = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
                                  goal=goal, referrer=referrer, counsellor=counsellor,
                                  on=on, override=override,

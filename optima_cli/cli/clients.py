@@ -19,9 +19,10 @@ from optima_cli.cli.options import (
     tables,
     terminal,
     with_field_options,
+    yes_no,
 )
 from optima_cli.language import t
-from optima_cli.records.models import CLIENT_FIELDS
+from optima_cli.records.models import CASE_FIELDS, CLIENT_FIELDS
 from optima_cli.render.formats import Format
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
@@ -38,6 +39,11 @@ UPDATE_OPTIONS = _FIELD_OPTIONS
 REGISTER_OPTIONS = [f for f in _FIELD_OPTIONS if f.name not in ("consent_withdrawn_on", "consent_on")]
 REGISTER_OPTIONS.insert([f.name for f in REGISTER_OPTIONS].index("external_ref"),
                         next(f for f in _FIELD_OPTIONS if f.name == "consent_on"))
+
+# the answer whether the problem is workable in the mandate, as `refer` takes it (a case's field)
+_WORKABLE = next(f for f in CASE_FIELDS if f.name == "workable")
+Workable = Annotated[Any, typer.Option(_WORKABLE.option, parser=yes_no, metavar=_WORKABLE.metavar,
+                                       help=_WORKABLE.help)]
 
 
 def _facts(**values: Any) -> Any:
@@ -143,17 +149,18 @@ def check(
     referrer: Annotated[str | None, typer.Option(
         "--from", metavar="INST", help="Referring unit (default: where the client is registered).")] = None,
     on: Annotated[date | None, date_option("--on", help="Judge as of this day, may be later (default today).")] = None,
+    workable: Workable = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Check the access criteria for a referral: pass, warn or block, and why.
 
-    Writes nothing. Exit 0 if the referral is allowed, 1 if a rule blocks it.
+    Writes nothing (and asks nothing). Exit 0 if the referral is allowed, 1 if a rule blocks it.
 
-    Example: optima check C-0001 --to IV --topics health
+    Example: optima check C-0001 --to IV --topics health --workable yes
     """
     from optima_cli.workflow.clients import check as do_check
 
-    result = do_check(context(ctx), client, to, topics or (), referrer, on)
+    result = do_check(context(ctx), client, to, topics or (), referrer, on, workable)
     emit(result if fmt != Format.CSV else result["findings"], fmt, tables.check)
     if not result["allowed"]:
         raise typer.Exit(1)

@@ -85,6 +85,12 @@ def _code_or_clear(group: type[E]) -> Callable[[str], Any]:
             raise typer.BadParameter(exc.message) from None
         return CLEAR if found is None else found
     return parse
+def yes_no(text: str) -> bool:
+    """yes or no (German ja or nein too), as an import cell is read."""
+    try:
+        return codes.parse_yes_no(text)
+    except UsageProblem as exc:
+        raise typer.BadParameter(exc.message) from None
 
 
 def _topics(text: str) -> tuple[codes.Topic, ...]:
@@ -104,14 +110,18 @@ def fact_date_option(*names: str, help: str) -> Any:
 
 def field_option(field: RecordField) -> Any:
     """The option of a record's field (store.record_fields), by the type of its values: a date
-    (given as 'none' to clear it), a flag pair, a code of a code table (`read`, with the name of
-    its missing value to clear it), or text."""
+    (given as 'none' to clear it), a flag pair (--x/--no-x), a yes or no (--x yes|no, an answer
+    that may be missing), a code of a code table (`read`, with the name of its missing value to
+    clear it), or text."""
     group = getattr(codes, field.read, None) if field.read else None
     if isinstance(group, type) and issubclass(group, StrEnum):
         return Annotated[Any, typer.Option(field.option, parser=_code_or_clear(group),
                                            metavar=field.metavar, help=field.help)]
     if field.type is date:
         return Annotated[Any, fact_date_option(field.option, help=field.help)]
+    if field.type is bool and "/" not in field.option:
+        return Annotated[Any, typer.Option(field.option, parser=yes_no, metavar=field.metavar or "yes|no",
+                                           help=field.help)]
     if field.type is bool:
         return Annotated[bool | None, typer.Option(field.option, help=field.help)]
     return Annotated[str | None, typer.Option(field.option, metavar=field.metavar, help=field.help)]
@@ -199,6 +209,19 @@ def require(value: Any, option: str, question: str, parse: Callable[[str], Any] 
         return value
     if not sys.stdin.isatty():
         raise UsageProblem(t("missing option {option} (see --help)", option=option))
+    return asked(option, question, parse)
+
+
+def asked_on_terminal(value: Any, option: str, question: str, parse: Callable[[str], Any]) -> Any:
+    """A value that may stay unanswered: asked for on a terminal, None elsewhere (a script, a
+    cron job, stdin from a file), where the rules say what its absence means."""
+    if value is not None or not sys.stdin.isatty():
+        return value
+    return asked(option, question, parse)
+
+
+def asked(option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:
+    """Asked on the terminal until `parse` takes the answer; a wrong one is said with the reason."""
     while True:
         answer = _ask(question, option)
         try:

@@ -20,8 +20,6 @@ from optima_cli.rules.lifecycle import parse_months
 EXCEL_ERRORS = frozenset(("#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
                           "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#BUSY!",
                           "#CONNECT!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"))
-TRUE = {"1", "yes", "y", "true", "ja", "j", "x", "wahr"}
-FALSE = {"0", "no", "n", "false", "nein", "falsch"}
 
 
 def _text(value: Any) -> str | None:
@@ -39,13 +37,7 @@ def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
     text = as_text(value)
-    if text is None:
-        return None
-    if text.lower() in TRUE:
-        return True
-    if text.lower() in FALSE:
-        return False
-    raise UsageProblem(t("{text!r} is not yes or no", text=text))
+    return None if text is None else codes.parse_yes_no(text)
 
 
 def _code(group: type[codes.StrEnum]) -> Callable[[Any], Any]:
@@ -102,7 +94,7 @@ _TEMPLATE = (
     "iv_measures_running", "work_capacity", "work_capacity_assessed_on", "rav_registered_until",
     "health_suspected",
     "referrer", "receiver", "topics", "months", "goal", "referred_on", "referring_counsellor",
-    "override", "decision", "decided_on", "receiving_counsellor", "reason", "reason_note",
+    "override", "workable", "decision", "decided_on", "receiving_counsellor", "reason", "reason_note",
     "extended_on", "suspended_from", "suspended_until", "search_resumed_on", "withdrawn_on",
     "withdraw_reason", "withdraw_note", "closed_on", "outcome", "cause", "employed", "close_note",
 )

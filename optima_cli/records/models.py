@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 6  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 7  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -138,6 +138,12 @@ class Referral(TableModel, table=True):
     close_note: str | None = fact(None, label=t_("closing note"), personal=True, changes=True)
     # justification for deviating from a hard rule
     override: str | None = fact(None, label=t_("override"), personal=True)
+    # the counsellor's answer at the referral (issue 16): can the problem plausibly be improved
+    # within the mandate? None: not answered (the criterion workable-in-period warns). Migration 0006
+    workable: bool | None = fact(
+        None, label=t_("workable in the mandate"), option="--workable", metavar="yes|no",
+        help="Can the problem plausibly be improved within the mandate (3 or 6 months)? "
+             "Asked on a terminal; without an answer the referral warns.")
     created_at: datetime
     updated_at: datetime
 

@@ -172,15 +172,17 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
           counsellor: str | None = None, override: str | None = None,
           given: tuple[tuple[str, Any], ...] = ()) -> Outcome:
     """A new case after the access criteria (`lifecycle.check_referral` has passed; `months` and
-    `override` as it returned them; `given` the case's fields no rule reads). The event holds the
-    case with its findings (as keys and values)."""
+    `override` as it returned them; `given` the case's fields the life cycle does not hold, among
+    them the answer the criteria read, `workable`). The event holds the case with its findings
+    (as keys and values)."""
     refuse_anonymized(client, correcting=False)
     case, findings = lifecycle.refer(
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
         counsellor=counsellor, client_counsellor=client.counsellor, override=override,
-        client=format_client_id(client.id) if client.id else "")
+        client=format_client_id(client.id) if client.id else "",
+        workable=dict(given).get("workable"))
     case = case._replace(given=given)
     snapshot = case_snapshot(case, client.id or 0, today)
     recorded = [f.as_dict() for f in findings]  # in English

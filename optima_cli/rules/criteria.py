@@ -47,6 +47,9 @@ class Proposal:
     topics: tuple[Topic, ...] = ()
     open_case_to_receiver: str | None = None  # case id of an open referral to the same receiver
     client: str = ""  # the client's id (C-0001) for a sentence that names a command; "" unknown
+    # the counsellor's answer: can the problem plausibly be improved within the mandate (3 or 6
+    # months)? None: not answered (a script without --workable, an old referral, an empty cell)
+    workable: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,13 @@ def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 
 
 def _workable(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
-    return False, _say("workable/1")
+    # only the counsellor can judge it: asked, and warned of only when answered no or not at all
+    # (workable/1, the warning on every referral before issue 16, stays for those it was stored with)
+    if p.workable is None:
+        return False, _say("workable/4")
+    if not p.workable:
+        return False, _say("workable/3")
+    return True, _say("workable/2")
 
 
 def _always(p: Proposal) -> bool:

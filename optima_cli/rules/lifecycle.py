@@ -197,7 +197,7 @@ class Case(NamedTuple):
     employed: bool | None = None
     close_note: str | None = None
     suspensions: tuple[SearchSuspension, ...] = ()
-    # the case's other fields, which no rule reads: (name, value) as given with the referral
+    # the case's other fields, which no action changes: (name, value) as given with the referral
     given: tuple[tuple[str, Any], ...] = ()
 
     def running_suspension(self, day: date) -> SearchSuspension | None:
@@ -232,25 +232,28 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
 
 
 def judge(facts: criteria.Facts, referrer: Unit, receiver: Unit, day: date,
-          topics: tuple[Topic, ...], open_case: str | None, client: str = "") -> list[criteria.Finding]:
+          topics: tuple[Topic, ...], open_case: str | None, client: str = "",
+          workable: bool | None = None) -> list[criteria.Finding]:
     """The access criteria for a referral of a client with these facts, from `referrer` to
-    `receiver` on `day` (what `check` shows and `refer` decides by); `client` the client's id,
-    for the sentences that name a command ("" if not known yet)."""
+    `receiver` on `day`, with the counsellor's answer whether the problem is `workable` in the
+    mandate (None: not answered); what `check` shows and `refer` decides by. `client` is the
+    client's id, for the sentences that name a command ("" if not known yet)."""
     return criteria.evaluate(facts, criteria.Proposal(
         referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
-        on=day, topics=topics, open_case_to_receiver=open_case, client=client))
+        on=day, topics=topics, open_case_to_receiver=open_case, client=client, workable=workable))
 
 
 def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts,
           birth_date: date, open_case: str | None, topics: tuple[Topic, ...], months: int,
           day: date, goal: str | None = None, counsellor: str | None = None,
-          client_counsellor: str | None = None,
-          override: str | None = None, client: str = "") -> tuple[Case, list[criteria.Finding]]:
+          client_counsellor: str | None = None, override: str | None = None,
+          client: str = "", workable: bool | None = None) -> tuple[Case, list[criteria.Finding]]:
     """A new referral after the access criteria (`check_referral` has passed, `months` and
-    `override` are as it returned them); refused with `ReferralBlocked` naming the criteria. The
-    referring counsellor defaults to the client's."""
+    `override` are as it returned them; `workable` the counsellor's answer, None if not given);
+    refused with `ReferralBlocked` naming the criteria. The referring counsellor defaults to the
+    client's."""
     check_born_before_referral(birth_date, (case_id, day), "referred_on")
-    findings = judge(facts, referrer, receiver, day, topics, open_case, client)
+    findings = judge(facts, referrer, receiver, day, topics, open_case, client, workable)
     refused = criteria.refusals(findings)
     if refused:
         error = ReferralBlocked.refused("referral-refused", reasons=[f.as_dict() for f in refused])

@@ -127,8 +127,9 @@ def case_changes(before: Case, after: Case) -> tuple[dict[str, Any], dict[str, A
     return old, new
 
 
-# the fields of a case that no rule reads (not in lifecycle.Case): kept in the case state as
-# given with the referral (Case.given), stored and shown like the others
+# the fields of a case that no action changes or decides by (not in lifecycle.Case): kept in the
+# case state as given with the referral (Case.given), stored and shown like the others; the
+# criteria read one of them at the referral, the answer `workable` (rules.actions.refer)
 GIVEN = tuple(f for f in CASE_FIELDS
               if f.name and f.key != "client" and not {f.name, f.key} & set(Case._fields))
 

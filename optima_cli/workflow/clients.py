@@ -102,9 +102,11 @@ def show(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
-          referrer: str | None = None, on: date | None = None) -> dict[str, Any]:
-    """The access criteria for a referral of this client; writes nothing, so it may look ahead
-    to a day in the future (planning a referral is normal)."""
+          referrer: str | None = None, on: date | None = None,
+          workable: bool | None = None) -> dict[str, Any]:
+    """The access criteria for a referral of this client, with the counsellor's answer whether
+    the problem is `workable` in the mandate (None: not answered); writes nothing, so it may look
+    ahead to a day in the future (planning a referral is normal)."""
     day = on or ctx.today
     with ctx.read() as session:
         store = SessionStore(session, ctx.user, ctx.source, ctx.now)  # reads only: nothing saved
@@ -114,7 +116,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
                      else store.unit_of(client))
         findings = lifecycle.judge(facts_of(client), source, receiver, day, topics,
                                    store.open_referral_to(client, receiver_id),
-                                   format_client_id(client.id or 0))
+                                   format_client_id(client.id or 0), workable)
     return {
         "client": format_client_id(client.id or 0),
         "referrer": source.code,

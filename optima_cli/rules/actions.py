@@ -179,8 +179,7 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
-        counsellor=counsellor, client_counsellor=client.counsellor, override=override,
-        client=format_client_id(client.id) if client.id else "")
+        counsellor=counsellor, client_counsellor=client.counsellor, override=override)
     case = case._replace(given=given)
     snapshot = case_snapshot(case, client.id or 0, today)
     recorded = [f.as_dict() for f in findings]  # in English

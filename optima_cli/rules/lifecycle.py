@@ -235,7 +235,8 @@ def judge(facts: criteria.Facts, referrer: Unit, receiver: Unit, day: date,
           topics: tuple[Topic, ...], open_case: str | None, client: str = "") -> list[criteria.Finding]:
     """The access criteria for a referral of a client with these facts, from `referrer` to
     `receiver` on `day` (what `check` shows and `refer` decides by); `client` the client's id,
-    for the sentences that name a command ("" if not known yet)."""
+    for the sentences that name a command: `check` names it; `refer` does not, as its findings
+    are stored alike whether the command or the import (which knows no id yet) made them."""
     return criteria.evaluate(facts, criteria.Proposal(
         referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
         on=day, topics=topics, open_case_to_receiver=open_case, client=client))
@@ -245,12 +246,12 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
           birth_date: date, open_case: str | None, topics: tuple[Topic, ...], months: int,
           day: date, goal: str | None = None, counsellor: str | None = None,
           client_counsellor: str | None = None,
-          override: str | None = None, client: str = "") -> tuple[Case, list[criteria.Finding]]:
+          override: str | None = None) -> tuple[Case, list[criteria.Finding]]:
     """A new referral after the access criteria (`check_referral` has passed, `months` and
     `override` are as it returned them); refused with `ReferralBlocked` naming the criteria. The
     referring counsellor defaults to the client's."""
     check_born_before_referral(birth_date, (case_id, day), "referred_on")
-    findings = judge(facts, referrer, receiver, day, topics, open_case, client)
+    findings = judge(facts, referrer, receiver, day, topics, open_case)
     refused = criteria.refusals(findings)
     if refused:
         error = ReferralBlocked.refused("referral-refused", reasons=[f.as_dict() for f in refused])

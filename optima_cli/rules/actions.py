@@ -181,7 +181,6 @@ def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: s
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
         counsellor=counsellor, client_counsellor=client.counsellor, override=override,
-        client=format_client_id(client.id) if client.id else "",
         workable=dict(given).get("workable"))
     case = case._replace(given=given)
     snapshot = case_snapshot(case, client.id or 0, today)

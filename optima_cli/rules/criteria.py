@@ -46,7 +46,7 @@ class Proposal:
     on: date
     topics: tuple[Topic, ...] = ()
     open_case_to_receiver: str | None = None  # case id of an open referral to the same receiver
-    client: str = ""  # the client's id (C-0001) for a sentence that names a command; "" unknown
+    client: str = ""  # the client's id for a sentence that names a command (check); "": CLIENT
     # the counsellor's answer: can the problem plausibly be improved within the mandate (3 or 6
     # months)? None: not answered (a script without --workable, an old referral, an empty cell)
     workable: bool | None = None

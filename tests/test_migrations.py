@@ -124,9 +124,10 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     before = dump(empty_db)
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
-    from optima_cli.records.models import Refusal, RefusalRule
+    # and the settings changed in the period (0006): read with their table made empty too
+    from optima_cli.records.models import Refusal, RefusalRule, SettingChange
 
-    hurdles = [Refusal.__table__, RefusalRule.__table__]  # type: ignore[attr-defined]
+    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -149,17 +150,19 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
-                                                                         ["0002", "0003", "0004", "0005"])
+                                                                         ["0002", "0003", "0004", "0005", "0006"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006"]
 
     after = dump(empty_db)
     for table in ("referral_topic", "suspension", "institution"):
         assert after[table] == before[table], table
     # every referral as before, its findings turned from English sentences into keys and values
     # (0004) that say the same sentences
-    assert [_said(row) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    # (0004) that say the same sentences; each judged under the default settings (0006: version 0)
+    assert [_said(row[:-1]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    assert {row[-1] for row in after["referral"]} == {0}
     assert all('"key"' in _findings_of(row) for row in after["referral"])
     # every client as before, with the key of its name (0003) added as the last column
     assert [row[:-1] for row in after["client"]] == before["client"]
@@ -168,7 +171,8 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
-    assert dict(after["meta"])["schema_version"] == "5"
+    assert after["setting_change"] == []  # 0006: the defaults
+    assert dict(after["meta"])["schema_version"] == "6"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -302,7 +306,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",

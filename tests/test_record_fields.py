@@ -29,7 +29,7 @@ CASE_RECORD = (
     "case", "client", "status", "referrer", "receiver", "topics", "months", "goal", "referred_on",
     "referring_counsellor", "decided_on", "receiving_counsellor", "due_on", "extended_on",
     "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-    "close_note", "override", "search_suspended_from", "search_suspended_until",
+    "close_note", "override", "settings_version", "search_suspended_from", "search_suspended_until",
 )
 CLIENT_RECORD = (
     "client", "name", "birth_date", "ahv", "municipality", "counsellor", "institution",
@@ -73,7 +73,9 @@ def test_the_case_state_of_the_rules_holds_every_field_an_action_changes():
     assert set(changed) <= set(Case._fields)
     stored = {f.name for f in CASE_FIELDS if f.name} | {"case_id", "referrer", "receiver", "topics"}
     assert set(Case._fields) - {"suspensions", "given"} <= stored
-    assert records.GIVEN == ()  # every field of a case today is one the rules know
+    # every field of a case today is one the rules know, but the version of the settings its
+    # criteria were judged under, which actions.refer sets from the settings it is given
+    assert [f.name for f in records.GIVEN] == ["settings_version"]
     assert tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record) == records.CHANGEABLE
 
 

@@ -17,6 +17,7 @@ from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.records import case_record, ordered_topics, with_personal_text
 from optima_cli.store import audit, queries
+from optima_cli.store import settings as stored_settings
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -110,6 +111,8 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         record["client_name"] = client.name
         record["client_birth_date"] = client.birth_date
         record["findings"] = findings_of(row)
+        # the version of the settings in force, beside the one the case was judged under
+        record["settings_version_now"] = stored_settings.current(session).version
         record["suspensions"] = [
             {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note}
             for s in queries.suspensions_of(session, referral.id or 0)

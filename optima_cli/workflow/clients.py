@@ -113,7 +113,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
         _, source = (store.institution_unit(lookup.institution(session, referrer)) if referrer
                      else store.unit_of(client))
         findings = lifecycle.judge(facts_of(client), source, receiver, day, topics,
-                                   store.open_referral_to(client, receiver_id))
+                                   store.open_referral_to(client, receiver_id), store.settings())
     return {
         "client": format_client_id(client.id or 0),
         "referrer": source.code,

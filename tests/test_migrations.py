@@ -4,7 +4,9 @@ everything intact, and an older or newer database is refused until it is upgrade
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -198,10 +200,15 @@ def _said(row: tuple) -> tuple:
 
 
 def _indexes(db: Path | str) -> list[dict]:
+    return _inspected(db, lambda found: found.get_indexes("referral"))
+
+
+def _inspected(db: Path | str, look: Callable[[Any], list[dict]]) -> list[dict]:
+    """What the database's schema says (`look` asks SQLAlchemy's inspector)."""
     database = connect(locate(str(db)))
     try:
         with database.engine.connect() as conn:
-            return inspect(conn).get_indexes("referral")
+            return look(inspect(conn))
     finally:
         database.engine.dispose()
 
@@ -333,3 +340,31 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
     migrate(db_path, "0003", down=True)  # and back: the sentences as 0003 wrote them
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == ENGLISH_FINDINGS
+
+
+def test_settings_of_the_steering_group_come_with_0006_and_go_with_it(db_path, run):
+    """0006 adds the table of setting changes and each referral's settings version: a referral
+    stored before it was judged under the defaults (version 0); down again, both are gone."""
+    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
+                 "--consent-on", "2025-01-05")
+    assert client.exit_code == 0, client.stderr
+    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", "finances",
+                "--months", "3", "--on", "2025-03-01")
+    assert refer.exit_code == 0, refer.stderr
+    assert run("settings", "set", "due-days", "30").exit_code == 0
+    migrate(db_path, "0005", down=True)
+    assert "setting_change" not in dump(db_path)
+    assert "settings_version" not in {c["name"] for c in _columns(db_path, "referral")}
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0006"]
+    assert query(db_path, "SELECT settings_version FROM referral") == [(0,)]
+    shown = json.loads(run("settings", "show", "--format", "json").stdout)
+    assert shown["version"] == 0  # the changes went with the table
+    assert json.loads(run("show", refer.stdout.strip(), "--format", "json").stdout)["settings_version"] == 0
+    assert differences(db_path) == []
+    assert run("audit", "verify").exit_code == 0
+
+
+def _columns(db: Path | str, table: str) -> list[dict]:
+    return _inspected(db, lambda found: found.get_columns(table))

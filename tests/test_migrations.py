@@ -294,17 +294,22 @@ ENGLISH_FINDINGS = [
 ]
 
 
+def _one_case(run, topics: str) -> str:
+    """A client of the RAV referred to SD on 2025-03-01: its case id."""
+    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
+                 "--consent-on", "2025-01-05")
+    assert client.exit_code == 0, client.stderr
+    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", topics,
+                "--months", "3", "--on", "2025-03-01")
+    assert refer.exit_code == 0, refer.stderr
+    return refer.stdout.strip()
+
+
 def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_path, run):
     """A database at 0003 keeps its findings as English sentences; 0004 turns them into keys and
     values, intact, and `show --lang de` says them in German. The audit trail is left as it was
     (its events are hashed) and still verifies."""
-    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
-                 "--consent-on", "2025-01-05")
-    assert client.exit_code == 0, client.stderr
-    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", "finances,addiction",
-                "--months", "3", "--on", "2025-03-01")
-    assert refer.exit_code == 0, refer.stderr
-    case = refer.stdout.strip()
+    case = _one_case(run, "finances,addiction")
     migrate(db_path, "0003", down=True)
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert all("message" in f and "key" not in f for f in json.loads(stored[0]))  # as 0003 wrote
@@ -345,12 +350,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 def test_settings_of_the_steering_group_come_with_0006_and_go_with_it(db_path, run):
     """0006 adds the table of setting changes and each referral's settings version: a referral
     stored before it was judged under the defaults (version 0); down again, both are gone."""
-    client = run("register", "--name", "Alt Anna", "--birth-date", "1980-01-01", "--from", "RAV",
-                 "--consent-on", "2025-01-05")
-    assert client.exit_code == 0, client.stderr
-    refer = run("refer", client.stdout.strip(), "--to", "SD", "--topics", "finances",
-                "--months", "3", "--on", "2025-03-01")
-    assert refer.exit_code == 0, refer.stderr
+    case = _one_case(run, "finances")
     assert run("settings", "set", "due-days", "30").exit_code == 0
     migrate(db_path, "0005", down=True)
     assert "setting_change" not in dump(db_path)
@@ -361,7 +361,7 @@ def test_settings_of_the_steering_group_come_with_0006_and_go_with_it(db_path, r
     assert query(db_path, "SELECT settings_version FROM referral") == [(0,)]
     shown = json.loads(run("settings", "show", "--format", "json").stdout)
     assert shown["version"] == 0  # the changes went with the table
-    assert json.loads(run("show", refer.stdout.strip(), "--format", "json").stdout)["settings_version"] == 0
+    assert json.loads(run("show", case, "--format", "json").stdout)["settings_version"] == 0
     assert differences(db_path) == []
     assert run("audit", "verify").exit_code == 0
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import days_ago, dump, query
+from openpyxl import load_workbook
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules.codes import Topic
@@ -155,7 +156,7 @@ def _register_cli(run, rejected: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_settings_set_iv_rejection_months_6_as_the_issue_accepts_it(run, lang):
+def test_settings_set_iv_rejection_months_6_as_the_issue_accepts_it(run, lang, tmp_path):
     """It changes the next check, not the old referral's findings, and shows in `audit list` and
     in the report."""
     today = date.today()
@@ -194,6 +195,12 @@ def test_settings_set_iv_rejection_months_6_as_the_issue_accepts_it(run, lang):
     text = " ".join(_ok(run("--lang", lang, "report", "--from", days_ago(1), "--to", today.isoformat())).split())
     assert ("iv-rejection-months von 12 auf 6" if lang == "de"
             else "iv-rejection-months from 12 to 6") in text
+    book = tmp_path / "report.xlsx"
+    _ok(run("--lang", lang, "report", "--from", days_ago(1), "--to", today.isoformat(), "--xlsx", str(book)))
+    summary = [row for row in load_workbook(book).worksheets[0].iter_rows(values_only=True) if any(row)]
+    title = "im Zeitraum geänderte Einstellungen" if lang == "de" else "settings changed in the period"
+    at = next(i for i, row in enumerate(summary) if row[0] == title)
+    assert summary[at + 1][1:4] == ("iv-rejection-months", "12", "6")
     settings = json.loads(_ok(run("settings", "show", "--format", "json")))
     assert settings["version"] == 1
     row = next(r for r in settings["settings"] if r["key"] == "iv-rejection-months")

@@ -16,6 +16,7 @@ COMMANDS = [
     ["demo"], ["examples"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],
+    ["settings", "show"], ["settings", "set"],
     ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
     ["db", "status"], ["db", "upgrade"], ["db", "copy"],
 ]

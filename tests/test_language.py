@@ -211,14 +211,17 @@ def test_every_stored_finding_reads_back_in_german():
              criteria.Facts(consent_on=date(2025, 1, 5), iv_rejected_on=date(2024, 3, 1),
                             rav_registered_until=date(2026, 12, 31))]
     found = []
-    for fact in facts:
-        for referrer in codes.Kind:
-            for receiver in codes.Kind:
-                for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES, codes.Topic.LIFE_EVENT)]:
-                    proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU", date(2026, 11, 20),
-                                                 topics, "OPT-2026-0001" if topics else None,
-                                                 workable=(None, True, False)[len(topics)])
-                    found += criteria.evaluate(fact, proposal)
+    # the concept's months, and others that the steering group set (sentences naming the months)
+    for settings in (criteria.DEFAULTS, criteria.Settings(iv_rejection_months=24, rav_recent_months=3)):
+        for fact in facts:
+            for referrer in codes.Kind:
+                for receiver in codes.Kind:
+                    for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES, codes.Topic.LIFE_EVENT)]:
+                        proposal = criteria.Proposal(referrer, receiver, f"{receiver}-LU",
+                                                     date(2026, 11, 20), topics,
+                                                     "OPT-2026-0001" if topics else None,
+                                                     workable=(None, True, False)[len(topics)])
+                        found += criteria.evaluate(fact, proposal, settings)
     # every sentence is tried, but those only older referrals keep
     assert {f.why.key for f in found} == set(en.FINDINGS) - en.FINDINGS_OF_THE_PAST
     stored = [json.loads(json.dumps(f.as_dict())) for f in found]  # as the database keeps them

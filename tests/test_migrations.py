@@ -4,7 +4,9 @@ everything intact, and an older or newer database is refused until it is upgrade
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -126,9 +128,10 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     before = dump(empty_db)
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
-    from optima_cli.records.models import Refusal, RefusalRule
+    # and the settings changed in the period (0006): read with their table made empty too
+    from optima_cli.records.models import Refusal, RefusalRule, SettingChange
 
-    hurdles = [Refusal.__table__, RefusalRule.__table__]  # type: ignore[attr-defined]
+    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -152,19 +155,21 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
                                                                          ["0002", "0003", "0004", "0005",
-                                                                          "0006", "0007"])
+                                                                          "0006", "0007", "0008"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
     assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006",
-                                                    "0007"]
+                                                    "0007", "0008"]
 
     after = dump(empty_db)
     for table in ("referral_topic", "suspension", "institution"):
         assert after[table] == before[table], table
     # every referral as before, its findings turned from English sentences into keys and values
-    # (0004) that say the same sentences, with the answer whether it is workable (0007) added as
-    # the last column: not answered
-    assert [_said(row[:-1]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    # (0004) that say the same sentences, with the answer whether it is workable (0007) and the
+    # version of the settings it was judged under (0008) added as the last columns: not answered,
+    # and the defaults (version 0)
+    assert [_said(row[:-2]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    assert {row[-1] for row in after["referral"]} == {0}
     assert all('"key"' in _findings_of(row) for row in after["referral"])
     assert {row[-1] for row in after["referral"]} == {None}
     # every client as before, with the key of its name (0003) added, and the flag
@@ -179,7 +184,8 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert set(events_before) <= set(events_after)
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
-    assert dict(after["meta"])["schema_version"] == "7"
+    assert after["setting_change"] == []  # 0008: the defaults
+    assert dict(after["meta"])["schema_version"] == "8"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -206,10 +212,15 @@ def _said(row: tuple) -> tuple:
 
 def _indexes(db: Path | str, what: str = "indexes") -> list[dict]:
     """The indexes (or `what` else the inspector gets: columns) of table referral."""
+    return _inspected(db, lambda found: getattr(found, f"get_{what}")("referral"))
+
+
+def _inspected(db: Path | str, look: Callable[[Any], list[dict]]) -> list[dict]:
+    """What the database's schema says (`look` asks SQLAlchemy's inspector)."""
     database = connect(locate(str(db)))
     try:
         with database.engine.connect() as conn:
-            return getattr(inspect(conn), f"get_{what}")("referral")
+            return look(inspect(conn))
     finally:
         database.engine.dispose()
 
@@ -307,6 +318,11 @@ def _referred(run, topics: str) -> tuple[str, str]:
     return client.stdout.strip(), refer.stdout.strip()
 
 
+def _one_case(run, topics: str) -> str:
+    """A client of the RAV referred to SD on 2025-03-01: its case id."""
+    return _referred(run, topics)[1]
+
+
 def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_path, run):
     """A database at 0003 keeps its findings as English sentences; 0004 turns them into keys and
     values, intact, and `show --lang de` says them in German. The audit trail is left as it was
@@ -320,7 +336,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007", "0008"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
@@ -367,7 +383,7 @@ def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_pa
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007", "0008"]
     assert query(db_path, "SELECT id, work_capacity, work_capacity_assessed_on FROM client "
                           "ORDER BY id") == [(1, "no", None), (2, None, None)]
     assert differences(db_path) == []
@@ -409,7 +425,7 @@ def test_the_answer_workable_is_a_column_old_referrals_have_not_answered(db_path
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0007"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0007", "0008"]
     assert query(db_path, "SELECT workable FROM referral") == [(None,)]
     assert differences(db_path) == []
     shown = json.loads(run("show", old, "--format", "json").stdout)
@@ -423,3 +439,26 @@ def test_the_answer_workable_is_a_column_old_referrals_have_not_answered(db_path
     assert query(db_path, "SELECT case_id, workable FROM referral ORDER BY id") == [
         (old, None), (new.stdout.strip(), 0)]
     assert run("audit", "verify").exit_code == 0
+
+
+def test_settings_of_the_steering_group_come_with_0008_and_go_with_it(db_path, run):
+    """0008 adds the table of setting changes and each referral's settings version: a referral
+    stored before it was judged under the defaults (version 0); down again, both are gone."""
+    case = _one_case(run, "finances")
+    assert run("settings", "set", "due-days", "30").exit_code == 0
+    migrate(db_path, "0007", down=True)
+    assert "setting_change" not in dump(db_path)
+    assert "settings_version" not in {c["name"] for c in _columns(db_path, "referral")}
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0008"]
+    assert query(db_path, "SELECT settings_version FROM referral") == [(0,)]
+    shown = json.loads(run("settings", "show", "--format", "json").stdout)
+    assert shown["version"] == 0  # the changes went with the table
+    assert json.loads(run("show", case, "--format", "json").stdout)["settings_version"] == 0
+    assert differences(db_path) == []
+    assert run("audit", "verify").exit_code == 0
+
+
+def _columns(db: Path | str, table: str) -> list[dict]:
+    return _inspected(db, lambda found: found.get_columns(table))

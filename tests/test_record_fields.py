@@ -29,7 +29,8 @@ CASE_RECORD = (
     "case", "client", "status", "referrer", "receiver", "topics", "months", "goal", "referred_on",
     "referring_counsellor", "decided_on", "receiving_counsellor", "due_on", "extended_on",
     "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-    "close_note", "override", "workable", "search_suspended_from", "search_suspended_until",
+    "close_note", "override", "workable", "settings_version", "search_suspended_from",
+    "search_suspended_until",
 )
 CLIENT_RECORD = (
     "client", "name", "birth_date", "ahv", "municipality", "counsellor", "institution",
@@ -74,8 +75,10 @@ def test_the_case_state_of_the_rules_holds_every_field_an_action_changes():
     assert set(changed) <= set(Case._fields)
     stored = {f.name for f in CASE_FIELDS if f.name} | {"case_id", "referrer", "receiver", "topics"}
     assert set(Case._fields) - {"suspensions", "given"} <= stored
-    # the fields of a case the life cycle does not hold: the answer whether it is workable
-    assert [f.name for f in records.GIVEN] == ["workable"]
+    # the fields of a case the life cycle does not hold: the answer whether it is workable, and
+    # the version of the settings its criteria were judged under, which actions.refer sets from
+    # the settings it is given
+    assert [f.name for f in records.GIVEN] == ["workable", "settings_version"]
     assert tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record) == records.CHANGEABLE
 
 

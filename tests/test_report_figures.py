@@ -511,6 +511,8 @@ def test_open_at_end_is_the_state_at_the_as_of_date_inside_the_period(run, hist_
 # --- CSV and table ---------------------------------------------------------------------------
 
 def leaves(value: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        value = {str(i): v for i, v in enumerate(value, start=1)}  # settings_changes, by number
     if isinstance(value, dict):
         return [leaf for key, inner in value.items() for leaf in leaves(inner, (*path, str(key)))]
     return [(path, value)]

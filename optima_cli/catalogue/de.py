@@ -102,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "create-database": "Datenbank erstellt",
         "upgrade-schema": "Schema aktualisiert",
         "export-personal-data": "Export mit Personendaten",
+        "settings-set": "Einstellung geändert",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1184,4 +1185,49 @@ MESSAGES: dict[str, str] = {
     "Answer with --workable yes|no (in an import: the column workable)":
         "nicht beantwortet: lässt sich die Problematik in 3 oder 6 Monaten plausibel verbessern? "
         "Antworten Sie mit --workable ja|nein (im Import: Spalte workable)",
+    # --- issue 16: settings of the steering group (rules/settings.py, cli/settings.py) ---
+    "{value} is not a setting; use one of: {codes}":
+        "{value} ist keine Einstellung; verwenden Sie eine von: {codes}",
+    "{key} takes a whole number, not {value}": "{key} nimmt eine ganze Zahl, nicht {value}",
+    "{key} takes {low} to {high}, not {value}": "{key} nimmt {low} bis {high}, nicht {value}",
+    "the concept does not allow the rule {rule} to be {kind}; it may be: {allowed}":
+        "das Konzept erlaubt nicht, dass das Kriterium {rule} {kind} ist; möglich ist: {allowed}",
+    "the IV rejected the client on {rejected_on}, not more than {months} months ago "
+    "(a referral to IV is possible from {possible_from}, or now with a justification)":
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
+        "als {months} Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder "
+        "jetzt mit einer Begründung)",
+    "the IV rejection of {rejected_on} is more than {months} months old":
+        "die IV-Ablehnung vom {rejected_on} liegt mehr als {months} Monate zurück",
+    "the client is registered at the RAV until {until}, within the last {months} months":
+        "die Klientin oder der Klient ist bis {until} beim RAV angemeldet, innerhalb der "
+        "letzten {months} Monate",
+    "the client was registered at the RAV until {until}, within the last {months} months":
+        "die Klientin oder der Klient war bis {until} beim RAV angemeldet, innerhalb der "
+        "letzten {months} Monate",
+    "not registered at the RAV in the last {months} months":
+        "in den letzten {months} Monaten nicht beim RAV angemeldet",
+    "settings version": "Version der Einstellungen",
+    "settings version {version}": "Version der Einstellungen: {version}",
+    "{key} is now {value} (settings version {version})":
+        "{key} ist jetzt {value} (Version der Einstellungen {version})",
+    "{version} (the settings in force are version {now})":
+        "{version} (die geltenden Einstellungen haben die Version {now})",
+    "how strictly the rule binds: {rule}": "wie streng das Kriterium gilt: {rule}",
+    "months an IV rejection blocks a referral to IV":
+        "Monate, während denen eine IV-Ablehnung eine Anmeldung an die IV blockiert",
+    "months back a RAV registration counts as recent (from SD to RAV)":
+        "Monate, innert denen eine RAV-Anmeldung als kürzlich gilt (vom SD an das RAV)",
+    "days a referral may wait for a decision": "Tage, die eine Anmeldung auf den Entscheid warten darf",
+    "days ahead that due and list look by default":
+        "Tage, die due und list standardmässig vorausschauen",
+    "setting": "Einstellung",
+    "what it is": "Bedeutung",
+    "default": "Standard",
+    "changed on": "geändert am",
+    "before": "vorher",
+    "settings changed in the period": "im Zeitraum geänderte Einstellungen",
+    "{day}: {key} from {before} to {after} (version {version})":
+        "{day}: {key} von {before} auf {after} (Version {version})",
+    "after": "nachher",
 }

@@ -102,6 +102,12 @@ REFUSALS: dict[str, str] = {
     "not-a-year": "{field} {text!r} is not a year; write 2026",
     "one-period-only": "give one period only, not {options}",
     "from-and-to": "{start_field} and {end_field} go together; give both dates",
+    # the steering group's settings (rules/settings.py)
+    "not-a-setting": "{value} is not a setting; use one of: {codes}",
+    "setting-not-a-number": "{key} takes a whole number, not {value}",
+    "setting-out-of-range": "{key} takes {low} to {high}, not {value}",
+    "rule-kind-not-allowed": "the concept does not allow the rule {rule} to be {kind}; it may be: "
+                             "{allowed}",
     "born-after-referral": "birth date {birth_date} is after the referral {case} on "
                            "{referred_on}; a client is born before being referred: check the year",
 }
@@ -164,6 +170,15 @@ FINDINGS: dict[str, str] = {
         "SD takes people without intact work capacity because of problems in their surroundings",
     "social-topic/5": "social topic named: {topics}; work capacity assessed as not intact",
     "social-topic/6": "social topic named: {topics}; work capacity not assessed",
+    # the same, when the steering group set other months than the concept's (rules/settings.py)
+    "iv-rejection/5": "the IV rejected the client on {rejected_on}, not more than {months} months "
+        "ago (a referral to IV is possible from {possible_from}, or now with a justification)",
+    "iv-rejection/6": "the IV rejection of {rejected_on} is more than {months} months old",
+    "rav-recent/4": "the client is registered at the RAV until {until}, within the last {months} "
+        "months",
+    "rav-recent/5": "the client was registered at the RAV until {until}, within the last {months} "
+        "months",
+    "rav-recent/6": "not registered at the RAV in the last {months} months",
     "workable/1": "only you can judge: can the problem plausibly be improved within 3 or 6 months? "
         "Severe problems do not fit",
     # since issue 16 the counsellor answers it (refer --workable, the import's column workable);

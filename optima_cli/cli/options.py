@@ -158,8 +158,9 @@ Topics = Annotated[Any, typer.Option(  # a tuple of Topic, or None (Typer reads 
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
 MAX_WITHIN = 3650  # days: ten years ahead is the most a deadline can be looked for
-Within = Annotated[int, typer.Option(
-    "--within", min=0, max=MAX_WITHIN, metavar="DAYS", help="Look this many days ahead.")]
+Within = Annotated[int | None, typer.Option(
+    "--within", min=0, max=MAX_WITHIN, metavar="DAYS",
+    help="Look this many days ahead (default: the setting due-days, 14 unless changed).")]
 TABLE_ROWS = 50  # rows a table shows unless --limit says otherwise: a screenful, not 10,000 lines
 MAX_ROWS = 10**9  # the largest --limit: more than any database holds, less than its integers
 Limit = Annotated[int | None, typer.Option(

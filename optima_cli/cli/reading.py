@@ -10,7 +10,6 @@ from optima_cli.cli.options import AsOf, FormatOpt, Limit, Within, context, emit
 from optima_cli.errors import UsageProblem
 from optima_cli.language import number, t
 from optima_cli.render.formats import Format
-from optima_cli.rules.deadlines import DEFAULT_WITHIN
 
 FROM_HELP = "Only from this unit; a kind (RAV, IV, SD) means every unit of that kind."
 TO_HELP = "Only to this unit; a kind (RAV, IV, SD) means every unit of that kind."
@@ -28,7 +27,7 @@ def list_(
     receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help=TO_HELP)] = None,
     client: Annotated[str | None, typer.Option("--client", metavar="CLIENT", help="Only this client's cases.")] = None,
     as_of: AsOf = None,
-    within: Within = DEFAULT_WITHIN,
+    within: Within = None,
     limit: Limit = None,
     fmt: FormatOpt = Format.TABLE,
     personal: Annotated[bool, typer.Option(
@@ -59,7 +58,7 @@ def list_(
             "{soon} due within {within} days); --limit 0 shows all",
             shown=len(listing.records), total=number(listing.total),
             overdue=number(listing.counts["overdue"]),
-            soon=number(listing.counts["due-soon"]), within=within))
+            soon=number(listing.counts["due-soon"]), within=listing.within))
 
 
 @app.command()
@@ -77,15 +76,16 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
 
 
 @app.command()
-def due(ctx: typer.Context, within: Within = DEFAULT_WITHIN, as_of: AsOf = None,
+def due(ctx: typer.Context, within: Within = None, as_of: AsOf = None,
         referrer: Annotated[str | None, typer.Option("--from", metavar="INST", help=FROM_HELP)] = None,
         receiver: Annotated[str | None, typer.Option("--to", metavar="INST", help=TO_HELP)] = None,
         limit: Limit = None, fmt: FormatOpt = Format.TABLE) -> None:
     """Show what needs attention, soonest first.
 
-    Overdue mandates, mandates ending within DAYS, referrals waiting over 10 days for a decision,
-    job-search suspensions ending within DAYS or outlasting the mandate. A table shows the first
-    50 warnings and counts the rest; JSON and CSV give all.
+    Overdue mandates, mandates ending within DAYS, referrals waiting for a decision longer than
+    the setting decision-days (10 unless changed), job-search suspensions ending within DAYS or
+    outlasting the mandate. A table shows the first 50 warnings and counts the rest; JSON and CSV
+    give all.
 
     Example: optima due --within 30
     """

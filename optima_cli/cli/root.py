@@ -67,6 +67,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     )),
     ("Units and records", (
         ("institution", "institutions", "Institution units and their contact person."),
+        ("settings", "settings",
+         "The settings of the steering group: months, days and how strictly each rule binds."),
         ("backup", "admin", "Copy the database consistently, even while others write; prints the file."),
         ("doctor", "admin", "Check the database: integrity, schema version and tables, file permissions, audit trail."),
         ("audit", "admin", "The audit trail: verify it, list it."),

@@ -205,7 +205,7 @@ def _refer(store: BatchStore, client: Person, v: dict[str, Any], today: date) ->
             client, store.next_case_seq(day.year), referrer, receiver,
             store.open_referral_to(client, receiver_id), v["topics"], checked.months, day, today,
             goal=v["goal"], counsellor=v["referring_counsellor"], override=checked.override,
-            given=given_with_referral(v))
+            given=given_with_referral(v), settings=store.settings())
     except ReferralBlocked as exc:
         column = "override" if exc.justifiable else RULE_COLUMNS.get(exc.rules[0], "receiver")
         raise _row_failed(exc, column) from None

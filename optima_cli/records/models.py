@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 7  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 8  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -146,6 +146,9 @@ class Referral(TableModel, table=True):
              "Asked on a terminal; without an answer the referral warns.")
     created_at: datetime
     updated_at: datetime
+    # the version of the steering group's settings its criteria were judged under (table
+    # setting_change; 0: the defaults). Last, as migration 0006 added it.
+    settings_version: int = fact(0, label=t_("settings version"), sheet=False)
 
     __table_args__ = (UniqueConstraint("case_year", "case_seq"),)
 
@@ -185,6 +188,20 @@ class RefusalRule(TableModel, table=True):
 
     refusal_id: int = Field(foreign_key="refusal.id", primary_key=True)
     rule: str = Field(primary_key=True)
+
+
+class SettingChange(TableModel, table=True):
+    """A change of a setting of the steering group (rules/settings.py): its id is the version of
+    the settings it makes; the settings in force are the defaults overlaid with the latest value
+    of each key. Written with its audit event."""
+
+    __tablename__ = "setting_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str
+    key: str
+    value: str
 
 
 class AuditEvent(TableModel, table=True):

@@ -30,6 +30,8 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
             result.append((section, ".".join(path[:-1]), path[-1] if path else "", value))
 
     for section, value in jsonable(data).items():
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            value = {str(i): v for i, v in enumerate(value, start=1)}  # settings_changes: by number
         if isinstance(value, dict):
             walk(section, [], value)
         else:
@@ -125,5 +127,14 @@ def render(data: dict[str, Any]) -> None:
         bars(t("topics of the referrals"), data["topics"], "Topic"), Text(""),
         bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
         bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
-        facts,
+        facts, *settings_changes(data["settings_changes"]),
     ))
+
+
+def settings_changes(changes: list[dict[str, Any]]) -> list[Any]:
+    """A line per change of the steering group's settings in the period (none: nothing)."""
+    if not changes:
+        return []
+    return [Text(""), Text(t("settings changed in the period"), style="bold"),
+            *(Text(t("{day}: {key} from {before} to {after} (version {version})", **c))
+              for c in changes)]

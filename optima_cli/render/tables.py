@@ -92,6 +92,8 @@ def case_detail(r: dict[str, Any]) -> None:
     for key in CASE_KEYS:
         if key == "client":
             pairs.append((names[key], f"{r['client']} {r.get('client_name', '')}".strip()))
+        elif key == "settings_version":
+            pairs.append((names[key], _settings_version(r)))
         elif key not in ("search_suspended_from", "search_suspended_until"):
             pairs.append((names[key], field_value(key, r[key], r["status"])))
         if key == "extended_on":  # the suspension beside the mandate
@@ -111,6 +113,14 @@ def case_detail(r: dict[str, Any]) -> None:
     parts += [Text("\n" + t("history"), style="bold"),
               table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
     out().print(Group(*parts))
+
+
+def _settings_version(r: dict[str, Any]) -> str:
+    """The version of the settings a case was judged under, and the one in force if it differs."""
+    judged, now = r["settings_version"], r.get("settings_version_now", r["settings_version"])
+    if judged == now:
+        return str(judged)
+    return t("{version} (the settings in force are version {now})", version=judged, now=now)
 
 
 def _suspension(r: dict[str, Any]) -> str | None:
@@ -312,3 +322,39 @@ def db_copy(r: dict[str, Any]) -> None:
     out().print(key_values([(t("from"), r["from"]), (t("to"), r["to"]),
                             *((t("rows of {table}", table=name), n)
                               for name, n in r["rows"].items())]))
+
+
+def setting_label(key: str) -> str:
+    """What a setting of the steering group (rules/settings.py) is, in the reader's language."""
+    from optima_cli.rules.settings import RULE_KEY
+
+    if key.startswith(RULE_KEY):
+        return t("how strictly the rule binds: {rule}", rule=label("Rule", key.removeprefix(RULE_KEY)))
+    names = {"iv-rejection-months": t("months an IV rejection blocks a referral to IV"),
+             "rav-recent-months": t("months back a RAV registration counts as recent (from SD to RAV)"),
+             "decision-days": t("days a referral may wait for a decision"),
+             "due-days": t("days ahead that due and list look by default")}
+    return names.get(key, key)
+
+
+def _setting_value(key: str, value: Any) -> Any:
+    from optima_cli.rules.settings import RULE_KEY
+
+    return label("RuleKind", value) if key.startswith(RULE_KEY) else value
+
+
+def settings(r: dict[str, Any]) -> None:
+    out().print(table(
+        [t("setting"), t("what it is"), t("value"), t("default"), t("changed on"), t("by")],
+        [[s["key"], s["label"], _setting_value(s["key"], s["value"]),
+          _setting_value(s["key"], s["default"]), day(s["changed_on"]) if s["changed_on"] else "",
+          s["changed_by"] or ""] for s in r["settings"]],
+        styles=["bold" if s["value"] != s["default"] else "" for s in r["settings"]]))
+    out().print(Text(t("settings version {version}", version=r["version"])))
+
+
+def setting_set(r: dict[str, Any]) -> None:
+    out().print(key_values([(t("setting"), r["key"]), (t("what it is"), r["label"]),
+                            (t("before"), _setting_value(r["key"], r["before"])),
+                            (t("value"), _setting_value(r["key"], r["value"])),
+                            (t("settings version"), r["version"])]))

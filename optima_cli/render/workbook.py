@@ -200,6 +200,12 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
         s.append([t("access criterion"), title], bold=True)
         for key, n in counts.items():
             s.append([label("Rule", key), n])
+    if data["settings_changes"]:  # the steering group's settings changed in the period
+        s.append([])
+        s.append([t("settings changed in the period"), t("setting"), t("before"), t("after")],
+                 bold=True)
+        for change in data["settings_changes"]:
+            s.append([change["day"], change["key"], change["before"], change["after"]])
 
 
 def _headings(columns: list[str]) -> list[str]:

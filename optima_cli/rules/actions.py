@@ -29,6 +29,10 @@ from optima_cli.rules.records import (
     client_record,
     diff,
 )
+from optima_cli.rules.settings import DEFAULTS, Settings
+
+# the field of a case that keeps the version of the settings its criteria were judged under
+SETTINGS_VERSION = "settings_version"
 
 # what a client's events name the client by, in their payloads: filled in by the store with the id
 CLIENT_KEY = "client"
@@ -170,18 +174,21 @@ def update_client(client: Person, values: dict[str, Any], institution: tuple[str
 def refer(client: Person, seq: int, referrer: Unit, receiver: Unit, open_case: str | None,
           topics: tuple[Topic, ...], months: int, day: date, today: date, goal: str | None = None,
           counsellor: str | None = None, override: str | None = None,
-          given: tuple[tuple[str, Any], ...] = ()) -> Outcome:
+          given: tuple[tuple[str, Any], ...] = (), settings: Settings = DEFAULTS) -> Outcome:
     """A new case after the access criteria (`lifecycle.check_referral` has passed; `months` and
     `override` as it returned them; `given` the case's fields the life cycle does not hold, among
-    them the answer the criteria read, `workable`). The event holds the case with its findings
-    (as keys and values)."""
+    them the answer the criteria read, `workable`), judged under the steering group's
+    `settings`, whose version the case keeps. The event holds the case with its findings (as
+    keys and values)."""
     refuse_anonymized(client, correcting=False)
     case, findings = lifecycle.refer(
         case_id=format_case_id(day.year, seq), referrer=referrer, receiver=receiver,
         facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
         open_case=open_case, topics=topics, months=months, day=day, goal=goal,
         counsellor=counsellor, client_counsellor=client.counsellor, override=override,
-        workable=dict(given).get("workable"))
+        workable=dict(given).get("workable"), settings=settings)
+    given = (*((name, value) for name, value in given if name != SETTINGS_VERSION),
+             (SETTINGS_VERSION, settings.version))
     case = case._replace(given=given)
     snapshot = case_snapshot(case, client.id or 0, today)
     recorded = [f.as_dict() for f in findings]  # in English

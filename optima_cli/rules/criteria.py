@@ -9,16 +9,14 @@ Facts are judged as of the referral date.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from optima_cli.rules.codes import SOCIAL_TOPICS, Kind, Result, RuleKind, Topic, WorkCapacity
 from optima_cli.rules.dates import add_months, months_before
-
-IV_REJECTION_MONTHS = 12
-RAV_RECENT_MONTHS = 6
+from optima_cli.rules.settings import DEFAULTS, Settings
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,7 @@ class Proposal:
     # the counsellor's answer: can the problem plausibly be improved within the mandate (3 or 6
     # months)? None: not answered (a script without --workable, an old referral, an empty cell)
     workable: bool | None = None
+    settings: Settings = DEFAULTS  # the steering group's months (evaluate sets them)
 
 
 @dataclass(frozen=True)
@@ -136,12 +135,14 @@ def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     if facts.iv_rejected_on is None or facts.iv_rejected_on > p.on:
         return True, _say("iv-rejection/1")
     # "more than one year": on the anniversary itself the rejection still blocks
-    ends = add_months(facts.iv_rejected_on, IV_REJECTION_MONTHS)
+    months = p.settings.iv_rejection_months
+    ends = add_months(facts.iv_rejected_on, months)
+    other = {"months": months} if months != DEFAULTS.iv_rejection_months else {}  # set otherwise
     if p.on <= ends:
-        return False, _say("iv-rejection/4",
-            rejected_on=facts.iv_rejected_on, possible_from=ends + timedelta(days=1))
-    return True, _say("iv-rejection/3",
-                         rejected_on=facts.iv_rejected_on)
+        return False, _say("iv-rejection/5" if other else "iv-rejection/4",
+            rejected_on=facts.iv_rejected_on, **other, possible_from=ends + timedelta(days=1))
+    return True, _say("iv-rejection/6" if other else "iv-rejection/3",
+                         rejected_on=facts.iv_rejected_on, **other)
 
 
 def _iv_procedure(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
@@ -199,14 +200,16 @@ def _rav_registration(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 def _rav_recent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     until = facts.rav_registered_until
     # "in the last 6 months" includes the day exactly 6 months back, like the IV rejection's year
-    since = months_before(p.on, RAV_RECENT_MONTHS)
+    months = p.settings.rav_recent_months
+    since = months_before(p.on, months)
+    other = {"months": months} if months != DEFAULTS.rav_recent_months else {}  # set otherwise
     if until is not None and until >= since:
         if until >= p.on:
-            return False, _say("rav-recent/1",
-                until=until)
-        return False, _say("rav-recent/2",
-            until=until)
-    return True, _say("rav-recent/3")
+            return False, _say("rav-recent/4" if other else "rav-recent/1",
+                until=until, **other)
+        return False, _say("rav-recent/5" if other else "rav-recent/2",
+            until=until, **other)
+    return True, _say("rav-recent/6" if other else "rav-recent/3", **other)
 
 
 def _social_topic(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
@@ -281,22 +284,25 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def evaluate(facts: Facts, proposal: Proposal) -> list[Finding]:
-    """Every rule that applies to the proposal, in the order of domain.md."""
+def evaluate(facts: Facts, proposal: Proposal, settings: Settings = DEFAULTS) -> list[Finding]:
+    """Every rule that applies to the proposal, in the order of domain.md, judged with the
+    months and the kinds of `settings` (each finding keeps the kind it was judged with)."""
+    proposal = replace(proposal, settings=settings)
     findings = []
     for rule in RULES:
         if not rule.applies(proposal):
             continue
         holds, why = rule.judge(facts, proposal)
+        kind = settings.kind(rule.id, rule.kind)
         if holds is WARNS:
             result = Result.WARN
         elif holds:
             result = Result.PASS
-        elif rule.kind == RuleKind.WARN:
+        elif kind == RuleKind.WARN:
             result = Result.WARN
         else:
             result = Result.BLOCK
-        findings.append(Finding(rule.id, rule.kind, result, why))
+        findings.append(Finding(rule.id, kind, result, why))
     return findings
 
 

@@ -14,9 +14,11 @@ from enum import StrEnum
 from typing import Any
 
 from optima_cli.rules.codes import OPEN_STATUSES, Status
+from optima_cli.rules.settings import DEFAULTS
 
-DECISION_DAYS = 10  # a referral waiting longer than this for a decision is flagged
-DEFAULT_WITHIN = 14  # days ahead that `due` and `list` look
+# the concept's: the steering group may set others (rules/settings.py decision-days, due-days)
+DECISION_DAYS = DEFAULTS.decision_days  # a referral waiting longer than this for a decision is flagged
+DEFAULT_WITHIN = DEFAULTS.due_days  # days ahead that `due` and `list` look
 
 
 class DueKind(StrEnum):
@@ -35,16 +37,18 @@ class Window:
     within: int
     horizon: date  # last day of the look-ahead window
     decision_cutoff: date  # referred before this date: decision is late
+    decision_days: int = DECISION_DAYS  # the days a referral may wait for a decision
 
 
-def window(as_of: date, within: int = DEFAULT_WITHIN) -> Window:
+def window(as_of: date, within: int = DEFAULT_WITHIN, decision_days: int = DECISION_DAYS) -> Window:
     if within < 0:
         raise ValueError("within must not be negative")
     return Window(
         as_of=as_of,
         within=within,
         horizon=as_of + timedelta(days=within),
-        decision_cutoff=as_of - timedelta(days=DECISION_DAYS),
+        decision_cutoff=as_of - timedelta(days=decision_days),
+        decision_days=decision_days,
     )
 
 
@@ -57,11 +61,16 @@ class DeadlineRule:
     days: int = 0
 
 
-# The one definition of a deadline: an open status -> what its case waits for.
-DEADLINES: dict[str, DeadlineRule] = {
-    Status.REFERRED.value: DeadlineRule("decision", "referred_on", DECISION_DAYS),
-    Status.ACCEPTED.value: DeadlineRule("mandate-end", "due_on"),
-}
+def deadline_rules(decision_days: int = DECISION_DAYS) -> dict[str, DeadlineRule]:
+    """The one definition of a deadline: an open status -> what its case waits for, with the
+    days a referral may wait for a decision (the steering group's setting)."""
+    return {
+        Status.REFERRED.value: DeadlineRule("decision", "referred_on", decision_days),
+        Status.ACCEPTED.value: DeadlineRule("mandate-end", "due_on"),
+    }
+
+
+DEADLINES: dict[str, DeadlineRule] = deadline_rules()  # with the concept's days
 assert set(DEADLINES) == set(OPEN_STATUSES), "every open status, and only those, has a deadline"
 
 # When a deadline is flagged, first match wins: (flag, comparison, the window's day compared to).
@@ -72,15 +81,16 @@ FLAGS: tuple[tuple[DueKind, Callable[[Any, Any], Any], str], ...] = (
 )
 
 
-def decision_due(referred_on: date) -> date:
+def decision_due(referred_on: date, decision_days: int = DECISION_DAYS) -> date:
     """The day after which a pending referral counts as waiting too long."""
-    rule = DEADLINES[Status.REFERRED.value]
+    rule = deadline_rules(decision_days)[Status.REFERRED.value]
     return referred_on + timedelta(days=rule.days)
 
 
-def deadline_of(status: str, referred_on: date, due_on: date | None) -> date | None:
+def deadline_of(status: str, referred_on: date, due_on: date | None,
+                decision_days: int = DECISION_DAYS) -> date | None:
     """The next deadline of an open case: its mandate end, or the decision it waits for."""
-    rule = DEADLINES.get(status)
+    rule = deadline_rules(decision_days).get(status)
     if rule is None:
         return None
     start = {"referred_on": referred_on, "due_on": due_on}[rule.counts_from]
@@ -101,7 +111,7 @@ def derived(case: Mapping[str, Any], w: Window) -> dict[str, Any]:
     """The fields a case's row derives from its status and dates as of the window's day:
     `deadline`, `deadline_kind`, `flag` and `days_left` (the one place that computes them for
     every output: list, show, the report's workbook)."""
-    deadline = deadline_of(case["status"], case["referred_on"], case["due_on"])
+    deadline = deadline_of(case["status"], case["referred_on"], case["due_on"], w.decision_days)
     return {
         "deadline": deadline,
         "deadline_kind": DEADLINES[case["status"]].kind if deadline is not None else None,

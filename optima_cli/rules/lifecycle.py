@@ -31,6 +31,7 @@ from optima_cli.rules.codes import (
     WithdrawReason,
 )
 from optima_cli.rules.dates import add_months, ensure_not_future
+from optima_cli.rules.settings import DEFAULTS, Settings
 
 MONTHS = (3, 6)
 
@@ -233,29 +234,32 @@ def check_referral(months: int | str, topics: tuple[Topic, ...], override: str |
 
 def judge(facts: criteria.Facts, referrer: Unit, receiver: Unit, day: date,
           topics: tuple[Topic, ...], open_case: str | None, client: str = "",
-          workable: bool | None = None) -> list[criteria.Finding]:
+          workable: bool | None = None, settings: Settings = DEFAULTS) -> list[criteria.Finding]:
     """The access criteria for a referral of a client with these facts, from `referrer` to
     `receiver` on `day`, with the counsellor's answer whether the problem is `workable` in the
-    mandate (None: not answered); what `check` shows and `refer` decides by. `client` is the
-    client's id, for the sentences that name a command: `check` names it; `refer` does not, as
-    its findings are stored alike whether the command or the import (which knows no id yet)
-    made them."""
+    mandate (None: not answered), under the steering group's `settings`; what `check` shows and
+    `refer` decides by. `client` is the client's id, for the sentences that name a command:
+    `check` names it; `refer` does not, as its findings are stored alike whether the command or
+    the import (which knows no id yet) made them."""
     return criteria.evaluate(facts, criteria.Proposal(
         referrer_kind=referrer.kind, receiver_kind=receiver.kind, receiver_code=receiver.code,
-        on=day, topics=topics, open_case_to_receiver=open_case, client=client, workable=workable))
+        on=day, topics=topics, open_case_to_receiver=open_case, client=client, workable=workable),
+        settings)
 
 
 def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts,
           birth_date: date, open_case: str | None, topics: tuple[Topic, ...], months: int,
           day: date, goal: str | None = None, counsellor: str | None = None,
           client_counsellor: str | None = None, override: str | None = None,
-          workable: bool | None = None) -> tuple[Case, list[criteria.Finding]]:
+          workable: bool | None = None,
+          settings: Settings = DEFAULTS) -> tuple[Case, list[criteria.Finding]]:
     """A new referral after the access criteria (`check_referral` has passed, `months` and
     `override` are as it returned them; `workable` the counsellor's answer, None if not given);
     refused with `ReferralBlocked` naming the criteria. The referring counsellor defaults to the
     client's."""
     check_born_before_referral(birth_date, (case_id, day), "referred_on")
-    findings = judge(facts, referrer, receiver, day, topics, open_case, workable=workable)
+    findings = judge(facts, referrer, receiver, day, topics, open_case, workable=workable,
+                     settings=settings)
     refused = criteria.refusals(findings)
     if refused:
         error = ReferralBlocked.refused("referral-refused", reasons=[f.as_dict() for f in refused])

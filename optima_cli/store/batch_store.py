@@ -30,7 +30,9 @@ from optima_cli.rules.actions import (
 )
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
+from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, bulk, queries
+from optima_cli.store import settings as stored_settings
 from optima_cli.store.saving import referral_row, with_client_id
 
 
@@ -78,6 +80,7 @@ class BatchStore:
         self.unit_codes: dict[str, tuple[int, Unit] | None] = {}  # as the rows give them
         self.codes = queries.institution_codes(session)
         self.seqs = bulk.highest_case_seqs(session)
+        self._settings = stored_settings.current(session)  # once for the whole import
         self.clients: dict[ClientKey, Person] = {}
         self.stamps: dict[ClientKey, tuple[datetime, datetime]] = {}  # created_at, updated_at
         self.by_ref: dict[str, list[ClientKey]] = {}
@@ -154,6 +157,10 @@ class BatchStore:
 
     def next_case_seq(self, year: int) -> int:
         return self.seqs.get(year, 0) + 1
+
+    def settings(self) -> Settings:
+        """The steering group's settings in force, read when the import began."""
+        return self._settings
 
     def written_id(self, person: Person) -> int:
         """The client's id, writing the clients registered so far if it has none yet (inside the

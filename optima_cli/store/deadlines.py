@@ -9,15 +9,17 @@ from typing import Any
 from sqlalchemy import case, literal
 from sqlalchemy.sql import ColumnElement
 
-from optima_cli.rules.deadlines import DEADLINES, FLAGS
+from optima_cli.rules.deadlines import DECISION_DAYS, FLAGS, deadline_rules
 from optima_cli.store.dialects import add_days, days_between
 
 
-def deadline(status: ColumnElement[Any], dates: Mapping[str, Any]) -> ColumnElement[Any]:
+def deadline(status: ColumnElement[Any], dates: Mapping[str, Any],
+             decision_days: int = DECISION_DAYS) -> ColumnElement[Any]:
     """The deadline of a case of `status`: each open status's date of the case (by the field
-    name in `dates`, a column or an expression) plus its days; NULL for a case that is not open."""
+    name in `dates`, a column or an expression) plus its days (a decision's: `decision_days`);
+    NULL for a case that is not open."""
     whens = [(status == code, add_days(dates[rule.counts_from], rule.days) if rule.days
-              else dates[rule.counts_from]) for code, rule in DEADLINES.items()]
+              else dates[rule.counts_from]) for code, rule in deadline_rules(decision_days).items()]
     return case(*whens, else_=literal(None))
 
 

@@ -26,7 +26,7 @@ from optima_cli.records.models import (
     Suspension,
 )
 from optima_cli.rules.codes import OPEN_STATUSES, Status
-from optima_cli.rules.deadlines import DueKind
+from optima_cli.rules.deadlines import DECISION_DAYS, DueKind
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
 from optima_cli.store import deadlines
 
@@ -179,9 +179,10 @@ AS_OF_DAY = bindparam("as_of_day", type_=Date)
 
 
 @lru_cache(maxsize=1)
-def case_select() -> tuple[Select[Any], AsOf]:
+def case_select(decision_days: int = DECISION_DAYS) -> tuple[Select[Any], AsOf]:
     """The columns of a case row as they stood at the end of the day bound to `as_of_day`
-    (execute with `{"as_of_day": day}`).
+    (execute with `{"as_of_day": day}`); a referral's deadline is its decision's after
+    `decision_days`.
 
     Values set by a later event (a decision, an extension, a closing) are hidden, and an
     extension decided later still shows the 3-month mandate end, so that back-dated histories
@@ -230,7 +231,8 @@ def case_select() -> tuple[Select[Any], AsOf]:
         .join(Referrer, col(Referrer.id) == r.referrer_id)
         .join(Receiver, col(Receiver.id) == r.receiver_id)
     )
-    deadline = deadlines.deadline(status, {"referred_on": col(r.referred_on), "due_on": due_on})
+    deadline = deadlines.deadline(status, {"referred_on": col(r.referred_on), "due_on": due_on},
+                                  decision_days)
     return query, AsOf(status=status, due_on=due_on, suspended_until=suspended_until,
                        deadline=deadline)
 
@@ -279,10 +281,11 @@ class CaseFilter:
 
 
 def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
-              by_deadline: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+              by_deadline: bool = False, limit: int | None = None,
+              decision_days: int = DECISION_DAYS) -> list[dict[str, Any]]:
     """Case rows as of `day`, in the order they were referred, or soonest deadline first (cases
     without one last)."""
-    query, as_of = case_select()
+    query, as_of = case_select(decision_days)
     query = which.apply(query, as_of)
     order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
     query = query.order_by(*order, col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
@@ -292,9 +295,10 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
 
 
 def deadline_counts(session: Session, day: date, horizon: date,
-                    which: CaseFilter = CaseFilter()) -> dict[str, int]:
+                    which: CaseFilter = CaseFilter(),
+                    decision_days: int = DECISION_DAYS) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
-    _, as_of = case_select()
+    _, as_of = case_select(decision_days)
     flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
     counted = which.apply(select(
         func.count(),
@@ -307,12 +311,13 @@ def deadline_counts(session: Session, day: date, horizon: date,
 
 def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
              current: bool = False, limit: int | None = None,
-             which: CaseFilter = CaseFilter()) -> dict[str, tuple[int, list[dict[str, Any]]]]:
+             which: CaseFilter = CaseFilter(),
+             decision_days: int = DECISION_DAYS) -> dict[str, tuple[int, list[dict[str, Any]]]]:
     """Per `due` warning: how many cases it concerns, and the first `limit` of them, soonest
     first, then by case number (the order `due` shows them in, so that the first `limit` of
     each kind hold the first `limit` of all); each selected by its own WHERE. Of `which`, only
     the units count."""
-    query, as_of = case_select()
+    query, as_of = case_select(decision_days)
     query = query.where(*which.units())
     due_on, suspended_until = as_of.due_on, as_of.suspended_until
     accepted = and_(_current_status([Status.ACCEPTED.value], current),

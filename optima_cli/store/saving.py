@@ -16,6 +16,7 @@ from optima_cli.rules.actions import CLIENT_KEY, ClientKey, Outcome, Person
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
 from optima_cli.rules.records import STATE_COLUMNS
+from optima_cli.rules.settings import Settings
 
 
 class Store(Protocol):
@@ -33,6 +34,9 @@ class Store(Protocol):
 
     def next_case_seq(self, year: int) -> int:
         """The number of the next case of the year."""
+
+    def settings(self) -> Settings:
+        """The steering group's settings in force (rules/settings.py), read once."""
 
     def save(self, outcome: Outcome) -> None:
         """Write what the action decided (or hold it to be written), with its audit events."""

@@ -29,7 +29,9 @@ from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
 from optima_cli.rules.records import STATE_COLUMNS, given_stored
+from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
+from optima_cli.store import settings as stored_settings
 from optima_cli.store.saving import referral_row, with_client_id
 
 
@@ -41,6 +43,7 @@ class SessionStore:
         self._clients: dict[ClientKey, Client] = {}
         self._referrals: dict[str, tuple[Referral, list[Suspension]]] = {}
         self._unit_ids: dict[str, int] = {}
+        self._settings: Settings | None = None
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -90,6 +93,12 @@ class SessionStore:
 
     def new_key(self) -> ClientKey:
         return ClientKey(None, (1, 0))
+
+    def settings(self) -> Settings:
+        """The steering group's settings in force, read once per command."""
+        if self._settings is None:
+            self._settings = stored_settings.current(self.session)
+        return self._settings
 
     def duplicate_of(self, person: Person) -> Person | None:
         with self.session.no_autoflush:  # look before the unique index would refuse the change

@@ -16,7 +16,9 @@ from optima_cli.rules import deadlines
 from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.records import case_record, ordered_topics, with_personal_text
+from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
+from optima_cli.store import settings as stored_settings
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -36,7 +38,8 @@ def _statuses(name: str) -> list[str] | None:
 
 
 def _with_deadline(record: dict[str, Any], w: deadlines.Window) -> dict[str, Any]:
-    deadline = deadlines.deadline_of(record["status"], record["referred_on"], record["due_on"])
+    deadline = deadlines.deadline_of(record["status"], record["referred_on"], record["due_on"],
+                                     w.decision_days)
     record["deadline"] = deadline
     record["deadline_kind"] = ("decision" if record["status"] == "referred"
                                else "mandate-end" if deadline else None)
@@ -53,6 +56,7 @@ class Listing:
     records: list[dict[str, Any]]
     total: int
     counts: dict[str, int] = field(default_factory=dict)
+    within: int = deadlines.DEFAULT_WITHIN  # the days looked ahead (the settings' if not given)
 
     @property
     def cut(self) -> bool:
@@ -61,7 +65,7 @@ class Listing:
 
 def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
                receiver: str | None = None, client: str | None = None,
-               as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
+               as_of: date | None = None, within: int | None = None,
                limit: int | None = None, personal: bool = False) -> Listing:
     """Cases as of a day, soonest deadline first (the first `limit` of them); no names (only
     client ids). The counts of overdue and soon due cases cover every case that matches.
@@ -70,16 +74,17 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
     if limit is not None and limit < 0:
         raise UsageProblem(t("--limit must be 0 (all) or more"))
     day = as_of or ctx.today
-    w = deadlines.window(day, within)
     statuses = _statuses(status)
     with (ctx.write() if personal else ctx.read()) as session:
+        w = _window(session, day, within)
         which = queries.CaseFilter(
             statuses=statuses,
             referrer=lookup.units(session, referrer), receiver=lookup.units(session, receiver),
             client_id=lookup.client(session, client).id if client else None,
             current=day >= ctx.today)
-        rows = queries.case_rows(session, day, which, by_deadline=True, limit=limit or None)
-        counts = (queries.deadline_counts(session, day, w.horizon, which) if limit else
+        rows = queries.case_rows(session, day, which, by_deadline=True, limit=limit or None,
+                                 decision_days=w.decision_days)
+        counts = (queries.deadline_counts(session, day, w.horizon, which, w.decision_days) if limit else
                   {"total": len(rows), **_flag_counts(rows, w)})
         records = [_with_deadline(with_personal_text(case_record(row), personal), w)
                    for row in rows]
@@ -89,11 +94,21 @@ def list_cases(ctx: Context, status: str = "open", referrer: str | None = None,
                                 "case_ids": [r["case"] for r in records]},
                          now=ctx.now(), source=ctx.source)
     total = counts.pop("total")
-    return Listing(records, total, counts)
+    return Listing(records, total, counts, w.within)
+
+
+def _window(session: Any, day: date, within: int | None,
+            settings: Settings | None = None) -> deadlines.Window:
+    """The window of `list`, `show` and `due` as of `day`: `within` days ahead (the steering
+    group's default if None) and its decision days, by the settings in force."""
+    settings = settings or stored_settings.current(session)
+    return deadlines.window(day, settings.due_days if within is None else within,
+                            settings.decision_days)
 
 
 def _flag_counts(rows: list[dict[str, Any]], w: deadlines.Window) -> dict[str, int]:
-    flags = [deadlines.flag(deadlines.deadline_of(r["status"], r["referred_on"], r["due_on"]), w)
+    flags = [deadlines.flag(deadlines.deadline_of(r["status"], r["referred_on"], r["due_on"],
+                                                  w.decision_days), w)
              for r in rows]
     return {kind.value: flags.count(kind.value)
             for kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON)}
@@ -103,13 +118,18 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
     """Everything about one case with its history; the read is logged (it shows the client)."""
     with ctx.write() as session:
         referral = lookup.referral(session, ref)
-        row = queries.case_rows(session, ctx.today, queries.CaseFilter(referral_id=referral.id))[0]
-        record = _with_deadline(case_record(row), deadlines.window(ctx.today))
+        settings = stored_settings.current(session)
+        w = _window(session, ctx.today, None, settings)
+        row = queries.case_rows(session, ctx.today, queries.CaseFilter(referral_id=referral.id),
+                                decision_days=w.decision_days)[0]
+        record = _with_deadline(case_record(row), w)
         client = session.get(Client, referral.client_id)
         assert client is not None
         record["client_name"] = client.name
         record["client_birth_date"] = client.birth_date
         record["findings"] = findings_of(row)
+        # the version of the settings in force, beside the one the case was judged under
+        record["settings_version_now"] = settings.version
         record["suspensions"] = [
             {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note}
             for s in queries.suspensions_of(session, referral.id or 0)
@@ -137,22 +157,23 @@ def _changes(payload: str | None) -> dict[str, Any]:
     return {k: v for k, v in after.items() if k != "findings" and v not in (None, [], "")}
 
 
-def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT_WITHIN,
+def due(ctx: Context, as_of: date | None = None, within: int | None = None,
         limit: int | None = None, referrer: str | None = None,
         receiver: str | None = None) -> Listing:
     """Every deadline warning as of a day, soonest first (the first `limit` of them); the
-    counts per kind of warning cover all."""
-    if within < 0:
+    counts per kind of warning cover all. `within`: the steering group's default if None."""
+    if within is not None and within < 0:
         raise UsageProblem(t("--within must be 0 or more days"))
     if limit is not None and limit < 0:
         raise UsageProblem(t("--limit must be 0 (all) or more"))
     day = as_of or ctx.today
-    w = deadlines.window(day, within)
     with ctx.read() as session:
+        w = _window(session, day, within)
         which = queries.CaseFilter(referrer=lookup.units(session, referrer),
                                    receiver=lookup.units(session, receiver))
         found = queries.due_rows(session, day, w.horizon, w.decision_cutoff,
-                                 current=day >= ctx.today, limit=limit or None, which=which)
+                                 current=day >= ctx.today, limit=limit or None, which=which,
+                                 decision_days=w.decision_days)
     warnings: list[dict[str, Any]] = []
     for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
@@ -160,7 +181,8 @@ def due(ctx: Context, as_of: date | None = None, within: int = deadlines.DEFAULT
             if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
                 when, extra = row["due_on"], None
             elif kind == deadlines.DueKind.DECISION_LATE:
-                when, extra = deadlines.decision_due(row["referred_on"]), row["referred_on"]
+                when, extra = (deadlines.decision_due(row["referred_on"], w.decision_days),
+                               row["referred_on"])
             else:
                 when, extra = row["search_suspended_until"], row["due_on"]
             warnings.append({

@@ -76,7 +76,7 @@ def refer(ctx: Context, req: Refer) -> Referred:
                 client, store.next_case_seq(day.year), referrer, receiver,
                 store.open_referral_to(client, receiver_id), req.topics, checked.months, day,
                 ctx.today, goal=req.goal, counsellor=req.counsellor, override=checked.override,
-                given=req.given)
+                given=req.given, settings=store.settings())
             store.save(outcome)
     except ReferralBlocked as refused:
         # every hurdle counted: the refused attempt wrote nothing (rolled back); it is recorded,

@@ -116,7 +116,7 @@ def check(ctx: Context, ref: str, to: str, topics: tuple[Topic, ...] = (),
                      else store.unit_of(client))
         findings = lifecycle.judge(facts_of(client), source, receiver, day, topics,
                                    store.open_referral_to(client, receiver_id),
-                                   format_client_id(client.id or 0), workable)
+                                   format_client_id(client.id or 0), workable, store.settings())
     return {
         "client": format_client_id(client.id or 0),
         "referrer": source.code,

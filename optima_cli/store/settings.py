@@ -1,0 +1,71 @@
+"""The settings of the steering group in the database (table setting_change): the settings in
+force, read once per command, and a change written with its audit event in the command's
+transaction. What a value means and which are allowed is in rules/settings.py."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from optima_cli.records.models import SettingChange
+from optima_cli.rules import settings as rules
+from optima_cli.store import audit
+
+
+def current(session: Session) -> rules.Settings:
+    """The settings in force: the defaults overlaid with every change in the order made; their
+    version is the latest change's id (0: none)."""
+    changes = session.exec(select(SettingChange).order_by(col(SettingChange.id))).all()
+    return rules.overlay(((c.key, c.value) for c in changes), changes[-1].id or 0 if changes else 0)
+
+
+def latest_changes(session: Session) -> dict[str, SettingChange]:
+    """The latest change of each key that was changed."""
+    latest: dict[str, SettingChange] = {}
+    for change in session.exec(select(SettingChange).order_by(col(SettingChange.id))).all():
+        latest[change.key] = change
+    return latest
+
+
+def change(session: Session, key: str, value: str, before: str, actor: str, now: datetime,
+           source: str) -> int:
+    """Write a change of `key` to `value` (as text, parsed) and its audit event; the new version."""
+    row = SettingChange(at=now, actor=actor, key=key, value=value)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="settings-set", entity="settings", entity_ref=key,
+                 before={key: before}, after={key: value, "version": row.id}, now=now,
+                 source=source)
+    return row.id or 0
+
+
+def changes_between(session: Session, start: date | None, end: date) -> list[dict[str, Any]]:
+    """The changes made from `start` (None: the first) to `end` (days, inclusive, in UTC as
+    stored), in order, each
+    with the value before it (the default if it is the key's first): day, key, before, after,
+    version."""
+    rows = session.exec(select(SettingChange).order_by(col(SettingChange.id))).all()
+    found: list[dict[str, Any]] = []
+    last: dict[str, str] = {}
+    for row in rows:
+        before = last.get(row.key, _default_text(row.key))
+        last[row.key] = row.value
+        day = row.at.date()
+        if (start is None or start <= day) and day <= end:
+            found.append({"day": day, "key": row.key, "before": before, "after": row.value,
+                          "version": row.id})
+    return found
+
+
+def _default_text(key: str) -> str:
+    try:
+        return str(rules.default_of(key))
+    except KeyError:
+        return ""
+
+
+def count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(SettingChange)).one())

@@ -171,7 +171,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert [_said(row[:-2]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
     assert {row[-1] for row in after["referral"]} == {0}
     assert all('"key"' in _findings_of(row) for row in after["referral"])
-    assert {row[-1] for row in after["referral"]} == {None}
+    assert {row[-2] for row in after["referral"]} == {None}
     # every client as before, with the key of its name (0003) added, and the flag
     # no_work_capacity (the last column at 0001, as 0006 going down put it back) become
     # work_capacity and its day (0006): ticked is assessed no, on a day not known

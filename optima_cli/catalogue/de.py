@@ -1125,4 +1125,11 @@ MESSAGES: dict[str, str] = {
     "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
     "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
     "access criterion": "Zuweisungskriterium",
+    # --- issue 16: future suspension start, German wording, demo report ---
+    # a suspension planned ahead (rules/lifecycle.py, render/tables.py)
+    "cannot suspend the job search for {case} from {start}: the mandate ends on {due_on}; a "
+    "suspension may start at most on that day":
+        "die Arbeitsbemühungen für {case} können nicht ab {start} ausgesetzt werden: der Auftrag "
+        "endet am {due_on}; ein Aussetzen darf spätestens an diesem Tag beginnen",
+    "{start} to {end}, planned": "{start} bis {end}, geplant",
 }

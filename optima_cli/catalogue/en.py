@@ -42,6 +42,9 @@ REFUSALS: dict[str, str] = {
                            "time; end it with resume-search first, or choose days after it",
     "suspension-before-mandate": "a suspension from {start} would start before the mandate "
                                  "({accepted_on})",
+    "suspension-starts-after-mandate": "cannot suspend the job search for {case} from {start}: "
+                                       "the mandate ends on {due_on}; a suspension may start at "
+                                       "most on that day",
     "until-before-from": "{field} {until} is before {start_field} {start}",
     "suspension-after-mandate": "cannot suspend the job search for {case} until {until}: the "
                                 "mandate ends on {due_on}; a suspension may last at most until then",

@@ -170,12 +170,14 @@ def extend(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt = Forma
 def suspend_search(
     ctx: typer.Context, case: Case,
     until: Annotated[date, date_option("--until", help="Last day of the suspension.")],
-    start: Annotated[date | None, date_option("--from", help="First day (default today).")] = None,
+    start: Annotated[date | None, date_option(
+        "--from", help="First day (default today); may lie ahead, up to the mandate's end.")] = None,
     note: Note = None, fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Suspend the client's job-search obligations while another unit works the case.
 
-    Only for an accepted case referred by a RAV unit, and never beyond the mandate's end.
+    Only for an accepted case referred by a RAV unit, and never beyond the mandate's end. A
+    suspension planned ahead is cancelled by closing, withdrawing or resume-search before it starts.
 
     Example: optima suspend-search OPT-2026-0001 --until 2027-01-31
     """

@@ -110,8 +110,9 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         record["client_name"] = client.name
         record["client_birth_date"] = client.birth_date
         record["findings"] = findings_of(row)
-        record["suspensions"] = [
-            {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note}
+        record["suspensions"] = [  # planned: recorded ahead, to start after today (issue 16)
+            {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note,
+             "planned": s.ended_on is None and s.start_on > ctx.today}
             for s in queries.suspensions_of(session, referral.id or 0)
         ]
         contact = lookup.institution(session, row["receiver"])

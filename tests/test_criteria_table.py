@@ -104,23 +104,19 @@ def test_iv_rejection_without_a_rejection_passes_and_concerns_only_the_iv():
 
 
 # --- IV | no IV procedure, assessment or legal proceeding open | never ----------------------------
-
-@pytest.mark.parametrize(("open_", "result"), [(True, Result.BLOCK), (False, Result.PASS)],
-                         ids=["open", "none"])
-def test_iv_procedure_open(open_, result):
-    facts = Facts(consent_on=date(2025, 1, 1), iv_procedure_open=open_)
-    assert judged("iv-procedure-open", facts=facts) == (RuleKind.NEVER, result)
-    assert finding("iv-procedure-open", facts=facts, receiver=Kind.RAV) is None
-
-
 # --- IV | health damage suspected: a regular IV registration is due instead | hard ---------------
 
-@pytest.mark.parametrize(("suspected", "result"), [(True, Result.BLOCK), (False, Result.PASS)],
-                         ids=["suspected", "not-suspected"])
-def test_iv_health_damage_suspected(suspected, result):
-    facts = Facts(consent_on=date(2025, 1, 1), health_suspected=suspected)
-    assert judged("iv-health-registration", facts=facts) == (RuleKind.HARD, result)
-    assert finding("iv-health-registration", facts=facts, receiver=Kind.SD) is None
+@pytest.mark.parametrize(("rule", "fact", "kind"), [
+    ("iv-procedure-open", "iv_procedure_open", RuleKind.NEVER),
+    ("iv-health-registration", "health_suspected", RuleKind.HARD),
+], ids=["iv-procedure-open", "health-suspected"])
+@pytest.mark.parametrize(("known", "result"), [(True, Result.BLOCK), (False, Result.PASS)],
+                         ids=["yes", "no"])
+def test_iv_procedure_open_and_health_damage_suspected(rule, fact, kind, known, result):
+    facts = Facts(consent_on=date(2025, 1, 1), **{fact: known})
+    assert judged(rule, facts=facts) == (kind, result)
+    for receiver in (Kind.RAV, Kind.SD):  # only to the IV
+        assert finding(rule, facts=facts, referrer=Kind.IV, receiver=receiver) is None
 
 
 # --- RAV | from IV: no IV measures running, no open assessment or proceeding | never -------------

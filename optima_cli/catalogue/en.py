@@ -267,14 +267,12 @@ def shown_finding(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _reasons(findings: list[dict[str, Any]]) -> str:
+    """The findings that refuse or block a referral, each by its sentence alone: the sentence
+    says what fails, and a rule's name says what passes (shown beside "erfüllt", issue 16), so that
+    the two joined read as their opposite or say one phrase twice ("intaktes Arbeitsangebot: kein
+    intaktes Arbeitsangebot"). The refusal names the rules as codes (ReferralBlocked.rules)."""
     return "; ".join(finding(f) for f in findings)
 
 
-def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
-    from optima_cli.language import label
-
-    return "; ".join(f"{label('Rule', f['rule'])}: {finding(f)}" for f in findings)
-
-
 SHOWN[("referral-refused", "reasons")] = _reasons
-SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons
+SHOWN[("referral-blocked", "reasons")] = _reasons

@@ -87,7 +87,7 @@ def refer(
     result = referred.record
     for finding in result["findings"]:
         if finding["result"] == "warn":
-            terminal.warning(f"{label('Rule', finding['rule'])}: {finding['message']}")
+            terminal.warning(finding["message"])  # its sentence: the rule's name says what passes
     if referred.override_ignored:
         terminal.warning(t("--override not stored: no hard rule blocks this referral"))
     values = {"case": result["case"], "referrer": result["referrer"],

@@ -1132,4 +1132,6 @@ MESSAGES: dict[str, str] = {
         "die Arbeitsbemühungen für {case} können nicht ab {start} ausgesetzt werden: der Auftrag "
         "endet am {due_on}; ein Aussetzen darf spätestens an diesem Tag beginnen",
     "{start} to {end}, planned": "{start} bis {end}, geplant",
+    # the demo's report and workbook (render/report.py, render/workbook.py)
+    "note": "Hinweis",
 }

@@ -17,6 +17,7 @@ from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
 from optima_cli.store import audit
 from optima_cli.store import report as q
+from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.workflow.context import Context
@@ -60,6 +61,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         # every hurdle counted (issue 16): refused `refer`s and justified exceptions, by rule
         "refused_by_rule": figures.by_rule(q.refused_by_rule(session, start, end)),
         "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),
+        # the demo's invented data (`optima demo`): its outcomes and durations are invented
+        "demo": read_meta(session, "demo") == "1",
     }
 
 

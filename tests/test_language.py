@@ -52,6 +52,7 @@ def templates() -> dict[str, str]:
     found |= {text: f"catalogue/en.py PHRASES[{group!r}]" for group, table in en.PHRASES.items()
               for text in table.values()}
     found[en.AND] = "catalogue/en.py AND"
+    found[en.RULED] = "catalogue/en.py RULED"
     return found
 
 
@@ -309,7 +310,7 @@ def test_no_german_sentence_repeats_a_phrase_twice_in_a_row():
         for f in failing:
             said = en.sentence(code, {"reasons": [f]}, {"field": "--override"})
             assert _repeated(said) is None, said
-            assert de.LABELS["Rule"][f["rule"]] + ":" not in said  # the sentence alone
+            assert de.LABELS["Rule"][f["rule"]] + ":" not in said  # not before the sentence
 
 
 def test_each_meaning_has_its_own_german_word():

@@ -1132,6 +1132,8 @@ MESSAGES: dict[str, str] = {
         "die Arbeitsbemühungen für {case} können nicht ab {start} ausgesetzt werden: der Auftrag "
         "endet am {due_on}; ein Aussetzen darf spätestens an diesem Tag beginnen",
     "{start} to {end}, planned": "{start} bis {end}, geplant",
+    # a finding with its rule (catalogue/en.py RULED): the sentence first, then the criterion
+    "{rule}: {finding}": "{finding} (Kriterium «{rule}»)",
     # the demo's report and workbook (render/report.py, render/workbook.py)
     "note": "Hinweis",
 }

@@ -267,12 +267,26 @@ def shown_finding(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _reasons(findings: list[dict[str, Any]]) -> str:
-    """The findings that refuse or block a referral, each by its sentence alone: the sentence
-    says what fails, and a rule's name says what passes (shown beside "erfüllt", issue 16), so that
-    the two joined read as their opposite or say one phrase twice ("intaktes Arbeitsangebot: kein
-    intaktes Arbeitsangebot"). The refusal names the rules as codes (ReferralBlocked.rules)."""
     return "; ".join(finding(f) for f in findings)
 
 
+# a finding that blocks or warns, with its rule: in English the rule's code first; in German
+# the sentence first and the rule's name after it, since that name says what passes (it is shown
+# beside "erfüllt", issue 16): before the sentence of what fails, it read as its opposite or said
+# one phrase twice ("IV-Massnahmen laufen: IV-Massnahmen laufen")
+RULED = "{rule}: {finding}"
+
+
+def ruled(stored: Mapping[str, Any]) -> str:
+    """A finding that blocks or warns, with its rule: the one place that joins the two."""
+    from optima_cli.language import label, t
+
+    return t(RULED, rule=label("Rule", stored["rule"]), finding=finding(stored))
+
+
+def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
+    return "; ".join(ruled(f) for f in findings)
+
+
 SHOWN[("referral-refused", "reasons")] = _reasons
-SHOWN[("referral-blocked", "reasons")] = _reasons
+SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons

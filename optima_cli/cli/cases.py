@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from optima_cli.catalogue.en import ruled
 from optima_cli.cli.options import (
     FormatOpt,
     Note,
@@ -87,7 +88,7 @@ def refer(
     result = referred.record
     for finding in result["findings"]:
         if finding["result"] == "warn":
-            terminal.warning(finding["message"])  # its sentence: the rule's name says what passes
+            terminal.warning(ruled(finding))
     if referred.override_ignored:
         terminal.warning(t("--override not stored: no hard rule blocks this referral"))
     values = {"case": result["case"], "referrer": result["referrer"],

@@ -229,7 +229,7 @@ def test_suspend_and_resume_the_job_search(run, rav_client):
     assert shown["search_suspended_from"] == days_ago(20)
     assert shown["search_suspended_until"] == days_ahead(10)
     assert shown["suspensions"] == [{"from": days_ago(20), "until": days_ahead(10), "ended_on": None,
-                                     "note": "debt counselling first"}]
+                                     "note": "debt counselling first", "planned": False}]
 
     assert ok(run("resume-search", case, "--on", days_ago(2))) == case
     shown = show(run, case)
@@ -245,6 +245,51 @@ def test_suspend_and_resume_the_job_search(run, rav_client):
     assert [s["ended_on"] for s in shown["suspensions"]] == [days_ago(2), days_ago(0)]
     assert [e["action"] for e in shown["history"]] == [
         "refer", "accept", "suspend-search", "resume-search", "suspend-search", "close"]
+
+
+def test_a_suspension_planned_ahead_reads_right_and_is_cancelled_by_an_earlier_ending(run, rav_client):
+    """Issue 16: a suspension may start later than today, within the mandate; it is not in
+    effect before its start, and closing or resuming before it cancels it."""
+    case = refer(run, rav_client, "SD", "finances", days_ago(40))
+    due = ok(run("accept", case, "--on", days_ago(30)))
+    r = run("suspend-search", case, "--from", days_ahead(1), "--until", days_ahead(12))
+    assert ok(r) == case and days_ahead(1) in r.stderr and days_ahead(12) in r.stderr
+    shown = show(run, case)
+    assert shown["search_suspended_until"] is None  # not running today
+    assert shown["suspensions"] == [{"from": days_ahead(1), "until": days_ahead(12), "ended_on": None,
+                                     "note": None, "planned": True}]
+    table = ok(run("show", case))
+    assert days_ahead(1) in table and "planned" in table
+    # it runs from its start on, and `due` speaks of it only then
+    assert json.loads(ok(run("list", "--as-of", days_ahead(1), "--format", "json")))[0][
+        "search_suspended_until"] == days_ahead(12)
+    due_today = json.loads(ok(run("due", "--within", "30", "--format", "json")))
+    assert not [w for w in due_today if w["warning"].startswith("suspension")], due_today
+    due_later = json.loads(ok(run("due", "--as-of", days_ahead(5), "--format", "json")))
+    assert [w["warning"] for w in due_later if w["case"] == case] == ["suspension-ending"], due_later
+    # the mandate's last day may start one; the day after may not
+    refused = run("suspend-search", case, "--from", (date.fromisoformat(due) + timedelta(days=1))
+                  .isoformat(), "--until", (date.fromisoformat(due) + timedelta(days=1)).isoformat())
+    assert refused.exit_code == 1 and "may start at most on that day" in refused.stderr
+    ok(run("suspend-search", case, "--from", due, "--until", due))
+    # resuming today cancels the next planned one; closing today cancels the other
+    ok(run("resume-search", case))
+    ok(run("close", case, "--outcome", "achieved"))
+    shown = show(run, case)
+    assert [(s["from"], s["ended_on"], s["planned"]) for s in shown["suspensions"]] == [
+        (days_ahead(1), days_ago(0), False), (due, days_ago(0), False)]
+    assert json.loads(ok(run("list", "--status", "all", "--as-of", days_ahead(2), "--format", "json")))[0][
+        "search_suspended_until"] is None
+    doctor = json.loads(run("doctor", "--format", "json").stdout)
+    assert all(c["ok"] for c in doctor["checks"] if c["check"] in ("date order", "dates")), doctor
+
+
+def test_withdrawing_today_cancels_a_planned_suspension(run, rav_client):
+    case = refer(run, rav_client, "SD", "finances", days_ago(40))
+    ok(run("accept", case, "--on", days_ago(30)))
+    ok(run("suspend-search", case, "--from", days_ahead(3), "--until", days_ahead(5)))
+    ok(run("withdraw", case, "--reason", "other", "--note", "moved away"))
+    assert [s["ended_on"] for s in show(run, case)["suspensions"]] == [days_ago(0)]
 
 
 def test_check_may_look_ahead_and_writes_nothing(run, snapshot):

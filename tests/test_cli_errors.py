@@ -168,8 +168,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("future-birth", ["register", "--name", "Neu Nina", "--birth-date", "{ahead1}", "--from", "SD"],
      1, "{ahead1}"),
     ("future-consent-update", ["client", "update", "{C4}", "--consent-on", "{ahead2}"], 1, "{ahead2}"),
-    ("future-suspension-start", ["suspend-search", "{ACCEPTED}", "--from", "{ahead1}",
-                                 "--until", "{ahead5}"], 1, "{ahead1}"),
+    # a suspension may start later (issue 16), but not after the mandate's end
+    ("suspension-start-after-mandate", ["suspend-search", "{ACCEPTED}", "--from", "{due_plus_1}",
+                                        "--until", "{due_plus_1}"], 1, "{due_plus_1}"),
     # --- dates before the referral (or the acceptance): refused (1)
     ("accept-before-referral", ["accept", "{REFERRED}", "--on", "{ago21}"], 1, "{ago21}"),
     ("reject-before-referral", ["reject", "{REFERRED}", "--reason", "too-severe", "--on", "{ago30}"],

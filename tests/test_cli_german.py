@@ -72,7 +72,7 @@ def english_in(text: str) -> set[str]:
 def test_the_measure_finds_english():
     """Guards the measure itself: English output is caught, German is not."""
     assert {"mandate", "overdue"} <= english_in("OPT-2026-0001: mandate ended on 2026-01-01 (3 days overdue)")
-    assert not english_in("OPT-2026-0001: Bearbeitungszeit endete am 01.01.2026 (3 Tage überfällig)")
+    assert not english_in("OPT-2026-0001: Auftrag endete am 01.01.2026 (3 Tage überfällig)")
 
 
 def _at(days: int) -> str:
@@ -316,7 +316,7 @@ def test_changes_made_in_german_store_the_same_text_as_in_english(tmp_path):
         cli("show", case)
         stored[lang] = dump(path)
     german_words = _german_words()
-    assert {"anmeldung", "einwilligung", "bearbeitungszeit"} <= german_words  # guards the measure
+    assert {"anmeldung", "einwilligung", "auftragsdauer"} <= german_words  # guards the measure
     texts = {lang: {value for rows in tables.values() for row in rows for value in row
                     if isinstance(value, str)} for lang, tables in stored.items()}
     assert texts["de"]

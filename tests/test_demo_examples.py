@@ -195,6 +195,46 @@ def test_demo_reproduces_every_figure_the_report_states(run, demo_build, demo_db
     assert "(as of 2022-11-30)" in stdout
 
 
+def test_demo_report_covers_the_pilot_from_its_start(demo_build):
+    """Report 1.2: "von Oktober 2018 bis November 2022"; the demo's figures cover that period,
+    not the days from its first invented referral on."""
+    _, stdout, _ = demo_build
+    assert "OPTIMA figures 2018-10-01_2022-11-30: 2018-10-01 to 2022-11-30 (as of 2022-11-30)" in stdout
+
+
+INVENTED_NOTE = ("The figures the evaluation report states are true to it; the outcomes and "
+                 "durations are invented.")
+
+
+def test_a_report_of_the_demo_data_marks_the_invented_figures(run, demo_db, tmp_path):
+    """Issue 16: `optima report` on the demo's database and the workbook written from it say, as
+    the demo does, that the outcomes and durations are invented; a real database's do not."""
+    from openpyxl import load_workbook
+
+    assert json.loads(ok(run("report", "--format", "json", db=demo_db)))["demo"] is True
+    table = ok(run("report", db=demo_db))
+    assert table.index(INVENTED_NOTE) < table.index("OPTIMA figures")
+    path = tmp_path / "demo.xlsx"
+    ok(run("report", "--xlsx", str(path), db=demo_db))
+    wb = load_workbook(path, read_only=True)
+    try:
+        summary = [[v for v in row if v is not None] for row in wb[wb.sheetnames[0]].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    assert ["note", INVENTED_NOTE] in summary[:8], summary[:8]
+    # a real database is no demo
+    real = tmp_path / "real.db"
+    ok(run("register", "--name", "Rav Rita", "--birth-date", "1985-02-02", "--from", "RAV", db=real))
+    assert json.loads(ok(run("report", "--format", "json", db=real)))["demo"] is False
+    assert "invented" not in ok(run("report", db=real))
+    ok(run("report", "--xlsx", str(tmp_path / "real.xlsx"), db=real))
+    wb = load_workbook(tmp_path / "real.xlsx", read_only=True)
+    try:
+        assert not [row for row in wb[wb.sheetnames[0]].iter_rows(values_only=True) if "note" in row]
+    finally:
+        wb.close()
+
+
 def test_demo_social_services_are_municipal_units_mostly_on_finances(run, demo_db):
     """Report 1.2: the cases go to the social services of the municipalities, mostly on finances."""
     units = {u["code"]: u["kind"] for u in json.loads(ok(run("institution", "list", "--format",

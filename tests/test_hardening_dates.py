@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -186,6 +186,35 @@ def test_an_import_row_with_dates_out_of_order_is_refused_under_its_column(
     assert snapshot() == before
 
 
+def test_an_import_row_may_plan_a_suspension_within_the_mandate(run, db_path, snapshot, tmp_path):
+    """Issue 16, the same rule as suspend-search: a suspension may start later than today, up to
+    the mandate's end; a closing before its start cancels it; a start after the mandate is
+    refused under its column."""
+    today = date.today()
+    recent = {"referred_on": (today - timedelta(days=20)).isoformat(),
+              "decided_on": (today - timedelta(days=10)).isoformat(), "consent_on": "2025-05-01"}
+    due = lifecycle.mandate_due(today - timedelta(days=10), 3)
+    path = import_file(tmp_path / "cases.csv", **recent,
+                       suspended_from=(today + timedelta(days=1)).isoformat(),
+                       suspended_until=(today + timedelta(days=5)).isoformat(),
+                       closed_on=today.isoformat(), outcome="achieved")
+    ok(run("list"))
+    result = run("import", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert query(db_path, "SELECT start_on, ended_on FROM suspension") == [
+        ((today + timedelta(days=1)).isoformat(), today.isoformat())]  # cancelled by the closing
+    late = import_file(tmp_path / "late.csv", **recent, name="Rav Rolf",
+                       suspended_from=(due + timedelta(days=1)).isoformat(),
+                       suspended_until=(due + timedelta(days=1)).isoformat())
+    before = snapshot()
+    result = run("import", str(late), "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "suspended_from")]
+    assert "a suspension may start at most on that day" in errors[0]["message"]
+    assert snapshot() == before
+
+
 # --- back-dated job-search suspensions in the audit trail --------------------------------------
 
 def payloads(db_path, case: str) -> list[tuple[str, dict]]:
@@ -276,13 +305,16 @@ def date_order_check(run) -> tuple[int, dict]:
     ("UPDATE referral SET status = 'withdrawn', reason = 'other', withdrawn_on = ? "
      "WHERE case_id = ?", ("2025-06-20",)),  # before the suspension from 2025-07-01
     ("UPDATE suspension SET ended_on = ? WHERE referral_id = "
-     "(SELECT id FROM referral WHERE case_id = ?)", ("2025-06-30",)),  # before its start
+     "(SELECT id FROM referral WHERE case_id = ?)", ("2025-06-04",)),  # before the acceptance
+    ("UPDATE suspension SET start_on = ? WHERE referral_id = "
+     "(SELECT id FROM referral WHERE case_id = ?)", ("2025-12-06",)),  # after the mandate's end
     ("UPDATE suspension SET start_on = ? WHERE referral_id = "
      "(SELECT id FROM referral WHERE case_id = ?)", ("2025-06-04",)),  # before the acceptance
     ("UPDATE client SET birth_date = ? WHERE id = "
      "(SELECT client_id FROM referral WHERE case_id = ?)", ("2025-06-02",)),  # after the referral
 ], ids=["decided-before-referred", "extended-before-decided", "closed-before-extended",
-        "withdrawn-before-suspended", "suspension-ended-before-start",
+        "withdrawn-before-suspended", "suspension-ended-before-decision",
+        "suspension-after-mandate",
         "suspension-before-decision", "born-after-referral"])
 def test_doctor_names_a_case_whose_dates_are_out_of_order(run, db_path, rav_case, sql, params):
     ok(run("extend", rav_case, "--on", "2025-08-01"))

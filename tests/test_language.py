@@ -52,6 +52,7 @@ def templates() -> dict[str, str]:
     found |= {text: f"catalogue/en.py PHRASES[{group!r}]" for group, table in en.PHRASES.items()
               for text in table.values()}
     found[en.AND] = "catalogue/en.py AND"
+    found[en.RULED] = "catalogue/en.py RULED"
     return found
 
 
@@ -190,7 +191,7 @@ def test_dates_and_codes_in_german_and_english():
     assert language.day(day) == "20.11.2026"
     assert language.label("Status", codes.Status.ACCEPTED) == de.LABELS["Status"]["accepted"]
     assert language.t("{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate",
-                      case="OPT-1", day=day, when="x").startswith("OPT-1: Bearbeitungszeit endet am 20.11.2026")
+                      case="OPT-1", day=day, when="x").startswith("OPT-1: Auftrag endet am 20.11.2026")
     assert language.current() == "de"
 
 
@@ -249,3 +250,98 @@ def _german_values(finding: dict) -> dict:
 
 
 
+
+
+# --- the German wording against the report's own words (issue 16) ------------------------------
+
+def _all_findings() -> list[criteria.Finding]:
+    """A finding of every rule on many facts and proposals: each sentence, passing or not."""
+    facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5)),
+             criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
+                            iv_procedure_open=True, health_suspected=True, no_work_capacity=True,
+                            iv_measures_running=True, rav_registered_until=date(2026, 10, 1)),
+             criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2024, 3, 1),
+                            rav_registered_until=date(2026, 12, 31))]
+    return [finding for fact in facts for referrer in codes.Kind for receiver in codes.Kind
+            for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES,)]
+            for finding in criteria.evaluate(fact, criteria.Proposal(
+                referrer, receiver, str(receiver), date(2026, 11, 20), topics,
+                "OPT-2026-0001" if topics else None))]
+
+
+def test_no_german_rule_label_is_a_negative_statement_shown_as_erfuellt():
+    """A rule's label is shown beside "erfüllt" when it passes: it names the condition that
+    passes. Where a rule passes by the absence of something (its passing sentence says "no ..." or
+    "not ..."), the label says "kein ..."; and no label is the start of a sentence of its failing
+    (as "IV-Massnahmen laufen" was)."""
+    assert de.LABELS["Result"]["pass"] == "erfüllt"
+    language.use("de")
+    absent: set[str] = set()
+    failing: dict[str, set[str]] = {}
+    for f in _all_findings():
+        if f.result == "pass" and en.FINDINGS[f.why.key].startswith(("no ", "not ")):
+            absent.add(f.rule)
+        elif f.result != "pass":
+            failing.setdefault(f.rule, set()).add(en.finding(f.as_dict()))
+    assert {"iv-measures-running", "iv-procedure-open", "iv-rejection-recent"} <= absent
+    for rule in absent:
+        shown = de.LABELS["Rule"][rule]
+        assert shown.split()[0] in ("kein", "keine", "nicht"), f"{rule}: {shown!r} erfüllt reads as its opposite"
+    for rule, sentences in failing.items():
+        shown = de.LABELS["Rule"][rule].casefold()
+        assert not [s for s in sentences if s.casefold().startswith(shown)], (rule, sentences)
+
+
+def _repeated(text: str, shortest: int = 3) -> str | None:
+    """A phrase of `shortest` or more words said twice in a row in `text`, or None."""
+    words = re.findall(r"\w+", text.casefold())
+    for n in range(shortest, len(words) // 2 + 1):
+        for i in range(len(words) - 2 * n + 1):
+            if words[i:i + n] == words[i + n:i + 2 * n]:
+                return " ".join(words[i:i + n])
+    return None
+
+
+def test_repeated_finds_a_phrase_said_twice_in_a_row():
+    assert _repeated("Anmeldung nicht zulässig: IV-Massnahmen laufen: IV-Massnahmen laufen") == (
+        "iv massnahmen laufen")
+    assert _repeated("die IV-Massnahmen laufen, keine IV-Massnahmen laufen") is None
+
+
+def test_no_german_sentence_repeats_a_phrase_twice_in_a_row():
+    """Not in the catalogue, and not in a refused or blocked referral, which says its findings."""
+    texts = [*de.MESSAGES.values(), *(v for table in de.LABELS.values() for v in table.values())]
+    assert not [(text, _repeated(text)) for text in texts if _repeated(text)]
+    language.use("de")
+    failing = [f.as_dict() for f in _all_findings() if f.result != "pass"]
+    for code in ("referral-refused", "referral-blocked"):
+        for f in failing:
+            said = en.sentence(code, {"reasons": [f]}, {"field": "--override"})
+            assert _repeated(said) is None, said
+            assert de.LABELS["Rule"][f["rule"]] + ":" not in said  # not before the sentence
+
+
+def test_each_meaning_has_its_own_german_word():
+    """The mandate is the Auftrag (Auftragsdauer), as the report says; the closing outcome is the
+    Ergebnis, a criterion's result its Beurteilung; the justification of a deviation is the
+    Begründung, a rejection's reason its Grund."""
+    texts = [*de.MESSAGES.values(), *(v for table in de.LABELS.values() for v in table.values())]
+    assert not [text for text in texts if "Bearbeitungszeit" in text]
+    m = de.MESSAGES
+    assert (m["outcome"], m["result"], m["why"]) == ("Ergebnis", "Beurteilung", "Befund")
+    assert (m["override"], m["reason"]) == ("Begründung der Abweichung", "Grund")
+    assert m["mandate end"] == "Ende des Auftrags"
+    # "Ergebnis" only for outcomes, "Begründung" only for the justification of a deviation
+    for word, meanings in (("Ergebnis", ("outcome",)),
+                           ("Begründung", ("justification", "override", "deviat", "hard"))):
+        for key, german in [*m.items(), *de.LABELS["RuleKind"].items()]:
+            if word in german:
+                assert any(meaning in key.casefold() for meaning in meanings), (word, key, german)
+
+
+def test_the_iv_rejection_reason_says_more_than_a_year_back():
+    """The IV rule blocks a rejection of not more than a year ago (the anniversary blocks): its
+    rejection reason must not say "less than" a year."""
+    assert "weniger als" not in de.LABELS["RejectReason"]["iv-rejection-recent"]
+    assert "nicht mehr als 12 Monaten" in de.LABELS["RejectReason"]["iv-rejection-recent"]
+    assert "less than" not in codes.LABELS[codes.RejectReason]["iv-rejection-recent"]

@@ -357,3 +357,99 @@ def test_refer_records_an_override_only_where_a_hard_rule_needs_it():
     with pytest.raises(OptimaError) as info:
         lifecycle.refer(receiver=RAV_UNIT, override="why", **{**kwargs, "open_case": "OPT-2026-0001"})
     assert not info.value.justifiable and "OPT-2026-0001" in info.value.message
+
+
+# --- a suspension planned ahead (issue 16: it may start later than today, within the mandate) ---
+
+TOMORROW = date(2026, 11, 24)
+
+
+def planned(start: date = TOMORROW, until: date = DUE) -> lifecycle.Case:
+    """An accepted case (mandate to DUE) with a suspension from `start`, recorded on TODAY."""
+    return lifecycle.suspend_search(lifecycle.accept(referred(), ACCEPTED, TODAY), start, TODAY, until)
+
+
+def test_a_suspension_may_start_tomorrow():
+    case = planned()
+    assert [(s.start_on, s.until, s.ended_on) for s in case.suspensions] == [(TOMORROW, DUE, None)]
+    assert case.running_suspension(TODAY) is None
+    assert case.running_suspension(TOMORROW) == case.suspensions[0]
+
+
+def test_a_suspension_may_start_on_the_mandates_last_day():
+    case = planned(DUE, DUE)
+    assert case.suspensions[0].start_on == DUE
+
+
+@pytest.mark.parametrize("until", [DUE, date(2026, 12, 2), date(2026, 12, 10)])
+def test_a_suspension_starting_the_day_after_the_mandate_is_refused(until):
+    with pytest.raises(OptimaError) as info:
+        planned(date(2026, 12, 2), until)
+    assert info.value.code == "suspension-starts-after-mandate"
+    assert info.value.field == "from"
+    assert "2026-12-02" in info.value.message and "2026-12-01" in info.value.message
+
+
+def test_a_planned_suspension_ending_before_it_starts_is_refused():
+    with pytest.raises(OptimaError) as info:
+        planned(date(2026, 11, 28), date(2026, 11, 27))
+    assert info.value.code == "until-before-from"
+
+
+@pytest.mark.parametrize("act", [
+    lambda c: lifecycle.close(c, TODAY, TODAY, Outcome.ACHIEVED),
+    lambda c: lifecycle.withdraw(c, TODAY, TODAY, WithdrawReason.CONSENT_WITHDRAWN),
+    lambda c: lifecycle.resume_search(c, TODAY, TODAY),
+], ids=["close", "withdraw", "resume-search"])
+def test_an_action_today_before_the_planned_start_cancels_it(act):
+    after = act(planned(date(2026, 11, 28)))
+    cancelled = after.suspensions[0]
+    assert cancelled.ended_on == TODAY and cancelled.cancelled
+    # it never runs, and it is in effect on none of its days
+    assert all(after.running_suspension(date(2026, 11, d)) is None for d in range(23, 31))
+    assert not cancelled.in_effect_during(date(2026, 11, 28), DUE)
+    assert lifecycle.latest_event(after, TODAY)[0] == TODAY
+
+
+def test_a_back_dated_close_before_the_planned_start_cancels_it_too():
+    closed = lifecycle.close(planned(), date(2026, 11, 1), TODAY, Outcome.PARTLY)
+    assert closed.suspensions[0].ended_on == date(2026, 11, 1)
+
+
+def test_a_planned_start_is_no_earlier_event_but_a_begun_one_is():
+    case = planned(date(2026, 11, 28))
+    assert lifecycle.latest_event(case, TODAY) == (ACCEPTED, "acceptance")
+    lifecycle.check_order(case, Action.CLOSE, TODAY, TODAY)
+    lifecycle.extend(case, TODAY, TODAY)
+    # seen from the planned start on, the suspension has begun: a close before it is out of order
+    with pytest.raises(OptimaError) as info:
+        lifecycle.close(case, date(2026, 11, 27), date(2026, 11, 28), Outcome.ACHIEVED)
+    assert info.value.code == "out-of-order"
+    assert lifecycle.latest_event(case) == (date(2026, 11, 28), "suspension-start")
+
+
+def test_resume_ends_the_running_suspension_not_the_planned_one():
+    case = lifecycle.suspend_search(lifecycle.accept(referred(), ACCEPTED, TODAY),
+                                    date(2026, 11, 1), TODAY, date(2026, 11, 25))
+    case = lifecycle.suspend_search(case, date(2026, 11, 27), TODAY, DUE)
+    resumed = lifecycle.resume_search(case, TODAY, TODAY)
+    assert [s.ended_on for s in resumed.suspensions] == [TODAY, None]
+    again = lifecycle.resume_search(resumed, TODAY, TODAY)  # then the planned one is cancelled
+    assert [s.ended_on for s in again.suspensions] == [TODAY, TODAY]
+    with pytest.raises(OptimaError) as info:
+        lifecycle.resume_search(again, TODAY, TODAY)
+    assert info.value.code == "nothing-to-resume"
+
+
+def test_another_suspension_may_be_recorded_before_a_planned_one():
+    case = lifecycle.suspend_search(planned(date(2026, 11, 28)), TODAY, TODAY, date(2026, 11, 27))
+    assert [s.start_on for s in case.suspensions] == [date(2026, 11, 28), TODAY]
+    with pytest.raises(OptimaError) as info:
+        lifecycle.suspend_search(case, date(2026, 11, 25), TODAY, date(2026, 11, 30))
+    assert info.value.code == "suspension-overlaps"
+
+
+def test_a_resume_or_close_in_the_future_is_still_refused():
+    with pytest.raises(OptimaError) as info:
+        lifecycle.resume_search(planned(), TOMORROW, TODAY)
+    assert info.value.code == "in-the-future"

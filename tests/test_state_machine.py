@@ -20,6 +20,9 @@ Where domain.md leaves a choice open, the model follows what the code documents:
   withdrawal of consent is allowed; "no other open referral" looks at the cases as they are now;
 - an action's date may not lie in the future, nor before any earlier event of its case: the
   referral, the decision, the extension, the start and the end of every suspension (issue 14);
+- but a suspension may start later than today, up to the mandate's end (issue 16): until its start
+  it is planned, its start is no earlier event, and closing, withdrawing or resuming before it
+  cancels it (it ends on that day, before its start, and never runs);
 - suspensions of one case may not overlap: a new one is refused if it shares a day with the
   days another one is in effect, from its start to its end or to the day before it was resumed
   (a suspension resumed on its first day was never in effect, as `list --as-of` shows);
@@ -129,6 +132,12 @@ class MSuspension:
     until: date
     ended_on: date | None = None  # resumed, or ended by closing or withdrawing: not on that day
 
+    def begun(self) -> bool:
+        """Whether its start is an event of the case today: not planned, nor cancelled."""
+        if self.ended_on is None:
+            return self.start <= TODAY
+        return self.ended_on >= self.start
+
     def overlaps(self, start: date, until: date) -> bool:
         """Whether it is in effect on any day from `start` to `until`."""
         last = self.until if self.ended_on is None else min(
@@ -162,13 +171,13 @@ class MCase:
         start and end of every suspension."""
         return [d for d in (self.referred_on, self.decided_on, self.extended_on,
                             self.withdrawn_on, self.closed_on) if d is not None] + [
-            s.start for s in self.suspensions] + [
+            s.start for s in self.suspensions if s.begun()] + [
             s.ended_on for s in self.suspensions if s.ended_on is not None]
 
-    def date_problem(self, day: date) -> str | None:
-        """The date rules of every action on a case: not in the future, not before any
-        earlier event of the case."""
-        if day > TODAY:
+    def date_problem(self, day: date, ahead: bool = False) -> str | None:
+        """The date rules of every action on a case: not in the future (unless `ahead`), not
+        before any earlier event of the case."""
+        if day > TODAY and not ahead:
             return f"{day} lies in the future"
         if day < max(self.dates()):
             return f"{day} is before an earlier event of the case ({max(self.dates())})"
@@ -569,8 +578,9 @@ class OptimaMachine(RuleBasedStateMachine):
                           label="until")
         note = data.draw(st.sampled_from([None, "while the debts are sorted"]), label="note")
         overlapping = [s for s in case.suspensions if s.overlaps(start, until)]
-        refusal = self.status_problem(case, "accepted") or case.date_problem(start) or first_problem(
+        refusal = self.status_problem(case, "accepted") or case.date_problem(start, ahead=True) or first_problem(
             (UNITS[case.referrer] != "RAV", f"referred by {case.referrer}, not a RAV unit"),
+            (case.due_on is not None and start > case.due_on, f"the mandate ends on {case.due_on}"),
             (until < start, f"until {until} before start {start}"),
             (bool(overlapping), f"it overlaps the suspension {overlapping[:1]}"),
             (case.due_on is not None and until > case.due_on, f"the mandate ends on {case.due_on}"),
@@ -586,9 +596,12 @@ class OptimaMachine(RuleBasedStateMachine):
             lambda s: st.one_of(st.just(s.start), st.integers(-2, (s.until - s.start).days + 2).map(
                 lambda n: s.start + timedelta(days=n))))] if case.suspensions else []
         day = data.draw(st.one_of(*during_one, day_strategy(*case.dates())), label="on")
-        running = case.suspension_running_on(day)
+        # the one running on that day, or else the next one planned after it (cancelled)
+        planned = sorted((s for s in case.suspensions if s.ended_on is None and s.start > day),
+                         key=lambda s: s.start)
+        running = case.suspension_running_on(day) or (planned[0] if planned else None)
         refusal = self.status_problem(case, "accepted") or case.date_problem(day) or first_problem(
-            (running is None, f"no suspension running on {day}"))
+            (running is None, f"no suspension running on {day} nor planned after it"))
         if self.attempt(f"resume the search of {case.case_id} on {day}", refusal,
                         lambda: wf.resume_search(self.ctx, case.case_id, on=day)):
             assert running is not None

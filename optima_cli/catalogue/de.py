@@ -44,7 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "Anderes",
     },
     "RejectReason": {
-        "iv-rejection-recent": "IV-Ablehnung vor weniger als 12 Monaten",
+        "iv-rejection-recent": "IV-Ablehnung vor nicht mehr als 12 Monaten",
         "iv-procedure-open": "IV-Verfahren, Abklärung oder Rechtsverfahren offen",
         "iv-registration-due": "Gesundheitsschaden vermutet: ordentliche IV-Anmeldung angezeigt",
         "no-work-capacity": "kein intaktes Arbeitsangebot",
@@ -79,7 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "due-soon": "Frist läuft bald ab",
         "decision-late": "Entscheid zu lange offen",
         "suspension-ending": "Aussetzen der Arbeitsbemühungen endet bald",
-        "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über das Ende der Bearbeitungszeit hinaus",
+        "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über das Ende des Auftrags hinaus",
     },
     "Action": {  # what the audit trail and a case's history record
         "register": "Klient/in erfasst",
@@ -150,7 +150,7 @@ MESSAGES: dict[str, str] = {
     "{value} is not a rule kind; use one of: {codes}":
         "{value} ist keine Regelart; verwenden Sie eine von: {codes}",
     "{value} is not a result; use one of: {codes}":
-        "{value} ist kein Resultat; verwenden Sie eines von: {codes}",
+        "{value} ist keine Beurteilung; verwenden Sie eine von: {codes}",
     "no topic given; name one or more of: {codes}":
         "kein Thema angegeben; nennen Sie eines oder mehrere von: {codes}",
     # criteria (stored as keys and values, catalogue/en.py FINDINGS, said when shown)
@@ -223,9 +223,9 @@ MESSAGES: dict[str, str] = {
     "in 1 day": "in 1 Tag",
     "in {days} days": "in {days} Tagen",
     "{case}: mandate ended on {day} ({when}); close or withdraw it":
-        "{case}: Bearbeitungszeit endete am {day} ({when}); Fall abschliessen oder zurückziehen",
+        "{case}: Auftrag endete am {day} ({when}); Fall abschliessen oder zurückziehen",
     "{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate":
-        "{case}: Bearbeitungszeit endet am {day} ({when}); Fall abschliessen oder einen "
+        "{case}: Auftrag endet am {day} ({when}); Fall abschliessen oder einen "
         "3-Monats-Auftrag verlängern",
     "{case}: referred on {referred_on}, waiting for a decision since {days} days":
         "{case}: angemeldet am {referred_on}, wartet seit {days} Tagen auf einen Entscheid",
@@ -233,7 +233,7 @@ MESSAGES: dict[str, str] = {
         "{case}: Aussetzen der Arbeitsbemühungen endet am {day} ({when})",
     "{case}: job-search suspension until {day} outlasts the mandate ending {mandate_end}":
         "{case}: Aussetzen der Arbeitsbemühungen bis {day} dauert über das Ende der "
-        "Bearbeitungszeit am {mandate_end} hinaus",
+        "Auftrags am {mandate_end} hinaus",
     # what Click and Typer say, in German (cli/library.py)
     "No such option: {name}": "Unbekannte Option: {name}",
     "No such option: {name} (Possible options: {options})":
@@ -289,12 +289,12 @@ MESSAGES: dict[str, str] = {
         "`{action}` ist für {case} nicht möglich: der Fall ist {status}; `{action}` ist nur möglich, "
         "wenn er {allowed} oder {other} ist",
     "cannot extend {case}: it was already extended; a 3-month mandate may be extended once, to 6":
-        "{case} kann nicht verlängert werden: der Fall wurde bereits verlängert; eine "
-        "Bearbeitungszeit von 3 Monaten kann einmal auf 6 verlängert werden",
+        "{case} kann nicht verlängert werden: der Fall wurde bereits verlängert; ein "
+        "Auftrag von 3 Monaten kann einmal auf 6 verlängert werden",
     "cannot extend {case}: its mandate is {months} months; a 3-month mandate may be extended "
     "once, to 6":
-        "{case} kann nicht verlängert werden: die Bearbeitungszeit beträgt {months} Monate; eine "
-        "Bearbeitungszeit von 3 Monaten kann einmal auf 6 verlängert werden",
+        "{case} kann nicht verlängert werden: die Auftragsdauer beträgt {months} Monate; ein "
+        "Auftrag von 3 Monaten kann einmal auf 6 verlängert werden",
     "cannot suspend the job search for {case}: it was referred by {kind}, only a case referred "
     "by a RAV unit can suspend job-search obligations":
         "die Arbeitsbemühungen für {case} können nicht ausgesetzt werden: der Fall wurde von "
@@ -305,11 +305,11 @@ MESSAGES: dict[str, str] = {
         "{case} hat in dieser Zeit bereits ein Aussetzen der Arbeitsbemühungen bis {until}; "
         "beenden Sie es zuerst mit resume-search, oder wählen Sie Tage danach",
     "a suspension from {start} would start before the mandate ({accepted_on})":
-        "ein Aussetzen ab {start} würde vor der Bearbeitungszeit ({accepted_on}) beginnen",
+        "ein Aussetzen ab {start} würde vor dem Auftrag ({accepted_on}) beginnen",
     "cannot suspend the job search for {case} until {until}: the mandate ends on {due_on}; "
     "a suspension may last at most until then":
-        "die Arbeitsbemühungen für {case} können nicht bis {until} ausgesetzt werden: die "
-        "Bearbeitungszeit endet am {due_on}; ein Aussetzen darf höchstens bis dahin dauern",
+        "die Arbeitsbemühungen für {case} können nicht bis {until} ausgesetzt werden: der "
+        "Auftrag endet am {due_on}; ein Aussetzen darf höchstens bis dahin dauern",
     "referral refused: {reasons}": "Anmeldung nicht zulässig: {reasons}",
     "{case} has no job-search suspension running on {day}; nothing to resume":
         "bei {case} läuft am {day} kein Aussetzen der Arbeitsbemühungen; es gibt nichts "
@@ -572,7 +572,7 @@ MESSAGES: dict[str, str] = {
     # render/tables.py: table headers, key names, titles
     "{start} to {end}": "{start} bis {end}",
     "decision": "Entscheid",
-    "mandate end": "Ende der Bearbeitungszeit",
+    "mandate end": "Ende des Auftrags",
     "allowed": "zulässig",
     "blocked: needs a justification (--override)": "blockiert: braucht eine Begründung (--override)",
     "not allowed": "nicht zulässig",
@@ -608,10 +608,10 @@ MESSAGES: dict[str, str] = {
     "newer": "neuer als dieses optima",
     "empty": "leer",
     "none": "keine",
-    "result": "Ergebnis",
+    "result": "Beurteilung",
     "rule": "Regel",
     "kind": "Art",
-    "why": "Begründung",
+    "why": "Befund",
     "case": "Fall",
     "status": "Status",
     "referrer": "Auftraggeberin",
@@ -623,7 +623,7 @@ MESSAGES: dict[str, str] = {
     "referring counsellor": "Beratungsperson Auftraggeberin",
     "decided on": "entschieden am",
     "receiving counsellor": "Beratungsperson Auftragnehmerin",
-    "mandate ends": "Bearbeitungszeit endet",
+    "mandate ends": "Auftrag endet",
     "extended on": "verlängert am",
     "job search suspended": "Arbeitsbemühungen ausgesetzt",
     "withdrawn on": "zurückgezogen am",
@@ -718,7 +718,7 @@ MESSAGES: dict[str, str] = {
     "outcomes": "Ergebnisse",
     "causes (not achieved)": "Ursachen (Ziel nicht erreicht)",
     "topics of the referrals": "Themen der Anmeldungen",
-    "of which overdue": "davon Bearbeitungszeit überschritten",
+    "of which overdue": "davon Auftragsdauer überschritten",
     "of which job search suspended": "davon Arbeitsbemühungen ausgesetzt",
     # render/workbook.py
     "Summary": "Übersicht",
@@ -739,7 +739,7 @@ MESSAGES: dict[str, str] = {
     "grouped by": "gruppiert nach",
     "key figures": "Kennzahlen",
     "closed: client employed": "abgeschlossen: Klient/in erwerbstätig",
-    "open at the end: overdue": "offen am Ende: Bearbeitungszeit überschritten",
+    "open at the end: overdue": "offen am Ende: Auftragsdauer überschritten",
     "open at the end: job search suspended": "offen am Ende: Arbeitsbemühungen ausgesetzt",
     "rejection reason": "Ablehnungsgrund",
     "cause (not achieved)": "Ursache (Ziel nicht erreicht)",
@@ -797,7 +797,7 @@ MESSAGES: dict[str, str] = {
     "Topics ({choices})": "Themen ({choices})",
     "Months (3 or 6)": "Monate (3 oder 6)",
     "{case} accepted; the mandate ends on {due_on}":
-        "{case} angenommen; die Bearbeitungszeit endet am {due_on}",
+        "{case} angenommen; der Auftrag endet am {due_on}",
     "{case} rejected ({reason})": "{case} abgelehnt ({reason})",
     "{case} withdrawn ({reason})": "{case} zurückgezogen ({reason})",
     "{case} extended to 6 months; ends on {due_on}":
@@ -1070,14 +1070,14 @@ MESSAGES: dict[str, str] = {
     # case", "periods" and "clients"): {field} and the fields a refusal names are said by the
     # reader, as the option of the command line or the column of the import
     "{field} {value} is not a mandate period; use 3 or 6":
-        "{field} {value} ist keine Bearbeitungszeit; verwenden Sie 3 oder 6",
+        "{field} {value} ist keine Auftragsdauer; verwenden Sie 3 oder 6",
     '{reason} other needs a note; add {field} "what happened"':
         '{reason} other braucht eine Notiz; ergänzen Sie {field} "was geschehen ist"',
     "{outcome} not-achieved needs a cause; add {field} no-cooperation, not-placeable or other":
         "{outcome} not-achieved braucht eine Ursache; ergänzen Sie {field} no-cooperation, "
         "not-placeable oder other",
     "cannot extend {case} on {day}: its mandate ended on {due_on}; give the date the extension "
-    "was decided with {field}": '{case} kann nicht am {day} verlängert werden: die Bearbeitungszeit endete am {due_on}; geben Sie mit {field} das Datum an, an dem die Verlängerung entschieden wurde',
+    "was decided with {field}": '{case} kann nicht am {day} verlängert werden: der Auftrag endete am {due_on}; geben Sie mit {field} das Datum an, an dem die Verlängerung entschieden wurde',
     "{field} {until} is before {start_field} {start}": "{field} {until} liegt vor {start_field} {start}",
     "missing {field}": "{field} fehlt",
     "{field} needs a justification text, not an empty one":
@@ -1230,4 +1230,15 @@ MESSAGES: dict[str, str] = {
     "{day}: {key} from {before} to {after} (version {version})":
         "{day}: {key} von {before} auf {after} (Version {version})",
     "after": "nachher",
+    # --- issue 16: future suspension start, German wording, demo report ---
+    # a suspension planned ahead (rules/lifecycle.py, render/tables.py)
+    "cannot suspend the job search for {case} from {start}: the mandate ends on {due_on}; a "
+    "suspension may start at most on that day":
+        "die Arbeitsbemühungen für {case} können nicht ab {start} ausgesetzt werden: der Auftrag "
+        "endet am {due_on}; ein Aussetzen darf spätestens an diesem Tag beginnen",
+    "{start} to {end}, planned": "{start} bis {end}, geplant",
+    # a finding with its rule (catalogue/en.py RULED): the sentence first, then the criterion
+    "{rule}: {finding}": "{finding} (Kriterium «{rule}»)",
+    # the demo's report and workbook (render/report.py, render/workbook.py)
+    "note": "Hinweis",
 }

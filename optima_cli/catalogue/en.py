@@ -42,6 +42,9 @@ REFUSALS: dict[str, str] = {
                            "time; end it with resume-search first, or choose days after it",
     "suspension-before-mandate": "a suspension from {start} would start before the mandate "
                                  "({accepted_on})",
+    "suspension-starts-after-mandate": "cannot suspend the job search for {case} from {start}: "
+                                       "the mandate ends on {due_on}; a suspension may start at "
+                                       "most on that day",
     "until-before-from": "{field} {until} is before {start_field} {start}",
     "suspension-after-mandate": "cannot suspend the job search for {case} until {until}: the "
                                 "mandate ends on {due_on}; a suspension may last at most until then",
@@ -312,10 +315,22 @@ def _reasons(findings: list[dict[str, Any]]) -> str:
     return "; ".join(finding(f) for f in findings)
 
 
-def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
-    from optima_cli.language import label
+# a finding that blocks or warns, with its rule: in English the rule's code first; in German
+# the sentence first and the rule's name after it, since that name says what passes (it is shown
+# beside "erfüllt", issue 16): before the sentence of what fails, it read as its opposite or said
+# one phrase twice ("IV-Massnahmen laufen: IV-Massnahmen laufen")
+RULED = "{rule}: {finding}"
 
-    return "; ".join(f"{label('Rule', f['rule'])}: {finding(f)}" for f in findings)
+
+def ruled(stored: Mapping[str, Any]) -> str:
+    """A finding that blocks or warns, with its rule: the one place that joins the two."""
+    from optima_cli.language import label, t
+
+    return t(RULED, rule=label("Rule", stored["rule"]), finding=finding(stored))
+
+
+def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
+    return "; ".join(ruled(f) for f in findings)
 
 
 SHOWN[("referral-refused", "reasons")] = _reasons

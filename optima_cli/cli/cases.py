@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from optima_cli.catalogue.en import ruled
 from optima_cli.cli.options import (
     FormatOpt,
     Note,
@@ -94,7 +95,7 @@ def refer(
     result = referred.record
     for finding in result["findings"]:
         if finding["result"] == "warn":
-            terminal.warning(f"{label('Rule', finding['rule'])}: {finding['message']}")
+            terminal.warning(ruled(finding))
     if referred.override_ignored:
         terminal.warning(t("--override not stored: no hard rule blocks this referral"))
     values = {"case": result["case"], "referrer": result["referrer"],
@@ -177,12 +178,14 @@ def extend(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt = Forma
 def suspend_search(
     ctx: typer.Context, case: Case,
     until: Annotated[date, date_option("--until", help="Last day of the suspension.")],
-    start: Annotated[date | None, date_option("--from", help="First day (default today).")] = None,
+    start: Annotated[date | None, date_option(
+        "--from", help="First day (default today); may lie ahead, up to the mandate's end.")] = None,
     note: Note = None, fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Suspend the client's job-search obligations while another unit works the case.
 
-    Only for an accepted case referred by a RAV unit, and never beyond the mandate's end.
+    Only for an accepted case referred by a RAV unit, and never beyond the mandate's end. A
+    suspension planned ahead is cancelled by closing, withdrawing or resume-search before it starts.
 
     Example: optima suspend-search OPT-2026-0001 --until 2027-01-31
     """

@@ -23,14 +23,14 @@ def demo(
     The 52 referrals say what the evaluation report of the OPTIMA pilot 2018-2022 says (no real
     person); the dates, topics, goals, outcomes and durations are invented. The cases and the
     figures are shown as of the pilot's end, 30.11.2022, so that the deadline warnings read as they
-    did then. Your real database is never touched: OPTIMA_DB is ignored here, and a file that is
-    not a demo database is refused.
+    did then; the figures cover the pilot from its start, 1.10.2018. Your real database is never
+    touched: OPTIMA_DB is ignored here, and a file that is not a demo database is refused.
 
     Example: optima demo
     """
     from optima_cli.cli.options import tables
     from optima_cli.demo.build import build, demo_path
-    from optima_cli.demo.data import PILOT_END
+    from optima_cli.demo.data import PILOT_END, PILOT_START
     from optima_cli.render import report as report_view
     from optima_cli.rules.periods import choose
     from optima_cli.workflow.case_reads import list_cases
@@ -49,9 +49,9 @@ def demo(
                        "they did then", day=PILOT_END))
     tables.cases(list_cases(c, as_of=PILOT_END).records)
     typer.echo()
-    typer.echo(t("The figures the evaluation report states are true to it; the outcomes and "
-                 "durations are invented."))
-    report_view.render(report(c, choose(PILOT_END)))
+    # from the pilot's start, not from the first (invented) referral; the report says which
+    # figures are invented, as it does for any report of the demo's database
+    report_view.render(report(c, choose(PILOT_END, start=PILOT_START, end=PILOT_END)))
     terminal.message(t("explore it: optima --db {path} list --status all   |   "
                        "optima --db {path} show OPT-2019-0001   |   optima --db {path} examples",
                        path=path))

@@ -32,6 +32,9 @@ from optima_cli.importing.rows import COLUMNS
 SEED = 2018
 FIRST = date(2018, 10, 1)
 LAST = date(2022, 9, 30)
+# the pilot as the report has it: "von Oktober 2018 bis November 2022" (section 1.2, the
+# figures until November 2022); the demo's report covers it
+PILOT_START = date(2018, 10, 1)
 PILOT_END = date(2022, 11, 30)  # the state `optima demo` shows: the pilot's last day
 INVENTED = ("invented: the dates, the topics beyond finances, the goals, the outcomes and the "
             "durations; the report gives no figures for them")

@@ -44,6 +44,8 @@ def to_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "group", "key", "value"])
     for section, group, key, value in rows(data):
+        if isinstance(value, bool):  # as every CSV of optima writes it (render/formats.py)
+            value = "true" if value else "false"
         writer.writerow([section, group, key, "" if value is None else value])
     return buffer.getvalue()
 
@@ -72,6 +74,13 @@ def named(name: str) -> bool:
     `until-2026-11-20` and `2026-01-01_2026-03-31` are made for file names and are not shown in
     German, where they would read as dates written the wrong way."""
     return current() == "en" or not (name.startswith("until-") or "_" in name)
+
+
+def invented_note() -> str:
+    """What a report of the demo's data says of its figures (`data["demo"]`): the table's first
+    line, and a row of the workbook's Summary."""
+    return t("The figures the evaluation report states are true to it; the outcomes and "
+             "durations are invented.")
 
 
 def render(data: dict[str, Any]) -> None:
@@ -116,8 +125,9 @@ def render(data: dict[str, Any]) -> None:
         [t("median days from acceptance to closing"), durations["median_days_accepted_to_closed"]],
         [t("referrals against a hard rule (justified)"), data["overrides"]],
     ], title=t("open cases and durations"))
+    note = [Text(invented_note(), style="yellow")] if data.get("demo") else []
     out().print(Group(
-        head, Text(""), matrix, Text(""),
+        *note, head, Text(""), matrix, Text(""),
         bars(t("referrals by referrer"), ref["by_referrer"]), Text(""),
         bars(t("referrals by receiver"), ref["by_receiver"]), Text(""),
         decisions, Text(""),

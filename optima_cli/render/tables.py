@@ -124,9 +124,12 @@ def _settings_version(r: dict[str, Any]) -> str:
 
 
 def _suspension(r: dict[str, Any]) -> str | None:
-    if not r.get("search_suspended_until"):
-        return None
-    return t("{start} to {end}", start=r["search_suspended_from"], end=r["search_suspended_until"])
+    """The suspension running today, and those planned to start later (`show`'s suspensions)."""
+    said = [t("{start} to {end}", start=r["search_suspended_from"], end=r["search_suspended_until"])
+            ] if r.get("search_suspended_until") else []
+    said += [t("{start} to {end}, planned", start=s["from"], end=s["until"])
+             for s in r.get("suspensions", ()) if s.get("planned")]
+    return "; ".join(said) or None
 
 
 def _changes(changes: dict[str, Any]) -> str:

@@ -148,6 +148,10 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
     s.append([t("to"), p["to"]])
     s.append([t("as of"), p["as_of"]])
     s.append([t("grouped by"), by])
+    if data.get("demo"):  # the demo's data: which figures are invented
+        from optima_cli.render.report import invented_note
+
+        s.append([t("note"), invented_note()], bold=True)
     s.append([])
     ref = data["referrals"]
     keys = list(ref["by_referrer"])

@@ -141,7 +141,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "other": "other",
     },
     RejectReason: {
-        "iv-rejection-recent": "IV rejection less than 12 months ago",
+        "iv-rejection-recent": "IV rejection not more than 12 months ago",
         "iv-procedure-open": "IV procedure, assessment or proceeding open",
         "iv-registration-due": "health damage suspected: a regular IV registration is due",
         "no-work-capacity": "no intact work capacity",

@@ -130,6 +130,9 @@ def check_suspension(
     if req.start < accepted_on:
         raise OptimaError.refused("suspension-before-mandate", start=req.start,
                                   accepted_on=accepted_on)
+    if req.start > due_on:  # a suspension may be planned ahead, within the mandate
+        raise OptimaError.refused("suspension-starts-after-mandate", "from", case=case,
+                                  start=req.start, due_on=due_on)
     if req.until < req.start:
         raise OptimaError.refused("until-before-from", "until", names={"start_field": "from"},
                                   until=req.until, start=req.start)
@@ -162,6 +165,20 @@ class SearchSuspension(NamedTuple):
 
     def running_on(self, day: date) -> bool:
         return self.ended_on is None and self.start_on <= day <= self.until
+
+    def planned_on(self, today: date) -> bool:
+        """Recorded ahead (issue 16): it starts after `today` and was not cancelled."""
+        return self.ended_on is None and self.start_on > today
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended (by resume-search, a closing or a withdrawal) before it started: it never ran."""
+        return self.ended_on is not None and self.ended_on < self.start_on
+
+    def began_by(self, today: date | None) -> bool:
+        """Whether its start is an event of the case as of `today` (None: whatever its day): not
+        when it is planned for a later day, nor when it was cancelled before it started."""
+        return not self.cancelled and (today is None or not self.planned_on(today))
 
     def in_effect_during(self, start: date, until: date) -> bool:
         """Whether it is in effect on some day from `start` to `until`: from its start to its end,
@@ -205,6 +222,11 @@ class Case(NamedTuple):
         """The suspension, not ended early, that runs on `day`."""
         running = [s for s in self.suspensions if s.running_on(day)]
         return max(running, key=lambda s: s.start_on) if running else None
+
+    def next_planned_suspension(self, day: date) -> SearchSuspension | None:
+        """The suspension, not ended, that starts first after `day` (one planned ahead)."""
+        planned = [s for s in self.suspensions if s.planned_on(day)]
+        return min(planned, key=lambda s: s.start_on) if planned else None
 
     def overlapping_suspension(self, start: date, until: date) -> SearchSuspension | None:
         found = [s for s in self.suspensions if s.in_effect_during(start, until)]
@@ -282,32 +304,37 @@ def refer(*, case_id: str, referrer: Unit, receiver: Unit, facts: criteria.Facts
 
 # --- the order of a case's events --------------------------------------------------------------
 # Every action's day is at or after every earlier event of the case: a case is never extended
-# after it was closed, nor withdrawn before a suspension of it began.
+# after it was closed, nor withdrawn before a suspension of it began. A suspension planned for a
+# day after today (issue 16) has not begun: its start is no earlier event, and closing,
+# withdrawing or resuming before it cancels it (it ends on that day, before its start).
 
 # the field that gives the day of an action (the command line's option, the import's column)
 DAY_FIELD = dict.fromkeys(Action, "on") | {Action.SUSPEND_SEARCH: "from"}
 
 
-def dated_events(case: Case) -> list[tuple[date, str]]:
-    """The dated events of a case: (day, event), in the order they happen on one day."""
+def dated_events(case: Case, today: date | None = None) -> list[tuple[date, str]]:
+    """The dated events of a case as of `today`: (day, event), in the order they happen on one
+    day. A suspension's start counts once it has begun (`SearchSuspension.began_by`)."""
     decision = "rejection" if case.status == Status.REJECTED else "acceptance"
     found = [(case.referred_on, "referral"), (case.decided_on, decision),
              (case.extended_on, "extension"),
-             *((s.start_on, "suspension-start") for s in case.suspensions),
+             *((s.start_on, "suspension-start") for s in case.suspensions if s.began_by(today)),
              *((s.ended_on, "suspension-end") for s in case.suspensions),
              (case.withdrawn_on, "withdrawal"), (case.closed_on, "closing")]
     return [(day, event) for day, event in found if day is not None]
 
 
-def latest_event(case: Case) -> tuple[date, str]:
-    """The day of the latest event of a case, and that event (the referral, at least)."""
-    return max(dated_events(case), key=lambda e: e[0])
+def latest_event(case: Case, today: date | None = None) -> tuple[date, str]:
+    """The day of the latest event of a case as of `today`, and that event (the referral, at
+    least)."""
+    return max(dated_events(case, today), key=lambda e: e[0])
 
 
-def check_order(case: Case, action: Action, day: date) -> None:
-    """Refuse `action` on `day` if the case has an event dated later. The refusal names the
-    field that gives the action's day (`on`, `from`)."""
-    earlier, event = latest_event(case)
+def check_order(case: Case, action: Action, day: date, today: date | None = None) -> None:
+    """Refuse `action` on `day` if the case has an event dated later (as of `today`: not the
+    start of a suspension planned ahead). The refusal names the field that gives the action's
+    day (`on`, `from`)."""
+    earlier, event = latest_event(case, today)
     if day < earlier:
         raise OptimaError.refused("out-of-order", DAY_FIELD[action], action=action.value, day=day,
                                   event=event, earlier=earlier)
@@ -316,13 +343,15 @@ def check_order(case: Case, action: Action, day: date) -> None:
 def _begin(case: Case, action: Action, day: date, today: date) -> str:
     """The status after `action` on `day`, once the transition and the day are allowed."""
     after = next_status(case.case_id, Status(case.status), action)
-    ensure_not_future(day, today, action.value)
-    check_order(case, action, day)
+    if action != Action.SUSPEND_SEARCH:  # a suspension may start later, within the mandate
+        ensure_not_future(day, today, action.value)
+    check_order(case, action, day, today)
     return after.value
 
 
 def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[SearchSuspension, ...]:
-    """A suspension cannot outlive the case: those that would still run after `day` end on it."""
+    """A suspension cannot outlive the case: those that would still run after `day` end on it,
+    and one planned to start after `day` is cancelled (ends on `day`, before its start)."""
     return tuple(s._replace(ended_on=day) if s.ended_on is None and s.until > day else s
                  for s in suspensions)
 
@@ -385,7 +414,8 @@ def suspend_search(case: Case, day: date, today: date, until: date,
 
 def resume_search(case: Case, day: date, today: date) -> Case:
     status = _begin(case, Action.RESUME_SEARCH, day, today)
-    running = case.running_suspension(day)
+    # the one running on `day`, or else one planned ahead: resuming before its start cancels it
+    running = case.running_suspension(day) or case.next_planned_suspension(day)
     if running is None:
         raise OptimaError.refused("nothing-to-resume", case=case.case_id, day=day)
     return case._replace(status=status, suspensions=tuple(

@@ -16,12 +16,12 @@ from optima_cli.records.models import AuditEvent, Client, Referral, Suspension
 
 def cases_dated_after(session: Session, day: date) -> int:
     """How many cases have an event dated after `day`: none should (every command refuses a date
-    in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it)."""
+    in the future), and views as of today rely on that (a writer whose clock ran ahead breaks it).
+    A job-search suspension may start later (planned ahead, issue 16), not end earlier later."""
     r, s = Referral, Suspension
     later = or_(*(column > day for column in (col(r.referred_on), col(r.decided_on), col(r.extended_on),
                                               col(r.withdrawn_on), col(r.closed_on))),
-                col(r.id).in_(select(col(s.referral_id))
-                              .where(or_(col(s.start_on) > day, col(s.ended_on) > day))))
+                col(r.id).in_(select(col(s.referral_id)).where(col(s.ended_on) > day)))
     return int(session.execute(select(func.count()).select_from(r).where(later)).scalar_one())
 
 
@@ -29,13 +29,17 @@ def cases_out_of_order(session: Session) -> list[str]:
     """The ids of the cases whose dates are out of order (every action keeps them in order, but
     a database may hold cases from before that rule, or changed directly): decided before
     referred, extended before decided, withdrawn or closed before an earlier event, a suspension
-    starting before the decision, ending before it starts, or going on after the case ended,
-    and a client born after being referred. In case id order."""
+    starting before the decision or after the mandate, ending before the decision, or going on
+    after the case ended (unless cancelled before its start: it ended before it began), and a
+    client born after being referred. In case id order."""
     r, s, c = Referral, Suspension, Client
     endings = (col(r.withdrawn_on), col(r.closed_on))
+    began = or_(col(s.ended_on).is_(None), col(s.ended_on) >= s.start_on)  # not cancelled
     suspension = select(col(s.id)).where(col(s.referral_id) == r.id, or_(
-        col(s.start_on) < r.referred_on, col(s.start_on) < r.decided_on, col(s.ended_on) < s.start_on,
-        *(col(s.start_on) > end for end in endings), *(col(s.ended_on) > end for end in endings)))
+        col(s.start_on) < r.referred_on, col(s.start_on) < r.decided_on, col(s.ended_on) < r.decided_on,
+        col(s.start_on) > r.due_on,
+        *(and_(col(s.start_on) > end, began) for end in endings),
+        *(col(s.ended_on) > end for end in endings)))
     born_later = select(col(c.id)).where(col(c.id) == r.client_id, col(c.birth_date) > r.referred_on)
     out_of_order = or_(
         col(r.decided_on) < r.referred_on, col(r.extended_on) < r.referred_on,

@@ -130,8 +130,9 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         record["findings"] = findings_of(row)
         # the version of the settings in force, beside the one the case was judged under
         record["settings_version_now"] = settings.version
-        record["suspensions"] = [
-            {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note}
+        record["suspensions"] = [  # planned: recorded ahead, to start after today (issue 16)
+            {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note,
+             "planned": s.ended_on is None and s.start_on > ctx.today}
             for s in queries.suspensions_of(session, referral.id or 0)
         ]
         contact = lookup.institution(session, row["receiver"])

@@ -18,6 +18,7 @@ from optima_cli.rules.records import PERSONAL_TEXT, case_record
 from optima_cli.store import audit
 from optima_cli.store import report as q
 from optima_cli.store import settings as stored_settings
+from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
 from optima_cli.workflow.context import Context
@@ -63,6 +64,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),
         # the steering group's settings changed in the period (issue 16): day, key, before, after
         "settings_changes": stored_settings.changes_between(session, start, end),
+        # the demo's invented data (`optima demo`): its outcomes and durations are invented
+        "demo": read_meta(session, "demo") == "1",
     }
 
 

@@ -129,7 +129,7 @@ def test_check_lists_every_rule_with_result_kind_and_why_and_exits_1_when_blocke
     table = cli(db, "check", client, "--to", "IV", "--topics", "health")
     assert table.exit_code == 1, table.stderr
     rows = [line for line in table.stdout.splitlines() if "│" in line]
-    assert len(rows) == len(findings) == 7  # the rules toward the IV, one row each
+    assert len(rows) == len(findings) == 8  # the rules toward the IV, one row each
     for finding, row in zip(findings, rows):
         cells = [c.strip() for c in row.split("│")]
         assert cells == [finding["result"], finding["rule"], finding["kind"], finding["message"]], row

@@ -24,9 +24,12 @@ def _register(run, name: str, *assessment: str) -> str:
     return made.stdout.strip()
 
 
-def _check(run, client: str, to: str, *lang: str, topics: str = "placement"):
+def _check(run, client: str, to: str, *options: str, topics: str = "placement"):
+    """`check` with root options (--lang de) and its own (--format json) after them."""
     referrer = "RAV" if to == "SD" else "SD"
-    return run(*lang, "check", client, "--to", to, "--from", referrer, "--topics", topics)
+    root = options[:2] if options[:1] == ("--lang",) else ()
+    return run(*root, "check", client, "--to", to, "--from", referrer, "--topics", topics,
+               *options[len(root):])
 
 
 def _findings(run, client: str, to: str, topics: str = "placement") -> tuple[int, dict]:
@@ -57,9 +60,11 @@ def test_check_of_the_three_assessments_in_english_and_german(run):
     assert "work capacity not assessed" in _one_line(english.stdout)
     german = _check(run, unassessed, "RAV", "--lang", "de")
     assert german.exit_code == 0
-    said = _one_line(german.stdout)
-    assert "Arbeitsangebot nicht beurteilt" in said
-    assert f"optima client update {unassessed} --work-capacity yes|no" in said
+    assert "Arbeitsangebot nicht beurteilt" in _one_line(german.stdout)
+    in_json = json.loads(_check(run, unassessed, "RAV", "--lang", "de", "--format", "json").stdout)
+    (said,) = [f["message"] for f in in_json["findings"] if f["rule"] == "work-capacity"]
+    assert said == ("Arbeitsangebot nicht beurteilt; erfassen Sie Ihre Beurteilung mit "
+                    f"`optima client update {unassessed} --work-capacity yes|no`")
 
     # assessed no: blocked for RAV and IV (a justification would lift it), accepted for SD
     for to in ("RAV", "IV"):

@@ -694,16 +694,16 @@ def test_an_old_sheets_no_work_capacity_imports_as_assessed_no(run, db_path, tmp
         "pass", "social-topic/5")
 
 
-def test_an_old_column_that_contradicts_the_new_one_is_refused(run, db_path, tmp_path):
+def test_an_old_column_that_contradicts_the_new_one_is_refused(run, base_db, tmp_path):
     header, rows = template()
     header.append("no_work_capacity")
     rows[0].update(no_work_capacity="x")  # Anna: work_capacity yes
     rows[1].update(no_work_capacity="true", work_capacity="")  # Peter: not intact, said once
-    before = dump(db_path)
+    before = dump(base_db)
     out, _ = refused(run, write_csv(tmp_path / "both.csv", header, rows))
     assert [(e["row"], e["column"]) for e in out["errors"]] == [(2, "no_work_capacity")]
     assert "work_capacity says yes; keep one of the two columns" in out["errors"][0]["message"]
-    assert dump(db_path) == before
+    assert dump(base_db) == before
 
 
 @pytest.mark.parametrize(("changes", "column", "fragment"), [

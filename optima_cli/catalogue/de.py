@@ -1154,14 +1154,12 @@ MESSAGES: dict[str, str] = {
     "recorded":
         "intaktes Arbeitsangebot (objektiv und subjektiv vermittelbar), beurteilt an einem "
         "nicht erfassten Tag",
-    "work capacity not assessed: judge whether the client is objectively and subjectively "
-    "placeable, and record it with `{command}`":
-        "Arbeitsangebot nicht beurteilt: beurteilen Sie, ob die Klientin oder der Klient "
-        "objektiv und subjektiv vermittelbar ist, und erfassen Sie es mit `{command}`",
-    "work capacity was assessed only on {assessed_on}, after {on}: record the assessment as of "
-    "that day with `{command}` and --work-capacity-on":
-        "das Arbeitsangebot wurde erst am {assessed_on} beurteilt, nach dem {on}: erfassen Sie "
-        "die Beurteilung auf diesen Tag mit `{command}` und --work-capacity-on",
+    "work capacity not assessed; record your assessment with `{command}`":
+        "Arbeitsangebot nicht beurteilt; erfassen Sie Ihre Beurteilung mit `{command}`",
+    "work capacity assessed only on {assessed_on}, after {on}; record it as of then with "
+    "`{command} --work-capacity-on DATE`":
+        "Arbeitsangebot erst am {assessed_on} beurteilt, nach dem {on}; erfassen Sie es auf "
+        "jenen Tag mit `{command} --work-capacity-on DATE`",
     "work capacity was assessed as intact: the RAV is likely better placed; SD takes people "
     "without intact work capacity because of problems in their surroundings":
         "das Arbeitsangebot wurde als intakt beurteilt: das RAV ist wohl besser geeignet; der SD "

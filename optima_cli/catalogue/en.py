@@ -152,10 +152,9 @@ FINDINGS: dict[str, str] = {
                        "assessed on {assessed_on}",
     "work-capacity/5": "work capacity intact (objectively and subjectively placeable), as "
                        "assessed on a day not recorded",
-    "work-capacity/6": "work capacity not assessed: judge whether the client is objectively and "
-                       "subjectively placeable, and record it with `{command}`",
-    "work-capacity/7": "work capacity was assessed only on {assessed_on}, after {on}: record the "
-                       "assessment as of that day with `{command}` and --work-capacity-on",
+    "work-capacity/6": "work capacity not assessed; record your assessment with `{command}`",
+    "work-capacity/7": "work capacity assessed only on {assessed_on}, after {on}; record it as of "
+                       "then with `{command} --work-capacity-on DATE`",
     "iv-measures/1": "IV measures are running",
     "iv-measures/2": "an IV assessment or proceeding is open",
     "iv-measures/3": "no IV measures running, no assessment or proceeding open",

@@ -195,9 +195,8 @@ def test_dates_and_codes_in_german_and_english():
     assert language.current() == "de"
 
 
-def test_every_stored_finding_reads_back_in_german():
-    """Findings are stored as keys and values with the referral; `show` says each in German,
-    with the values (dates as 20.11.2026, topics as their labels)."""
+def _every_finding() -> list[criteria.Finding]:
+    """A finding of every rule on many facts and proposals: each sentence, passing or not."""
     facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
                                               iv_procedure_open=True, health_suspected=True,
                                               work_capacity="no", iv_measures_running=True,
@@ -223,6 +222,13 @@ def test_every_stored_finding_reads_back_in_german():
                                                      "OPT-2026-0001" if topics else None,
                                                      workable=(None, True, False)[len(topics)])
                         found += criteria.evaluate(fact, proposal, settings)
+    return found
+
+
+def test_every_stored_finding_reads_back_in_german():
+    """Findings are stored as keys and values with the referral; `show` says each in German,
+    with the values (dates as 20.11.2026, topics as their labels)."""
+    found = _every_finding()
     # every sentence is tried, but those only older referrals keep
     assert {f.why.key for f in found} == set(en.FINDINGS) - en.FINDINGS_OF_THE_PAST
     stored = [json.loads(json.dumps(f.as_dict())) for f in found]  # as the database keeps them
@@ -248,26 +254,7 @@ def _german_values(finding: dict) -> dict:
     return values
 
 
-
-
-
-
 # --- the German wording against the report's own words (issue 16) ------------------------------
-
-def _all_findings() -> list[criteria.Finding]:
-    """A finding of every rule on many facts and proposals: each sentence, passing or not."""
-    facts = [criteria.Facts(), criteria.Facts(consent_on=date(2026, 1, 5)),
-             criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2026, 3, 1),
-                            iv_procedure_open=True, health_suspected=True, no_work_capacity=True,
-                            iv_measures_running=True, rav_registered_until=date(2026, 10, 1)),
-             criteria.Facts(consent_on=date(2026, 1, 5), iv_rejected_on=date(2024, 3, 1),
-                            rav_registered_until=date(2026, 12, 31))]
-    return [finding for fact in facts for referrer in codes.Kind for receiver in codes.Kind
-            for topics in [(), (codes.Topic.HEALTH,), (codes.Topic.FINANCES,)]
-            for finding in criteria.evaluate(fact, criteria.Proposal(
-                referrer, receiver, str(receiver), date(2026, 11, 20), topics,
-                "OPT-2026-0001" if topics else None))]
-
 
 def test_no_german_rule_label_is_a_negative_statement_shown_as_erfuellt():
     """A rule's label is shown beside "erfüllt" when it passes: it names the condition that
@@ -278,7 +265,7 @@ def test_no_german_rule_label_is_a_negative_statement_shown_as_erfuellt():
     language.use("de")
     absent: set[str] = set()
     failing: dict[str, set[str]] = {}
-    for f in _all_findings():
+    for f in _every_finding():
         if f.result == "pass" and en.FINDINGS[f.why.key].startswith(("no ", "not ")):
             absent.add(f.rule)
         elif f.result != "pass":
@@ -313,7 +300,7 @@ def test_no_german_sentence_repeats_a_phrase_twice_in_a_row():
     texts = [*de.MESSAGES.values(), *(v for table in de.LABELS.values() for v in table.values())]
     assert not [(text, _repeated(text)) for text in texts if _repeated(text)]
     language.use("de")
-    failing = [f.as_dict() for f in _all_findings() if f.result != "pass"]
+    failing = [f.as_dict() for f in _every_finding() if f.result != "pass"]
     for code in ("referral-refused", "referral-blocked"):
         for f in failing:
             said = en.sentence(code, {"reasons": [f]}, {"field": "--override"})

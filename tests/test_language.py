@@ -212,7 +212,9 @@ def _every_finding() -> list[criteria.Finding]:
                             rav_registered_until=date(2026, 12, 31))]
     found = []
     # the concept's months, and others that the steering group set (sentences naming the months)
-    for settings in (criteria.DEFAULTS, criteria.Settings(iv_rejection_months=24, rav_recent_months=3)):
+    # (and the IV rule made `never`: its sentence then offers no justification)
+    for settings in (criteria.DEFAULTS, criteria.Settings(iv_rejection_months=24, rav_recent_months=3),
+                     criteria.Settings(rule_kinds=(("iv-rejection-recent", codes.RuleKind.NEVER),))):
         for fact in facts:
             for referrer in codes.Kind:
                 for receiver in codes.Kind:

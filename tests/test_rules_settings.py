@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from optima_cli.catalogue import en
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import criteria, deadlines
 from optima_cli.rules import settings as s
@@ -148,6 +149,8 @@ def test_a_rule_judged_by_the_kind_set_and_the_finding_keeps_that_kind():
         assert bool(criteria.refusals(findings)) == (kind == RuleKind.NEVER)
         assert bool(criteria.blocks_needing_override(findings)) == (kind == RuleKind.HARD)
         assert criteria.allowed(findings) == (kind == RuleKind.WARN)
+        # only a hard rule's sentence offers a justification
+        assert ("justification" in en.finding(found.as_dict())) == (kind == RuleKind.HARD)
 
 
 def test_evaluate_without_settings_judges_by_the_defaults():

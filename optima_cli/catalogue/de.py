@@ -1195,6 +1195,10 @@ MESSAGES: dict[str, str] = {
         "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
         "als {months} Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder "
         "jetzt mit einer Begründung)",
+    "the IV rejected the client on {rejected_on}, not more than {months} months ago "
+    "(a referral to IV is possible from {possible_from})":
+        "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
+        "als {months} Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich)",
     "the IV rejection of {rejected_on} is more than {months} months old":
         "die IV-Ablehnung vom {rejected_on} liegt mehr als {months} Monate zurück",
     "the client is registered at the RAV until {until}, within the last {months} months":

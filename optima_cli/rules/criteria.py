@@ -139,6 +139,10 @@ def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     ends = add_months(facts.iv_rejected_on, months)
     other = {"months": months} if months != DEFAULTS.iv_rejection_months else {}  # set otherwise
     if p.on <= ends:
+        if p.settings.kind("iv-rejection-recent", RuleKind.HARD) != RuleKind.HARD:
+            # set to never or warn: no justification lifts it, so the sentence offers none
+            return False, _say("iv-rejection/7", rejected_on=facts.iv_rejected_on, months=months,
+                               possible_from=ends + timedelta(days=1))
         return False, _say("iv-rejection/5" if other else "iv-rejection/4",
             rejected_on=facts.iv_rejected_on, **other, possible_from=ends + timedelta(days=1))
     return True, _say("iv-rejection/6" if other else "iv-rejection/3",

@@ -151,3 +151,15 @@ def test_a_wrong_assessment_is_refused_and_nothing_written(run, db_path, args, f
     for fragment in fragments:
         assert fragment in said, said
     assert dump(db_path) == before
+
+
+def test_an_assessment_no_entered_today_blocks_a_referral_dated_back(run, db_path):
+    """Cases are entered days after the fact: a "no" recorded today still blocks a referral
+    dated five days back, as the import (which dates the assessment on the row's referral) does."""
+    client = _register(run, "Spät Sven", "--work-capacity", "no")
+    before = dump(db_path)
+    refused = run("refer", client, "--to", "RAV", "--topics", "placement", "--months", "3",
+                  "--workable", "yes", "--on", str(TODAY - timedelta(days=5)))
+    assert refused.exit_code == 1, refused.stdout
+    assert "work-capacity" in refused.stderr and "--override" in refused.stderr
+    assert dump(db_path)["referral"] == before.get("referral", [])

@@ -116,7 +116,8 @@ REFUSALS: dict[str, str] = {
 }
 
 # Sentences the criteria no longer say, kept for the findings stored with older referrals.
-FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2", "work-capacity/2", "social-topic/1",
+FINDINGS_OF_THE_PAST = frozenset({"iv-rejection/2", "work-capacity/2", "work-capacity/7",
+                                  "social-topic/1",
                                   "workable/1"})
 
 # The sentence of each finding of the access criteria (rules/criteria.py), by rule and number:

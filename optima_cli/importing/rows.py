@@ -133,8 +133,9 @@ def _match(store: BatchStore, v: dict[str, Any]) -> Person | None:
 
 
 def _facts_of_the_day(values: dict[str, Any], v: dict[str, Any], today: date) -> dict[str, Any]:
-    """A row's client values: an assessment of work capacity without its day is of the row's
-    referral (the day the row's facts are as of; a referral in the future is refused as such)."""
+    """A row's client values: an assessment of work capacity without its day is dated on the
+    row's referral (the day the row's facts are as of; a referral in the future is refused as
+    such), as `client update` dates it on the day it is entered."""
     return client_rules.assessed_on(values, min(v["referred_on"], today))
 
 

@@ -162,11 +162,10 @@ def _iv_health(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
 
 
 def _work_capacity_assessed(facts: Facts, p: Proposal) -> str | None:
-    """The work capacity as assessed by the referral date: an assessment made later was not
-    known on that day (None: not assessed); one of an unknown day counts."""
-    day = facts.work_capacity_assessed_on
-    if facts.work_capacity is None or (day is not None and day > p.on):
-        return None
+    """The work capacity as the counsellor assessed it (None: not assessed), whatever the day of
+    the assessment: cases are entered days after the fact, so an assessment recorded after the
+    referral day is still the counsellor's judgement of that referral (a day in the future is
+    refused when it is entered)."""
     return facts.work_capacity
 
 
@@ -181,8 +180,6 @@ def _work_capacity(facts: Facts, p: Proposal) -> tuple[bool | Result, Sentence]:
         return True, (_say("work-capacity/4", assessed_on=day) if day
                       else _say("work-capacity/5"))
     record = f"optima client update {p.client or 'CLIENT'} --work-capacity yes|no"
-    if facts.work_capacity is not None and day is not None:  # assessed after the referral date
-        return WARNS, _say("work-capacity/7", assessed_on=day, on=p.on, command=record)
     return WARNS, _say("work-capacity/6", command=record)
 
 

@@ -255,3 +255,26 @@ def test_decision_days_and_due_days_set_what_due_and_list_say(run):
     assert json.loads(_ok(run("list", "--format", "json")))[0]["flag"] is None  # 25 days ahead
     _ok(run("settings", "set", "due-days", "25"))
     assert json.loads(_ok(run("list", "--format", "json")))[0]["flag"] == "due-soon"
+
+
+def test_the_workbook_flags_deadlines_by_the_settings_of_its_last_day(run, tmp_path):
+    """The workbook's deadlines judge a decision late after the decision days in force on the
+    period's last day, as `due` and `list` do today; a change after that day changes nothing."""
+    client = _register_cli(run, days_ago(800))
+    case = _ok(run("refer", client, "--to", "RAV", "--topics", "placement", "--months", "3",
+                   "--on", days_ago(5))).strip()
+
+    def flag(name: str, *period: str) -> object:
+        path = tmp_path / name
+        _ok(run("report", *period, "--xlsx", str(path)))
+        sheet = next(ws for ws in load_workbook(path).worksheets
+                     if any(c.value == "flag" for c in ws[1]))
+        header = [c.value for c in sheet[1]]
+        rows = [dict(zip(header, (c.value for c in r))) for r in sheet.iter_rows(min_row=2)]
+        return next(r["flag"] for r in rows if r["case"] == case)
+
+    assert flag("before.xlsx") == "due-soon"  # a decision due in 5 of the 10 days
+    _ok(run("settings", "set", "decision-days", "3"))
+    assert flag("after.xlsx") == "overdue"  # late after 3 days, as `due` says
+    # a period that ended before the change keeps the deadlines it had
+    assert flag("past.xlsx", "--from", days_ago(10), "--to", days_ago(1)) == "due-soon"

@@ -4,6 +4,7 @@ transaction. What a value means and which are allowed is in rules/settings.py.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,8 +19,19 @@ from optima_cli.store import audit
 def current(session: Session) -> rules.Settings:
     """The settings in force: the defaults overlaid with every change in the order made; their
     version is the latest change's id (0: none)."""
-    changes = session.exec(select(SettingChange).order_by(col(SettingChange.id))).all()
+    return _overlaid(session.exec(select(SettingChange).order_by(col(SettingChange.id))).all())
+
+
+def _overlaid(changes: Sequence[SettingChange]) -> rules.Settings:
+    """The defaults overlaid with `changes` in their order; the version is the last one's id."""
     return rules.overlay(((c.key, c.value) for c in changes), changes[-1].id or 0 if changes else 0)
+
+
+def as_of(session: Session, day: date) -> rules.Settings:
+    """The settings that were in force at the end of `day` (UTC as stored): what a report of a
+    period ending that day judges its deadlines by, so that a later change never changes it."""
+    return _overlaid([c for c in session.exec(select(SettingChange).order_by(col(SettingChange.id)))
+                      if c.at.date() <= day])
 
 
 def latest_changes(session: Session) -> dict[str, SettingChange]:

@@ -12,7 +12,7 @@ from typing import Any
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import figures
-from optima_cli.rules.deadlines import DEFAULT_WITHIN, derived, window
+from optima_cli.rules.deadlines import derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
 from optima_cli.store import audit
@@ -77,7 +77,9 @@ def report(ctx: Context, period: Period, by: str = "kind") -> dict[str, Any]:
 
 
 def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
-    w = window(period.state_day, DEFAULT_WITHIN)
+    # the deadlines as the steering group's settings had them on the period's last day
+    settings = stored_settings.as_of(session, period.state_day)
+    w = window(period.state_day, settings.due_days, settings.decision_days)
     rows = []
     for row in q.active_cases(session, period.start, period.state_day, period.state_day, personal):
         record = case_record(row)

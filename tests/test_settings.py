@@ -278,3 +278,16 @@ def test_the_workbook_flags_deadlines_by_the_settings_of_its_last_day(run, tmp_p
     assert flag("after.xlsx") == "overdue"  # late after 3 days, as `due` says
     # a period that ended before the change keeps the deadlines it had
     assert flag("past.xlsx", "--from", days_ago(10), "--to", days_ago(1)) == "due-soon"
+
+
+def test_setting_a_value_it_has_already_writes_nothing(run, db_path):
+    _ok(run("settings", "set", "due-days", "20"))
+    before = dump(db_path)
+    same = run("settings", "set", "due-days", "20", "--format", "json")
+    assert same.exit_code == 0 and "already" in same.stderr
+    assert json.loads(same.stdout) | {"label": None} == {
+        "key": "due-days", "before": "20", "value": "20", "version": 1, "changed": False,
+        "label": None}
+    assert dump(db_path) == before  # no new version, no audit event, no line in the report
+    german = run("--lang", "de", "settings", "set", "due-days", "20")
+    assert "due-days ist bereits 20; nichts geändert" in german.stderr

@@ -109,13 +109,13 @@ LABELS: dict[str, dict[str, str]] = {
         "consent": "Einwilligung",
         "other-kind": "andere Institutionsart",
         "no-open-referral": "keine offene Anmeldung",
-        "iv-rejection-recent": "keine IV-Ablehnung innert 12 Monaten",
+        "iv-rejection-recent": "keine kürzliche IV-Ablehnung",
         "iv-procedure-open": "kein IV-Verfahren offen",
         "iv-health-registration": "kein IV-relevanter Gesundheitsschaden vermutet",
         "work-capacity": "intaktes Arbeitsangebot",
         "iv-measures-running": "keine IV-Massnahmen laufend",
         "rav-registration": "RAV-Anmeldung",
-        "rav-registered-recently": "keine RAV-Anmeldung in den letzten 6 Monaten",
+        "rav-registered-recently": "keine kürzliche RAV-Anmeldung",
         "social-topic": "kein intaktes Arbeitsangebot wegen sozialer Problematik",
         "workable-in-period": "in 3 oder 6 Monaten bearbeitbar",
     },
@@ -1196,9 +1196,9 @@ MESSAGES: dict[str, str] = {
         "als {months} Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich, oder "
         "jetzt mit einer Begründung)",
     "the IV rejected the client on {rejected_on}, not more than {months} months ago "
-    "(a referral to IV is possible from {possible_from})":
+    "(more than {months} months from {possible_from})":
         "die IV hat die Klientin oder den Klienten am {rejected_on} abgelehnt, vor nicht mehr "
-        "als {months} Monaten (eine Anmeldung an die IV ist ab {possible_from} möglich)",
+        "als {months} Monaten (mehr als {months} Monate ab dem {possible_from})",
     "the IV rejection of {rejected_on} is more than {months} months old":
         "die IV-Ablehnung vom {rejected_on} liegt mehr als {months} Monate zurück",
     "the client is registered at the RAV until {until}, within the last {months} months":
@@ -1213,6 +1213,7 @@ MESSAGES: dict[str, str] = {
     "settings version {version}": "Version der Einstellungen: {version}",
     "{key} is now {value} (settings version {version})":
         "{key} ist jetzt {value} (Version der Einstellungen {version})",
+    "{key} is {value} already; nothing changed": "{key} ist bereits {value}; nichts geändert",
     "{version} (the settings in force are version {now})":
         "{version} (die geltenden Einstellungen haben die Version {now})",
     "how strictly the rule binds: {rule}": "wie streng das Kriterium gilt: {rule}",

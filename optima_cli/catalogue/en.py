@@ -179,7 +179,7 @@ FINDINGS: dict[str, str] = {
     "iv-rejection/6": "the IV rejection of {rejected_on} is more than {months} months old",
     # the same, when the steering group made the rule never or warn: no justification offered
     "iv-rejection/7": "the IV rejected the client on {rejected_on}, not more than {months} months "
-        "ago (a referral to IV is possible from {possible_from})",
+        "ago (more than {months} months from {possible_from})",
     "rav-recent/4": "the client is registered at the RAV until {until}, within the last {months} "
         "months",
     "rav-recent/5": "the client was registered at the RAV until {until}, within the last {months} "

@@ -85,6 +85,8 @@ def _code_or_clear(group: type[E]) -> Callable[[str], Any]:
             raise typer.BadParameter(exc.message) from None
         return CLEAR if found is None else found
     return parse
+
+
 def yes_no(text: str) -> bool:
     """yes or no (German ja or nein too), as an import cell is read."""
     try:

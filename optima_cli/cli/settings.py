@@ -58,6 +58,10 @@ def set_setting(
 
     result = set_value(context(ctx), key, value)
     result["label"] = tables.setting_label(result["key"])
-    terminal.message(t("{key} is now {value} (settings version {version})", key=result["key"],
-                       value=result["value"], version=result["version"]))
+    if result["changed"]:
+        terminal.message(t("{key} is now {value} (settings version {version})", key=result["key"],
+                           value=result["value"], version=result["version"]))
+    else:
+        terminal.message(t("{key} is {value} already; nothing changed", key=result["key"],
+                           value=result["value"]))
     emit(result, fmt, tables.setting_set)

@@ -139,7 +139,7 @@ class Referral(TableModel, table=True):
     # justification for deviating from a hard rule
     override: str | None = fact(None, label=t_("override"), personal=True)
     # the counsellor's answer at the referral (issue 16): can the problem plausibly be improved
-    # within the mandate? None: not answered (the criterion workable-in-period warns). Migration 0006
+    # within the mandate? None: not answered (the criterion workable-in-period warns). Migration 0007
     workable: bool | None = fact(
         None, label=t_("workable in the mandate"), option="--workable", metavar="yes|no",
         help="Can the problem plausibly be improved within the mandate (3 or 6 months)? "
@@ -147,7 +147,7 @@ class Referral(TableModel, table=True):
     created_at: datetime
     updated_at: datetime
     # the version of the steering group's settings its criteria were judged under (table
-    # setting_change; 0: the defaults). Last, as migration 0006 added it.
+    # setting_change; 0: the defaults). Last, as migration 0008 added it.
     settings_version: int = fact(0, label=t_("settings version"), sheet=False)
 
     __table_args__ = (UniqueConstraint("case_year", "case_seq"),)

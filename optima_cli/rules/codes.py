@@ -207,6 +207,8 @@ def parse_code_or_none(group: type[E], text: str) -> E | None:
     if group in NONE_CODE and (text or "").strip().lower() == NONE_CODE[group]:
         return None
     return parse_code(group, text)
+
+
 # a yes or a no as people write it, in English or German (an import's cell, --workable, a prompt)
 YES = frozenset({"1", "yes", "y", "true", "ja", "j", "x", "wahr"})
 NO = frozenset({"0", "no", "n", "false", "nein", "falsch"})

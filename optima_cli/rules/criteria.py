@@ -140,7 +140,8 @@ def _iv_rejection(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
     other = {"months": months} if months != DEFAULTS.iv_rejection_months else {}  # set otherwise
     if p.on <= ends:
         if p.settings.kind("iv-rejection-recent", RuleKind.HARD) != RuleKind.HARD:
-            # set to never or warn: no justification lifts it, so the sentence offers none
+            # set to never or warn: no justification is asked for, so the sentence offers none,
+            # and says when the months are over rather than when a referral is possible
             return False, _say("iv-rejection/7", rejected_on=facts.iv_rejected_on, months=months,
                                possible_from=ends + timedelta(days=1))
         return False, _say("iv-rejection/5" if other else "iv-rejection/4",

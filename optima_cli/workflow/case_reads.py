@@ -15,6 +15,7 @@ from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
 from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import parse_case_id
+from optima_cli.rules.lifecycle import SearchSuspension
 from optima_cli.rules.records import case_record, ordered_topics, with_personal_text
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
@@ -132,7 +133,7 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         record["settings_version_now"] = settings.version
         record["suspensions"] = [  # planned: recorded ahead, to start after today (issue 16)
             {"from": s.start_on, "until": s.until, "ended_on": s.ended_on, "note": s.note,
-             "planned": s.ended_on is None and s.start_on > ctx.today}
+             "planned": SearchSuspension(s.start_on, s.until, s.ended_on).planned_on(ctx.today)}
             for s in queries.suspensions_of(session, referral.id or 0)
         ]
         contact = lookup.institution(session, row["receiver"])

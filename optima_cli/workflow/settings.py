@@ -37,6 +37,10 @@ def set_value(ctx: Context, key: str, value: str) -> dict[str, Any]:
     known = rules.parse_key(key)
     parsed = _text(rules.parse(known, value))
     with ctx.write() as session:
-        before = _text(rules.value_of(stored.current(session), known))
+        settings = stored.current(session)
+        before = _text(rules.value_of(settings, known))
+        if parsed == before:  # nothing changes: no new version, no line in the report
+            return {"key": known, "before": before, "value": parsed, "version": settings.version,
+                    "changed": False}
         version = stored.change(session, known, parsed, before, ctx.user, ctx.now(), ctx.source)
-    return {"key": known, "before": before, "value": parsed, "version": version}
+    return {"key": known, "before": before, "value": parsed, "version": version, "changed": True}

@@ -362,7 +362,7 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
         added = (last.after or {}).get("search_suspended_from")
         keep = list(case.suspensions)
         found = [i for i, s in enumerate(keep) if _iso(s.start_on) == added] or [len(keep) - 1]
-        del keep[found[-1]]
+        gone = keep.pop(found[-1])
         restored = case._replace(suspensions=tuple(keep))
     elif undone == Action.RESUME_SEARCH:
         start, day = (last.after or {}).get("search_suspended_from"), last.on_date
@@ -390,6 +390,8 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
                            after={"consent_withdrawn_on": consent}, why=why),)
             client_after, write = replace(client, consent_withdrawn_on=consent), QUIET
     old, new = case_changes(case, restored)
+    if undone == Action.SUSPEND_SEARCH:  # the suspension taken back: its days
+        old.update(search_suspended_from=gone.start_on, search_suspended_until=gone.until)
     return Outcome(client=client_after, client_write=write, case=restored, events=(
         *first, Event(action, "referral", today, old, {"undone": undone.value, **new}, why=why)))
 

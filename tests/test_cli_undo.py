@@ -179,3 +179,14 @@ def test_the_figures_are_as_if_the_action_never_happened(run, case, command, how
     ok(result)
     assert figures(run) == before
     verified(run)
+
+
+@pytest.mark.parametrize("lang,said", [("en", "close or withdraw OPT-"),
+                                       ("de", "ziehen Sie ihn zurück")])
+def test_a_closing_is_not_reopened_beside_a_newer_open_case(run, case, lang, said):
+    ok(run("close", case, "--outcome", "achieved", "--on", days_ago(5)))
+    client = show(run, case)["client"]
+    newer = ok(run("refer", client, "--to", "SD", "--topics", "health", "--months", "3"))
+    result = run("--lang", lang, "reopen", case, "--why", "closed by mistake")
+    assert result.exit_code == 1 and said in result.stderr and newer in result.stderr
+    assert show(run, case)["status"] == "closed"

@@ -233,3 +233,17 @@ def test_a_justification_is_required(why):
 
 def test_the_justification_is_cleaned():
     assert actions.justification("  wrong case  ") == "wrong case"
+
+
+@pytest.mark.parametrize("decide,args", [
+    (actions.close, (date(2026, 10, 1), TODAY, CloseOutcome.ACHIEVED)),
+    (actions.withdraw, (date(2026, 10, 1), TODAY, WithdrawReason.OTHER, "moved")),
+])
+def test_a_case_is_not_open_again_beside_another_open_case_to_the_same_receiver(decide, args):
+    history = accepted().do(decide, *args)
+    with pytest.raises(OptimaError) as refused:
+        actions.reopen(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")
+    assert refused.value.code == "reopen-other-open"
+    # an extension taken back leaves the case open as it was: no other case matters
+    history = accepted().do(actions.extend, date(2026, 10, 1), TODAY)
+    actions.undo(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")

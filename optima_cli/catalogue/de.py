@@ -1260,6 +1260,11 @@ MESSAGES: dict[str, str] = {
     "`optima undo` to take back its last action":
         "{case} kann nicht wieder eröffnet werden: der Fall ist {status} und die letzte Aktion ist "
         "kein Abschluss und kein Rückzug; mit `optima undo` machen Sie die letzte Aktion rückgängig",
+    "cannot {action} {case}: the client's case {open_case} to {receiver} is open since; a client has "
+    "one open case per receiver: close or withdraw {open_case} first":
+        "{action} für {case} nicht möglich: der Fall {open_case} derselben Person an {receiver} ist "
+        "seither offen; eine Person hat pro Auftragnehmerin nur einen offenen Fall: schliessen "
+        "Sie {open_case} zuerst ab oder ziehen Sie ihn zurück",
     # cli/cases.py undo, reopen
     "{case}: {action} undone; the case is {status} again":
         "{case}: {action} rückgängig gemacht; der Fall ist wieder {status}",

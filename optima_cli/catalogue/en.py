@@ -55,6 +55,9 @@ REFUSALS: dict[str, str] = {
                        "withdraw it, or correct it with `optima amend`",
     "undo-after-amend": "{case} was corrected with `optima amend` after its last action; correct it "
                         "again with `optima amend` instead",
+    "reopen-other-open": "cannot {action} {case}: the client's case {open_case} to {receiver} is open "
+                         "since; a client has one open case per receiver: close or withdraw {open_case} "
+                         "first",
     "reopen-not-ended": "cannot reopen {case}: it is {status} and its last action is no closing or "
                         "withdrawal; use `optima undo` to take back its last action",
     "override-empty": "{field} needs a justification text, not an empty one",

@@ -331,10 +331,12 @@ def justification(why: str | None) -> str:
 
 
 def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recorded, ...],
-         only: frozenset[str] = UNDOABLE, action: str = "undo") -> Outcome:
+         open_case: str | None = None, only: frozenset[str] = UNDOABLE,
+         action: str = "undo") -> Outcome:
     """The case as it was before its last action (`history`: its audit events in order), with an
     event `action` that keeps the justification `why` (cleaned by the caller). `only`: the actions
-    that may be taken back (reopen: a closing or a withdrawal)."""
+    that may be taken back (reopen: a closing or a withdrawal). `open_case`: the client's open
+    case to the same receiver, if any, which a case open again would double (refused)."""
     refuse_anonymized(client, correcting=True)
     standing = _effective(history)
     if not standing or standing[-1][1].action == "refer":
@@ -347,6 +349,9 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     if last.action not in only:
         raise OptimaError.refused("reopen-not-ended", case=case.case_id, status=case.status)
     undone = Action(last.action)
+    if open_case is not None and last.action in REOPENABLE:
+        raise OptimaError.refused("reopen-other-open", action=action, case=case.case_id,
+                                  open_case=open_case, receiver=case.receiver.code)
     client_after, write = client, None
     first: tuple[Event, ...] = ()
     restored: Case
@@ -396,8 +401,8 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
         *first, Event(action, "referral", today, old, {"undone": undone.value, **new}, why=why)))
 
 
-def reopen(case: Case, client: Person, why: str, today: date,
-           history: tuple[Recorded, ...]) -> Outcome:
+def reopen(case: Case, client: Person, why: str, today: date, history: tuple[Recorded, ...],
+           open_case: str | None = None) -> Outcome:
     """A closing or a withdrawal made by mistake taken back: the case is open again with its
     mandate (accepted, or referred if it was withdrawn before a decision)."""
-    return undo(case, client, why, today, history, only=REOPENABLE, action="reopen")
+    return undo(case, client, why, today, history, open_case, only=REOPENABLE, action="reopen")

@@ -155,8 +155,11 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
     decide = actions.reopen if reopening else actions.undo
     with ctx.write() as session:
         store = store_of(ctx, session)
-        case, client = store.case(lookup.referral(session, ref))
-        outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id))
+        referral = lookup.referral(session, ref)
+        case, client = store.case(referral)
+        other = store.open_referral_to(client, referral.receiver_id)  # a case open again: not twice
+        outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id),
+                         other if other != case.case_id else None)
         store.save(outcome)
         assert outcome.case is not None
         result = case_snapshot(outcome.case, client.id or 0, ctx.today)

@@ -336,7 +336,8 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     """The case as it was before its last action (`history`: its audit events in order), with an
     event `action` that keeps the justification `why` (cleaned by the caller). `only`: the actions
     that may be taken back (reopen: a closing or a withdrawal). `open_case`: the client's open
-    case to the same receiver, if any, which a case open again would double (refused)."""
+    case to the same receiver, if any, which a case open again (after a closing, a withdrawal or a
+    rejection taken back) would double: refused."""
     refuse_anonymized(client, correcting=True)
     standing = _effective(history)
     if not standing or standing[-1][1].action == "refer":
@@ -349,7 +350,7 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     if last.action not in only:
         raise OptimaError.refused("reopen-not-ended", case=case.case_id, status=case.status)
     undone = Action(last.action)
-    if open_case is not None and last.action in REOPENABLE:
+    if open_case is not None and last.action in REOPENABLE | {Action.REJECT.value}:  # open again
         raise OptimaError.refused("reopen-other-open", action=action, case=case.case_id,
                                   open_case=open_case, receiver=case.receiver.code)
     client_after, write = client, None
@@ -389,7 +390,8 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
             withdrawn_on=None, reason=None, reason_note=None,
             suspensions=_running_again(case, case.withdrawn_on, _resumed_ones(standing[:-1])))
         changed, consent = _consent_before(history, at, case.withdrawn_on)
-        if changed and consent != client.consent_withdrawn_on:
+        # given back only as the withdrawal left it (not if changed since, by another case)
+        if changed and client.consent_withdrawn_on == case.withdrawn_on != consent:
             first = (Event(action="client-update", entity="client", on_date=today,
                            before={"consent_withdrawn_on": client.consent_withdrawn_on},
                            after={"consent_withdrawn_on": consent}, why=why),)

@@ -68,7 +68,7 @@ def test_completion_offers_the_commands_of_the_catalogue():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, env=completing)
     assert result.stdout.split() == [name for name in SUMMARIES if name.startswith("re")]
-    assert set(result.stdout.split()) == {"register", "refer", "reject", "resume-search", "report"}
+    assert set(result.stdout.split()) == {"register", "refer", "reject", "resume-search", "reopen", "report"}
 
 
 def test_the_catalogue_lists_every_command_with_its_own_summary():

@@ -86,6 +86,7 @@ def _build(path: Path) -> dict[str, str]:
                  "--on", days_ago(60))
     cli("accept", closed, "--on", days_ago(55))
     cli("close", closed, "--outcome", "achieved", "--on", days_ago(10))
+    w["CLOSED"] = closed
     return w
 
 
@@ -106,6 +107,8 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("suspend-search",): ["{ACCEPTED}", "--until", days_ahead(10)],
     ("resume-search",): ["{SUSPENDED}"],
     ("close",): ["{ACCEPTED}", "--outcome", "achieved"],
+    ("undo",): ["{ACCEPTED}", "--why", "accepted the wrong case"],
+    ("reopen",): ["{CLOSED}", "--why", "closed by mistake"],
     ("show",): ["{REFERRED}"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],

@@ -27,17 +27,23 @@ Where domain.md leaves a choice open, the model follows what the code documents:
   days another one is in effect, from its start to its end or to the day before it was resumed
   (a suspension resumed on its first day was never in effect, as `list --as-of` shows);
 - withdrawing with reason consent-withdrawn records the client's withdrawal as a second event,
-  unless the client's consent was already withdrawn on or before that day.
+  unless the client's consent was already withdrawn on or before that day;
+- `undo` (issue 17) gives back the case as it was before its last action (the model keeps a copy
+  of the case before each action; a referral is not undone), and the client's consent as it was,
+  if a withdrawal for withdrawn consent set it and nothing changed it since (one more event);
+  `reopen` does so only for a closing or a withdrawal; neither makes a case open again beside
+  another open case of the client to the same receiver.
 """
 
 from __future__ import annotations
 
 import calendar
+import copy
 import json
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import median
@@ -165,6 +171,17 @@ class MCase:
     cause: str | None = None
     employed: bool | None = None
     suspensions: list[MSuspension] = field(default_factory=list)
+    # before each action: (the action, the case as it was, the client's consent withdrawal day
+    # before and after the action)
+    taken: list[tuple[str, MCase, date | None, date | None]] = field(default_factory=list)
+
+    def copied(self) -> MCase:
+        return copy.deepcopy(replace(self, taken=[]))
+
+    def restore(self, before: MCase) -> None:
+        for f in fields(self):
+            if f.name != "taken":
+                setattr(self, f.name, getattr(before, f.name))
 
     def dates(self) -> list[date]:
         """The days of its events: referral, decision, extension, withdrawal, closing, and the
@@ -510,6 +527,7 @@ class OptimaMachine(RuleBasedStateMachine):
         refusal = self.status_problem(case, "referred") or case.date_problem(day)
         if self.attempt(f"accept {case.case_id} on {day}", refusal,
                         lambda: wf.accept(self.ctx, case.case_id, counsellor="Receiver", on=day)):
+            self.remember(case, "accept")
             case.status, case.decided_on = "accepted", day
             case.due_on = plus_months(day, case.months)
             self.events += 1
@@ -523,6 +541,7 @@ class OptimaMachine(RuleBasedStateMachine):
             or self.status_problem(case, "referred") or case.date_problem(day)
         if self.attempt(f"reject {case.case_id} on {day} ({reason.value}, note {note!r})", refusal,
                         lambda: wf.reject(self.ctx, case.case_id, reason, note, on=day)):
+            self.remember(case, "reject")
             case.status, case.decided_on, case.reason = "rejected", day, reason.value
             self.events += 1
 
@@ -536,16 +555,18 @@ class OptimaMachine(RuleBasedStateMachine):
         if not self.attempt(f"withdraw {case.case_id} on {day} ({reason.value}, note {note!r})",
                             refusal, lambda: wf.withdraw(self.ctx, case.case_id, reason, note, on=day)):
             return
+        client = self.clients[case.client]
+        before, consent_before = case.copied(), client.consent_withdrawn_on
         case.status, case.withdrawn_on, case.reason = "withdrawn", day, reason.value
         case.end_suspensions(day)
         self.events += 1
-        if reason == WithdrawReason.CONSENT_WITHDRAWN:
-            # the client's consent counts as withdrawn from that day (a later-dated withdrawal
-            # recorded before moves back to it); that client change is one more event
-            client = self.clients[case.client]
-            if client.consent_withdrawn_on is None or client.consent_withdrawn_on > day:
-                client.consent_withdrawn_on = day
-                self.events += 1
+        # withdrawn consent: the client's consent counts as withdrawn from that day (a later-dated
+        # withdrawal recorded before moves back to it); that client change is one more event
+        if reason == WithdrawReason.CONSENT_WITHDRAWN and (
+                client.consent_withdrawn_on is None or client.consent_withdrawn_on > day):
+            client.consent_withdrawn_on = day
+            self.events += 1
+        case.taken.append(("withdraw", before, consent_before, client.consent_withdrawn_on))
 
     def do_extend(self, data: st.DataObject, case: MCase) -> None:
         day = data.draw(st.one_of(day_strategy(*case.dates()), st.sampled_from(
@@ -558,6 +579,7 @@ class OptimaMachine(RuleBasedStateMachine):
         )
         if self.attempt(f"extend {case.case_id} on {day}", refusal,
                         lambda: wf.extend(self.ctx, case.case_id, on=day)):
+            self.remember(case, "extend")
             assert case.decided_on is not None
             case.months, case.extended_on = 6, day
             case.due_on = plus_months(case.decided_on, 6)
@@ -587,6 +609,7 @@ class OptimaMachine(RuleBasedStateMachine):
         )
         if self.attempt(f"suspend the search of {case.case_id} from {start} until {until}", refusal,
                         lambda: wf.suspend_search(self.ctx, case.case_id, until, start, note)):
+            self.remember(case, "suspend-search")
             case.suspensions.append(MSuspension(start, until))
             self.events += 1
 
@@ -604,6 +627,7 @@ class OptimaMachine(RuleBasedStateMachine):
             (running is None, f"no suspension running on {day} nor planned after it"))
         if self.attempt(f"resume the search of {case.case_id} on {day}", refusal,
                         lambda: wf.resume_search(self.ctx, case.case_id, on=day)):
+            self.remember(case, "resume-search")
             assert running is not None
             running.ended_on = day
             self.events += 1
@@ -624,9 +648,48 @@ class OptimaMachine(RuleBasedStateMachine):
         if self.attempt(f"close {case.case_id} on {day} ({outcome.value}, cause {cause})", refusal,
                         lambda: wf.close(self.ctx, case.case_id, outcome, cause, employed,
                                          "closing note", on=day)):
+            self.remember(case, "close")
             case.status, case.closed_on, case.outcome = "closed", day, outcome.value
             case.cause, case.employed = (cause.value if cause else None), employed
             case.end_suspensions(day)
+            self.events += 1
+
+    # -- corrections (issue 17): undo the last action, reopen a closing or a withdrawal --
+
+    def remember(self, case: MCase, action: str) -> None:
+        """Called once an action other than a withdrawal succeeded, before the model applies it:
+        the case to undo to (the client's consent does not change)."""
+        consent = self.clients[case.client].consent_withdrawn_on
+        case.taken.append((action, case.copied(), consent, consent))
+
+    @precondition(lambda self: self.cases)
+    @rule(data=st.data(), reopening=st.sampled_from([False, False, True]))
+    def undo(self, data: st.DataObject, reopening: bool) -> None:
+        case = self.pick_case(data, lambda c: bool(c.taken))
+        last = case.taken[-1] if case.taken else None
+        ended = last is not None and last[0] in ("close", "withdraw")
+        open_same = [c.case_id for c in self.cases.values()
+                     if c.client == case.client and c.receiver == case.receiver
+                     and c.status in OPEN and c is not case]
+        refusal = first_problem(
+            (case.status == "unknown", f"there is no case {case.case_id}"),
+            (last is None, "nothing to undo since the referral"),
+            (reopening and not ended, f"the last action is {last and last[0]}, not an ending"),
+            (last is not None and last[0] in ("close", "withdraw", "reject") and bool(open_same),
+             f"open again beside {open_same}"),
+        )
+        how = "reopen" if reopening else "undo"
+        if not self.attempt(f"{how} {case.case_id} ({last and last[0]})", refusal,
+                            lambda: wf.undo(self.ctx, case.case_id, "by mistake", reopening)):
+            return
+        assert last is not None
+        action, before, consent_before, consent_after = case.taken.pop()
+        case.restore(before)
+        self.events += 1
+        client = self.clients[case.client]
+        if (action == "withdraw" and consent_before != consent_after
+                and client.consent_withdrawn_on == consent_after):
+            client.consent_withdrawn_on = consent_before
             self.events += 1
 
     # -- the checks after every step --

@@ -93,6 +93,8 @@ LABELS: dict[str, dict[str, str]] = {
         "extend": "Verlängerung",
         "suspend-search": "Arbeitsbemühungen ausgesetzt",
         "resume-search": "Arbeitsbemühungen wieder aufgenommen",
+        "undo": "rückgängig gemacht",
+        "reopen": "wieder eröffnet",
         "institution-add": "Stelle hinzugefügt",
         "institution-set-contact": "Ansprechperson festgelegt",
         "anonymize": "Anonymisierung",
@@ -1244,4 +1246,31 @@ MESSAGES: dict[str, str] = {
     "{rule}: {finding}": "{finding} (Kriterium «{rule}»)",
     # the demo's report and workbook (render/report.py, render/workbook.py)
     "note": "Hinweis",
+    # --- issue 17: undo and reopen ---
+    # refusals (catalogue/en.py REFUSALS)
+    "{case} has no action to undo since its referral; a referral is not undone: withdraw it, or "
+    "correct it with `optima amend`":
+        "{case} hat seit der Anmeldung keine Aktion, die rückgängig gemacht werden kann; eine "
+        "Anmeldung wird nicht rückgängig gemacht: ziehen Sie sie zurück oder korrigieren Sie sie "
+        "mit `optima amend`",
+    "{case} was corrected with `optima amend` after its last action; correct it again with "
+    "`optima amend` instead":
+        "{case} wurde nach der letzten Aktion mit `optima amend` korrigiert; korrigieren Sie den "
+        "Fall stattdessen nochmals mit `optima amend`",
+    "cannot reopen {case}: it is {status} and its last action is no closing or withdrawal; use "
+    "`optima undo` to take back its last action":
+        "{case} kann nicht wieder eröffnet werden: der Fall ist {status} und die letzte Aktion ist "
+        "kein Abschluss und kein Rückzug; mit `optima undo` machen Sie die letzte Aktion rückgängig",
+    "cannot {action} {case}: the client's case {open_case} to {receiver} is open since; a client has "
+    "one open case per receiver: close or withdraw {open_case} first":
+        "{action} für {case} nicht möglich: der Fall {open_case} derselben Person an {receiver} ist "
+        "seither offen; eine Person hat pro Auftragnehmerin nur einen offenen Fall: schliessen "
+        "Sie {open_case} zuerst ab oder ziehen Sie ihn zurück",
+    # cli/cases.py undo, reopen
+    "{case}: {action} undone; the case is {status} again":
+        "{case}: {action} rückgängig gemacht; der Fall ist wieder {status}",
+    "{case} reopened; it is {status} again": "{case} wieder eröffnet; der Fall ist wieder {status}",
+    # the justification in show's history and audit list (render/tables.py)
+    "justification": "Begründung",
+    "action taken back": "rückgängig gemachte Aktion",
 }

@@ -50,6 +50,16 @@ REFUSALS: dict[str, str] = {
                                 "mandate ends on {due_on}; a suspension may last at most until then",
     "nothing-to-resume": "{case} has no job-search suspension running on {day}; nothing to resume",
     "value-required": "missing {field}",
+    # taking an action back (rules/actions.py undo, reopen)
+    "nothing-to-undo": "{case} has no action to undo since its referral; a referral is not undone: "
+                       "withdraw it, or correct it with `optima amend`",
+    "undo-after-amend": "{case} was corrected with `optima amend` after its last action; correct it "
+                        "again with `optima amend` instead",
+    "reopen-other-open": "cannot {action} {case}: the client's case {open_case} to {receiver} is open "
+                         "since; a client has one open case per receiver: close or withdraw {open_case} "
+                         "first",
+    "reopen-not-ended": "cannot reopen {case}: it is {status} and its last action is no closing or "
+                        "withdrawal; use `optima undo` to take back its last action",
     "override-empty": "{field} needs a justification text, not an empty one",
     "referral-refused": "referral refused: {reasons}",
     "referral-blocked": 'referral blocked: {reasons}. To deviate, record your justification '

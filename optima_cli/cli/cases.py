@@ -237,3 +237,40 @@ def close(
 
 
 
+
+Why = Annotated[str | None, typer.Option(
+    "--why", metavar="TEXT", help="Why the correction is made (required); kept in the audit trail.")]
+
+
+@app.command()
+def undo(ctx: typer.Context, case: Case, why: Why = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """Take back the case's last action, as if it had not happened.
+
+    An acceptance, a rejection, a closing, an extension, a job-search suspension or its resumption,
+    or a withdrawal, if nothing came after it: the case is as it was before (what a closing or a
+    withdrawal ended runs again). A referral is not undone: withdraw it, or correct it with amend.
+    The audit trail keeps the action and its undoing, with the justification.
+
+    Example: optima undo OPT-2026-0001 --why "closed the wrong case"
+    """
+    from optima_cli.workflow.cases import undo as do_undo
+
+    r = do_undo(context(ctx), case, why)
+    _done(r, fmt, r["case"], t("{case}: {action} undone; the case is {status} again", case=r["case"],
+                               action=label("Action", r["undone"]), status=label("Status", r["status"])))
+
+
+@app.command()
+def reopen(ctx: typer.Context, case: Case, why: Why = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """Open again a case closed or withdrawn by mistake, with its mandate.
+
+    The closing or the withdrawal is taken back (as undo does) and leaves the figures: the case is
+    accepted again, or referred if it was withdrawn before a decision.
+
+    Example: optima reopen OPT-2026-0001 --why "closed instead of OPT-2026-0002"
+    """
+    from optima_cli.workflow.cases import undo as do_undo
+
+    r = do_undo(context(ctx), case, why, reopening=True)
+    _done(r, fmt, r["case"], t("{case} reopened; it is {status} again", case=r["case"],
+                               status=label("Status", r["status"])))

@@ -188,6 +188,7 @@ OPTIONS = {
     "goal": "--goal", "override": "--override",
     "note": "--note", "reason_note": "--note", "withdraw_note": "--note", "close_note": "--note",
     "contact_name": "--contact", "contact_email": "--email", "contact_phone": "--phone",
+    "why": "--why",
     "code": "CODE",
 }
 

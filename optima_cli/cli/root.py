@@ -52,6 +52,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
          "Suspend the client's job-search obligations while another unit works the case."),
         ("resume-search", "cases", "End a job-search suspension early."),
         ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
+        ("undo", "cases", "Take back the case's last action, as if it had not happened."),
+        ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

@@ -108,7 +108,8 @@ def case_detail(r: dict[str, Any]) -> None:
         parts += [Text("\n" + t("access criteria at referral"), style="bold"),
                   findings(r["findings"])]
     history_rows = [[moment(e["at"]), e["on"], action(e["action"]), e["user"],
-                     _changes(e["changes"])]
+                     _changes(e["changes"]) + (f" ({t('justification')}: {e['why']})"
+                                               if e.get("why") else "")]
                     for e in r.get("history", [])]
     parts += [Text("\n" + t("history"), style="bold"),
               table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
@@ -151,6 +152,8 @@ def _changed_value(key: str, value: Any, changes: dict[str, Any]) -> str:
         return t("yes") if value else t("no")
     if isinstance(value, str) and _ISO_DAY.match(value):
         return day(date.fromisoformat(value))
+    if key == "undone":  # the action an undo or a reopen took back (issue 17)
+        return label("Action", value)
     if key in ("topics", "reason", *CODE_FIELDS) and value:
         return str(field_value(key, value, changes.get("status")))
     if isinstance(value, list):
@@ -167,7 +170,7 @@ def case_fields() -> dict[str, str]:
     people read them."""
     return {
         **{key: t(_CASE_LABELS[key]) for key in _CASE_LABELS},
-        "search_resumed_on": t("job search resumed on"),
+        "search_resumed_on": t("job search resumed on"), "undone": t("action taken back"),
         "client_name": t("name"), "client_ahv": t("AHV number"),
         "client_birth_date": t("birth date"), "days": t("days"), "deadline": t("deadline"),
         "days_left": t("days left"), "flag": t("warning"),
@@ -269,9 +272,12 @@ def doctor(r: dict[str, Any]) -> None:
 
 
 def audit_events(items: list[dict[str, Any]]) -> None:
-    out().print(table(["#", t("recorded"), t("user"), t("action"), t("of"), t("on"), t("source")],
+    whys = any(e.get("why") for e in items)  # corrections (issue 17) say why
+    out().print(table(["#", t("recorded"), t("user"), t("action"), t("of"), t("on"), t("source"),
+                       *([t("justification")] if whys else [])],
                       [[e["id"], moment(e["at"], seconds=True), e["user"],
-                        action(e["action"]), e["ref"], e["on"], e["source"]] for e in items]))
+                        action(e["action"]), e["ref"], e["on"], e["source"],
+                        *([e.get("why") or ""] if whys else [])] for e in items]))
 
 
 def anonymized(r: dict[str, Any]) -> None:

@@ -64,10 +64,12 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
     holds at, actor, action, entity, entity_ref, client_id, referral_id, on_date and source, and
     the values `before` and `after`, which become the payload (the dict is made into the row)."""
     before, after = event.pop("before", None), event.pop("after", None)
+    why = event.pop("why", None)  # the justification of a correction (issue 17), beside them
     # the moment is stored in UTC and read back in UTC: hash it as it will be read, whatever the
     # local time zone of the machine that wrote it (on a Swiss machine, +01:00 would not verify)
     event["at"] = event["at"].astimezone(UTC)
-    payload = canonical({"before": before, "after": after}) if (before or after) else None
+    body = {"before": before, "after": after, **({"why": why} if why else {})}
+    payload = canonical(body) if (before or after or why) else None
     payload_hash = sha256(payload or "")
     event.update(payload=payload, payload_erased=False, payload_hash=payload_hash, prev_hash=previous,
                  hash=chain_hash(previous, event["at"], event["actor"], event["action"],
@@ -75,6 +77,12 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
                                   event["referral_id"], event["on_date"], event["source"],
                                   payload_hash))
     return event
+
+
+def why(payload: str | None) -> dict[str, Any]:
+    """{"why": the justification} of an event that keeps one (a correction: undo, reopen), else {}."""
+    found = json.loads(payload).get("why") if payload else None
+    return {"why": found} if found else {}
 
 
 def record(
@@ -91,6 +99,7 @@ def record(
     referral_id: int | None = None,
     on_date: date | None = None,
     source: str = "cli",
+    why: str | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, inside the caller's transaction (which holds the write
     lock, so the last event cannot change under it)."""
@@ -103,7 +112,7 @@ def record(
     event = AuditEvent(**seal(previous, {
         "at": now, "actor": actor, "action": action, "entity": entity, "entity_ref": entity_ref,
         "client_id": client_id, "referral_id": referral_id, "on_date": on_date, "source": source,
-        "before": before, "after": after}))
+        "before": before, "after": after, "why": why}))
     session.add(event)
     session.info[LAST_KEY] = event
     session.info[CHANGED_KEY] = True

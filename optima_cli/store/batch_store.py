@@ -277,4 +277,4 @@ class BatchStore:
                    "entity_ref": e.case.case.case_id if e.case else format_client_id(client_id or 0),
                    "client_id": client_id, "referral_id": e.case.id if e.case else None,
                    "on_date": event.on_date, "source": self.source, "before": event.before,
-                   "after": with_client_id(event.after, client_id)}
+                   "after": with_client_id(event.after, client_id), "why": event.why}

@@ -4,6 +4,7 @@ of the audit trail when it commits)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -24,6 +25,7 @@ from optima_cli.rules.actions import (
     Event,
     Outcome,
     Person,
+    Recorded,
 )
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id
@@ -91,6 +93,20 @@ class SessionStore:
         assert client is not None
         return case, self.person(client)
 
+    def history(self, case_id: str) -> tuple[Recorded, ...]:
+        """The audit events of a loaded case, and its client's changes (a withdrawal for withdrawn
+        consent changes the client just before the case), in the trail's order."""
+        referral, _ = self._referrals[case_id]
+        found = audit.events(self.session, client_id=referral.client_id)
+        recorded = []
+        for e in found:
+            if e.referral_id != referral.id and not (e.referral_id is None
+                                                     and e.action == "client-update"):
+                continue
+            payload = json.loads(e.payload) if e.payload else {}
+            recorded.append(Recorded(e.action, e.on_date, payload.get("before"), payload.get("after")))
+        return tuple(recorded)
+
     def new_key(self) -> ClientKey:
         return ClientKey(None, (1, 0))
 
@@ -150,13 +166,16 @@ class SessionStore:
             referral.updated_at = now
             self.session.add(referral)
             for i, s in enumerate(case.suspensions):
-                if i < len(rows):
+                if i < len(rows):  # in their order; an undone one removed from the middle shifts
                     row = rows[i]
                     row.start_on, row.until, row.ended_on, row.note = s.start_on, s.until, s.ended_on, s.note
                 else:
                     row = Suspension(referral_id=referral.id or 0, start_on=s.start_on, until=s.until,
                                      ended_on=s.ended_on, note=s.note)
                 self.session.add(row)
+            for row in rows[len(case.suspensions):]:  # a suspension taken back (undo)
+                self.session.delete(row)
+            del rows[len(case.suspensions):]
             return referral
         referral = Referral(**referral_row(case, outcome.case_seq, outcome.recorded_findings,
                                            outcome.client.id, self._unit_ids, now))
@@ -173,4 +192,5 @@ class SessionStore:
                      entity_ref=referral.case_id if on_case else format_client_id(person.id or 0),  # type: ignore[union-attr]
                      client_id=person.id, referral_id=referral.id if on_case else None,  # type: ignore[union-attr]
                      on_date=event.on_date, before=event.before,
-                     after=with_client_id(event.after, person.id), now=now, source=self.source)
+                     after=with_client_id(event.after, person.id), now=now, source=self.source,
+                     why=event.why)

@@ -141,7 +141,7 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
                                       "phone": contact.contact_phone}
         record["history"] = [
             {"at": e.at, "user": e.actor, "action": e.action, "on": e.on_date,
-             "changes": _changes(e.payload)}
+             "changes": _changes(e.payload), **audit.why(e.payload)}
             for e in audit.events(session, referral_id=referral.id)
             if e.action != "read"
         ]

@@ -145,3 +145,23 @@ def close(ctx: Context, ref: str, outcome: Outcome, cause: Cause | None = None,
     lifecycle.check_close(outcome, cause)  # refused before the case is looked up
     return _change(ctx, ref, on, lambda case, client, day: actions.close(
         case, client, day, ctx.today, outcome, cause, employed, note))
+
+
+def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> dict[str, Any]:
+    """Take back the case's last action (`reopening`: only a closing or a withdrawal), as if it
+    had not happened; the event keeps the justification. Returns the case as it is now, with
+    the action taken back ("undone")."""
+    cleaned = actions.justification(why)  # refused before the case is looked up
+    decide = actions.reopen if reopening else actions.undo
+    with ctx.write() as session:
+        store = store_of(ctx, session)
+        referral = lookup.referral(session, ref)
+        case, client = store.case(referral)
+        other = store.open_referral_to(client, referral.receiver_id)  # a case open again: not twice
+        outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id),
+                         other if other != case.case_id else None)
+        store.save(outcome)
+        assert outcome.case is not None
+        result = case_snapshot(outcome.case, client.id or 0, ctx.today)
+        result["undone"] = (outcome.events[-1].after or {})["undone"]
+        return result

@@ -41,4 +41,5 @@ def listing(ctx: Context, case: str | None = None, client: str | None = None,
                              since=start, limit=limit)
     return [{"id": e.id, "at": e.at, "user": e.actor, "action": e.action, "entity": e.entity,
              "ref": e.entity_ref, "on": e.on_date, "source": e.source,
-             "erased": e.payload_erased} for e in found]
+             "erased": e.payload_erased, **audit.why(e.payload)} for e in found]
+

@@ -187,6 +187,9 @@ OPTIONS = {
     "note": "--note", "reason_note": "--note", "withdraw_note": "--note", "close_note": "--note",
     "contact_name": "--contact", "contact_email": "--email", "contact_phone": "--phone",
     "code": "CODE",
+    # the corrections of `optima amend` (issue 17)
+    "why": "--why", "referred_on": "--referred-on", "decided_on": "--decided-on",
+    "closed_on": "--closed-on",
 }
 
 

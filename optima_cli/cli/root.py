@@ -52,6 +52,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
          "Suspend the client's job-search obligations while another unit works the case."),
         ("resume-search", "cases", "End a job-search suspension early."),
         ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
+        ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from optima_cli.errors import OptimaError
+from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import clients as client_rules
-from optima_cli.rules import criteria, lifecycle
+from optima_cli.rules import criteria, lifecycle, text
 from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
 from optima_cli.rules.identity import format_case_id, format_client_id
@@ -33,6 +33,9 @@ from optima_cli.rules.settings import DEFAULTS, Settings
 
 # the field of a case that keeps the version of the settings its criteria were judged under
 SETTINGS_VERSION = "settings_version"
+
+# the audit action of a correction (`amend`)
+AMEND = "amend"
 
 # what a client's events name the client by, in their payloads: filled in by the store with the id
 CLIENT_KEY = "client"
@@ -96,6 +99,7 @@ class Event:
     on_date: date | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    why: str | None = None  # the justification of a correction (amend), kept beside them
 
 
 # how a store writes the client of an outcome
@@ -251,3 +255,52 @@ def close(case: Case, client: Person, day: date, today: date, outcome: CloseOutc
           note: str | None = None) -> Outcome:
     return _changed(client, case, lifecycle.close(case, day, today, outcome, cause, employed, note),
                     Action.CLOSE, day)
+
+
+def require_why(why: str | None) -> str:
+    """The justification of a correction, cleaned as other free text; required."""
+    cleaned = text.free_text(why, "why")
+    if cleaned is None:
+        raise UsageProblem.refused("value-required", "why")
+    return cleaned
+
+
+def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, today: date,
+          open_case: str | None = None, settings: Settings = DEFAULTS) -> Outcome:
+    """A correction of what was recorded (`lifecycle.amend`, by the rules of the actions that
+    recorded it), with `why`. When the referral date or the topics change, the access criteria
+    are judged again as of the referral date, as `refer` judges them (`open_case`: another open
+    referral of the client to the receiver; `settings`: those the case was judged under): a
+    never rule refuses the correction, a hard rule needs the justification already recorded, and
+    the new findings replace the stored ones. The event keeps the changed values before and
+    after, and the why."""
+    reason = require_why(why)
+    if not changes:
+        raise UsageProblem.refused("amend-nothing", case=case.case_id)
+    after = lifecycle.amend(case, changes, today)
+    findings: tuple[criteria.Finding, ...] = ()
+    if after.referred_on != case.referred_on or after.topics != case.topics:
+        refuse_anonymized(client, correcting=True)
+        try:
+            judged, found = lifecycle.refer(
+                case_id=case.case_id, referrer=case.referrer, receiver=case.receiver,
+                facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
+                open_case=open_case, topics=tuple(Topic(t) for t in after.topics),
+                months=after.months, day=after.referred_on, goal=after.goal,
+                counsellor=after.referring_counsellor, override=case.override,
+                workable=dict(case.given).get("workable"), settings=settings)
+        except ReferralBlocked as blocked:
+            if blocked.code != "referral-blocked":
+                raise
+            raise ReferralBlocked.refused("amend-blocked", case=case.case_id,
+                                          reasons=blocked.values["reasons"]) from None
+        after, findings = after._replace(override=judged.override), tuple(found)
+    old, new = diff(case_snapshot(case, client.id or 0, today),
+                    case_snapshot(after, client.id or 0, today))
+    if not old and not new:
+        raise OptimaError.refused("amend-unchanged", case=case.case_id)
+    recorded = tuple(f.as_dict() for f in findings)
+    if findings:
+        new["findings"] = list(recorded)
+    return Outcome(client=client, case=after, findings=findings, recorded_findings=recorded,
+                   events=(Event(AMEND, "referral", None, old, new, why=reason),))

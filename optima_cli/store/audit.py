@@ -64,10 +64,12 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
     holds at, actor, action, entity, entity_ref, client_id, referral_id, on_date and source, and
     the values `before` and `after`, which become the payload (the dict is made into the row)."""
     before, after = event.pop("before", None), event.pop("after", None)
+    why = event.pop("why", None)  # the justification of a correction (amend), beside them
     # the moment is stored in UTC and read back in UTC: hash it as it will be read, whatever the
     # local time zone of the machine that wrote it (on a Swiss machine, +01:00 would not verify)
     event["at"] = event["at"].astimezone(UTC)
-    payload = canonical({"before": before, "after": after}) if (before or after) else None
+    payload = canonical({"before": before, "after": after, **({"why": why} if why else {})}) \
+        if (before or after) else None
     payload_hash = sha256(payload or "")
     event.update(payload=payload, payload_erased=False, payload_hash=payload_hash, prev_hash=previous,
                  hash=chain_hash(previous, event["at"], event["actor"], event["action"],
@@ -91,6 +93,7 @@ def record(
     referral_id: int | None = None,
     on_date: date | None = None,
     source: str = "cli",
+    why: str | None = None,
 ) -> AuditEvent:
     """Append one event to the trail, inside the caller's transaction (which holds the write
     lock, so the last event cannot change under it)."""
@@ -103,7 +106,7 @@ def record(
     event = AuditEvent(**seal(previous, {
         "at": now, "actor": actor, "action": action, "entity": entity, "entity_ref": entity_ref,
         "client_id": client_id, "referral_id": referral_id, "on_date": on_date, "source": source,
-        "before": before, "after": after}))
+        "before": before, "after": after, "why": why}))
     session.add(event)
     session.info[LAST_KEY] = event
     session.info[CHANGED_KEY] = True
@@ -247,3 +250,16 @@ def events(session: Session, *, referral_id: int | None = None, client_id: int |
     return sorted(found, key=lambda e: e.id or 0)
 
 
+
+
+def why_of(payload: str | None) -> str | None:
+    """The justification an event keeps beside its values (a correction's), if any."""
+    return (json.loads(payload).get("why") if payload else None) or None
+
+
+def changed_keys(payload: str | None) -> set[str]:
+    """The keys of the values an event changed (before and after)."""
+    if not payload:
+        return set()
+    values = json.loads(payload)
+    return {*(values.get("before") or {}), *(values.get("after") or {})}

@@ -4,10 +4,11 @@ of the audit trail when it commits)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from optima_cli.records.models import (
     Client,
@@ -28,7 +29,7 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
-from optima_cli.rules.records import STATE_COLUMNS, given_stored
+from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS, given_stored
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
@@ -111,8 +112,13 @@ class SessionStore:
         with self.session.no_autoflush:
             return queries.first_referral_of(self.session, person.id or 0)
 
-    def open_referral_to(self, person: Person, receiver_id: int) -> str | None:
-        return queries.open_referral_to(self.session, person.id or 0, receiver_id)
+    def open_referral_to(self, person: Person, receiver_id: int,
+                         other_than: str | None = None) -> str | None:
+        return queries.open_referral_to(self.session, person.id or 0, receiver_id, other_than)
+
+    def settings_of(self, version: int) -> Settings:
+        """The settings a case was judged under (its version)."""
+        return stored_settings.at_version(self.session, version)
 
     def next_case_seq(self, year: int) -> int:
         return queries.next_case_seq(self.session, year)
@@ -145,8 +151,12 @@ class SessionStore:
         assert case is not None
         if outcome.case_seq is None:  # a stored case, changed
             referral, rows = self._referrals[case.case_id]
-            for name in STATE_COLUMNS:
-                setattr(referral, name, getattr(case, name))
+            for name in (*STATE_COLUMNS, *CORRECTED_COLUMNS):
+                if getattr(referral, name) != getattr(case, name):
+                    setattr(referral, name, getattr(case, name))
+            if outcome.recorded_findings:  # judged again by a correction
+                referral.findings = json.dumps(list(outcome.recorded_findings))
+            self._write_topics(referral, case.topics)
             referral.updated_at = now
             self.session.add(referral)
             for i, s in enumerate(case.suspensions):
@@ -167,10 +177,23 @@ class SessionStore:
         self._referrals[case.case_id] = (referral, [])
         return referral
 
+    def _write_topics(self, referral: Referral, topics: tuple[str, ...]) -> None:
+        """The topics of a stored case, if a correction changed them."""
+        stored = queries.topics_of(self.session, referral.id or 0)
+        if sorted(stored) == sorted(topics):
+            return
+        for row in self.session.exec(select(ReferralTopic).where(
+                ReferralTopic.referral_id == referral.id)):
+            self.session.delete(row)
+        self.session.flush()
+        for topic in topics:
+            self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
+
     def _record(self, event: Event, person: Person, referral: Referral | None, now: datetime) -> None:
         on_case = event.entity == "referral" and referral is not None
         audit.record(self.session, actor=self.user, action=event.action, entity=event.entity,
                      entity_ref=referral.case_id if on_case else format_client_id(person.id or 0),  # type: ignore[union-attr]
                      client_id=person.id, referral_id=referral.id if on_case else None,  # type: ignore[union-attr]
                      on_date=event.on_date, before=event.before,
-                     after=with_client_id(event.after, person.id), now=now, source=self.source)
+                     after=with_client_id(event.after, person.id), now=now, source=self.source,
+                     why=event.why)

@@ -22,6 +22,14 @@ def current(session: Session) -> rules.Settings:
     return rules.overlay(((c.key, c.value) for c in changes), changes[-1].id or 0 if changes else 0)
 
 
+def at_version(session: Session, version: int) -> rules.Settings:
+    """The settings as they were at `version` (a case's, which keeps the criteria it was judged
+    under): the defaults overlaid with the changes up to it."""
+    changes = session.exec(select(SettingChange).where(col(SettingChange.id) <= version)
+                           .order_by(col(SettingChange.id))).all()
+    return rules.overlay(((c.key, c.value) for c in changes), version)
+
+
 def latest_changes(session: Session) -> dict[str, SettingChange]:
     """The latest change of each key that was changed."""
     latest: dict[str, SettingChange] = {}

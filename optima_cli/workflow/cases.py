@@ -19,6 +19,7 @@ from optima_cli.rules import actions, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import (
+    OPEN_STATUSES,
     Cause,
     Outcome,
     RejectReason,
@@ -145,3 +146,20 @@ def close(ctx: Context, ref: str, outcome: Outcome, cause: Cause | None = None,
     lifecycle.check_close(outcome, cause)  # refused before the case is looked up
     return _change(ctx, ref, on, lambda case, client, day: actions.close(
         case, client, day, ctx.today, outcome, cause, employed, note))
+
+
+def amend(ctx: Context, ref: str, changes: dict[str, Any], why: str | None) -> dict[str, Any]:
+    """Correct what was recorded of a case (`actions.amend`): the changes by the names of
+    `lifecycle.AMENDABLE`, and the justification; returns the case as it is now."""
+    actions.require_why(why)  # refused before the case is looked up
+    with ctx.write() as session:
+        store = store_of(ctx, session)
+        referral = lookup.referral(session, ref)
+        case, client = store.case(referral)
+        open_case = (store.open_referral_to(client, referral.receiver_id, case.case_id)
+                     if case.status in OPEN_STATUSES else None)
+        outcome = actions.amend(case, client, changes, why, ctx.today, open_case,
+                                store.settings_of(referral.settings_version))
+        store.save(outcome)
+        assert outcome.case is not None
+        return case_snapshot(outcome.case, client.id or 0, ctx.today)

@@ -106,6 +106,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("suspend-search",): ["{ACCEPTED}", "--until", days_ahead(10)],
     ("resume-search",): ["{SUSPENDED}"],
     ("close",): ["{ACCEPTED}", "--outcome", "achieved"],
+    ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],
     ("show",): ["{REFERRED}"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],

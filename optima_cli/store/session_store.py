@@ -44,6 +44,7 @@ class SessionStore:
         self._clients: dict[ClientKey, Client] = {}
         self._referrals: dict[str, tuple[Referral, list[Suspension]]] = {}
         self._unit_ids: dict[str, int] = {}
+        self._topics: dict[str, tuple[str, ...]] = {}  # of the cases loaded, as stored
         self._settings: Settings | None = None
 
     # --- loading --------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ class SessionStore:
         case = Case(
             case_id=referral.case_id, referrer=self.institution_unit(referrer)[1],
             receiver=self.institution_unit(receiver)[1],
-            topics=tuple(queries.topics_of(session, referral.id or 0)), referred_on=referral.referred_on,
+            topics=self._stored_topics(referral), referred_on=referral.referred_on,
             goal=referral.goal, referring_counsellor=referral.referring_counsellor,
             override=referral.override,
             suspensions=tuple(SearchSuspension(s.start_on, s.until, s.ended_on, s.note) for s in rows),
@@ -91,6 +92,11 @@ class SessionStore:
         client = session.get(Client, referral.client_id)
         assert client is not None
         return case, self.person(client)
+
+    def _stored_topics(self, referral: Referral) -> tuple[str, ...]:
+        topics = tuple(queries.topics_of(self.session, referral.id or 0))
+        self._topics[referral.case_id] = topics
+        return topics
 
     def new_key(self) -> ClientKey:
         return ClientKey(None, (1, 0))
@@ -175,13 +181,14 @@ class SessionStore:
         for topic in case.topics:
             self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
         self._referrals[case.case_id] = (referral, [])
+        self._topics[case.case_id] = case.topics
         return referral
 
     def _write_topics(self, referral: Referral, topics: tuple[str, ...]) -> None:
         """The topics of a stored case, if a correction changed them."""
-        stored = queries.topics_of(self.session, referral.id or 0)
-        if sorted(stored) == sorted(topics):
+        if sorted(self._topics.get(referral.case_id, ())) == sorted(topics):
             return
+        self._topics[referral.case_id] = topics
         for row in self.session.exec(select(ReferralTopic).where(
                 ReferralTopic.referral_id == referral.id)):
             self.session.delete(row)

@@ -145,8 +145,10 @@ def by_commands(ctx: Context, rows: list[dict[str, str]]) -> None:
             client = known[person] = clients.register(
                 ctx, ClientInput(institution=r["referrer"], **facts))
         elif r["municipality"] and not client["municipality"]:
+            cases_typed = client.get("cases", {})  # the record of the update has none
             client = known[person] = clients.update(ctx, client["client"], ClientInput(
                 municipality=r["municipality"])).record
+            client["cases"] = cases_typed
         existing = client.get("cases", {}).get((r["receiver"], r["referred_on"]))
         if existing:
             continue

@@ -109,6 +109,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("close",): ["{ACCEPTED}", "--outcome", "achieved"],
     ("undo",): ["{ACCEPTED}", "--why", "accepted the wrong case"],
     ("reopen",): ["{CLOSED}", "--why", "closed by mistake"],
+    ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],
     ("show",): ["{REFERRED}"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],

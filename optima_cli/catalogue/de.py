@@ -105,6 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
         "upgrade-schema": "Schema aktualisiert",
         "export-personal-data": "Export mit Personendaten",
         "settings-set": "Einstellung geändert",
+        "amend": "Korrektur",  # issue 17
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1273,4 +1274,57 @@ MESSAGES: dict[str, str] = {
     # the justification in show's history and audit list (render/tables.py)
     "justification": "Begründung",
     "action taken back": "rückgängig gemachte Aktion",
+    # --- issue 17: amend (rules/lifecycle.py, rules/actions.py, cli/cases.py, render/tables.py) ---
+    "{case} corrected": "{case} korrigiert",
+    "(amended)": "(korrigiert)",
+    "corrected": "korrigiert",
+    "nothing to correct in {case}: give the value to correct, like --goal":
+        "in {case} ist nichts zu korrigieren: geben Sie den zu korrigierenden Wert an, etwa --goal",
+    "{case} already holds these values; nothing was corrected":
+        "{case} enthält diese Werte schon; nichts wurde korrigiert",
+    "{field} does not apply to {case}: it is {status}, not decided yet; record the decision with "
+    "accept or reject":
+        "{field} gilt nicht für {case}: der Fall ist {status}, noch nicht entschieden; erfassen "
+        "Sie den Entscheid mit accept oder reject",
+    "{field} does not apply to {case}: it is {status} and was never accepted; only an accepted "
+    "case has a receiving counsellor":
+        "{field} gilt nicht für {case}: der Fall ist {status} und wurde nie angenommen; nur ein "
+        "angenommener Fall hat eine Beratungsperson der Auftragnehmerin",
+    "{field} does not apply to {case}: it is {status}, not closed; record the closing with close":
+        "{field} gilt nicht für {case}: der Fall ist {status}, nicht abgeschlossen; erfassen Sie "
+        "den Abschluss mit close",
+    "{field} does not apply to {case}: it is {status}, not rejected; a reason is recorded with "
+    "reject or withdraw":
+        "{field} gilt nicht für {case}: der Fall ist {status}, nicht abgelehnt; ein Grund wird "
+        "mit reject oder withdraw erfasst",
+    "{field} of the withdrawal of {case} cannot be corrected: it may have ended the client's "
+    "consent; correct the consent with client update":
+        "{field} des Rückzugs von {case} kann nicht korrigiert werden: er kann die Einwilligung "
+        "der Klientin oder des Klienten beendet haben; korrigieren Sie die Einwilligung mit "
+        "client update",
+    "{field} does not apply to {case}: it is {status}; a note is kept with a rejection, a "
+    "withdrawal or a closing (use --goal for the goal)":
+        "{field} gilt nicht für {case}: der Fall ist {status}; eine Notiz gehört zu einer "
+        "Ablehnung, einem Rückzug oder einem Abschluss (für die Zielsetzung: --goal)",
+    "{field} of {case} cannot be corrected: it was extended to 6 months on {extended_on}":
+        "{field} von {case} kann nicht korrigiert werden: der Auftrag wurde am {extended_on} "
+        "auf 6 Monate verlängert",
+    "{field} {day} is before {event} on {other}; the events of a case keep their order":
+        "{field} {day} liegt vor {event} am {other}; die Ereignisse eines Falls bleiben in "
+        "ihrer Reihenfolge",
+    "{field} {day} is after {event} on {other}; the events of a case keep their order":
+        "{field} {day} liegt nach {event} am {other}; die Ereignisse eines Falls bleiben in "
+        "ihrer Reihenfolge",
+    "with this {field} the first mandate would end on {due_on}, before the extension on "
+    "{extended_on}":
+        "mit diesem {field} endete der erste Auftrag am {due_on}, vor der Verlängerung am "
+        "{extended_on}",
+    "with this {field} the mandate would end on {due_on}, before the end of a job-search "
+    "suspension on {until}":
+        "mit diesem {field} endete der Auftrag am {due_on}, vor dem Ende eines Aussetzens der "
+        "Arbeitsbemühungen am {until}",
+    "the correction would block {case}: {reasons}; it has no justification recorded for "
+    "deviating, so it cannot be corrected so":
+        "die Korrektur würde {case} blockieren: {reasons}; es ist keine Begründung für eine "
+        "Abweichung erfasst, so kann der Fall nicht korrigiert werden",
 }

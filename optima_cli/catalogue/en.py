@@ -66,6 +66,34 @@ REFUSALS: dict[str, str] = {
                         '({field} "...")',
     "out-of-order": "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or "
                     "later",
+    # corrections (rules/lifecycle.py amend, rules/actions.py amend; issue 17)
+    "amend-nothing": "nothing to correct in {case}: give the value to correct, like --goal",
+    "amend-unchanged": "{case} already holds these values; nothing was corrected",
+    "amend-not-decided": "{field} does not apply to {case}: it is {status}, not decided yet; "
+                         "record the decision with accept or reject",
+    "amend-not-accepted": "{field} does not apply to {case}: it is {status} and was never "
+                          "accepted; only an accepted case has a receiving counsellor",
+    "amend-not-closed": "{field} does not apply to {case}: it is {status}, not closed; record "
+                        "the closing with close",
+    "amend-not-rejected": "{field} does not apply to {case}: it is {status}, not rejected; a "
+                          "reason is recorded with reject or withdraw",
+    "amend-withdraw-reason": "{field} of the withdrawal of {case} cannot be corrected: it may "
+                             "have ended the client's consent; correct the consent with client "
+                             "update",
+    "amend-no-note": "{field} does not apply to {case}: it is {status}; a note is kept with a "
+                     "rejection, a withdrawal or a closing (use --goal for the goal)",
+    "amend-extended": "{field} of {case} cannot be corrected: it was extended to 6 months on "
+                      "{extended_on}",
+    "amend-before": "{field} {day} is before {event} on {other}; the events of a case keep "
+                    "their order",
+    "amend-after": "{field} {day} is after {event} on {other}; the events of a case keep their "
+                   "order",
+    "amend-extension-outside": "with this {field} the first mandate would end on {due_on}, "
+                               "before the extension on {extended_on}",
+    "amend-suspension-outside": "with this {field} the mandate would end on {due_on}, before "
+                                "the end of a job-search suspension on {until}",
+    "amend-blocked": "the correction would block {case}: {reasons}; it has no justification "
+                     "recorded for deviating, so it cannot be corrected so",
     # dates (rules/dates.py)
     "year-out-of-range": "{raw!r} is out of range: optima takes the years {first} to {last}",
     "not-a-date": "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
@@ -348,3 +376,4 @@ def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
 
 SHOWN[("referral-refused", "reasons")] = _reasons
 SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons
+SHOWN[("amend-blocked", "reasons")] = _rules_and_reasons

@@ -274,3 +274,66 @@ def reopen(ctx: typer.Context, case: Case, why: Why = None, fmt: FormatOpt = For
     r = do_undo(context(ctx), case, why, reopening=True)
     _done(r, fmt, r["case"], t("{case} reopened; it is {status} again", case=r["case"],
                                status=label("Status", r["status"])))
+# what `amend` corrects: the case record's fields by their keys, each with its option (derived
+# from the field: --referred-on for referred_on), and the note of a rejection, withdrawal or closing
+AMEND_HELP = {
+    "topics": f"Topics, comma-separated: {codes.choices(codes.Topic)}.",
+    "goal": "What the handover should achieve.",
+    "months": "Mandate period, 3 or 6; the mandate end follows.",
+    "referring_counsellor": "Counsellor of the referrer.",
+    "receiving_counsellor": "Counsellor of the receiver (an accepted case).",
+    "referred_on": "Day of the referral; the access criteria are judged again as of it.",
+    "decided_on": "Day of the acceptance or rejection; the mandate end follows.",
+    "closed_on": "Day of the closing.",
+    "outcome": f"Outcome of a closed case: {codes.choices(codes.Outcome)}.",
+    "cause": f"Cause of a closed case: {codes.choices(codes.Cause)}.",
+    "reason": f"Reason of a rejected case: {codes.choices(codes.RejectReason)}.",
+    "note": "Note of a rejection, withdrawal or closing.",
+}
+
+
+def _amend_fields() -> list[Any]:
+    from dataclasses import replace
+
+    from optima_cli.records.fields import RecordField
+    from optima_cli.records.models import CASE_FIELDS
+    from optima_cli.rules.lifecycle import AMENDABLE
+
+    by_key = {f.key: f for f in CASE_FIELDS} | {"note": RecordField(key="note", type=str)}
+    return [replace(by_key[name], name=name, read="", option="--" + name.replace("_", "-"),
+                    metavar="DATE" if by_key[name].type is date else "TEXT",
+                    help=AMEND_HELP[name])
+            for name in AMENDABLE]
+
+
+AMEND_FIELDS = _amend_fields()
+
+
+@app.command()
+@with_field_options(AMEND_FIELDS)
+def amend(
+    ctx: typer.Context, case: Case,
+    why: Annotated[str, typer.Option(
+        "--why", metavar="TEXT", help="Why the correction is made (required; kept in the audit trail).")],
+    fmt: FormatOpt = Format.TABLE,
+    **changes: Any,
+) -> None:
+    """Correct what was recorded of a case, with the reason why.
+
+    Each value is checked as the action that recorded it checks it: dates in order and not in the
+    future, codes, the mandate end recomputed; a new referral date or new topics judge the access
+    criteria again. The audit trail keeps the values before and after, and why; show marks the
+    corrected fields.
+
+    Example: optima amend OPT-2026-0001 --topics finances,placement --why "topics entered for another case"
+    """
+    from optima_cli.cli.options import CLEAR
+    from optima_cli.errors import UsageProblem
+    from optima_cli.workflow.cases import amend as do_amend
+
+    given = {name: value for name, value in changes.items() if value is not None}
+    for name, value in given.items():
+        if value == CLEAR:
+            raise UsageProblem.refused("not-clearable", name)
+    r = do_amend(context(ctx), case, given, why)
+    _done(r, fmt, r["case"], t("{case} corrected", case=r["case"]))

@@ -190,6 +190,9 @@ OPTIONS = {
     "contact_name": "--contact", "contact_email": "--email", "contact_phone": "--phone",
     "why": "--why",
     "code": "CODE",
+    # the corrections of `optima amend` (issue 17)
+    "referred_on": "--referred-on", "decided_on": "--decided-on",
+    "closed_on": "--closed-on",
 }
 
 

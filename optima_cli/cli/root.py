@@ -54,6 +54,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
         ("undo", "cases", "Take back the case's last action, as if it had not happened."),
         ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
+        ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

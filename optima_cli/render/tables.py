@@ -95,7 +95,8 @@ def case_detail(r: dict[str, Any]) -> None:
         elif key == "settings_version":
             pairs.append((names[key], _settings_version(r)))
         elif key not in ("search_suspended_from", "search_suspended_until"):
-            pairs.append((names[key], field_value(key, r[key], r["status"])))
+            pairs.append((names[key], _amended(field_value(key, r[key], r["status"]),
+                                               key in r.get("amended", ()))))
         if key == "extended_on":  # the suspension beside the mandate
             pairs.append((t("job search suspended"), _suspension(r)))
     contact = r.get("receiver_contact") or {}
@@ -108,12 +109,25 @@ def case_detail(r: dict[str, Any]) -> None:
         parts += [Text("\n" + t("access criteria at referral"), style="bold"),
                   findings(r["findings"])]
     history_rows = [[moment(e["at"]), e["on"], action(e["action"]), e["user"],
-                     _changes(e["changes"]) + (f" ({t('justification')}: {e['why']})"
-                                               if e.get("why") else "")]
+                     _with_why(_changes(e["changes"]), e.get("why"))]
                     for e in r.get("history", [])]
     parts += [Text("\n" + t("history"), style="bold"),
               table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
     out().print(Group(*parts))
+
+
+def _amended(value: Any, amended: bool) -> Any:
+    """A value of a case, marked when a correction (`optima amend`) changed it."""
+    if not amended or value in (None, "", []):
+        return value
+    return f"{day(value) if isinstance(value, date) else value} {t('(amended)')}"
+
+
+def _with_why(changes: str, why: str | None) -> str:
+    """The changes of an event, and the justification of a correction."""
+    if not why:
+        return changes
+    return f"{changes}; {t('why')}: {why}" if changes else f"{t('why')}: {why}"
 
 
 def _settings_version(r: dict[str, Any]) -> str:
@@ -272,12 +286,15 @@ def doctor(r: dict[str, Any]) -> None:
 
 
 def audit_events(items: list[dict[str, Any]]) -> None:
-    whys = any(e.get("why") for e in items)  # corrections (issue 17) say why
+    """The events; a correction with the fields it changed (`optima amend`) and why (amend, undo,
+    reopen)."""
+    names = case_fields()
     out().print(table(["#", t("recorded"), t("user"), t("action"), t("of"), t("on"), t("source"),
-                       *([t("justification")] if whys else [])],
+                       t("corrected")],
                       [[e["id"], moment(e["at"], seconds=True), e["user"],
                         action(e["action"]), e["ref"], e["on"], e["source"],
-                        *([e.get("why") or ""] if whys else [])] for e in items]))
+                        _with_why(", ".join(names.get(k, k) for k in e.get("fields") or ()),
+                                  e.get("why"))] for e in items]))
 
 
 def anonymized(r: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from optima_cli.errors import OptimaError, UsageProblem
+from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules import criteria, lifecycle, text
 from optima_cli.rules.codes import Cause, RejectReason, Status, Topic, WithdrawReason
@@ -33,6 +33,9 @@ from optima_cli.rules.settings import DEFAULTS, Settings
 
 # the field of a case that keeps the version of the settings its criteria were judged under
 SETTINGS_VERSION = "settings_version"
+
+# the audit action of a correction (`amend`)
+AMEND = "amend"
 
 # what a client's events name the client by, in their payloads: filled in by the store with the id
 CLIENT_KEY = "client"
@@ -96,7 +99,7 @@ class Event:
     on_date: date | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    why: str | None = None  # the justification of a correction (undo, reopen), kept in the payload
+    why: str | None = None  # the justification of a correction (amend, undo, reopen), kept in the payload
 
 
 # how a store writes the client of an outcome
@@ -408,3 +411,44 @@ def reopen(case: Case, client: Person, why: str, today: date, history: tuple[Rec
     """A closing or a withdrawal made by mistake taken back: the case is open again with its
     mandate (accepted, or referred if it was withdrawn before a decision)."""
     return undo(case, client, why, today, history, open_case, only=REOPENABLE, action="reopen")
+
+
+def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, today: date,
+          open_case: str | None = None, settings: Settings = DEFAULTS) -> Outcome:
+    """A correction of what was recorded (`lifecycle.amend`, by the rules of the actions that
+    recorded it), with `why`. When the referral date or the topics change, the access criteria
+    are judged again as of the referral date, as `refer` judges them (`open_case`: another open
+    referral of the client to the receiver; `settings`: those the case was judged under): a
+    never rule refuses the correction, a hard rule needs the justification already recorded, and
+    the new findings replace the stored ones. The event keeps the changed values before and
+    after, and the why."""
+    reason = justification(why)
+    if not changes:
+        raise UsageProblem.refused("amend-nothing", case=case.case_id)
+    after = lifecycle.amend(case, changes, today)
+    findings: tuple[criteria.Finding, ...] = ()
+    if after.referred_on != case.referred_on or after.topics != case.topics:
+        refuse_anonymized(client, correcting=True)
+        try:
+            judged, found = lifecycle.refer(
+                case_id=case.case_id, referrer=case.referrer, receiver=case.receiver,
+                facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
+                open_case=open_case, topics=tuple(Topic(t) for t in after.topics),
+                months=after.months, day=after.referred_on, goal=after.goal,
+                counsellor=after.referring_counsellor, override=case.override,
+                workable=dict(case.given).get("workable"), settings=settings)
+        except ReferralBlocked as blocked:
+            if blocked.code != "referral-blocked":
+                raise
+            raise ReferralBlocked.refused("amend-blocked", case=case.case_id,
+                                          reasons=blocked.values["reasons"]) from None
+        after, findings = after._replace(override=judged.override), tuple(found)
+    old, new = diff(case_snapshot(case, client.id or 0, today),
+                    case_snapshot(after, client.id or 0, today))
+    if not old and not new:
+        raise OptimaError.refused("amend-unchanged", case=case.case_id)
+    recorded = tuple(f.as_dict() for f in findings)
+    if findings:
+        new["findings"] = list(recorded)
+    return Outcome(client=client, case=after, findings=findings, recorded_findings=recorded,
+                   events=(Event(AMEND, "referral", None, old, new, why=reason),))

@@ -430,3 +430,146 @@ def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | N
                    cause=cause.value if cause else None, employed=employed,
                    close_note=text.free_text(note, "close_note"),
                    suspensions=_ended_by(case.suspensions, day))
+
+
+# --- correcting what was recorded (issue 17) ---------------------------------------------------
+# `optima amend` corrects a case through the rules of the action that recorded each value: the
+# codes are read as the actions read them, the dates are not in the future and keep the order of
+# the case's events, the mandate end follows from the acceptance and the months. The access
+# criteria are judged again by `rules/actions.amend` (through `refer`).
+
+# what can be corrected, by the name of the change (the option without its dashes)
+AMENDABLE = ("topics", "goal", "months", "referring_counsellor", "receiving_counsellor",
+             "referred_on", "decided_on", "closed_on", "outcome", "cause", "reason", "note")
+
+# the order of a case's events: an event of a lower stage is never after one of a higher stage
+_STAGE = {"referral": 0, "acceptance": 1, "rejection": 1, "extension": 2, "suspension-start": 2,
+          "suspension-end": 2, "withdrawal": 3, "closing": 3}
+# the field that holds the day of an event, where `amend` can correct it
+_EVENT_FIELD = {"referral": "referred_on", "acceptance": "decided_on", "rejection": "decided_on",
+                "closing": "closed_on"}
+_DATE_WHAT = {"referred_on": "referral", "closed_on": "close"}
+
+
+def _applies(case: Case, name: str) -> None:
+    """Refuse a change that does not apply to the case in its status, saying what to do instead."""
+    status, decided = Status(case.status), case.decided_on is not None
+    said: dict[str, Any] = {"case": case.case_id, "status": status.value}
+    if name == "decided_on" and not decided:
+        raise OptimaError.refused("amend-not-decided", name, **said)
+    if name == "receiving_counsellor" and not (decided and status != Status.REJECTED):
+        raise OptimaError.refused("amend-not-accepted", name, **said)
+    if name in ("closed_on", "outcome", "cause") and status != Status.CLOSED:
+        raise OptimaError.refused("amend-not-closed", name, **said)
+    if name == "reason" and status == Status.WITHDRAWN:
+        raise OptimaError.refused("amend-withdraw-reason", name, **said)
+    if name == "reason" and status != Status.REJECTED:
+        raise OptimaError.refused("amend-not-rejected", name, **said)
+    if name == "note" and status not in (Status.REJECTED, Status.WITHDRAWN, Status.CLOSED):
+        raise OptimaError.refused("amend-no-note", name, **said)
+
+
+def _check_dates(case: Case, amended: set[str], today: date) -> None:
+    """The events of the corrected case in their order: no event of a later stage before one of
+    an earlier stage; the refusal names the corrected date."""
+    events = dated_events(case, today)
+    for day, event in events:
+        for other_day, other in events:
+            if _STAGE[event] >= _STAGE[other] or day <= other_day:
+                continue
+            # `event` (earlier stage) lies after `other` (later stage): blame a corrected date
+            if _EVENT_FIELD.get(other) in amended:
+                raise OptimaError.refused("amend-before", _EVENT_FIELD[other], day=other_day,
+                                          event=event, other=day)
+            raise OptimaError.refused("amend-after", _EVENT_FIELD.get(event, event), day=day,
+                                      event=other, other=other_day)
+
+
+def _check_mandate(case: Case, field: str) -> None:
+    """The extension and the job-search suspensions stay inside the recomputed mandate."""
+    if case.due_on is None:
+        return
+    if case.extended_on and case.first_due_on and case.extended_on > case.first_due_on:
+        raise OptimaError.refused("amend-extension-outside", field, due_on=case.first_due_on,
+                                  extended_on=case.extended_on)
+    for s in case.suspensions:
+        if not s.cancelled and s.until > case.due_on and (s.ended_on or s.until) > case.due_on:
+            raise OptimaError.refused("amend-suspension-outside", field, due_on=case.due_on,
+                                      until=s.until)
+
+
+def amend(case: Case, changes: dict[str, Any], today: date) -> Case:
+    """The case with `changes` (by the names of AMENDABLE: text, codes and months as typed,
+    dates as dates) applied through the rules of the actions that recorded them; the access
+    criteria are not judged here."""
+    for name in changes:
+        _applies(case, name)
+    new = case
+    if "goal" in changes:
+        new = new._replace(goal=text.free_text(changes["goal"], "goal"))
+    if "referring_counsellor" in changes:
+        new = new._replace(referring_counsellor=text.optional_name(
+            changes["referring_counsellor"], "referring_counsellor"))
+    if "receiving_counsellor" in changes:
+        new = new._replace(receiving_counsellor=text.optional_name(
+            changes["receiving_counsellor"], "receiving_counsellor"))
+    if "topics" in changes:
+        new = new._replace(topics=tuple(t.value for t in _topics(changes["topics"])))
+    if "months" in changes:
+        months = parse_months(changes["months"])
+        if case.extended_on is not None and months != case.months:
+            raise OptimaError.refused("amend-extended", "months", case=case.case_id,
+                                      extended_on=case.extended_on)
+        new = new._replace(months=months)
+    for name in ("referred_on", "decided_on", "closed_on"):
+        if name in changes:
+            what = _DATE_WHAT.get(name) or ("reject" if case.status == Status.REJECTED else "accept")
+            ensure_not_future(changes[name], today, what)
+            new = new._replace(**{name: changes[name]})
+    if "closed_on" in changes:  # the suspensions the closing ended end on its corrected day
+        new = new._replace(suspensions=tuple(
+            s._replace(ended_on=new.closed_on) if s.ended_on == case.closed_on else s
+            for s in new.suspensions))
+    new = _amend_codes(case, new, changes)
+    if new.due_on is not None and new.decided_on is not None:  # the mandate follows
+        first = 3 if new.extended_on else new.months
+        new = new._replace(due_on=mandate_due(new.decided_on, new.months),
+                           first_due_on=mandate_due(new.decided_on, first))
+    _check_dates(new, {n for n in changes if n.endswith("_on")}, today)
+    _check_mandate(new, "months" if "months" in changes else "decided_on")
+    return new
+
+
+def _topics(value: Any) -> tuple[Topic, ...]:
+    from optima_cli.rules.codes import parse_topics
+
+    return value if isinstance(value, tuple) else parse_topics(value)
+
+
+def _amend_codes(case: Case, new: Case, changes: dict[str, Any]) -> Case:
+    """The codes of a rejection or a closing and their notes, read and checked as reject and
+    close read and check them."""
+    from optima_cli.rules.codes import parse_code
+
+    if case.status == Status.REJECTED and ("reason" in changes or "note" in changes):
+        reason = parse_code(RejectReason, str(changes.get("reason", case.reason) or ""))
+        note = changes.get("note", case.reason_note)
+        require_note(reason, note)
+        return new._replace(reason=reason.value, reason_note=text.free_text(note, "reason_note"))
+    if case.status == Status.WITHDRAWN and "note" in changes:
+        withdrawn = WithdrawReason(case.reason or "")
+        require_note(withdrawn, changes["note"], "withdraw_reason", "withdraw_note")
+        return new._replace(reason_note=text.free_text(changes["note"], "withdraw_note"))
+    if case.status == Status.CLOSED and {"outcome", "cause", "note"} & changes.keys():
+        outcome = parse_code(Outcome, str(changes.get("outcome", case.outcome) or ""))
+        given = changes.get("cause")
+        if given is None and outcome == Outcome.ACHIEVED:  # an achieved goal has no cause
+            cause = None
+        else:
+            raw = given if given is not None else case.cause
+            cause = parse_code(Cause, raw) if raw else None
+        check_close(outcome, cause)
+        return new._replace(outcome=outcome.value, cause=cause.value if cause else None,
+                            close_note=text.free_text(changes.get("note", case.close_note),
+                                                      "close_note"))
+    return new

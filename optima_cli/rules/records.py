@@ -87,6 +87,8 @@ CHANGEABLE = tuple(f.key for f in CASE_FIELDS if f.changes and f.in_record)
 
 # the referral columns that a case state holds and the actions change (workflow.cases)
 STATE_COLUMNS = tuple(f.name for f in CASE_FIELDS if f.changes)
+# the referral columns a case state holds that only a correction changes (`optima amend`)
+CORRECTED_COLUMNS = ("goal", "referred_on", "referring_counsellor", "override")
 
 
 _changeable_of = attrgetter(*CHANGEABLE)

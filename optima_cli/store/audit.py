@@ -79,12 +79,6 @@ def seal(previous: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def why(payload: str | None) -> dict[str, Any]:
-    """{"why": the justification} of an event that keeps one (a correction: undo, reopen), else {}."""
-    found = json.loads(payload).get("why") if payload else None
-    return {"why": found} if found else {}
-
-
 def record(
     session: Session,
     *,
@@ -256,3 +250,16 @@ def events(session: Session, *, referral_id: int | None = None, client_id: int |
     return sorted(found, key=lambda e: e.id or 0)
 
 
+
+
+def why_of(payload: str | None) -> str | None:
+    """The justification an event keeps beside its values (a correction's), if any."""
+    return (json.loads(payload).get("why") if payload else None) or None
+
+
+def changed_keys(payload: str | None) -> set[str]:
+    """The keys of the values an event changed (before and after)."""
+    if not payload:
+        return set()
+    values = json.loads(payload)
+    return {*(values.get("before") or {}), *(values.get("after") or {})}

@@ -108,12 +108,15 @@ def first_referral_of(session: Session, client_id: int) -> tuple[str, date] | No
     return (found[0], found[1]) if found else None
 
 
-def open_referral_to(session: Session, client_id: int, receiver_id: int) -> str | None:
+def open_referral_to(session: Session, client_id: int, receiver_id: int,
+                     other_than: str | None = None) -> str | None:
+    """The case id of the client's open referral to the receiver (not `other_than`), if any."""
     return session.scalars(
         select(col(Referral.case_id)).where(
             col(Referral.client_id) == client_id,
             col(Referral.receiver_id) == receiver_id,
             col(Referral.status).in_(OPEN_STATUSES),
+            col(Referral.case_id) != (other_than or ""),
         )
     ).first()
 

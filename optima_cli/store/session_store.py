@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from optima_cli.records.models import (
     Client,
@@ -30,7 +30,7 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
-from optima_cli.rules.records import STATE_COLUMNS, given_stored
+from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS, given_stored
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
@@ -45,6 +45,7 @@ class SessionStore:
         self._clients: dict[ClientKey, Client] = {}
         self._referrals: dict[str, tuple[Referral, list[Suspension]]] = {}
         self._unit_ids: dict[str, int] = {}
+        self._topics: dict[str, tuple[str, ...]] = {}  # of the cases loaded, as stored
         self._settings: Settings | None = None
 
     # --- loading --------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ class SessionStore:
         case = Case(
             case_id=referral.case_id, referrer=self.institution_unit(referrer)[1],
             receiver=self.institution_unit(receiver)[1],
-            topics=tuple(queries.topics_of(session, referral.id or 0)), referred_on=referral.referred_on,
+            topics=self._stored_topics(referral), referred_on=referral.referred_on,
             goal=referral.goal, referring_counsellor=referral.referring_counsellor,
             override=referral.override,
             suspensions=tuple(SearchSuspension(s.start_on, s.until, s.ended_on, s.note) for s in rows),
@@ -107,6 +108,12 @@ class SessionStore:
             recorded.append(Recorded(e.action, e.on_date, payload.get("before"), payload.get("after")))
         return tuple(recorded)
 
+
+    def _stored_topics(self, referral: Referral) -> tuple[str, ...]:
+        topics = tuple(queries.topics_of(self.session, referral.id or 0))
+        self._topics[referral.case_id] = topics
+        return topics
+
     def new_key(self) -> ClientKey:
         return ClientKey(None, (1, 0))
 
@@ -127,8 +134,13 @@ class SessionStore:
         with self.session.no_autoflush:
             return queries.first_referral_of(self.session, person.id or 0)
 
-    def open_referral_to(self, person: Person, receiver_id: int) -> str | None:
-        return queries.open_referral_to(self.session, person.id or 0, receiver_id)
+    def open_referral_to(self, person: Person, receiver_id: int,
+                         other_than: str | None = None) -> str | None:
+        return queries.open_referral_to(self.session, person.id or 0, receiver_id, other_than)
+
+    def settings_of(self, version: int) -> Settings:
+        """The settings a case was judged under (its version)."""
+        return stored_settings.at_version(self.session, version)
 
     def next_case_seq(self, year: int) -> int:
         return queries.next_case_seq(self.session, year)
@@ -161,8 +173,12 @@ class SessionStore:
         assert case is not None
         if outcome.case_seq is None:  # a stored case, changed
             referral, rows = self._referrals[case.case_id]
-            for name in STATE_COLUMNS:
-                setattr(referral, name, getattr(case, name))
+            for name in (*STATE_COLUMNS, *CORRECTED_COLUMNS):
+                if getattr(referral, name) != getattr(case, name):
+                    setattr(referral, name, getattr(case, name))
+            if outcome.recorded_findings:  # judged again by a correction
+                referral.findings = json.dumps(list(outcome.recorded_findings))
+            self._write_topics(referral, case.topics)
             referral.updated_at = now
             self.session.add(referral)
             for i, s in enumerate(case.suspensions):
@@ -184,7 +200,20 @@ class SessionStore:
         for topic in case.topics:
             self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
         self._referrals[case.case_id] = (referral, [])
+        self._topics[case.case_id] = case.topics
         return referral
+
+    def _write_topics(self, referral: Referral, topics: tuple[str, ...]) -> None:
+        """The topics of a stored case, if a correction changed them."""
+        if sorted(self._topics.get(referral.case_id, ())) == sorted(topics):
+            return
+        self._topics[referral.case_id] = topics
+        for row in self.session.exec(select(ReferralTopic).where(
+                ReferralTopic.referral_id == referral.id)):
+            self.session.delete(row)
+        self.session.flush()
+        for topic in topics:
+            self.session.add(ReferralTopic(referral_id=referral.id or 0, topic=topic))
 
     def _record(self, event: Event, person: Person, referral: Referral | None, now: datetime) -> None:
         on_case = event.entity == "referral" and referral is not None

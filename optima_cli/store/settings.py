@@ -34,6 +34,14 @@ def as_of(session: Session, day: date) -> rules.Settings:
                       if c.at.date() <= day])
 
 
+def at_version(session: Session, version: int) -> rules.Settings:
+    """The settings as they were at `version` (a case's, which keeps the criteria it was judged
+    under): the defaults overlaid with the changes up to it."""
+    changes = session.exec(select(SettingChange).where(col(SettingChange.id) <= version)
+                           .order_by(col(SettingChange.id))).all()
+    return rules.overlay(((c.key, c.value) for c in changes), version)
+
+
 def latest_changes(session: Session) -> dict[str, SettingChange]:
     """The latest change of each key that was changed."""
     latest: dict[str, SettingChange] = {}

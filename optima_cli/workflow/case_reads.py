@@ -10,9 +10,10 @@ from typing import Any
 from optima_cli.catalogue import en
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
-from optima_cli.records.models import Client
+from optima_cli.records.models import CASE_KEYS, Client
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
+from optima_cli.rules.actions import AMEND
 from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.lifecycle import SearchSuspension
@@ -139,12 +140,16 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         contact = lookup.institution(session, row["receiver"])
         record["receiver_contact"] = {"name": contact.contact_name, "email": contact.contact_email,
                                       "phone": contact.contact_phone}
+        events = audit.events(session, referral_id=referral.id)
         record["history"] = [
             {"at": e.at, "user": e.actor, "action": e.action, "on": e.on_date,
-             "changes": _changes(e.payload), **audit.why(e.payload)}
-            for e in audit.events(session, referral_id=referral.id)
-            if e.action != "read"
+             "changes": _changes(e.payload), "why": audit.why_of(e.payload)}
+            for e in events if e.action != "read"
         ]
+        # the fields ever corrected (issue 17), in the order of the record
+        corrected = {key for e in events if e.action == AMEND
+                     for key in audit.changed_keys(e.payload)}
+        record["amended"] = [key for key in CASE_KEYS if key in corrected]
         audit.record(session, actor=ctx.user, action="read", entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, now=ctx.now(), source=ctx.source)

@@ -19,6 +19,7 @@ from optima_cli.rules import actions, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import (
+    OPEN_STATUSES,
     Cause,
     Outcome,
     RejectReason,
@@ -157,11 +158,28 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
         case, client = store.case(referral)
-        other = store.open_referral_to(client, referral.receiver_id)  # a case open again: not twice
-        outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id),
-                         other if other != case.case_id else None)
+        # a case open again (a closing, a withdrawal, a rejection taken back): not beside another
+        other = store.open_referral_to(client, referral.receiver_id, case.case_id)
+        outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id), other)
         store.save(outcome)
         assert outcome.case is not None
         result = case_snapshot(outcome.case, client.id or 0, ctx.today)
         result["undone"] = (outcome.events[-1].after or {})["undone"]
         return result
+
+
+def amend(ctx: Context, ref: str, changes: dict[str, Any], why: str | None) -> dict[str, Any]:
+    """Correct what was recorded of a case (`actions.amend`): the changes by the names of
+    `lifecycle.AMENDABLE`, and the justification; returns the case as it is now."""
+    actions.justification(why)  # refused before the case is looked up
+    with ctx.write() as session:
+        store = store_of(ctx, session)
+        referral = lookup.referral(session, ref)
+        case, client = store.case(referral)
+        open_case = (store.open_referral_to(client, referral.receiver_id, case.case_id)
+                     if case.status in OPEN_STATUSES else None)
+        outcome = actions.amend(case, client, changes, why, ctx.today, open_case,
+                                store.settings_of(referral.settings_version))
+        store.save(outcome)
+        assert outcome.case is not None
+        return case_snapshot(outcome.case, client.id or 0, ctx.today)

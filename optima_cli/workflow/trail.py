@@ -7,6 +7,7 @@ from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
+from optima_cli.rules.actions import AMEND
 from optima_cli.store import audit, audit_verify
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
@@ -41,5 +42,12 @@ def listing(ctx: Context, case: str | None = None, client: str | None = None,
                              since=start, limit=limit)
     return [{"id": e.id, "at": e.at, "user": e.actor, "action": e.action, "entity": e.entity,
              "ref": e.entity_ref, "on": e.on_date, "source": e.source,
-             "erased": e.payload_erased, **audit.why(e.payload)} for e in found]
+             "erased": e.payload_erased, **_correction(e)} for e in found]
 
+
+def _correction(event: Any) -> dict[str, Any]:
+    """What a correction changed (an amendment: the names of the fields, not their values) and
+    why (an amendment, an undo, a reopen)."""
+    fields = (sorted(audit.changed_keys(event.payload) - {"findings"}) if event.action == AMEND
+              else None)
+    return {"fields": fields, "why": audit.why_of(event.payload)}

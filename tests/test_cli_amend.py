@@ -174,7 +174,7 @@ def test_show_marks_amended_fields_in_german_too(run, db_path, history):
     case = ids[at("P03", "2026-03-02")]
     ok(run("amend", case, "--months", "6", "--why", WHY))
     english = ok(run("show", case))
-    assert "6 (amended)" in english and f"why: {WHY}" in english
+    assert "6 (amended)" in english and f"justification: {WHY}" in english
     german = ok(run("--lang", "de", "show", case))
     assert "6 (korrigiert)" in german and "Korrektur" in german
     listed = ok(run("--lang", "de", "audit", "list", "--case", case))

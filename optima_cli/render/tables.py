@@ -127,7 +127,7 @@ def _with_why(changes: str, why: str | None) -> str:
     """The changes of an event, and the justification of a correction."""
     if not why:
         return changes
-    return f"{changes}; {t('why')}: {why}" if changes else f"{t('why')}: {why}"
+    return f"{changes}; {t('justification')}: {why}" if changes else f"{t('justification')}: {why}"
 
 
 def _settings_version(r: dict[str, Any]) -> str:

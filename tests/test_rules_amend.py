@@ -1,4 +1,4 @@
-"""Pure tests of a correction (`rules/actions.amend`, `rules/lifecycle.amend`, issue 17): each
+"""Pure tests of a correction (`rules/corrections.amend`, `rules/lifecycle.amend`, issue 17): each
 field through the rules of the action that recorded it, without a database."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
-from optima_cli.rules import actions
+from optima_cli.rules import actions, corrections
 from optima_cli.rules.codes import Kind, Status
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
 
@@ -33,7 +33,7 @@ WITHDRAWN = ACCEPTED._replace(status=Status.WITHDRAWN.value, withdrawn_on=date(2
 
 
 def amend(case: Case, why: str | None = "entered wrongly", **changes: object) -> actions.Outcome:
-    return actions.amend(case, CLIENT, dict(changes), why, TODAY)
+    return corrections.amend(case, CLIENT, dict(changes), why, TODAY)
 
 
 def the_event(outcome: actions.Outcome) -> actions.Event:
@@ -114,9 +114,9 @@ def test_a_hard_rule_needs_the_justification_already_recorded():
     rejected_iv = actions.Person(**{**{f: getattr(client, f) for f in client.__dataclass_fields__},
                                     "iv_rejected_on": date(2026, 3, 1)})
     with pytest.raises(ReferralBlocked, match="correction would block"):
-        actions.amend(to_iv, rejected_iv, {"referred_on": date(2026, 8, 1)}, "x", TODAY)
+        corrections.amend(to_iv, rejected_iv, {"referred_on": date(2026, 8, 1)}, "x", TODAY)
     justified = to_iv._replace(override="another health issue")
-    outcome = actions.amend(justified, rejected_iv, {"referred_on": date(2026, 8, 1)}, "x", TODAY)
+    outcome = corrections.amend(justified, rejected_iv, {"referred_on": date(2026, 8, 1)}, "x", TODAY)
     assert outcome.case.override == "another health issue"
 
 

@@ -10,10 +10,11 @@ from datetime import date
 import pytest
 
 from optima_cli.errors import OptimaError, UsageProblem
-from optima_cli.rules import actions
-from optima_cli.rules.actions import Outcome, Person, Recorded
+from optima_cli.rules import actions, corrections
+from optima_cli.rules.actions import Outcome, Person
 from optima_cli.rules.codes import Cause, Kind, RejectReason, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
+from optima_cli.rules.corrections import Recorded
 from optima_cli.rules.lifecycle import Case, Unit
 
 TODAY = date(2026, 11, 23)
@@ -55,7 +56,7 @@ class History:
         return self
 
     def undo(self, reopening: bool = False) -> Outcome:
-        decide = actions.reopen if reopening else actions.undo
+        decide = corrections.reopen if reopening else corrections.undo
         outcome = decide(self.case, self.client, "entered on the wrong case", TODAY, self.events)
         self.case, self.client = outcome.case, outcome.client
         self.events += recorded(outcome)
@@ -227,12 +228,12 @@ def test_an_undo_does_not_count_as_an_action_of_its_own():
 @pytest.mark.parametrize("why", [None, "", "   "])
 def test_a_justification_is_required(why):
     with pytest.raises(UsageProblem) as refused:
-        actions.justification(why)
+        corrections.justification(why)
     assert refused.value.code == "value-required" and refused.value.field == "why"
 
 
 def test_the_justification_is_cleaned():
-    assert actions.justification("  wrong case  ") == "wrong case"
+    assert corrections.justification("  wrong case  ") == "wrong case"
 
 
 @pytest.mark.parametrize("decide,args", [
@@ -242,8 +243,8 @@ def test_the_justification_is_cleaned():
 def test_a_case_is_not_open_again_beside_another_open_case_to_the_same_receiver(decide, args):
     history = accepted().do(decide, *args)
     with pytest.raises(OptimaError) as refused:
-        actions.reopen(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")
+        corrections.reopen(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")
     assert refused.value.code == "reopen-other-open"
     # an extension taken back leaves the case open as it was: no other case matters
     history = accepted().do(actions.extend, date(2026, 10, 1), TODAY)
-    actions.undo(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")
+    corrections.undo(history.case, history.client, "x", TODAY, history.events, "OPT-2026-0009")

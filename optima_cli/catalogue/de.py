@@ -14,7 +14,9 @@ Contents, in this order (search for the `=====` lines):
   the database; tables, the report, the workbook and the commands' own messages; sound records:
   dates in order, the audit trail's anchors, files on disk, identity and text values, the command
   line; refusals as codes; the access criteria as the concept has them; the demo as the evaluation
-  report has it; referrals refused and justified exceptions by rule.
+  report has it; referrals refused and justified exceptions by rule; work capacity and the SD rule;
+  whether a case is workable in the mandate; the steering group's settings; planned suspensions and
+  the demo's invented figures; corrections (undo, reopen, amend).
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -1128,7 +1130,7 @@ MESSAGES: dict[str, str] = {
     "referrals refused by rule": "durch ein Kriterium verweigerte Anmeldungen",
     "justified exceptions by rule": "begründete Ausnahmen nach Kriterium",
     "access criterion": "Zuweisungskriterium",
-    # --- issue 16: work capacity assessed yes / no / not assessed; the SD rule ---
+    # --- work capacity as the counsellor assessed it; the SD rule (rules/criteria.py) ---
     # records/models.py, render/tables.py
     "work capacity": "Arbeitsangebot",
     "work capacity assessed on": "Arbeitsangebot beurteilt am",
@@ -1171,7 +1173,7 @@ MESSAGES: dict[str, str] = {
         "soziales Thema genannt: {topics}; Arbeitsangebot als nicht intakt beurteilt",
     "social topic named: {topics}; work capacity not assessed":
         "soziales Thema genannt: {topics}; Arbeitsangebot nicht beurteilt",
-    # --- issue 16: the workable question (rules/criteria.py, records/models.py, cli/cases.py) ---
+    # --- whether a case is workable in the mandate (rules/criteria.py, records/models.py, cli/cases.py) ---
     "workable in the mandate": "in der Auftragsdauer bearbeitbar",
     "Can the problem plausibly be improved within {months} months? (yes/no)":
         "Lässt sich die Problematik innert {months} Monaten plausibel verbessern? (ja/nein)",
@@ -1186,7 +1188,7 @@ MESSAGES: dict[str, str] = {
     "Answer with --workable yes|no (in an import: the column workable)":
         "nicht beantwortet: lässt sich die Problematik in 3 oder 6 Monaten plausibel verbessern? "
         "Antworten Sie mit --workable ja|nein (im Import: Spalte workable)",
-    # --- issue 16: settings of the steering group (rules/settings.py, cli/settings.py) ---
+    # --- the steering group's settings (rules/settings.py, cli/settings.py) ---
     "{value} is not a setting; use one of: {codes}":
         "{value} ist keine Einstellung; verwenden Sie eine von: {codes}",
     "{key} takes a whole number, not {value}": "{key} nimmt eine ganze Zahl, nicht {value}",
@@ -1236,7 +1238,7 @@ MESSAGES: dict[str, str] = {
     "{day}: {key} from {before} to {after} (version {version})":
         "{day}: {key} von {before} auf {after} (Version {version})",
     "after": "nachher",
-    # --- issue 16: future suspension start, German wording, demo report ---
+    # --- planned job-search suspensions, findings with their rule, the demo's invented figures ---
     # a suspension planned ahead (rules/lifecycle.py, render/tables.py)
     "cannot suspend the job search for {case} from {start}: the mandate ends on {due_on}; a "
     "suspension may start at most on that day":
@@ -1247,7 +1249,7 @@ MESSAGES: dict[str, str] = {
     "{rule}: {finding}": "{finding} (Kriterium «{rule}»)",
     # the demo's report and workbook (render/report.py, render/workbook.py)
     "note": "Hinweis",
-    # --- issue 17: undo and reopen ---
+    # --- corrections: undo and reopen (rules/corrections.py) ---
     # refusals (catalogue/en.py REFUSALS)
     "{case} has no action to undo since its referral; a referral is not undone: withdraw it, or "
     "correct it with `optima amend`":
@@ -1274,7 +1276,7 @@ MESSAGES: dict[str, str] = {
     # the justification in show's history and audit list (render/tables.py)
     "justification": "Begründung",
     "action taken back": "rückgängig gemachte Aktion",
-    # --- issue 17: amend (rules/lifecycle.py, rules/actions.py, cli/cases.py, render/tables.py) ---
+    # --- corrections: amend (rules/corrections.py, cli/cases.py, render/tables.py) ---
     "{case} corrected": "{case} korrigiert",
     "(amended)": "(korrigiert)",
     "corrected": "korrigiert",

@@ -66,7 +66,7 @@ REFUSALS: dict[str, str] = {
                         '({field} "...")',
     "out-of-order": "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or "
                     "later",
-    # corrections (rules/lifecycle.py amend, rules/actions.py amend; issue 17)
+    # corrections (rules/corrections.py: amend, undo, reopen)
     "amend-nothing": "nothing to correct in {case}: give the value to correct, like --goal",
     "amend-unchanged": "{case} already holds these values; nothing was corrected",
     "amend-not-decided": "{field} does not apply to {case}: it is {status}, not decided yet; "

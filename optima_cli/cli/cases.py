@@ -297,7 +297,7 @@ def _amend_fields() -> list[Any]:
 
     from optima_cli.records.fields import RecordField
     from optima_cli.records.models import CASE_FIELDS
-    from optima_cli.rules.lifecycle import AMENDABLE
+    from optima_cli.rules.corrections import AMENDABLE
 
     by_key = {f.key: f for f in CASE_FIELDS} | {"note": RecordField(key="note", type=str)}
     return [replace(by_key[name], name=name, read="", option="--" + name.replace("_", "-"),

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
-from optima_cli.errors import OptimaError, ReferralBlocked, UsageProblem
+from optima_cli.errors import OptimaError
 from optima_cli.rules import clients as client_rules
-from optima_cli.rules import criteria, lifecycle, text
-from optima_cli.rules.codes import Cause, RejectReason, Status, Topic, WithdrawReason
+from optima_cli.rules import criteria, lifecycle
+from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
 from optima_cli.rules.identity import format_case_id, format_client_id
 from optima_cli.rules.lifecycle import Action, Case, Unit
@@ -33,9 +33,6 @@ from optima_cli.rules.settings import DEFAULTS, Settings
 
 # the field of a case that keeps the version of the settings its criteria were judged under
 SETTINGS_VERSION = "settings_version"
-
-# the audit action of a correction (`amend`)
-AMEND = "amend"
 
 # what a client's events name the client by, in their payloads: filled in by the store with the id
 CLIENT_KEY = "client"
@@ -255,200 +252,3 @@ def close(case: Case, client: Person, day: date, today: date, outcome: CloseOutc
           note: str | None = None) -> Outcome:
     return _changed(client, case, lifecycle.close(case, day, today, outcome, cause, employed, note),
                     Action.CLOSE, day)
-
-
-# --- taking an action back (issue 17) ------------------------------------------------------------
-# The last action is read from the case's audit trail, not from its dates: the trail holds the
-# order in which the actions were taken (several on one day, or a suspension planned ahead, are
-# in the order they happened, which the dates cannot tell), which suspension a resume-search
-# ended, and the client's consent as it was before a withdrawal for withdrawn consent. Undoing
-# reverses the action by the rules of the life cycle (what the action set is cleared, what it
-# ended runs again), so it does not depend on how old events stored their values.
-
-UNDOABLE = frozenset(a.value for a in Action)
-REOPENABLE = frozenset({Action.CLOSE.value, Action.WITHDRAW.value})
-TAKEN_BACK = frozenset({"undo", "reopen"})  # events that take back the last action before them
-
-
-class Recorded(NamedTuple):
-    """An audit event of a case (or of its client) as the store read it, in the trail's order;
-    `before`/`after` as stored (dates as ISO text)."""
-
-    action: str
-    on_date: date | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-def _effective(history: tuple[Recorded, ...]) -> list[tuple[int, Recorded]]:
-    """The case's actions that stand (with their place in the history): an undo or a reopen takes
-    back the last one standing; an amendment stands like an action (nothing is undone across it)."""
-    standing: list[tuple[int, Recorded]] = []
-    for i, event in enumerate(history):
-        if event.action in TAKEN_BACK:
-            if standing:
-                standing.pop()
-        elif event.action in UNDOABLE or event.action in ("refer", "amend"):
-            standing.append((i, event))
-    return standing
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _resumed_ones(standing: list[tuple[int, Recorded]]) -> set[tuple[str | None, str | None]]:
-    """(start, end) of the suspensions that a standing resume-search ended."""
-    return {((e.after or {}).get("search_suspended_from") or (e.before or {}).get("search_suspended_from"),
-             (e.after or {}).get("search_resumed_on"))
-            for _, e in standing if e.action == Action.RESUME_SEARCH.value}
-
-
-def _running_again(case: Case, day: date,
-                   resumed: set[tuple[str | None, str | None]]) -> tuple[lifecycle.SearchSuspension, ...]:
-    """The suspensions that a closing or a withdrawal on `day` ended run again (not those a
-    resume-search ended that day)."""
-    return tuple(s._replace(ended_on=None)
-                 if s.ended_on == day and (_iso(s.start_on), day.isoformat()) not in resumed else s
-                 for s in case.suspensions)
-
-
-def _consent_before(history: tuple[Recorded, ...], at: int, day: date) -> tuple[bool, Any]:
-    """The client's consent withdrawal day before the withdrawal at `history[at]`, if that
-    withdrawal set it (its client-update event comes just before it)."""
-    if at > 0:
-        event = history[at - 1]
-        if (event.action == "client-update" and event.on_date == day
-                and "consent_withdrawn_on" in (event.after or {})):
-            value = (event.before or {}).get("consent_withdrawn_on")
-            return True, date.fromisoformat(value) if isinstance(value, str) else value
-    return False, None
-
-
-def justification(why: str | None) -> str:
-    """The required justification of a correction (`--why`), cleaned like other free text."""
-    cleaned = text.free_text(why, "why")
-    if cleaned is None:
-        raise UsageProblem.refused("value-required", "why")
-    return cleaned
-
-
-def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recorded, ...],
-         open_case: str | None = None, only: frozenset[str] = UNDOABLE,
-         action: str = "undo") -> Outcome:
-    """The case as it was before its last action (`history`: its audit events in order), with an
-    event `action` that keeps the justification `why` (cleaned by the caller). `only`: the actions
-    that may be taken back (reopen: a closing or a withdrawal). `open_case`: the client's open
-    case to the same receiver, if any, which a case open again (after a closing, a withdrawal or a
-    rejection taken back) would double: refused."""
-    refuse_anonymized(client, correcting=True)
-    standing = _effective(history)
-    if not standing or standing[-1][1].action == "refer":
-        if only is REOPENABLE:
-            raise OptimaError.refused("reopen-not-ended", case=case.case_id, status=case.status)
-        raise OptimaError.refused("nothing-to-undo", case=case.case_id)
-    at, last = standing[-1]
-    if last.action == "amend":
-        raise OptimaError.refused("undo-after-amend", case=case.case_id)
-    if last.action not in only:
-        raise OptimaError.refused("reopen-not-ended", case=case.case_id, status=case.status)
-    undone = Action(last.action)
-    if open_case is not None and last.action in REOPENABLE | {Action.REJECT.value}:  # open again
-        raise OptimaError.refused("reopen-other-open", action=action, case=case.case_id,
-                                  open_case=open_case, receiver=case.receiver.code)
-    client_after, write = client, None
-    first: tuple[Event, ...] = ()
-    restored: Case
-    if undone == Action.ACCEPT:
-        restored = case._replace(status=Status.REFERRED.value, decided_on=None,
-                                 receiving_counsellor=None, due_on=None, first_due_on=None)
-    elif undone == Action.REJECT:
-        restored = case._replace(status=Status.REFERRED.value, decided_on=None,
-                                 reason=None, reason_note=None)
-    elif undone == Action.EXTEND:
-        restored = case._replace(months=3, extended_on=None, due_on=case.first_due_on)
-    elif undone == Action.SUSPEND_SEARCH:
-        added = (last.after or {}).get("search_suspended_from")
-        keep = list(case.suspensions)
-        found = [i for i, s in enumerate(keep) if _iso(s.start_on) == added] or [len(keep) - 1]
-        gone = keep.pop(found[-1])
-        restored = case._replace(suspensions=tuple(keep))
-    elif undone == Action.RESUME_SEARCH:
-        start, day = (last.after or {}).get("search_suspended_from"), last.on_date
-        match = [i for i, s in enumerate(case.suspensions)
-                 if s.ended_on == day and (start is None or _iso(s.start_on) == start)]
-        restored = case._replace(suspensions=tuple(
-            s._replace(ended_on=None) if match and i == match[-1] else s
-            for i, s in enumerate(case.suspensions)))
-    elif undone == Action.CLOSE:
-        assert case.closed_on is not None
-        restored = case._replace(
-            status=Status.ACCEPTED.value, closed_on=None, outcome=None, cause=None,
-            employed=None, close_note=None,
-            suspensions=_running_again(case, case.closed_on, _resumed_ones(standing[:-1])))
-    else:  # a withdrawal
-        assert case.withdrawn_on is not None
-        restored = case._replace(
-            status=(Status.ACCEPTED if case.decided_on else Status.REFERRED).value,
-            withdrawn_on=None, reason=None, reason_note=None,
-            suspensions=_running_again(case, case.withdrawn_on, _resumed_ones(standing[:-1])))
-        changed, consent = _consent_before(history, at, case.withdrawn_on)
-        # given back only as the withdrawal left it (not if changed since, by another case)
-        if changed and client.consent_withdrawn_on == case.withdrawn_on != consent:
-            first = (Event(action="client-update", entity="client", on_date=today,
-                           before={"consent_withdrawn_on": client.consent_withdrawn_on},
-                           after={"consent_withdrawn_on": consent}, why=why),)
-            client_after, write = replace(client, consent_withdrawn_on=consent), QUIET
-    old, new = case_changes(case, restored)
-    if undone == Action.SUSPEND_SEARCH:  # the suspension taken back: its days
-        old.update(search_suspended_from=gone.start_on, search_suspended_until=gone.until)
-    return Outcome(client=client_after, client_write=write, case=restored, events=(
-        *first, Event(action, "referral", today, old, {"undone": undone.value, **new}, why=why)))
-
-
-def reopen(case: Case, client: Person, why: str, today: date, history: tuple[Recorded, ...],
-           open_case: str | None = None) -> Outcome:
-    """A closing or a withdrawal made by mistake taken back: the case is open again with its
-    mandate (accepted, or referred if it was withdrawn before a decision)."""
-    return undo(case, client, why, today, history, open_case, only=REOPENABLE, action="reopen")
-
-
-def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, today: date,
-          open_case: str | None = None, settings: Settings = DEFAULTS) -> Outcome:
-    """A correction of what was recorded (`lifecycle.amend`, by the rules of the actions that
-    recorded it), with `why`. When the referral date or the topics change, the access criteria
-    are judged again as of the referral date, as `refer` judges them (`open_case`: another open
-    referral of the client to the receiver; `settings`: those the case was judged under): a
-    never rule refuses the correction, a hard rule needs the justification already recorded, and
-    the new findings replace the stored ones. The event keeps the changed values before and
-    after, and the why."""
-    reason = justification(why)
-    if not changes:
-        raise UsageProblem.refused("amend-nothing", case=case.case_id)
-    after = lifecycle.amend(case, changes, today)
-    findings: tuple[criteria.Finding, ...] = ()
-    if after.referred_on != case.referred_on or after.topics != case.topics:
-        refuse_anonymized(client, correcting=True)
-        try:
-            judged, found = lifecycle.refer(
-                case_id=case.case_id, referrer=case.referrer, receiver=case.receiver,
-                facts=facts_of(client), birth_date=client.birth_date,  # type: ignore[arg-type]
-                open_case=open_case, topics=tuple(Topic(t) for t in after.topics),
-                months=after.months, day=after.referred_on, goal=after.goal,
-                counsellor=after.referring_counsellor, override=case.override,
-                workable=dict(case.given).get("workable"), settings=settings)
-        except ReferralBlocked as blocked:
-            if blocked.code != "referral-blocked":
-                raise
-            raise ReferralBlocked.refused("amend-blocked", case=case.case_id,
-                                          reasons=blocked.values["reasons"]) from None
-        after, findings = after._replace(override=judged.override), tuple(found)
-    old, new = diff(case_snapshot(case, client.id or 0, today),
-                    case_snapshot(after, client.id or 0, today))
-    if not old and not new:
-        raise OptimaError.refused("amend-unchanged", case=case.case_id)
-    recorded = tuple(f.as_dict() for f in findings)
-    if findings:
-        new["findings"] = list(recorded)
-    return Outcome(client=client, case=after, findings=findings, recorded_findings=recorded,
-                   events=(Event(AMEND, "referral", None, old, new, why=reason),))

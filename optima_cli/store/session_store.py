@@ -25,9 +25,9 @@ from optima_cli.rules.actions import (
     Event,
     Outcome,
     Person,
-    Recorded,
 )
 from optima_cli.rules.codes import Kind
+from optima_cli.rules.corrections import Recorded
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
 from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS, given_stored

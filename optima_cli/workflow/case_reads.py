@@ -13,8 +13,8 @@ from optima_cli.language import t
 from optima_cli.records.models import CASE_KEYS, Client
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
-from optima_cli.rules.actions import AMEND
 from optima_cli.rules.codes import OPEN_STATUSES
+from optima_cli.rules.corrections import AMEND
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.lifecycle import SearchSuspension
 from optima_cli.rules.records import case_record, ordered_topics, with_personal_text

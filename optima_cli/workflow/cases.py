@@ -15,7 +15,7 @@ from typing import Any
 
 from optima_cli.catalogue import en
 from optima_cli.errors import ReferralBlocked
-from optima_cli.rules import actions, lifecycle
+from optima_cli.rules import actions, corrections, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import (
@@ -152,8 +152,8 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
     """Take back the case's last action (`reopening`: only a closing or a withdrawal), as if it
     had not happened; the event keeps the justification. Returns the case as it is now, with
     the action taken back ("undone")."""
-    cleaned = actions.justification(why)  # refused before the case is looked up
-    decide = actions.reopen if reopening else actions.undo
+    cleaned = corrections.justification(why)  # refused before the case is looked up
+    decide = corrections.reopen if reopening else corrections.undo
     with ctx.write() as session:
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
@@ -169,16 +169,16 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
 
 
 def amend(ctx: Context, ref: str, changes: dict[str, Any], why: str | None) -> dict[str, Any]:
-    """Correct what was recorded of a case (`actions.amend`): the changes by the names of
-    `lifecycle.AMENDABLE`, and the justification; returns the case as it is now."""
-    actions.justification(why)  # refused before the case is looked up
+    """Correct what was recorded of a case (`corrections.amend`): the changes by the names of
+    `corrections.AMENDABLE`, and the justification; returns the case as it is now."""
+    corrections.justification(why)  # refused before the case is looked up
     with ctx.write() as session:
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
         case, client = store.case(referral)
         open_case = (store.open_referral_to(client, referral.receiver_id, case.case_id)
                      if case.status in OPEN_STATUSES else None)
-        outcome = actions.amend(case, client, changes, why, ctx.today, open_case,
+        outcome = corrections.amend(case, client, changes, why, ctx.today, open_case,
                                 store.settings_of(referral.settings_version))
         store.save(outcome)
         assert outcome.case is not None

@@ -7,7 +7,7 @@ from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
-from optima_cli.rules.actions import AMEND
+from optima_cli.rules.corrections import AMEND
 from optima_cli.store import audit, audit_verify
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context

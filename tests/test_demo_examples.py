@@ -89,6 +89,16 @@ def data() -> list[dict[str, Any]]:
 
 # --- optima demo ---------------------------------------------------------------------------------
 
+def test_the_imported_trail_adds_up_to_every_case(demo_db):
+    """The import records each step as the commands do: replayed, its events give every case as
+    stored (what `report --as-recorded` stands on)."""
+    from test_report_as_recorded import mismatches
+
+    from optima_cli.workflow.context import Context
+
+    assert mismatches(Context(db_path=str(demo_db), user="tester")) == []
+
+
 def test_demo_shows_open_cases_and_report(demo_build, data):
     db, stdout, stderr = demo_build
     assert count(db, "referral") == len(data) == 52

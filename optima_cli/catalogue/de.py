@@ -16,7 +16,7 @@ Contents, in this order (search for the `=====` lines):
   line; refusals as codes; the access criteria as the concept has them; the demo as the evaluation
   report has it; referrals refused and justified exceptions by rule; work capacity and the SD rule;
   whether a case is workable in the mandate; the steering group's settings; planned suspensions and
-  the demo's invented figures; corrections (undo, reopen, amend).
+  the demo's invented figures; corrections (undo, reopen, amend, the figures as recorded).
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -1329,4 +1329,18 @@ MESSAGES: dict[str, str] = {
     "deviating, so it cannot be corrected so":
         "die Korrektur würde {case} blockieren: {reasons}; es ist keine Begründung für eine "
         "Abweichung erfasst, so kann der Fall nicht korrigiert werden",
+
+    # --- corrections: the figures as recorded on a past day (render/report.py, workflow/report.py) ---
+    "--as-recorded {day} is in the future; give a day up to today":
+        "--as-recorded {day} liegt in der Zukunft; geben Sie einen Tag bis heute an",
+    "As recorded on {day}: 1 case changed or entered since counts as it was then.":
+        "Wie am {day} erfasst: 1 seither geänderter oder erfasster Fall zählt, wie er damals war.",
+    "As recorded on {day}: {n} cases changed or entered since count as they were then.":
+        "Wie am {day} erfasst: {n} seither geänderte oder erfasste Fälle zählen, wie sie damals "
+        "waren.",
+    "1 of them was anonymized since and counts as it is now.":
+        "1 davon wurde seither anonymisiert und zählt, wie er heute ist.",
+    "{n} of them were anonymized since and count as they are now.":
+        "{n} davon wurden seither anonymisiert und zählen, wie sie heute sind.",
+    "as recorded on": "wie erfasst am",
 }

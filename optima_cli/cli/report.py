@@ -29,6 +29,9 @@ def report(
     start: Annotated[date | None, date_option("--from", help="First day of a custom period (with --to).")] = None,
     end: Annotated[date | None, date_option("--to", help="Last day of a custom period (with --from).")] = None,
     as_of: AsOf = None,
+    as_recorded: Annotated[date | None, date_option(
+        "--as-recorded", help="The figures as recorded at the end of this day: before the "
+        "corrections and late entries made since (default: as corrected).")] = None,
     by: Annotated[str, typer.Option("--by", metavar="kind|institution",
                                     help="Group by kind (RAV, IV, SD) or by unit code.")] = "kind",
     fmt: Annotated[Format | None, typer.Option(
@@ -44,9 +47,12 @@ def report(
 
     Without a period: everything up to today. Each event counts in the period in which it happened.
     With --xlsx the workbook is written and its path printed on stdout, unless --format asks for the
-    figures there instead.
+    figures there instead. Corrections (amend, undo, reopen) change the figures of past periods;
+    --as-recorded DAY shows them as they were recorded then (what was reported on that day).
 
     Example: optima report --month last --xlsx /srv/optima/optima-{period}.xlsx
+
+    Example: optima report --month 2026-10 --as-recorded 2026-11-05
     """
     from optima_cli.render import report as view
     from optima_cli.rules.periods import choose
@@ -59,7 +65,7 @@ def report(
     period = choose(as_of or c.today, month, quarter, year, start, end)
     if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
-            data, path = export(c, period, xlsx, by, personal, bar.update)
+            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded)
         if fmt is None:
             print_data(str(path))
             terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
@@ -67,7 +73,7 @@ def report(
             return
         terminal.message(t("wrote {path}", path=path))
     else:
-        data = figures(c, period, by)
+        data = figures(c, period, by, as_recorded)
     fmt = fmt or Format.TABLE
     if fmt == Format.CSV:
         print_data(view.to_csv(data), nl=False)

@@ -11,7 +11,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from optima_cli.language import current, label, t
+from optima_cli.language import current, label, plural, t
 from optima_cli.render.formats import jsonable
 from optima_cli.render.terminal import out, table
 
@@ -83,6 +83,21 @@ def invented_note() -> str:
              "durations are invented.")
 
 
+def recorded_note(then: dict[str, Any]) -> str:
+    """What a report `--as-recorded` says of its figures (`data["as_recorded"]`): the table's first
+    lines, and a row of the workbook's Summary."""
+    said = plural(then["cases_changed_since"],
+                  "As recorded on {day}: 1 case changed or entered since counts as it was then.",
+                  "As recorded on {day}: {n} cases changed or entered since count as they were then.",
+                  n=then["cases_changed_since"], day=then["on"])
+    if then["cases_erased_since"]:
+        said += " " + plural(then["cases_erased_since"],
+                             "1 of them was anonymized since and counts as it is now.",
+                             "{n} of them were anonymized since and count as they are now.",
+                             n=then["cases_erased_since"])
+    return said
+
+
 def render(data: dict[str, Any]) -> None:
     p = data["period"]
     keys = list(data["referrals"]["by_referrer"])
@@ -126,6 +141,8 @@ def render(data: dict[str, Any]) -> None:
         [t("referrals against a hard rule (justified)"), data["overrides"]],
     ], title=t("open cases and durations"))
     note = [Text(invented_note(), style="yellow")] if data.get("demo") else []
+    if data.get("as_recorded"):
+        note.append(Text(recorded_note(data["as_recorded"]), style="yellow"))
     out().print(Group(
         *note, head, Text(""), matrix, Text(""),
         bars(t("referrals by referrer"), ref["by_referrer"]), Text(""),

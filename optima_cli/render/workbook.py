@@ -152,6 +152,11 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
         from optima_cli.render.report import invented_note
 
         s.append([t("note"), invented_note()], bold=True)
+    if data.get("as_recorded"):  # the figures as recorded on a past day
+        from optima_cli.render.report import recorded_note
+
+        s.append([t("as recorded on"), data["as_recorded"]["on"]])
+        s.append([t("note"), recorded_note(data["as_recorded"])], bold=True)
     s.append([])
     ref = data["referrals"]
     keys = list(ref["by_referrer"])

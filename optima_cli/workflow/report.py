@@ -5,7 +5,9 @@ rules/figures.py and hands them to render/ (cli/report.py parses the options).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from optima_cli.rules import figures
 from optima_cli.rules.deadlines import derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
+from optima_cli.store import as_recorded as recorded
 from optima_cli.store import audit
 from optima_cli.store import report as q
 from optima_cli.store import settings as stored_settings
@@ -69,11 +72,28 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
     }
 
 
-def report(ctx: Context, period: Period, by: str = "kind") -> dict[str, Any]:
-    """Every figure of the period; counts no names, so nothing personal is read."""
+@contextmanager
+def _as_recorded(ctx: Context, session: Any, day: date | None) -> Iterator[dict[str, Any] | None]:
+    """The block's queries see the cases as recorded at the end of `day` (store/as_recorded.py);
+    without a day, as they are (with every correction)."""
+    if day is None:
+        yield None
+        return
+    if day > ctx.today:
+        raise UsageProblem(t("--as-recorded {day} is in the future; give a day up to today",
+                             day=day))
+    with recorded.shadowed(session, day) as then:
+        yield then.as_dict()
+
+
+def report(ctx: Context, period: Period, by: str = "kind",
+           as_recorded: date | None = None) -> dict[str, Any]:
+    """Every figure of the period; counts no names, so nothing personal is read. With
+    `as_recorded`, as the database held them at the end of that day: before the corrections and
+    the late entries made since."""
     by = _check_by(by)
-    with ctx.read() as session:
-        return _figures(session, period, by)
+    with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
+        return {**_figures(session, period, by), "as_recorded": then}
 
 
 def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
@@ -97,7 +117,8 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
 
 def export(ctx: Context, period: Period, target: str, by: str = "kind",
            personal: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, Any], Path]:
+           progress: Callable[[int, int], None] | None = None,
+           as_recorded: date | None = None) -> tuple[dict[str, Any], Path]:
     """Write the workbook (atomically) and return the figures and the file's path.
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
     of the rows written."""
@@ -113,21 +134,23 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
         raise OptimaError(t("cannot write {path}: the folder {folder} does not exist", path=path,
                             folder=path.parent))
     try:
-        return _export(ctx, period, path, by, personal, progress)
+        return _export(ctx, period, path, by, personal, progress, as_recorded)
     except OSError as exc:
         raise OptimaError(t("cannot write {path}: {problem}", path=path,
                             problem=exc.strerror or exc)) from None
 
 
 def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
-            progress: Callable[[int, int], None] | None) -> tuple[dict[str, Any], Path]:
+            progress: Callable[[int, int], None] | None,
+            as_recorded: date | None) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
 
     with into_place(path) as temp:  # moved onto `path` only when the block ends without error
         if personal:
             with ctx.write() as session:
-                data = _figures(session, period, by)
-                cases = _case_rows(session, period, personal)
+                with _as_recorded(ctx, session, as_recorded) as then:
+                    data = {**_figures(session, period, by), "as_recorded": then}
+                    cases = _case_rows(session, period, personal)
                 audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
                              entity_ref=path.name, after={"file": str(path.resolve()),
                                                           "period": period.name, "cases": len(cases)},
@@ -136,8 +159,8 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                 write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
             # and the file reaches `path` only once its export is recorded (committed)
         else:
-            with ctx.read() as session:
-                data = _figures(session, period, by)
+            with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
+                data = {**_figures(session, period, by), "as_recorded": then}
                 cases = _case_rows(session, period, personal)
             write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
     return data, path

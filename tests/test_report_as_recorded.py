@@ -146,6 +146,7 @@ def test_as_recorded_yesterday_counts_nothing_entered_today_and_writes_nothing(r
     assert data["as_recorded"] == {"on": days_ago(1), "cases_changed_since": len(ids),
                                    "cases_erased_since": 0}
     assert digest(path) == before
+    assert data["period"]["to"] == data["period"]["as_of"] == days_ago(1)  # a report taken then
     now = json.loads(ok(run("report", "--format", "json", db=path)))
     assert now["as_recorded"] is None and now["referrals"]["total"] == len(ids)
 

@@ -31,7 +31,7 @@ def report(
     as_of: AsOf = None,
     as_recorded: Annotated[date | None, date_option(
         "--as-recorded", help="The figures as recorded at the end of this day: before the "
-        "corrections and late entries made since (default: as corrected).")] = None,
+        "corrections and late entries made since, as a report taken that day (default: as corrected).")] = None,
     by: Annotated[str, typer.Option("--by", metavar="kind|institution",
                                     help="Group by kind (RAV, IV, SD) or by unit code.")] = "kind",
     fmt: Annotated[Format | None, typer.Option(
@@ -62,7 +62,8 @@ def report(
     c = context(ctx)
     if personal and xlsx is None:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
-    period = choose(as_of or c.today, month, quarter, year, start, end)
+    # as recorded on a day: the report as it would have been taken that day (unless --as-of)
+    period = choose(as_of or as_recorded or c.today, month, quarter, year, start, end)
     if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
             data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded)

@@ -288,9 +288,11 @@ _NOTES = {Status.REJECTED: ("reason_note", "reason_note"),
 def _correctable(case: Case) -> Iterator[tuple[str, str, Any]]:
     """What `amend` can correct of the case: its name, its import column, the stored value."""
     for name in corrections.AMENDABLE:
+        if not corrections.applies(case, name):
+            continue  # a step the case has not taken: the import adds none to a case there
         if name == "note":
-            if (note := _NOTES.get(Status(case.status))) is not None:
-                yield name, note[0], getattr(case, note[1])
+            column, held = _NOTES[Status(case.status)]
+            yield name, column, getattr(case, held)
         elif name == "months" and case.extended_on is not None:
             yield name, _AMEND_COLUMNS[name], MONTHS[0]  # as referred: an extension makes 3 six
         elif name in _AMEND_COLUMNS:
@@ -302,6 +304,8 @@ def _same(case: Case) -> Case:
 
 
 def _shown(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, tuple):
         return ", ".join(sorted(str(v) for v in value))
     if isinstance(value, date):
@@ -312,12 +316,12 @@ def _shown(value: Any) -> str:
 def differences(case: Case, v: dict[str, Any], today: date) -> dict[str, Difference]:
     """The values of a row that differ from the case already there, by the name of `amend`'s
     change: a value is read and cleaned as `amend` reads it (`corrections.corrected_case`); one
-    it refuses differs (and `amend` says why). A blank cell, or a value the case does not have
-    (a step it has not taken), is no difference."""
+    it refuses differs (and `amend` says why). A blank cell, or a value of a step the case has
+    not taken (`corrections.applies`), is no difference."""
     found = {}
     for name, column, stored in _correctable(case):
         value = v[column]
-        if value is None or stored is None or _shown(value) == _shown(stored):
+        if value is None or _shown(value) == _shown(stored):
             continue
         try:
             if _same(corrections.corrected_case(case, {name: value}, today)) == _same(case):

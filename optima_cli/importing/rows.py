@@ -336,9 +336,11 @@ def _already_there(store: BatchStore, client: Person, created: bool, case_id: st
                    v: dict[str, Any], today: date, amend: bool, why: str) -> Applied:
     """A row for a case already there: compared with it; with `amend`, its differences are an
     amendment."""
-    stored = store.stored_case(case_id)
-    if stored is None:  # made by this import
+    known = store.known_case(client, case_id)
+    if known is None or not differences(known, v, today):  # made by this import, or the same
         return Applied(created, case_id, already_there=True)
+    stored = store.stored_case(case_id)  # all of it, its suspensions too
+    assert stored is not None
     case, settings = stored
     found = differences(case, v, today)
     if not found or not amend:

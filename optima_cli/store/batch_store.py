@@ -33,6 +33,7 @@ from optima_cli.rules.actions import (
 )
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
+from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, bulk, queries
 from optima_cli.store import settings as stored_settings
@@ -48,6 +49,14 @@ class Known:
     referred_on: date
     case_id: str
     status: str
+    referral_id: int = 0
+    values: tuple[Any, ...] = ()  # of a case stored before the import: _VALUES, as stored
+
+
+# what a case stored before the import holds beyond Known, loaded with it: a row for it is
+# compared with these (a full case, with its suspensions, is loaded only for a row that differs)
+_VALUES = ("referrer_id", *(c for c in (*STATE_COLUMNS, *CORRECTED_COLUMNS)
+                            if c not in ("status", "referred_on")))
 
 
 @dataclass(slots=True)
@@ -110,9 +119,13 @@ class BatchStore:
             self.stamps[key] = (row["created_at"], row["updated_at"])
             self._index(Person(key=key, institution=codes_by_id.get(row["institution_id"], ""),
                                **{name: row[name] for name in PERSON_VALUES}), None)
-        for row in bulk.referrals_of(session, sorted(stored)):
+        referrals = bulk.referrals_of(session, sorted(stored), _VALUES)
+        self.topics = bulk.topics_of(session, [row["id"] for row in referrals])
+        self.units_by_id = dict(self.units.values())
+        for row in referrals:
             self.known.setdefault(stored[row["client_id"]], []).append(Known(
-                row["receiver_id"], row["referred_on"], row["case_id"], row["status"]))
+                row["receiver_id"], row["referred_on"], row["case_id"], row["status"], row["id"],
+                tuple(row[name] for name in _VALUES)))
 
     # --- what the decisions and the rows ask ----------------------------------------------------
 
@@ -158,6 +171,19 @@ class BatchStore:
                     and known.case_id != other_than):
                 return known.case_id
         return None
+
+    def known_case(self, person: Person, case_id: str) -> Case | None:
+        """A case of the client stored before the import, as loaded with the import (without
+        its suspensions) or as an earlier row corrected it; None for a case this import made."""
+        if case_id in self.made:
+            return None
+        if case_id in self.loaded:
+            return self.loaded[case_id][0]
+        known = next(k for k in self.known.get(person.key, ()) if k.case_id == case_id)
+        values = dict(zip(_VALUES, known.values, strict=True))
+        return Case(case_id=case_id, referrer=self.units_by_id[values.pop("referrer_id")],
+                    receiver=self.units_by_id[known.receiver_id], referred_on=known.referred_on,
+                    status=known.status, topics=self.topics.get(known.referral_id, ()), **values)
 
     def stored_case(self, case_id: str) -> tuple[Case, Settings] | None:
         """A case stored before the import, as it is now (with what earlier rows corrected), and

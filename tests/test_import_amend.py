@@ -75,6 +75,32 @@ def test_a_differing_row_is_listed_and_nothing_is_written(run, db_path, tmp_path
     assert dump(db_path) == before
 
 
+def test_a_dry_run_lists_the_differences_too(run, db_path, tmp_path, there):
+    header, rows, _ = there
+    path = changed(tmp_path, header, rows, peter={"months": "3"})
+    before = dump(db_path)
+
+    data, result = refused(run, path, "--dry-run")
+
+    assert data["difference_rows"] == [{"row": 3, "case": data["difference_rows"][0]["case"],
+                                        "column": "months", "stored": "6", "file": "3"}]
+    assert "give --amend" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_two_rows_for_one_case_amend_it_in_turn(run, tmp_path, there):
+    header, rows, cases = there
+    path = write_csv(tmp_path / "changed.csv", header, [
+        rows[0], {**rows[1], "goal": "erst dies"}, {**rows[1], "goal": "dann das"}])
+
+    data = imported(run, path, "--amend")
+
+    assert [(d["row"], d["stored"], d["file"]) for d in data["difference_rows"]] == [
+        (3, "Schuldensanierung aufgleisen", "erst dies"), (4, "erst dies", "dann das")]
+    assert case_of(run, cases["peter"])["goal"] == "dann das"
+    assert ok(run("audit", "verify")).startswith("ok")
+
+
 @pytest.mark.both_backends
 def test_the_dry_run_shows_what_amend_would_do_and_writes_nothing(run, db_path, tmp_path, there):
     header, rows, _ = there

@@ -444,7 +444,7 @@ def why_of(name: str) -> str:
 def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
                  dry_run: bool, progress: Callable[[int], None] | None, amend: bool) -> Outcome:
     out = Outcome(file=name, dry_run=dry_run, amend=amend)
-    why = why_of(name)
+    why = why_of(name) if amend else ""
     parsed = []
     for number, cells in rows:
         values, problems = parse_row(cells)

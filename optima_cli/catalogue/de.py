@@ -16,7 +16,8 @@ Contents, in this order (search for the `=====` lines):
   line; refusals as codes; the access criteria as the concept has them; the demo as the evaluation
   report has it; referrals refused and justified exceptions by rule; work capacity and the SD rule;
   whether a case is workable in the mandate; the steering group's settings; planned suspensions and
-  the demo's invented figures; corrections (undo, reopen, amend, the figures as recorded).
+  the demo's invented figures; corrections (undo, reopen, amend, the figures as recorded, the
+  import).
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -1343,4 +1344,33 @@ MESSAGES: dict[str, str] = {
     "{n} of them were anonymized since and count as they are now.":
         "{n} davon wurden seither anonymisiert und zählen, wie sie heute sind.",
     "as recorded on": "wie erfasst am",
+    # --- corrections: the import corrects (importing/rows.py, cli/importing.py, render/tables.py) ---
+    "error: 1 row of {file} differs from its case already there; nothing was imported: "
+    "check the file, or give --amend to correct the case":
+        "Fehler: 1 Zeile von {file} weicht vom schon vorhandenen Fall ab; nichts wurde "
+        "importiert: prüfen Sie die Datei, oder geben Sie --amend an, um den Fall zu korrigieren",
+    "error: {n} rows of {file} differ from their cases already there; nothing was "
+    "imported: check the file, or give --amend to correct the cases":
+        "Fehler: {n} Zeilen von {file} weichen von schon vorhandenen Fällen ab; nichts wurde "
+        "importiert: prüfen Sie die Datei, oder geben Sie --amend an, um die Fälle zu "
+        "korrigieren",
+    "dry run: {imported} referrals would be imported, {amended} corrected, "
+    "{skipped} are already there; nothing was written":
+        "Probelauf: zu importierende Anmeldungen: {imported}, zu korrigierende Fälle: "
+        "{amended}, schon vorhanden: {skipped}; nichts wurde geschrieben",
+    "imported {imported} referrals from {file}; {amended} corrected, "
+    "{skipped} were already there":
+        "aus {file} importierte Anmeldungen: {imported}; korrigierte Fälle: {amended}; schon "
+        "vorhanden: {skipped}",
+    "{file}: 1 row differs from its case, nothing imported":
+        "{file}: 1 Zeile weicht von ihrem Fall ab, nichts importiert",
+    "{file}: {n} rows differ from their cases, nothing imported":
+        "{file}: {n} Zeilen weichen von ihren Fällen ab, nichts importiert",
+    "{file}: 1 case corrected": "{file}: 1 Fall korrigiert",
+    "{file}: {n} cases corrected": "{file}: {n} Fälle korrigiert",
+    "{file}: 1 case would be corrected": "{file}: 1 Fall würde korrigiert",
+    "{file}: {n} cases would be corrected": "{file}: {n} Fälle würden korrigiert",
+    "stored": "erfasst",
+    "in the file": "in der Datei",
+    "would correct": "würden korrigiert",
 }

@@ -10,6 +10,13 @@ gives another number of a client. A bad row changes nothing and is listed with i
 the refusal said with that column, and the other rows are still checked. Every FLUSH_ROWS rows,
 what the good rows made is written. The transaction is committed only if every row is good and
 this is no dry run; otherwise it is rolled back, and nothing at all is written.
+
+A row for a case stored before the import is compared with it, column by column, for what
+`optima amend` can correct (`rules/corrections.py`): equal, it is already there; differing, it is
+a difference, listed with the stored value and the file's, and nothing is written, unless the
+import corrects (`amend`): then the row is an amendment through `corrections.amend`, with the
+file named as the reason. A blank cell, or a step the stored case does not have, is no
+difference: the import adds no steps to a case already there.
 """
 
 from __future__ import annotations
@@ -26,11 +33,13 @@ from typing import Any
 from optima_cli.errors import OptimaError, ReferralBlocked
 from optima_cli.importing.columns import CLIENT_FIELDS, COLUMNS, check_header, parse_row
 from optima_cli.language import t
-from optima_cli.rules import actions, lifecycle
+from optima_cli.records.models import CASE_FIELDS
+from optima_cli.rules import actions, corrections, lifecycle
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import Person
+from optima_cli.rules.codes import OPEN_STATUSES, Status
 from optima_cli.rules.identity import format_client_id, name_key
-from optima_cli.rules.lifecycle import Case, Unit
+from optima_cli.rules.lifecycle import MONTHS, Case, Unit
 from optima_cli.rules.records import given_with_referral
 from optima_cli.store.batch_store import BatchStore
 from optima_cli.workflow.context import Context
@@ -54,21 +63,27 @@ class RowError:
 class Outcome:
     file: str
     dry_run: bool
+    amend: bool = False
     rows: int = 0
     imported: int = 0
     skipped: int = 0
+    amended: int = 0
+    differences: int = 0
     clients_created: int = 0
     clients_matched: int = 0
     cases: list[str] = field(default_factory=list)
     skipped_rows: list[dict[str, Any]] = field(default_factory=list)
+    difference_rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file, "dry_run": self.dry_run, "rows": self.rows,
-            "imported": self.imported, "skipped": self.skipped,
+            "file": self.file, "dry_run": self.dry_run, "amend": self.amend, "rows": self.rows,
+            "imported": self.imported, "skipped": self.skipped, "amended": self.amended,
+            "differences": self.differences,
             "clients_created": self.clients_created, "clients_matched": self.clients_matched,
             "cases": self.cases, "skipped_rows": self.skipped_rows,
+            "difference_rows": self.difference_rows,
             "errors": [e.__dict__ for e in self.errors],
         }
 
@@ -107,12 +122,25 @@ RULE_COLUMNS = {"consent": "consent_on", "other-kind": "receiver", "no-open-refe
 
 
 @dataclass(frozen=True, slots=True)
+class Difference:
+    """A column of a row that differs from the case already there: its value there and in the
+    file, as they are shown."""
+
+    column: str
+    stored: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
 class Applied:
-    """What a row did: registered its client (or matched one), and made its case (or found it)."""
+    """What a row did: registered its client (or matched one), and made its case (or found it,
+    with the columns that differ from it, corrected if `amended`)."""
 
     created: bool
     case: str
     already_there: bool
+    differences: tuple[Difference, ...] = ()
+    amended: bool = False
 
 
 def _unit(store: BatchStore, code: str) -> tuple[int, Unit]:
@@ -249,7 +277,90 @@ def _steps(v: dict[str, Any], today: date) -> list[tuple[str, Decide]]:
     return [(column, decide) for _, _, column, decide in sorted(steps, key=lambda s: (s[0], s[1]))]
 
 
-def _apply_row(store: BatchStore, v: dict[str, Any], today: date) -> Applied:
+# the import column of each value `amend` corrects, by the fields of the case record
+_AMEND_COLUMNS = {f.key: f.sheet for f in CASE_FIELDS if f.key in corrections.AMENDABLE and f.sheet}
+# `amend`'s note is the note of the case's ending: its column and the field of the case holding it
+_NOTES = {Status.REJECTED: ("reason_note", "reason_note"),
+          Status.WITHDRAWN: ("withdraw_note", "reason_note"),
+          Status.CLOSED: ("close_note", "close_note")}
+
+
+def _correctable(case: Case) -> Iterator[tuple[str, str, Any]]:
+    """What `amend` can correct of the case: its name, its import column, the stored value."""
+    for name in corrections.AMENDABLE:
+        if not corrections.applies(case, name):
+            continue  # a step the case has not taken: the import adds none to a case there
+        if name == "note":
+            column, held = _NOTES[Status(case.status)]
+            yield name, column, getattr(case, held)
+        elif name == "months" and case.extended_on is not None:
+            yield name, _AMEND_COLUMNS[name], MONTHS[0]  # as referred: an extension makes 3 six
+        elif name in _AMEND_COLUMNS:
+            yield name, _AMEND_COLUMNS[name], getattr(case, name)
+
+
+def _same(case: Case) -> Case:
+    return case._replace(topics=tuple(sorted(case.topics)))  # the order of topics says nothing
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ", ".join(sorted(str(v) for v in value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def differences(case: Case, v: dict[str, Any], today: date) -> dict[str, Difference]:
+    """The values of a row that differ from the case already there, by the name of `amend`'s
+    change: a value is read and cleaned as `amend` reads it (`corrections.corrected_case`); one
+    it refuses differs (and `amend` says why). A blank cell, or a value of a step the case has
+    not taken (`corrections.applies`), is no difference."""
+    found = {}
+    for name, column, stored in _correctable(case):
+        value = v[column]
+        if value is None or _shown(value) == _shown(stored):
+            continue
+        try:
+            if _same(corrections.corrected_case(case, {name: value}, today)) == _same(case):
+                continue
+        except OptimaError:
+            pass
+        found[name] = Difference(column, _shown(stored), _shown(value))
+    return found
+
+
+def _already_there(store: BatchStore, client: Person, created: bool, case_id: str,
+                   v: dict[str, Any], today: date, amend: bool, why: str) -> Applied:
+    """A row for a case already there: compared with it; with `amend`, its differences are an
+    amendment."""
+    known = store.known_case(client, case_id)
+    if known is None or not differences(known, v, today):  # made by this import, or the same
+        return Applied(created, case_id, already_there=True)
+    stored = store.stored_case(case_id)  # all of it, its suspensions too
+    assert stored is not None
+    case, settings = stored
+    found = differences(case, v, today)
+    if not found or not amend:
+        return Applied(created, case_id, already_there=True, differences=tuple(found.values()))
+    receiver_id = store.unit_ids[case.receiver.code]
+    open_case = (store.open_referral_to(client, receiver_id, case_id)
+                 if case.status in OPEN_STATUSES else None)
+    changes = {name: v[d.column] for name, d in found.items()}
+    first = next(iter(found.values())).column
+    try:
+        outcome = corrections.amend(case, client, changes, why, today, open_case, settings)
+    except OptimaError as exc:  # said with the columns: amend's note is the note's column
+        raise _row_failed(exc, found["note"].column if exc.field == "note" else first) from None
+    store.save(outcome)
+    return Applied(created, case_id, already_there=True, differences=tuple(found.values()),
+                   amended=True)
+
+
+def _apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = False,
+               why: str = "") -> Applied:
     """One row, as the commands would run it; a bad row raises RowFailed and leaves the store as
     it was."""
     for column in ("registered_at", "referrer", "receiver"):  # known, even for a row already there
@@ -259,7 +370,7 @@ def _apply_row(store: BatchStore, v: dict[str, Any], today: date) -> Applied:
     receiver = store.unit(v["receiver"])
     existing = store.referral_on(client, receiver[0] if receiver else None, v["referred_on"])
     if existing is not None:
-        return Applied(created, existing, already_there=True)
+        return _already_there(store, client, created, existing, v, today, amend, why)
     outcome = _refer(store, client, v, today)
     case, client = outcome.case, outcome.client
     for column, decide in _steps(v, today):
@@ -270,9 +381,10 @@ def _apply_row(store: BatchStore, v: dict[str, Any], today: date) -> Applied:
     return Applied(created, case.case_id, already_there=False)
 
 
-def apply_row(store: BatchStore, v: dict[str, Any], today: date) -> Applied:
+def apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = False,
+              why: str = "") -> Applied:
     try:
-        applied = _apply_row(store, v, today)
+        applied = _apply_row(store, v, today, amend, why)
     except RowFailed:
         store.drop_row()
         raise
@@ -287,7 +399,12 @@ class _Rollback(Exception):
 def _count(out: Outcome, number: int, applied: Applied) -> None:
     out.clients_created += applied.created
     out.clients_matched += not applied.created
-    if applied.already_there:
+    if applied.differences:
+        out.differences += 1
+        out.amended += applied.amended
+        out.difference_rows += [{"row": number, "case": applied.case, "column": d.column,
+                                 "stored": d.stored, "file": d.file} for d in applied.differences]
+    elif applied.already_there:
         out.skipped += 1
         out.skipped_rows.append({"row": number, "case": applied.case,
                                  "message": t("{case} is already there", case=applied.case)})
@@ -310,15 +427,24 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
-                dry_run: bool = False, progress: Callable[[int], None] | None = None) -> Outcome:
-    """Check and apply the rows; write only if every row is good and this is no dry run."""
+                dry_run: bool = False, progress: Callable[[int], None] | None = None,
+                amend: bool = False) -> Outcome:
+    """Check and apply the rows; write only if every row is good, no row differs from its case
+    already there (unless `amend`: then each such row corrects it) and this is no dry run."""
     with _without_cycle_collection():
-        return _import_rows(ctx, name, rows, dry_run, progress)
+        return _import_rows(ctx, name, rows, dry_run, progress, amend)
+
+
+def why_of(name: str) -> str:
+    """The justification of the corrections an import makes: the file, in one neutral form
+    (the audit trail keeps one text, whoever reads it)."""
+    return corrections.justification(f"import: {name}")
 
 
 def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
-                 dry_run: bool, progress: Callable[[int], None] | None) -> Outcome:
-    out = Outcome(file=name, dry_run=dry_run)
+                 dry_run: bool, progress: Callable[[int], None] | None, amend: bool) -> Outcome:
+    out = Outcome(file=name, dry_run=dry_run, amend=amend)
+    why = why_of(name) if amend else ""
     parsed = []
     for number, cells in rows:
         values, problems = parse_row(cells)
@@ -343,31 +469,36 @@ def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, An
                 number, values, good = pending.popleft()
                 if good:
                     try:
-                        _count(out, number, apply_row(store, values, ctx.today))
+                        _count(out, number, apply_row(store, values, ctx.today, amend, why))
                     except RowFailed as failure:
                         out.errors.append(RowError(number, failure.column, failure.message))
                 done += 1
                 if progress:
                     progress(done)
                 if done % FLUSH_ROWS == 0 or not pending:
-                    store.flush(write=not (out.errors or dry_run))
-            if out.errors or dry_run:
+                    store.flush(write=not (out.errors or dry_run or _differing(out)))
+            if out.errors or dry_run or _differing(out):
                 raise _Rollback
     except _Rollback:
         pass
     out.errors.sort(key=lambda e: (e.row, list(COLUMNS).index(e.column) if e.column in COLUMNS else 99))
-    if out.errors:
-        out.imported = out.clients_created = out.clients_matched = 0
+    if out.errors or _differing(out):
+        out.imported = out.clients_created = out.clients_matched = out.amended = 0
         out.cases = []
     return out
 
 
+def _differing(out: Outcome) -> bool:
+    """Rows differ from their cases already there, and the import does not correct them."""
+    return bool(out.differences) and not out.amend
+
+
 def import_file(ctx: Context, path: Path, dry_run: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> Outcome:
+                progress: Callable[[int, int], None] | None = None, amend: bool = False) -> Outcome:
     from optima_cli.importing.sheet import read
 
     sheet = read(path)
     check_header(sheet, path.name)
     total = len(sheet.rows)
     return import_rows(ctx, path.name, sheet.rows, dry_run,
-                       (lambda i: progress(i, total)) if progress else None)
+                       (lambda i: progress(i, total)) if progress else None, amend)

@@ -315,9 +315,28 @@ def import_result(r: dict[str, Any]) -> None:
                           [[e["row"], e["column"], e["message"]] for e in r["errors"]],
                           title=title))
         return
+    if r["difference_rows"]:
+        n = r["differences"]
+        if not r["amend"]:
+            title = plural(n, "{file}: 1 row differs from its case, nothing imported",
+                           "{file}: {n} rows differ from their cases, nothing imported",
+                           file=r["file"], n=n)
+        else:
+            title = plural(n, "{file}: 1 case corrected", "{file}: {n} cases corrected",
+                           file=r["file"], n=n)
+            if r["dry_run"]:
+                title = plural(n, "{file}: 1 case would be corrected",
+                               "{file}: {n} cases would be corrected", file=r["file"], n=n)
+        out().print(table([t("row"), t("case"), t("column"), t("stored"), t("in the file")],
+                          [[d["row"], d["case"], d["column"], d["stored"], d["file"]]
+                           for d in r["difference_rows"]], title=title))
+        if not r["amend"]:
+            return
     verb = t("would import") if r["dry_run"] else t("imported")
+    corrected = t("would correct") if r["dry_run"] else t("corrected")
     out().print(key_values([
         (t("file"), r["file"]), (t("rows"), r["rows"]), (verb, r["imported"]),
+        *([(corrected, r["amended"])] if r["amend"] else []),
         (t("already there"), r["skipped"]), (t("clients new"), r["clients_created"]),
         (t("clients matched"), r["clients_matched"]),
         (t("cases"), ", ".join(r["cases"][:10]) + (" ..." if len(r["cases"]) > 10 else "")),

@@ -71,6 +71,16 @@ def _applies(case: Case, name: str) -> None:
         raise OptimaError.refused("amend-no-note", name, **said)
 
 
+def applies(case: Case, name: str) -> bool:
+    """Whether the value `name` of AMENDABLE is one the case has in its status (a closing date
+    only once closed): what the import compares with a row (importing/rows.py)."""
+    try:
+        _applies(case, name)
+    except OptimaError:
+        return False
+    return True
+
+
 def _check_dates(case: Case, amended: set[str], today: date) -> None:
     """The events of the corrected case in their order: no event of a later stage before one of
     an earlier stage; the refusal names the corrected date."""

@@ -4,8 +4,11 @@ events chained on in order (`store.audit.append`). It answers the same questions
 per-command store (`session_store.py`) from what it holds, and decides nothing.
 
 A row's outcomes are kept apart until the row is done (`end_row`): a refused row leaves nothing
-of itself behind (`drop_row`). Ids come from the database when the rows are written; a message
-that must name a client not written yet has the pending clients written first (`written_id`).
+of itself behind (`drop_row`). A case stored before the import is loaded when a row means it
+(`stored_case`), and what a row corrected of it (`optima import --amend`) is written with the
+rest, by the per-command store's writing of a changed case. Ids come from the database when
+the rows are written; a message that must name a client not written yet has the pending
+clients written first (`written_id`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ from optima_cli.rules.actions import (
 )
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit
+from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, bulk, queries
 from optima_cli.store import settings as stored_settings
 from optima_cli.store.saving import referral_row, with_client_id
+from optima_cli.store.session_store import SessionStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,14 @@ class Known:
     referred_on: date
     case_id: str
     status: str
+    referral_id: int = 0
+    values: tuple[Any, ...] = ()  # of a case stored before the import: _VALUES, as stored
+
+
+# what a case stored before the import holds beyond Known, loaded with it: a row for it is
+# compared with these (a full case, with its suspensions, is loaded only for a row that differs)
+_VALUES = ("referrer_id", *(c for c in (*STATE_COLUMNS, *CORRECTED_COLUMNS)
+                            if c not in ("status", "referred_on")))
 
 
 @dataclass(slots=True)
@@ -94,6 +107,11 @@ class BatchStore:
         self.changed_clients: dict[ClientKey, None] = {}
         self.cases: dict[str, _NewCase] = {}
         self.events: list[_Event] = []
+        # cases stored before the import: loaded when a row means one, and those a row corrected
+        self.stored = SessionStore(session, user, source, now)
+        self.loaded: dict[str, tuple[Case, Settings, int]] = {}  # the case, its settings, its id
+        self.corrected: dict[str, _NewCase] = {}
+        self.made: set[str] = set()  # the cases this import made
         codes_by_id = {inst.id: inst.code for inst in institutions}
         stored: dict[int, ClientKey] = {}
         for row in bulk.clients_matching(session, external_refs, ahvs, people):
@@ -101,9 +119,13 @@ class BatchStore:
             self.stamps[key] = (row["created_at"], row["updated_at"])
             self._index(Person(key=key, institution=codes_by_id.get(row["institution_id"], ""),
                                **{name: row[name] for name in PERSON_VALUES}), None)
-        for row in bulk.referrals_of(session, sorted(stored)):
+        referrals = bulk.referrals_of(session, sorted(stored), _VALUES)
+        self.topics = bulk.topics_of(session, [row["id"] for row in referrals])
+        self.units_by_id = dict(self.units.values())
+        for row in referrals:
             self.known.setdefault(stored[row["client_id"]], []).append(Known(
-                row["receiver_id"], row["referred_on"], row["case_id"], row["status"]))
+                row["receiver_id"], row["referred_on"], row["case_id"], row["status"], row["id"],
+                tuple(row[name] for name in _VALUES)))
 
     # --- what the decisions and the rows ask ----------------------------------------------------
 
@@ -142,11 +164,40 @@ class BatchStore:
             self.written_id(other)  # the refusal names it
         return other
 
-    def open_referral_to(self, person: Person, receiver_id: int) -> str | None:
+    def open_referral_to(self, person: Person, receiver_id: int,
+                         other_than: str | None = None) -> str | None:
         for known in self.known.get(person.key, ()):
-            if known.receiver_id == receiver_id and known.status in codes.OPEN_STATUSES:
+            if (known.receiver_id == receiver_id and known.status in codes.OPEN_STATUSES
+                    and known.case_id != other_than):
                 return known.case_id
         return None
+
+    def known_case(self, person: Person, case_id: str) -> Case | None:
+        """A case of the client stored before the import, as loaded with the import (without
+        its suspensions) or as an earlier row corrected it; None for a case this import made."""
+        if case_id in self.made:
+            return None
+        if case_id in self.loaded:
+            return self.loaded[case_id][0]
+        known = next(k for k in self.known.get(person.key, ()) if k.case_id == case_id)
+        values = dict(zip(_VALUES, known.values, strict=True))
+        return Case(case_id=case_id, referrer=self.units_by_id[values.pop("referrer_id")],
+                    receiver=self.units_by_id[known.receiver_id], referred_on=known.referred_on,
+                    status=known.status, topics=self.topics.get(known.referral_id, ()), **values)
+
+    def stored_case(self, case_id: str) -> tuple[Case, Settings] | None:
+        """A case stored before the import, as it is now (with what earlier rows corrected), and
+        the settings it was judged under; None for a case this import made."""
+        if case_id in self.made:
+            return None
+        if case_id not in self.loaded:
+            referral = queries.referral_by_case(self.session, case_id)
+            assert referral is not None  # known to be stored
+            case, _ = self.stored.case(referral)
+            self.loaded[case_id] = (case, self.stored.settings_of(referral.settings_version),
+                                    referral.id or 0)
+        case, settings, _ = self.loaded[case_id]
+        return case, settings
 
     def referral_on(self, person: Person, receiver_id: int | None, day: date) -> str | None:
         """The case id of this client's referral to this receiver on that day, if there is one."""
@@ -201,6 +252,8 @@ class BatchStore:
                     new = made = self.cases[case.case_id] = _NewCase(
                         key, case, outcome.case_seq, outcome.recorded_findings, now, now)
                     self.seqs[case.referred_on.year] = outcome.case_seq
+                elif case.case_id in self.loaded:  # a stored case, corrected
+                    new = self._corrected(key, case, outcome.recorded_findings, now)
                 else:
                     new = self.cases[case.case_id]
                     new.case, new.updated_at = case, now
@@ -208,9 +261,20 @@ class BatchStore:
                             for event in outcome.events]
         if made is not None:
             case = made.case
+            self.made.add(case.case_id)
             self.known.setdefault(made.client, []).append(Known(
                 self.unit_ids[case.receiver.code], case.referred_on, case.case_id, case.status))
         self.row = []
+
+    def _corrected(self, key: ClientKey, case: Case, findings: tuple[dict[str, str], ...],
+                   now: datetime) -> _NewCase:
+        _, settings, referral_id = self.loaded[case.case_id]
+        self.loaded[case.case_id] = (case, settings, referral_id)
+        new = self.corrected.get(case.case_id)
+        if new is None:
+            new = self.corrected[case.case_id] = _NewCase(key, case, 0, findings, now, now, referral_id)
+        new.case, new.updated_at, new.findings = case, now, findings or new.findings
+        return new
 
     def _index(self, person: Person, old: Person | None) -> None:
         key = person.key
@@ -230,7 +294,7 @@ class BatchStore:
         registered stay pending: a message may still have to name one)."""
         if write:
             self._write()
-        self.changed_clients, self.cases, self.events = {}, {}, []
+        self.changed_clients, self.cases, self.corrected, self.events = {}, {}, {}, []
 
     def _client_columns(self, key: ClientKey) -> dict[str, Any]:
         person = self.clients[key]
@@ -268,6 +332,9 @@ class BatchStore:
             {"referral_id": new.id, "start_on": s.start_on, "until": s.until,
              "ended_on": s.ended_on, "note": s.note}
             for new in cases for s in new.case.suspensions])
+        for new in self.corrected.values():  # as a command writes a stored case it changed
+            self.stored.save(Outcome(client=self.clients[new.client], case=new.case,
+                                     recorded_findings=new.findings))
         audit.append(session, self._event_rows())
 
     def _event_rows(self) -> Iterator[dict[str, Any]]:

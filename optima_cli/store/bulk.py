@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlmodel import Session, SQLModel, col
 
-from optima_cli.records.models import Client, Referral
+from optima_cli.records.models import Client, Referral, ReferralTopic
 
 CHUNK = 5000  # keys per query: well below SQLite's and PostgreSQL's limits on parameters
 
@@ -49,15 +49,29 @@ def clients_matching(session: Session, external_refs: Sequence[str], ahvs: Seque
     return [found[key] for key in sorted(found)]
 
 
-def referrals_of(session: Session, client_ids: Sequence[int]) -> list[RowMapping]:
-    """The referrals of these clients (receiver, referral date, case id, status), by id."""
+def referrals_of(session: Session, client_ids: Sequence[int],
+                 columns: Sequence[str] = ()) -> list[RowMapping]:
+    """The referrals of these clients (receiver, referral date, case id, status, and `columns`),
+    by id."""
     r = Referral
     rows: list[RowMapping] = []
+    more = [getattr(Referral.__table__.c, name) for name in columns]  # type: ignore[attr-defined]
     for chunk in _chunks(client_ids):
         rows += session.execute(
             select(col(r.id), col(r.client_id), col(r.receiver_id), col(r.referred_on), col(r.case_id),
-                   col(r.status)).where(col(r.client_id).in_(chunk))).mappings()
+                   col(r.status), *more).where(col(r.client_id).in_(chunk))).mappings()
     return sorted(rows, key=lambda row: row["id"])
+
+
+def topics_of(session: Session, referral_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """The topics of these referrals, as stored, by referral id."""
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(referral_ids):
+        for referral_id, topic in session.execute(
+                select(col(ReferralTopic.referral_id), col(ReferralTopic.topic))
+                .where(col(ReferralTopic.referral_id).in_(chunk))):
+            found.setdefault(referral_id, []).append(topic)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:

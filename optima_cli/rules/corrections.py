@@ -115,8 +115,10 @@ def corrected_case(case: Case, changes: dict[str, Any], today: date) -> Case:
     if "receiving_counsellor" in changes:
         new = new._replace(receiving_counsellor=text.optional_name(
             changes["receiving_counsellor"], "receiving_counsellor"))
-    if "topics" in changes:
-        new = new._replace(topics=tuple(t.value for t in _topics(changes["topics"])))
+    if "topics" in changes:  # the same topics in another order are no change
+        topics = tuple(t.value for t in _topics(changes["topics"]))
+        if set(topics) != set(case.topics):
+            new = new._replace(topics=topics)
     if "months" in changes:
         months = parse_months(changes["months"])
         if case.extended_on is not None and months != case.months:

@@ -181,6 +181,53 @@ def test_the_figures_are_as_if_the_action_never_happened(run, case, command, how
     verified(run)
 
 
+# --- each action undone on both backends: the case, the figures, the trail -----------------------
+
+ACCEPTED = (("accept", "--on", days_ago(58)),)
+SUSPENDED = (*ACCEPTED, ("suspend-search", "--from", days_ago(10), "--until", days_ago(-20)))
+# action: (the steps before it, the action)
+EACH_ACTION = {
+    "accept": ((), ("accept", "--counsellor", "R. Receiver", "--on", days_ago(58))),
+    "reject": ((), ("reject", "--reason", "other", "--note", "not our topic", "--on", days_ago(58))),
+    "close": (ACCEPTED, ("close", "--outcome", "not-achieved", "--cause", "no-cooperation",
+                         "--employed", "--on", days_ago(5))),
+    "extend": (ACCEPTED, ("extend", "--on", days_ago(5))),
+    "suspend-search": (ACCEPTED, ("suspend-search", "--from", days_ago(10), "--until",
+                                  days_ago(-10))),
+    "resume-search": (SUSPENDED, ("resume-search", "--on", days_ago(2))),
+    "withdraw": (ACCEPTED, ("withdraw", "--reason", "other", "--note", "moved", "--on",
+                            days_ago(5))),
+}
+
+
+@pytest.mark.both_backends
+@pytest.mark.parametrize("action", EACH_ACTION)
+def test_each_action_undone_gives_back_the_case_and_the_figures(run, action):
+    client = ok(run("register", "--name", "Rav Rolf", "--birth-date", "03.03.1983", "--from",
+                    "RAV", "--consent-on", days_ago(100)))
+    case = ok(run("refer", client, "--to", "SD", "--topics", "health", "--months", "3",
+                  "--on", days_ago(60)))
+    before_steps, command = EACH_ACTION[action]
+    for step in before_steps:
+        ok(run(step[0], case, *step[1:]))
+    state, counted = case_state(run, case), figures(run)
+
+    ok(run(command[0], case, *command[1:]))
+    assert case_state(run, case) != state
+    done = figures(run)
+    assert done != counted or action == "extend"  # no figure counts extensions
+    # the withdrawal count moves only with a withdrawal
+    assert done["withdrawn"]["total"] == counted["withdrawn"]["total"] + (action == "withdraw")
+
+    ok(run("undo", case, "--why", "entered on the wrong case"))
+    assert case_state(run, case) == state
+    assert figures(run) == counted  # the withdrawals as before the action, too
+    events = [e for e in trail(run, case) if e["action"] != "read"]
+    assert [e["action"] for e in events[-2:]] == [action, "undo"]
+    assert events[-1]["why"] == "entered on the wrong case"
+    verified(run)
+
+
 @pytest.mark.parametrize("lang,said", [("en", "close or withdraw OPT-"),
                                        ("de", "ziehen Sie ihn zurück")])
 def test_a_closing_is_not_reopened_beside_a_newer_open_case(run, case, lang, said):

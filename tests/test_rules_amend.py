@@ -3,6 +3,7 @@ field through the rules of the action that recorded it, without a database."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -182,3 +183,30 @@ def test_the_why_is_required_and_nothing_to_change_is_refused():
         amend(ACCEPTED)
     with pytest.raises(OptimaError, match="already holds these values"):
         amend(ACCEPTED, goal="a job")
+
+
+def test_closed_on_moved_ends_the_suspensions_as_a_closing_on_that_day_would():
+    """Found by the state machine's model: the closing moved later than a suspension it ended
+    left it ended after its last day, and moved earlier than a suspension that had run out left
+    that one running past the closing."""
+    ran_out = SearchSuspension(date(2026, 10, 1), date(2026, 10, 20))
+    ended = SearchSuspension(date(2026, 10, 1), date(2026, 10, 20), ended_on=date(2026, 10, 15))
+    later = amend(CLOSED._replace(closed_on=date(2026, 10, 15), suspensions=(ended,)),
+                  closed_on=date(2026, 10, 25))
+    assert later.case.suspensions == (ran_out,)  # it ran its course, the closing ends nothing
+    earlier = amend(CLOSED._replace(suspensions=(ran_out,)), closed_on=date(2026, 10, 12))
+    assert earlier.case.suspensions == (ran_out._replace(ended_on=date(2026, 10, 12)),)
+
+
+def test_the_same_topics_in_another_order_are_no_change():
+    """Found by the state machine's model: topics given again in another order judged the
+    criteria again (and could be refused by them) although nothing changed."""
+    case = ACCEPTED._replace(topics=("finances", "placement"))
+    with pytest.raises(OptimaError, match="already holds these values"):
+        amend(case, topics="placement,finances")
+    outcome = amend(case, topics="placement, finances", goal="a flat")
+    assert outcome.case.topics == ("finances", "placement")
+    assert outcome.recorded_findings == () and set(the_event(outcome).after) == {"goal"}
+    gone = replace(CLIENT, consent_withdrawn_on=date(2026, 9, 1))  # since the referral
+    assert corrections.amend(case, gone, {"topics": "placement,finances", "goal": "a flat"},
+                             "entered wrongly", TODAY).case.goal == "a flat"

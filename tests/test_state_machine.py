@@ -32,7 +32,19 @@ Where domain.md leaves a choice open, the model follows what the code documents:
   of the case before each action; a referral is not undone), and the client's consent as it was,
   if a withdrawal for withdrawn consent set it and nothing changed it since (one more event);
   `reopen` does so only for a closing or a withdrawal; neither makes a case open again beside
-  another open case of the client to the same receiver.
+  another open case of the client to the same receiver;
+- `amend` (issue 17) corrects one to three fields of a case (plausible values and implausible
+  ones) and the model judges it with its own code: refused when a field was not recorded by the
+  case's status, a date lies in the future or puts an event before one of an earlier stage
+  (referral; decision; extension and suspensions; withdrawal or closing), months are not 3 or 6
+  or change after an extension, a code is unknown or `other` lacks its note, the extension or a
+  suspension falls outside the recomputed mandate, nothing changes (the same topics in another
+  order are no change), or, when the referral date or the topics change, consent does not hold
+  on the referral date: the only criterion that can refuse here (the kinds do not change, a
+  client never has two open cases to one receiver, no hard rule blocks these clients). A
+  closing moved to another day ends the suspensions as a closing on that day would (one
+  resumed on the old closing day counts as ended by it). A refused correction is not counted
+  as a refused referral. No undo reaches past an amendment ("undo-after-amend").
 """
 
 from __future__ import annotations
@@ -90,6 +102,9 @@ KINDS = ("RAV", "IV", "SD")
 UNITS = {"RAV": "RAV", "IV": "IV", "SD": "SD", "SD-EMMEN": "SD", "RAV-SURSEE": "RAV"}
 EXTRA_UNITS = (("SD-EMMEN", "SD", "Sozialdienst Emmen"), ("RAV-SURSEE", "RAV", "RAV Sursee"))
 OPEN = ("referred", "accepted")
+# what `amend` corrects (issue 17), by the names of its options
+AMENDABLE = ("goal", "topics", "months", "referring_counsellor", "receiving_counsellor",
+             "referred_on", "decided_on", "closed_on", "outcome", "cause", "reason", "note")
 NOTES = ("see the file", "see the file", None, "  ")
 
 
@@ -104,6 +119,11 @@ def plus_months(day: date, months: int) -> date:
 
 def has_text(note: str | None) -> bool:
     return bool(note and note.strip())
+
+
+def cleaned(note: str | None) -> str | None:
+    """A note or a name as stored: without the blanks around it, None when blank."""
+    return note.strip() if has_text(note) else None  # type: ignore[union-attr]
 
 
 def iso(day: date | None) -> str | None:
@@ -170,9 +190,15 @@ class MCase:
     outcome: str | None = None
     cause: str | None = None
     employed: bool | None = None
+    goal: str | None = None
+    referring_counsellor: str | None = None
+    receiving_counsellor: str | None = None
+    reason_note: str | None = None  # of the rejection or the withdrawal
+    close_note: str | None = None
     suspensions: list[MSuspension] = field(default_factory=list)
     # before each action: (the action, the case as it was, the client's consent withdrawal day
-    # before and after the action)
+    # before and after the action); an amendment is kept as ("amend", the case before, ...): no
+    # undo reaches past it
     taken: list[tuple[str, MCase, date | None, date | None]] = field(default_factory=list)
 
     def copied(self) -> MCase:
@@ -293,9 +319,10 @@ class OptimaMachine(RuleBasedStateMachine):
 
     # -- running one command against the model's prediction --
 
-    def attempt(self, what: str, refusal: str | None, command: Any) -> Any:
+    def attempt(self, what: str, refusal: str | None, command: Any, counted: bool = True) -> Any:
         """Run `command`; `refusal` is the model's reason to refuse it (None: it must succeed).
-        A refused command must leave every table as it was. Returns the result, or None."""
+        A refused command must leave every table as it was. Returns the result, or None.
+        `counted`: a referral that a rule refuses is counted (not a correction that one refuses)."""
         before = dump(self.path)
         try:
             result = command()
@@ -305,7 +332,7 @@ class OptimaMachine(RuleBasedStateMachine):
             # only, and nothing else is written
             hurdles = {name: (before.pop(name), after.pop(name)) for name in ("refusal", "refusal_rule")}
             (old, new), (old_rules, new_rules) = hurdles["refusal"], hurdles["refusal_rule"]
-            if isinstance(exc, ReferralBlocked):
+            if isinstance(exc, ReferralBlocked) and counted:
                 assert len(new) == len(old) + 1, f"{what}: the refusal was not counted once"
                 rules = sorted(rule for _, rule in set(new_rules) - set(old_rules))
                 assert rules == sorted(set(exc.rules)), f"{what}: counted {rules}, refused {exc.rules}"
@@ -529,6 +556,7 @@ class OptimaMachine(RuleBasedStateMachine):
                         lambda: wf.accept(self.ctx, case.case_id, counsellor="Receiver", on=day)):
             self.remember(case, "accept")
             case.status, case.decided_on = "accepted", day
+            case.receiving_counsellor = "Receiver"
             case.due_on = plus_months(day, case.months)
             self.events += 1
 
@@ -543,6 +571,7 @@ class OptimaMachine(RuleBasedStateMachine):
                         lambda: wf.reject(self.ctx, case.case_id, reason, note, on=day)):
             self.remember(case, "reject")
             case.status, case.decided_on, case.reason = "rejected", day, reason.value
+            case.reason_note = cleaned(note)
             self.events += 1
 
     def do_withdraw(self, data: st.DataObject, case: MCase) -> None:
@@ -558,6 +587,7 @@ class OptimaMachine(RuleBasedStateMachine):
         client = self.clients[case.client]
         before, consent_before = case.copied(), client.consent_withdrawn_on
         case.status, case.withdrawn_on, case.reason = "withdrawn", day, reason.value
+        case.reason_note = cleaned(note)
         case.end_suspensions(day)
         self.events += 1
         # withdrawn consent: the client's consent counts as withdrawn from that day (a later-dated
@@ -651,6 +681,7 @@ class OptimaMachine(RuleBasedStateMachine):
             self.remember(case, "close")
             case.status, case.closed_on, case.outcome = "closed", day, outcome.value
             case.cause, case.employed = (cause.value if cause else None), employed
+            case.close_note = "closing note"
             case.end_suspensions(day)
             self.events += 1
 
@@ -674,6 +705,7 @@ class OptimaMachine(RuleBasedStateMachine):
         refusal = first_problem(
             (case.status == "unknown", f"there is no case {case.case_id}"),
             (last is None, "nothing to undo since the referral"),
+            (last is not None and last[0] == "amend", "undo-after-amend: the case was corrected"),
             (reopening and not ended, f"the last action is {last and last[0]}, not an ending"),
             (last is not None and last[0] in ("close", "withdraw", "reject") and bool(open_same),
              f"open again beside {open_same}"),
@@ -692,6 +724,167 @@ class OptimaMachine(RuleBasedStateMachine):
             client.consent_withdrawn_on = consent_before
             self.events += 1
 
+    # -- amend (issue 17): correct what was recorded, through the rules of the actions --
+
+    def amend_value(self, case: MCase, name: str) -> st.SearchStrategy[Any]:
+        """A value for the field `name` of `case`, as the command line passes it: mostly a
+        plausible one, now and then the value it has, a blank, an unknown code, a bad period or
+        a day out of order or in the future."""
+        client = self.clients.get(case.client)
+        if name == "goal":
+            return st.sampled_from(["a payment plan", "find work", "  ", case.goal or "find work"])
+        if name in ("referring_counsellor", "receiving_counsellor"):
+            return st.sampled_from(["A. Meier", "B. Huber", "  ", getattr(case, name) or "A. Meier"])
+        if name == "topics":
+            return st.one_of(
+                st.lists(st.sampled_from([t.value for t in Topic]), min_size=1, max_size=3,
+                         unique=True).map(",".join),
+                st.sampled_from([",".join(reversed(case.topics)), ",".join(case.topics * 2),
+                                 " , ", "bogus", "health,bogus"]))
+        if name == "months":
+            return st.sampled_from([3, 6, 6, 4, 0, case.months])
+        if name in ("referred_on", "decided_on", "closed_on"):
+            anchors = [d for d in (case.referred_on, case.decided_on, case.closed_on,
+                                   case.extended_on, case.withdrawn_on,
+                                   client and client.consent_on,
+                                   client and client.consent_withdrawn_on, TODAY) if d]
+            anchors += [d for s in case.suspensions for d in (s.start, s.until, s.ended_on) if d]
+            return st.tuples(st.sampled_from(anchors), st.integers(-12, 8)).map(
+                lambda t: t[0] + timedelta(days=t[1]))
+        codes = {"outcome": [o.value for o in Outcome], "cause": [c.value for c in Cause],
+                 "reason": [r.value for r in RejectReason], "note": [*NOTES, "another note"]}
+        return st.sampled_from([*codes[name], "bogus" if name != "note" else "  "])
+
+    def amended(self, case: MCase, changes: dict[str, Any]) -> tuple[str | None, MCase]:
+        """Why the correction must be refused (None: it must succeed), and the case after it:
+        each value checked as the action that recorded it checks it, in the model's words."""
+        if case.status == "unknown":
+            return f"there is no case {case.case_id}", case
+        new = case.copied()
+        for name in changes:
+            problem = self.not_applying(case, name)
+            if problem:
+                return problem, case
+        for name in ("goal", "referring_counsellor", "receiving_counsellor"):
+            if name in changes:
+                setattr(new, name, cleaned(changes[name]))
+        if "topics" in changes:
+            parts = [p.strip() for p in changes["topics"].split(",") if p.strip()]
+            if not parts or not set(parts) <= {t.value for t in Topic}:
+                return f"topics {changes['topics']!r}", case
+            if set(parts) != set(case.topics):  # the same topics in another order: no change
+                new.topics = tuple(dict.fromkeys(parts))
+        if "months" in changes:
+            if changes["months"] not in (3, 6):
+                return f"--months {changes['months']}", case
+            if case.extended_on and changes["months"] != case.months:
+                return f"months of a mandate extended on {case.extended_on}", case
+            new.months = changes["months"]
+        for name in ("referred_on", "decided_on", "closed_on"):
+            if name in changes:
+                if changes[name] > TODAY:
+                    return f"{name} {changes[name]} lies in the future", case
+                setattr(new, name, changes[name])
+        if "closed_on" in changes:  # the closing on its corrected day ends what it would end
+            for s in new.suspensions:
+                if s.ended_on == case.closed_on:
+                    s.ended_on = None
+            new.end_suspensions(changes["closed_on"])
+        problem = self.amended_codes(case, new, changes)
+        if problem:
+            return problem, case
+        if new.due_on is not None:  # the mandate follows the decision and the months
+            assert new.decided_on is not None
+            new.due_on = plus_months(new.decided_on, new.months)
+            first = plus_months(new.decided_on, 3) if new.extended_on else new.due_on
+            if new.extended_on and new.extended_on > first:
+                return f"extended on {new.extended_on}, after the mandate's end {first}", case
+            for s in new.suspensions:
+                end = s.until if s.ended_on is None else min(s.until, s.ended_on)
+                cancelled = s.ended_on is not None and s.ended_on < s.start
+                if not cancelled and end > new.due_on:
+                    return f"a suspension until {end} outlasts the mandate ({new.due_on})", case
+        # the order of the events: referral, decision, extension and suspensions, ending
+        events = [(new.referred_on, 0), (new.decided_on, 1), (new.extended_on, 2),
+                  *((s.start, 2) for s in new.suspensions if s.begun()),
+                  *((s.ended_on, 2) for s in new.suspensions),
+                  (new.withdrawn_on, 3), (new.closed_on, 3)]
+        for day, stage in events:
+            for other, later in events:
+                if day and other and stage < later and day > other:
+                    return f"an event of {day} after a later one of {other}", case
+        if new.referred_on != case.referred_on or new.topics != case.topics:
+            # the criteria judged again as of the referral: only consent can refuse here
+            consent = self.clients[case.client].consent_valid_on(new.referred_on)
+            if consent:
+                return f"consent on {new.referred_on}: {consent}", case
+        if new == case.copied():
+            return "nothing changes", case
+        return None, new
+
+    @staticmethod
+    def not_applying(case: MCase, name: str) -> str | None:
+        """Only what the case's status has recorded can be corrected."""
+        status = case.status
+        return first_problem(
+            (name == "decided_on" and case.decided_on is None, "no decision to correct"),
+            (name == "receiving_counsellor" and (case.decided_on is None or status == "rejected"),
+             "not accepted"),
+            (name in ("closed_on", "outcome", "cause") and status != "closed", "not closed"),
+            (name == "reason" and status != "rejected", "no rejection reason"),
+            (name == "note" and status not in ("rejected", "withdrawn", "closed"), "no note"))
+
+    @staticmethod
+    def amended_codes(case: MCase, new: MCase, changes: dict[str, Any]) -> str | None:
+        """The codes and notes of a rejection, a withdrawal or a closing, as those actions check
+        them; sets them on `new`."""
+        if case.status == "rejected" and {"reason", "note"} & changes.keys():
+            reason, note = changes.get("reason", case.reason), changes.get("note", case.reason_note)
+            if reason not in [r.value for r in RejectReason]:
+                return f"reason {reason!r}"
+            if reason == "other" and not has_text(note):
+                return "reason other without a note"
+            new.reason, new.reason_note = reason, cleaned(note)
+        if case.status == "withdrawn" and "note" in changes:
+            if case.reason == "other" and not has_text(changes["note"]):
+                return "withdrawn for reason other: the note may not go"
+            new.reason_note = cleaned(changes["note"])
+        if case.status == "closed" and {"outcome", "cause", "note"} & changes.keys():
+            outcome = changes.get("outcome", case.outcome)
+            # an achieved goal has no cause; otherwise the cause stays unless given
+            cause = changes.get("cause", None if outcome == "achieved" else case.cause)
+            if outcome not in [o.value for o in Outcome] or (
+                    cause is not None and cause not in [c.value for c in Cause]):
+                return f"outcome {outcome!r}, cause {cause!r}"
+            if outcome == "not-achieved" and cause is None:
+                return "not-achieved without a cause"
+            if outcome == "achieved" and cause is not None:
+                return "a cause with achieved"
+            new.outcome, new.cause = outcome, cause
+            new.close_note = cleaned(changes.get("note", case.close_note))
+        return None
+
+    @precondition(lambda self: self.cases)
+    @rule(data=st.data())
+    def amend(self, data: st.DataObject) -> None:
+        # a case of each status alike (closed ones are few), and mostly fields its status recorded
+        status = data.draw(st.sampled_from(["closed", "rejected", "withdrawn", *OPEN]), label="status")
+        case = self.pick_case(data, lambda c: c.status == status)
+        fitting = [name for name in AMENDABLE
+                   if case.status != "unknown" and not self.not_applying(case, name)]
+        names = data.draw(st.lists(st.sampled_from(
+            fitting if fitting and data.draw(st.integers(0, 5), label="fits") else AMENDABLE),
+            min_size=1, max_size=3, unique=True), label="fields")
+        changes = {name: data.draw(self.amend_value(case, name), label=name) for name in names}
+        refusal, after = self.amended(case, changes)
+        if self.attempt(f"amend {case.case_id} ({case.status}): {changes}", refusal,
+                        lambda: wf.amend(self.ctx, case.case_id, changes, "entered wrongly"),
+                        counted=False):
+            consent = self.clients[case.client].consent_withdrawn_on
+            case.taken.append(("amend", case.copied(), consent, consent))
+            case.restore(after)
+            self.events += 1
+
     # -- the checks after every step --
 
     @invariant()
@@ -699,7 +892,10 @@ class OptimaMachine(RuleBasedStateMachine):
         rows = query(self.path, """
             SELECT r.case_id, c.ref, f.code, t.code, r.status, r.months, r.referred_on,
                    r.decided_on, r.due_on, r.extended_on, r.withdrawn_on, r.closed_on, r.reason,
-                   r.outcome, r.cause, r.employed
+                   r.outcome, r.cause, r.employed, r.goal, r.referring_counsellor,
+                   r.receiving_counsellor, r.reason_note, r.close_note,
+                   (SELECT group_concat(topic) FROM (SELECT topic FROM referral_topic
+                    WHERE referral_id = r.id ORDER BY topic))
             FROM referral r JOIN institution f ON f.id = r.referrer_id
             JOIN institution t ON t.id = r.receiver_id
             JOIN (SELECT id, printf('C-%04d', id) AS ref FROM client) c ON c.id = r.client_id""")
@@ -708,11 +904,14 @@ class OptimaMachine(RuleBasedStateMachine):
             c.case_id: (c.client, c.referrer, c.receiver, c.status, c.months, iso(c.referred_on),
                         iso(c.decided_on), iso(c.due_on), iso(c.extended_on), iso(c.withdrawn_on),
                         iso(c.closed_on), c.reason, c.outcome, c.cause,
-                        None if c.employed is None else int(c.employed))
+                        None if c.employed is None else int(c.employed), c.goal,
+                        c.referring_counsellor, c.receiving_counsellor, c.reason_note,
+                        c.close_note, ",".join(sorted(c.topics)))
             for c in self.cases.values()}
         columns = ("client", "referrer", "receiver", "status", "months", "referred_on",
                    "decided_on", "due_on", "extended_on", "withdrawn_on", "closed_on", "reason",
-                   "outcome", "cause", "employed")
+                   "outcome", "cause", "employed", "goal", "referring_counsellor",
+                   "receiving_counsellor", "reason_note", "close_note", "topics")
         assert set(actual) == set(expected), (
             f"cases in the database {sorted(actual)}, model {sorted(expected)}")
         for case_id, want in expected.items():

@@ -125,8 +125,10 @@ def corrected_case(case: Case, changes: dict[str, Any], today: date) -> Case:
     if "receiving_counsellor" in changes:
         new = new._replace(receiving_counsellor=text.optional_name(
             changes["receiving_counsellor"], "receiving_counsellor"))
-    if "topics" in changes:
-        new = new._replace(topics=tuple(t.value for t in _topics(changes["topics"])))
+    if "topics" in changes:  # the same topics in another order are no change
+        topics = tuple(t.value for t in _topics(changes["topics"]))
+        if set(topics) != set(case.topics):
+            new = new._replace(topics=topics)
     if "months" in changes:
         months = parse_months(changes["months"])
         if case.extended_on is not None and months != case.months:
@@ -138,10 +140,8 @@ def corrected_case(case: Case, changes: dict[str, Any], today: date) -> Case:
             what = _DATE_WHAT.get(name) or ("reject" if case.status == Status.REJECTED else "accept")
             ensure_not_future(changes[name], today, what)
             new = new._replace(**{name: changes[name]})
-    if "closed_on" in changes:  # the suspensions the closing ended end on its corrected day
-        new = new._replace(suspensions=tuple(
-            s._replace(ended_on=new.closed_on) if s.ended_on == case.closed_on else s
-            for s in new.suspensions))
+    if "closed_on" in changes:  # the closing on its corrected day ends what it would have ended
+        new = new._replace(suspensions=_ended_by_closing(case, new.closed_on))
     new = _amend_codes(case, new, changes)
     if new.due_on is not None and new.decided_on is not None:  # the mandate follows
         first = 3 if new.extended_on else new.months
@@ -150,6 +150,18 @@ def corrected_case(case: Case, changes: dict[str, Any], today: date) -> Case:
     _check_dates(new, {n for n in changes if n.endswith("_on")}, today)
     _check_mandate(new, "months" if "months" in changes else "decided_on")
     return new
+
+
+def _ended_by_closing(case: Case, day: date | None) -> tuple[lifecycle.SearchSuspension, ...]:
+    """The case's suspensions with its closing moved to `day`: those the closing ended run
+    again, then, as `close` does, those that would run on after `day` end on it. (A suspension
+    resumed on the closing day counts as one the closing ended: the case cannot tell them
+    apart.)"""
+    assert day is not None
+    again = (s._replace(ended_on=None) if s.ended_on == case.closed_on else s
+             for s in case.suspensions)
+    return tuple(s._replace(ended_on=day) if s.ended_on is None and s.until > day else s
+                 for s in again)
 
 
 def _topics(value: Any) -> tuple[Topic, ...]:

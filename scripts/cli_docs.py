@@ -14,7 +14,7 @@ COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
     ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["list"], ["show"],
     ["due"], ["report"], ["import"],
-    ["demo"], ["examples"],
+    ["demo"], ["examples"], ["notify"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],
     ["settings", "show"], ["settings", "set"],

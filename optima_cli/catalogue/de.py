@@ -109,6 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "export-personal-data": "Export mit Personendaten",
         "settings-set": "Einstellung geändert",
         "amend": "Korrektur",  # issue 17
+        "notify": "per E-Mail benachrichtigt",  # issue 18
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1373,4 +1374,54 @@ MESSAGES: dict[str, str] = {
     "stored": "erfasst",
     "in the file": "in der Datei",
     "would correct": "würden korrigiert",
+    # --- issue 18: the digest by e-mail and its mail server (rules/notices.py, workflow/notify.py, cli/notify.py, render/tables.py) ---
+    "the mail port takes a number from 1 to 65535, not {value}":
+        "der Mail-Port ist eine Zahl von 1 bis 65535, nicht {value}",
+    "{key} takes yes or no, not {value}": "{key} ist ja oder nein, nicht {value}",
+    "{value} is not an e-mail address like optima@example.ch":
+        "{value} ist keine E-Mail-Adresse wie optima@example.ch",
+    "{key} takes no spaces, not {value}": "{key} enthält keine Leerzeichen, nicht {value}",
+    "no mail server is set; set it with `optima settings set mail-host HOST`":
+        "kein Mailserver festgelegt; legen Sie ihn mit `optima settings set mail-host HOST` fest",
+    "no sender address is set; set it with `optima settings set mail-sender ADDRESS`":
+        "keine Absenderadresse festgelegt; legen Sie sie mit `optima settings set mail-sender "
+        "ADRESSE` fest",
+    "cannot reach the mail server {server}: {problem}; nothing more was sent, the next run sends "
+    "what is pending":
+        "der Mailserver {server} ist nicht erreichbar: {problem}; nichts weiteres wurde gesendet, "
+        "der nächste Lauf sendet, was aussteht",
+    "the mail server {server} refused the login of {user}: {problem}":
+        "der Mailserver {server} hat die Anmeldung von {user} abgelehnt: {problem}",
+    "cannot read the mail password file {path}: {problem}":
+        "die Datei mit dem Mail-Passwort {path} kann nicht gelesen werden: {problem}",
+    "the mail password file {path} can be read by others; make it yours alone: chmod 600 {path}":
+        "die Datei mit dem Mail-Passwort {path} ist für andere lesbar; machen Sie sie zu Ihrer "
+        "eigenen: chmod 600 {path}",
+    "{case}: referred by {referrer} on {day}; decide by {deadline}":
+        "{case}: angemeldet von {referrer} am {day}; entscheiden bis {deadline}",
+    "OPTIMA: 1 new item for {units}": "OPTIMA: 1 neuer Punkt für {units}",
+    "OPTIMA: {n} new items for {units}": "OPTIMA: {n} neue Punkte für {units}",
+    "What awaits {units} in OPTIMA on {day}:": "Was am {day} in OPTIMA auf {units} wartet:",
+    "Open a case with `optima show CASE`; `optima due` lists every deadline. This message names "
+    "no person, on purpose.":
+        "Öffnen Sie einen Fall mit `optima show FALL`; `optima due` listet alle Fristen. Diese "
+        "Nachricht nennt absichtlich keine Person.",
+    "sent to {to}: {n} items": "gesendet an {to}: {n} Punkte",
+    "{unit} has items but no contact e-mail; set one with `optima institution set-contact {unit} "
+    "--email ADDRESS`":
+        "für {unit} liegt etwas vor, aber es gibt keine Kontakt-E-Mail; erfassen Sie eine mit "
+        "`optima institution set-contact {unit} --email ADRESSE`",
+    "nothing new to send": "nichts Neues zu senden",
+    "dry run: {n} messages, nothing sent": "Probelauf: {n} Nachrichten, nichts gesendet",
+    "not sent to {to}: {problem}; the next run tries again":
+        "nicht gesendet an {to}: {problem}; der nächste Lauf versucht es wieder",
+    "mail server that optima notify sends through": "Mailserver, über den optima notify sendet",
+    "port of the mail server": "Port des Mailservers",
+    "encrypt the connection with STARTTLS": "Verbindung mit STARTTLS verschlüsseln",
+    "sender address of the messages": "Absenderadresse der Nachrichten",
+    "login at the mail server": "Anmeldung am Mailserver",
+    "file that holds the mail password (yours alone)":
+        "Datei mit dem Mail-Passwort (nur für Sie lesbar)",
+    "mail server (optima notify)": "Mailserver (optima notify)",
+    "{key} is now {value}": "{key} ist jetzt {value}",
 }

@@ -149,6 +149,20 @@ REFUSALS: dict[str, str] = {
     "setting-out-of-range": "{key} takes {low} to {high}, not {value}",
     "rule-kind-not-allowed": "the concept does not allow the rule {rule} to be {kind}; it may be: "
                              "{allowed}",
+    # the mail server of `optima notify` (rules/notices.py, workflow/notify.py)
+    "mail-port": "the mail port takes a number from 1 to 65535, not {value}",
+    "mail-yes-no": "{key} takes yes or no, not {value}",
+    "mail-address": "{value} is not an e-mail address like optima@example.ch",
+    "mail-spaces": "{key} takes no spaces, not {value}",
+    "mail-no-host": "no mail server is set; set it with `optima settings set mail-host HOST`",
+    "mail-no-sender": "no sender address is set; set it with `optima settings set mail-sender "
+                      "ADDRESS`",
+    "mail-unreachable": "cannot reach the mail server {server}: {problem}; nothing more was sent, "
+                        "the next run sends what is pending",
+    "mail-login": "the mail server {server} refused the login of {user}: {problem}",
+    "mail-password-file": "cannot read the mail password file {path}: {problem}",
+    "mail-password-open": "the mail password file {path} can be read by others; make it yours "
+                          "alone: chmod 600 {path}",
     "born-after-referral": "birth date {birth_date} is after the referral {case} on "
                            "{referred_on}; a client is born before being referred: check the year",
 }

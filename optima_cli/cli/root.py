@@ -61,6 +61,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("show", "reading", "Show one case with its access criteria and history."),
         ("due", "reading", "Show what needs attention, soonest first."),
         ("examples", "reading", "Show closed cases that worked, as anonymous examples for counsellors."),
+        ("notify", "notify", "Send each contact person one e-mail with what awaits their units."),
     )),
     ("Figures and data", (
         ("report", "report",

@@ -41,8 +41,10 @@ def show(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
 def set_setting(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(
-        metavar="KEY", help="iv-rejection-months, rav-recent-months, decision-days, due-days, or "
-                            "rule.RULE for a rule's kind (settings show lists them).")],
+        metavar="KEY", help="iv-rejection-months, rav-recent-months, decision-days, due-days, "
+                            "rule.RULE for a rule's kind (settings show lists them), or the mail "
+                            "server of optima notify: mail-host, mail-port, mail-starttls, "
+                            "mail-sender, mail-user, mail-password-file.")],
     value: Annotated[str, typer.Argument(
         metavar="VALUE", help="Months 1-36, days 1-90, or a rule's kind: never, hard or warn, "
                               "as far as the concept allows.")],
@@ -53,12 +55,16 @@ def set_setting(
     Example: optima settings set iv-rejection-months 6
 
     Example: optima settings set rule.work-capacity warn
+
+    Example: optima settings set mail-host smtp.lu.ch
     """
     from optima_cli.workflow.settings import set_value
 
     result = set_value(context(ctx), key, value)
     result["label"] = tables.setting_label(result["key"])
-    if result["changed"]:
+    if result["changed"] and result.get("mail"):  # the mail server: no version of the settings
+        terminal.message(t("{key} is now {value}", key=result["key"], value=result["value"] or "-"))
+    elif result["changed"]:
         terminal.message(t("{key} is now {value} (settings version {version})", key=result["key"],
                            value=result["value"], version=result["version"]))
     else:

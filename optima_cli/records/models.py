@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 8  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 9  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -202,6 +202,19 @@ class SettingChange(TableModel, table=True):
     actor: str
     key: str
     value: str
+
+
+class Notice(TableModel, table=True):
+    """What `optima notify` delivered (issue 18): one row per item of a digest and the address it
+    went to, written once the message was handed to the mail server, so that nothing is sent twice
+    and what was not delivered is sent by the next run. The item names case ids and dates only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(index=True)  # the e-mail address
+    item: str  # rules/notices.py Item.key, e.g. referral:OPT-2026-0001:IV
+    sent_at: datetime
+
+    __table_args__ = (UniqueConstraint("recipient", "item"),)
 
 
 class AuditEvent(TableModel, table=True):

@@ -378,7 +378,14 @@ def setting_label(key: str) -> str:
     names = {"iv-rejection-months": t("months an IV rejection blocks a referral to IV"),
              "rav-recent-months": t("months back a RAV registration counts as recent (from SD to RAV)"),
              "decision-days": t("days a referral may wait for a decision"),
-             "due-days": t("days ahead that due and list look by default")}
+             "due-days": t("days ahead that due and list look by default"),
+             # the mail server of `optima notify` (rules/notices.py)
+             "mail-host": t("mail server that optima notify sends through"),
+             "mail-port": t("port of the mail server"),
+             "mail-starttls": t("encrypt the connection with STARTTLS"),
+             "mail-sender": t("sender address of the messages"),
+             "mail-user": t("login at the mail server"),
+             "mail-password-file": t("file that holds the mail password (yours alone)")}
     return names.get(key, key)
 
 
@@ -396,10 +403,15 @@ def settings(r: dict[str, Any]) -> None:
           s["changed_by"] or ""] for s in r["settings"]],
         styles=["bold" if s["value"] != s["default"] else "" for s in r["settings"]]))
     out().print(Text(t("settings version {version}", version=r["version"])))
+    if r.get("mail"):  # the mail server of `optima notify`: not a setting of the steering group
+        out().print(Text(""))
+        out().print(table([t("setting"), t("what it is"), t("value")],
+                          [[key, setting_label(key), value or ""] for key, value in r["mail"].items()],
+                          title=t("mail server (optima notify)")))
 
 
 def setting_set(r: dict[str, Any]) -> None:
     out().print(key_values([(t("setting"), r["key"]), (t("what it is"), r["label"]),
                             (t("before"), _setting_value(r["key"], r["before"])),
                             (t("value"), _setting_value(r["key"], r["value"])),
-                            (t("settings version"), r["version"])]))
+                            *([] if r.get("mail") else [(t("settings version"), r["version"])])]))

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from optima_cli.records.models import SettingChange
+from optima_cli.records.models import Meta, SettingChange
+from optima_cli.rules import notices
 from optima_cli.rules import settings as rules
 from optima_cli.store import audit
 
@@ -89,3 +90,25 @@ def _default_text(key: str) -> str:
 
 def count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(SettingChange)).one())
+
+
+# --- the mail server of `optima notify` (issue 18): kept in meta, one row per key set -------------
+
+def mail(session: Session) -> notices.MailSettings:
+    """The mail server as set (the defaults where nothing is)."""
+    rows = session.exec(select(Meta).where(col(Meta.key).in_(list(notices.MAIL_KEYS)))).all()
+    return notices.mail_settings({row.key: row.value for row in rows})
+
+
+def set_mail(session: Session, key: str, value: str, before: str, actor: str, now: datetime,
+             source: str) -> None:
+    """Write a mail setting (as text; "" removes it) and its audit event."""
+    row = session.get(Meta, key)
+    if value:
+        row = row or Meta(key=key, value=value)
+        row.value = value
+        session.add(row)
+    elif row is not None:
+        session.delete(row)
+    audit.record(session, actor=actor, action="settings-set", entity="settings", entity_ref=key,
+                 before={key: before}, after={key: value}, now=now, source=source)

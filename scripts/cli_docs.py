@@ -12,7 +12,7 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
-    ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["list"], ["show"],
+    ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["note"], ["list"], ["show"],
     ["due"], ["report"], ["import"],
     ["demo"], ["examples"], ["notify"],
     ["client", "show"], ["client", "update"],

@@ -110,6 +110,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("undo",): ["{ACCEPTED}", "--why", "accepted the wrong case"],
     ("reopen",): ["{CLOSED}", "--why", "closed by mistake"],
     ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],
+    ("note",): ["{ACCEPTED}", "Gespräch geführt"],
     ("show",): ["{REFERRED}"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],
@@ -154,7 +155,10 @@ def _invocation(path: tuple[str, ...], command: _click.Command, param: _click.Pa
     """The command line: the base values of the command with `value` as `param`'s."""
     base = list(BASE.get(path, []))
     arguments = [p for p in command.params if p.param_type_name == "argument"]
-    positional = base[:len([a for a in arguments if a.required])]
+    # the arguments the base gives: those before its first option (an optional one too, as the
+    # TEXT of `note`), at most as many as the command takes
+    given = next((i for i, a in enumerate(base) if a.startswith("-")), len(base))
+    positional = base[:min(given, len(arguments))]
     options = base[len(positional):]
     if param.param_type_name == "argument":
         index = arguments.index(param)

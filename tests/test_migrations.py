@@ -188,6 +188,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
     assert after["setting_change"] == []  # 0008: the defaults
+    assert after["journal_entry"] == []  # 0010: no case had a journal
     assert dict(after["meta"])["schema_version"] == str(models.SCHEMA_VERSION)
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
@@ -465,3 +466,19 @@ def test_settings_of_the_steering_group_come_with_0008_and_go_with_it(db_path, r
 
 def _columns(db: Path | str, table: str) -> list[dict]:
     return _inspected(db, lambda found: found.get_columns(table))
+
+
+def test_the_case_journal_comes_with_0010_and_goes_with_it(db_path, run):
+    """0010 adds the table of the case journal (issue 18): down again, it is gone with its
+    entries (their events stay in the trail, which still verifies); up again, it is empty."""
+    case = _one_case(run, "finances")
+    assert run("note", case, "first meeting").exit_code == 0
+    migrate(db_path, "0009", down=True)
+    assert "journal_entry" not in dump(db_path)
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == newer("0009")
+    assert json.loads(run("show", case, "--format", "json").stdout)["journal"] == []
+    assert run("note", case, "again").stdout.strip() == "1"
+    assert differences(db_path) == []
+    assert run("audit", "verify").exit_code == 0

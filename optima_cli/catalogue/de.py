@@ -110,6 +110,8 @@ LABELS: dict[str, dict[str, str]] = {
         "settings-set": "Einstellung geändert",
         "amend": "Korrektur",  # issue 17
         "notify": "per E-Mail benachrichtigt",  # issue 18
+        "note": "Journaleintrag",  # issue 18: the case journal
+        "note-strike": "Journaleintrag gestrichen",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1424,4 +1426,37 @@ MESSAGES: dict[str, str] = {
         "Datei mit dem Mail-Passwort (nur für Sie lesbar)",
     "mail server (optima notify)": "Mailserver (optima notify)",
     "{key} is now {value}": "{key} ist jetzt {value}",
+    # --- issue 18: the case journal (rules/journal.py, cli/journal.py, render/tables.py) ---
+    # refusals (catalogue/en.py REFUSALS)
+    "a note on {day} is before the referral of {case} on {referred_on}; give {field} "
+    "{referred_on} or later":
+        "ein Journaleintrag vom {day} liegt vor der Anmeldung von {case} am {referred_on}; geben "
+        "Sie {field} {referred_on} oder später an",
+    "{case} is {status} since {ended_on}: a note may be dated up to that day, not {day}; give "
+    "{field} {ended_on} or earlier":
+        "{case} ist seit dem {ended_on} {status}: ein Journaleintrag darf höchstens auf diesen Tag "
+        "datiert sein, nicht auf den {day}; geben Sie {field} {ended_on} oder früher an",
+    "{case} has no journal entry {entry} (it has {count}); `optima show {case}` lists them":
+        "{case} hat keinen Journaleintrag {entry} (er hat {count}); `optima show {case}` zeigt sie",
+    "journal entry {entry} of {case} is already struck":
+        "Journaleintrag {entry} von {case} ist schon gestrichen",
+    "note date": "Datum des Journaleintrags",
+    # the command (cli/journal.py)
+    "--strike takes no TEXT and no --on: it strikes an entry as it was written":
+        "--strike nimmt keinen TEXT und kein --on: es streicht einen Eintrag, wie er geschrieben "
+        "wurde",
+    "--why goes with --strike: it says why an entry is struck":
+        "--why gehört zu --strike: es sagt, warum ein Eintrag gestrichen wird",
+    "{case}: journal entry {entry} of {on} written": "{case}: Journaleintrag {entry} vom {on} "
+                                                     "geschrieben",
+    "{case}: journal entry {entry} struck": "{case}: Journaleintrag {entry} gestrichen",
+    # show (render/tables.py)
+    "case journal": "Falljournal",
+    "entry": "Nr.",
+    "written by": "geschrieben von",
+    "entry text": "Eintrag",
+    "(erased by anonymize)": "(durch die Anonymisierung gelöscht)",
+    "{text} (struck by {by} on {at}: {why})": "{text} (gestrichen von {by} am {at}: {why})",
+    "journal entry": "Journaleintrag",
+    "struck": "gestrichen",
 }

@@ -94,6 +94,14 @@ REFUSALS: dict[str, str] = {
                                 "the end of a job-search suspension on {until}",
     "amend-blocked": "the correction would block {case}: {reasons}; it has no justification "
                      "recorded for deviating, so it cannot be corrected so",
+    # the case journal (rules/journal.py, issue 18)
+    "note-before-referral": "a note on {day} is before the referral of {case} on {referred_on}; "
+                            "give {field} {referred_on} or later",
+    "note-after-end": "{case} is {status} since {ended_on}: a note may be dated up to that day, "
+                      "not {day}; give {field} {ended_on} or earlier",
+    "no-such-entry": "{case} has no journal entry {entry} (it has {count}); `optima show {case}` "
+                     "lists them",
+    "entry-already-struck": "journal entry {entry} of {case} is already struck",
     # dates (rules/dates.py)
     "year-out-of-range": "{raw!r} is out of range: optima takes the years {first} to {last}",
     "not-a-date": "{raw!r} is not a date; write it as 2026-11-20 or 20.11.2026",
@@ -282,6 +290,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "extend": "extend date",
         "suspend-search": "suspend-search date",
         "resume-search": "resume-search date",
+        "note": "note date",
     },
 }
 

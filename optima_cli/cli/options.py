@@ -193,6 +193,8 @@ OPTIONS = {
     # the corrections of `optima amend` (issue 17)
     "referred_on": "--referred-on", "decided_on": "--decided-on",
     "closed_on": "--closed-on",
+    # the case journal (issue 18)
+    "text": "TEXT", "entry": "--strike",
 }
 
 

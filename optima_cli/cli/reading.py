@@ -66,7 +66,8 @@ def show(ctx: typer.Context, case: Annotated[str, typer.Argument(metavar="CASE",
          fmt: FormatOpt = Format.TABLE) -> None:
     """Show one case with its access criteria and history.
 
-    The read is recorded in the audit trail (it shows the client's name).
+    The read is recorded in the audit trail (it shows the client's name, and the case journal
+    that `optima note` writes).
 
     Example: optima show OPT-2026-0001 --format json
     """

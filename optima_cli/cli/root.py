@@ -55,6 +55,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("undo", "cases", "Take back the case's last action, as if it had not happened."),
         ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
         ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
+        ("note", "journal", "Write a dated entry in a case's journal; prints its number."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

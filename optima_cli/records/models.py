@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 9  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 10  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -215,6 +215,26 @@ class Notice(TableModel, table=True):
     sent_at: datetime
 
     __table_args__ = (UniqueConstraint("recipient", "item"),)
+class JournalEntry(TableModel, table=True):
+    """A dated entry of a case's journal (issue 18): a meeting, progress, a problem, written by
+    the acting user while the case runs (rules/journal.py). Its text is personal (shown by `show`,
+    which logs the read; in no export) and erased by `anonymize`. A wrong entry is struck, not
+    removed: it keeps its text, and who struck it, when and why. Migration 0010."""
+
+    __tablename__ = "journal_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    number: int  # 1, 2, ... within its case: what `note --strike` names
+    entry_on: date  # the day it tells of (--on)
+    text: str | None = Field(default=None, sa_column=Column(Text))  # None once anonymized
+    author: str  # the acting user who wrote it
+    recorded_at: datetime
+    struck_at: datetime | None = None
+    struck_by: str | None = None
+    struck_why: str | None = Field(default=None, sa_column=Column(Text))  # None once anonymized
+
+    __table_args__ = (UniqueConstraint("referral_id", "number"),)
 
 
 class AuditEvent(TableModel, table=True):

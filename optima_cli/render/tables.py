@@ -108,12 +108,27 @@ def case_detail(r: dict[str, Any]) -> None:
     if r.get("findings"):
         parts += [Text("\n" + t("access criteria at referral"), style="bold"),
                   findings(r["findings"])]
+    if r.get("journal"):  # the case journal (issue 18)
+        parts += [Text("\n" + t("case journal"), style="bold"), journal(r["journal"])]
     history_rows = [[moment(e["at"]), e["on"], action(e["action"]), e["user"],
                      _with_why(_changes(e["changes"]), e.get("why"))]
                     for e in r.get("history", [])]
     parts += [Text("\n" + t("history"), style="bold"),
               table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
     out().print(Group(*parts))
+
+
+def journal(entries: list[dict[str, Any]]) -> Any:
+    """A case's journal entries; a struck one says who struck it, when and why."""
+    rows, styles = [], []
+    for e in entries:
+        said = e["text"] if e["text"] is not None else t("(erased by anonymize)")
+        if e.get("struck_at"):
+            said = t("{text} (struck by {by} on {at}: {why})", text=said, by=e["struck_by"],
+                     at=moment(e["struck_at"]), why=e["struck_why"] or t("(erased by anonymize)"))
+        rows.append([e["entry"], e["on"], e["by"], said])
+        styles.append("dim strike" if e.get("struck_at") else "")
+    return table([t("entry"), t("date"), t("written by"), t("entry text")], rows, styles)
 
 
 def _amended(value: Any, amended: bool) -> Any:
@@ -188,6 +203,8 @@ def case_fields() -> dict[str, str]:
         "client_name": t("name"), "client_ahv": t("AHV number"),
         "client_birth_date": t("birth date"), "days": t("days"), "deadline": t("deadline"),
         "days_left": t("days left"), "flag": t("warning"),
+        # the values of a journal entry's events in the history (issue 18)
+        "entry": t("journal entry"), "on": t("date"), "struck": t("struck"),
     }
 
 

@@ -21,6 +21,7 @@ from optima_cli.records.models import (
     CASE_FIELDS,
     Client,
     Institution,
+    JournalEntry,
     Referral,
     ReferralTopic,
     Suspension,
@@ -130,6 +131,13 @@ def suspensions_of(session: Session, referral_id: int) -> Sequence[Suspension]:
     return session.scalars(
         select(Suspension).where(col(Suspension.referral_id) == referral_id)
         .order_by(col(Suspension.id))).all()
+
+
+def journal_of(session: Session, referral_id: int) -> Sequence[JournalEntry]:
+    """A case's journal entries, in their order (issue 18)."""
+    return session.scalars(
+        select(JournalEntry).where(col(JournalEntry.referral_id) == referral_id)
+        .order_by(col(JournalEntry.number))).all()
 
 
 # --- case rows -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from optima_cli.records.models import (
     Client,
     Institution,
+    JournalEntry,
     Referral,
     ReferralTopic,
     Suspension,
@@ -29,6 +30,7 @@ from optima_cli.rules.actions import (
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.corrections import Recorded
 from optima_cli.rules.identity import format_client_id
+from optima_cli.rules.journal import Entry, Written
 from optima_cli.rules.lifecycle import Case, SearchSuspension, Unit
 from optima_cli.rules.records import CORRECTED_COLUMNS, STATE_COLUMNS, given_stored
 from optima_cli.rules.settings import Settings
@@ -47,6 +49,7 @@ class SessionStore:
         self._unit_ids: dict[str, int] = {}
         self._topics: dict[str, tuple[str, ...]] = {}  # of the cases loaded, as stored
         self._settings: Settings | None = None
+        self._journal: dict[str, dict[int, JournalEntry]] = {}  # of the cases whose journal was loaded
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -109,6 +112,14 @@ class SessionStore:
         return tuple(recorded)
 
 
+    def journal(self, case_id: str) -> tuple[Entry, ...]:
+        """The journal entries of a loaded case (issue 18), in their order."""
+        referral, _ = self._referrals[case_id]
+        rows = queries.journal_of(self.session, referral.id or 0)
+        self._journal[case_id] = {row.number: row for row in rows}
+        return tuple(Entry(row.number, row.entry_on, row.text, row.struck_at is not None)
+                     for row in rows)
+
     def _stored_topics(self, referral: Referral) -> tuple[str, ...]:
         topics = tuple(queries.topics_of(self.session, referral.id or 0))
         self._topics[referral.case_id] = topics
@@ -167,6 +178,22 @@ class SessionStore:
         referral = self._write_case(outcome, now) if outcome.case is not None else None
         for event in outcome.events:
             self._record(event, person, referral, now)
+
+    def save_journal(self, case_id: str, client: Person, written: Written) -> JournalEntry:
+        """A journal decision (rules/journal.py) of a loaded case: the entry inserted, or the
+        stored one struck, by the acting user now; and its audit event."""
+        referral, _ = self._referrals[case_id]
+        now, entry = self.now(), written.entry
+        if written.new:
+            row = JournalEntry(referral_id=referral.id or 0, number=entry.number,
+                               entry_on=entry.on, text=entry.text, author=self.user,
+                               recorded_at=now)
+        else:
+            row = self._journal[case_id][entry.number]
+            row.struck_at, row.struck_by, row.struck_why = now, self.user, written.why
+        self.session.add(row)
+        self._record(written.event, client, referral, now)
+        return row
 
     def _write_case(self, outcome: Outcome, now: datetime) -> Referral:
         case = outcome.case

@@ -23,6 +23,7 @@ from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
+from optima_cli.workflow.journal import entry_record
 
 LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn", "all")
 
@@ -137,6 +138,8 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
              "planned": SearchSuspension(s.start_on, s.until, s.ended_on).planned_on(ctx.today)}
             for s in queries.suspensions_of(session, referral.id or 0)
         ]
+        # the case journal (issue 18): both units of the case see it; personal, this read is logged
+        record["journal"] = [entry_record(e) for e in queries.journal_of(session, referral.id or 0)]
         contact = lookup.institution(session, row["receiver"])
         record["receiver_contact"] = {"name": contact.contact_name, "email": contact.contact_email,
                                       "phone": contact.contact_phone}
@@ -161,7 +164,9 @@ def _changes(payload: str | None) -> dict[str, Any]:
     if not payload:
         return {}
     after = json.loads(payload).get("after") or {}
-    return {k: v for k, v in after.items() if k != "findings" and v not in (None, [], "")}
+    # a journal entry's text is shown in the journal, not again in the history
+    return {k: v for k, v in after.items()
+            if k not in ("findings", "text") and v not in (None, [], "")}
 
 
 def due(ctx: Context, as_of: date | None = None, within: int | None = None,

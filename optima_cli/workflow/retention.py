@@ -2,11 +2,12 @@
 
 Codes and dates stay, so every report figure stays the same; the audit events keep their hashes,
 so the trail still verifies. The free text of their referrals goes too, the goal included (it
-may name the person); the counsellors' names stay (staff, not the client; `examples` never
-shows them). The file is compacted afterwards, so the erased values are gone from its pages too.
-When that cannot be done (another connection keeps reading, or optima is killed first), the
-database says so (meta `compaction_pending`, written with the erasure), `doctor` reports it, and
-the next `anonymize` finishes it.
+may name the person), and the text of their cases' journal entries (issue 18); the counsellors'
+and the entries' authors' names stay (staff, not the client; `examples` never shows them). The
+file is compacted afterwards, so the erased values are gone from its pages too. When that cannot
+be done (another connection keeps reading, or optima is killed first), the database says so
+(meta `compaction_pending`, written with the erasure), `doctor` reports it, and the next
+`anonymize` finishes it.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> i
         for suspension in queries.suspensions_of(session, referral.id or 0):
             suspension.note = None
             session.add(suspension)
+        for entry in queries.journal_of(session, referral.id or 0):  # the case journal (issue 18)
+            entry.text = entry.struck_why = None  # its day and its author (staff) stay
+            session.add(entry)
     erased = audit.erase_payloads(session, ids)
     audit.record(session, actor=ctx.user, action="anonymize", entity="database",
                  entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,

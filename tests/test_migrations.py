@@ -155,11 +155,12 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
                                                                          ["0002", "0003", "0004", "0005",
-                                                                          "0006", "0007", "0008"])
+                                                                          "0006", "0007", "0008",
+                                                                          "0009"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
     assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006",
-                                                    "0007", "0008"]
+                                                    "0007", "0008", "0009"]
 
     after = dump(empty_db)
     for table in ("referral_topic", "suspension", "institution"):
@@ -185,7 +186,8 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
     assert after["setting_change"] == []  # 0008: the defaults
-    assert dict(after["meta"])["schema_version"] == "8"
+    assert after["joint_strategy"] == [] and after["joint_review"] == []  # 0009: none before
+    assert dict(after["meta"])["schema_version"] == "9"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -336,7 +338,7 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007", "0008", "0009"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
@@ -383,7 +385,7 @@ def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_pa
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007", "0008", "0009"]
     assert query(db_path, "SELECT id, work_capacity, work_capacity_assessed_on FROM client "
                           "ORDER BY id") == [(1, "no", None), (2, None, None)]
     assert differences(db_path) == []
@@ -425,7 +427,7 @@ def test_the_answer_workable_is_a_column_old_referrals_have_not_answered(db_path
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0007", "0008", "0009"]
     assert query(db_path, "SELECT workable FROM referral") == [(None,)]
     assert differences(db_path) == []
     shown = json.loads(run("show", old, "--format", "json").stdout)
@@ -451,7 +453,7 @@ def test_settings_of_the_steering_group_come_with_0008_and_go_with_it(db_path, r
     assert "settings_version" not in {c["name"] for c in _columns(db_path, "referral")}
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0008", "0009"]
     assert query(db_path, "SELECT settings_version FROM referral") == [(0,)]
     shown = json.loads(run("settings", "show", "--format", "json").stdout)
     assert shown["version"] == 0  # the changes went with the table
@@ -462,3 +464,23 @@ def test_settings_of_the_steering_group_come_with_0008_and_go_with_it(db_path, r
 
 def _columns(db: Path | str, table: str) -> list[dict]:
     return _inspected(db, lambda found: found.get_columns(table))
+
+
+def test_joint_strategies_come_with_0009_and_go_with_it(db_path, run):
+    """0009 adds the tables of joint strategies (issue 18): down to 0008 they are gone (with the
+    strategy written), up again they are there, empty, and a new strategy can be opened."""
+    client, _ = _referred(run, "finances")
+    opened = run("joint", "open", client, "--lead", "SD", "--with", "RAV", "--goal", "Budget",
+                 "--review-on", "2025-04-01", "--on", "2025-03-05")
+    assert opened.exit_code == 0, opened.stderr
+    migrate(db_path, "0008", down=True)
+    assert not {"joint_strategy", "joint_partner", "joint_review"} & set(dump(db_path))
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0009"]
+    assert count(db_path, "joint_strategy") == 0
+    assert differences(db_path) == []
+    again = run("joint", "open", client, "--lead", "SD", "--with", "RAV", "--goal", "Budget",
+                "--review-on", "2025-04-01", "--on", "2025-03-05")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == "GS-2025-0001"

@@ -55,6 +55,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("undo", "cases", "Take back the case's last action, as if it had not happened."),
         ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
         ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
+        ("joint", "joint",
+         "Joint strategies: two or three institutions work one client together, one in the lead."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

@@ -77,6 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
     "WorkCapacity": {"yes": "intakt (beurteilt)", "no": "nicht intakt (beurteilt)"},
+    "JointStatus": {"open": "offen", "closed": "abgeschlossen"},  # issue 18
     "DueKind": {
         "overdue": "Frist überschritten",
         "due-soon": "Frist läuft bald ab",
@@ -1344,7 +1345,11 @@ MESSAGES: dict[str, str] = {
     "review":
         "{joint}: gemeinsame Strategie unter der Federführung von {lead}, Überprüfung fällig am "
         "{day} ({when}); erfassen Sie sie mit joint review",
-    "open": "offen",
+    "opened": "eröffnet",
+    "lead: {group}": "federführend: {group}",
+    "open at the end": "offen am Ende",
+    "joint strategies": "gemeinsame Strategien",
+    "Joint strategies": "Gemeinsame Strategien",
     "joint strategy": "gemeinsame Strategie",
     "lead": "Lead (federführend)",
     "with": "mit",

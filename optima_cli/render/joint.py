@@ -7,12 +7,33 @@ from typing import Any
 from rich.console import Group
 from rich.text import Text
 
-from optima_cli.language import day, label, t
+from optima_cli.language import current, day, label, t, t_
 from optima_cli.render.terminal import key_values, out, table
 
 
 def _status(value: str) -> str:
-    return t("open") if value == "open" else t("closed")
+    return label("JointStatus", value)
+
+
+# the readable names of a joint strategy's keys (the workbook's header in German; in English
+# the keys themselves, what scripts and formulas use)
+NAMES = {"joint": t_("joint strategy"), "client": t_("client"), "status": t_("status"),
+         "lead": t_("lead"), "with": t_("with"), "goal": t_("goal"), "opened_on": t_("opened on"),
+         "review_on": t_("next review"), "reviews": t_("reviews"), "closed_on": t_("closed on"),
+         "outcome": t_("outcome"), "cause": t_("cause"), "from_case": t_("from case")}
+
+
+def heading(key: str) -> str:
+    return key if current() == "en" else t(NAMES[key])
+
+
+def report_table(figures: dict[str, Any]) -> Any:
+    """The report's section `joint` as a table: figure, value."""
+    return table([t("figure"), t("value")], [
+        [t("opened"), figures["opened"]], [t("closed"), figures["closed"]],
+        *([label("Outcome", k), n] for k, n in figures["by_outcome"].items()),
+        *([t("lead: {group}", group=g), n] for g, n in figures["lead"].items()),
+        [t("open at the end"), figures["open_at_end"]]], title=t("joint strategies"))
 
 
 def _outcome(r: dict[str, Any]) -> str:

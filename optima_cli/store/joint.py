@@ -104,10 +104,17 @@ def update(session: Session, row: JointStrategy, joint: Joint, now: datetime) ->
 
 
 def strategies(session: Session, *, client_id: int | None = None, open_on: date | None = None,
-               units: list[int] | None = None) -> Sequence[JointStrategy]:
+               units: list[int] | None = None, active_from: date | None = None,
+               active_to: date | None = None) -> Sequence[JointStrategy]:
     """Joint strategies in the order they were opened: of a client, open on a day, with a unit
-    of `units` taking part (as lead or beside it)."""
+    of `units` taking part (as lead or beside it), active in a period (opened by `active_to`,
+    not closed before `active_from`)."""
     query = select(JointStrategy)
+    if active_to is not None:
+        query = query.where(col(JointStrategy.opened_on) <= active_to)
+    if active_from is not None:
+        query = query.where(or_(col(JointStrategy.closed_on).is_(None),
+                                col(JointStrategy.closed_on) >= active_from))
     if client_id is not None:
         query = query.where(col(JointStrategy.client_id) == client_id)
     if open_on is not None:
@@ -147,3 +154,16 @@ def figures(session: Session, start: date | None, end: date, by: str) -> dict[st
     ).scalar_one()
     return {"opened": opened, "closed": sum(by_outcome.values()), "by_outcome": by_outcome,
             "lead": by_lead, "open_at_end": open_at_end}
+
+
+def erase_text(session: Session, client_ids: list[int]) -> None:
+    """Anonymization: the free text of these clients' joint strategies (the goal, which may name
+    them, the closing note and the reviews' notes) is removed; codes and dates stay."""
+    for row in session.scalars(select(JointStrategy).where(
+            col(JointStrategy.client_id).in_(client_ids))):
+        row.goal = row.close_note = None
+        session.add(row)
+        for review in session.scalars(select(JointReview).where(
+                col(JointReview.joint_id) == row.id)):
+            review.note = None
+            session.add(review)

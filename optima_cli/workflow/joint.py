@@ -151,5 +151,34 @@ def due_warnings(session: Session, w: deadlines.Window, lead: list[int] | None,
             continue
         kind = (deadlines.DueKind.REVIEW_OVERDUE if flag == deadlines.DueKind.OVERDUE.value
                 else deadlines.DueKind.REVIEW_DUE)
-        found.append((kind, {**rules.record(joint), "review_on": review_on}))
+        found.append((kind, {**rules.record(joint), "review_on": review_on,
+                             "status": rules.OPEN}))  # open on the window's day
     return found
+
+
+def report_section(session: Session, start: date | None, end: date, by: str,
+                   keys: list[str]) -> dict[str, Any]:
+    """The report's section `joint`: opened and closed in the period, closed by outcome (every
+    outcome, zero when none), opened by the lead's kind or unit (every group of the report), and
+    open at the period's end."""
+    found = stored.figures(session, start, end, by)
+    return {"opened": found["opened"], "closed": found["closed"],
+            "by_outcome": {o.value: found["by_outcome"].get(o.value, 0) for o in Outcome},
+            "lead": {key: found["lead"].get(key, 0) for key in keys},
+            "open_at_end": found["open_at_end"]}
+
+
+def report_rows(session: Session, start: date | None, end: date) -> list[dict[str, Any]]:
+    """The joint strategies active in the period (opened by its end, not closed before its
+    start), as the workbook lists them: without notes, the next review as it stood at the end."""
+    rows = []
+    for row in stored.strategies(session, active_from=start, active_to=end):
+        joint = stored.state(session, row)
+        record = rules.record(joint)
+        closed = joint.closed_on is not None and joint.closed_on <= end
+        record.update(status=rules.CLOSED if closed else rules.OPEN, close_note=None,
+                      reviews=sum(1 for r in joint.reviews if r.on <= end),
+                      review_on=None if closed else joint.review_on_day(end),
+                      **({} if closed else {"closed_on": None, "outcome": None, "cause": None}))
+        rows.append(record)
+    return rows

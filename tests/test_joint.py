@@ -244,3 +244,16 @@ def test_the_german_due_line_and_list(run):
     assert "gemeinsame Strategie unter der Federführung von SD-EMMEN" in due_line.stdout
     listed = run("--lang", "de", "joint", "list")
     assert made.stdout.strip() in listed.stdout and "offen" in listed.stdout
+
+
+@pytest.mark.parametrize("command", ["undo", "reopen"])
+def test_a_referral_that_became_a_joint_strategy_stays_withdrawn(run, snapshot, command):
+    client = _registered(run)
+    case = run("refer", client, "--to", "IV", "--topics", "finances", "--months", "3",
+               "--on", days_ago(10)).stdout.strip()
+    assert _open_cli(run, client, "--with", "IV", "--from-case", case).exit_code == 0
+    before = snapshot()
+    refused = run(command, case, "--why", "opened by mistake")
+    assert refused.exit_code == 1
+    assert "was withdrawn because a joint strategy started from it" in refused.stderr
+    assert snapshot() == before

@@ -1395,6 +1395,11 @@ MESSAGES: dict[str, str] = {
         "Stellen der Anmeldung sind an der gemeinsamen Strategie beteiligt, die sie ersetzt",
     "cannot {action} {joint}: it was closed on {closed_on}":
         "`{action}` für {joint} ist nicht möglich: sie wurde am {closed_on} abgeschlossen",
+    "{case} was withdrawn because a joint strategy started from it; that is not taken back: "
+    "close the joint strategy and refer the client again if needed":
+        "{case} wurde zurückgezogen, weil eine gemeinsame Strategie daraus hervorging; das wird "
+        "nicht rückgängig gemacht: schliessen Sie die gemeinsame Strategie und melden Sie die "
+        "Person bei Bedarf neu an",
     "the opening of the joint strategy": "der Eröffnung der gemeinsamen Strategie",
     "the last review of the joint strategy": "der letzten Überprüfung der gemeinsamen Strategie",
     "opening date of the joint strategy": "Eröffnungsdatum der gemeinsamen Strategie",

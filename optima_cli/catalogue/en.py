@@ -86,6 +86,8 @@ REFUSALS: dict[str, str] = {
                         "take part: both units of the referral take part in the joint strategy "
                         "that replaces it",
     "joint-closed": "cannot {action} {joint}: it was closed on {closed_on}",
+    "joint-undo": "{case} was withdrawn because a joint strategy started from it; that is not "
+                  "taken back: close the joint strategy and refer the client again if needed",
     # corrections (rules/corrections.py: amend, undo, reopen)
     "amend-nothing": "nothing to correct in {case}: give the value to correct, like --goal",
     "amend-unchanged": "{case} already holds these values; nothing was corrected",

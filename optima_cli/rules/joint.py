@@ -30,7 +30,7 @@ from typing import Any
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import actions, criteria, text
 from optima_cli.rules.actions import Person
-from optima_cli.rules.codes import Cause, Outcome, RuleKind, WithdrawReason
+from optima_cli.rules.codes import Cause, Outcome, RuleKind, Status, WithdrawReason
 from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.lifecycle import Case, Unit, check_close
@@ -137,6 +137,13 @@ def check_withdraw_reason(reason: WithdrawReason, case: str) -> None:
     joint strategy starts from the referral, so that each such withdrawal has its strategy."""
     if reason == WithdrawReason.JOINT_STRATEGY:
         raise OptimaError.refused("joint-withdraw-reason", "withdraw_reason", case=case)
+
+
+def check_undo(case: Case) -> None:
+    """A referral withdrawn because a joint strategy started from it stays withdrawn: `undo` and
+    `reopen` would give it back beside the strategy that replaced it."""
+    if case.status == Status.WITHDRAWN.value and case.reason == WithdrawReason.JOINT_STRATEGY.value:
+        raise OptimaError.refused("joint-undo", case=case.case_id)
 
 
 def open_joint(*, joint_id: str, client: str, facts: criteria.Facts, anonymized: bool,

@@ -159,6 +159,7 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
         case, client = store.case(referral)
+        joint.check_undo(case)  # a referral that became a joint strategy stays withdrawn
         # a case open again (a closing, a withdrawal, a rejection taken back): not beside another
         other = store.open_referral_to(client, referral.receiver_id, case.case_id)
         outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id), other)

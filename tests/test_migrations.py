@@ -129,9 +129,18 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
-    from optima_cli.records.models import Refusal, RefusalRule, SettingChange
+    # and the joint strategies (0009): read with their tables made empty too
+    from optima_cli.records.models import (
+        JointPartner,
+        JointReview,
+        JointStrategy,
+        Refusal,
+        RefusalRule,
+        SettingChange,
+    )
 
-    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__]  # type: ignore[attr-defined]
+    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
+               JointStrategy.__table__, JointPartner.__table__, JointReview.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)

@@ -240,10 +240,11 @@ def _in_period(day: date | None, data: dict[str, Any]) -> bool:
 
 def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
           progress: Callable[[int, int], None] | None = None,
-          joints: list[dict[str, Any]] | None = None) -> Workbook:
+          joints: list[dict[str, Any]] | None = None, wb: Workbook | None = None) -> Workbook:
     """The workbook; `progress(done, total)` hears of the table rows written (the total is
-    every row of the five tables); `joints` the joint strategies active in the period."""
-    wb = Workbook(write_only=True)
+    every row of the five tables); `joints` the joint strategies active in the period; `wb` the
+    workbook to fill (a new one if None)."""
+    wb = wb if wb is not None else Workbook(write_only=True)
     _summary(wb, data)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
@@ -321,8 +322,9 @@ def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]]
     the target, removed or swept with it), not in the system's temporary folder, where a killed
     export would leave them."""
     with _temporary_files_in(scratch):
-        wb = build(data, cases, personal, progress, joints)
-        try:
+        wb = Workbook(write_only=True)
+        try:  # a full disk may stop the sheets' row writers already, before the save
+            build(data, cases, personal, progress, joints, wb)
             _save(wb, path)
         except BaseException:
             _discard(wb)

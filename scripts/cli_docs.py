@@ -13,7 +13,8 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
     ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["note"], ["list"], ["show"],
-    ["due"], ["report"], ["import"],
+    ["due"], ["joint", "open"], ["joint", "review"], ["joint", "close"], ["joint", "list"],
+    ["joint", "show"], ["report"], ["import"],
     ["demo"], ["examples"], ["notify"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],

@@ -210,7 +210,8 @@ def test_english_stays_english(world):
 
 # --- the workbook ---------------------------------------------------------------------------------
 
-GERMAN_SHEETS = ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen"]  # as the README says
+GERMAN_SHEETS = ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen",
+                 "Gemeinsame Strategien"]  # as the README says
 
 
 def _workbook(world: dict[str, str], folder: Path, way: str, *args: str):

@@ -85,7 +85,8 @@ def referral(draw: st.DrawFn, client: dict[str, str], municipality: bool) -> dic
     end = later(latest, 100)
     if ending == "withdraw":
         row.update(withdrawn_on=end.isoformat(),
-                   withdraw_reason=draw(st.sampled_from([r.value for r in WithdrawReason])),
+                   withdraw_reason=draw(st.sampled_from([r.value for r in WithdrawReason
+                                                         if r != WithdrawReason.JOINT_STRATEGY])),
                    withdraw_note="zieht zurück")
     elif ending == "close":
         outcome = draw(st.sampled_from([o.value for o in Outcome]))

@@ -87,6 +87,8 @@ def _build(path: Path) -> dict[str, str]:
     cli("accept", closed, "--on", days_ago(55))
     cli("close", closed, "--outcome", "achieved", "--on", days_ago(10))
     w["CLOSED"] = closed
+    w["JOINT"] = cli("joint", "open", w["C3"], "--lead", "SD", "--with", "IV", "--goal", "Budget",
+                     "--review-on", days_ahead(30), "--on", days_ago(5))
     return w
 
 
@@ -112,6 +114,11 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],
     ("note",): ["{ACCEPTED}", "Gespräch geführt"],
     ("show",): ["{REFERRED}"],
+    ("joint", "open"): ["{C1}", "--lead", "SD", "--with", "IV,RAV", "--goal", "Budget und Stelle",
+                        "--review-on", days_ahead(30)],
+    ("joint", "review"): ["{JOINT}", "--next", days_ahead(40), "--note", "Budget steht"],
+    ("joint", "close"): ["{JOINT}", "--outcome", "partly", "--note", "Stelle gefunden"],
+    ("joint", "show"): ["{JOINT}"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],
     ("institution", "set-contact"): ["SD", "--contact", "A. Huber"],

@@ -353,6 +353,10 @@ BAD_ROWS = [
     ("ahv-form", {"ahv": "123"}, "ahv", ["123"]),
     ("close-a-rejected-case", {**REJECTED, "closed_on": "2025-05-01", "outcome": "achieved"},
      "closed_on", ["rejected"]),
+    # recorded only by `optima joint open --from-case` (issue 18)
+    ("withdrawn-for-a-joint-strategy", {"withdrawn_on": "2025-04-01",
+                                        "withdraw_reason": "joint-strategy"},
+     "withdraw_reason", ["joint-strategy"]),
     ("close-a-withdrawn-case", {"withdrawn_on": "2025-04-01", "withdraw_reason": "other",
                                 "withdraw_note": "moved", "closed_on": "2025-05-01",
                                 "outcome": "achieved"}, "closed_on", ["withdrawn"]),

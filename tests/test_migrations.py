@@ -134,9 +134,18 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
-    from optima_cli.records.models import Refusal, RefusalRule, SettingChange
+    # and the joint strategies (0009): read with their tables made empty too
+    from optima_cli.records.models import (
+        JointPartner,
+        JointReview,
+        JointStrategy,
+        Refusal,
+        RefusalRule,
+        SettingChange,
+    )
 
-    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__]  # type: ignore[attr-defined]
+    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
+               JointStrategy.__table__, JointPartner.__table__, JointReview.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -189,6 +198,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
     assert after["setting_change"] == []  # 0008: the defaults
     assert after["journal_entry"] == []  # 0010: no case had a journal
+    assert after["joint_strategy"] == [] and after["joint_review"] == []  # 0011: none before
     assert dict(after["meta"])["schema_version"] == str(models.SCHEMA_VERSION)
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
@@ -482,3 +492,23 @@ def test_the_case_journal_comes_with_0010_and_goes_with_it(db_path, run):
     assert run("note", case, "again").stdout.strip() == "1"
     assert differences(db_path) == []
     assert run("audit", "verify").exit_code == 0
+
+
+def test_joint_strategies_come_with_0011_and_go_with_it(db_path, run):
+    """0011 adds the tables of joint strategies (issue 18): down to 0010 they are gone (with the
+    strategy written), up again they are there, empty, and a new strategy can be opened."""
+    client, _ = _referred(run, "finances")
+    opened = run("joint", "open", client, "--lead", "SD", "--with", "RAV", "--goal", "Budget",
+                 "--review-on", "2025-04-01", "--on", "2025-03-05")
+    assert opened.exit_code == 0, opened.stderr
+    migrate(db_path, "0010", down=True)
+    assert not {"joint_strategy", "joint_partner", "joint_review"} & set(dump(db_path))
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == newer("0010")
+    assert count(db_path, "joint_strategy") == 0
+    assert differences(db_path) == []
+    again = run("joint", "open", client, "--lead", "SD", "--with", "RAV", "--goal", "Budget",
+                "--review-on", "2025-04-01", "--on", "2025-03-05")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == "GS-2025-0001"

@@ -437,8 +437,9 @@ def _cron_line(section: str) -> list[str]:
 
 def test_the_german_cron_line_writes_the_german_workbook_of_last_month(populated, tmp_path):
     """README (Monatsexport): "mit `--lang de` ist sie ganz deutsch (Blätter Übersicht, Fälle,
-    Ablehnungen, Ergebnisse, Fristen, mit den zwei Diagrammen des Evaluationsberichts). `{period}`
-    im Dateinamen wird zum Namen der Periode", run as the README's cron line runs it."""
+    Ablehnungen, Ergebnisse, Fristen, Gemeinsame Strategien, mit den zwei Diagrammen des
+    Evaluationsberichts). `{period}` im Dateinamen wird zum Namen der Periode", run as the
+    README's cron line runs it."""
     db = copy_db(populated[0], tmp_path / "optima.db")
     words = _cron_line("**Monatsexport.**")
     assert words[0].startswith("OPTIMA_DB=") and words[1].endswith("/optima")
@@ -449,7 +450,8 @@ def test_the_german_cron_line_writes_the_german_workbook_of_last_month(populated
     target = tmp_path / f"optima-{last_month}.xlsx"
     assert ok(result).strip() == str(target)
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames == ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen"]
+    assert wb.sheetnames == ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen",
+                             "Gemeinsame Strategien"]
     assert len(wb["Übersicht"]._charts) == 2
 
 

@@ -42,7 +42,7 @@ from typer.testing import CliRunner
 
 from optima_cli.cli import app
 
-SHEETS = ["Summary", "Cases", "Rejections", "Outcomes", "Deadlines"]
+SHEETS = ["Summary", "Cases", "Rejections", "Outcomes", "Deadlines", "Joint strategies"]
 TABLE_SHEETS = SHEETS[1:]
 CASE_KEYS = ("case", "client", "status", "referrer", "receiver", "topics", "months", "goal",
              "referred_on", "decided_on", "due_on", "closed_on", "reason", "outcome", "cause",

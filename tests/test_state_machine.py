@@ -575,7 +575,9 @@ class OptimaMachine(RuleBasedStateMachine):
             self.events += 1
 
     def do_withdraw(self, data: st.DataObject, case: MCase) -> None:
-        reason = data.draw(st.sampled_from(list(WithdrawReason)), label="reason")
+        # joint-strategy is recorded only by `joint open --from-case` (tests/test_joint.py)
+        reason = data.draw(st.sampled_from([r for r in WithdrawReason
+                                            if r != WithdrawReason.JOINT_STRATEGY]), label="reason")
         note = data.draw(st.sampled_from(NOTES), label="note")
         day = data.draw(day_strategy(*case.dates()), label="on")
         refusal = first_problem((reason == WithdrawReason.OTHER and not has_text(note),

@@ -58,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "WithdrawReason": {
         "consent-withdrawn": "Einwilligung zurückgezogen",
+        "joint-strategy": "in gemeinsame Strategie überführt",
         "other": "anderer Grund, siehe Notiz",
     },
     "Outcome": {
@@ -77,12 +78,15 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
     "WorkCapacity": {"yes": "intakt (beurteilt)", "no": "nicht intakt (beurteilt)"},
+    "JointStatus": {"open": "offen", "closed": "abgeschlossen"},  # issue 18
     "DueKind": {
         "overdue": "Frist überschritten",
         "due-soon": "Frist läuft bald ab",
         "decision-late": "Entscheid zu lange offen",
         "suspension-ending": "Aussetzen der Arbeitsbemühungen endet bald",
         "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über das Ende des Auftrags hinaus",
+        "joint-review-overdue": "Überprüfung der gemeinsamen Strategie überfällig",
+        "joint-review-due": "Überprüfung der gemeinsamen Strategie bald fällig",
     },
     "Action": {  # what the audit trail and a case's history record
         "register": "Klient/in erfasst",
@@ -112,6 +116,9 @@ LABELS: dict[str, dict[str, str]] = {
         "notify": "per E-Mail benachrichtigt",  # issue 18
         "note": "Journaleintrag",  # issue 18: the case journal
         "note-strike": "Journaleintrag gestrichen",
+        "joint-open": "gemeinsame Strategie eröffnet",  # issue 18
+        "joint-review": "gemeinsame Strategie überprüft",
+        "joint-close": "gemeinsame Strategie abgeschlossen",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1459,4 +1466,73 @@ MESSAGES: dict[str, str] = {
     "{text} (struck by {by} on {at}: {why})": "{text} (gestrichen von {by} am {at}: {why})",
     "journal entry": "Journaleintrag",
     "struck": "gestrichen",
+    # --- issue 18: joint strategies (rules/joint.py, workflow/joint.py, cli/joint.py, render/joint.py) ---
+    "{joint} opened: led by {lead} with {partners}; first review on {day}":
+        "{joint} eröffnet: federführend {lead}, mit {partners}; erste Überprüfung am {day}",
+    "{joint} reviewed; next review on {day}": "{joint} überprüft; nächste Überprüfung am {day}",
+    "{joint} closed ({outcome})": "{joint} abgeschlossen ({outcome})",
+    "{joint}: joint strategy led by {lead}, review due on {day} ({when}); record it with joint "
+    "review":
+        "{joint}: gemeinsame Strategie unter der Federführung von {lead}, Überprüfung fällig am "
+        "{day} ({when}); erfassen Sie sie mit joint review",
+    "opened": "eröffnet",
+    "lead: {group}": "federführend: {group}",
+    "open at the end": "offen am Ende",
+    "joint strategies": "gemeinsame Strategien",
+    "Joint strategies": "Gemeinsame Strategien",
+    "joint strategy": "gemeinsame Strategie",
+    "lead": "Lead (federführend)",
+    "with": "mit",
+    "opened on": "eröffnet am",
+    "next review": "nächste Überprüfung",
+    "from case": "aus Fall",
+    "no joint strategies match": "keine gemeinsamen Strategien gefunden",
+    "reviews": "Überprüfungen",
+    "no joint strategy {ref!r}; their ids look like GS-2026-0001 (see `optima joint list`)":
+        "keine gemeinsame Strategie {ref!r}; ihre Nummern sehen aus wie GS-2026-0001 (siehe "
+        "`optima joint list`)",
+    "--status must be open, closed or all, not {value!r}":
+        "--status muss open, closed oder all sein, nicht {value!r}",
+    "{field} names {count} units; a joint strategy has its lead and one or two other units":
+        "{field} nennt {count} Stellen; eine gemeinsame Strategie hat ihre federführende Stelle "
+        "und eine oder zwei weitere Stellen",
+    "{unit} and {other} are both {kind}: a joint strategy joins two or three institutions, one "
+    "unit of each kind; name units of other kinds with {field}":
+        "{unit} und {other} sind beide {kind}: eine gemeinsame Strategie verbindet zwei oder drei "
+        "Institutionen, eine Stelle je Art; nennen Sie mit {field} Stellen anderer Art",
+    "{field} {next_on} is not after {day}: the next review lies after the day it is set":
+        "{field} {next_on} liegt nicht nach dem {day}: die nächste Überprüfung liegt nach dem "
+        "Tag, an dem sie festgelegt wird",
+    "{field} joint-strategy is recorded when a joint strategy starts from the referral: use "
+    "`optima joint open CLIENT --from-case {case}`":
+        "{field} joint-strategy wird erfasst, wenn eine gemeinsame Strategie aus der Anmeldung "
+        "hervorgeht: verwenden Sie `optima joint open CLIENT --from-case {case}`",
+    "{client} was anonymized; register the person again to open a joint strategy":
+        "{client} wurde anonymisiert; erfassen Sie die Person neu, um eine gemeinsame Strategie "
+        "zu eröffnen",
+    "{client} already has the open joint strategy {joint}; review or close it first: a client "
+    "has at most one open joint strategy":
+        "{client} hat bereits die offene gemeinsame Strategie {joint}; überprüfen oder schliessen "
+        "Sie sie zuerst: eine Klientin oder ein Klient hat höchstens eine offene gemeinsame "
+        "Strategie",
+    "cannot open a joint strategy for {client}: {reasons}":
+        "für {client} kann keine gemeinsame Strategie eröffnet werden: {reasons}",
+    "{field} {case} is a referral of {other}, not of {client}":
+        "{field} {case} ist eine Anmeldung von {other}, nicht von {client}",
+    "{field} {case} goes from {referrer} to {receiver}, but {unit} does not take part: both "
+    "units of the referral take part in the joint strategy that replaces it":
+        "{field} {case} geht von {referrer} an {receiver}, aber {unit} ist nicht beteiligt: beide "
+        "Stellen der Anmeldung sind an der gemeinsamen Strategie beteiligt, die sie ersetzt",
+    "cannot {action} {joint}: it was closed on {closed_on}":
+        "`{action}` für {joint} ist nicht möglich: sie wurde am {closed_on} abgeschlossen",
+    "{case} was withdrawn because a joint strategy started from it; that is not taken back: "
+    "close the joint strategy and refer the client again if needed":
+        "{case} wurde zurückgezogen, weil eine gemeinsame Strategie daraus hervorging; das wird "
+        "nicht rückgängig gemacht: schliessen Sie die gemeinsame Strategie und melden Sie die "
+        "Person bei Bedarf neu an",
+    "the opening of the joint strategy": "der Eröffnung der gemeinsamen Strategie",
+    "the last review of the joint strategy": "der letzten Überprüfung der gemeinsamen Strategie",
+    "opening date of the joint strategy": "Eröffnungsdatum der gemeinsamen Strategie",
+    "review date": "Überprüfungsdatum",
+    "closing date of the joint strategy": "Abschlussdatum der gemeinsamen Strategie",
 }

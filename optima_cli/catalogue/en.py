@@ -66,6 +66,28 @@ REFUSALS: dict[str, str] = {
                         '({field} "...")',
     "out-of-order": "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or "
                     "later",
+    # joint strategies (rules/joint.py, issue 18)
+    "joint-partners": "{field} names {count} units; a joint strategy has its lead and one or two "
+                      "other units",
+    "joint-same-kind": "{unit} and {other} are both {kind}: a joint strategy joins two or three "
+                       "institutions, one unit of each kind; name units of other kinds with "
+                       "{field}",
+    "joint-review-not-after": "{field} {next_on} is not after {day}: the next review lies after "
+                              "the day it is set",
+    "joint-withdraw-reason": "{field} joint-strategy is recorded when a joint strategy starts "
+                             "from the referral: use `optima joint open CLIENT --from-case {case}`",
+    "joint-anonymized": "{client} was anonymized; register the person again to open a joint "
+                        "strategy",
+    "joint-open-exists": "{client} already has the open joint strategy {joint}; review or close it "
+                         "first: a client has at most one open joint strategy",
+    "joint-no-consent": "cannot open a joint strategy for {client}: {reasons}",
+    "joint-case-other-client": "{field} {case} is a referral of {other}, not of {client}",
+    "joint-case-units": "{field} {case} goes from {referrer} to {receiver}, but {unit} does not "
+                        "take part: both units of the referral take part in the joint strategy "
+                        "that replaces it",
+    "joint-closed": "cannot {action} {joint}: it was closed on {closed_on}",
+    "joint-undo": "{case} was withdrawn because a joint strategy started from it; that is not "
+                  "taken back: close the joint strategy and refer the client again if needed",
     # corrections (rules/corrections.py: amend, undo, reopen)
     "amend-nothing": "nothing to correct in {case}: give the value to correct, like --goal",
     "amend-unchanged": "{case} already holds these values; nothing was corrected",
@@ -275,6 +297,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "suspension-end": "the end of a job-search suspension",
         "withdrawal": "the withdrawal",
         "closing": "the closing",
+        "opening": "the opening of the joint strategy",
+        "review": "the last review of the joint strategy",
     },
     "what": {  # the name of a date
         "referral": "referral date",
@@ -291,6 +315,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "suspend-search": "suspend-search date",
         "resume-search": "resume-search date",
         "note": "note date",
+        "joint-open": "opening date of the joint strategy",
+        "joint-review": "review date",
+        "joint-close": "closing date of the joint strategy",
     },
 }
 
@@ -400,3 +427,4 @@ def _rules_and_reasons(findings: list[dict[str, Any]]) -> str:
 SHOWN[("referral-refused", "reasons")] = _reasons
 SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons
 SHOWN[("amend-blocked", "reasons")] = _rules_and_reasons
+SHOWN[("joint-no-consent", "reasons")] = _reasons

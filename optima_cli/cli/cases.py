@@ -9,9 +9,11 @@ import typer
 
 from optima_cli.catalogue.en import ruled
 from optima_cli.cli.options import (
+    CauseOpt,
     FormatOpt,
     Note,
     On,
+    OutcomeOpt,
     Topics,
     asked_on_terminal,
     code_parser,
@@ -212,13 +214,7 @@ def resume_search(ctx: typer.Context, case: Case, on: On = None, fmt: FormatOpt 
 
 @app.command()
 def close(
-    ctx: typer.Context, case: Case,
-    outcome: Annotated[codes.Outcome, typer.Option(
-        "--outcome", parser=code_parser(codes.Outcome), metavar="CODE",
-        help=f"{codes.choices(codes.Outcome)}.")],
-    cause: Annotated[codes.Cause | None, typer.Option(
-        "--cause", parser=code_parser(codes.Cause), metavar="CODE",
-        help=f"With not-achieved (required) or partly: {codes.choices(codes.Cause)}.")] = None,
+    ctx: typer.Context, case: Case, outcome: OutcomeOpt, cause: CauseOpt = None,
     employed: Annotated[bool | None, typer.Option(
         "--employed/--not-employed", help="Whether the client found work in the first labour market.")] = None,
     note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,

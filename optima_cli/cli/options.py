@@ -158,6 +158,12 @@ FormatOpt = Annotated[Format, typer.Option(
 Topics = Annotated[Any, typer.Option(  # a tuple of Topic, or None (Typer reads a tuple type as nargs)
     "--topics", parser=_topics, metavar="T[,T]",
     help=f"Topics, comma-separated: {codes.choices(codes.Topic)}.")]
+OutcomeOpt = Annotated[codes.Outcome, typer.Option(
+    "--outcome", parser=code_parser(codes.Outcome), metavar="CODE",
+    help=f"{codes.choices(codes.Outcome)}.")]
+CauseOpt = Annotated[codes.Cause | None, typer.Option(
+    "--cause", parser=code_parser(codes.Cause), metavar="CODE",
+    help=f"With not-achieved (required) or partly: {codes.choices(codes.Cause)}.")]
 Note = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Free text, kept with the case.")]
 MAX_WITHIN = 3650  # days: ten years ahead is the most a deadline can be looked for
 Within = Annotated[int | None, typer.Option(
@@ -195,6 +201,8 @@ OPTIONS = {
     "closed_on": "--closed-on",
     # the case journal (issue 18)
     "text": "TEXT", "entry": "--strike",
+    # joint strategies (issue 18)
+    "with": "--with", "review_on": "--review-on", "next": "--next", "from_case": "--from-case",
 }
 
 

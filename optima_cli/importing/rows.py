@@ -34,7 +34,7 @@ from optima_cli.errors import OptimaError, ReferralBlocked
 from optima_cli.importing.columns import CLIENT_FIELDS, COLUMNS, check_header, parse_row
 from optima_cli.language import t
 from optima_cli.records.models import CASE_FIELDS
-from optima_cli.rules import actions, corrections, lifecycle
+from optima_cli.rules import actions, corrections, joint, lifecycle
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import OPEN_STATUSES, Status
@@ -269,8 +269,11 @@ def _steps(v: dict[str, Any], today: date) -> list[tuple[str, Decide]]:
         steps.append((middle, v["search_resumed_on"], "search_resumed_on",
                       lambda c, p: actions.resume_search(c, p, v["search_resumed_on"], today)))
     if v["withdrawn_on"]:
-        steps.append((ending, v["withdrawn_on"], "withdrawn_on", lambda c, p: actions.withdraw(
-            c, p, v["withdrawn_on"], today, v["withdraw_reason"], v["withdraw_note"])))
+        def withdraw(c: Case, p: Person) -> actions.Outcome:
+            joint.check_withdraw_reason(v["withdraw_reason"], c.case_id)  # only by joint open
+            return actions.withdraw(c, p, v["withdrawn_on"], today, v["withdraw_reason"],
+                                    v["withdraw_note"])
+        steps.append((ending, v["withdrawn_on"], "withdrawn_on", withdraw))
     if v["closed_on"]:
         steps.append((ending, v["closed_on"], "closed_on", lambda c, p: actions.close(
             c, p, v["closed_on"], today, v["outcome"], v["cause"], v["employed"], v["close_note"])))

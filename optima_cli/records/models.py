@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 10  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 11  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -215,6 +215,8 @@ class Notice(TableModel, table=True):
     sent_at: datetime
 
     __table_args__ = (UniqueConstraint("recipient", "item"),)
+
+
 class JournalEntry(TableModel, table=True):
     """A dated entry of a case's journal (issue 18): a meeting, progress, a problem, written by
     the acting user while the case runs (rules/journal.py). Its text is personal (shown by `show`,
@@ -235,6 +237,56 @@ class JournalEntry(TableModel, table=True):
     struck_why: str | None = Field(default=None, sa_column=Column(Text))  # None once anonymized
 
     __table_args__ = (UniqueConstraint("referral_id", "number"),)
+
+
+class JointStrategy(TableModel, table=True):
+    """A joint strategy (gemeinsame Strategie, issue 18): two or three institutions work one
+    client together, one of them in the lead, instead of handing the case management over
+    (rules/joint.py). The other units: table joint_partner; its reviews: table joint_review."""
+
+    __tablename__ = "joint_strategy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    strategy_year: int
+    strategy_seq: int
+    strategy_id: str = Field(unique=True, index=True)  # GS-2026-0001
+    client_id: int = Field(foreign_key="client.id", index=True)
+    lead_id: int = Field(foreign_key="institution.id")
+    goal: str | None = None  # None only once anonymized
+    opened_on: date = Field(index=True)
+    review_on: date  # the next review
+    closed_on: date | None = Field(default=None, index=True)
+    outcome: str | None = None
+    cause: str | None = None
+    close_note: str | None = None
+    # the referral it started from (--from-case), withdrawn with reason joint-strategy
+    from_referral_id: int | None = Field(default=None, foreign_key="referral.id")
+    created_at: datetime
+    updated_at: datetime
+
+    __table_args__ = (UniqueConstraint("strategy_year", "strategy_seq"),)
+
+
+class JointPartner(TableModel, table=True):
+    """A unit that works a joint strategy beside its lead (one or two), in the order given."""
+
+    __tablename__ = "joint_partner"
+
+    joint_id: int = Field(foreign_key="joint_strategy.id", primary_key=True)
+    institution_id: int = Field(foreign_key="institution.id", primary_key=True)
+    position: int
+
+
+class JointReview(TableModel, table=True):
+    """A review of a joint strategy: the day, the next review day it set, and a note."""
+
+    __tablename__ = "joint_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    joint_id: int = Field(foreign_key="joint_strategy.id", index=True)
+    reviewed_on: date
+    next_on: date
+    note: str | None = None
 
 
 class AuditEvent(TableModel, table=True):

@@ -14,6 +14,8 @@ WARNING_LABELS = {
     DueKind.DECISION_LATE: "decision pending too long",
     DueKind.SUSPENSION_ENDING: "job-search suspension ends soon",
     DueKind.SUSPENSION_OUTLASTS: "job-search suspension outlasts the mandate",
+    DueKind.REVIEW_OVERDUE: "joint strategy review overdue",
+    DueKind.REVIEW_DUE: "joint strategy review due soon",
 }
 
 
@@ -36,7 +38,7 @@ def warning_name(kind: DueKind) -> str:
     return WARNING_LABELS[kind] if current() == "en" else label("DueKind", kind)
 
 
-def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | None = None) -> str:
+def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | str | None = None) -> str:
     """One sentence for a `due` warning."""
     when = describe(day, as_of)
     if kind == DueKind.OVERDUE:
@@ -46,9 +48,12 @@ def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | None
         return t("{case}: mandate ends on {day} ({when}); close it or extend a 3-month mandate",
                  case=case, day=day, when=when)
     if kind == DueKind.DECISION_LATE:
-        assert extra is not None
+        assert isinstance(extra, date)
         return t("{case}: referred on {referred_on}, waiting for a decision since {days} days",
                  case=case, referred_on=extra, days=(as_of - extra).days)
+    if kind in (DueKind.REVIEW_OVERDUE, DueKind.REVIEW_DUE):
+        return t("{joint}: joint strategy led by {lead}, review due on {day} ({when}); record it "
+                 "with joint review", joint=case, lead=extra, day=day, when=when)
     if kind == DueKind.SUSPENSION_ENDING:
         return t("{case}: job-search suspension ends on {day} ({when})",
                  case=case, day=day, when=when)

@@ -154,8 +154,17 @@ def render(data: dict[str, Any]) -> None:
         bars(t("topics of the referrals"), data["topics"], "Topic"), Text(""),
         bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
         bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
-        facts, *settings_changes(data["settings_changes"]),
+        facts, *settings_changes(data["settings_changes"]), *joint_section(data.get("joint")),
     ))
+
+
+def joint_section(figures: dict[str, Any] | None) -> list[Any]:
+    """The table of the joint strategies' figures (issue 18)."""
+    if figures is None:
+        return []
+    from optima_cli.render.joint import report_table
+
+    return [Text(""), report_table(figures)]
 
 
 def settings_changes(changes: list[dict[str, Any]]) -> list[Any]:

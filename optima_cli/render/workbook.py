@@ -215,6 +215,8 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
                  bold=True)
         for change in data["settings_changes"]:
             s.append([change["day"], change["key"], change["before"], change["after"]])
+    if "joint" in data:
+        _joint_summary(s, data["joint"])
 
 
 def _headings(columns: list[str]) -> list[str]:
@@ -242,17 +244,20 @@ def _in_period(day: date | None, data: dict[str, Any]) -> bool:
 
 
 def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
-          progress: Callable[[int, int], None] | None = None) -> Workbook:
+          progress: Callable[[int, int], None] | None = None,
+          joints: list[dict[str, Any]] | None = None, wb: Workbook | None = None) -> Workbook:
     """The workbook; `progress(done, total)` hears of the table rows written (the total is
-    every row of the four tables)."""
-    wb = Workbook(write_only=True)
+    every row of the five tables); `joints` the joint strategies active in the period; `wb` the
+    workbook to fill (a new one if None)."""
+    wb = wb if wb is not None else Workbook(write_only=True)
     _summary(wb, data)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
     closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
     open_cases = sorted((c for c in cases if c["status"] in OPEN_STATUSES),
                         key=lambda c: (c["deadline"] or date.max, c["case"]))
-    total, done = len(cases) + len(rejected) + len(closed) + len(open_cases), 0
+    total = len(cases) + len(rejected) + len(closed) + len(open_cases) + len(joints or [])
+    done = 0
 
     def tick(rows: int) -> None:
         nonlocal done
@@ -282,20 +287,49 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
         cells = f"A2:{get_column_letter(len(header))}{sheet.row}"
         sheet.ws.conditional_formatting.add(
             cells, FormulaRule(formula=['AND(ISNUMBER($H2),$H2<0)'], fill=OVERDUE_FILL))
+    _joint_sheet(wb, joints or [], tick)
     return wb
+
+
+JOINT_COLUMNS = ["joint", "client", "status", "lead", "with", "goal", "opened_on", "review_on",
+                 "reviews", "closed_on", "outcome", "cause", "from_case"]
+
+
+def _joint_summary(s: _Sheet, figures: dict[str, Any]) -> None:
+    """The figures of the joint strategies (issue 18) in the Summary sheet."""
+    s.append([])
+    s.append([t("joint strategies"), t("value")], bold=True)
+    for name, value in [(t("opened"), figures["opened"]), (t("closed"), figures["closed"]),
+                        *((label("Outcome", k), n) for k, n in figures["by_outcome"].items()),
+                        *((t("lead: {group}", group=g), n) for g, n in figures["lead"].items()),
+                        (t("open at the end"), figures["open_at_end"])]:
+        s.append([name, value])
+
+
+def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],
+                 tick: Callable[[int], None]) -> None:
+    """The sheet of joint strategies (issue 18): every one active in the period (no notes; the
+    goal as in the Cases sheet)."""
+    from optima_cli.render.joint import heading
+
+    codes = {"status": "JointStatus", "outcome": "Outcome", "cause": "Cause"}
+    _table(wb, t("Joint strategies"), [heading(c) for c in JOINT_COLUMNS], [[
+        ", ".join(j[c]) if c == "with" else label(codes[c], j[c]) if c in codes and j[c] else j[c]
+        for c in JOINT_COLUMNS] for j in joints], tick)
 
 
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
                    personal: bool, progress: Callable[[int, int], None] | None = None,
-                   scratch: Path | None = None) -> Path:
+                   scratch: Path | None = None, joints: list[dict[str, Any]] | None = None) -> Path:
     """Build and save to `path`: the temporary file that store.maintenance.into_place moves onto
     the target once whole. `progress(done, total)` hears of the rows written. openpyxl keeps
     each sheet's rows in a temporary file until the save: in `scratch` (a private folder beside
     the target, removed or swept with it), not in the system's temporary folder, where a killed
     export would leave them."""
     with _temporary_files_in(scratch):
-        wb = build(data, cases, personal, progress)
-        try:
+        wb = Workbook(write_only=True)
+        try:  # a full disk may stop the sheets' row writers already, before the save
+            build(data, cases, personal, progress, joints, wb)
             _save(wb, path)
         except BaseException:
             _discard(wb)

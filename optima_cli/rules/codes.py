@@ -64,6 +64,8 @@ class RejectReason(StrEnum):
 class WithdrawReason(StrEnum):
     CONSENT_WITHDRAWN = "consent-withdrawn"
     OTHER = "other"
+    # the referral became a joint strategy (`optima joint open --from-case`, rules/joint.py)
+    JOINT_STRATEGY = "joint-strategy"
 
 
 class Outcome(StrEnum):
@@ -153,6 +155,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     WithdrawReason: {
         "consent-withdrawn": "client withdrew consent",
         "other": "other (see note)",
+        "joint-strategy": "became a joint strategy",
     },
     Outcome: {
         "achieved": "goal achieved",

@@ -103,17 +103,24 @@ def _say(key: str, **values: object) -> Sentence:
     return Sentence(key, tuple(values.items()))
 
 
-def _consent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
+def consent_on_day(facts: Facts, on: date) -> tuple[bool, Sentence]:
+    """The rule `consent` as of a day: the client's consent is recorded by then and not
+    withdrawn since. A referral asks it on its referral day, a joint strategy (rules/joint.py)
+    on its opening day."""
     if facts.consent_on is None:
         return False, _say("consent/1")
-    if facts.consent_on > p.on:
+    if facts.consent_on > on:
         return False, _say("consent/2",
-                              consent_on=facts.consent_on, on=p.on)
+                              consent_on=facts.consent_on, on=on)
     withdrawn = facts.consent_withdrawn_on
-    if withdrawn is not None and facts.consent_on <= withdrawn <= p.on:
+    if withdrawn is not None and facts.consent_on <= withdrawn <= on:
         return False, _say("consent/3", withdrawn_on=withdrawn)
     return True, _say("consent/4",
                          consent_on=facts.consent_on)
+
+
+def _consent(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:
+    return consent_on_day(facts, p.on)
 
 
 def _other_kind(facts: Facts, p: Proposal) -> tuple[bool, Sentence]:

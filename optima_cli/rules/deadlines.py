@@ -27,6 +27,9 @@ class DueKind(StrEnum):
     DECISION_LATE = "decision-late"  # referral waiting for a decision over DECISION_DAYS
     SUSPENSION_ENDING = "suspension-ending"  # job-search suspension ends within the window
     SUSPENSION_OUTLASTS = "suspension-outlasts"  # suspension runs beyond the mandate's end
+    # a joint strategy's next review (rules/joint.py): passed, or within the window
+    REVIEW_OVERDUE = "joint-review-overdue"
+    REVIEW_DUE = "joint-review-due"
 
 
 @dataclass(frozen=True)

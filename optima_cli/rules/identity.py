@@ -11,6 +11,7 @@ from optima_cli.errors import UsageProblem
 # numbers of up to 9 digits: a longer one names no client or case (and overflows the database's integers)
 _CLIENT_ID = re.compile(r"^(?:c-?)?0*(\d{1,9})$", re.IGNORECASE)
 _CASE_ID = re.compile(r"^(?:opt-)?(\d{4})-0*(\d{1,9})$", re.IGNORECASE)
+_JOINT_ID = re.compile(r"^(?:gs-)?(\d{4})-0*(\d{1,9})$", re.IGNORECASE)
 _AHV_FORMATTED = re.compile(r"756\.[0-9]{4}\.[0-9]{4}\.[0-9]{2}")
 
 
@@ -63,4 +64,15 @@ def format_case_id(year: int, seq: int) -> str:
 def parse_case_id(text: str) -> tuple[int, int] | None:
     """`OPT-2026-0001`, `opt-2026-1` or `2026-1` give (2026, 1); anything else gives None."""
     match = _CASE_ID.match((text or "").strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def format_joint_id(year: int, seq: int) -> str:
+    """The id of a joint strategy (gemeinsame Strategie): GS-2026-0001."""
+    return f"GS-{year}-{seq:04d}"
+
+
+def parse_joint_id(text: str) -> tuple[int, int] | None:
+    """`GS-2026-0001`, `gs-2026-1` or `2026-1` give (2026, 1); anything else gives None."""
+    match = _JOINT_ID.match((text or "").strip())
     return (int(match.group(1)), int(match.group(2))) if match else None

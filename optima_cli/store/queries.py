@@ -21,6 +21,7 @@ from optima_cli.records.models import (
     CASE_FIELDS,
     Client,
     Institution,
+    JointStrategy,
     JournalEntry,
     Referral,
     ReferralTopic,
@@ -381,15 +382,19 @@ def example_rows(session: Session, topic: str | None = None,
 
 
 def clients_ended_before(session: Session, day: date) -> list[int]:
-    """Clients not yet anonymized whose every referral ended before `day` (closed, withdrawn or
-    rejected), and clients without referrals registered before it."""
+    """Clients not yet anonymized whose every referral and joint strategy ended before `day`
+    (closed, withdrawn or rejected), and clients without referrals registered before it."""
     ended_on = func.coalesce(col(Referral.closed_on), col(Referral.withdrawn_on),
                              case((col(Referral.status) == "rejected", col(Referral.decided_on))))
     still_needed = (select(col(Referral.client_id))
                     .where(or_(col(Referral.status).in_(OPEN_STATUSES),
                                ended_on >= day, ended_on.is_(None))))
+    # a joint strategy (issue 18) open, or closed on or after `day`, needs its client too
+    still_joint = select(col(JointStrategy.client_id)).where(or_(
+        col(JointStrategy.closed_on).is_(None), col(JointStrategy.closed_on) >= day))
     query = (select(col(Client.id))
-             .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed))
+             .where(col(Client.anonymized_on).is_(None), col(Client.id).not_in(still_needed),
+                    col(Client.id).not_in(still_joint))
              .where(or_(col(Client.id).in_(select(col(Referral.client_id))),
                         col(Client.created_at) < datetime.combine(day, time.min, tzinfo=UTC)))
              .order_by(col(Client.id)))

@@ -207,11 +207,31 @@ def due(ctx: Context, as_of: date | None = None, within: int | None = None,
                 "days": (when - day).days,
                 "message": due_wording.message(kind, row["case_id"], when, day, extra),
             })
+    joint = _joint_warnings(ctx, w, referrer, receiver)
+    warnings += joint
     order = list(deadlines.DueKind)
     warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])),
                                   parse_case_id(w_["case"]) or (0, 0)))
     counts = {kind: n for kind, (n, _) in found.items()}
+    for kind in (deadlines.DueKind.REVIEW_OVERDUE, deadlines.DueKind.REVIEW_DUE):
+        counts[kind.value] = sum(1 for w_ in joint if w_["warning"] == kind.value)
     return Listing(warnings[:limit] if limit else warnings, sum(counts.values()), counts)
+
+
+def _joint_warnings(ctx: Context, w: deadlines.Window, lead: str | None,
+                    partner: str | None) -> list[dict[str, Any]]:
+    """The `due` lines of joint strategies whose next review is overdue or due in the window
+    (workflow/joint.py); `--from` filters their lead, `--to` the other units."""
+    from optima_cli.workflow.joint import due_warnings
+
+    with ctx.read() as session:
+        found = due_warnings(session, w, lookup.units(session, lead), lookup.units(session, partner))
+    return [{
+        "warning": kind.value, "case": r["joint"], "status": r["status"], "referrer": r["lead"],
+        "receiver": ",".join(r["with"]), "date": r["review_on"],
+        "days": (r["review_on"] - w.as_of).days,
+        "message": due_wording.message(kind, r["joint"], r["review_on"], w.as_of, r["lead"]),
+    } for kind, r in found]
 
 
 def examples(ctx: Context, topic: str | None = None, receiver: str | None = None) -> list[dict[str, Any]]:

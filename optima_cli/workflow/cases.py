@@ -15,7 +15,7 @@ from typing import Any
 
 from optima_cli.catalogue import en
 from optima_cli.errors import ReferralBlocked
-from optima_cli.rules import actions, corrections, lifecycle
+from optima_cli.rules import actions, corrections, joint, lifecycle
 from optima_cli.rules.actions import Outcome as Decided
 from optima_cli.rules.actions import Person
 from optima_cli.rules.codes import (
@@ -121,6 +121,7 @@ def reject(ctx: Context, ref: str, reason: RejectReason, note: str | None = None
 def withdraw(ctx: Context, ref: str, reason: WithdrawReason, note: str | None = None,
              on: date | None = None) -> dict[str, Any]:
     lifecycle.require_note(reason, note, "withdraw_reason", "withdraw_note")  # before the lookup
+    joint.check_withdraw_reason(reason, ref)  # made only by `joint open --from-case`
     return _change(ctx, ref, on, lambda case, client, day: actions.withdraw(
         case, client, day, ctx.today, reason, note))
 
@@ -158,6 +159,7 @@ def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> di
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
         case, client = store.case(referral)
+        joint.check_undo(case)  # a referral that became a joint strategy stays withdrawn
         # a case open again (a closing, a withdrawal, a rejection taken back): not beside another
         other = store.open_referral_to(client, referral.receiver_id, case.case_id)
         outcome = decide(case, client, cleaned, ctx.today, store.history(case.case_id), other)

@@ -24,6 +24,7 @@ from optima_cli.store import settings as stored_settings
 from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
+from optima_cli.workflow import joint
 from optima_cli.workflow.context import Context
 
 GROUPINGS = ("kind", "institution")
@@ -67,6 +68,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),
         # the steering group's settings changed in the period (issue 16): day, key, before, after
         "settings_changes": stored_settings.changes_between(session, start, end),
+        # joint strategies (issue 18): opened, closed by outcome, lead by kind, open at the end
+        "joint": joint.report_section(session, start, end, by, keys),
         # the demo's invented data (`optima demo`): its outcomes and durations are invented
         "demo": read_meta(session, "demo") == "1",
     }
@@ -151,16 +154,18 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                 with _as_recorded(ctx, session, as_recorded) as then:
                     data = {**_figures(session, period, by), "as_recorded": then}
                     cases = _case_rows(session, period, personal)
+                    joints = joint.report_rows(session, period.start, period.state_day)
                 audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
                              entity_ref=path.name, after={"file": str(path.resolve()),
                                                           "period": period.name, "cases": len(cases)},
                              now=ctx.now(), source=ctx.source)
                 # written inside the transaction: if writing fails, the audit event is rolled back
-                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
+                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)
             # and the file reaches `path` only once its export is recorded (committed)
         else:
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
                 data = {**_figures(session, period, by), "as_recorded": then}
                 cases = _case_rows(session, period, personal)
-            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp))
+                joints = joint.report_rows(session, period.start, period.state_day)
+            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)
     return data, path

@@ -126,6 +126,39 @@ def test_every_case_replayed_from_its_trail_is_its_row(db_path):
     assert mismatches(later) == []
 
 
+@pytest.mark.both_backends
+def test_the_trail_adds_up_where_a_closing_ends_two_suspensions_and_is_moved(db_path):
+    """A closing that ends a running and a planned job-search suspension, and a closing day
+    amended later, which moves the suspensions' ends: the trail keeps all of them (review)."""
+    from optima_cli.errors import OptimaError
+    from optima_cli.rules.codes import Outcome
+
+    first = Clocked(db_path=str(db_path), user="builder", today=TODAY, at=at_noon(TODAY))
+    ids = model.build_history(first)
+    closed_on = TODAY - timedelta(days=6)
+    done = []
+    for case in ids:
+        try:
+            wf.suspend_search(first, case, until=TODAY + timedelta(days=20),
+                              start=closed_on - timedelta(days=3))
+            wf.suspend_search(first, case, until=TODAY + timedelta(days=40),
+                              start=TODAY + timedelta(days=25))
+            wf.close(first, case, Outcome("achieved"), on=closed_on)
+        except OptimaError:
+            continue
+        done.append(case)
+        break
+    assert done
+    assert mismatches(first) == []  # the closing ended both
+    wf.amend(first, done[0], {"closed_on": closed_on + timedelta(days=4)}, WHY)
+    reported = all_figures(first)
+    later = Clocked(db_path=str(db_path), user="corrector", today=NEXT_DAY, at=at_noon(NEXT_DAY))
+    for case in done:
+        wf.amend(later, case, {"goal": "another goal"}, WHY)
+    assert mismatches(later) == []
+    assert all_figures(later, TODAY) == reported
+
+
 # --- the command line (SQLite) -----------------------------------------------------------------
 
 def digest(path: Path) -> str:

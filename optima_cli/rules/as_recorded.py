@@ -16,12 +16,13 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from optima_cli.rules.lifecycle import mandate_due
-from optima_cli.rules.records import SUSPENSION_VALUES
+from optima_cli.rules.records import SUSPENSION_VALUES, SUSPENSIONS
 
 # the keys of an event's values that name a job-search suspension, not a value of the case
 _FROM, _UNTIL, _RESUMED = SUSPENSION_VALUES
 # the keys that are not values of the referral's row (who the case is, or what an undo took back)
-_NOT_VALUES = frozenset({"case", "client", "referrer", "receiver", "undone", *SUSPENSION_VALUES})
+_NOT_VALUES = frozenset({"case", "client", "referrer", "receiver", "undone", SUSPENSIONS,
+                         *SUSPENSION_VALUES})
 
 
 class Then(NamedTuple):
@@ -38,8 +39,14 @@ def _day(value: Any) -> str | None:
 
 def _suspensions(held: dict[str, tuple[str | None, str | None]], before: dict[str, Any],
                  after: dict[str, Any]) -> None:
-    """A change of the suspensions as an event records it: one started (its days after only), one
-    ended or running again (its days on both sides), one taken back (its days before only)."""
+    """A change of the suspensions as an event records it: all of them after it (events since
+    issue 17's review), else one started (its days after only), one ended or running again (its
+    days on both sides), one taken back (its days before only)."""
+    if SUSPENSIONS in after:
+        held.clear()
+        held.update({_day(start) or "": (_day(until), _day(ended))
+                     for start, until, ended in after[SUSPENSIONS]})
+        return
     was, now = _day(before.get(_FROM)), _day(after.get(_FROM))
     if now is not None:
         until, ended = held.get(now, (None, None))

@@ -27,7 +27,7 @@ from optima_cli.rules.lifecycle import (
     parse_months,
     require_note,
 )
-from optima_cli.rules.records import case_changes, case_snapshot, diff
+from optima_cli.rules.records import case_changes, case_snapshot, diff, suspensions_changed
 from optima_cli.rules.settings import DEFAULTS, Settings
 
 # the audit action of a correction (`amend`)
@@ -386,6 +386,7 @@ def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, 
         after, findings = after._replace(override=judged.override), tuple(found)
     old, new = diff(case_snapshot(case, client.id or 0, today),
                     case_snapshot(after, client.id or 0, today))
+    suspensions_changed(old, new, case, after)
     if not old and not new:
         raise OptimaError.refused("amend-unchanged", case=case.case_id)
     recorded = tuple(f.as_dict() for f in findings)

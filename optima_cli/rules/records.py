@@ -126,7 +126,22 @@ def case_changes(before: Case, after: Case) -> tuple[dict[str, Any], dict[str, A
         else:  # ended: which one, and the day
             old.update(_suspension_values(was))
             new.update(_suspension_values(suspension))
+    suspensions_changed(old, new, before, after)
     return old, new
+
+
+SUSPENSIONS = "suspensions"  # the key of an event's values that holds them all
+
+
+def suspensions_changed(old: dict[str, Any], new: dict[str, Any], before: Case,
+                        after: Case) -> None:
+    """Where a change touched the job-search suspensions, all of them before and after, each as
+    [start, until, ended]: the keys above name one suspension, and a closing can end two (one
+    running, one planned), an amended closing day move their ends. The trail then adds up to the
+    case (rules/as_recorded.py)."""
+    if before.suspensions != after.suspensions:
+        old[SUSPENSIONS] = [[s.start_on, s.until, s.ended_on] for s in before.suspensions]
+        new[SUSPENSIONS] = [[s.start_on, s.until, s.ended_on] for s in after.suspensions]
 
 
 # the fields of a case that no action changes or decides by (not in lifecycle.Case): kept in the

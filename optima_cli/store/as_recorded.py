@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import MetaData, Table, delete, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from optima_cli.records.models import (
@@ -37,6 +38,7 @@ from optima_cli.records.models import (
     Suspension,
 )
 from optima_cli.rules.as_recorded import Then, replay
+from optima_cli.store.bulk import chunks
 
 # the tables the report reads that a later change can touch, as the models define them
 _SHADOWED: tuple[Table, ...] = (Referral.__table__, ReferralTopic.__table__,  # type: ignore[attr-defined]
@@ -79,12 +81,14 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
     if not touched and not settings_later:
         yield AsRecorded(day, 0, 0)
         return
-    erased: set[int] = set(session.scalars(select(col(AuditEvent.referral_id)).where(
-        col(AuditEvent.referral_id).in_(touched), col(AuditEvent.payload_erased)).distinct()))
-    put_back = touched - erased
-    cases = cases_then(session, put_back, end)
-    rows = {row["id"]: dict(row) for row in session.execute(
-        select(Referral.__table__).where(col(Referral.id).in_(put_back))).mappings()}  # type: ignore[attr-defined]
+    erased: set[int] = {i for part in chunks(sorted(touched)) for i in session.scalars(
+        select(col(AuditEvent.referral_id)).where(col(AuditEvent.referral_id).in_(part),
+                                                  col(AuditEvent.payload_erased)).distinct())
+                       if i is not None}
+    put_back = sorted(touched - erased)
+    cases = cases_then(session, set(put_back), end)
+    rows = {row["id"]: dict(row) for part in chunks(put_back) for row in session.execute(
+        select(Referral.__table__).where(col(Referral.id).in_(part))).mappings()}  # type: ignore[attr-defined]
     temp, stored = _schemas(session)
     copies = {t.name: t.to_metadata(MetaData(), schema=temp) for t in _SHADOWED}
     try:
@@ -95,11 +99,10 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
         referral, topic = copies["referral"], copies["referral_topic"]
         suspension, settings = copies["suspension"], copies["setting_change"]
         session.execute(delete(settings).where(settings.c.at >= end))
-        if put_back:
-            ids = list(put_back)
-            session.execute(delete(topic).where(topic.c.referral_id.in_(ids)))
-            session.execute(delete(suspension).where(suspension.c.referral_id.in_(ids)))
-            session.execute(delete(referral).where(referral.c.id.in_(ids)))
+        for part in chunks(put_back):
+            session.execute(delete(topic).where(topic.c.referral_id.in_(part)))
+            session.execute(delete(suspension).where(suspension.c.referral_id.in_(part)))
+            session.execute(delete(referral).where(referral.c.id.in_(part)))
         for referral_id, then in cases.items():
             if then is None:  # entered after the day
                 continue
@@ -112,8 +115,11 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
                     until=_date(until), ended_on=_date(ended)))
         yield AsRecorded(day, len(touched), len(erased))
     finally:
-        for table in _SHADOWED:
-            session.execute(text(f'DROP TABLE IF EXISTS {temp}."{table.name}"'))
+        try:
+            for table in _SHADOWED:
+                session.execute(text(f'DROP TABLE IF EXISTS {temp}."{table.name}"'))
+        except DBAPIError:  # a transaction that failed: its rollback drops them (and the error
+            pass            # that failed it is the one to say)
 
 
 def _schemas(session: Session) -> tuple[str, str]:
@@ -126,9 +132,9 @@ def _schemas(session: Session) -> tuple[str, str]:
 def cases_then(session: Session, ids: set[int], end: datetime) -> dict[int, Then | None]:
     """Each case as its events before `end` add up to (None: entered later)."""
     events: dict[int, list[tuple[str, Any, Any]]] = {i: [] for i in ids}
-    if ids:
+    for part in chunks(sorted(ids)):
         query = (select(col(AuditEvent.referral_id), col(AuditEvent.action), col(AuditEvent.payload))
-                 .where(col(AuditEvent.referral_id).in_(ids), col(AuditEvent.at) < end,
+                 .where(col(AuditEvent.referral_id).in_(part), col(AuditEvent.at) < end,
                         col(AuditEvent.payload).is_not(None))
                  .order_by(col(AuditEvent.id)))
         for referral_id, action, payload in session.execute(query):

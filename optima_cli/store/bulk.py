@@ -16,7 +16,7 @@ from optima_cli.records.models import Client, Referral, ReferralTopic
 CHUNK = 5000  # keys per query: well below SQLite's and PostgreSQL's limits on parameters
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -56,7 +56,7 @@ def referrals_of(session: Session, client_ids: Sequence[int],
     r = Referral
     rows: list[RowMapping] = []
     more = [getattr(Referral.__table__.c, name) for name in columns]  # type: ignore[attr-defined]
-    for chunk in _chunks(client_ids):
+    for chunk in chunks(client_ids):
         rows += session.execute(
             select(col(r.id), col(r.client_id), col(r.receiver_id), col(r.referred_on), col(r.case_id),
                    col(r.status), *more).where(col(r.client_id).in_(chunk))).mappings()
@@ -66,7 +66,7 @@ def referrals_of(session: Session, client_ids: Sequence[int],
 def topics_of(session: Session, referral_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     """The topics of these referrals, as stored, by referral id."""
     found: dict[int, list[str]] = {}
-    for chunk in _chunks(referral_ids):
+    for chunk in chunks(referral_ids):
         for referral_id, topic in session.execute(
                 select(col(ReferralTopic.referral_id), col(ReferralTopic.topic))
                 .where(col(ReferralTopic.referral_id).in_(chunk))):

@@ -129,9 +129,11 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
-    from optima_cli.records.models import Refusal, RefusalRule, SettingChange
+    # and the referrals forwarded (0009): read with their table made empty too
+    from optima_cli.records.models import Forward, Refusal, RefusalRule, SettingChange
 
-    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__]  # type: ignore[attr-defined]
+    hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
+               Forward.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -155,23 +157,30 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     status = json.loads(run("db", "status", "--format", "json", db=empty_db).stdout)
     assert (status["revision"], status["state"], status["pending"]) == ("0001", "behind",
                                                                          ["0002", "0003", "0004", "0005",
-                                                                          "0006", "0007", "0008"])
+                                                                          "0006", "0007", "0008",
+                                                                          "0009"])
     upgraded = run("db", "upgrade", "--format", "json", db=empty_db)
     assert upgraded.exit_code == 0, upgraded.stderr
     assert json.loads(upgraded.stdout)["applied"] == ["0002", "0003", "0004", "0005", "0006",
-                                                    "0007", "0008"]
+                                                    "0007", "0008", "0009"]
 
     after = dump(empty_db)
-    for table in ("referral_topic", "suspension", "institution"):
+    for table in ("referral_topic", "suspension"):
         assert after[table] == before[table], table
+    # every unit as before, with no contact person's login name (0009)
+    assert [row[:-1] for row in after["institution"]] == before["institution"]
+    assert {row[-1] for row in after["institution"]} == {None}
     # every referral as before, its findings turned from English sentences into keys and values
     # (0004) that say the same sentences, with the answer whether it is workable (0007) and the
     # version of the settings it was judged under (0008) added as the last columns: not answered,
     # and the defaults (version 0)
-    assert [_said(row[:-2]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
-    assert {row[-1] for row in after["referral"]} == {0}
+    # and no handback, so none unread (0009)
+    assert [_said(row[:-4]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    assert {row[-3] for row in after["referral"]} == {0}
     assert all('"key"' in _findings_of(row) for row in after["referral"])
-    assert {row[-2] for row in after["referral"]} == {None}
+    assert {row[-4] for row in after["referral"]} == {None}
+    assert {row[-2:] for row in after["referral"]} == {(None, None)}
+    assert after["forward"] == []  # 0009: none forwarded before
     # every client as before, with the key of its name (0003) added, and the flag
     # no_work_capacity (the last column at 0001, as 0006 going down put it back) become
     # work_capacity and its day (0006): ticked is assessed no, on a day not known
@@ -185,7 +194,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert [e[3] for e in set(events_after) - set(events_before)] == ["upgrade-schema"]
     assert after["refusal"] == [] and after["refusal_rule"] == []  # 0005: none counted before
     assert after["setting_change"] == []  # 0008: the defaults
-    assert dict(after["meta"])["schema_version"] == "8"
+    assert dict(after["meta"])["schema_version"] == "9"
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
     assert differences(empty_db) == []
@@ -336,7 +345,8 @@ def test_findings_stored_in_english_upgrade_to_keys_and_are_shown_in_german(db_p
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0004", "0005", "0006", "0007", "0008",
+                                                     "0009"]
     (stored,) = query(db_path, "SELECT findings FROM referral")
     assert json.loads(stored[0]) == [
         {"rule": "consent", "kind": "never", "result": "pass", "key": "consent/4",
@@ -383,7 +393,7 @@ def test_a_client_ticked_no_work_capacity_upgrades_to_assessed_no_and_back(db_pa
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0006", "0007", "0008", "0009"]
     assert query(db_path, "SELECT id, work_capacity, work_capacity_assessed_on FROM client "
                           "ORDER BY id") == [(1, "no", None), (2, None, None)]
     assert differences(db_path) == []
@@ -425,7 +435,7 @@ def test_the_answer_workable_is_a_column_old_referrals_have_not_answered(db_path
 
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0007", "0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0007", "0008", "0009"]
     assert query(db_path, "SELECT workable FROM referral") == [(None,)]
     assert differences(db_path) == []
     shown = json.loads(run("show", old, "--format", "json").stdout)
@@ -451,7 +461,7 @@ def test_settings_of_the_steering_group_come_with_0008_and_go_with_it(db_path, r
     assert "settings_version" not in {c["name"] for c in _columns(db_path, "referral")}
     upgraded = run("db", "upgrade", "--format", "json")
     assert upgraded.exit_code == 0, upgraded.stderr
-    assert json.loads(upgraded.stdout)["applied"] == ["0008"]
+    assert json.loads(upgraded.stdout)["applied"] == ["0008", "0009"]
     assert query(db_path, "SELECT settings_version FROM referral") == [(0,)]
     shown = json.loads(run("settings", "show", "--format", "json").stdout)
     assert shown["version"] == 0  # the changes went with the table

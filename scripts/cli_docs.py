@@ -12,8 +12,9 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
-    ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["list"], ["show"],
-    ["due"], ["report"], ["import"],
+    ["suspend-search"], ["resume-search"], ["close"], ["assign"], ["forward"], ["amend"], ["undo"],
+    ["reopen"], ["list"], ["show"],
+    ["due"], ["inbox"], ["report"], ["import"],
     ["demo"], ["examples"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],

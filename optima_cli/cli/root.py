@@ -52,6 +52,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
          "Suspend the client's job-search obligations while another unit works the case."),
         ("resume-search", "cases", "End a job-search suspension early."),
         ("close", "cases", "Close an accepted case with its outcome; the case goes back to the referrer."),
+        ("assign", "cases", "Name who works a case at the receiver, also after acceptance."),
+        ("forward", "cases", "Forward an undecided referral to another unit of the same kind."),
         ("undo", "cases", "Take back the case's last action, as if it had not happened."),
         ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
         ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
@@ -60,6 +62,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),
         ("show", "reading", "Show one case with its access criteria and history."),
         ("due", "reading", "Show what needs attention, soonest first."),
+        ("inbox", "inbox", "Show what waits for a unit: referrals to decide, cases to assign, handbacks."),
         ("examples", "reading", "Show closed cases that worked, as anonymous examples for counsellors."),
     )),
     ("Figures and data", (

@@ -393,7 +393,7 @@ def inbox(data: dict[str, Any]) -> None:
                                day=day(data["as_of"])), style="bold")]
     if data["to_decide"]:
         parts += [Text(""), table(
-            [t("case"), t("from"), t("to"), t("referred"), t("days waiting"), t("decide by")],
+            [t("case"), t("referrer"), t("receiver"), t("referred"), t("days waiting"), t("decide by")],
             [[i["case"], i["referrer"], i["receiver"], i["referred_on"], i["days_waiting"],
               f"{day(i['decision_due'])} ({describe_days(i['days_left'])})"]
              for i in data["to_decide"]],
@@ -401,13 +401,13 @@ def inbox(data: dict[str, Any]) -> None:
             title=t("referrals to decide"))]
     if data["to_assign"]:
         parts += [Text(""), table(
-            [t("case"), t("status"), t("from"), t("to"), t("referred")],
+            [t("case"), t("status"), t("referrer"), t("receiver"), t("referred")],
             [[i["case"], _code("Status", i["status"]), i["referrer"], i["receiver"],
               i["referred_on"]] for i in data["to_assign"]],
             title=t("cases to assign (no receiving counsellor)"))]
     if data["handbacks"]:
         parts += [Text(""), table(
-            [t("case"), t("from"), t("to"), t("closed"), t("outcome")],
+            [t("case"), t("referrer"), t("receiver"), t("closed"), t("outcome")],
             [[i["case"], i["referrer"], i["receiver"], i["closed_on"], _code("Outcome", i["outcome"])]
              for i in data["handbacks"]],
             title=t("handbacks to read (optima inbox --read CASE)"))]
@@ -419,6 +419,6 @@ def inbox(data: dict[str, Any]) -> None:
 def handback(r: dict[str, Any]) -> None:
     """A handback as its referrer reads it."""
     out().print(key_values([
-        (t("case"), r["case"]), (t("from"), r["receiver"]), (t("to"), r["referrer"]),
+        (t("case"), r["case"]), (t("receiver"), r["receiver"]), (t("referrer"), r["referrer"]),
         (t("closed"), r["closed_on"]), (t("outcome"), _code("Outcome", r["outcome"])),
         (t("receiving counsellor"), r["receiving_counsellor"]), (t("handback"), r["handback"])]))

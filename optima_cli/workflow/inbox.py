@@ -37,6 +37,7 @@ def _units(ctx: Context, session: Any, unit: str | None) -> tuple[list[int], lis
         return [i.id or 0 for i in found], [i.code for i in found]
     ids = lookup.units(session, unit) or []
     codes = {i.id: i.code for i in queries.institutions(session)}
+    ids = sorted(ids, key=lambda i: codes[i])
     return ids, [codes[i] for i in ids]
 
 

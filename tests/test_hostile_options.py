@@ -87,6 +87,8 @@ def _build(path: Path) -> dict[str, str]:
     cli("accept", closed, "--on", days_ago(55))
     cli("close", closed, "--outcome", "achieved", "--on", days_ago(10))
     w["CLOSED"] = closed
+    # a second RAV unit, that `forward` can send the referral to RAV on to (issue 18)
+    cli("institution", "add", "RAV-SURSEE", "--kind", "RAV", "--name", "RAV Sursee")
     return w
 
 
@@ -107,6 +109,9 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("suspend-search",): ["{ACCEPTED}", "--until", days_ahead(10)],
     ("resume-search",): ["{SUSPENDED}"],
     ("close",): ["{ACCEPTED}", "--outcome", "achieved"],
+    ("assign",): ["{ACCEPTED}", "--counsellor", "D. Frei"],
+    ("forward",): ["{REFERRED}", "--to", "RAV-SURSEE", "--note", "moved to Sursee"],
+    ("inbox",): ["--unit", "SD"],
     ("undo",): ["{ACCEPTED}", "--why", "accepted the wrong case"],
     ("reopen",): ["{CLOSED}", "--why", "closed by mistake"],
     ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],

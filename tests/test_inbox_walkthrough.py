@@ -164,3 +164,23 @@ def test_forward_refuses_a_unit_the_client_has_an_open_referral_to(run, units):
     assert shown["receiver"] == "SD-EMMEN"  # nothing written
     decided = run("forward", to_kriens, "--to", "SD-EMMEN")
     assert decided.exit_code == 1  # the client's open case to SD-EMMEN: refused too
+
+
+def test_anonymize_erases_the_handback_and_the_forwarding_note(run, units, db_path):
+    from conftest import query
+
+    beat = register(run, "Rav Beat", "RAV")
+    case = ok(run("refer", beat, "--to", "SD-EMMEN", "--topics", "finances", "--months", "3",
+                  "--workable", "yes", "--on", days_ago(90)))
+    ok(run("forward", case, "--to", "SD-KRIENS", "--note", "Beat wohnt in Kriens", "--on",
+           days_ago(89)))
+    ok(run("accept", case, "--on", days_ago(88)))
+    ok(run("close", case, "--outcome", "achieved", "--handback", "Beat hat Arbeit", "--on",
+           days_ago(60)))
+    ok(run("anonymize", "--closed-before", days_ago(30), "--yes"))
+    assert query(db_path, "SELECT handback FROM referral") == [(None,)]
+    payloads = " ".join(str(p) for (p,) in query(db_path, "SELECT payload FROM audit_event"))
+    assert "Beat hat Arbeit" not in payloads
+    assert "Beat wohnt" not in payloads
+    assert query(db_path, "SELECT count(*) FROM forward") == [(1,)]  # the figure stays
+    ok(run("audit", "verify"))

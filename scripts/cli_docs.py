@@ -12,8 +12,9 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
-    ["suspend-search"], ["resume-search"], ["close"], ["amend"], ["undo"], ["reopen"], ["note"], ["list"], ["show"],
-    ["due"], ["joint", "open"], ["joint", "review"], ["joint", "close"], ["joint", "list"],
+    ["suspend-search"], ["resume-search"], ["close"], ["assign"], ["forward"], ["amend"], ["undo"],
+    ["reopen"], ["note"], ["list"], ["show"],
+    ["due"], ["inbox"], ["joint", "open"], ["joint", "review"], ["joint", "close"], ["joint", "list"],
     ["joint", "show"], ["report"], ["import"],
     ["demo"], ["examples"], ["notify"],
     ["client", "show"], ["client", "update"],

@@ -89,6 +89,8 @@ def _build(path: Path) -> dict[str, str]:
     w["CLOSED"] = closed
     w["JOINT"] = cli("joint", "open", w["C3"], "--lead", "SD", "--with", "IV", "--goal", "Budget",
                      "--review-on", days_ahead(30), "--on", days_ago(5))
+    # a second RAV unit, that `forward` can send the referral to RAV on to (issue 18)
+    cli("institution", "add", "RAV-SURSEE", "--kind", "RAV", "--name", "RAV Sursee")
     return w
 
 
@@ -109,6 +111,9 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("suspend-search",): ["{ACCEPTED}", "--until", days_ahead(10)],
     ("resume-search",): ["{SUSPENDED}"],
     ("close",): ["{ACCEPTED}", "--outcome", "achieved"],
+    ("assign",): ["{ACCEPTED}", "--counsellor", "D. Frei"],
+    ("forward",): ["{REFERRED}", "--to", "RAV-SURSEE", "--note", "moved to Sursee"],
+    ("inbox",): ["--unit", "SD"],
     ("undo",): ["{ACCEPTED}", "--why", "accepted the wrong case"],
     ("reopen",): ["{CLOSED}", "--why", "closed by mistake"],
     ("amend",): ["{ACCEPTED}", "--goal", "a stable flat", "--why", "entered wrongly"],

@@ -134,8 +134,10 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # today's report also counts the refused refers (0005): read at 0001 with their tables made
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
-    # and the joint strategies (0009): read with their tables made empty too
+    # the joint strategies (0011) and the referrals forwarded (0012): read with their tables made
+    # empty too
     from optima_cli.records.models import (
+        Forward,
         JointPartner,
         JointReview,
         JointStrategy,
@@ -145,7 +147,8 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     )
 
     hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
-               JointStrategy.__table__, JointPartner.__table__, JointReview.__table__]  # type: ignore[attr-defined]
+               JointStrategy.__table__, JointPartner.__table__, JointReview.__table__,  # type: ignore[attr-defined]
+               Forward.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -174,16 +177,22 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert json.loads(upgraded.stdout)["applied"] == newer("0001")
 
     after = dump(empty_db)
-    for table in ("referral_topic", "suspension", "institution"):
+    for table in ("referral_topic", "suspension"):
         assert after[table] == before[table], table
+    # every unit as before, with no contact person's login name (0012)
+    assert [row[:-1] for row in after["institution"]] == before["institution"]
+    assert {row[-1] for row in after["institution"]} == {None}
     # every referral as before, its findings turned from English sentences into keys and values
     # (0004) that say the same sentences, with the answer whether it is workable (0007) and the
     # version of the settings it was judged under (0008) added as the last columns: not answered,
     # and the defaults (version 0)
-    assert [_said(row[:-2]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
-    assert {row[-1] for row in after["referral"]} == {0}
+    # and no handback, so none unread (0012)
+    assert [_said(row[:-4]) for row in after["referral"]] == [_said(row) for row in before["referral"]]
+    assert {row[-3] for row in after["referral"]} == {0}
     assert all('"key"' in _findings_of(row) for row in after["referral"])
-    assert {row[-2] for row in after["referral"]} == {None}
+    assert {row[-4] for row in after["referral"]} == {None}
+    assert {row[-2:] for row in after["referral"]} == {(None, None)}
+    assert after["forward"] == []  # 0012: none forwarded before
     # every client as before, with the key of its name (0003) added, and the flag
     # no_work_capacity (the last column at 0001, as 0006 going down put it back) become
     # work_capacity and its day (0006): ticked is assessed no, on a day not known

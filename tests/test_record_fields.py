@@ -29,7 +29,7 @@ CASE_RECORD = (
     "case", "client", "status", "referrer", "receiver", "topics", "months", "goal", "referred_on",
     "referring_counsellor", "decided_on", "receiving_counsellor", "due_on", "extended_on",
     "withdrawn_on", "closed_on", "reason", "reason_note", "outcome", "cause", "employed",
-    "close_note", "override", "workable", "settings_version", "search_suspended_from",
+    "close_note", "override", "workable", "settings_version", "handback", "search_suspended_from",
     "search_suspended_until",
 )
 CLIENT_RECORD = (
@@ -45,7 +45,7 @@ def test_the_record_keys_are_todays_contract():
     assert CLIENT_KEYS == CLIENT_RECORD
     assert list(CASE_RECORD) == CASE_COLUMNS
     assert CLIENT_RECORD[8:] == records.CLIENT_FACTS
-    assert records.PERSONAL_TEXT == ("reason_note", "close_note", "override")
+    assert records.PERSONAL_TEXT == ("reason_note", "close_note", "override", "handback")
     assert set(records.FREE_TEXT) == {"goal", *records.PERSONAL_TEXT}
 
 

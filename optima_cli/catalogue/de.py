@@ -119,6 +119,9 @@ LABELS: dict[str, dict[str, str]] = {
         "joint-open": "gemeinsame Strategie eröffnet",  # issue 18
         "joint-review": "gemeinsame Strategie überprüft",
         "joint-close": "gemeinsame Strategie abgeschlossen",
+        "assign": "Beratungsperson zugeteilt",  # issue 18
+        "forward": "weitergeleitet",
+        "handback-read": "Rückmeldung gelesen",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -374,8 +377,6 @@ MESSAGES: dict[str, str] = {
     # workflow/institutions.py
     "institution {code} exists already; change its contact with set-contact":
         "die Stelle {code} gibt es bereits; ändern Sie die Ansprechperson mit set-contact",
-    "nothing to change; give --contact, --email or --phone":
-        "nichts zu ändern; geben Sie --contact, --email oder --phone an",
     # workflow/case_reads.py
     "--status {name!r} is not known; use one of: {choices}":
         "--status {name!r} ist unbekannt; verwenden Sie einen der Werte: {choices}",
@@ -1535,4 +1536,49 @@ MESSAGES: dict[str, str] = {
     "opening date of the joint strategy": "Eröffnungsdatum der gemeinsamen Strategie",
     "review date": "Überprüfungsdatum",
     "closing date of the joint strategy": "Abschlussdatum der gemeinsamen Strategie",
+    # --- issue 18: inbox, assign, forward, handback (rules/actions.py, workflow/inbox.py, cli/cases.py, cli/inbox.py, render/) ---
+    "nothing to change; give --contact, --email, --phone or --user":
+        "nichts zu ändern; geben Sie --contact, --email, --phone oder --user an",
+    "{case} assigned to {counsellor}": "{case} zugeteilt an {counsellor}",
+    "{case} forwarded to {receiver}": "{case} weitergeleitet an {receiver}",
+    "handback": "Rückmeldung an die Auftraggeberin",
+    "referrals forwarded to another unit": "an eine andere Stelle weitergeleitete Anmeldungen",
+    "inbox of {units} on {day}": "Eingang von {units} am {day}",
+    "login": "Login",
+    "nothing waits": "nichts wartet",
+    "days waiting": "Tage wartend",
+    "decide by": "Entscheid bis",
+    "referrals to decide": "zu entscheidende Anmeldungen",
+    "cases to assign (no receiving counsellor)": "zuzuteilende Fälle (keine Fallführung bei der "
+                                                 "Auftragnehmerin)",
+    "handbacks to read (optima inbox --read CASE)": "zu lesende Rückmeldungen (optima inbox --read "
+                                                    "FALL)",
+    "cannot assign {case}: it is {status}; a counsellor is assigned to a referred or an accepted "
+    "case":
+        "{case} kann nicht zugeteilt werden: der Fall ist {status}; die Fallführung wird einem "
+        "angemeldeten oder angenommenen Fall zugeteilt",
+    "{case} is already assigned to {counsellor}; nothing to change":
+        "{case} ist bereits {counsellor} zugeteilt; nichts zu ändern",
+    "cannot forward {case}: it is {status}; only a referral not yet decided is forwarded (refer "
+    "the client again instead)":
+        "{case} kann nicht weitergeleitet werden: der Fall ist {status}; nur eine noch nicht "
+        "entschiedene Anmeldung wird weitergeleitet (melden Sie die Person stattdessen neu an)",
+    "{case} is already with {receiver}; give {field} another unit of its kind":
+        "{case} liegt bereits bei {receiver}; geben Sie mit {field} eine andere Stelle derselben "
+        "Art an",
+    "cannot forward {case} to {receiver} ({kind}): {current} is {current_kind}; a referral is "
+    "forwarded to a unit of the same kind (refer the client to another kind instead)":
+        "{case} kann nicht an {receiver} ({kind}) weitergeleitet werden: {current} ist "
+        "{current_kind}; eine Anmeldung wird an eine Stelle derselben Art weitergeleitet (melden "
+        "Sie die Person stattdessen bei der anderen Institution an)",
+    "cannot forward {case} to {receiver}: {reasons}":
+        "{case} kann nicht an {receiver} weitergeleitet werden: {reasons}",
+    "{case} has no handback to read ({status})":
+        "{case} hat keine Rückmeldung zu lesen ({status})",
+    "no unit has {user} as its contact person; give --unit CODE (or make {user} the contact "
+    "person: optima institution set-contact CODE --user {user})":
+        "keine Stelle hat {user} als Ansprechperson; geben Sie --unit CODE an (oder machen Sie "
+        "{user} zur Ansprechperson: optima institution set-contact CODE --user {user})",
+    "assign date": "Zuteilungsdatum",
+    "forward date": "Weiterleitungsdatum",
 }

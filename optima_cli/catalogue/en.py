@@ -88,6 +88,20 @@ REFUSALS: dict[str, str] = {
     "joint-closed": "cannot {action} {joint}: it was closed on {closed_on}",
     "joint-undo": "{case} was withdrawn because a joint strategy started from it; that is not "
                   "taken back: close the joint strategy and refer the client again if needed",
+    # between the institutions (rules/actions.py: assign, forward, the handback; issue 18)
+    "assign-not-open": "cannot assign {case}: it is {status}; a counsellor is assigned to a "
+                       "referred or an accepted case",
+    "assign-unchanged": "{case} is already assigned to {counsellor}; nothing to change",
+    "forward-not-referred": "cannot forward {case}: it is {status}; only a referral not yet "
+                            "decided is forwarded (refer the client again instead)",
+    "forward-same-unit": "{case} is already with {receiver}; give {field} another unit of its kind",
+    "forward-other-kind": "cannot forward {case} to {receiver} ({kind}): {current} is {current_kind}; "
+                          "a referral is forwarded to a unit of the same kind (refer the client "
+                          "to another kind instead)",
+    "forward-refused": "cannot forward {case} to {receiver}: {reasons}",
+    "no-handback": "{case} has no handback to read ({status})",
+    "inbox-no-unit": "no unit has {user} as its contact person; give --unit CODE (or make {user} "
+                     "the contact person: optima institution set-contact CODE --user {user})",
     # corrections (rules/corrections.py: amend, undo, reopen)
     "amend-nothing": "nothing to correct in {case}: give the value to correct, like --goal",
     "amend-unchanged": "{case} already holds these values; nothing was corrected",
@@ -318,6 +332,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "joint-open": "opening date of the joint strategy",
         "joint-review": "review date",
         "joint-close": "closing date of the joint strategy",
+        "assign": "assign date",
+        "forward": "forward date",
     },
 }
 
@@ -428,3 +444,4 @@ SHOWN[("referral-refused", "reasons")] = _reasons
 SHOWN[("referral-blocked", "reasons")] = _rules_and_reasons
 SHOWN[("amend-blocked", "reasons")] = _rules_and_reasons
 SHOWN[("joint-no-consent", "reasons")] = _reasons
+SHOWN[("forward-refused", "reasons")] = _reasons

@@ -217,21 +217,72 @@ def close(
     ctx: typer.Context, case: Case, outcome: OutcomeOpt, cause: CauseOpt = None,
     employed: Annotated[bool | None, typer.Option(
         "--employed/--not-employed", help="Whether the client found work in the first labour market.")] = None,
-    note: Note = None, on: On = None, fmt: FormatOpt = Format.TABLE,
+    note: Note = None, on: On = None,
+    handback: Annotated[str | None, typer.Option(
+        "--handback", metavar="TEXT",
+        help="A summary for the referrer: what was done, what comes next. Personal data; the "
+             "referrer's inbox shows it until read.")] = None,
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Close an accepted case with its outcome; the case goes back to the referrer.
 
-    Ends a running job-search suspension.
+    Ends a running job-search suspension. With --handback the referrer's inbox shows that a
+    summary waits, until it is read with `optima inbox --read CASE` (or the referrer's contact
+    person opens the case with show).
 
-    Example: optima close OPT-2026-0001 --outcome not-achieved --cause no-cooperation
+    Example: optima close OPT-2026-0001 --outcome achieved --handback "Schulden geregelt, Stellensuche möglich"
     """
     from optima_cli.workflow.cases import close as do_close
 
-    r = do_close(context(ctx), case, outcome, cause, employed, note, on)
+    r = do_close(context(ctx), case, outcome, cause, employed, note, on, handback)
     _done(r, fmt, r["case"], t("{case} closed ({outcome}); back to {referrer}", case=r["case"],
                                outcome=label("Outcome", r["outcome"]), referrer=r["referrer"]))
 
 
+
+
+@app.command()
+def assign(ctx: typer.Context, case: Case,
+           counsellor: Annotated[str | None, typer.Option(
+               "--counsellor", metavar="NAME",
+               help="Counsellor who works the case at the receiver.")] = None,
+           on: On = None, fmt: FormatOpt = Format.TABLE) -> None:
+    """Name who works a case at the receiver, also after acceptance.
+
+    For a referred or an accepted case; a change of counsellor is kept in the case's history
+    (before and after), it is no new referral.
+
+    Example: optima assign OPT-2026-0001 --counsellor "B. Keller"
+    """
+    from optima_cli.workflow.cases import assign as do_assign
+
+    r = do_assign(context(ctx), case, counsellor, on)
+    _done(r, fmt, r["case"], t("{case} assigned to {counsellor}", case=r["case"],
+                               counsellor=r["receiving_counsellor"]))
+
+
+@app.command()
+def forward(
+    ctx: typer.Context, case: Case,
+    to: Annotated[str, typer.Option("--to", metavar="INST",
+                                    help="Another unit of the same kind, like SD-KRIENS.")],
+    note: Annotated[str | None, typer.Option(
+        "--note", metavar="TEXT", help="Why it goes there (kept in the audit trail).")] = None,
+    on: On = None, fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Forward an undecided referral to another unit of the same kind.
+
+    The case keeps its id, its dates and its history, and counts as one referral; the decision
+    deadline still counts from the referral. The criteria that look at the receiver are judged
+    for the new unit as refer judges them.
+
+    Example: optima forward OPT-2026-0001 --to SD-KRIENS --note "wohnt seit Oktober in Kriens"
+    """
+    from optima_cli.workflow.cases import forward as do_forward
+
+    r = do_forward(context(ctx), case, to, note, on)
+    _done(r, fmt, r["case"], t("{case} forwarded to {receiver}", case=r["case"],
+                               receiver=r["receiver"]))
 
 
 Why = Annotated[str | None, typer.Option(

@@ -58,13 +58,16 @@ def add(
 def set_contact(
     ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE", help="Unit code.")],
     contact: Contact = None, email: Email = None, phone: Phone = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", metavar="LOGIN",
+        help="The contact person's login name: their `optima inbox` shows this unit's.")] = None,
     fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Set the contact person who receives OPTIMA cases for a unit.
 
-    Example: optima institution set-contact IV --contact "M. Meier" --email m.meier@example.ch
+    Example: optima institution set-contact IV --contact "M. Meier" --email m.meier@example.ch --user mmeier
     """
     from optima_cli.workflow.institutions import set_contact as do_set
 
-    result = do_set(context(ctx), code, contact, email, phone)
+    result = do_set(context(ctx), code, contact, email, phone, user)
     emit(result, fmt, lambda r: tables.institutions([r]))

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 11  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 12  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -36,6 +36,9 @@ class Institution(TableModel, table=True):
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+    # the login name of the contact person (issue 18): whose `optima inbox` shows this unit's.
+    # Last, as migration 0012 added it.
+    contact_user: str | None = None
 
 
 class Client(TableModel, table=True):
@@ -149,6 +152,10 @@ class Referral(TableModel, table=True):
     # the version of the steering group's settings its criteria were judged under (table
     # setting_change; 0: the defaults). Last, as migration 0008 added it.
     settings_version: int = fact(0, label=t_("settings version"), sheet=False)
+    # the summary for the referrer at the closing (`close --handback`, issue 18): personal free
+    # text; unread (in the referrer's inbox) until `handback_read_on`. Migration 0012
+    handback: str | None = fact(None, label=t_("handback"), personal=True, changes=True, sheet=False)
+    handback_read_on: date | None = fact(None, sheet=False, changes=True, in_record=False)
 
     __table_args__ = (UniqueConstraint("case_year", "case_seq"),)
 
@@ -287,6 +294,18 @@ class JointReview(TableModel, table=True):
     reviewed_on: date
     next_on: date
     note: str | None = None
+
+
+class Forward(TableModel, table=True):
+    """A forwarding of an undecided referral to another unit of the same kind (`optima forward`,
+    issue 18): the case keeps its id, dates and history; the report counts the referrals
+    forwarded in a period. No person: the note is kept in the audit event only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    forwarded_on: date = Field(index=True)
+    from_id: int = Field(foreign_key="institution.id")
+    to_id: int = Field(foreign_key="institution.id")
 
 
 class AuditEvent(TableModel, table=True):

@@ -139,6 +139,7 @@ def render(data: dict[str, Any]) -> None:
         [t("median days to decision"), durations["median_days_to_decision"]],
         [t("median days from acceptance to closing"), durations["median_days_accepted_to_closed"]],
         [t("referrals against a hard rule (justified)"), data["overrides"]],
+        [t("referrals forwarded to another unit"), data["forwarded"]],
     ], title=t("open cases and durations"))
     note = [Text(invented_note(), style="yellow")] if data.get("demo") else []
     if data.get("as_recorded"):

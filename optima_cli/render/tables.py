@@ -265,9 +265,10 @@ def client(r: dict[str, Any]) -> None:
 
 
 def institutions(items: list[dict[str, Any]]) -> None:
-    out().print(table([t("code"), t("kind"), t("name"), t("contact"), t("e-mail"), t("phone")],
+    out().print(table([t("code"), t("kind"), t("name"), t("contact"), t("e-mail"), t("phone"),
+                       t("login")],
                       [[i["code"], _code("Kind", i["kind"]), i["name"], i["contact_name"],
-                        i["contact_email"], i["contact_phone"]] for i in items]))
+                        i["contact_email"], i["contact_phone"], i["contact_user"]] for i in items]))
 
 
 def examples(items: list[dict[str, Any]]) -> None:
@@ -432,3 +433,40 @@ def setting_set(r: dict[str, Any]) -> None:
                             (t("before"), _setting_value(r["key"], r["before"])),
                             (t("value"), _setting_value(r["key"], r["value"])),
                             *([] if r.get("mail") else [(t("settings version"), r["version"])])]))
+
+
+def inbox(data: dict[str, Any]) -> None:
+    """What waits for the units (issue 18): three tables, or a line saying that nothing does."""
+    parts: list[Any] = [Text(t("inbox of {units} on {day}", units=", ".join(data["units"]),
+                               day=day(data["as_of"])), style="bold")]
+    if data["to_decide"]:
+        parts += [Text(""), table(
+            [t("case"), t("referrer"), t("receiver"), t("referred"), t("days waiting"), t("decide by")],
+            [[i["case"], i["referrer"], i["receiver"], i["referred_on"], i["days_waiting"],
+              f"{day(i['decision_due'])} ({describe_days(i['days_left'])})"]
+             for i in data["to_decide"]],
+            ["red bold" if i["late"] else "" for i in data["to_decide"]],
+            title=t("referrals to decide"))]
+    if data["to_assign"]:
+        parts += [Text(""), table(
+            [t("case"), t("status"), t("referrer"), t("receiver"), t("referred")],
+            [[i["case"], _code("Status", i["status"]), i["referrer"], i["receiver"],
+              i["referred_on"]] for i in data["to_assign"]],
+            title=t("cases to assign (no receiving counsellor)"))]
+    if data["handbacks"]:
+        parts += [Text(""), table(
+            [t("case"), t("referrer"), t("receiver"), t("closed"), t("outcome")],
+            [[i["case"], i["referrer"], i["receiver"], i["closed_on"], _code("Outcome", i["outcome"])]
+             for i in data["handbacks"]],
+            title=t("handbacks to read (optima inbox --read CASE)"))]
+    if not (data["to_decide"] or data["to_assign"] or data["handbacks"]):
+        parts += [Text(t("nothing waits"))]
+    out().print(Group(*parts))
+
+
+def handback(r: dict[str, Any]) -> None:
+    """A handback as its referrer reads it."""
+    out().print(key_values([
+        (t("case"), r["case"]), (t("receiver"), r["receiver"]), (t("referrer"), r["referrer"]),
+        (t("closed"), r["closed_on"]), (t("outcome"), _code("Outcome", r["outcome"])),
+        (t("receiving counsellor"), r["receiving_counsellor"]), (t("handback"), r["handback"])]))

@@ -191,6 +191,7 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
         (t("median days to decision"), durations["median_days_to_decision"]),
         (t("median days from acceptance to closing"), durations["median_days_accepted_to_closed"]),
         (t("referrals against a hard rule (justified)"), data["overrides"]),
+        (t("referrals forwarded to another unit"), data["forwarded"]),
     ]:
         s.append([name, value])
     for title, group, counts in (

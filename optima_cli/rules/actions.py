@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from optima_cli.errors import OptimaError
+from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import clients as client_rules
-from optima_cli.rules import criteria, lifecycle
-from optima_cli.rules.codes import Cause, RejectReason, Topic, WithdrawReason
+from optima_cli.rules import criteria, lifecycle, text
+from optima_cli.rules.codes import Cause, RejectReason, Result, Status, Topic, WithdrawReason
 from optima_cli.rules.codes import Outcome as CloseOutcome
+from optima_cli.rules.dates import ensure_not_future
 from optima_cli.rules.identity import format_case_id, format_client_id
 from optima_cli.rules.lifecycle import Action, Case, Unit
 from optima_cli.rules.records import (
@@ -115,6 +116,15 @@ class Outcome:
     findings: tuple[criteria.Finding, ...] = ()
     recorded_findings: tuple[dict[str, str], ...] = ()  # as the referral row and the event keep them
     events: tuple[Event, ...] = field(default=())
+    forward: Forwarding | None = None  # a forwarding to another unit (issue 18), which the store keeps
+
+
+class Forwarding(NamedTuple):
+    """A referral forwarded (`forward`): from which unit to which, on which day."""
+
+    from_unit: str
+    to_unit: str
+    on: date
 
 
 def refuse_anonymized(client: Person, correcting: bool) -> None:
@@ -249,6 +259,80 @@ def resume_search(case: Case, client: Person, day: date, today: date) -> Outcome
 
 def close(case: Case, client: Person, day: date, today: date, outcome: CloseOutcome,
           cause: Cause | None = None, employed: bool | None = None,
-          note: str | None = None) -> Outcome:
-    return _changed(client, case, lifecycle.close(case, day, today, outcome, cause, employed, note),
-                    Action.CLOSE, day)
+          note: str | None = None, handback: str | None = None) -> Outcome:
+    return _changed(client, case, lifecycle.close(case, day, today, outcome, cause, employed, note,
+                                                  handback), Action.CLOSE, day)
+
+
+# --- between the institutions (issue 18): assign, forward, the handback read -------------------
+# New actions beside the life cycle's (they change no status): their audit actions are these.
+ASSIGN, FORWARD, HANDBACK_READ = "assign", "forward", "handback-read"
+
+
+def _dated(case: Case, action: str, day: date, today: date) -> None:
+    """An action of these on `day`: not in the future, not before the case's latest event."""
+    ensure_not_future(day, today, action)
+    earlier, event = lifecycle.latest_event(case, today)
+    if day < earlier:
+        raise OptimaError.refused("out-of-order", "on", action=action, day=day, event=event,
+                                  earlier=earlier)
+
+
+def assign(case: Case, client: Person, counsellor: str | None, day: date, today: date) -> Outcome:
+    """Who works the case at the receiver (its receiving counsellor), for a referred or an
+    accepted case; a change of counsellor is history (the event keeps before and after), not a
+    new referral."""
+    if case.status not in (Status.REFERRED, Status.ACCEPTED):
+        raise OptimaError.refused("assign-not-open", case=case.case_id, status=case.status)
+    named = text.optional_name(counsellor, "counsellor")
+    if named is None:
+        raise UsageProblem.refused("value-required", "counsellor")
+    if named == case.receiving_counsellor:
+        raise OptimaError.refused("assign-unchanged", case=case.case_id, counsellor=named)
+    _dated(case, ASSIGN, day, today)
+    after = case._replace(receiving_counsellor=named)
+    return Outcome(client=client, case=after, events=(Event(
+        ASSIGN, "referral", day, {"receiving_counsellor": case.receiving_counsellor},
+        {"receiving_counsellor": named}),))
+
+
+def forward(case: Case, client: Person, to: Unit, open_case: str | None, day: date, today: date,
+            note: str | None = None, settings: Settings = DEFAULTS) -> Outcome:
+    """An undecided referral sent on to another unit of the same kind (the right municipal social
+    service), keeping its case id, dates and history. The criteria that look at the receiver
+    (`criteria.RECEIVER_RULES`: `open_case`, the client's open case to `to`) are judged as `refer`
+    judges them; a forwarding has no justification, so any block refuses it. The decision
+    deadline still counts from the referral: the client waits since then."""
+    if case.status != Status.REFERRED:
+        raise OptimaError.refused("forward-not-referred", case=case.case_id, status=case.status)
+    if to.code == case.receiver.code:
+        raise OptimaError.refused("forward-same-unit", "to", case=case.case_id, receiver=to.code)
+    if to.kind != case.receiver.kind:
+        raise OptimaError.refused("forward-other-kind", "to", case=case.case_id, receiver=to.code,
+                                  kind=to.kind.value, current=case.receiver.code,
+                                  current_kind=case.receiver.kind.value)
+    cleaned = text.free_text(note, "note")
+    _dated(case, FORWARD, day, today)
+    findings = lifecycle.judge(facts_of(client), case.referrer, to, day,
+                               tuple(Topic(t) for t in case.topics), open_case,
+                               settings=settings)
+    blocked = [f for f in findings
+               if f.rule in criteria.RECEIVER_RULES and f.result == Result.BLOCK]
+    if blocked:
+        raise OptimaError.refused("forward-refused", "to", case=case.case_id, receiver=to.code,
+                                  reasons=[f.as_dict() for f in blocked])
+    after = case._replace(receiver=to)
+    return Outcome(client=client, case=after, forward=Forwarding(case.receiver.code, to.code, day),
+                   events=(Event(FORWARD, "referral", day, {"receiver": case.receiver.code},
+                                 {"receiver": to.code, "note": cleaned}),))
+
+
+def read_handback(case: Case, client: Person, today: date) -> Outcome:
+    """The referrer has read the handback of a closed case: it leaves their inbox. Refused if
+    the case has none."""
+    if not case.handback:
+        raise OptimaError.refused("no-handback", case=case.case_id, status=case.status)
+    if case.handback_read_on is not None:  # read before: nothing changes
+        return Outcome(client=client, case=case)
+    return Outcome(client=client, case=case._replace(handback_read_on=today), events=(Event(
+        HANDBACK_READ, "referral", today, {"handback_read_on": None}, {"handback_read_on": today}),))

@@ -293,6 +293,11 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# the rules that look at the receiving unit, not only at its kind: what a forwarding to another
+# unit of the same kind judges again (rules/actions.py forward)
+RECEIVER_RULES = frozenset({"other-kind", "no-open-referral"})
+
+
 def evaluate(facts: Facts, proposal: Proposal, settings: Settings = DEFAULTS) -> list[Finding]:
     """Every rule that applies to the proposal, in the order of domain.md, judged with the
     months and the kinds of `settings` (each finding keeps the kind it was judged with)."""

@@ -217,6 +217,9 @@ class Case(NamedTuple):
     suspensions: tuple[SearchSuspension, ...] = ()
     # the case's other fields, which no action changes: (name, value) as given with the referral
     given: tuple[tuple[str, Any], ...] = ()
+    # the summary for the referrer at the closing, and the day the referrer read it (issue 18)
+    handback: str | None = None
+    handback_read_on: date | None = None
 
     def running_suspension(self, day: date) -> SearchSuspension | None:
         """The suspension, not ended early, that runs on `day`."""
@@ -359,8 +362,9 @@ def _ended_by(suspensions: tuple[SearchSuspension, ...], day: date) -> tuple[Sea
 def accept(case: Case, day: date, today: date, counsellor: str | None = None) -> Case:
     status = _begin(case, Action.ACCEPT, day, today)
     due = mandate_due(day, case.months)
-    return case._replace(status=status, decided_on=day,
-                         receiving_counsellor=text.optional_name(counsellor, "receiving_counsellor"),
+    # the counsellor given, or the one assigned while the referral waited (`optima assign`)
+    named = text.optional_name(counsellor, "receiving_counsellor") or case.receiving_counsellor
+    return case._replace(status=status, decided_on=day, receiving_counsellor=named,
                          due_on=due, first_due_on=due)
 
 
@@ -423,10 +427,13 @@ def resume_search(case: Case, day: date, today: date) -> Case:
 
 
 def close(case: Case, day: date, today: date, outcome: Outcome, cause: Cause | None = None,
-          employed: bool | None = None, note: str | None = None) -> Case:
+          employed: bool | None = None, note: str | None = None,
+          handback: str | None = None) -> Case:
+    """Closed; `handback` is the summary for the referrer (issue 18), unread until they read it."""
     check_close(outcome, cause)
     status = _begin(case, Action.CLOSE, day, today)
     return case._replace(status=status, closed_on=day, outcome=outcome.value,
                    cause=cause.value if cause else None, employed=employed,
                    close_note=text.free_text(note, "close_note"),
+                   handback=text.free_text(handback, "handback"), handback_read_on=None,
                    suspensions=_ended_by(case.suspensions, day))

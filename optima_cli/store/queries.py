@@ -51,6 +51,27 @@ def unit_ids_of_kind(session: Session, kind: str) -> list[int]:
     return list(session.scalars(select(col(Institution.id)).where(col(Institution.kind) == kind)))
 
 
+def units_of_contact_user(session: Session, user: str) -> list[Institution]:
+    """The units whose contact person logs in as `user` (issue 18: whose inbox is theirs)."""
+    return list(session.scalars(select(Institution).where(col(Institution.contact_user) == user)
+                                .order_by(col(Institution.kind), col(Institution.code))))
+
+
+def unread_handbacks(session: Session, referrer_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The closed cases of these referring units whose handback is not read yet (issue 18): the
+    case, the units and the closing, not the text (personal: `optima inbox --read` shows it)."""
+    r = Referral
+    query: Any = (select(col(r.case_id).label("case"), col(Referrer.code).label("referrer"),
+                    col(Receiver.code).label("receiver"), col(r.closed_on), col(r.outcome),
+                    col(r.receiving_counsellor))
+             .join(Referrer, col(Referrer.id) == r.referrer_id)
+             .join(Receiver, col(Receiver.id) == r.receiver_id)
+             .where(col(r.referrer_id).in_(list(referrer_ids)), col(r.handback).is_not(None),
+                    col(r.handback_read_on).is_(None), col(r.status) == Status.CLOSED.value)
+             .order_by(col(r.closed_on), col(r.case_year), col(r.case_seq)))
+    return rows_of(session.execute(query))
+
+
 def institution_codes(session: Session) -> list[str]:
     return list(session.scalars(select(col(Institution.code)).order_by(col(Institution.code))))
 
@@ -220,7 +241,9 @@ def case_select(decision_days: int = DECISION_DAYS) -> tuple[Select[Any], AsOf]:
     as_of_day: dict[str, Any] = {  # the fields whose value on the day is not the stored one
         "status": status, "months": case((extended_later, literal(3)), else_=col(r.months)),
         "decided_on": _known(decided_on, decided_on, day),
-        "receiving_counsellor": _known(col(r.receiving_counsellor), decided_on, day),
+        # assigned at the decision, or before it while the referral waits (issue 18)
+        "receiving_counsellor": _known(col(r.receiving_counsellor),
+                                       func.coalesce(decided_on, col(r.referred_on)), day),
         "due_on": due_on, "extended_on": _known(col(r.extended_on), col(r.extended_on), day),
         "reason": reason, "reason_note": reason_note,
         "withdrawn_on": _known(withdrawn_on, withdrawn_on, day),
@@ -228,6 +251,7 @@ def case_select(decision_days: int = DECISION_DAYS) -> tuple[Select[Any], AsOf]:
         "outcome": _known(col(r.outcome), closing, day), "cause": _known(col(r.cause), closing, day),
         "employed": _known(col(r.employed), closing, day),
         "close_note": _known(col(r.close_note), closing, day),
+        "handback": _known(col(r.handback), closing, day),
     }
     fields = [as_of_day.get(f.key, col(getattr(r, f.name))).label(f.key) for f in CASE_FIELDS
               if f.name and f.in_record and f.key not in ("case", "client", "referrer", "receiver")]

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from optima_cli.records.models import (
     Client,
+    Forward,
     Institution,
     Referral,
     ReferralTopic,
@@ -182,3 +183,11 @@ def active_cases(session: Session, start: date | None, end: date, day: date,
             Client, col(Client.id) == Referral.client_id)
     query = query.order_by(col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
     return rows_of(session.execute(query, {"as_of_day": day}))
+
+
+def forwarded(session: Session, start: date | None, end: date) -> int:
+    """Referrals forwarded to another unit of their kind in the period (issue 18): each referral
+    once, however often it was forwarded; they count as one referral each in `referral_cells`."""
+    query = (select(func.count(func.distinct(col(Forward.referral_id))))
+             .where(_between(col(Forward.forwarded_on), start, end)))
+    return int(session.execute(query).scalar_one())

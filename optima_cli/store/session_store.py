@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from optima_cli.records.models import (
     Client,
+    Forward,
     Institution,
     JournalEntry,
     Referral,
@@ -203,6 +204,8 @@ class SessionStore:
             for name in (*STATE_COLUMNS, *CORRECTED_COLUMNS):
                 if getattr(referral, name) != getattr(case, name):
                     setattr(referral, name, getattr(case, name))
+            if outcome.forward is not None:  # to another unit (issue 18): kept for the report
+                self._write_forward(referral, outcome)
             if outcome.recorded_findings:  # judged again by a correction
                 referral.findings = json.dumps(list(outcome.recorded_findings))
             self._write_topics(referral, case.topics)
@@ -229,6 +232,15 @@ class SessionStore:
         self._referrals[case.case_id] = (referral, [])
         self._topics[case.case_id] = case.topics
         return referral
+
+    def _write_forward(self, referral: Referral, outcome: Outcome) -> None:
+        """A forwarding: the case's new receiver, and the row the report counts."""
+        forward = outcome.forward
+        assert forward is not None
+        from_id, to_id = self._unit_ids[forward.from_unit], self._unit_ids[forward.to_unit]
+        referral.receiver_id = to_id
+        self.session.add(Forward(referral_id=referral.id or 0, forwarded_on=forward.on,
+                                 from_id=from_id, to_id=to_id))
 
     def _write_topics(self, referral: Referral, topics: tuple[str, ...]) -> None:
         """The topics of a stored case, if a correction changed them."""

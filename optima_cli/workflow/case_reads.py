@@ -12,7 +12,7 @@ from optima_cli.errors import UsageProblem
 from optima_cli.language import t
 from optima_cli.records.models import CASE_KEYS, Client
 from optima_cli.render import due as due_wording
-from optima_cli.rules import deadlines
+from optima_cli.rules import actions, deadlines
 from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.corrections import AMEND
 from optima_cli.rules.identity import parse_case_id
@@ -140,6 +140,8 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         ]
         # the case journal (issue 18): both units of the case see it; personal, this read is logged
         record["journal"] = [entry_record(e) for e in queries.journal_of(session, referral.id or 0)]
+        # the handback (issue 18): the referrer's contact person opening the case reads it
+        record["handback_read_on"] = _handback_read(ctx, session, referral, row["referrer"])
         contact = lookup.institution(session, row["receiver"])
         record["receiver_contact"] = {"name": contact.contact_name, "email": contact.contact_email,
                                       "phone": contact.contact_phone}
@@ -157,6 +159,19 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, now=ctx.now(), source=ctx.source)
         return record
+
+
+def _handback_read(ctx: Context, session: Any, referral: Any, referrer: str) -> date | None:
+    """The day the handback of a case was read; read now if the user is the contact person of
+    the referrer (`institution set-contact --user`) and it was unread."""
+    if (referral.handback and referral.handback_read_on is None
+            and lookup.institution(session, referrer).contact_user == ctx.user):
+        from optima_cli.workflow.cases import store_of
+
+        store = store_of(ctx, session)
+        case, client = store.case(referral)
+        store.save(actions.read_handback(case, client, ctx.today))
+    return referral.handback_read_on
 
 
 def _changes(payload: str | None) -> dict[str, Any]:

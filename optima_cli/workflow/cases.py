@@ -143,10 +143,33 @@ def resume_search(ctx: Context, ref: str, on: date | None = None) -> dict[str, A
 
 def close(ctx: Context, ref: str, outcome: Outcome, cause: Cause | None = None,
           employed: bool | None = None, note: str | None = None,
-          on: date | None = None) -> dict[str, Any]:
+          on: date | None = None, handback: str | None = None) -> dict[str, Any]:
     lifecycle.check_close(outcome, cause)  # refused before the case is looked up
     return _change(ctx, ref, on, lambda case, client, day: actions.close(
-        case, client, day, ctx.today, outcome, cause, employed, note))
+        case, client, day, ctx.today, outcome, cause, employed, note, handback))
+
+
+def assign(ctx: Context, ref: str, counsellor: str | None, on: date | None = None) -> dict[str, Any]:
+    """Name who works the case at the receiver (issue 18); returns the case as it is now."""
+    return _change(ctx, ref, on, lambda case, client, day: actions.assign(
+        case, client, counsellor, day, ctx.today))
+
+
+def forward(ctx: Context, ref: str, to: str, note: str | None = None,
+            on: date | None = None) -> dict[str, Any]:
+    """Send an undecided referral on to another unit of the same kind (issue 18), judged by the
+    criteria that look at the receiver; returns the case as it is now."""
+    day = on or ctx.today
+    with ctx.write() as session:
+        store = store_of(ctx, session)
+        case, client = store.case(lookup.referral(session, ref))
+        to_id, unit = store.institution_unit(lookup.institution(session, to))
+        outcome = actions.forward(case, client, unit,
+                                  store.open_referral_to(client, to_id, case.case_id), day,
+                                  ctx.today, note, store.settings())
+        store.save(outcome)
+        assert outcome.case is not None
+        return case_snapshot(outcome.case, client.id or 0, ctx.today)
 
 
 def undo(ctx: Context, ref: str, why: str | None, reopening: bool = False) -> dict[str, Any]:

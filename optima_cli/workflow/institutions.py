@@ -25,6 +25,7 @@ def record(inst: Institution) -> dict[str, Any]:
         "contact_name": inst.contact_name,
         "contact_email": inst.contact_email,
         "contact_phone": inst.contact_phone,
+        "contact_user": inst.contact_user,  # issue 18: whose inbox shows the unit's
     }
 
 
@@ -70,10 +71,12 @@ def add_units(ctx: Context, kind: str, names: dict[str, str]) -> None:
 
 
 def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email: str | None,
-                contact_phone: str | None) -> dict[str, Any]:
-    changes = _contact(contact_name, contact_email, contact_phone)
+                contact_phone: str | None, contact_user: str | None = None) -> dict[str, Any]:
+    changes: dict[str, Any] = _contact(contact_name, contact_email, contact_phone)
+    if contact_user is not None:  # the login name of the contact person (issue 18); blank clears
+        changes["contact_user"] = text.optional_name(contact_user, "contact_user")
     if not changes:
-        raise UsageProblem(t("nothing to change; give --contact, --email or --phone"))
+        raise UsageProblem(t("nothing to change; give --contact, --email, --phone or --user"))
     with ctx.write() as session:
         inst = lookup.institution(session, code)
         before = record(inst)

@@ -63,6 +63,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         },
         "topics": figures.topics(q.topic_counts(session, start, end)),
         "overrides": sum(overrides for *_, overrides in referred),
+        # referrals forwarded to another unit of their kind (issue 18), each counted once
+        "forwarded": q.forwarded(session, start, end),
         # every hurdle counted (issue 16): refused `refer`s and justified exceptions, by rule
         "refused_by_rule": figures.by_rule(q.refused_by_rule(session, start, end)),
         "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),

@@ -237,3 +237,38 @@ def test_a_closing_is_not_reopened_beside_a_newer_open_case(run, case, lang, sai
     result = run("--lang", lang, "reopen", case, "--why", "closed by mistake")
     assert result.exit_code == 1 and said in result.stderr and newer in result.stderr
     assert show(run, case)["status"] == "closed"
+
+
+# --- the actions between the institutions (issue 18) ----------------------------------------------
+
+@pytest.mark.both_backends
+def test_undo_of_an_assignment_gives_back_the_counsellor_before_it(run, case):
+    ok(run("assign", case, "--counsellor", "A. First"))
+    ok(run("assign", case, "--counsellor", "B. Second"))
+    ok(run("undo", case, "--why", "the wrong counsellor"))
+    assert (show(run, case)["status"], show(run, case)["receiving_counsellor"]) == ("accepted",
+                                                                                  "A. First")
+    verified(run)
+
+
+def test_undo_of_an_acceptance_keeps_the_counsellor_assigned_before_it(run, case):
+    ok(run("undo", case, "--why", "not accepted yet"))  # referred again
+    ok(run("assign", case, "--counsellor", "A. First"))
+    ok(run("accept", case, "--on", days_ago(5)))
+    ok(run("undo", case, "--why", "accepted the wrong case"))
+    got = show(run, case)
+    assert (got["status"], got["receiving_counsellor"]) == ("referred", "A. First")
+
+
+@pytest.mark.parametrize("lang,said", [("en", "forward it back with `optima forward"),
+                                       ("de", "zurück")])
+def test_a_forwarding_is_not_undone_but_forwarded_back(run, case, lang, said):
+    ok(run("undo", case, "--why", "not accepted yet"))  # referred again
+    receiver = show(run, case)["receiver"]
+    kind = "SD" if receiver.startswith("SD") else receiver.split("-")[0]
+    ok(run("institution", "add", f"{kind}-OTHER", "--kind", kind, "--name", "Other unit"))
+    ok(run("forward", case, "--to", f"{kind}-OTHER"))
+    result = run("--lang", lang, "undo", case, "--why", "the wrong unit")
+    assert result.exit_code == 1 and said in result.stderr and receiver in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert show(run, case)["receiver"] == f"{kind}-OTHER"

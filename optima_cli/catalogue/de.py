@@ -1581,4 +1581,8 @@ MESSAGES: dict[str, str] = {
         "{user} zur Ansprechperson: optima institution set-contact CODE --user {user})",
     "assign date": "Zuteilungsdatum",
     "forward date": "Weiterleitungsdatum",
+    "the last action of {case} forwarded it to {receiver}; that is not undone: forward it back "
+    "with `optima forward {case} --to {back}`":
+        "die letzte Aktion von {case} hat ihn an {receiver} weitergeleitet; das wird nicht "
+        "rückgängig gemacht: leiten Sie ihn mit `optima forward {case} --to {back}` zurück",
 }

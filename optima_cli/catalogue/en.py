@@ -100,6 +100,8 @@ REFUSALS: dict[str, str] = {
                           "to another kind instead)",
     "forward-refused": "cannot forward {case} to {receiver}: {reasons}",
     "no-handback": "{case} has no handback to read ({status})",
+    "undo-forward": "the last action of {case} forwarded it to {receiver}; that is not undone: "
+                    "forward it back with `optima forward {case} --to {back}`",
     "inbox-no-unit": "no unit has {user} as its contact person; give --unit CODE (or make {user} "
                      "the contact person: optima institution set-contact CODE --user {user})",
     # corrections (rules/corrections.py: amend, undo, reopen)

@@ -209,6 +209,9 @@ def _amend_codes(case: Case, new: Case, changes: dict[str, Any]) -> Case:
 UNDOABLE = frozenset(a.value for a in Action)
 REOPENABLE = frozenset({Action.CLOSE.value, Action.WITHDRAW.value})
 TAKEN_BACK = frozenset({"undo", "reopen"})  # events that take back the last action before them
+# the actions between the institutions (issue 18): they stand like the others; an assignment is
+# taken back, a forwarding is not (forward the referral back: the figures count it)
+BETWEEN = ("assign", "forward")
 
 
 class Recorded(NamedTuple):
@@ -229,7 +232,7 @@ def _effective(history: tuple[Recorded, ...]) -> list[tuple[int, Recorded]]:
         if event.action in TAKEN_BACK:
             if standing:
                 standing.pop()
-        elif event.action in UNDOABLE or event.action in ("refer", "amend"):
+        elif event.action in UNDOABLE or event.action in ("refer", "amend", *BETWEEN):
             standing.append((i, event))
     return standing
 
@@ -291,6 +294,8 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     at, last = standing[-1]
     if last.action == "amend":
         raise OptimaError.refused("undo-after-amend", case=case.case_id)
+    if last.action in BETWEEN and only is not REOPENABLE:
+        return _undo_between(case, client, last, why, today, action)
     if last.action not in only:
         raise OptimaError.refused("reopen-not-ended", case=case.case_id, status=case.status)
     undone = Action(last.action)
@@ -301,8 +306,10 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     first: tuple[Event, ...] = ()
     restored: Case
     if undone == Action.ACCEPT:
+        # the counsellor as before the acceptance (one assigned before it stays: issue 18)
+        counsellor = (last.before or {}).get("receiving_counsellor", case.receiving_counsellor)
         restored = case._replace(status=Status.REFERRED.value, decided_on=None,
-                                 receiving_counsellor=None, due_on=None, first_due_on=None)
+                                 receiving_counsellor=counsellor, due_on=None, first_due_on=None)
     elif undone == Action.REJECT:
         restored = case._replace(status=Status.REFERRED.value, decided_on=None,
                                  reason=None, reason_note=None)
@@ -325,7 +332,7 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
         assert case.closed_on is not None
         restored = case._replace(
             status=Status.ACCEPTED.value, closed_on=None, outcome=None, cause=None,
-            employed=None, close_note=None,
+            employed=None, close_note=None, handback=None, handback_read_on=None,
             suspensions=_running_again(case, case.closed_on, _resumed_ones(standing[:-1])))
     else:  # a withdrawal
         assert case.withdrawn_on is not None
@@ -345,6 +352,19 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
         old.update(search_suspended_from=gone.start_on, search_suspended_until=gone.until)
     return Outcome(client=client_after, client_write=write, case=restored, events=(
         *first, Event(action, "referral", today, old, {"undone": undone.value, **new}, why=why)))
+
+
+def _undo_between(case: Case, client: Person, last: Recorded, why: str, today: date,
+                  action: str) -> Outcome:
+    """Undo an assignment (the counsellor before it is back); a forwarding is refused."""
+    before = last.before or {}
+    if last.action == "forward":
+        raise OptimaError.refused("undo-forward", case=case.case_id, receiver=case.receiver.code,
+                                  back=before.get("receiver"))
+    restored = case._replace(receiving_counsellor=before.get("receiving_counsellor"))
+    old, new = case_changes(case, restored)
+    return Outcome(client=client, case=restored, events=(
+        Event(action, "referral", today, old, {"undone": last.action, **new}, why=why),))
 
 
 def reopen(case: Case, client: Person, why: str, today: date, history: tuple[Recorded, ...],

@@ -126,6 +126,20 @@ def test_a_new_item_goes_in_the_next_message_alone(run, world, smtp):
     assert len(smtp.box.messages) == 2
 
 
+def test_handbacks_and_joint_reviews_go_to_the_units_they_await(run, world, smtp):
+    ok(run("notify"))
+    ok(run("accept", world["new"], "--on", days_ago(1)))
+    ok(run("close", world["new"], "--outcome", "achieved", "--handback", "job found"))
+    client = json.loads(ok(run("show", world["ending"], "--format", "json")))["client"]
+    joint = ok(run("joint", "open", client, "--lead", "SD-EMMEN", "--with", "IV", "--goal",
+                   "Budget", "--review-on", days_ago(-3)))
+    ok(run("notify"))
+    got = bodies(smtp)
+    assert f"{world['new']}: closed by IV" in got["sd@example.ch"]
+    assert "job found" not in got["sd@example.ch"]  # the handback itself stays in optima
+    assert joint in got["sd@example.ch"] and joint in got["iv@example.ch"]
+
+
 def test_a_server_that_cannot_be_reached_is_one_line_and_the_next_run_sends(run, world, smtp):
     smtp.stop()
     result = run("notify")

@@ -1585,4 +1585,8 @@ MESSAGES: dict[str, str] = {
     "with `optima forward {case} --to {back}`":
         "die letzte Aktion von {case} hat ihn an {receiver} weitergeleitet; das wird nicht "
         "rückgängig gemacht: leiten Sie ihn mit `optima forward {case} --to {back}` zurück",
+    "{case}: closed by {receiver} on {day}; its handback waits for you (optima inbox --read "
+    "{case})":
+        "{case}: abgeschlossen von {receiver} am {day}; die Rückmeldung wartet auf Sie (optima "
+        "inbox --read {case})",
 }

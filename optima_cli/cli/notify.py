@@ -27,7 +27,8 @@ def notify(
 ) -> None:
     """Send each contact person one e-mail with what awaits their units.
 
-    New referrals to decide, decisions overdue, mandates ending and job-search suspensions ending,
+    New referrals to decide, decisions overdue, mandates and job-search suspensions ending,
+    handbacks to read and reviews of joint strategies due,
     by case id and date: no names, no health details (e-mail is not a safe channel). Each item is
     sent to an address once; a message the mail server did not take is sent by the next run. The
     mail server is set with `optima settings set mail-host HOST` (and mail-port, mail-starttls,

@@ -1,7 +1,8 @@
 """`optima notify`: the daily digest by e-mail (issue 18), for a cron job.
 
 One read gathers what awaits each unit (rules/notices.py `Item`: referrals to decide, decisions
-overdue, mandates ending, job-search suspensions ending) and what was delivered before (table
+overdue, mandates ending, job-search suspensions ending, handbacks to read, reviews of joint
+strategies due) and what was delivered before (table
 notice); each contact person's address gets one message with its units' new items. A message is
 recorded as delivered (its items, in table notice, with an audit event) in its own transaction
 right after the mail server took it: a message that was not taken is sent by the next run, one that
@@ -32,6 +33,7 @@ from optima_cli.rules import notices as rules
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
 from optima_cli.workflow.context import Context
+from optima_cli.workflow.joint import due_warnings as joint_due
 
 SMTP_TIMEOUT_S = 30
 # the warnings of `due` that concern the unit that works the case, and those that concern the
@@ -69,6 +71,19 @@ def _items(session: Any, day: date) -> list[rules.Item]:
             unit = row["receiver"] if kind in _FOR_RECEIVER else row["referrer"]
             items.append(rules.Item(unit, f"{kind.value}:{row['case_id']}:{when}", when,
                                     due_wording.message(kind, row["case_id"], when, day, extra)))
+    # the handbacks not yet read, for the unit that referred the case
+    every = list(session.scalars(select(col(Institution.id))))
+    for h in queries.unread_handbacks(session, every):
+        items.append(rules.Item(
+            h["referrer"], f"handback:{h['case']}", h["closed_on"],
+            t("{case}: closed by {receiver} on {day}; its handback waits for you (optima inbox "
+              "--read {case})", case=h["case"], receiver=h["receiver"], day=h["closed_on"])))
+    # the reviews of joint strategies due or overdue, for the lead and each unit taking part
+    for kind, joint in joint_due(session, w, None, None):
+        line = due_wording.message(kind, joint["joint"], joint["review_on"], day, joint["lead"])
+        for unit in (joint["lead"], *joint["with"]):
+            items.append(rules.Item(unit, f"{kind.value}:{joint['joint']}:{joint['review_on']}",
+                                    joint["review_on"], line))
     return items
 
 

@@ -17,7 +17,8 @@ Contents, in this order (search for the `=====` lines):
   report has it; referrals refused and justified exceptions by rule; work capacity and the SD rule;
   whether a case is workable in the mandate; the steering group's settings; planned suspensions and
   the demo's invented figures; corrections (undo, reopen, amend, the figures as recorded, the
-  import).
+  import); between the institutions (the digest by e-mail, the case journal, joint strategies,
+  inbox, assign, forward and the handback).
 Within a section, entries follow the module they come from (a comment names it).
 """
 
@@ -1384,7 +1385,7 @@ MESSAGES: dict[str, str] = {
     "stored": "erfasst",
     "in the file": "in der Datei",
     "would correct": "würden korrigiert",
-    # --- issue 18: the digest by e-mail and its mail server (rules/notices.py, workflow/notify.py, cli/notify.py, render/tables.py) ---
+    # --- between the institutions: the digest by e-mail and its mail server (rules/notices.py, workflow/notify.py, cli/notify.py, render/tables.py) ---
     "the mail port takes a number from 1 to 65535, not {value}":
         "der Mail-Port ist eine Zahl von 1 bis 65535, nicht {value}",
     "{key} takes yes or no, not {value}": "{key} ist ja oder nein, nicht {value}",
@@ -1434,7 +1435,7 @@ MESSAGES: dict[str, str] = {
         "Datei mit dem Mail-Passwort (nur für Sie lesbar)",
     "mail server (optima notify)": "Mailserver (optima notify)",
     "{key} is now {value}": "{key} ist jetzt {value}",
-    # --- issue 18: the case journal (rules/journal.py, cli/journal.py, render/tables.py) ---
+    # --- between the institutions: the case journal (rules/journal.py, cli/journal.py, render/tables.py) ---
     # refusals (catalogue/en.py REFUSALS)
     "a note on {day} is before the referral of {case} on {referred_on}; give {field} "
     "{referred_on} or later":
@@ -1467,7 +1468,7 @@ MESSAGES: dict[str, str] = {
     "{text} (struck by {by} on {at}: {why})": "{text} (gestrichen von {by} am {at}: {why})",
     "journal entry": "Journaleintrag",
     "struck": "gestrichen",
-    # --- issue 18: joint strategies (rules/joint.py, workflow/joint.py, cli/joint.py, render/joint.py) ---
+    # --- between the institutions: joint strategies (rules/joint.py, workflow/joint.py, cli/joint.py, render/joint.py) ---
     "{joint} opened: led by {lead} with {partners}; first review on {day}":
         "{joint} eröffnet: federführend {lead}, mit {partners}; erste Überprüfung am {day}",
     "{joint} reviewed; next review on {day}": "{joint} überprüft; nächste Überprüfung am {day}",
@@ -1536,7 +1537,7 @@ MESSAGES: dict[str, str] = {
     "opening date of the joint strategy": "Eröffnungsdatum der gemeinsamen Strategie",
     "review date": "Überprüfungsdatum",
     "closing date of the joint strategy": "Abschlussdatum der gemeinsamen Strategie",
-    # --- issue 18: inbox, assign, forward, handback (rules/actions.py, workflow/inbox.py, cli/cases.py, cli/inbox.py, render/) ---
+    # --- between the institutions: inbox, assign, forward, handback (rules/actions.py, workflow/inbox.py, cli/cases.py, cli/inbox.py, render/) ---
     "nothing to change; give --contact, --email, --phone or --user":
         "nichts zu ändern; geben Sie --contact, --email, --phone oder --user an",
     "{case} assigned to {counsellor}": "{case} zugeteilt an {counsellor}",

@@ -1373,4 +1373,7 @@ MESSAGES: dict[str, str] = {
     "stored": "erfasst",
     "in the file": "in der Datei",
     "would correct": "würden korrigiert",
+    "row {row} of this file gives {case} another {column}; the rows of one case must agree":
+        "Zeile {row} dieser Datei gibt {case} einen anderen Wert in {column}; die Zeilen eines "
+        "Falls müssen übereinstimmen",
 }

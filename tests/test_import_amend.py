@@ -88,17 +88,99 @@ def test_a_dry_run_lists_the_differences_too(run, db_path, tmp_path, there):
     assert dump(db_path) == before
 
 
-def test_two_rows_for_one_case_amend_it_in_turn(run, tmp_path, there):
+# --- two rows of one file for one case --------------------------------------------------------
+
+def twice(tmp_path: Path, header: list[str], rows: list[dict[str, str]], **later: str) -> Path:
+    """The template's rows and Peter's row again, with some cells changed, as twice.csv."""
+    return write_csv(tmp_path / "twice.csv", header, [rows[0], rows[1], {**rows[1], **later}])
+
+
+def test_a_second_row_for_a_case_the_file_makes_is_compared_with_it(run, db_path, tmp_path):
+    header, rows = template()
+    path = twice(tmp_path, header, rows, goal="etwas anderes")
+    ok(run("list"))  # the database, empty
+    before = dump(db_path)
+
+    data, result = refused(run, path)
+
+    [difference] = data["difference_rows"]
+    assert {k: difference[k] for k in ("row", "column", "stored", "file")} == {
+        "row": 4, "column": "goal", "stored": "Schuldensanierung aufgleisen",
+        "file": "etwas anderes"}
+    assert (data["differences"], data["imported"], data["errors"]) == (1, 0, [])
+    assert "1 row of twice.csv differs" in result.stderr
+    assert dump(db_path) == before
+
+
+def test_amend_refuses_a_row_that_contradicts_the_row_making_its_case(run, db_path, tmp_path):
+    header, rows = template()
+    path = twice(tmp_path, header, rows, goal="etwas anderes", receiving_counsellor="A. Stein")
+    ok(run("list"))
+    before = dump(db_path)
+
+    for _ in range(2):  # the same answer every time: nothing written, nothing to flip
+        data, result = refused(run, path, "--amend")
+
+        assert [(e["row"], e["column"]) for e in data["errors"]] == [(4, "goal")]
+        case = data["errors"][0]["message"].split(" gives ")[1].split()[0]
+        assert data["errors"][0]["message"] == (
+            f"row 3 of this file gives {case} another goal; the rows of one case must agree")
+        assert result.stderr.strip() == "error: 1 problem in twice.csv; nothing was imported"
+        assert dump(db_path) == before
+
+
+@pytest.mark.both_backends
+def test_amend_refuses_two_rows_giving_a_stored_case_two_values(run, db_path, tmp_path, there):
+    """Taking the later row would flip the case on every import: the earlier row corrects it
+    back, the later forth."""
     header, rows, cases = there
     path = write_csv(tmp_path / "changed.csv", header, [
         rows[0], {**rows[1], "goal": "erst dies"}, {**rows[1], "goal": "dann das"}])
+    before = dump(db_path)
+
+    data, _ = refused(run, path, "--amend")
+
+    assert [(e["row"], e["column"]) for e in data["errors"]] == [(4, "goal")]
+    assert data["errors"][0]["message"] == (
+        f"row 3 of this file gives {cases['peter']} another goal; the rows of one case must agree")
+    assert dump(db_path) == before
+    # one row agreeing with the case, the other not: the same refusal
+    path = twice(tmp_path, header, rows, goal="dann das")
+    assert [(e["row"], e["column"]) for e in refused(run, path, "--amend")[0]["errors"]] == [
+        (4, "goal")]
+    assert dump(db_path) == before
+    assert case_of(run, cases["peter"])["goal"] == "Schuldensanierung aufgleisen"
+
+
+def test_a_value_only_the_later_row_gives_still_corrects_a_stored_case(run, tmp_path, there):
+    header, rows, cases = there
+    path = write_csv(tmp_path / "changed.csv", header, [
+        rows[0], {**rows[1], "goal": ""}, {**rows[1], "goal": "dann das"}])
 
     data = imported(run, path, "--amend")
 
-    assert [(d["row"], d["stored"], d["file"]) for d in data["difference_rows"]] == [
-        (3, "Schuldensanierung aufgleisen", "erst dies"), (4, "erst dies", "dann das")]
+    assert [(d["row"], d["column"], d["file"]) for d in data["difference_rows"]] == [
+        (4, "goal", "dann das")]
     assert case_of(run, cases["peter"])["goal"] == "dann das"
     assert ok(run("audit", "verify")).startswith("ok")
+    again = imported(run, path, "--amend")  # settled: nothing more to correct
+    assert (again["amended"], again["differences"], again["skipped"]) == (0, 0, 3)
+
+
+def test_a_file_giving_a_case_twice_alike_imports_it_once_and_again_is_a_no_op(run, db_path,
+                                                                               tmp_path):
+    header, rows = template()
+    path = twice(tmp_path, header, rows, goal="", close_note="")  # blank cells say nothing
+
+    first = imported(run, path)
+
+    assert (first["imported"], first["skipped"], first["differences"]) == (2, 1, 0)
+    after = dump(db_path)
+    for extra in ((), ("--amend",)):
+        again = imported(run, path, *extra)
+        assert (again["imported"], again["skipped"], again["differences"], again["amended"]) == (
+            0, 3, 0, 0)
+        assert dump(db_path) == after
 
 
 @pytest.mark.both_backends
@@ -232,6 +314,12 @@ def test_differences_and_refusals_in_german(run, tmp_path, there):
     result = run("--lang", "de", "import", str(path), "--amend")
     assert result.exit_code == 1
     assert "closed_on 10.02.2025 liegt vor" in result.stdout
+
+    path = twice(tmp_path, header, rows, goal="dann das")
+    result = run("--lang", "de", "import", str(path), "--amend", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["errors"][0]["message"].startswith(
+        "Zeile 3 dieser Datei gibt OPT-")
 
 
 # --- the comparison, without a database -----------------------------------------------------------

@@ -1385,6 +1385,9 @@ MESSAGES: dict[str, str] = {
     "stored": "erfasst",
     "in the file": "in der Datei",
     "would correct": "würden korrigiert",
+    "row {row} of this file gives {case} another {column}; the rows of one case must agree":
+        "Zeile {row} dieser Datei gibt {case} einen anderen Wert in {column}; die Zeilen eines "
+        "Falls müssen übereinstimmen",
     # --- between the institutions: the digest by e-mail and its mail server (rules/notices.py, workflow/notify.py, cli/notify.py, render/tables.py) ---
     "the mail port takes a number from 1 to 65535, not {value}":
         "der Mail-Port ist eine Zahl von 1 bis 65535, nicht {value}",

@@ -17,6 +17,13 @@ a difference, listed with the stored value and the file's, and nothing is writte
 import corrects (`amend`): then the row is an amendment through `corrections.amend`, with the
 file named as the reason. A blank cell, or a step the stored case does not have, is no
 difference: the import adds no steps to a case already there.
+
+A second row for a case an earlier row of the same file met (made, or found) is compared the same
+way, with the case as the earlier rows left it: a row that differs from a case this import made
+is listed like any difference. With `amend`, a row that gives a value another row of the file
+gave the case differently is refused (naming its column and that row): a file that contradicts
+itself says nothing certain, and taking either row would flip the case on every import; a value
+only the later row gives is still an amendment of a case stored before.
 """
 
 from __future__ import annotations
@@ -141,6 +148,22 @@ class Applied:
     already_there: bool
     differences: tuple[Difference, ...] = ()
     amended: bool = False
+    made: Case | None = None  # the case as this row made it
+
+
+@dataclass(slots=True)
+class Met:
+    """A case an earlier row of the file met: the first such row; the case as this import made
+    it (None for a case stored before); and the first row giving each compared column a value."""
+
+    row: int
+    made: Case | None
+    given: dict[str, int] = field(default_factory=dict)
+
+    def contradicts(self, column: str) -> int | None:
+        """The earlier row that gives `column` another value, if one does (a case this import
+        made holds what its row gave, blank cells too)."""
+        return self.row if self.made is not None else self.given.get(column)
 
 
 def _unit(store: BatchStore, code: str) -> tuple[int, Unit]:
@@ -336,18 +359,30 @@ def differences(case: Case, v: dict[str, Any], today: date) -> dict[str, Differe
 
 
 def _already_there(store: BatchStore, client: Person, created: bool, case_id: str,
-                   v: dict[str, Any], today: date, amend: bool, why: str) -> Applied:
-    """A row for a case already there: compared with it; with `amend`, its differences are an
-    amendment."""
-    known = store.known_case(client, case_id)
-    if known is None or not differences(known, v, today):  # made by this import, or the same
+                   v: dict[str, Any], today: date, amend: bool, why: str,
+                   earlier: Met | None) -> Applied:
+    """A row for a case already there (stored, or made by an earlier row of the file): compared
+    with it; with `amend`, its differences are an amendment, unless they contradict an earlier
+    row of the file."""
+    made = earlier.made if earlier is not None else None
+    known = made if made is not None else store.known_case(client, case_id)
+    assert known is not None  # a case this import made was made on this row's day
+    if not differences(known, v, today):
         return Applied(created, case_id, already_there=True)
-    stored = store.stored_case(case_id)  # all of it, its suspensions too
-    assert stored is not None
-    case, settings = stored
+    if made is None:
+        stored = store.stored_case(case_id)  # all of it, its suspensions too
+        assert stored is not None
+        case, settings = stored
+    else:
+        case = made
     found = differences(case, v, today)
     if not found or not amend:
         return Applied(created, case_id, already_there=True, differences=tuple(found.values()))
+    for d in found.values():
+        if earlier is not None and (row := earlier.contradicts(d.column)) is not None:
+            raise RowFailed(d.column, t(
+                "row {row} of this file gives {case} another {column}; the rows of one case "
+                "must agree", row=row, case=case_id, column=d.column))
     receiver_id = store.unit_ids[case.receiver.code]
     open_case = (store.open_referral_to(client, receiver_id, case_id)
                  if case.status in OPEN_STATUSES else None)
@@ -363,7 +398,7 @@ def _already_there(store: BatchStore, client: Person, created: bool, case_id: st
 
 
 def _apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = False,
-               why: str = "") -> Applied:
+               why: str = "", met: dict[str, Met] | None = None) -> Applied:
     """One row, as the commands would run it; a bad row raises RowFailed and leaves the store as
     it was."""
     for column in ("registered_at", "referrer", "receiver"):  # known, even for a row already there
@@ -373,7 +408,8 @@ def _apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = 
     receiver = store.unit(v["receiver"])
     existing = store.referral_on(client, receiver[0] if receiver else None, v["referred_on"])
     if existing is not None:
-        return _already_there(store, client, created, existing, v, today, amend, why)
+        return _already_there(store, client, created, existing, v, today, amend, why,
+                              (met or {}).get(existing))
     outcome = _refer(store, client, v, today)
     case, client = outcome.case, outcome.client
     for column, decide in _steps(v, today):
@@ -381,17 +417,28 @@ def _apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = 
         store.save(outcome)
         case, client = outcome.case, outcome.client
     assert case is not None
-    return Applied(created, case.case_id, already_there=False)
+    return Applied(created, case.case_id, already_there=False, made=case)
+
+
+# the columns a row is compared by with its case: of what `amend` corrects, and the notes
+_COMPARED = (*_AMEND_COLUMNS.values(), *(column for column, _ in _NOTES.values()))
 
 
 def apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = False,
-              why: str = "") -> Applied:
+              why: str = "", met: dict[str, Met] | None = None, number: int = 0) -> Applied:
+    """One row; `met` holds the cases earlier rows of the file met (on the row's day: a case is
+    met by its day of referral), and is told of this row's (as row `number`)."""
     try:
-        applied = _apply_row(store, v, today, amend, why)
+        applied = _apply_row(store, v, today, amend, why, met)
     except RowFailed:
         store.drop_row()
         raise
     store.end_row()
+    if met is not None:
+        seen = met.setdefault(applied.case, Met(number, applied.made))
+        for column in _COMPARED:
+            if v[column] is not None:
+                seen.given.setdefault(column, number)
     return applied
 
 
@@ -468,11 +515,16 @@ def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, An
                 people=sorted({(name_key(v["name"]), v["birth_date"]) for v in good_rows}))
             del good_rows
             done = 0
+            met: dict[str, Met] = {}  # the cases met on the day being applied, by case id
+            day = None
             while pending:
                 number, values, good = pending.popleft()
                 if good:
+                    if values["referred_on"] != day:  # the rows of one case are of one day
+                        met, day = {}, values["referred_on"]
                     try:
-                        _count(out, number, apply_row(store, values, ctx.today, amend, why))
+                        _count(out, number, apply_row(store, values, ctx.today, amend, why, met,
+                                                      number))
                     except RowFailed as failure:
                         out.errors.append(RowError(number, failure.column, failure.message))
                 done += 1

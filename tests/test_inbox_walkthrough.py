@@ -87,6 +87,13 @@ def test_the_day_of_a_contact_person(run, as_user, units, db_path, tmp_path: Pat
     assert cases_in(by_kind, "to_decide") == [other]
     assert by_kind["to_decide"][0]["days_waiting"] == 5  # from the referral, not the forwarding
 
+    # a note in the case's journal while it runs, shown by `show` to both institutions
+    assert ok(as_user("ivc", "note", case, "Erstgespräch geführt", "--on", days_ago(10))) == "1"
+    for reader in ("ivc", "sde"):
+        journal = json.loads(ok(as_user(reader, "show", case, "--format", "json")))["journal"]
+        assert [(e["entry"], e["text"], e["by"]) for e in journal] == [
+            (1, "Erstgespräch geführt", "ivc")]
+
     # the first case closed with a handback: in the referrer's inbox until read
     ok(as_user("ivc", "close", case, "--outcome", "achieved", "--employed", "--handback",
                "Stelle gefunden; Nachbetreuung durch SD"))
@@ -121,7 +128,8 @@ def test_the_day_of_a_contact_person(run, as_user, units, db_path, tmp_path: Pat
         events = json.loads(ok(run("audit", "list", "--case", ref, "--format", "json")))
         return [e["action"] for e in events if e["action"] != "read"]
 
-    assert actions_of(case) == ["refer", "assign", "accept", "assign", "close", "handback-read"]
+    assert actions_of(case) == ["refer", "assign", "accept", "assign", "note", "close",
+                                "handback-read"]
     assert actions_of(other) == ["refer", "forward"]
     ok(run("audit", "verify"))
 

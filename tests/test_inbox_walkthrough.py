@@ -192,3 +192,31 @@ def test_anonymize_erases_the_handback_and_the_forwarding_note(run, units, db_pa
     assert "Beat wohnt" not in payloads
     assert query(db_path, "SELECT count(*) FROM forward") == [(1,)]  # the figure stays
     ok(run("audit", "verify"))
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+def test_a_forwarded_referral_leaves_its_counsellor_behind(run, units):
+    """The new unit assigns its own counsellor: the case is in its inbox to assign."""
+    beat = register(run, "Rav Beat", "RAV")
+    case = ok(run("refer", beat, "--to", "SD-EMMEN", "--topics", "finances", "--months", "3",
+                  "--workable", "yes", "--on", days_ago(5)))
+    ok(run("assign", case, "--counsellor", "E. Emmen", "--on", days_ago(4)))
+    ok(run("forward", case, "--to", "SD-KRIENS", "--on", days_ago(3)))
+    shown = json.loads(ok(run("show", case, "--format", "json")))
+    assert (shown["receiver"], shown["receiving_counsellor"]) == ("SD-KRIENS", None)
+    box = json.loads(ok(run("inbox", "--unit", "SD-KRIENS", "--format", "json")))
+    assert cases_in(box, "to_assign") == [case]
+
+
+def test_a_handback_read_by_another_unit_stays_in_the_referrers_inbox(run, as_user, units):
+    mia = register(run, "Sd Mia", "SD-EMMEN")
+    case = ok(run("refer", mia, "--to", "IV", "--topics", "health", "--months", "3",
+                  "--workable", "yes", "--on", days_ago(20)))
+    ok(run("accept", case, "--on", days_ago(18)))
+    ok(run("close", case, "--outcome", "achieved", "--handback", "Stelle gefunden"))
+    read = json.loads(ok(as_user("ivc", "inbox", "--read", case, "--format", "json")))
+    assert read["handback_read_on"] is None  # read, logged, but not for the referrer
+    assert cases_in(inbox(as_user, "sde"), "handbacks") == [case]
+    ok(as_user("sde", "inbox", "--read", case))
+    assert inbox(as_user, "sde")["handbacks"] == []

@@ -20,7 +20,7 @@ from conftest import days_ago
 from sqlmodel import select
 from test_report_figures import TODAY, ok
 
-from optima_cli.records.models import Referral
+from optima_cli.records.models import Institution, Referral
 from optima_cli.rules.codes import Topic, WithdrawReason
 from optima_cli.rules.periods import choose
 from optima_cli.store import as_recorded
@@ -103,13 +103,14 @@ def mismatches(ctx: Context) -> list[str]:
     found = []
     with ctx.read() as session:
         rows = {r.id: r.model_dump() for r in session.exec(select(Referral))}
+        units = {i.code: i.id for i in session.exec(select(Institution))}
         replayed = as_recorded.cases_then(session, set(rows), datetime(2999, 1, 1, tzinfo=UTC))
         for referral_id, row in rows.items():
             then = replayed[referral_id]
             stored = {s.start_on.isoformat(): (s.until.isoformat(),
                                                s.ended_on.isoformat() if s.ended_on else None)
                       for s in queries.suspensions_of(session, referral_id)}
-            if (then is None or as_recorded.row_then(row, then) != row
+            if (then is None or as_recorded.row_then(row, then, units) != row
                     or sorted(then.values["topics"]) != sorted(queries.topics_of(session, referral_id))
                     or then.suspensions != stored):
                 found.append(row["case_id"])
@@ -215,3 +216,46 @@ def test_the_workbook_names_the_day_it_was_recorded(run, history_db, tmp_path):
     ok(run("report", "--as-recorded", days_ago(1), "--xlsx", str(target), db=path))
     rows = [[c.value for c in row] for row in load_workbook(target).worksheets[0].iter_rows()]
     assert any(row[0] == "as recorded on" for row in rows)
+
+
+@pytest.mark.both_backends
+def test_forwardings_and_joint_strategies_recorded_since_are_taken_back(db_path):
+    """Review of issue 18: a referral forwarded since counts for the unit it was with then, and
+    its forwarding not at all; a joint strategy opened since is not counted, one closed since is
+    open."""
+    from optima_cli.rules.codes import Kind, Outcome
+    from optima_cli.workflow import joint
+    from optima_cli.workflow.clients import ClientInput, register
+    from optima_cli.workflow.institutions import add_institution
+
+    first = Clocked(db_path=str(db_path), user="builder", today=TODAY, at=at_noon(TODAY))
+    for code in ("SD-EMMEN", "SD-KRIENS"):
+        add_institution(first, code, Kind.SD, code)
+    people = [register(first, ClientInput(name=name, birth_date=date(1980, 1, 1),
+                                          institution="RAV", consent_on=date(2026, 1, 5),
+                                          work_capacity="yes"))["client"]
+              for name in ("Eins Anna", "Zwei Beat")]
+    case = wf.refer(first, wf.Refer(client=people[0], to="SD-EMMEN", topics=(Topic.FINANCES,),
+                                    months=3, on=TODAY - timedelta(days=5))).record["case"]
+    closing = joint.open_joint(first, joint.Open(client=people[1], lead="RAV", partners=("IV",),
+                                                 goal="Budget", review_on=TODAY + timedelta(days=20),
+                                                 on=TODAY - timedelta(days=30)))["joint"]
+
+    def figures(ctx: Context, on: date | None = None) -> dict[str, Any]:
+        return reporting.report(ctx, choose(TODAY, None, None, None, None, None), "institution",
+                                on)
+
+    reported = figures(first)
+    later = Clocked(db_path=str(db_path), user="corrector", today=NEXT_DAY, at=at_noon(NEXT_DAY))
+    wf.forward(later, case, "SD-KRIENS", on=TODAY - timedelta(days=1))
+    joint.open_joint(later, joint.Open(client=people[0], lead="RAV", partners=("IV",),
+                                       goal="Stelle", review_on=TODAY + timedelta(days=20),
+                                       on=TODAY - timedelta(days=2)))
+    joint.close(later, closing, Outcome("achieved"), on=TODAY - timedelta(days=1))
+    now = figures(later)
+    assert now["forwarded"] == 1 and now["joint"] != reported["joint"]
+    then = figures(later, TODAY)
+    for section in ("referrals", "forwarded", "joint"):
+        assert then[section] == reported[section], section
+    assert then["referrals"]["by_receiver"]["SD-EMMEN"] == 1
+    assert mismatches(later) == []

@@ -321,10 +321,14 @@ def forward(case: Case, client: Person, to: Unit, open_case: str | None, day: da
     if blocked:
         raise OptimaError.refused("forward-refused", "to", case=case.case_id, receiver=to.code,
                                   reasons=[f.as_dict() for f in blocked])
-    after = case._replace(receiver=to)
+    # the new unit assigns its own counsellor: one assigned at the old unit does not go along
+    after = case._replace(receiver=to, receiving_counsellor=None)
+    before = {"receiver": case.receiver.code}
+    moved: dict[str, Any] = {"receiver": to.code, "note": cleaned}
+    if case.receiving_counsellor is not None:
+        before["receiving_counsellor"], moved["receiving_counsellor"] = case.receiving_counsellor, None
     return Outcome(client=client, case=after, forward=Forwarding(case.receiver.code, to.code, day),
-                   events=(Event(FORWARD, "referral", day, {"receiver": case.receiver.code},
-                                 {"receiver": to.code, "note": cleaned}),))
+                   events=(Event(FORWARD, "referral", day, before, moved),))
 
 
 def read_handback(case: Case, client: Person, today: date) -> Outcome:

@@ -21,16 +21,27 @@ from optima_cli.rules.records import SUSPENSION_VALUES, SUSPENSIONS
 # the keys of an event's values that name a job-search suspension, not a value of the case
 _FROM, _UNTIL, _RESUMED = SUSPENSION_VALUES
 # the keys that are not values of the referral's row (who the case is, or what an undo took back)
-_NOT_VALUES = frozenset({"case", "client", "referrer", "receiver", "undone", SUSPENSIONS,
+_NOT_VALUES = frozenset({"case", "client", "referrer", "undone", "note", SUSPENSIONS,
                          *SUSPENSION_VALUES})
 
 
 class Then(NamedTuple):
     """A case as recorded at a moment: the values of its record (by the JSON record's keys, dates
-    as ISO text as the trail keeps them), and its job-search suspensions (start: until, ended)."""
+    as ISO text as the trail keeps them; `receiver` a unit's code), its job-search suspensions
+    (start: until, ended), and its forwardings (day, from unit, to unit)."""
 
     values: dict[str, Any]
     suspensions: dict[str, tuple[str | None, str | None]]
+    forwards: list[tuple[date | None, str, str]]
+
+
+class Step(NamedTuple):
+    """An event of a case as the trail keeps it."""
+
+    action: str
+    on_date: date | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 def _day(value: Any) -> str | None:
@@ -55,18 +66,20 @@ def _suspensions(held: dict[str, tuple[str | None, str | None]], before: dict[st
         held.pop(was, None)  # a suspension taken back (undo)
 
 
-def replay(events: Iterable[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]) -> Then | None:
-    """The case its events add up to: (action, values before, values after) in the trail's order,
-    up to the moment asked for. None if its referral is not among them (recorded later)."""
+def replay(events: Iterable[Step]) -> Then | None:
+    """The case its events add up to, in the trail's order, up to the moment asked for. None if
+    its referral is not among them (recorded later)."""
     then: Then | None = None
-    for action, before, after in events:
+    for action, on_date, before, after in events:
         if action == "refer":
-            then = Then({}, {})
+            then = Then({}, {}, [])
         if then is None:
             continue
         before, after = before or {}, after or {}
         then.values.update({k: v for k, v in after.items() if k not in _NOT_VALUES})
         _suspensions(then.suspensions, before, after)
+        if action == "forward" and "receiver" in before and "receiver" in after:
+            then.forwards.append((on_date, before["receiver"], after["receiver"]))
     if then is not None:
         then.values["first_due_on"] = _first_due(then.values)
     return then

@@ -1,12 +1,14 @@
 """The cases as the database held them at the end of a past day (`optima report --as-recorded`).
 
-The report's queries (store/report.py) read the tables `referral`, `referral_topic`, `suspension`
-and `setting_change` by their plain names. `shadowed` puts temporary copies of these tables in
-front of them for the length of one read: a temporary table is found before the stored table of
-the same name (SQLite searches its `temp` schema first, PostgreSQL its `pg_temp`), so the very same
+The report's queries (store/report.py) read the tables `referral`, `referral_topic`, `suspension`,
+`setting_change`, `forward` and `joint_strategy` by their plain names. `shadowed` puts temporary
+copies of these tables in front of them for the length of one read: a temporary table is found
+before the stored table of the same name (SQLite searches its `temp` schema first, PostgreSQL its
+`pg_temp`), so the very same
 queries count the copies, and the database itself is not written. In the copies, every case that
 the audit trail shows changed (or entered) after that day is put back as its events up to then
-add up to (rules/as_recorded.py), and settings changed since are left out.
+add up to (rules/as_recorded.py) with its forwardings, settings changed since are left out, and
+joint strategies opened since are left out and those closed since are open.
 
 Only the copies are ever written, always by their schema-qualified names (`temp.referral`,
 `pg_temp.referral`), never by a plain name that could reach the stored table; they are dropped when
@@ -32,17 +34,21 @@ from sqlmodel import Session, col
 from optima_cli.records.models import (
     CASE_FIELDS,
     AuditEvent,
+    Forward,
+    Institution,
+    JointStrategy,
     Referral,
     ReferralTopic,
     SettingChange,
     Suspension,
 )
-from optima_cli.rules.as_recorded import Then, replay
+from optima_cli.rules.as_recorded import Step, Then, replay
 from optima_cli.store.bulk import chunks
 
 # the tables the report reads that a later change can touch, as the models define them
 _SHADOWED: tuple[Table, ...] = (Referral.__table__, ReferralTopic.__table__,  # type: ignore[attr-defined]
-                                 Suspension.__table__, SettingChange.__table__)  # type: ignore[attr-defined]
+                                 Suspension.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
+                                 Forward.__table__, JointStrategy.__table__)  # type: ignore[attr-defined]
 # the column of each key of a case record, and the type of its values
 _COLUMNS = {f.key: (f.name, f.type) for f in CASE_FIELDS if f.name and f.type is not None}
 _COLUMNS["first_due_on"] = ("first_due_on", date)
@@ -78,7 +84,11 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
     touched = {i for i in session.scalars(later) if i is not None}
     settings_later = session.scalar(select(col(SettingChange.id)).where(
         col(SettingChange.at) >= end).limit(1)) is not None
-    if not touched and not settings_later:
+    # joint strategies opened or closed since (issue 18): by their ids
+    joint_later = {action: set(session.scalars(select(col(AuditEvent.entity_ref)).where(
+        col(AuditEvent.action) == action, col(AuditEvent.at) >= end).distinct()))
+        for action in ("joint-open", "joint-close")}
+    if not touched and not settings_later and not any(joint_later.values()):
         yield AsRecorded(day, 0, 0)
         return
     erased: set[int] = {i for part in chunks(sorted(touched)) for i in session.scalars(
@@ -98,15 +108,28 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
                                  f'SELECT * FROM "{stored}"."{table.name}"'))
         referral, topic = copies["referral"], copies["referral_topic"]
         suspension, settings = copies["suspension"], copies["setting_change"]
+        forward, joint = copies["forward"], copies["joint_strategy"]
         session.execute(delete(settings).where(settings.c.at >= end))
+        for part in chunks(sorted(joint_later["joint-open"])):
+            session.execute(delete(joint).where(joint.c.strategy_id.in_(part)))
+        for part in chunks(sorted(joint_later["joint-close"])):
+            session.execute(joint.update().where(joint.c.strategy_id.in_(part)).values(
+                closed_on=None, outcome=None, cause=None))
+        unit_ids = {code: i for i, code in session.execute(
+            select(col(Institution.id), col(Institution.code)))}
         for part in chunks(put_back):
             session.execute(delete(topic).where(topic.c.referral_id.in_(part)))
             session.execute(delete(suspension).where(suspension.c.referral_id.in_(part)))
             session.execute(delete(referral).where(referral.c.id.in_(part)))
+            session.execute(delete(forward).where(forward.c.referral_id.in_(part)))
         for referral_id, then in cases.items():
             if then is None:  # entered after the day
                 continue
-            session.execute(insert(referral).values(row_then(rows[referral_id], then)))
+            session.execute(insert(referral).values(row_then(rows[referral_id], then, unit_ids)))
+            for on, was, to in then.forwards:
+                session.execute(insert(forward).values(
+                    referral_id=referral_id, forwarded_on=on, from_id=unit_ids.get(was),
+                    to_id=unit_ids.get(to)))
             for name in then.values.get("topics") or ():
                 session.execute(insert(topic).values(referral_id=referral_id, topic=name))
             for start, (until, ended) in then.suspensions.items():
@@ -131,15 +154,17 @@ def _schemas(session: Session) -> tuple[str, str]:
 
 def cases_then(session: Session, ids: set[int], end: datetime) -> dict[int, Then | None]:
     """Each case as its events before `end` add up to (None: entered later)."""
-    events: dict[int, list[tuple[str, Any, Any]]] = {i: [] for i in ids}
+    events: dict[int, list[Step]] = {i: [] for i in ids}
     for part in chunks(sorted(ids)):
-        query = (select(col(AuditEvent.referral_id), col(AuditEvent.action), col(AuditEvent.payload))
+        query = (select(col(AuditEvent.referral_id), col(AuditEvent.action),
+                        col(AuditEvent.on_date), col(AuditEvent.payload))
                  .where(col(AuditEvent.referral_id).in_(part), col(AuditEvent.at) < end,
                         col(AuditEvent.payload).is_not(None))
                  .order_by(col(AuditEvent.id)))
-        for referral_id, action, payload in session.execute(query):
+        for referral_id, action, on_date, payload in session.execute(query):
             values = json.loads(payload)
-            events[referral_id].append((action, values.get("before"), values.get("after")))
+            events[referral_id].append(Step(action, on_date, values.get("before"),
+                                            values.get("after")))
     return {i: replay(found) for i, found in events.items()}
 
 
@@ -147,11 +172,14 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def row_then(current: dict[str, Any], then: Then) -> dict[str, Any]:
-    """The referral's row as recorded then: its row now, with the values it had then."""
+def row_then(current: dict[str, Any], then: Then, unit_ids: dict[str, int]) -> dict[str, Any]:
+    """The referral's row as recorded then: its row now, with the values it had then
+    (`unit_ids`: each unit's id by its code)."""
     row = dict(current)
     for key, value in then.values.items():
-        if key == "findings":  # the trail keeps them with sorted keys: the stored text if equal
+        if key == "receiver":  # forwarded since: the unit it was with then
+            row["receiver_id"] = unit_ids.get(value, row["receiver_id"])
+        elif key == "findings":  # the trail keeps them with sorted keys: the stored text if equal
             if json.loads(row["findings"] or "[]") != value:
                 row["findings"] = json.dumps(value)
         elif key in _COLUMNS:

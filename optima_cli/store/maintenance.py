@@ -254,7 +254,8 @@ def permissions(db: Database) -> Permissions:
     return Permissions(stat.S_IMODE(path.stat().st_mode), stat.S_IMODE(path.parent.stat().st_mode))
 
 
-ERASED_IN = ("client", "referral", "suspension", "journal_entry", "audit_event")  # the tables anonymize changes
+ERASED_IN = ("client", "referral", "suspension", "journal_entry", "joint_strategy", "joint_review",
+             "audit_event")  # the tables anonymize changes
 COMPACTION_PENDING = "compaction_pending"  # meta key, set with an erasure, cleared after compact()
 COMPACT_WAIT_S: float = BUSY_TIMEOUT_S  # how long the compaction waits for readers to finish
 

@@ -184,6 +184,17 @@ def _changes(payload: str | None) -> dict[str, Any]:
             if k not in ("findings", "text") and v not in (None, [], "")}
 
 
+def due_day(kind: deadlines.DueKind, row: dict[str, Any],
+            decision_days: int) -> tuple[date, date | None]:
+    """The day a `due` warning of a case is about, and the other day its sentence names (the
+    referral of a late decision, the mandate end of a suspension): `due` and `notify` say them."""
+    if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
+        return row["due_on"], None
+    if kind == deadlines.DueKind.DECISION_LATE:
+        return deadlines.decision_due(row["referred_on"], decision_days), row["referred_on"]
+    return row["search_suspended_until"], row["due_on"]
+
+
 def due(ctx: Context, as_of: date | None = None, within: int | None = None,
         limit: int | None = None, referrer: str | None = None,
         receiver: str | None = None) -> Listing:
@@ -205,13 +216,7 @@ def due(ctx: Context, as_of: date | None = None, within: int | None = None,
     for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
         for row in rows:
-            if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
-                when, extra = row["due_on"], None
-            elif kind == deadlines.DueKind.DECISION_LATE:
-                when, extra = (deadlines.decision_due(row["referred_on"], w.decision_days),
-                               row["referred_on"])
-            else:
-                when, extra = row["search_suspended_until"], row["due_on"]
+            when, extra = due_day(kind, row, w.decision_days)
             warnings.append({
                 "warning": kind.value,
                 "case": row["case_id"],

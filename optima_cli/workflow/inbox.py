@@ -79,18 +79,25 @@ def rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def read_handback(ctx: Context, ref: str) -> dict[str, Any]:
     """A closed case's handback, with the case's units and its closing; the read is logged, and
-    the first read takes it out of the referrer's inbox (`handback-read`)."""
+    the first read by the referrer's contact person (`institution set-contact --user`; anyone
+    where none is named) takes it out of the referrer's inbox (`handback-read`)."""
     with ctx.write() as session:
         store = store_of(ctx, session)
         referral = lookup.referral(session, ref)
         case, client = store.case(referral)
+        # read for the referrer by its contact person (or anyone, where it has named none): a
+        # reader of another unit sees it, logged, and leaves it in the referrer's inbox
+        contact = lookup.institution(session, case.referrer.code).contact_user
         outcome = actions.read_handback(case, client, ctx.today)
-        store.save(outcome)
+        for_referrer = contact in (None, ctx.user)
+        if for_referrer:
+            store.save(outcome)
         audit.record(session, actor=ctx.user, action="read", entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, after={"command": "inbox --read"},
                      now=ctx.now(), source=ctx.source)
-        read_on: date | None = outcome.case.handback_read_on if outcome.case else None
+        read_on: date | None = (outcome.case.handback_read_on if for_referrer and outcome.case
+                                else case.handback_read_on)
         return {"case": case.case_id, "referrer": case.referrer.code,
                 "receiver": case.receiver.code, "closed_on": case.closed_on,
                 "outcome": case.outcome, "receiving_counsellor": case.receiving_counsellor,

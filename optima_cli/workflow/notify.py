@@ -32,6 +32,7 @@ from optima_cli.rules import deadlines
 from optima_cli.rules import notices as rules
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
+from optima_cli.workflow.case_reads import due_day
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.joint import due_warnings as joint_due
 
@@ -61,13 +62,7 @@ def _items(session: Any, day: date) -> list[rules.Item]:
     for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
         for row in rows:
-            if kind in (deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON):
-                when, extra = row["due_on"], None
-            elif kind == deadlines.DueKind.DECISION_LATE:
-                when, extra = (deadlines.decision_due(row["referred_on"], w.decision_days),
-                               row["referred_on"])
-            else:
-                when, extra = row["search_suspended_until"], row["due_on"]
+            when, extra = due_day(kind, row, w.decision_days)
             unit = row["receiver"] if kind in _FOR_RECEIVER else row["referrer"]
             items.append(rules.Item(unit, f"{kind.value}:{row['case_id']}:{when}", when,
                                     due_wording.message(kind, row["case_id"], when, day, extra)))
@@ -75,7 +70,7 @@ def _items(session: Any, day: date) -> list[rules.Item]:
     every = list(session.scalars(select(col(Institution.id))))
     for h in queries.unread_handbacks(session, every):
         items.append(rules.Item(
-            h["referrer"], f"handback:{h['case']}", h["closed_on"],
+            h["referrer"], f"handback:{h['case']}:{h['closed_on']}", h["closed_on"],
             t("{case}: closed by {receiver} on {day}; its handback waits for you (optima inbox "
               "--read {case})", case=h["case"], receiver=h["receiver"], day=h["closed_on"])))
     # the reviews of joint strategies due or overdue, for the lead and each unit taking part

@@ -234,15 +234,20 @@ def test_back_dated_suspend_and_resume_events_carry_the_suspension(run, db_path,
     events = payloads(db_path, rav_case)
     assert [action for action, _ in events] == [
         "refer", "accept", "suspend-search", "resume-search", "suspend-search", "close"]
-    assert events[2][1] == {"before": {}, "after": {
-        "search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01"}}
+    # each also keeps all the suspensions before and after it (what the trail adds up to)
+    first, resumed, second = ["2025-07-01", "2025-08-01", None], \
+        ["2025-07-01", "2025-08-01", "2025-07-10"], ["2025-07-20", "2025-08-05", None]
+    assert events[2][1] == {"before": {"suspensions": []}, "after": {
+        "search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01",
+        "suspensions": [first]}}
     assert events[3][1] == {
         "before": {"search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01",
-                   "search_resumed_on": None},
+                   "search_resumed_on": None, "suspensions": [first]},
         "after": {"search_suspended_from": "2025-07-01", "search_suspended_until": "2025-08-01",
-                  "search_resumed_on": "2025-07-10"}}
+                  "search_resumed_on": "2025-07-10", "suspensions": [resumed]}}
     assert events[4][1]["after"] == {"search_suspended_from": "2025-07-20",
-                                     "search_suspended_until": "2025-08-05"}
+                                     "search_suspended_until": "2025-08-05",
+                                     "suspensions": [resumed, second]}
     # closing ends the running suspension: the event says so, with the case's own changes
     closing = events[5][1]
     assert closing["after"]["search_resumed_on"] == "2025-08-01"

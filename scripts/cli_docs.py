@@ -19,6 +19,7 @@ COMMANDS = [
     ["demo"], ["examples"], ["notify"],
     ["client", "show"], ["client", "update"],
     ["institution", "list"], ["institution", "add"], ["institution", "set-contact"],
+    ["institution", "set-counsellor"], ["institution", "counsellors"],
     ["settings", "show"], ["settings", "set"],
     ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
     ["db", "status"], ["db", "upgrade"], ["db", "copy"],

@@ -127,6 +127,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],
     ("institution", "set-contact"): ["SD", "--contact", "A. Huber"],
+    ("institution", "set-counsellor"): ["SD", "C. Roth", "--email", "c.roth@example.ch"],
     ("settings", "set"): ["due-days", "20"],
     ("backup",): ["backup.db"],
     ("anonymize",): ["--closed-before", days_ago(400), "--dry-run"],

@@ -140,6 +140,19 @@ def test_handbacks_and_joint_reviews_go_to_the_units_they_await(run, world, smtp
     assert joint in got["sd@example.ch"] and joint in got["iv@example.ch"]
 
 
+def test_a_counsellor_with_an_address_gets_the_items_of_their_cases(run, world, smtp):
+    ok(run("assign", world["new"], "--counsellor", "C. Roth"))
+    ok(run("institution", "set-counsellor", "IV", "C. Roth", "--email", "roth@example.ch"))
+    listed = json.loads(ok(run("institution", "counsellors", "IV", "--format", "json")))
+    assert listed == [{"unit": "IV", "name": "C. Roth", "email": "roth@example.ch"}]
+    ok(run("notify"))
+    got = bodies(smtp)
+    assert world["new"] in got["roth@example.ch"] and world["ending"] not in got["roth@example.ch"]
+    assert world["new"] in got["iv@example.ch"] and world["ending"] in got["iv@example.ch"]
+    ok(run("institution", "set-counsellor", "IV", "C. Roth", "--email", ""))
+    assert json.loads(ok(run("institution", "counsellors", "--format", "json"))) == []
+
+
 def test_a_server_that_cannot_be_reached_is_one_line_and_the_next_run_sends(run, world, smtp):
     smtp.stop()
     result = run("notify")

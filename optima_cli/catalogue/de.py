@@ -115,6 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "settings-set": "Einstellung geändert",
         "amend": "Korrektur",  # issue 17
         "notify": "per E-Mail benachrichtigt",  # issue 18
+        "counsellor-set": "Beratungsperson erfasst",
         "note": "Journaleintrag",  # issue 18: the case journal
         "note-strike": "Journaleintrag gestrichen",
         "joint-open": "gemeinsame Strategie eröffnet",  # issue 18
@@ -1593,4 +1594,5 @@ MESSAGES: dict[str, str] = {
     "{case})":
         "{case}: abgeschlossen von {receiver} am {day}; die Rückmeldung wartet auf Sie (optima "
         "inbox --read {case})",
+    "unit": "Stelle",
 }

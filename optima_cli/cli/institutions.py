@@ -1,4 +1,4 @@
-"""institution list, add, set-contact."""
+"""institution list, add, set-contact, set-counsellor, counsellors."""
 
 from __future__ import annotations
 
@@ -71,3 +71,39 @@ def set_contact(
 
     result = do_set(context(ctx), code, contact, email, phone, user)
     emit(result, fmt, lambda r: tables.institutions([r]))
+
+
+@institution_app.command("set-counsellor")
+def set_counsellor(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(metavar="CODE", help="Unit code.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The counsellor's name, as cases give it.")],
+    email: Annotated[str, typer.Option("--email", metavar="ADDRESS",
+                                       help="Where `optima notify` mails them; \"\" removes them.")],
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """Say where a counsellor of a unit is mailed what awaits them on their cases.
+
+    `optima notify` sends each counsellor named on a case (receiving at the unit that works it,
+    referring at the unit that referred it) the items of those cases, beside the contact person.
+
+    Example: optima institution set-counsellor IV "C. Roth" --email c.roth@example.ch
+    """
+    from optima_cli.workflow.institutions import set_counsellor as do_set
+
+    result = do_set(context(ctx), code, name, email)
+    emit(result, fmt, lambda r: tables.counsellors([r]))
+
+
+@institution_app.command("counsellors")
+def list_counsellors(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Argument(metavar="[CODE]", help="A unit, or a kind.")] = None,
+    fmt: FormatOpt = Format.TABLE,
+) -> None:
+    """List the counsellors with an e-mail address, of a unit or of all.
+
+    Example: optima institution counsellors SD
+    """
+    from optima_cli.workflow.institutions import counsellors
+
+    emit(counsellors(context(ctx), code), fmt, tables.counsellors)

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 12  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 13  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -294,6 +294,19 @@ class JointReview(TableModel, table=True):
     reviewed_on: date
     next_on: date
     note: str | None = None
+
+
+class Counsellor(TableModel, table=True):
+    """A counsellor of a unit and the address `optima notify` mails them at (issue 18): the cases
+    name counsellors (receiving, referring) by name; this says where those of a unit are reached.
+    Migration 0013."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: int = Field(foreign_key="institution.id", index=True)
+    name: str
+    email: str
+
+    __table_args__ = (UniqueConstraint("institution_id", "name"),)
 
 
 class Forward(TableModel, table=True):

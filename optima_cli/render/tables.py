@@ -271,6 +271,12 @@ def institutions(items: list[dict[str, Any]]) -> None:
                         i["contact_email"], i["contact_phone"], i["contact_user"]] for i in items]))
 
 
+def counsellors(items: list[dict[str, Any]]) -> None:
+    """The counsellors of units and where `optima notify` mails them (issue 18)."""
+    out().print(table([t("unit"), t("counsellor"), t("e-mail")],
+                      [[i["unit"], i["name"], i["email"] or ""] for i in items]))
+
+
 def examples(items: list[dict[str, Any]]) -> None:
     if not items:
         out().print(Text(t("no closed case with its goal achieved or partly achieved matches")))

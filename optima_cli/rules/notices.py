@@ -26,18 +26,20 @@ PASSWORD_VARIABLE = "OPTIMA_SMTP_PASSWORD"  # the environment variable that may 
 
 
 class Item(NamedTuple):
-    """One thing that awaits a unit: its unit's code, what it is once (`key`), its day, and the
-    line that says it (case ids, unit codes and dates only)."""
+    """One thing that awaits a unit: its unit's code, what it is once (`key`), its day, the line
+    that says it (case ids, unit codes and dates only), and the counsellor of the unit it concerns
+    (the case's receiving or referring counsellor, by name), if any."""
 
     unit: str
     key: str
     day: date
     line: str
+    counsellor: str | None = None
 
 
 @dataclass(frozen=True)
 class Digest:
-    """What one address receives: the units it is the contact person of, and their new items."""
+    """What one address receives: the units whose items it gets, and their new items."""
 
     to: str
     units: tuple[str, ...]
@@ -45,22 +47,25 @@ class Digest:
 
 
 def digests(items: Iterable[Item], addresses: Mapping[str, str | None],
-            sent: set[tuple[str, str]]) -> tuple[list[Digest], list[str]]:
-    """The digests to send (by address, in order), each with the items of its units not yet
-    delivered to it (`sent`: (address, key)), soonest first; and the units with items but no
-    address to send them to. `addresses`: each unit's contact e-mail (None: none)."""
+            sent: set[tuple[str, str]],
+            counsellors: Mapping[tuple[str, str], str] | None = None) -> tuple[list[Digest], list[str]]:
+    """The digests to send (by address, in order), each with the items not yet delivered to it
+    (`sent`: (address, key)), soonest first; and the units with items but no contact address.
+    An item goes to its unit's contact person (`addresses`: each unit's contact e-mail, None:
+    none) and to its counsellor where the unit gave their address (`counsellors`: (unit, name)
+    -> e-mail); once to an address that is both."""
     by_address: dict[str, dict[str, Item]] = {}
     units: dict[str, set[str]] = {}
     unreachable: set[str] = set()
     for item in items:
-        address = addresses.get(item.unit)
-        if not address:
+        contact = addresses.get(item.unit)
+        if not contact:
             unreachable.add(item.unit)
-            continue
-        key = address.lower()
-        units.setdefault(key, set()).add(item.unit)
-        if (key, item.key) not in sent:
-            by_address.setdefault(key, {})[item.key] = item
+        own = (counsellors or {}).get((item.unit, item.counsellor or ""))
+        for address in {a.lower() for a in (contact, own) if a}:
+            units.setdefault(address, set()).add(item.unit)
+            if (address, item.key) not in sent:
+                by_address.setdefault(address, {})[item.key] = item
     found = [Digest(to, tuple(sorted(units[to])),
                     tuple(sorted(held.values(), key=lambda i: (i.day, i.key))))
              for to, held in sorted(by_address.items())]

@@ -63,7 +63,7 @@ def unread_handbacks(session: Session, referrer_ids: Sequence[int]) -> list[dict
     r = Referral
     query: Any = (select(col(r.case_id).label("case"), col(Referrer.code).label("referrer"),
                     col(Receiver.code).label("receiver"), col(r.closed_on), col(r.outcome),
-                    col(r.receiving_counsellor))
+                    col(r.receiving_counsellor), col(r.referring_counsellor))
              .join(Referrer, col(Referrer.id) == r.referrer_id)
              .join(Receiver, col(Receiver.id) == r.receiver_id)
              .where(col(r.referrer_id).in_(list(referrer_ids)), col(r.handback).is_not(None),

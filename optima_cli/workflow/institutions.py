@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import col, select
+
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
-from optima_cli.records.models import Institution
+from optima_cli.records.models import Counsellor, Institution
 from optima_cli.rules import text
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.records import diff
@@ -88,3 +90,43 @@ def set_contact(ctx: Context, code: str, contact_name: str | None, contact_email
                      entity_ref=inst.code, before=before_diff, after=after_diff, now=ctx.now(),
                      source=ctx.source)
         return record(inst)
+
+
+# --- the counsellors of a unit and their addresses (issue 18: `optima notify` mails them) ----------
+
+def set_counsellor(ctx: Context, code: str, name: str, email: str) -> dict[str, Any]:
+    """Where a counsellor of the unit is reached (by their name as the cases give it); a blank
+    address removes them. Audited."""
+    named = text.optional_name(name, "name")
+    if named is None:
+        raise UsageProblem.refused("value-required", "name")
+    address = text.email(email, "email")
+    with ctx.write() as session:
+        inst = lookup.institution(session, code)
+        row = session.exec(select(Counsellor).where(Counsellor.institution_id == inst.id,
+                                                     Counsellor.name == named)).first()
+        before = row.email if row else None
+        if address is None and row is not None:
+            session.delete(row)
+        elif address is not None:
+            row = row or Counsellor(institution_id=inst.id or 0, name=named, email=address)
+            row.email = address
+            session.add(row)
+        if before != address:
+            audit.record(session, actor=ctx.user, action="counsellor-set", entity="institution",
+                         entity_ref=inst.code, before={named: before}, after={named: address},
+                         now=ctx.now(), source=ctx.source)
+        return {"unit": inst.code, "name": named, "email": address}
+
+
+def counsellors(ctx: Context, code: str | None = None) -> list[dict[str, Any]]:
+    """The counsellors with an address, of one unit (or a kind's units) or of all."""
+    with ctx.read() as session:
+        ids = lookup.units(session, code)
+        query = (select(Counsellor, Institution).join(
+            Institution, col(Institution.id) == col(Counsellor.institution_id))
+            .order_by(col(Institution.code), col(Counsellor.name)))
+        if ids is not None:
+            query = query.where(col(Counsellor.institution_id).in_(ids))
+        return [{"unit": inst.code, "name": c.name, "email": c.email}
+                for c, inst in session.exec(query)]

@@ -26,7 +26,7 @@ from sqlmodel import col, select
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
-from optima_cli.records.models import Institution, Notice
+from optima_cli.records.models import Counsellor, Institution, Notice
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
 from optima_cli.rules import notices as rules
@@ -56,23 +56,28 @@ def _items(session: Any, day: date) -> list[rules.Item]:
         items.append(rules.Item(
             row["receiver"], f"referral:{row['case_id']}:{row['receiver']}", row["referred_on"],
             t("{case}: referred by {referrer} on {day}; decide by {deadline}", case=row["case_id"],
-              referrer=row["referrer"], day=row["referred_on"], deadline=decide_by)))
+              referrer=row["referrer"], day=row["referred_on"], deadline=decide_by),
+            row["receiving_counsellor"]))
     found = queries.due_rows(session, day, w.horizon, w.decision_cutoff, current=True, limit=None,
                              which=queries.CaseFilter(), decision_days=w.decision_days)
     for kind_name, (_, rows) in found.items():
         kind = deadlines.DueKind(kind_name)
         for row in rows:
             when, extra = due_day(kind, row, w.decision_days)
-            unit = row["receiver"] if kind in _FOR_RECEIVER else row["referrer"]
+            receiving = kind in _FOR_RECEIVER
+            unit = row["receiver"] if receiving else row["referrer"]
             items.append(rules.Item(unit, f"{kind.value}:{row['case_id']}:{when}", when,
-                                    due_wording.message(kind, row["case_id"], when, day, extra)))
+                                    due_wording.message(kind, row["case_id"], when, day, extra),
+                                    row["receiving_counsellor" if receiving
+                                        else "referring_counsellor"]))
     # the handbacks not yet read, for the unit that referred the case
     every = list(session.scalars(select(col(Institution.id))))
     for h in queries.unread_handbacks(session, every):
         items.append(rules.Item(
             h["referrer"], f"handback:{h['case']}:{h['closed_on']}", h["closed_on"],
             t("{case}: closed by {receiver} on {day}; its handback waits for you (optima inbox "
-              "--read {case})", case=h["case"], receiver=h["receiver"], day=h["closed_on"])))
+              "--read {case})", case=h["case"], receiver=h["receiver"], day=h["closed_on"]),
+            h["referring_counsellor"]))
     # the reviews of joint strategies due or overdue, for the lead and each unit taking part
     for kind, joint in joint_due(session, w, None, None):
         line = due_wording.message(kind, joint["joint"], joint["review_on"], day, joint["lead"])
@@ -86,10 +91,13 @@ def _plan(ctx: Context) -> tuple[list[rules.Digest], list[str], rules.MailSettin
     with ctx.read() as session:
         items = _items(session, ctx.today)
         addresses = {i.code: i.contact_email for i in session.exec(select(Institution))}
+        counsellors = {(inst.code, c.name): c.email for c, inst in session.exec(
+            select(Counsellor, Institution).join(
+                Institution, col(Institution.id) == col(Counsellor.institution_id)))}
         sent = {(r.lower(), k) for r, k in session.execute(
             select(col(Notice.recipient), col(Notice.item)))}
         mail = stored_settings.mail(session)
-    found, unreachable = rules.digests(items, addresses, sent)
+    found, unreachable = rules.digests(items, addresses, sent, counsellors)
     return found, unreachable, mail
 
 

@@ -121,12 +121,13 @@ def numbered(rows: list[dict[str, str]]) -> list[tuple[int, dict[str, str]]]:
 
 
 def accepted_rows(ctx: Context, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The rows, without those the import refuses (asked again until it refuses none)."""
+    """The rows, without those the import refuses or lists as differing from an earlier row of
+    the same case (asked again until there are none)."""
     for _ in range(10):
         out = import_rows(ctx, FILE, numbered(rows), dry_run=True)
-        if not out.errors:
+        if not out.errors and not out.difference_rows:
             return rows
-        bad = {e.row for e in out.errors}
+        bad = {e.row for e in out.errors} | {d["row"] for d in out.difference_rows}
         rows = [r for n, r in numbered(rows) if n not in bad]
     return []
 

@@ -1421,6 +1421,7 @@ MESSAGES: dict[str, str] = {
     "no person, on purpose.":
         "Öffnen Sie einen Fall mit `optima show FALL`; `optima due` listet alle Fristen. Diese "
         "Nachricht nennt absichtlich keine Person.",
+    "sent to {to}: 1 item": "gesendet an {to}: 1 Punkt",
     "sent to {to}: {n} items": "gesendet an {to}: {n} Punkte",
     "{unit} has items but no contact e-mail; set one with `optima institution set-contact {unit} "
     "--email ADDRESS`":

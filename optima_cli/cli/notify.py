@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from optima_cli.cli.options import context, print_data, terminal
-from optima_cli.language import t
+from optima_cli.language import plural, t
 from optima_cli.render.formats import Format, to_json
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def notify(
 
     def said(digest: Digest, delivered: bool) -> None:
         if delivered:
-            terminal.message(t("sent to {to}: {n} items", to=digest.to, n=len(digest.items)))
+            terminal.message(plural(len(digest.items), "sent to {to}: 1 item",
+                                    "sent to {to}: {n} items", to=digest.to, n=len(digest.items)))
 
     result = do_notify(context(ctx), dry_run, None if fmt else said)
     for unit in result["unreachable_units"]:

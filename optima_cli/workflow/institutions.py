@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
-from optima_cli.records.models import Counsellor, Institution
+from optima_cli.records.models import Institution
 from optima_cli.rules import text
 from optima_cli.rules.codes import Kind
 from optima_cli.rules.records import diff
-from optima_cli.store import audit, queries
+from optima_cli.store import audit, notices, queries
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -103,15 +101,7 @@ def set_counsellor(ctx: Context, code: str, name: str, email: str) -> dict[str, 
     address = text.email(email, "email")
     with ctx.write() as session:
         inst = lookup.institution(session, code)
-        row = session.exec(select(Counsellor).where(Counsellor.institution_id == inst.id,
-                                                     Counsellor.name == named)).first()
-        before = row.email if row else None
-        if address is None and row is not None:
-            session.delete(row)
-        elif address is not None:
-            row = row or Counsellor(institution_id=inst.id or 0, name=named, email=address)
-            row.email = address
-            session.add(row)
+        before = notices.set_counsellor(session, inst.id or 0, named, address)
         if before != address:
             audit.record(session, actor=ctx.user, action="counsellor-set", entity="institution",
                          entity_ref=inst.code, before={named: before}, after={named: address},
@@ -123,10 +113,5 @@ def counsellors(ctx: Context, code: str | None = None) -> list[dict[str, Any]]:
     """The counsellors with an address, of one unit (or a kind's units) or of all."""
     with ctx.read() as session:
         ids = lookup.units(session, code)
-        query = (select(Counsellor, Institution).join(
-            Institution, col(Institution.id) == col(Counsellor.institution_id))
-            .order_by(col(Institution.code), col(Counsellor.name)))
-        if ids is not None:
-            query = query.where(col(Counsellor.institution_id).in_(ids))
-        return [{"unit": inst.code, "name": c.name, "email": c.email}
-                for c, inst in session.exec(query)]
+        return [{"unit": unit, "name": name, "email": email}
+                for unit, name, email in notices.counsellors(session, ids)]

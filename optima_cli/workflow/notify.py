@@ -22,15 +22,13 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
-
 from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
-from optima_cli.records.models import Counsellor, Institution, Notice
 from optima_cli.render import due as due_wording
 from optima_cli.rules import deadlines
 from optima_cli.rules import notices as rules
 from optima_cli.store import audit, queries
+from optima_cli.store import notices as stored_notices
 from optima_cli.store import settings as stored_settings
 from optima_cli.workflow.case_reads import due_day
 from optima_cli.workflow.context import Context
@@ -71,8 +69,7 @@ def _items(session: Any, day: date) -> list[rules.Item]:
                                     row["receiving_counsellor" if receiving
                                         else "referring_counsellor"]))
     # the handbacks not yet read, for the unit that referred the case
-    every = list(session.scalars(select(col(Institution.id))))
-    for h in queries.unread_handbacks(session, every):
+    for h in queries.unread_handbacks(session, stored_notices.unit_ids(session)):
         items.append(rules.Item(
             h["referrer"], f"handback:{h['case']}:{h['closed_on']}", h["closed_on"],
             t("{case}: closed by {receiver} on {day}; its handback waits for you (optima inbox "
@@ -90,12 +87,9 @@ def _items(session: Any, day: date) -> list[rules.Item]:
 def _plan(ctx: Context) -> tuple[list[rules.Digest], list[str], rules.MailSettings]:
     with ctx.read() as session:
         items = _items(session, ctx.today)
-        addresses = {i.code: i.contact_email for i in session.exec(select(Institution))}
-        counsellors = {(inst.code, c.name): c.email for c, inst in session.exec(
-            select(Counsellor, Institution).join(
-                Institution, col(Institution.id) == col(Counsellor.institution_id)))}
-        sent = {(r.lower(), k) for r, k in session.execute(
-            select(col(Notice.recipient), col(Notice.item)))}
+        addresses = stored_notices.contact_addresses(session)
+        counsellors = {(unit, name): email for unit, name, email in stored_notices.counsellors(session)}
+        sent = stored_notices.sent(session)
         mail = stored_settings.mail(session)
     found, unreachable = rules.digests(items, addresses, sent, counsellors)
     return found, unreachable, mail
@@ -172,8 +166,7 @@ def _delivered(ctx: Context, digest: rules.Digest) -> None:
     """Record a digest the mail server took: its items for its address, and an audit event."""
     now = ctx.now()
     with ctx.write() as session:
-        for item in digest.items:
-            session.add(Notice(recipient=digest.to, item=item.key, sent_at=now))
+        stored_notices.delivered(session, digest.to, [i.key for i in digest.items], now)
         audit.record(session, actor=ctx.user, action="notify", entity="mail",
                      entity_ref=",".join(digest.units), now=now, source=ctx.source,
                      after={"to": digest.to, "items": [i.key for i in digest.items]})

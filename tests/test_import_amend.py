@@ -18,7 +18,8 @@ import pytest
 from conftest import dump
 from test_import import imported, ok, refused, template, write_csv
 
-from optima_cli.importing.rows import COLUMNS, Difference, differences
+from optima_cli.importing.compare import Difference, differences
+from optima_cli.importing.rows import COLUMNS
 from optima_cli.rules.codes import Kind, Status
 from optima_cli.rules.lifecycle import Case, Unit
 

@@ -39,14 +39,14 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, ReferralBlocked
 from optima_cli.importing.columns import CLIENT_FIELDS, COLUMNS, check_header, parse_row
+from optima_cli.importing.compare import COMPARED, Difference, differences
 from optima_cli.language import t
-from optima_cli.records.models import CASE_FIELDS
 from optima_cli.rules import actions, corrections, joint, lifecycle
 from optima_cli.rules import clients as client_rules
 from optima_cli.rules.actions import Person
-from optima_cli.rules.codes import OPEN_STATUSES, Status
+from optima_cli.rules.codes import OPEN_STATUSES
 from optima_cli.rules.identity import format_client_id, name_key
-from optima_cli.rules.lifecycle import MONTHS, Case, Unit
+from optima_cli.rules.lifecycle import Case, Unit
 from optima_cli.rules.records import given_with_referral
 from optima_cli.store.batch_store import BatchStore
 from optima_cli.workflow.context import Context
@@ -126,16 +126,6 @@ def _failing(column: str, action: Callable[..., Any], *args: Any) -> Any:
 
 # the column to blame when a never-rule refuses a referral
 RULE_COLUMNS = {"consent": "consent_on", "other-kind": "receiver", "no-open-referral": "receiver"}
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """A column of a row that differs from the case already there: its value there and in the
-    file, as they are shown."""
-
-    column: str
-    stored: str
-    file: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,61 +293,6 @@ def _steps(v: dict[str, Any], today: date) -> list[tuple[str, Decide]]:
     return [(column, decide) for _, _, column, decide in sorted(steps, key=lambda s: (s[0], s[1]))]
 
 
-# the import column of each value `amend` corrects, by the fields of the case record
-_AMEND_COLUMNS = {f.key: f.sheet for f in CASE_FIELDS if f.key in corrections.AMENDABLE and f.sheet}
-# `amend`'s note is the note of the case's ending: its column and the field of the case holding it
-_NOTES = {Status.REJECTED: ("reason_note", "reason_note"),
-          Status.WITHDRAWN: ("withdraw_note", "reason_note"),
-          Status.CLOSED: ("close_note", "close_note")}
-
-
-def _correctable(case: Case) -> Iterator[tuple[str, str, Any]]:
-    """What `amend` can correct of the case: its name, its import column, the stored value."""
-    for name in corrections.AMENDABLE:
-        if not corrections.applies(case, name):
-            continue  # a step the case has not taken: the import adds none to a case there
-        if name == "note":
-            column, held = _NOTES[Status(case.status)]
-            yield name, column, getattr(case, held)
-        elif name == "months" and case.extended_on is not None:
-            yield name, _AMEND_COLUMNS[name], MONTHS[0]  # as referred: an extension makes 3 six
-        elif name in _AMEND_COLUMNS:
-            yield name, _AMEND_COLUMNS[name], getattr(case, name)
-
-
-def _same(case: Case) -> Case:
-    return case._replace(topics=tuple(sorted(case.topics)))  # the order of topics says nothing
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return ", ".join(sorted(str(v) for v in value))
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def differences(case: Case, v: dict[str, Any], today: date) -> dict[str, Difference]:
-    """The values of a row that differ from the case already there, by the name of `amend`'s
-    change: a value is read and cleaned as `amend` reads it (`corrections.corrected_case`); one
-    it refuses differs (and `amend` says why). A blank cell, or a value of a step the case has
-    not taken (`corrections.applies`), is no difference."""
-    found = {}
-    for name, column, stored in _correctable(case):
-        value = v[column]
-        if value is None or _shown(value) == _shown(stored):
-            continue
-        try:
-            if _same(corrections.corrected_case(case, {name: value}, today)) == _same(case):
-                continue
-        except OptimaError:
-            pass
-        found[name] = Difference(column, _shown(stored), _shown(value))
-    return found
-
-
 def _already_there(store: BatchStore, client: Person, created: bool, case_id: str,
                    v: dict[str, Any], today: date, amend: bool, why: str,
                    earlier: Met | None) -> Applied:
@@ -420,10 +355,6 @@ def _apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = 
     return Applied(created, case.case_id, already_there=False, made=case)
 
 
-# the columns a row is compared by with its case: of what `amend` corrects, and the notes
-_COMPARED = (*_AMEND_COLUMNS.values(), *(column for column, _ in _NOTES.values()))
-
-
 def apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = False,
               why: str = "", met: dict[str, Met] | None = None, number: int = 0) -> Applied:
     """One row; `met` holds the cases earlier rows of the file met (on the row's day: a case is
@@ -436,7 +367,7 @@ def apply_row(store: BatchStore, v: dict[str, Any], today: date, amend: bool = F
     store.end_row()
     if met is not None:
         seen = met.setdefault(applied.case, Met(number, applied.made))
-        for column in _COMPARED:
+        for column in COMPARED:
             if v[column] is not None:
                 seen.given.setdefault(column, number)
     return applied

@@ -21,8 +21,13 @@ from typing import Any, NamedTuple
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import text as texts
+from optima_cli.rules.deadlines import DueKind
 
 PASSWORD_VARIABLE = "OPTIMA_SMTP_PASSWORD"  # the environment variable that may hold the password
+
+# the warnings of `due` that await the unit that works the case; the others (a job-search
+# suspension ending) await the unit that referred it, the RAV that suspended the search
+FOR_RECEIVER = frozenset({DueKind.OVERDUE, DueKind.DUE_SOON, DueKind.DECISION_LATE})
 
 
 class Item(NamedTuple):

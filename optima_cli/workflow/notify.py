@@ -35,10 +35,6 @@ from optima_cli.workflow.context import Context
 from optima_cli.workflow.joint import due_warnings as joint_due
 
 SMTP_TIMEOUT_S = 30
-# the warnings of `due` that concern the unit that works the case, and those that concern the
-# unit that referred it (a job-search suspension is the RAV's, which referred the case)
-_FOR_RECEIVER = {deadlines.DueKind.OVERDUE, deadlines.DueKind.DUE_SOON,
-                 deadlines.DueKind.DECISION_LATE}
 
 
 def _items(session: Any, day: date) -> list[rules.Item]:
@@ -62,7 +58,7 @@ def _items(session: Any, day: date) -> list[rules.Item]:
         kind = deadlines.DueKind(kind_name)
         for row in rows:
             when, extra = due_day(kind, row, w.decision_days)
-            receiving = kind in _FOR_RECEIVER
+            receiving = kind in rules.FOR_RECEIVER
             unit = row["receiver"] if receiving else row["referrer"]
             items.append(rules.Item(unit, f"{kind.value}:{row['case_id']}:{when}", when,
                                     due_wording.message(kind, row["case_id"], when, day, extra),

@@ -62,6 +62,11 @@ LABELS: dict[str, dict[str, str]] = {
         "joint-strategy": "in gemeinsame Strategie überführt",
         "other": "anderer Grund, siehe Notiz",
     },
+    "SeriesUnit": {  # report --series (issue 19)
+        "month": "Monat",
+        "quarter": "Quartal",
+        "year": "Jahr",
+    },
     "Outcome": {
         "achieved": "Ziel erreicht",
         "partly": "Ziel teilweise erreicht",
@@ -1596,4 +1601,21 @@ MESSAGES: dict[str, str] = {
         "{case}: abgeschlossen von {receiver} am {day}; die Rückmeldung wartet auf Sie (optima "
         "inbox --read {case})",
     "unit": "Stelle",
+    # --- issue 19: trends (rules/series.py, workflow/report.py, render/report.py, render/workbook.py) ---
+    "OPTIMA figures per {unit}: {start} to {end} (as of {as_of})":
+        "OPTIMA-Zahlen pro {unit}: {start} bis {end} (Stand {as_of})",
+    "--series {unit!r} is not known; use month, quarter or year":
+        "--series {unit!r} ist unbekannt; verwenden Sie month, quarter oder year",
+    "period": "Zeitraum",
+    "Trend": "Verlauf",
+    "Referrals and outcomes per period": "Anmeldungen und Ergebnisse pro Zeitraum",
+    "from {group}": "von {group}",
+    "achieved": "Ziel erreicht",
+    "partly": "teilweise erreicht",
+    "not achieved": "nicht erreicht",
+    "employed at closing": "erwerbstätig bei Abschluss",
+    "forwarded": "weitergeleitet",
+    "overrides": "begründete Abweichungen",
+    "referrals sent": "Anmeldungen gesendet",
+    "referrals received": "Anmeldungen erhalten",
 }

@@ -7,13 +7,17 @@ shape) and render/report.py or render/workbook.py (tables, CSV, the workbook).""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from optima_cli.cli.options import AsOf, context, date_option, emit, print_data, terminal
 from optima_cli.language import t
 from optima_cli.render.formats import Format
+
+if TYPE_CHECKING:
+    from optima_cli.rules.periods import Period
+    from optima_cli.workflow.context import Context
 
 app = typer.Typer()  # this module's commands, built one at a time by the root (cli/root.py)
 
@@ -42,6 +46,10 @@ def report(
     personal: Annotated[bool, typer.Option(
         "--with-personal-data",
         help="Add names, AHV numbers, birth dates and notes to the workbook (logged).")] = False,
+    series: Annotated[str | None, typer.Option(
+        "--series", metavar="month|quarter|year",
+        help="The key figures per month, quarter or year of the period, and their total "
+        "(with --xlsx: the workbook's Trend sheet).")] = None,
 ) -> None:
     """Show the figures of a period: referrals, decisions, reasons, outcomes, open cases.
 
@@ -53,6 +61,8 @@ def report(
     Example: optima report --month last --xlsx /srv/optima/optima-{period}.xlsx
 
     Example: optima report --month 2026-10 --as-recorded 2026-11-05
+
+    Example: optima report --series year --from 2018-10-01 --to 2022-11-30
     """
     from optima_cli.render import report as view
     from optima_cli.rules.periods import choose
@@ -66,17 +76,32 @@ def report(
     period = choose(as_of or as_recorded or c.today, month, quarter, year, start, end)
     if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
-            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded)
+            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded, series)
         if fmt is None:
             print_data(str(path))
             terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
                              else t("wrote {path}", path=path))
             return
         terminal.message(t("wrote {path}", path=path))
-    else:
+    elif series is None:
         data = figures(c, period, by, as_recorded)
+    if series is not None:  # the series is what is printed (the workbook has it in its Trend)
+        _print_series(c, period, series, by, as_recorded, fmt or Format.TABLE)
+        return
     fmt = fmt or Format.TABLE
     if fmt == Format.CSV:
         print_data(view.to_csv(data), nl=False)
     else:
         emit(data, fmt, view.render)
+
+
+def _print_series(c: Context, period: Period, unit: str, by: str, as_recorded: date | None,
+                  fmt: Format) -> None:
+    from optima_cli.render import report as view
+    from optima_cli.workflow.report import series
+
+    data = series(c, period, unit, by, as_recorded)
+    if fmt == Format.CSV:
+        print_data(view.series_csv(data), nl=False)
+    else:
+        emit(data, fmt, view.render_series)

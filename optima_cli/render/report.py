@@ -175,3 +175,35 @@ def settings_changes(changes: list[dict[str, Any]]) -> list[Any]:
     return [Text(""), Text(t("settings changed in the period"), style="bold"),
             *(Text(t("{day}: {key} from {before} to {after} (version {version})", **c))
               for c in changes)]
+
+
+def series_header(series: dict[str, Any]) -> list[str]:
+    """The series' column names in the language of the output (rules/series.py FIGURES)."""
+    from optima_cli.rules.series import FIGURES, columns
+
+    labels = {f.label: f.label for f in FIGURES}  # marked with t_() in rules/series.py
+    return [t(labels[text], **values) for _, text, values in columns(series["groups"])]
+
+
+def render_series(series: dict[str, Any]) -> None:
+    """`report --series`: a row per period and a total row (the sum of the rows)."""
+    columns = series["columns"]
+    title = t("OPTIMA figures per {unit}: {start} to {end} (as of {as_of})",
+              unit=label("SeriesUnit", series["series"]), start=series["from"], end=series["to"],
+              as_of=series["as_of"])
+    note = [Text(recorded_note(series["as_recorded"]), style="yellow")] if series.get("as_recorded") else []
+    body = table([t("period"), *series_header(series)],
+                 [[p["period"], *(p[k] for k in columns)] for p in series["periods"]]
+                 + [[t("total"), *(series["total"][k] for k in columns)]])
+    out().print(Group(*note, Text(title, style="bold"), body))
+
+
+def series_csv(series: dict[str, Any]) -> str:
+    """`report --series --format csv`: a row per period (period, from, to and the figures by
+    their JSON keys); no total row (a script sums)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["period", "from", "to", *series["columns"]])
+    for p in series["periods"]:
+        writer.writerow([p["period"], p["from"], p["to"], *(p[k] for k in series["columns"])])
+    return buffer.getvalue()

@@ -19,7 +19,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -131,7 +131,7 @@ def _bar_chart(sheet: _Sheet, title: str, first_row: int, last_row: int, series:
     sheet.ws.add_chart(chart, anchor)
 
 
-def _summary(wb: Workbook, data: dict[str, Any]) -> None:
+def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = None) -> None:
     s = _Sheet(wb, t("Summary"))
     s.ws.column_dimensions["A"].width = 42
     for column in "BCD":
@@ -218,6 +218,53 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
             s.append([change["day"], change["key"], change["before"], change["after"]])
     if "joint" in data:
         _joint_summary(s, data["joint"])
+    if units is not None:
+        _units_summary(s, units)
+
+
+def _units_summary(s: _Sheet, units: dict[str, Any]) -> None:
+    """The Summary's breakdown by unit (issue 19): each unit (every municipal social service on its
+    own) with the report's counts grouped by unit code."""
+    s.append([])
+    s.append([t("unit"), t("referrals sent"), t("referrals received"), t("accepted"), t("rejected"),
+              t("closed"), t("achieved"), t("employed at closing")], bold=True)
+    ref = units["referrals"]
+    for g in ref["by_referrer"]:
+        s.append([g, ref["by_referrer"][g], ref["by_receiver"][g], units["accepted"]["by_receiver"][g],
+                  units["rejected"]["by_receiver"][g], units["closed"]["by_receiver"][g],
+                  units["achieved_by_receiver"][g], units["employed_by_receiver"][g]])
+    s.append([t("total"), ref["total"], ref["total"], units["accepted"]["total"],
+              units["rejected"]["total"], units["closed"]["total"],
+              sum(units["achieved_by_receiver"].values()), units["closed"]["employed"]], bold=True)
+
+
+def _trend(wb: Workbook, trend: dict[str, Any]) -> None:
+    """The Trend sheet (issue 19): the series' table, one row per period and a total row, and a
+    line chart of the referrals and the outcomes per period."""
+    from optima_cli.render.report import series_header
+    from optima_cli.rules.series import CHARTED
+
+    columns = trend["columns"]
+    header = [t("period"), t("from"), t("to"), *series_header(trend)]
+    rows = [[p["period"], p["from"], p["to"], *(p[k] for k in columns)] for p in trend["periods"]]
+    sheet = _table(wb, t("Trend"), header, rows)
+    sheet.append([t("total"), trend["from"], trend["to"], *(trend["total"][k] for k in columns)],
+                 bold=True)
+    if not rows:
+        return
+    chart = LineChart()
+    chart.title = t("Referrals and outcomes per period")
+    chart.x_axis.title = t("period")
+    chart.y_axis.title = t("referrals")
+    chart.x_axis.delete = chart.y_axis.delete = False  # Excel hides axes unless told otherwise
+    chart.y_axis.number_format = "0"
+    for key in CHARTED:
+        index = 4 + columns.index(key)
+        chart.add_data(Reference(sheet.ws, min_col=index, max_col=index, min_row=1,
+                                 max_row=1 + len(rows)), titles_from_data=True)
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=2, max_row=1 + len(rows)))
+    chart.width, chart.height = 24, 10
+    sheet.ws.add_chart(chart, f"A{len(rows) + 4}")
 
 
 def _headings(columns: list[str]) -> list[str]:
@@ -246,12 +293,14 @@ def _in_period(day: date | None, data: dict[str, Any]) -> bool:
 
 def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
           progress: Callable[[int, int], None] | None = None,
-          joints: list[dict[str, Any]] | None = None, wb: Workbook | None = None) -> Workbook:
+          joints: list[dict[str, Any]] | None = None, wb: Workbook | None = None,
+          trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None) -> Workbook:
     """The workbook; `progress(done, total)` hears of the table rows written (the total is
     every row of the five tables); `joints` the joint strategies active in the period; `wb` the
-    workbook to fill (a new one if None)."""
+    workbook to fill (a new one if None); `trend` the series of the Trend sheet and `units` the
+    counts by unit for the Summary (workflow/report.py `_series`, `_counted`)."""
     wb = wb if wb is not None else Workbook(write_only=True)
-    _summary(wb, data)
+    _summary(wb, data, units)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
     closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
@@ -289,6 +338,8 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
         sheet.ws.conditional_formatting.add(
             cells, FormulaRule(formula=['AND(ISNUMBER($H2),$H2<0)'], fill=OVERDUE_FILL))
     _joint_sheet(wb, joints or [], tick)
+    if trend is not None:  # after the sheets of before (scripts may find them by position)
+        _trend(wb, trend)
     return wb
 
 
@@ -321,7 +372,8 @@ def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],
 
 def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
                    personal: bool, progress: Callable[[int, int], None] | None = None,
-                   scratch: Path | None = None, joints: list[dict[str, Any]] | None = None) -> Path:
+                   scratch: Path | None = None, joints: list[dict[str, Any]] | None = None,
+                   trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None) -> Path:
     """Build and save to `path`: the temporary file that store.maintenance.into_place moves onto
     the target once whole. `progress(done, total)` hears of the rows written. openpyxl keeps
     each sheet's rows in a temporary file until the save: in `scratch` (a private folder beside
@@ -330,7 +382,7 @@ def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]]
     with _temporary_files_in(scratch):
         wb = Workbook(write_only=True)
         try:  # a full disk may stop the sheets' row writers already, before the save
-            build(data, cases, personal, progress, joints, wb)
+            build(data, cases, personal, progress, joints, wb, trend, units)
             _save(wb, path)
         except BaseException:
             _discard(wb)

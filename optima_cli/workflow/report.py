@@ -11,9 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import figures
+from optima_cli.rules import series as series_rules
 from optima_cli.rules.deadlines import derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
@@ -41,30 +44,22 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
     # events are counted up to the period's end, but not beyond the as-of day: "as known then"
     start, end = period.start, period.state_day
     keys = q.groups(session, by)
-    group = q.group_of_unit(session, by)
     first = q.first_referral(session) if start is None else None
-    referred = q.referral_cells(session, start, end)
-    decided = q.decision_cells(session, start, end)
+    counted = _counted(session, start, end, by, keys)
     return {
         "period": {"name": period.name, "from": start or (min(first, period.end) if first else None),
                    "to": period.end, "as_of": period.as_of},
         "by": by,
-        "referrals": figures.referrals(keys, [(group[a], group[b], n) for a, b, n, _ in referred]),
-        "accepted": figures.by_receiver(keys, [(group[c.receiver_id], c.accepted) for c in decided]),
-        "rejected": figures.rejected(keys, [(group[c.receiver_id], c.reason, c.rejected)
-                                            for c in decided if c.rejected]),
-        "withdrawn": figures.by_receiver(keys, [(group[c.receiver_id], c.withdrawn) for c in decided]),
-        "closed": figures.closed(keys, [(group[c.receiver_id], c.outcome, c.cause, c.employed, c.closed)
-                                        for c in decided if c.closed]),
+        **{k: counted[k] for k in ("referrals", "accepted", "rejected", "withdrawn", "closed")},
         "open_at_end": q.open_at(session, period.state_day),
         "durations": {
             "median_days_to_decision": figures.median_days(q.decision_days(session, start, end)),
             "median_days_accepted_to_closed": figures.median_days(q.mandate_days(session, start, end)),
         },
         "topics": figures.topics(q.topic_counts(session, start, end)),
-        "overrides": sum(overrides for *_, overrides in referred),
+        "overrides": counted["overrides"],
         # referrals forwarded to another unit of their kind (issue 18), each counted once
-        "forwarded": q.forwarded(session, start, end),
+        "forwarded": counted["forwarded"],
         # every hurdle counted (issue 16): refused `refer`s and justified exceptions, by rule
         "refused_by_rule": figures.by_rule(q.refused_by_rule(session, start, end)),
         "overrides_by_rule": figures.overrides_by_rule(q.override_findings(session, start, end)),
@@ -75,6 +70,79 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         # the demo's invented data (`optima demo`): its outcomes and durations are invented
         "demo": read_meta(session, "demo") == "1",
     }
+
+
+def _counted(session: Any, start: date | None, end: date, by: str,
+             keys: list[str]) -> dict[str, Any]:
+    """The report's counts of the events of a period (they add up over sub-periods): referrals,
+    decisions, withdrawals, closings, overrides, forwards. The report and its series
+    (`report --series`) both count them here."""
+    group = q.group_of_unit(session, by)
+    referred = q.referral_cells(session, start, end)
+    decided = q.decision_cells(session, start, end)
+    return {
+        "referrals": figures.referrals(keys, [(group[a], group[b], n) for a, b, n, _ in referred]),
+        "accepted": figures.by_receiver(keys, [(group[c.receiver_id], c.accepted) for c in decided]),
+        "rejected": figures.rejected(keys, [(group[c.receiver_id], c.reason, c.rejected)
+                                            for c in decided if c.rejected]),
+        "withdrawn": figures.by_receiver(keys, [(group[c.receiver_id], c.withdrawn) for c in decided]),
+        "closed": figures.closed(keys, [(group[c.receiver_id], c.outcome, c.cause, c.employed, c.closed)
+                                        for c in decided if c.closed]),
+        # per receiver group: closings achieved and closings with the client employed (issue 19)
+        "achieved_by_receiver": figures.zero_filled(keys, [
+            (group[c.receiver_id], c.closed) for c in decided if c.closed and c.outcome == "achieved"]),
+        "employed_by_receiver": figures.zero_filled(keys, [
+            (group[c.receiver_id], c.closed) for c in decided if c.closed and c.employed]),
+        "overrides": sum(overrides for *_, overrides in referred),
+        # referrals forwarded to another unit of their kind (issue 18), each counted once
+        "forwarded": q.forwarded(session, start, end),
+    }
+
+
+def _series(session: Any, period: Period, unit: str, by: str) -> dict[str, Any]:
+    """The key figures of each sub-period (month, quarter or year) of the period, counted by the
+    report's own counts (`_counted`) up to the as-of day; the first and the last sub-period may
+    be partial. Without a start: from the first referral on."""
+    keys = q.groups(session, by)
+    start = period.start or q.first_referral(session) or period.state_day
+    start = min(start, period.end)
+    periods = []
+    for name, first, last in series_rules.cut(start, period.end, unit):
+        counted = _counted(session, first, min(last, period.as_of), by, keys)
+        periods.append({"period": name, "from": first, "to": last,
+                        **series_rules.values(counted, keys)})
+    columns = [key for key, *_ in series_rules.columns(keys)]
+    return {"series": unit, "from": start, "to": period.end, "as_of": period.as_of, "by": by,
+            "groups": keys, "columns": columns, "periods": periods,
+            "total": series_rules.total(periods, columns)}
+
+
+def series(ctx: Context, period: Period, unit: str, by: str = "kind",
+           as_recorded: date | None = None) -> dict[str, Any]:
+    """The series of the period (`report --series`): its key figures per month, quarter or year,
+    each sub-period counted as the report counts a period; the total row is their sum."""
+    by = _check_by(by)
+    unit = _check_unit(unit)
+    with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
+        return {**_series(session, period, unit, by), "as_recorded": then}
+
+
+def _check_unit(unit: str) -> str:
+    key = (unit or "").strip().lower()
+    if key not in series_rules.UNITS:
+        raise UsageProblem(t("--series {unit!r} is not known; use month, quarter or year", unit=unit))
+    return key
+
+
+def trend_period(period: Period, unit: str | None) -> tuple[Period, str]:
+    """The series of the workbook's Trend sheet: the report's own period cut by `unit` when
+    `--series` was given; else the 12 months ending with the report's period (the monthly cron
+    workbook's trend)."""
+    if unit is not None:
+        return period, _check_unit(unit)
+    end = period.end
+    start = (end.replace(day=1) - relativedelta(months=11))
+    return Period(f"{start:%Y-%m}_{end}", start, end, period.as_of), "month"
 
 
 @contextmanager
@@ -123,10 +191,12 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
 def export(ctx: Context, period: Period, target: str, by: str = "kind",
            personal: bool = False,
            progress: Callable[[int, int], None] | None = None,
-           as_recorded: date | None = None) -> tuple[dict[str, Any], Path]:
+           as_recorded: date | None = None,
+           series_unit: str | None = None) -> tuple[dict[str, Any], Path]:
     """Write the workbook (atomically) and return the figures and the file's path.
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
-    of the rows written."""
+    of the rows written. The Trend sheet cuts the period by `series_unit` when given, else shows
+    the 12 months ending with the period (`trend_period`)."""
     by = _check_by(by)
     path = Path(named(target, "--xlsx", "optima-{period}.xlsx").replace("{period}", period.name)
                 ).expanduser()
@@ -139,7 +209,8 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
         raise OptimaError(t("cannot write {path}: the folder {folder} does not exist", path=path,
                             folder=path.parent))
     try:
-        return _export(ctx, period, path, by, personal, progress, as_recorded)
+        return _export(ctx, period, path, by, personal, progress, as_recorded,
+                       trend_period(period, series_unit))
     except OSError as exc:
         raise OptimaError(t("cannot write {path}: {problem}", path=path,
                             problem=exc.strerror or exc)) from None
@@ -147,8 +218,14 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
 
 def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
             progress: Callable[[int, int], None] | None,
-            as_recorded: date | None) -> tuple[dict[str, Any], Path]:
+            as_recorded: date | None,
+            trend: tuple[Period, str]) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
+
+    def extra(session: Any) -> dict[str, Any]:  # the Trend sheet and the Summary's units
+        return {"trend": _series(session, *trend, by),
+                "units": _counted(session, period.start, period.state_day, "institution",
+                                  q.groups(session, "institution"))}
 
     with into_place(path) as temp:  # moved onto `path` only when the block ends without error
         if personal:
@@ -157,17 +234,21 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                     data = {**_figures(session, period, by), "as_recorded": then}
                     cases = _case_rows(session, period, personal)
                     joints = joint.report_rows(session, period.start, period.state_day)
+                    more = extra(session)
                 audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
                              entity_ref=path.name, after={"file": str(path.resolve()),
                                                           "period": period.name, "cases": len(cases)},
                              now=ctx.now(), source=ctx.source)
                 # written inside the transaction: if writing fails, the audit event is rolled back
-                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)
+                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints,
+                               **more)
             # and the file reaches `path` only once its export is recorded (committed)
         else:
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
                 data = {**_figures(session, period, by), "as_recorded": then}
                 cases = _case_rows(session, period, personal)
                 joints = joint.report_rows(session, period.start, period.state_day)
-            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)
+                more = extra(session)
+            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints,
+                           **more)
     return data, path

@@ -211,7 +211,7 @@ def test_english_stays_english(world):
 # --- the workbook ---------------------------------------------------------------------------------
 
 GERMAN_SHEETS = ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen",
-                 "Gemeinsame Strategien"]  # as the README says
+                 "Gemeinsame Strategien", "Verlauf"]  # as the README says
 
 
 def _workbook(world: dict[str, str], folder: Path, way: str, *args: str):

@@ -437,9 +437,9 @@ def _cron_line(section: str) -> list[str]:
 
 def test_the_german_cron_line_writes_the_german_workbook_of_last_month(populated, tmp_path):
     """README (Monatsexport): "mit `--lang de` ist sie ganz deutsch (Blätter Übersicht, Fälle,
-    Ablehnungen, Ergebnisse, Fristen, Gemeinsame Strategien, mit den zwei Diagrammen des
-    Evaluationsberichts). `{period}` im Dateinamen wird zum Namen der Periode", run as the
-    README's cron line runs it."""
+    Ablehnungen, Ergebnisse, Fristen, Gemeinsame Strategien, Verlauf, mit den zwei Diagrammen des
+    Evaluationsberichts und dem Liniendiagramm des Verlaufs). `{period}` im Dateinamen wird zum
+    Namen der Periode", run as the README's cron line runs it."""
     db = copy_db(populated[0], tmp_path / "optima.db")
     words = _cron_line("**Monatsexport.**")
     assert words[0].startswith("OPTIMA_DB=") and words[1].endswith("/optima")
@@ -451,8 +451,9 @@ def test_the_german_cron_line_writes_the_german_workbook_of_last_month(populated
     assert ok(result).strip() == str(target)
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["Übersicht", "Fälle", "Ablehnungen", "Ergebnisse", "Fristen",
-                             "Gemeinsame Strategien"]
+                             "Gemeinsame Strategien", "Verlauf"]
     assert len(wb["Übersicht"]._charts) == 2
+    assert len(wb["Verlauf"]._charts) == 1
 
 
 # --- B4: on a terminal ------------------------------------------------------------------------

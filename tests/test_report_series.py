@@ -342,3 +342,16 @@ def test_libreoffice_opens_the_workbook_and_sees_the_line_chart(pilot, tmp_path)
     assert sum('chart:class="chart:line"' in c for c in classes) == 1  # the Trend's
     assert sum('chart:class="chart:bar"' in c for c in classes) == 2  # the Summary's
     assert 'table:name="Trend"' in sheets
+
+
+def test_the_german_workbook_has_its_verlauf_with_dates_in_the_total_row(hist, tmp_path):
+    path = Path(ok(invoke(hist, "--lang", "de", "report", "--as-of", AS_OF, "--year", "2026",
+                          "--xlsx", str(tmp_path / "de.xlsx"))).strip())
+    wb = load_workbook(path)
+    assert wb.sheetnames[-1] == "Verlauf"
+    rows = list(wb["Verlauf"].iter_rows())
+    assert [c.value for c in rows[0][:3]] == ["Zeitraum", "von", "bis"]
+    last = rows[13]  # twelve months, then the total
+    assert last[0].value == "Total" and last[0].font.b
+    assert last[1].is_date and last[1].number_format == "DD.MM.YYYY" and _day(last[1].value) == "2026-01-01"
+    assert wb["Verlauf"]._charts[0].title is not None

@@ -18,7 +18,7 @@ from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -73,8 +73,8 @@ class _Sheet:
         """Plain values go in as they are (fast); text that needs care and bold cells as cells."""
         if self.date_format:
             values = [self.day(v) if isinstance(v, date) else v for v in values]
-        self.ws.append([self.cell(v, bold) if bold or isinstance(v, (str, list, tuple)) else v
-                        for v in values])
+        self.ws.append([self.cell(v, bold) if (bold and not isinstance(v, Cell))
+                        or isinstance(v, (str, list, tuple)) else v for v in values])
         self.row += 1
         return self.row
 

@@ -355,3 +355,11 @@ def test_the_german_workbook_has_its_verlauf_with_dates_in_the_total_row(hist, t
     assert last[0].value == "Total" and last[0].font.b
     assert last[1].is_date and last[1].number_format == "DD.MM.YYYY" and _day(last[1].value) == "2026-01-01"
     assert wb["Verlauf"]._charts[0].title is not None
+
+
+def test_as_recorded_applies_to_the_series_too(hist):
+    today = date.today().isoformat()  # the history is recorded now: as recorded today, all of it
+    got = json.loads(ok(invoke(hist, "report", "--series", "year", "--as-recorded", today,
+                               "--format", "json")))
+    assert got["as_recorded"]["on"] == today and got["as_recorded"]["cases_changed_since"] == 0
+    assert got["total"]["referrals"] == len(CASES)

@@ -17,6 +17,7 @@ from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
 from optima_cli.rules import figures
 from optima_cli.rules import series as series_rules
+from optima_cli.rules.codes import Outcome
 from optima_cli.rules.deadlines import derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
@@ -90,7 +91,7 @@ def _counted(session: Any, start: date | None, end: date, by: str,
                                         for c in decided if c.closed]),
         # per receiver group: closings achieved and closings with the client employed (issue 19)
         "achieved_by_receiver": figures.zero_filled(keys, [
-            (group[c.receiver_id], c.closed) for c in decided if c.closed and c.outcome == "achieved"]),
+            (group[c.receiver_id], c.closed) for c in decided if c.closed and c.outcome == Outcome.ACHIEVED]),
         "employed_by_receiver": figures.zero_filled(keys, [
             (group[c.receiver_id], c.closed) for c in decided if c.closed and c.employed]),
         "overrides": sum(overrides for *_, overrides in referred),

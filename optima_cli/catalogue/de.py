@@ -1596,4 +1596,15 @@ MESSAGES: dict[str, str] = {
         "{case}: abgeschlossen von {receiver} am {day}; die Rückmeldung wartet auf Sie (optima "
         "inbox --read {case})",
     "unit": "Stelle",
+    # --- issue 19: figures safe to publish (rules/publish.py, report --publish) ---
+    "report --publish hides every count below this":
+        "report --publish verbirgt jede Zahl unter diesem Wert",
+    "--publish writes figures safe to publish; it cannot carry --with-personal-data":
+        "--publish schreibt Zahlen zur Veröffentlichung; es verträgt kein --with-personal-data",
+    "Figures for publication: every count below {n} is shown as <{n}.":
+        "Zahlen zur Veröffentlichung: jede Zahl unter {n} erscheint als <{n}.",
+    "x: hidden so that no <{n} can be worked out from the totals (such a count is {n} or more), "
+    "or a median of fewer than {n} cases.":
+        "x: verborgen, damit sich kein <{n} aus den Summen zurückrechnen lässt (eine solche Zahl "
+        "ist {n} oder grösser), oder ein Median aus weniger als {n} Fällen.",
 }

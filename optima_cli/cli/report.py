@@ -42,6 +42,10 @@ def report(
     personal: Annotated[bool, typer.Option(
         "--with-personal-data",
         help="Add names, AHV numbers, birth dates and notes to the workbook (logged).")] = False,
+    publish_it: Annotated[bool, typer.Option(
+        "--publish", help="Figures safe to publish: every count below the setting publish-threshold "
+        "(default 3) shown as <3, and the cells it could be worked out from as x; the workbook "
+        "without case rows.")] = False,
 ) -> None:
     """Show the figures of a period: referrals, decisions, reasons, outcomes, open cases.
 
@@ -53,6 +57,8 @@ def report(
     Example: optima report --month last --xlsx /srv/optima/optima-{period}.xlsx
 
     Example: optima report --month 2026-10 --as-recorded 2026-11-05
+
+    Example: optima report --year 2025 --publish --xlsx optima-{period}-public.xlsx
     """
     from optima_cli.render import report as view
     from optima_cli.rules.periods import choose
@@ -60,13 +66,16 @@ def report(
     from optima_cli.workflow.report import report as figures
 
     c = context(ctx)
+    if publish_it and personal:
+        raise typer.BadParameter(t("--publish writes figures safe to publish; it cannot carry "
+                                   "--with-personal-data"))
     if personal and xlsx is None:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     # as recorded on a day: the report as it would have been taken that day (unless --as-of)
     period = choose(as_of or as_recorded or c.today, month, quarter, year, start, end)
     if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
-            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded)
+            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded, publish_it)
         if fmt is None:
             print_data(str(path))
             terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
@@ -74,7 +83,7 @@ def report(
             return
         terminal.message(t("wrote {path}", path=path))
     else:
-        data = figures(c, period, by, as_recorded)
+        data = figures(c, period, by, as_recorded, publish_it)
     fmt = fmt or Format.TABLE
     if fmt == Format.CSV:
         print_data(view.to_csv(data), nl=False)

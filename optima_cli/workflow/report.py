@@ -13,7 +13,7 @@ from typing import Any
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
-from optima_cli.rules import figures
+from optima_cli.rules import figures, publish
 from optima_cli.rules.deadlines import derived, window
 from optima_cli.rules.periods import Period
 from optima_cli.rules.records import PERSONAL_TEXT, case_record
@@ -77,6 +77,23 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
     }
 
 
+def _published(session: Any, data: dict[str, Any], publish_it: bool) -> dict[str, Any]:
+    """The figures as published (`--publish`, rules/publish.py): every count below the setting
+    publish-threshold hidden, and the cells it could be worked out from; `published` None without.
+    The reader knows that a unit never refers to a unit of its own kind: those cells of the
+    referral matrix are zero by the rules, and are taken as known."""
+    if not publish_it:
+        return {**data, "published": None}
+    threshold = stored_settings.current(session).publish_threshold
+    kind_of, group = q.group_of_unit(session, "kind"), q.group_of_unit(session, data["by"])
+    kinds = {group[unit]: kind for unit, kind in kind_of.items()}
+    keys = list(data["referrals"]["matrix"])
+    known = [("referrals", "matrix", a, b) for a in keys for b in keys
+             if kinds.get(a, a) == kinds.get(b, b)]
+    return publish.publish(data, threshold, figures.SUMS, figures.MEASURED, figures.NOT_COUNTED,
+                           known)
+
+
 @contextmanager
 def _as_recorded(ctx: Context, session: Any, day: date | None) -> Iterator[dict[str, Any] | None]:
     """The block's queries see the cases as recorded at the end of `day` (store/as_recorded.py);
@@ -92,13 +109,14 @@ def _as_recorded(ctx: Context, session: Any, day: date | None) -> Iterator[dict[
 
 
 def report(ctx: Context, period: Period, by: str = "kind",
-           as_recorded: date | None = None) -> dict[str, Any]:
+           as_recorded: date | None = None, publish_it: bool = False) -> dict[str, Any]:
     """Every figure of the period; counts no names, so nothing personal is read. With
     `as_recorded`, as the database held them at the end of that day: before the corrections and
-    the late entries made since."""
+    the late entries made since. With `publish_it`, as safe to publish (`_published`)."""
     by = _check_by(by)
     with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
-        return {**_figures(session, period, by), "as_recorded": then}
+        return _published(session, {**_figures(session, period, by), "as_recorded": then},
+                          publish_it)
 
 
 def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
@@ -123,11 +141,15 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
 def export(ctx: Context, period: Period, target: str, by: str = "kind",
            personal: bool = False,
            progress: Callable[[int, int], None] | None = None,
-           as_recorded: date | None = None) -> tuple[dict[str, Any], Path]:
+           as_recorded: date | None = None,
+           publish_it: bool = False) -> tuple[dict[str, Any], Path]:
     """Write the workbook (atomically) and return the figures and the file's path.
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
-    of the rows written."""
+    of the rows written. With `publish_it`, the figures as safe to publish and no case rows."""
     by = _check_by(by)
+    if publish_it and personal:
+        raise UsageProblem(t("--publish writes figures safe to publish; it cannot carry "
+                             "--with-personal-data"))
     path = Path(named(target, "--xlsx", "optima-{period}.xlsx").replace("{period}", period.name)
                 ).expanduser()
     if path.is_dir():
@@ -139,7 +161,7 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
         raise OptimaError(t("cannot write {path}: the folder {folder} does not exist", path=path,
                             folder=path.parent))
     try:
-        return _export(ctx, period, path, by, personal, progress, as_recorded)
+        return _export(ctx, period, path, by, personal, progress, as_recorded, publish_it)
     except OSError as exc:
         raise OptimaError(t("cannot write {path}: {problem}", path=path,
                             problem=exc.strerror or exc)) from None
@@ -147,14 +169,15 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
 
 def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
             progress: Callable[[int, int], None] | None,
-            as_recorded: date | None) -> tuple[dict[str, Any], Path]:
+            as_recorded: date | None, publish_it: bool = False) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
 
     with into_place(path) as temp:  # moved onto `path` only when the block ends without error
         if personal:
             with ctx.write() as session:
                 with _as_recorded(ctx, session, as_recorded) as then:
-                    data = {**_figures(session, period, by), "as_recorded": then}
+                    data = {**_figures(session, period, by), "as_recorded": then,
+                            "published": None}
                     cases = _case_rows(session, period, personal)
                     joints = joint.report_rows(session, period.start, period.state_day)
                 audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
@@ -164,9 +187,14 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                 # written inside the transaction: if writing fails, the audit event is rolled back
                 write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)
             # and the file reaches `path` only once its export is recorded (committed)
+        elif publish_it:  # the figures alone: case rows are microdata, never published
+            with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
+                data = _published(session, {**_figures(session, period, by), "as_recorded": then},
+                                  True)
+            write_workbook(temp, data, [], personal, progress, scratch_folder(temp), [])
         else:
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
-                data = {**_figures(session, period, by), "as_recorded": then}
+                data = {**_figures(session, period, by), "as_recorded": then, "published": None}
                 cases = _case_rows(session, period, personal)
                 joints = joint.report_rows(session, period.start, period.state_day)
             write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints)

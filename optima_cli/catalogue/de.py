@@ -1607,4 +1607,7 @@ MESSAGES: dict[str, str] = {
     "or a median of fewer than {n} cases.":
         "x: verborgen, damit sich kein <{n} aus den Summen zurückrechnen lässt (eine solche Zahl "
         "ist {n} oder grösser), oder ein Median aus weniger als {n} Fällen.",
+    "*: not published, whatever its value, so that nothing in its table can be worked out.":
+        "*: nicht veröffentlicht, wie gross die Zahl auch ist, damit sich in ihrer Tabelle nichts "
+        "zurückrechnen lässt.",
 }

@@ -64,7 +64,8 @@ def _copied(value: Any) -> Any:
 
 def markers(threshold: int) -> dict[str, str]:
     """How a hidden cell is shown, by why it is hidden (rules/publish.py)."""
-    return {"below-threshold": f"<{threshold}", "derivable": "x", "few-cases": "x"}
+    return {"below-threshold": f"<{threshold}", "derivable": "x", "few-cases": "x",
+            "withheld": "*"}
 
 
 def published_note(published: dict[str, Any]) -> list[str]:
@@ -72,7 +73,9 @@ def published_note(published: dict[str, Any]) -> list[str]:
     n = published["threshold"]
     return [t("Figures for publication: every count below {n} is shown as <{n}.", n=n),
             t("x: hidden so that no <{n} can be worked out from the totals (such a count is {n} "
-              "or more), or a median of fewer than {n} cases.", n=n)]
+              "or more), or a median of fewer than {n} cases.", n=n),
+            t("*: not published, whatever its value, so that nothing in its table can be worked "
+              "out.")]
 
 
 def to_csv(data: dict[str, Any]) -> str:

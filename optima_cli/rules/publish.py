@@ -8,7 +8,9 @@ report hides
 - a median (or an amount) when the cases behind it are fewer than the threshold: "few-cases";
 - and enough further cells that no hidden one can be worked out exactly from the published cells
   and the sums they take part in (parts that add up to a total): "derivable" (shown as "x"; such a
-  cell is not below the threshold, and the reader may know that).
+  cell is not below the threshold, and the reader may know that);
+- where even that gives a cell away (a total of 2 in two parts below 2: both are 1), the cells
+  linked to it are "withheld" all together, without saying whether below the threshold ("*").
 
 The cells are the report's whole-number figures (path -> count); the sums are declared once, next
 to where the figures' shape is made (rules/figures.py SUMS, MEASURED, NOT_COUNTED), as patterns
@@ -34,7 +36,8 @@ Path = tuple[str, ...]
 BELOW = "below-threshold"
 DERIVABLE = "derivable"
 FEW_CASES = "few-cases"
-WHY = (BELOW, DERIVABLE, FEW_CASES)
+WITHHELD = "withheld"
+WHY = (BELOW, DERIVABLE, FEW_CASES, WITHHELD)
 
 SEARCH_BUDGET = 20_000  # branching steps per question; beyond it a cell counts as determined
 
@@ -141,7 +144,8 @@ class _Problem:
         self.hidden = hidden
         cap = sum(values.values()) + threshold  # no count is larger than every count together
         self.bounds = {p: ((values[p], values[p]) if p in known else
-                           (0, threshold - 1) if why == BELOW else (threshold, cap))
+                           (0, threshold - 1) if why == BELOW else
+                           (0, cap) if why == WITHHELD else (threshold, cap))
                        for p, why in hidden.items()}
         self.equations: list[tuple[dict[Path, int], int]] = []
         self.touching: dict[Path, list[int]] = {p: [] for p in hidden}
@@ -295,10 +299,13 @@ def suppress(values: Mapping[Path, int], relations: Sequence[Sum],
             group = _Problem(values, relations, hidden, threshold, known).group(target)
             candidates = {p for r in relations if set(r.cells) & group
                           for p in r.cells if p not in hidden}
-        if not candidates:
-            return hidden  # nothing left to hide near it (cannot happen with threshold >= 2)
-        chosen = min(candidates, key=lambda p: (values[p], p in totals, p))
-        hidden[chosen] = DERIVABLE
+        if not candidates:  # hidden whole, and what "x" and "<3" say still gives it away
+            chosen = target
+            for p in _Problem(values, relations, hidden, threshold, known).group(target):
+                hidden[p] = WITHHELD  # the reader learns nothing of their values: 0 or more
+        else:
+            chosen = min(candidates, key=lambda p: (values[p], p in totals, p))
+            hidden[chosen] = DERIVABLE
         # only the cells linked to the one just hidden can change: the others' sums are the same
         linked = _Problem(values, relations, hidden, threshold, known).group(chosen)
         exposed = (exposed - linked) | set(derivable(values, relations, hidden, threshold, known,

@@ -19,12 +19,9 @@ import pytest
 from conftest import copy_db
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from test_demo_examples import demo_build  # noqa: F401  (the fixture: `optima demo` once)
 
-from optima_cli.cli import app
 from optima_cli.rules import publish
-
-milp_module = pytest.importorskip("scipy.optimize")
 
 NOT_COUNTS = {"period", "by", "durations", "settings_changes", "demo", "as_recorded", "published"}
 UNBOUNDED = 10**6
@@ -141,22 +138,10 @@ def check_published(report: dict[str, Any], kinds: dict[str, str]) -> None:
 
 # --- on the demo: the acceptance test ------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    home = folder / "home"
-    home.mkdir()
-    db = folder / "demo.db"
-    env = {"HOME": str(home), "XDG_DATA_HOME": str(home / "share"), "OPTIMA_DB": None,
-           "OPTIMA_USER": None, "NO_COLOR": "1"}
-    r = CliRunner().invoke(app, ["--user", "tester", "demo", "--db", str(db)], env=env)
-    assert r.exit_code == 0, (r.stdout, r.stderr)
-    return db
-
-
 @pytest.fixture
-def demo(demo_file, db_path) -> Path | str:
-    copy_db(demo_file, db_path)
+def demo(demo_build, db_path) -> Path | str:  # noqa: F811  (the fixture imported above)
+    """The demo's database (`optima demo`, built once per module), on the test's backend."""
+    copy_db(demo_build[0], db_path)
     return db_path
 
 

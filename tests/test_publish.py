@@ -202,6 +202,7 @@ def test_the_table_and_csv_show_the_markers_and_the_legend(run, demo):
     assert "<3" in table
     csv = ok(run("report", "--publish", "--format", "csv", db=demo))
     assert "referrals,matrix.IV,RAV,<3" in csv
+    assert "published,suppressed.1,cell,referrals." in csv  # which cells, and why
     assert ",x\n" in csv
     assert "<3" not in ok(run("report", db=demo))  # without --publish: as before
     german = ok(run("--lang", "de", "report", "--publish", db=demo))
@@ -309,3 +310,15 @@ def test_a_median_of_few_cases_is_hidden():
     assert shown["durations"]["median_days_accepted_to_closed"] is None
     assert {"cell": "durations.median_days_accepted_to_closed", "why": "few-cases"} in \
         shown["published"]["suppressed"]
+
+
+def test_where_the_markers_alone_give_a_count_away_the_table_is_withheld():
+    """A total of 2 in two parts below 2: shown as x (2 or more) and <2, <2, both parts are 1.
+    Nothing published is left to hide, so all three are withheld (*: any value)."""
+    from optima_cli.render.report import marked, published_note
+
+    data = {"t": {"total": 2, "by": {"a": 1, "b": 1}}}
+    shown = publish.publish(data, 2, [("t.total", "t.by.*")], {}, [])
+    assert {s["why"] for s in shown["published"]["suppressed"]} == {"withheld"}
+    assert marked(shown)["t"] == {"total": "*", "by": {"a": "*", "b": "*"}}
+    assert published_note(shown["published"])[-1].startswith("*: not published")

@@ -23,6 +23,8 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     result: list[tuple[str, str, str, Any]] = []
 
     def walk(section: str, path: list[str], value: Any) -> None:
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            value = {str(i): v for i, v in enumerate(value, start=1)}  # published.suppressed
         if isinstance(value, dict):
             for key, inner in value.items():
                 walk(section, [*path, str(key)], inner)
@@ -71,11 +73,13 @@ def markers(threshold: int) -> dict[str, str]:
 def published_note(published: dict[str, Any]) -> list[str]:
     """The legend of a published report: the table's first lines, rows of the workbook's Summary."""
     n = published["threshold"]
+    why = {item["why"] for item in published["suppressed"]}
     return [t("Figures for publication: every count below {n} is shown as <{n}.", n=n),
-            t("x: hidden so that no <{n} can be worked out from the totals (such a count is {n} "
-              "or more), or a median of fewer than {n} cases.", n=n),
-            t("*: not published, whatever its value, so that nothing in its table can be worked "
-              "out.")]
+            *([t("x: hidden so that no <{n} can be worked out from the totals (such a count is {n} "
+                 "or more), or a median of fewer than {n} cases.", n=n)]
+              if why & {"derivable", "few-cases"} else []),
+            *([t("*: not published, whatever its value, so that nothing in its table can be "
+                 "worked out.")] if "withheld" in why else [])]
 
 
 def to_csv(data: dict[str, Any]) -> str:

@@ -1618,4 +1618,23 @@ MESSAGES: dict[str, str] = {
     "overrides": "begründete Abweichungen",
     "referrals sent": "Anmeldungen gesendet",
     "referrals received": "Anmeldungen erhalten",
+    # --- issue 19: figures safe to publish (rules/publish.py, report --publish) ---
+    "report --publish hides every count below this":
+        "report --publish verbirgt jede Zahl unter diesem Wert",
+    "--publish writes figures safe to publish; it cannot carry --with-personal-data":
+        "--publish schreibt Zahlen zur Veröffentlichung; es verträgt kein --with-personal-data",
+    "Figures for publication: every count below {n} is shown as <{n}.":
+        "Zahlen zur Veröffentlichung: jede Zahl unter {n} erscheint als <{n}.",
+    "x: hidden so that no <{n} can be worked out from the totals (such a count is {n} or more), "
+    "or a median of fewer than {n} cases.":
+        "x: verborgen, damit sich kein <{n} aus den Summen zurückrechnen lässt (eine solche Zahl "
+        "ist {n} oder grösser), oder ein Median aus weniger als {n} Fällen.",
+    "*: not published, whatever its value, so that nothing in its table can be worked out.":
+        "*: nicht veröffentlicht, wie gross die Zahl auch ist, damit sich in ihrer Tabelle nichts "
+        "zurückrechnen lässt.",
+    "--series cannot be published: a hidden cell of one period could be worked out from the other "
+    "periods and the total; publish one period at a time":
+        "--series lässt sich nicht veröffentlichen: eine verborgene Zahl einer Periode liesse sich aus "
+        "den anderen Perioden und der Summe zurückrechnen; veröffentlichen Sie eine Periode nach der "
+        "anderen",
 }

@@ -50,6 +50,10 @@ def report(
         "--series", metavar="month|quarter|year",
         help="The key figures per month, quarter or year of the period, and their total "
         "(with --xlsx: the workbook's Trend sheet).")] = None,
+    publish_it: Annotated[bool, typer.Option(
+        "--publish", help="Figures safe to publish: every count below the setting publish-threshold "
+        "(default 3) shown as <3, and the cells it could be worked out from as x; the workbook "
+        "without case rows.")] = False,
 ) -> None:
     """Show the figures of a period: referrals, decisions, reasons, outcomes, open cases.
 
@@ -63,6 +67,8 @@ def report(
     Example: optima report --month 2026-10 --as-recorded 2026-11-05
 
     Example: optima report --series year --from 2018-10-01 --to 2022-11-30
+
+    Example: optima report --year 2025 --publish --xlsx optima-{period}-public.xlsx
     """
     from optima_cli.render import report as view
     from optima_cli.rules.periods import choose
@@ -70,13 +76,21 @@ def report(
     from optima_cli.workflow.report import report as figures
 
     c = context(ctx)
+    if publish_it and personal:
+        raise typer.BadParameter(t("--publish writes figures safe to publish; it cannot carry "
+                                   "--with-personal-data"))
+    if publish_it and series is not None and xlsx is None:
+        raise typer.BadParameter(t("--series cannot be published: a hidden cell of one period could be "
+                                   "worked out from the other periods and the total; publish one "
+                                   "period at a time"))
     if personal and xlsx is None:
         raise typer.BadParameter(t("--with-personal-data only applies to the workbook; add --xlsx FILE"))
     # as recorded on a day: the report as it would have been taken that day (unless --as-of)
     period = choose(as_of or as_recorded or c.today, month, quarter, year, start, end)
     if xlsx is not None:  # an empty name is refused by the export, like every file name
         with terminal.Progress(t("writing {file}", file=xlsx.replace("{period}", period.name))) as bar:
-            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded, series)
+            data, path = export(c, period, xlsx, by, personal, bar.update, as_recorded, series,
+                                publish_it)
         if fmt is None:
             print_data(str(path))
             terminal.message(t("wrote {path} (with personal data; logged)", path=path) if personal
@@ -84,7 +98,7 @@ def report(
             return
         terminal.message(t("wrote {path}", path=path))
     elif series is None:
-        data = figures(c, period, by, as_recorded)
+        data = figures(c, period, by, as_recorded, publish_it)
     if series is not None:  # the series is what is printed (the workbook has it in its Trend)
         _print_series(c, period, series, by, as_recorded, fmt or Format.TABLE)
         return

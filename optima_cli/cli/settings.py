@@ -42,11 +42,12 @@ def set_setting(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(
         metavar="KEY", help="iv-rejection-months, rav-recent-months, decision-days, due-days, "
+                            "publish-threshold, "
                             "rule.RULE for a rule's kind (settings show lists them), or the mail "
                             "server of optima notify: mail-host, mail-port, mail-starttls, "
                             "mail-sender, mail-user, mail-password-file.")],
     value: Annotated[str, typer.Argument(
-        metavar="VALUE", help="Months 1-36, days 1-90, or a rule's kind: never, hard or warn, "
+        metavar="VALUE", help="Months 1-36, days 1-90, a threshold 2-20, or a rule's kind: never, hard or warn, "
                               "as far as the concept allows.")],
     fmt: FormatOpt = Format.TABLE,
 ) -> None:

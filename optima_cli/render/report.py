@@ -23,6 +23,8 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     result: list[tuple[str, str, str, Any]] = []
 
     def walk(section: str, path: list[str], value: Any) -> None:
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            value = {str(i): v for i, v in enumerate(value, start=1)}  # published.suppressed
         if isinstance(value, dict):
             for key, inner in value.items():
                 walk(section, [*path, str(key)], inner)
@@ -39,7 +41,49 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     return result
 
 
+def marked(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures of a published report (`report --publish`) with each hidden cell as its marker
+    (`markers`), for the table, the CSV and the workbook; the JSON keeps null. Unpublished: as
+    they are."""
+    published = data.get("published")
+    if not published:
+        return data
+    shown = markers(published["threshold"])
+    result = {k: _copied(v) for k, v in data.items()}
+    for item in published["suppressed"]:
+        node: Any = result
+        *path, last = item["cell"].split(".")
+        for key in path:
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict) and last in node:
+            node[last] = shown[item["why"]]
+    return result
+
+
+def _copied(value: Any) -> Any:
+    return {k: _copied(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+def markers(threshold: int) -> dict[str, str]:
+    """How a hidden cell is shown, by why it is hidden (rules/publish.py)."""
+    return {"below-threshold": f"<{threshold}", "derivable": "x", "few-cases": "x",
+            "withheld": "*"}
+
+
+def published_note(published: dict[str, Any]) -> list[str]:
+    """The legend of a published report: the table's first lines, rows of the workbook's Summary."""
+    n = published["threshold"]
+    why = {item["why"] for item in published["suppressed"]}
+    return [t("Figures for publication: every count below {n} is shown as <{n}.", n=n),
+            *([t("x: hidden so that no <{n} can be worked out from the totals (such a count is {n} "
+                 "or more), or a median of fewer than {n} cases.", n=n)]
+              if why & {"derivable", "few-cases"} else []),
+            *([t("*: not published, whatever its value, so that nothing in its table can be "
+                 "worked out.")] if "withheld" in why else [])]
+
+
 def to_csv(data: dict[str, Any]) -> str:
+    data = marked(data)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "group", "key", "value"])
@@ -50,10 +94,12 @@ def to_csv(data: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def bars(title: str, counts: dict[str, int], group: str | None = None) -> Table:
+def bars(title: str, counts: dict[str, Any], group: str | None = None) -> Table:
     """A horizontal bar chart of counts, drawn with block characters; the keys are codes of the
-    code table `group` (shown as their labels), else names shown as they are."""
-    top = max(counts.values(), default=0) or 1
+    code table `group` (shown as their labels), else names shown as they are. A hidden count (a
+    marker of `marked`) has no bar."""
+    counts = {k: (n if isinstance(n, int) else 0, str(n)) for k, n in counts.items()}
+    top = max((n for n, _ in counts.values()), default=0) or 1
     chart = Table.grid(padding=(0, 1))
     chart.min_width = len(title)
     chart.title = title
@@ -62,9 +108,9 @@ def bars(title: str, counts: dict[str, int], group: str | None = None) -> Table:
     chart.add_column(justify="left")
     chart.add_column(justify="right")
     chart.add_column()
-    for key, n in counts.items():
+    for key, (n, shown) in counts.items():
         length = round(BAR_WIDTH * n / top)
-        chart.add_row(Text(label(group, key) if group else key), Text(str(n)),
+        chart.add_row(Text(label(group, key) if group else key), Text(shown),
                       Text("█" * length or ("▏" if n else ""), style="cyan"))
     return chart
 
@@ -99,6 +145,7 @@ def recorded_note(then: dict[str, Any]) -> str:
 
 
 def render(data: dict[str, Any]) -> None:
+    data = marked(data)
     p = data["period"]
     keys = list(data["referrals"]["by_referrer"])
     values = {"start": p["from"] or "-", "end": p["to"], "as_of": p["as_of"]}
@@ -144,6 +191,8 @@ def render(data: dict[str, Any]) -> None:
     note = [Text(invented_note(), style="yellow")] if data.get("demo") else []
     if data.get("as_recorded"):
         note.append(Text(recorded_note(data["as_recorded"]), style="yellow"))
+    if data.get("published"):
+        note += [Text(line, style="yellow") for line in published_note(data["published"])]
     out().print(Group(
         *note, head, Text(""), matrix, Text(""),
         bars(t("referrals by referrer"), ref["by_referrer"]), Text(""),

@@ -403,6 +403,7 @@ def setting_label(key: str) -> str:
              "rav-recent-months": t("months back a RAV registration counts as recent (from SD to RAV)"),
              "decision-days": t("days a referral may wait for a decision"),
              "due-days": t("days ahead that due and list look by default"),
+             "publish-threshold": t("report --publish hides every count below this"),
              # the mail server of `optima notify` (rules/notices.py)
              "mail-host": t("mail server that optima notify sends through"),
              "mail-port": t("port of the mail server"),

@@ -131,7 +131,15 @@ def _bar_chart(sheet: _Sheet, title: str, first_row: int, last_row: int, series:
     sheet.ws.add_chart(chart, anchor)
 
 
+def _most(values: Any) -> int:
+    """The largest count (a hidden one, shown by its marker, counts nothing)."""
+    return max([v for v in values if isinstance(v, int)] + [0])
+
+
 def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = None) -> None:
+    from optima_cli.render.report import marked, published_note
+
+    data = marked(data)  # a published report's hidden cells as their markers
     s = _Sheet(wb, t("Summary"))
     s.ws.column_dimensions["A"].width = 42
     for column in "BCD":
@@ -157,6 +165,9 @@ def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = 
 
         s.append([t("as recorded on"), data["as_recorded"]["on"]])
         s.append([t("note"), recorded_note(data["as_recorded"])], bold=True)
+    if data.get("published"):  # figures for publication: what the markers say
+        for line in published_note(data["published"]):
+            s.append([t("note"), line], bold=True)
     s.append([])
     ref = data["referrals"]
     keys = list(ref["by_referrer"])
@@ -165,7 +176,7 @@ def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = 
                      bold=True)
     for g in keys:
         last = s.append([g, ref["by_referrer"][g], ref["by_receiver"][g]])
-    top = max([*ref["by_referrer"].values(), *ref["by_receiver"].values(), 0])
+    top = _most([*ref["by_referrer"].values(), *ref["by_receiver"].values()])
     _bar_chart(s, t("Referrals to OPTIMA by institution"), first, last, 2, "F2", t("institution"),
                referrals, top)
     s.append([])
@@ -173,8 +184,7 @@ def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = 
     for g in keys:
         last = s.append([g, data["accepted"]["by_receiver"][g], data["rejected"]["by_receiver"][g],
                          data["closed"]["by_receiver"][g]])
-    top = max([*(data[k]["by_receiver"][g] for k in ("accepted", "rejected", "closed")
-                 for g in keys), 0])
+    top = _most(data[k]["by_receiver"][g] for k in ("accepted", "rejected", "closed") for g in keys)
     _bar_chart(s, t("Accepted, rejected and closed referrals by receiver"), first, last, 3, "F20",
                t("receiver"), referrals, top)
     s.append([])
@@ -300,6 +310,9 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
     workbook to fill (a new one if None); `trend` the series of the Trend sheet and `units` the
     counts by unit for the Summary (workflow/report.py `_series`, `_counted`)."""
     wb = wb if wb is not None else Workbook(write_only=True)
+    if data.get("published"):  # figures for publication: no case rows (they are microdata),
+        _summary(wb, data)       # no Trend and no Summary by unit (they are not suppressed)
+        return wb
     _summary(wb, data, units)
     columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
     rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]

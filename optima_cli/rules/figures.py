@@ -108,3 +108,33 @@ def overrides_by_rule(groups_of_findings: Iterable[tuple[str, int]]) -> Counts:
                    if isinstance(f, dict) and f.get("result") == "block" and f.get("rule")}
         counted += [(str(rule), n) for rule in blocked]
     return by_rule(counted)
+
+
+# --- what a published report hides (rules/publish.py, `report --publish`) -----------------------
+# The sums a reader can use to work a hidden cell out: (total, parts), as patterns over the
+# report's keys: `*` every key there, `{g}` the same key on both sides. A section added to the
+# report declares its sums here (or appends to SUMS); every whole number of the report outside
+# NOT_COUNTED is a count and hidden below the threshold.
+SUMS: list[tuple[str, str]] = [
+    ("referrals.total", "referrals.by_referrer.*"),
+    ("referrals.total", "referrals.by_receiver.*"),
+    ("referrals.by_referrer.{g}", "referrals.matrix.{g}.*"),
+    ("referrals.by_receiver.{g}", "referrals.matrix.*.{g}"),
+    ("accepted.total", "accepted.by_receiver.*"),
+    ("rejected.total", "rejected.by_receiver.*"),
+    ("rejected.total", "rejected.by_reason.*"),
+    ("withdrawn.total", "withdrawn.by_receiver.*"),
+    ("closed.total", "closed.by_receiver.*"),
+    ("closed.total", "closed.by_outcome.*"),
+    ("joint.opened", "joint.lead.*"),
+    ("joint.closed", "joint.by_outcome.*"),
+]
+# Figures that are not counts (a median, an amount) -> the counts of the cases behind them (summed):
+# hidden when those cases are fewer than the threshold.
+MEASURED: dict[str, tuple[str, ...]] = {
+    "durations.median_days_to_decision": ("accepted.total", "rejected.total"),
+    "durations.median_days_accepted_to_closed": ("closed.total",),
+}
+# Sections (or dotted paths) whose whole numbers are not counts of cases.
+NOT_COUNTED: list[str] = ["period", "by", "durations", "settings_changes", "demo", "as_recorded",
+                          "published"]

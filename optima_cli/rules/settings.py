@@ -31,6 +31,7 @@ class Settings:
     rav_recent_months: int = 6  # from SD to RAV: not registered at the RAV in these months
     decision_days: int = 10  # a referral waiting longer than this for a decision is late
     due_days: int = 14  # the days ahead that `due` and `list` look by default
+    publish_threshold: int = 3  # `report --publish` hides every count below this (issue 19)
     rule_kinds: tuple[tuple[str, RuleKind], ...] = ()  # (rule id, kind) where not the default
     version: int = 0
 
@@ -61,6 +62,8 @@ NUMBERS: tuple[NumberKey, ...] = (
     NumberKey("rav-recent-months", "rav_recent_months", 1, 36),
     NumberKey("decision-days", "decision_days", 1, 90),
     NumberKey("due-days", "due_days", 1, 90),
+    # at least 2: with 1 only zeros would hide, and a reader knows a hidden cell is then 0
+    NumberKey("publish-threshold", "publish_threshold", 2, 20),
 )
 _NUMBERS = {n.key: n for n in NUMBERS}
 

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
-from optima_cli.rules import figures
+from optima_cli.rules import figures, publish
 from optima_cli.rules import series as series_rules
 from optima_cli.rules.codes import Outcome
 from optima_cli.rules.deadlines import derived, window
@@ -144,6 +144,21 @@ def trend_period(period: Period, unit: str | None) -> tuple[Period, str]:
     end = period.end
     start = (end.replace(day=1) - relativedelta(months=11))
     return Period(f"{start:%Y-%m}_{end}", start, end, period.as_of), "month"
+def _published(session: Any, data: dict[str, Any], publish_it: bool) -> dict[str, Any]:
+    """The figures as published (`--publish`, rules/publish.py): every count below the setting
+    publish-threshold hidden, and the cells it could be worked out from; `published` None without.
+    The reader knows that a unit never refers to a unit of its own kind: those cells of the
+    referral matrix are zero by the rules, and are taken as known."""
+    if not publish_it:
+        return {**data, "published": None}
+    threshold = stored_settings.current(session).publish_threshold
+    kind_of, group = q.group_of_unit(session, "kind"), q.group_of_unit(session, data["by"])
+    kinds = {group[unit]: kind for unit, kind in kind_of.items()}
+    keys = list(data["referrals"]["matrix"])
+    known = [("referrals", "matrix", a, b) for a in keys for b in keys
+             if kinds.get(a, a) == kinds.get(b, b)]
+    return publish.publish(data, threshold, figures.SUMS, figures.MEASURED, figures.NOT_COUNTED,
+                           known)
 
 
 @contextmanager
@@ -161,13 +176,14 @@ def _as_recorded(ctx: Context, session: Any, day: date | None) -> Iterator[dict[
 
 
 def report(ctx: Context, period: Period, by: str = "kind",
-           as_recorded: date | None = None) -> dict[str, Any]:
+           as_recorded: date | None = None, publish_it: bool = False) -> dict[str, Any]:
     """Every figure of the period; counts no names, so nothing personal is read. With
     `as_recorded`, as the database held them at the end of that day: before the corrections and
-    the late entries made since."""
+    the late entries made since. With `publish_it`, as safe to publish (`_published`)."""
     by = _check_by(by)
     with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
-        return {**_figures(session, period, by), "as_recorded": then}
+        return _published(session, {**_figures(session, period, by), "as_recorded": then},
+                          publish_it)
 
 
 def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
@@ -193,12 +209,17 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
            personal: bool = False,
            progress: Callable[[int, int], None] | None = None,
            as_recorded: date | None = None,
-           series_unit: str | None = None) -> tuple[dict[str, Any], Path]:
+           series_unit: str | None = None,
+           publish_it: bool = False) -> tuple[dict[str, Any], Path]:
     """Write the workbook (atomically) and return the figures and the file's path.
     An export with personal data is recorded in the audit trail. `progress(done, total)` hears
     of the rows written. The Trend sheet cuts the period by `series_unit` when given, else shows
-    the 12 months ending with the period (`trend_period`)."""
+    the 12 months ending with the period (`trend_period`). With `publish_it`, the figures as safe
+    to publish, and no case rows, no Trend sheet and no Summary by unit."""
     by = _check_by(by)
+    if publish_it and personal:
+        raise UsageProblem(t("--publish writes figures safe to publish; it cannot carry "
+                             "--with-personal-data"))
     path = Path(named(target, "--xlsx", "optima-{period}.xlsx").replace("{period}", period.name)
                 ).expanduser()
     if path.is_dir():
@@ -211,7 +232,7 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
                             folder=path.parent))
     try:
         return _export(ctx, period, path, by, personal, progress, as_recorded,
-                       trend_period(period, series_unit))
+                       trend_period(period, series_unit), publish_it)
     except OSError as exc:
         raise OptimaError(t("cannot write {path}: {problem}", path=path,
                             problem=exc.strerror or exc)) from None
@@ -219,8 +240,8 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
 
 def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
             progress: Callable[[int, int], None] | None,
-            as_recorded: date | None,
-            trend: tuple[Period, str]) -> tuple[dict[str, Any], Path]:
+            as_recorded: date | None, trend: tuple[Period, str],
+            publish_it: bool = False) -> tuple[dict[str, Any], Path]:
     from optima_cli.render.workbook import write_workbook
 
     def extra(session: Any) -> dict[str, Any]:  # the Trend sheet and the Summary's units
@@ -232,7 +253,8 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
         if personal:
             with ctx.write() as session:
                 with _as_recorded(ctx, session, as_recorded) as then:
-                    data = {**_figures(session, period, by), "as_recorded": then}
+                    data = {**_figures(session, period, by), "as_recorded": then,
+                            "published": None}
                     cases = _case_rows(session, period, personal)
                     joints = joint.report_rows(session, period.start, period.state_day)
                     more = extra(session)
@@ -244,9 +266,14 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                 write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints,
                                **more)
             # and the file reaches `path` only once its export is recorded (committed)
+        elif publish_it:  # the figures alone: case rows are microdata, never published
+            with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
+                data = _published(session, {**_figures(session, period, by), "as_recorded": then},
+                                  True)
+            write_workbook(temp, data, [], personal, progress, scratch_folder(temp), [])
         else:
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
-                data = {**_figures(session, period, by), "as_recorded": then}
+                data = {**_figures(session, period, by), "as_recorded": then, "published": None}
                 cases = _case_rows(session, period, personal)
                 joints = joint.report_rows(session, period.start, period.state_day)
                 more = extra(session)

@@ -135,12 +135,13 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
     # the joint strategies (0011) and the referrals forwarded (0012): read with their tables made
-    # empty too
+    # empty too, and the measures (0014)
     from optima_cli.records.models import (
         Forward,
         JointPartner,
         JointReview,
         JointStrategy,
+        Measure,
         Refusal,
         RefusalRule,
         SettingChange,
@@ -148,7 +149,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
                JointStrategy.__table__, JointPartner.__table__, JointReview.__table__,  # type: ignore[attr-defined]
-               Forward.__table__]  # type: ignore[attr-defined]
+               Forward.__table__, Measure.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)

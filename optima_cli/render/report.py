@@ -156,6 +156,7 @@ def render(data: dict[str, Any]) -> None:
         bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
         bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
         facts, *settings_changes(data["settings_changes"]), *joint_section(data.get("joint")),
+        *measures_section(data.get("measures")),
     ))
 
 
@@ -164,6 +165,15 @@ def joint_section(figures: dict[str, Any] | None) -> list[Any]:
     if figures is None:
         return []
     from optima_cli.render.joint import report_table
+
+    return [Text(""), report_table(figures)]
+
+
+def measures_section(figures: dict[str, Any] | None) -> list[Any]:
+    """The table of measures and their cost (issue 19)."""
+    if figures is None:
+        return []
+    from optima_cli.render.measures import report_table
 
     return [Text(""), report_table(figures)]
 

@@ -1675,4 +1675,5 @@ MESSAGES: dict[str, str] = {
     "requested: {group}": "beantragt: {group}",
     "approved, paid by {group}": "übernommen, bezahlt von {group}",
     "approved, case with {group}": "übernommen, Fall bei {group}",
+    "The measures and their costs are invented.": "Die Massnahmen und ihre Kosten sind erfunden.",
 }

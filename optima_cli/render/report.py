@@ -80,7 +80,7 @@ def invented_note() -> str:
     """What a report of the demo's data says of its figures (`data["demo"]`): the table's first
     line, and a row of the workbook's Summary."""
     return t("The figures the evaluation report states are true to it; the outcomes and "
-             "durations are invented.")
+             "durations are invented.") + " " + t("The measures and their costs are invented.")
 
 
 def recorded_note(then: dict[str, Any]) -> str:

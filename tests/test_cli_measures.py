@@ -128,3 +128,23 @@ def test_a_case_never_accepted_and_a_decision_before_the_request(run, case):
     assert result.exit_code == 1 and f"geben Sie --on {german(days_ago(20))} oder später an" in result.stderr
     result = run("measure", "decline", case, "7")
     assert result.exit_code == 1 and f"{case} has no measure 7 (it has 1)" in result.stderr
+
+
+def test_the_workbook_summary_has_the_costs_as_numbers_with_two_decimals(run, case, tmp_path):
+    from openpyxl import load_workbook
+
+    ok(run("measure", "add", case, "--kind", "coaching", "--cost", "1'200.50", "--on", days_ago(50),
+           "--approved-on", days_ago(45)))
+    ok(run("measure", "add", case, "--kind", "course", "--cost", "99.95", "--on", days_ago(40)))
+    path = tmp_path / "report.xlsx"
+    ok(run("--lang", "de", "report", "--xlsx", str(path)))
+    wb = load_workbook(path)
+    rows = {row[0].value: row for row in wb.worksheets[0].iter_rows() if row[0].value}
+    heading = rows["Massnahmen und ihre Kosten"]
+    assert [c.value for c in heading[:3]] == ["Massnahmen und ihre Kosten", "Anzahl", "CHF"]
+    requested, covered = rows["beantragt"], rows["Kosten übernommen: 1 von 1"]
+    assert (requested[1].value, covered[1].value) == (2, 1)
+    for cell, amount in ((requested[2], "1300.45"), (covered[2], "1200.50")):
+        assert cell.data_type == "n" and cell.number_format == "#,##0.00"
+        assert f"{cell.value:.2f}" == amount
+    assert rows["beantragt: Coaching, Jobcoaching"][2].value == 1200.5

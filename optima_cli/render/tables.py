@@ -209,6 +209,10 @@ def case_fields() -> dict[str, str]:
         "days_left": t("days left"), "flag": t("warning"),
         # the values of a journal entry's events in the history (issue 18)
         "entry": t("journal entry"), "on": t("date"), "struck": t("struck"),
+        # the values of a measure's events in the history (issue 19)
+        "measure": t("measure"), "measure_kind": t("kind"), "cost": t("CHF"),
+        "payer": t("payer"), "requested_on": t("requested on"), "approved_on": t("approved"),
+        "declined_on": t("declined"), "measure_note": t("note"),
     }
 
 

@@ -68,7 +68,6 @@ def add_measures(ctx: Context) -> None:
     """The invented measures (demo/data.py `measures`, issue 19), each through the workflow of
     `measure add --approved-on`, as a counsellor would enter them, marked as invented."""
     from optima_cli.demo.data import measures
-    from optima_cli.rules.codes import MeasureKind
     from optima_cli.workflow import measures as workflow
     from optima_cli.workflow.case_reads import list_cases
 
@@ -76,5 +75,5 @@ def add_measures(ctx: Context) -> None:
              if c["status"] in ("accepted", "closed") and c["decided_on"]]
     sourced = replace(ctx, source=f"import:{SOURCE}")  # from the data set, as its referrals
     for m in measures(cases):
-        workflow.add(sourced, m["case"], MeasureKind(m["kind"]), m["cost"], on=m["on"],
+        workflow.add(sourced, m["case"], m["kind"], m["cost"], on=m["on"],
                      approved_on=m["approved_on"], note="(fiktiv)")

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from optima_cli.records.models import Measure
 from optima_cli.rules import measures as rules
 from optima_cli.rules import money
-from optima_cli.rules.codes import MeasureKind
+from optima_cli.rules.codes import MeasureKind, parse_code
 from optima_cli.store import measures as stored
 from optima_cli.store import report as q
 from optima_cli.workflow import lookup
@@ -56,12 +56,13 @@ def _change(ctx: Context, ref: str, decide: Any, payer_code: str | None = None) 
         return record(row, case.case_id, codes.get(row.payer_id) or payer.code)
 
 
-def add(ctx: Context, ref: str, kind: MeasureKind, cost: str, payer: str | None = None,
+def add(ctx: Context, ref: str, kind: MeasureKind | str, cost: str, payer: str | None = None,
         on: date | None = None, approved_on: date | None = None,
         note: str | None = None) -> dict[str, Any]:
-    """A new measure of the case, requested `on` (default today), paid by `payer` (default the
-    case's referrer), approved on `approved_on` if given; returns it."""
-    rappen = money.parse_chf(cost)  # refused before the case is looked up
+    """A new measure of the case of the kind `kind` (a code), requested `on` (default today), paid
+    by `payer` (default the case's referrer), approved on `approved_on` if given; returns it."""
+    kind = parse_code(MeasureKind, str(kind))  # refused before the case is looked up
+    rappen = money.parse_chf(cost)
     day = on or ctx.today
     return _change(ctx, ref, lambda case, client, measures, unit: rules.add(
         case, client, kind=kind, cost=rappen, payer=unit, day=day, today=ctx.today,

@@ -213,7 +213,7 @@ def test_demo_report_covers_the_pilot_from_its_start(demo_build):
 
 
 INVENTED_NOTE = ("The figures the evaluation report states are true to it; the outcomes and "
-                 "durations are invented.")
+                 "durations are invented. The measures and their costs are invented.")
 
 
 def test_a_report_of_the_demo_data_marks_the_invented_figures(run, demo_db, tmp_path):
@@ -531,3 +531,23 @@ def test_examples_carry_no_personal_data(run, demo_db, fmt):
         assert len(text.strip()) > 100
         leaked = sorted(p for p in personal if p in text)
         assert leaked == [], leaked
+
+
+def test_the_demo_has_invented_measures_whose_costs_were_all_covered(run, demo_db, demo_build):
+    """Issue 19: some accepted cases have invented measures (noted "(fiktiv)"), entered through
+    `measure add --approved-on` within their mandates; each was approved, as the evaluation found
+    ("in allen Fällen übernommen"), and the demo's report shows it."""
+    listed = json.loads(ok(run("measure", "list", "--format", "json", db=demo_db)))
+    assert len(listed) >= 10 and {m["note"] for m in listed} == {"(fiktiv)"}
+    assert {m["decision"] for m in listed} == {"approved"}
+    cases = {c["case"]: c for c in json.loads(ok(run("list", "--status", "all", "--format", "json",
+                                                     db=demo_db)))}
+    for m in listed:
+        case = cases[m["case"]]
+        assert case["decided_on"] <= m["requested_on"] <= m["approved_on"] <= "2022-11-30"
+        assert m["payer"] == case["referrer"]  # the referrer pays, as the concept says
+    figures = json.loads(ok(run("report", "--format", "json", db=demo_db)))["measures"]
+    covered = figures["costs_covered"]
+    assert covered["approved"] == covered["decided"] == len(listed)
+    assert covered["approved_chf"] == covered["decided_chf"] == figures["requested"]["chf"]
+    assert f"costs covered: {len(listed)} of {len(listed)}" in demo_build[1]

@@ -135,12 +135,13 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # empty for the moment (nothing was refused then), and dropped again
     # and the settings changed in the period (0006): read with their table made empty too
     # the joint strategies (0011) and the referrals forwarded (0012): read with their tables made
-    # empty too
+    # empty too, and the measures (0014)
     from optima_cli.records.models import (
         Forward,
         JointPartner,
         JointReview,
         JointStrategy,
+        Measure,
         Refusal,
         RefusalRule,
         SettingChange,
@@ -148,7 +149,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
                JointStrategy.__table__, JointPartner.__table__, JointReview.__table__,  # type: ignore[attr-defined]
-               Forward.__table__]  # type: ignore[attr-defined]
+               Forward.__table__, Measure.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)
@@ -208,6 +209,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     assert after["setting_change"] == []  # 0008: the defaults
     assert after["journal_entry"] == []  # 0010: no case had a journal
     assert after["joint_strategy"] == [] and after["joint_review"] == []  # 0011: none before
+    assert after["measure"] == []  # 0014: no case had a measure
     assert dict(after["meta"])["schema_version"] == str(models.SCHEMA_VERSION)
     assert {f"ix_referral_{c}" for c in ("referred_on", "decided_on", "withdrawn_on", "closed_on")} \
         <= {i["name"] for i in _indexes(empty_db)}
@@ -521,3 +523,26 @@ def test_joint_strategies_come_with_0011_and_go_with_it(db_path, run):
                 "--review-on", "2025-04-01", "--on", "2025-03-05")
     assert again.exit_code == 0, again.stderr
     assert again.stdout.strip() == "GS-2025-0001"
+
+
+def test_measures_come_with_0014_and_go_with_it(db_path, run):
+    """0014 adds the table of measures and their cost (issue 19), with the indexes the report's
+    sums use: down to 0013 it is gone with its measures (their events stay in the trail, which
+    still verifies); up again it is there, empty, and a measure can be added."""
+    case = _one_case(run, "finances")
+    assert run("accept", case, "--on", "2025-03-05").exit_code == 0
+    added = run("measure", "add", case, "--kind", "coaching", "--cost", "1'200.50", "--on",
+                "2025-03-10")
+    assert added.exit_code == 0, added.stderr
+    migrate(db_path, "0013", down=True)
+    assert "measure" not in dump(db_path)
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == newer("0013")
+    assert {f"ix_measure_{c}" for c in ("referral_id", "requested_on", "approved_on",
+                                        "declined_on")} <= {i["name"] for i in _inspected(
+                                            db_path, lambda found: found.get_indexes("measure"))}
+    assert count(db_path, "measure") == 0
+    assert run("measure", "add", case, "--kind", "course", "--cost", "80").stdout.strip() == "1"
+    assert differences(db_path) == []
+    assert run("audit", "verify").exit_code == 0

@@ -85,6 +85,18 @@ LABELS: dict[str, dict[str, str]] = {
     "Result": {"pass": "erfüllt", "warn": "Warnung", "block": "blockiert"},
     "WorkCapacity": {"yes": "intakt (beurteilt)", "no": "nicht intakt (beurteilt)"},
     "JointStatus": {"open": "offen", "closed": "abgeschlossen"},  # issue 18
+    "MeasureKind": {  # issue 19: measures with financial consequences
+        "coaching": "Coaching, Jobcoaching",
+        "course": "Kurs, Weiterbildung",
+        "labour-market": "arbeitsmarktliche Massnahme (z.B. Einsatzprogramm)",
+        "work-trial": "Arbeitsversuch, Praktikum",
+        "debt-counselling": "Schulden- oder Budgetberatung",
+        "addiction-counselling": "Suchtberatung",
+        "childcare": "Kinderbetreuung",
+        "other": "andere Massnahme, siehe Notiz",
+    },
+    "MeasureDecision": {"requested": "beantragt", "approved": "Kosten übernommen",
+                        "declined": "abgelehnt", "struck": "gestrichen"},
     "DueKind": {
         "overdue": "Frist überschritten",
         "due-soon": "Frist läuft bald ab",
@@ -129,6 +141,10 @@ LABELS: dict[str, dict[str, str]] = {
         "assign": "Beratungsperson zugeteilt",  # issue 18
         "forward": "weitergeleitet",
         "handback-read": "Rückmeldung gelesen",
+        "measure-add": "Massnahme erfasst",  # issue 19
+        "measure-approve": "Kosten der Massnahme übernommen",
+        "measure-decline": "Kosten der Massnahme abgelehnt",
+        "measure-strike": "Massnahme gestrichen",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1626,9 +1642,10 @@ MESSAGES: dict[str, str] = {
     "Figures for publication: every count below {n} is shown as <{n}.":
         "Zahlen zur Veröffentlichung: jede Zahl unter {n} erscheint als <{n}.",
     "x: hidden so that no <{n} can be worked out from the totals (such a count is {n} or more), "
-    "or a median of fewer than {n} cases.":
+    "a median of fewer than {n} cases, or an amount whose count is hidden.":
         "x: verborgen, damit sich kein <{n} aus den Summen zurückrechnen lässt (eine solche Zahl "
-        "ist {n} oder grösser), oder ein Median aus weniger als {n} Fällen.",
+        "ist {n} oder grösser), ein Median aus weniger als {n} Fällen oder ein Betrag, dessen "
+        "Anzahl verborgen ist.",
     "*: not published, whatever its value, so that nothing in its table can be worked out.":
         "*: nicht veröffentlicht, wie gross die Zahl auch ist, damit sich in ihrer Tabelle nichts "
         "zurückrechnen lässt.",
@@ -1637,4 +1654,68 @@ MESSAGES: dict[str, str] = {
         "--series lässt sich nicht veröffentlichen: eine verborgene Zahl einer Periode liesse sich aus "
         "den anderen Perioden und der Summe zurückrechnen; veröffentlichen Sie eine Periode nach der "
         "anderen",
+    # --- issue 19: measures and their cost (rules/money.py, rules/measures.py, cli/measures.py,
+    # render/measures.py, render/workbook.py) ---
+    "{field} {raw!r} is not an amount in francs; write it like 1200, 1200.50 or 1'200.50":
+        "{field} {raw!r} ist kein Betrag in Franken; schreiben Sie ihn wie 1200, 1200.50 oder "
+        "1'200.50",
+    "{field} {raw!r} is negative; a cost is 0 or more francs, like 1200.50":
+        "{field} {raw!r} ist negativ; Kosten betragen 0 oder mehr Franken, wie 1200.50",
+    "{field} {raw!r} has more than two decimals; write francs and centimes, like 1200.50":
+        "{field} {raw!r} hat mehr als zwei Nachkommastellen; schreiben Sie Franken und Rappen, "
+        "wie 1200.50",
+    "{field} {raw!r} could mean francs or a thousands mark; write it like 1200.00 or 1'200.00":
+        "{field} {raw!r} ist mehrdeutig (Rappen oder Tausendertrennzeichen); schreiben Sie den "
+        "Betrag wie 1200.00 oder 1'200.00",
+    "{field} {raw!r} is more than {most} francs; check the amount":
+        "{field} {raw!r} ist mehr als {most} Franken; prüfen Sie den Betrag",
+    "{value} is not a kind of measure; use one of: {codes}":
+        "{value} ist keine Art von Massnahme; verwenden Sie eine von: {codes}",
+    "cannot add a measure to {case}: it is {status} and was never accepted; measures belong to a "
+    "case whose mandate was accepted":
+        "für {case} kann keine Massnahme erfasst werden: der Fall ist {status} und wurde nie "
+        "angenommen; Massnahmen gehören zu einem Fall, dessen Auftrag angenommen wurde",
+    "a measure requested on {day} is before {case} was accepted on {decided_on}; give {field} "
+    "{decided_on} or later":
+        "eine am {day} beantragte Massnahme liegt vor der Annahme von {case} am {decided_on}; "
+        "geben Sie {field} {decided_on} oder später an",
+    "measure {measure} of {case} was requested on {requested_on}; it cannot be decided on {day}: "
+    "give {field} {requested_on} or later":
+        "Massnahme {measure} von {case} wurde am {requested_on} beantragt; sie kann nicht am "
+        "{day} entschieden werden: geben Sie {field} {requested_on} oder später an",
+    'a measure of the kind other needs a note; add {field} "what it is"':
+        'eine andere Massnahme braucht eine Notiz; ergänzen Sie {field} "was sie ist"',
+    "{case} has no measure {measure} (it has {count}); `optima measure list {case}` lists them":
+        "{case} hat keine Massnahme {measure} (er hat {count}); `optima measure list {case}` "
+        "listet sie auf",
+    "measure {measure} of {case} was already decided on {day}; if that was a mistake, strike it "
+    "and add it again":
+        "über Massnahme {measure} von {case} wurde bereits am {day} entschieden; war das ein "
+        "Fehler, streichen Sie sie und erfassen Sie sie neu",
+    "measure {measure} of {case} is struck; add it again if it is needed":
+        "Massnahme {measure} von {case} ist gestrichen; erfassen Sie sie neu, wenn sie nötig ist",
+    "date of the measure": "Datum der Massnahme",
+    "{case}: measure {measure} added ({cost} CHF, paid by {payer})":
+        "{case}: Massnahme {measure} erfasst ({cost} CHF, bezahlt von {payer})",
+    "{case}: measure {measure} approved": "{case}: Kosten der Massnahme {measure} übernommen",
+    "{case}: measure {measure} declined": "{case}: Kosten der Massnahme {measure} abgelehnt",
+    "{case}: measure {measure} struck": "{case}: Massnahme {measure} gestrichen",
+    "{text} (struck by {by}: {why})": "{text} (gestrichen von {by}: {why})",
+    "measure": "Massnahme",
+    "measures": "Massnahmen",
+    "payer": "bezahlt von",
+    "requested on": "beantragt am",
+    "CHF": "CHF",
+    "count": "Anzahl",
+    "no measures match": "keine passenden Massnahmen",
+    "measures and their cost": "Massnahmen und ihre Kosten",
+    "requested": "beantragt",
+    "approved": "Kosten übernommen",
+    "declined": "abgelehnt",
+    "costs covered: {x} of {y}": "Kosten übernommen: {x} von {y}",
+    "pending at the end": "am Ende noch offen",
+    "requested: {group}": "beantragt: {group}",
+    "approved, paid by {group}": "übernommen, bezahlt von {group}",
+    "approved, case with {group}": "übernommen, Fall bei {group}",
+    "The measures and their costs are invented.": "Die Massnahmen und ihre Kosten sind erfunden.",
 }

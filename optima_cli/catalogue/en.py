@@ -88,6 +88,29 @@ REFUSALS: dict[str, str] = {
     "joint-closed": "cannot {action} {joint}: it was closed on {closed_on}",
     "joint-undo": "{case} was withdrawn because a joint strategy started from it; that is not "
                   "taken back: close the joint strategy and refer the client again if needed",
+    # money and measures (rules/money.py, rules/measures.py, issue 19)
+    "not-money": "{field} {raw!r} is not an amount in francs; write it like 1200, 1200.50 or "
+                 "1'200.50",
+    "money-negative": "{field} {raw!r} is negative; a cost is 0 or more francs, like 1200.50",
+    "money-decimals": "{field} {raw!r} has more than two decimals; write francs and centimes, "
+                      "like 1200.50",
+    "money-ambiguous": "{field} {raw!r} could mean francs or a thousands mark; write it like "
+                       "1200.00 or 1'200.00",
+    "money-too-large": "{field} {raw!r} is more than {most} francs; check the amount",
+    "not-a-measure-kind": "{value} is not a kind of measure; use one of: {codes}",
+    "measure-not-accepted": "cannot add a measure to {case}: it is {status} and was never "
+                            "accepted; measures belong to a case whose mandate was accepted",
+    "measure-before-acceptance": "a measure requested on {day} is before {case} was accepted on "
+                                 "{decided_on}; give {field} {decided_on} or later",
+    "measure-decided-before-request": "measure {measure} of {case} was requested on "
+                                      "{requested_on}; it cannot be decided on {day}: give "
+                                      "{field} {requested_on} or later",
+    "measure-note-required": "a measure of the kind other needs a note; add {field} \"what it is\"",
+    "no-such-measure": "{case} has no measure {measure} (it has {count}); `optima measure list "
+                       "{case}` lists them",
+    "measure-decided": "measure {measure} of {case} was already decided on {day}; if that was a "
+                       "mistake, strike it and add it again",
+    "measure-struck": "measure {measure} of {case} is struck; add it again if it is needed",
     # between the institutions (rules/actions.py: assign, forward, the handback; issue 18)
     "assign-not-open": "cannot assign {case}: it is {status}; a counsellor is assigned to a "
                        "referred or an accepted case",
@@ -336,6 +359,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "joint-close": "closing date of the joint strategy",
         "assign": "assign date",
         "forward": "forward date",
+        "measure": "date of the measure",  # issue 19
     },
 }
 

@@ -15,7 +15,7 @@ from optima_cli.cli.options import (
     context,
     date_option,
     emit,
-    terminal,
+    emit_changed,
 )
 from optima_cli.language import label, t
 from optima_cli.render.formats import Format
@@ -38,11 +38,7 @@ def _units(text: str) -> tuple[str, ...]:
 
 def _done(result: dict[str, Any], fmt: Format, sentence: str) -> None:
     """A changed joint strategy: its id on stdout, a sentence on stderr; or it as JSON/CSV."""
-    if fmt == Format.TABLE:
-        typer.echo(result["joint"])
-        terminal.message(sentence)
-    else:
-        emit(result, fmt, lambda d: None)
+    emit_changed(result, "joint", fmt, sentence)
 
 
 @joint_app.command("open")

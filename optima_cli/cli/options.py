@@ -203,6 +203,8 @@ OPTIONS = {
     "text": "TEXT", "entry": "--strike",
     # joint strategies (issue 18)
     "with": "--with", "review_on": "--review-on", "next": "--next", "from_case": "--from-case",
+    # measures and their cost (issue 19)
+    "cost": "--cost", "approved_on": "--approved-on", "measure": "N",
 }
 
 
@@ -278,6 +280,16 @@ def print_data(text: str, nl: bool = True) -> None:
         text = visible(text)
     sys.stdout.write(text + "\n" if nl else text)
     sys.stdout.flush()
+
+
+def emit_changed(result: dict[str, Any], key: str, fmt: Format, sentence: str) -> None:
+    """A changed record (a joint strategy, a measure): its `key` on stdout and a sentence on
+    stderr in a table; the whole record as JSON or CSV."""
+    if fmt == Format.TABLE:
+        print_data(str(result[key]))
+        terminal.message(sentence)
+    else:
+        emit(result, fmt, lambda d: None)
 
 
 def emit(data: Any, fmt: Format, table: Callable[[Any], None]) -> None:

@@ -60,6 +60,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("note", "journal", "Write a dated entry in a case's journal; prints its number."),
         ("joint", "joint",
          "Joint strategies: two or three institutions work one client together, one in the lead."),
+        ("measure", "measures",
+         "Measures with financial consequences and their cost, paid by the referrer."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

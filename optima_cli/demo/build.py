@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from optima_cli.errors import OptimaError
@@ -59,4 +60,20 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
         first = result.errors[0]
         raise OptimaError(t("the demo data did not import (row {row}, {column}: {message})",
                             row=first.row, column=first.column, message=first.message))
+    add_measures(ctx)
     return ctx, result
+
+
+def add_measures(ctx: Context) -> None:
+    """The invented measures (demo/data.py `measures`, issue 19), each through the workflow of
+    `measure add --approved-on`, as a counsellor would enter them, marked as invented."""
+    from optima_cli.demo.data import measures
+    from optima_cli.workflow import measures as workflow
+    from optima_cli.workflow.case_reads import list_cases
+
+    cases = [c for c in list_cases(ctx, status="all").records
+             if c["status"] in ("accepted", "closed") and c["decided_on"]]
+    sourced = replace(ctx, source=f"import:{SOURCE}")  # from the data set, as its referrals
+    for m in measures(cases):
+        workflow.add(sourced, m["case"], m["kind"], m["cost"], on=m["on"],
+                     approved_on=m["approved_on"], note="(fiktiv)")

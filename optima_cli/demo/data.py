@@ -169,3 +169,38 @@ def rows() -> list[dict[str, Any]]:
         # tool did not record it
         result.append(row)
     return result
+
+
+# --- measures and their cost (issue 19): invented, as the outcomes are -------------------------
+# the evaluation: the costs of measures were "in allen Fällen übernommen" (section 3 a); the demo
+# invents measures for some accepted cases, each approved, as the evaluation found them
+MEASURE_OF_TOPIC = {"finances": "debt-counselling", "addiction": "addiction-counselling",
+                    "childcare": "childcare", "placement": "coaching", "health": "work-trial",
+                    "conflict": "coaching", "life-event": "coaching"}
+MEASURE_COSTS = {"coaching": (800, 2400), "course": (400, 1800), "labour-market": (1500, 6000),
+                 "work-trial": (500, 1500), "debt-counselling": (300, 900),
+                 "addiction-counselling": (400, 1200), "childcare": (200, 1200)}
+
+
+def measures(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The invented measures of the accepted cases (their records as `list` gives them: case,
+    topics, decided_on, closed_on): about every third case gets one, a few two; each is
+    requested during the mandate and approved some days later, by the pilot's end."""
+    rng = random.Random(SEED + 19)
+    planned = []
+    for case in sorted(cases, key=lambda c: c["case"]):
+        accepted, ended = case["decided_on"], case["closed_on"] or PILOT_END
+        if rng.random() > 0.35 or (ended - accepted).days < 20:
+            continue
+        topics = [t for t in case["topics"] if t in MEASURE_OF_TOPIC] or ["placement"]
+        kinds = [MEASURE_OF_TOPIC[rng.choice(topics)]]
+        if rng.random() < 0.3:
+            kinds.append(rng.choice(["course", "labour-market"]))
+        for kind in kinds:
+            requested = accepted + timedelta(days=rng.randint(3, min(40, (ended - accepted).days - 15)))
+            low, high = MEASURE_COSTS[kind]
+            planned.append({"case": case["case"], "kind": kind,
+                            "cost": f"{rng.randint(low // 5, high // 5) * 5}.{rng.choice(['00', '50'])}",
+                            "on": requested,
+                            "approved_on": requested + timedelta(days=rng.randint(2, 12))})
+    return planned

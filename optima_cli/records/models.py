@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 13  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 14  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -360,3 +360,31 @@ CLIENT_FIELDS = fields_of(Client)
 # the keys of the two records, in order (the JSON contract, the CSV and workbook columns)
 CASE_KEYS = keys(CASE_FIELDS)
 CLIENT_KEYS = keys(CLIENT_FIELDS)
+
+
+class Measure(TableModel, table=True):
+    """A measure with financial consequences for a case (issue 19): its kind, its cost in Rappen
+    (an integer, never a float), who pays (the referrer, unless said otherwise), the day it was
+    requested and the day it was approved or declined (rules/measures.py). A wrong one is struck,
+    not removed. `recorded_at` and `decided_at` say when it was entered (report --as-recorded).
+    Migration 0014."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    number: int  # 1, 2, ... within its case: what `measure approve CASE N` names
+    kind: str
+    cost_rappen: int
+    payer_id: int = Field(foreign_key="institution.id")
+    requested_on: date = Field(index=True)
+    approved_on: date | None = Field(default=None, index=True)
+    declined_on: date | None = Field(default=None, index=True)
+    decline_why: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))  # None once anonymized
+    author: str
+    recorded_at: datetime
+    decided_at: datetime | None = None
+    struck_at: datetime | None = None
+    struck_by: str | None = None
+    struck_why: str | None = Field(default=None, sa_column=Column(Text))
+
+    __table_args__ = (UniqueConstraint("referral_id", "number"),)

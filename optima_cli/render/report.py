@@ -76,7 +76,7 @@ def published_note(published: dict[str, Any]) -> list[str]:
     why = {item["why"] for item in published["suppressed"]}
     return [t("Figures for publication: every count below {n} is shown as <{n}.", n=n),
             *([t("x: hidden so that no <{n} can be worked out from the totals (such a count is {n} "
-                 "or more), or a median of fewer than {n} cases.", n=n)]
+                 "or more), a median of fewer than {n} cases, or an amount whose count is hidden.", n=n)]
               if why & {"derivable", "few-cases"} else []),
             *([t("*: not published, whatever its value, so that nothing in its table can be "
                  "worked out.")] if "withheld" in why else [])]
@@ -126,7 +126,7 @@ def invented_note() -> str:
     """What a report of the demo's data says of its figures (`data["demo"]`): the table's first
     line, and a row of the workbook's Summary."""
     return t("The figures the evaluation report states are true to it; the outcomes and "
-             "durations are invented.")
+             "durations are invented.") + " " + t("The measures and their costs are invented.")
 
 
 def recorded_note(then: dict[str, Any]) -> str:
@@ -205,6 +205,7 @@ def render(data: dict[str, Any]) -> None:
         bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
         bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
         facts, *settings_changes(data["settings_changes"]), *joint_section(data.get("joint")),
+        *measures_section(data.get("measures")),
     ))
 
 
@@ -213,6 +214,15 @@ def joint_section(figures: dict[str, Any] | None) -> list[Any]:
     if figures is None:
         return []
     from optima_cli.render.joint import report_table
+
+    return [Text(""), report_table(figures)]
+
+
+def measures_section(figures: dict[str, Any] | None) -> list[Any]:
+    """The table of measures and their cost (issue 19)."""
+    if figures is None:
+        return []
+    from optima_cli.render.measures import report_table
 
     return [Text(""), report_table(figures)]
 

@@ -110,6 +110,10 @@ def case_detail(r: dict[str, Any]) -> None:
                   findings(r["findings"])]
     if r.get("journal"):  # the case journal (issue 18)
         parts += [Text("\n" + t("case journal"), style="bold"), journal(r["journal"])]
+    if r.get("measures"):  # measures and their cost (issue 19)
+        from optima_cli.render.measures import rows as measure_rows
+
+        parts += [Text("\n" + t("measures"), style="bold"), measure_rows(r["measures"])]
     history_rows = [[moment(e["at"]), e["on"], action(e["action"]), e["user"],
                      _with_why(_changes(e["changes"]), e.get("why"))]
                     for e in r.get("history", [])]
@@ -205,6 +209,10 @@ def case_fields() -> dict[str, str]:
         "days_left": t("days left"), "flag": t("warning"),
         # the values of a journal entry's events in the history (issue 18)
         "entry": t("journal entry"), "on": t("date"), "struck": t("struck"),
+        # the values of a measure's events in the history (issue 19)
+        "measure": t("measure"), "measure_kind": t("kind"), "cost": t("CHF"),
+        "payer": t("payer"), "requested_on": t("requested on"), "approved_on": t("approved"),
+        "declined_on": t("declined"), "measure_note": t("note"),
     }
 
 

@@ -228,6 +228,8 @@ def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = 
             s.append([change["day"], change["key"], change["before"], change["after"]])
     if "joint" in data:
         _joint_summary(s, data["joint"])
+    if "measures" in data:
+        _measures_summary(s, data["measures"])
     if units is not None:
         _units_summary(s, units)
 
@@ -369,6 +371,46 @@ def _joint_summary(s: _Sheet, figures: dict[str, Any]) -> None:
                         *((t("lead: {group}", group=g), n) for g, n in figures["lead"].items()),
                         (t("open at the end"), figures["open_at_end"])]:
         s.append([name, value])
+
+
+CHF_FORMAT = "#,##0.00"  # francs with centimes: a number the sheet can add up
+
+
+def _chf(s: _Sheet, value: str) -> Any:
+    """An amount as JSON carries it ("1200.50") as a numeric cell with two decimals: a Decimal,
+    never a float, so that the centimes written are the ones counted."""
+    from decimal import Decimal
+
+    from optima_cli.render.measures import hidden
+
+    marker = hidden(value)
+    if marker is not None:
+        return marker
+    cell = WriteOnlyCell(s.ws, value=Decimal(value))  # type: ignore[arg-type]
+    cell.number_format = CHF_FORMAT
+    return cell
+
+
+def _measures_summary(s: _Sheet, f: dict[str, Any]) -> None:
+    """The figures of measures and their cost (issue 19) in the Summary sheet."""
+    covered = f["costs_covered"]
+    s.append([])
+    s.append([t("measures and their cost"), t("count"), t("CHF")], bold=True)
+    rows: list[tuple[str, int, str]] = [
+        (t("requested"), f["requested"]["count"], f["requested"]["chf"]),
+        (t("approved"), f["approved"]["count"], f["approved"]["chf"]),
+        (t("declined"), f["declined"]["count"], f["declined"]["chf"]),
+        (t("costs covered: {x} of {y}", x=covered["approved"], y=covered["decided"]),
+         covered["approved"], covered["approved_chf"]),
+        (t("pending at the end"), f["pending_at_end"]["count"], f["pending_at_end"]["chf"]),
+        *((t("requested: {group}", group=label("MeasureKind", k)), c["requested"],
+           c["requested_chf"]) for k, c in f["by_kind"].items()),
+        *((t("approved, paid by {group}", group=g), c["approved"], c["approved_chf"])
+          for g, c in f["by_payer"].items()),
+        *((t("approved, case with {group}", group=g), c["approved"], c["approved_chf"])
+          for g, c in f["by_receiver"].items())]
+    for name, n, chf in rows:
+        s.append([name, n, _chf(s, chf)])
 
 
 def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],

@@ -93,6 +93,20 @@ class WorkCapacity(StrEnum):
 NONE_CODE: dict[type[StrEnum], str] = {WorkCapacity: "not-assessed"}
 
 
+class MeasureKind(StrEnum):
+    """The kinds of measure with financial consequences, paid by the referrer (concept 2.1 a;
+    issue 19): domain.md names none, so these are documented in README."""
+
+    COACHING = "coaching"
+    COURSE = "course"
+    LABOUR_MARKET = "labour-market"
+    WORK_TRIAL = "work-trial"
+    DEBT_COUNSELLING = "debt-counselling"
+    ADDICTION_COUNSELLING = "addiction-counselling"
+    CHILDCARE = "childcare"
+    OTHER = "other"  # a note says what
+
+
 class RuleKind(StrEnum):
     """How strictly an access criterion binds."""
 
@@ -116,6 +130,7 @@ NOT_A: dict[type[StrEnum], str] = {
     RejectReason: "not-a-reject-reason", WithdrawReason: "not-a-withdraw-reason",
     Outcome: "not-an-outcome", Cause: "not-a-cause", RuleKind: "not-a-rule-kind",
     Result: "not-a-result", WorkCapacity: "not-a-work-capacity",
+    MeasureKind: "not-a-measure-kind",
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -174,6 +189,16 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     Result: {"pass": "pass", "warn": "warn", "block": "block"},
     WorkCapacity: {"yes": "intact (assessed)", "no": "not intact (assessed)"},
+    MeasureKind: {
+        "coaching": "coaching, job coaching",
+        "course": "course, further training",
+        "labour-market": "labour-market measure (e.g. employment programme)",
+        "work-trial": "work trial, internship",
+        "debt-counselling": "debt or budget counselling",
+        "addiction-counselling": "addiction counselling",
+        "childcare": "childcare",
+        "other": "other (see note)",
+    },
 }
 
 E = TypeVar("E", bound=StrEnum)

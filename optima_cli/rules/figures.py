@@ -128,6 +128,20 @@ SUMS: list[tuple[str, str]] = [
     ("closed.total", "closed.by_outcome.*"),
     ("joint.opened", "joint.lead.*"),
     ("joint.closed", "joint.by_outcome.*"),
+    # measures (issue 19): requested, approved and declined, by kind, payer and receiver
+    ("measures.{d}.count", "measures.by_kind.*.{d}"),
+    ("measures.{d}.count", "measures.by_payer.*.{d}"),
+    ("measures.{d}.count", "measures.by_receiver.*.{d}"),
+    ("measures.costs_covered.approved", "measures.approved.count"),
+    ("measures.costs_covered.decided", "measures.approved|declined.count"),
+]
+# Amounts in francs -> the count of what each sums (same bound names): an amount is hidden
+# whenever its count is (rules/publish.py).
+AMOUNTS: list[tuple[str, str]] = [
+    ("measures.{d}.chf", "measures.{d}.count"),
+    *((f"measures.{by}.{{g}}.{d}_chf", f"measures.{by}.{{g}}.{d}")
+      for by in ("by_kind", "by_payer", "by_receiver") for d in ("requested", "approved", "declined")),
+    *((f"measures.costs_covered.{d}_chf", f"measures.costs_covered.{d}") for d in ("approved", "decided")),
 ]
 # Figures that are not counts (a median, an amount) -> the counts of the cases behind them (summed):
 # hidden when those cases are fewer than the threshold.

@@ -68,7 +68,7 @@ def _segments(pattern: str) -> list[str]:
 def _match(node: Any, segments: list[str], bound: dict[str, str],
            path: Path = ()) -> Iterator[tuple[Path, dict[str, str]]]:
     """Every path in `node` that the pattern matches: `*` any key, `{name}` any key (bound, or
-    the key already bound to name), else the key itself."""
+    the key already bound to name), `a|b` either key, else the key itself."""
     if not segments:
         yield path, bound
         return
@@ -84,8 +84,10 @@ def _match(node: Any, segments: list[str], bound: dict[str, str],
         for key in keys:
             if key in node:
                 yield from _match(node[key], rest, {**bound, name: str(key)}, (*path, str(key)))
-    elif head in node:
-        yield from _match(node[head], rest, bound, (*path, head))
+    else:
+        for key in head.split("|"):
+            if key in node:
+                yield from _match(node[key], rest, bound, (*path, key))
 
 
 def sums(data: Mapping[str, Any], declared: Sequence[tuple[str, str]]) -> list[Sum]:
@@ -315,9 +317,13 @@ def suppress(values: Mapping[Path, int], relations: Sequence[Sum],
 
 def publish(data: Mapping[str, Any], threshold: int, declared: Sequence[tuple[str, str]],
             measured: Mapping[str, Sequence[str]], not_counted: Sequence[str],
-            known: Collection[Path] = ()) -> dict[str, Any]:
+            known: Collection[Path] = (),
+            amounts: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     """The figures as published: hidden values None, and the key `published` saying which cells
-    are hidden and why (in the order of the figures)."""
+    are hidden and why (in the order of the figures). `amounts`: (amount pattern, count pattern)
+    pairs: an amount (a sum of francs) is hidden, for the same reason, whenever the count of what
+    it sums is; so an amount table hides the same cells as its count table, and no hidden amount
+    can be worked out from the totals where no hidden count can."""
     values = cells(data, [*not_counted, *measured])
     hidden = suppress(values, sums(data, declared), threshold, [p for p in known if p in values])
     for value, behind in measured.items():
@@ -328,6 +334,11 @@ def publish(data: Mapping[str, Any], threshold: int, declared: Sequence[tuple[st
                 hidden[path] = FEW_CASES
         except (KeyError, TypeError):
             continue  # a figure this report does not have
+    for amount, count in amounts:
+        for amount_path, bound in _match(dict(data), _segments(amount), {}):
+            for count_path, _ in _match(dict(data), _segments(count), bound):
+                if count_path in hidden:
+                    hidden[amount_path] = hidden[count_path]
     result = _copy(data)
     order = {p: i for i, p in enumerate(_leaves(data))}
     for path in hidden:

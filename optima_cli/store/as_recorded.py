@@ -1,14 +1,17 @@
 """The cases as the database held them at the end of a past day (`optima report --as-recorded`).
 
 The report's queries (store/report.py) read the tables `referral`, `referral_topic`, `suspension`,
-`setting_change`, `forward` and `joint_strategy` by their plain names. `shadowed` puts temporary
+`setting_change`, `forward`, `joint_strategy` and `measure` by their plain names. `shadowed` puts
+temporary
 copies of these tables in front of them for the length of one read: a temporary table is found
 before the stored table of the same name (SQLite searches its `temp` schema first, PostgreSQL its
 `pg_temp`), so the very same
 queries count the copies, and the database itself is not written. In the copies, every case that
 the audit trail shows changed (or entered) after that day is put back as its events up to then
 add up to (rules/as_recorded.py) with its forwardings, settings changed since are left out, and
-joint strategies opened since are left out and those closed since are open.
+joint strategies opened since are left out and those closed since are open; measures entered
+since are left out, those decided since are undecided and those struck since count (issue 19:
+each measure keeps when it was entered, decided and struck).
 
 Only the copies are ever written, always by their schema-qualified names (`temp.referral`,
 `pg_temp.referral`), never by a plain name that could reach the stored table; they are dropped when
@@ -37,6 +40,7 @@ from optima_cli.records.models import (
     Forward,
     Institution,
     JointStrategy,
+    Measure,
     Referral,
     ReferralTopic,
     SettingChange,
@@ -48,7 +52,8 @@ from optima_cli.store.bulk import chunks
 # the tables the report reads that a later change can touch, as the models define them
 _SHADOWED: tuple[Table, ...] = (Referral.__table__, ReferralTopic.__table__,  # type: ignore[attr-defined]
                                  Suspension.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
-                                 Forward.__table__, JointStrategy.__table__)  # type: ignore[attr-defined]
+                                 Forward.__table__, JointStrategy.__table__,  # type: ignore[attr-defined]
+                                 Measure.__table__)  # type: ignore[attr-defined]
 # the column of each key of a case record, and the type of its values
 _COLUMNS = {f.key: (f.name, f.type) for f in CASE_FIELDS if f.name and f.type is not None}
 _COLUMNS["first_due_on"] = ("first_due_on", date)
@@ -88,7 +93,11 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
     joint_later = {action: set(session.scalars(select(col(AuditEvent.entity_ref)).where(
         col(AuditEvent.action) == action, col(AuditEvent.at) >= end).distinct()))
         for action in ("joint-open", "joint-close")}
-    if not touched and not settings_later and not any(joint_later.values()):
+    measures_later = session.scalar(select(col(Measure.id)).where(or_(
+        col(Measure.recorded_at) >= end, col(Measure.decided_at) >= end,
+        col(Measure.struck_at) >= end)).limit(1)) is not None  # issue 19
+    if not touched and not settings_later and not any(joint_later.values()) \
+            and not measures_later:
         yield AsRecorded(day, 0, 0)
         return
     erased: set[int] = {i for part in chunks(sorted(touched)) for i in session.scalars(
@@ -115,6 +124,11 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
         for part in chunks(sorted(joint_later["joint-close"])):
             session.execute(joint.update().where(joint.c.strategy_id.in_(part)).values(
                 closed_on=None, outcome=None, cause=None))
+        measure = copies["measure"]  # as entered then (issue 19)
+        session.execute(delete(measure).where(measure.c.recorded_at >= end))
+        session.execute(measure.update().where(measure.c.decided_at >= end).values(
+            approved_on=None, declined_on=None, decided_at=None))
+        session.execute(measure.update().where(measure.c.struck_at >= end).values(struck_at=None))
         unit_ids = {code: i for i, code in session.execute(
             select(col(Institution.id), col(Institution.code)))}
         for part in chunks(put_back):

@@ -196,6 +196,10 @@ class SessionStore:
         self._record(written.event, client, referral, now)
         return row
 
+    def record_event(self, event: Event, person: Person, referral: Referral) -> None:
+        """The audit event of a decision on a loaded case written elsewhere (measures, issue 19)."""
+        self._record(event, person, referral, self.now())
+
     def _write_case(self, outcome: Outcome, now: datetime) -> Referral:
         case = outcome.case
         assert case is not None

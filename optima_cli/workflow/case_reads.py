@@ -140,6 +140,10 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         ]
         # the case journal (issue 18): both units of the case see it; personal, this read is logged
         record["journal"] = [entry_record(e) for e in queries.journal_of(session, referral.id or 0)]
+        # measures and their cost (issue 19), struck ones too
+        from optima_cli.workflow.measures import of_case as measures_of_case
+
+        record["measures"] = measures_of_case(session, referral.id or 0, referral.case_id)
         # the handback (issue 18): the referrer's contact person opening the case reads it
         record["handback_read_on"] = _handback_read(ctx, session, referral, row["referrer"])
         contact = lookup.institution(session, row["receiver"])

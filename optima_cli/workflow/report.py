@@ -28,7 +28,7 @@ from optima_cli.store import settings as stored_settings
 from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
-from optima_cli.workflow import joint
+from optima_cli.workflow import joint, measures
 from optima_cli.workflow.context import Context
 
 GROUPINGS = ("kind", "institution")
@@ -68,6 +68,9 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "settings_changes": stored_settings.changes_between(session, start, end),
         # joint strategies (issue 18): opened, closed by outcome, lead by kind, open at the end
         "joint": joint.report_section(session, start, end, by, keys),
+        # measures and their cost (issue 19): requested, approved, declined by kind, payer and
+        # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
+        "measures": measures.report_section(session, start, end, by, keys),
         # the demo's invented data (`optima demo`): its outcomes and durations are invented
         "demo": read_meta(session, "demo") == "1",
     }
@@ -158,7 +161,7 @@ def _published(session: Any, data: dict[str, Any], publish_it: bool) -> dict[str
     known = [("referrals", "matrix", a, b) for a in keys for b in keys
              if kinds.get(a, a) == kinds.get(b, b)]
     return publish.publish(data, threshold, figures.SUMS, figures.MEASURED, figures.NOT_COUNTED,
-                           known)
+                           known, figures.AMOUNTS)
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 Codes and dates stay, so every report figure stays the same; the audit events keep their hashes,
 so the trail still verifies. The free text of their referrals goes too, the goal included (it
-may name the person), and the text of their cases' journal entries (issue 18); the counsellors'
+may name the person), the text of their cases' journal entries (issue 18) and measures (issue 19); the counsellors'
 and the entries' authors' names stay (staff, not the client; `examples` never shows them). The
 file is compacted afterwards, so the erased values are gone from its pages too. When that cannot
 be done (another connection keeps reading, or optima is killed first), the database says so
@@ -19,7 +19,7 @@ from optima_cli.errors import OptimaError
 from optima_cli.language import t
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.records import FREE_TEXT
-from optima_cli.store import audit, joint, maintenance, queries
+from optima_cli.store import audit, joint, maintenance, measures, queries
 from optima_cli.store.engine import delete_meta, read_meta, write_meta
 from optima_cli.store.maintenance import COMPACTION_PENDING
 from optima_cli.workflow.context import Context
@@ -87,6 +87,8 @@ def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> i
             entry.text = entry.struck_why = None  # its day and its author (staff) stay
             session.add(entry)
     joint.erase_text(session, ids)  # the goal and notes of their joint strategies (issue 18)
+    measures.erase_text(session, [r.id for r in session.exec(  # their measures' notes (issue 19)
+        queries.select_referrals_of(ids)).scalars()])
     erased = audit.erase_payloads(session, ids)
     audit.record(session, actor=ctx.user, action="anonymize", entity="database",
                  entity_ref=ctx.db.location.name, now=ctx.now(), source=ctx.source,

@@ -28,7 +28,8 @@ from test_report_figures import CASES, TODAY, UNITS, copy_db, expected, prepare
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
-from optima_cli.rules.series import FIGURES, columns, cut, total
+from optima_cli.rules.money import parse_chf, plain
+from optima_cli.rules.series import FIGURES, MONEY, columns, cut, total
 
 AS_OF = TODAY.isoformat()
 
@@ -47,7 +48,22 @@ PLACES: dict[str, tuple[str, ...]] = {
     "employed": ("closed", "employed"),
     "forwarded": ("forwarded",),
     "overrides": ("overrides",),
+    "measures_requested": ("measures", "requested", "count"),
+    "measures_approved": ("measures", "approved", "count"),
+    "costs_approved": ("measures", "approved", "chf"),
 }
+
+
+def cells(row: dict[str, Any], keys: list[str]) -> list[Any]:
+    """A series row as the workbook's cells hold it: an amount as a number of francs."""
+    return [parse_chf(row[k]) / 100 if k in MONEY else row[k] for k in keys]
+
+
+def summed(values: list[Any]) -> Any:
+    """The sum of a column: counts as numbers, amounts ("1200.50") in Rappen, as a string again."""
+    if values and isinstance(values[0], str):
+        return plain(sum(parse_chf(v) for v in values))
+    return sum(values)
 
 
 def flat(report: dict[str, Any], groups: list[str]) -> dict[str, int]:
@@ -93,8 +109,9 @@ def test_every_declared_figure_has_a_place_in_the_report_and_the_total_is_the_su
     assert all(f.path == PLACES[f.key] for f in FIGURES)
     keys = [k for k, *_ in columns(["RAV", "IV", "SD"])]
     assert keys[:4] == ["referrals", "referrals_RAV", "referrals_IV", "referrals_SD"]
-    rows = [dict.fromkeys(keys, 1), dict.fromkeys(keys, 2)]
-    assert total(rows, keys) == dict.fromkeys(keys, 3)
+    rows = [{k: "0.01" if k in MONEY else 1 for k in keys}, {k: "1200.50" if k in MONEY else 2 for k in keys}]
+    assert total(rows, keys) == {k: "1200.51" if k in MONEY else 3 for k in keys}
+    assert MONEY == {"costs_approved"}
 
 
 # --- the history of test_report_figures, on both backends -----------------------------------------
@@ -134,6 +151,7 @@ def test_each_month_matches_the_model_and_october_the_hand_count(hist):
         want = flat(expected(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]), TODAY, "kind"),
                     ["RAV", "IV", "SD"])
         want["forwarded"] = 0  # the history forwards nothing
+        want["costs_approved"] = "0.00"  # and has no measures
         assert {k: p[k] for k in got["columns"]} == want, p["period"]
     # October 2026, counted by hand from the specs (test_report_figures.CASES): referred P14, P15,
     # P16, P20, P22, PX; accepted P11, P20; rejected P12, P15; withdrawn P11, P14; closed P18, P19
@@ -141,8 +159,9 @@ def test_each_month_matches_the_model_and_october_the_hand_count(hist):
     assert {k: october[k] for k in got["columns"]} == {
         "referrals": 6, "referrals_RAV": 1, "referrals_IV": 1, "referrals_SD": 4, "accepted": 2,
         "rejected": 2, "withdrawn": 2, "closed": 2, "achieved": 0, "partly": 0, "not_achieved": 2,
-        "employed": 0, "forwarded": 0, "overrides": 0}
-    assert got["total"] == {k: sum(p[k] for p in got["periods"]) for k in got["columns"]}
+        "employed": 0, "forwarded": 0, "overrides": 0, "measures_requested": 0, "measures_approved": 0,
+        "costs_approved": "0.00"}
+    assert got["total"] == {k: summed([p[k] for p in got["periods"]]) for k in got["columns"]}
 
 
 @pytest.mark.both_backends
@@ -158,7 +177,7 @@ def test_every_figure_of_the_series_adds_up_to_the_whole_period(hist, unit, by):
     want = flat(whole, groups)
     assert got["columns"] == list(want)
     for key in got["columns"]:
-        assert sum(p[key] for p in got["periods"]) == got["total"][key] == want[key], key
+        assert summed([p[key] for p in got["periods"]]) == got["total"][key] == want[key], key
     assert want["referrals"] == len([c for c in CASES if c.referred >= date(2025, 10, 15)])
 
 
@@ -174,7 +193,9 @@ def test_without_a_period_the_series_runs_from_the_first_referral_to_the_as_of_d
 def test_an_empty_database_gives_one_empty_period(db_path):
     got = as_json(db_path, "--series", "month")
     assert [p["period"] for p in got["periods"]] == [AS_OF[:7]]
-    assert set(got["total"].values()) == {0}
+    assert {k: v for k, v in got["total"].items() if k not in MONEY} == dict.fromkeys(
+        [k for k in got["columns"] if k not in MONEY], 0)
+    assert got["total"]["costs_approved"] == "0.00"
 
 
 def test_csv_has_a_row_per_period_and_agrees_with_the_json(hist):
@@ -228,9 +249,9 @@ def test_the_trend_sheet_holds_the_series_and_a_line_chart_of_referrals_and_outc
     assert rows[0][:3] == ("period", "from", "to") and len(rows[0]) == 3 + len(data["columns"])
     for row, p in zip(rows[1:], data["periods"]):
         assert row[0] == p["period"] and _day(row[1]) == p["from"] and _day(row[2]) == p["to"]
-        assert list(row[3:]) == [p[k] for k in data["columns"]]
+        assert list(row[3:]) == cells(p, data["columns"])
     assert rows[len(data["periods"]) + 1][0] == "total"
-    assert list(rows[len(data["periods"]) + 1][3:]) == [data["total"][k] for k in data["columns"]]
+    assert list(rows[len(data["periods"]) + 1][3:]) == cells(data["total"], data["columns"])
     charts = wb["Trend"]._charts
     assert len(charts) == 1 and isinstance(charts[0], LineChart)
     header, last = rows[0], len(data["periods"]) + 1
@@ -248,7 +269,7 @@ def test_without_series_the_trend_is_the_twelve_months_ending_with_the_period(hi
     rows = trend_rows(wb)
     assert [r[0] for r in rows[1:13]] == ["2025-11", "2025-12"] + [f"2026-{m:02d}" for m in range(1, 11)]
     data = as_json(hist, "--series", "month", "--from", "2025-11-01", "--to", "2026-10-31")
-    assert list(rows[13][3:]) == [data["total"][k] for k in data["columns"]]
+    assert list(rows[13][3:]) == cells(data["total"], data["columns"])
 
 
 def test_with_series_and_a_format_the_series_is_printed_and_the_workbook_written(hist, tmp_path):
@@ -308,7 +329,7 @@ def test_the_pilot_by_year_adds_up_to_the_whole_period_for_every_figure(pilot, d
     want = flat(whole, ["RAV", "IV", "SD"])
     assert got["columns"] == list(want)
     for key in got["columns"]:
-        assert sum(p[key] for p in got["periods"]) == got["total"][key] == want[key], key
+        assert summed([p[key] for p in got["periods"]]) == got["total"][key] == want[key], key
     assert want["referrals"] == 52  # the evaluation's 52 cases, all in the period
 
 

@@ -1623,6 +1623,9 @@ MESSAGES: dict[str, str] = {
     "--series {unit!r} is not known; use month, quarter or year":
         "--series {unit!r} ist unbekannt; verwenden Sie month, quarter oder year",
     "period": "Zeitraum",
+    "measures requested": "Massnahmen beantragt",
+    "measures approved": "Massnahmen, Kosten übernommen",
+    "costs approved (CHF)": "übernommene Kosten (CHF)",
     "Trend": "Verlauf",
     "Referrals and outcomes per period": "Anmeldungen und Ergebnisse pro Zeitraum",
     "from {group}": "von {group}",

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from optima_cli.language import day, label, t
 from optima_cli.render.terminal import out, table
-from optima_cli.rules.money import grouped
+from optima_cli.rules.money import grouped, rappen_of
 
 
 def hidden(value: str) -> str | None:
@@ -25,8 +25,7 @@ def chf(value: str) -> str:
     marker = hidden(value)
     if marker is not None:
         return marker
-    francs, _, cents = value.partition(".")
-    return grouped(int(francs) * 100 + int(cents or 0))
+    return grouped(rappen_of(value))
 
 
 def decision(r: dict[str, Any]) -> str:

@@ -251,9 +251,15 @@ def render_series(series: dict[str, Any]) -> None:
               unit=label("SeriesUnit", series["series"]), start=series["from"], end=series["to"],
               as_of=series["as_of"])
     note = [Text(recorded_note(series["as_recorded"]), style="yellow")] if series.get("as_recorded") else []
+    from optima_cli.render.measures import chf
+    from optima_cli.rules.series import MONEY
+
+    def shown(row: dict[str, Any], key: str) -> Any:
+        return chf(row[key]) if key in MONEY else row[key]
+
     body = table([t("period"), *series_header(series)],
-                 [[p["period"], *(p[k] for k in columns)] for p in series["periods"]]
-                 + [[t("total"), *(series["total"][k] for k in columns)]])
+                 [[p["period"], *(shown(p, k) for k in columns)] for p in series["periods"]]
+                 + [[t("total"), *(shown(series["total"], k) for k in columns)]])
     out().print(Group(*note, Text(title, style="bold"), body))
 
 

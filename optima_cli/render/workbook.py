@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -97,13 +97,15 @@ Tick = Callable[[int], None]  # called with the number of rows just written
 
 
 def _table(wb: Workbook, title: str, header: list[str], rows: list[list[Any]],
-           tick: Tick | None = None) -> _Sheet:
+           tick: Tick | None = None, money: Collection[int] = ()) -> _Sheet:
+    """A sheet of a header and rows; `money` the indexes of the columns holding amounts ("1200.50",
+    written as numbers with two decimals)."""
     sheet = _Sheet(wb, title)
     sheet.ws.freeze_panes = "A2"
     _widths(sheet, header, rows)
     sheet.append(header, bold=True)
     for index, row in enumerate(rows, start=1):
-        sheet.append(row)
+        sheet.append([_chf(sheet, v) if i in money else v for i, v in enumerate(row)] if money else row)
         if tick is not None and index % TICK_ROWS == 0:
             tick(TICK_ROWS)
     if tick is not None:
@@ -254,14 +256,16 @@ def _trend(wb: Workbook, trend: dict[str, Any]) -> None:
     """The Trend sheet (issue 19): the series' table, one row per period and a total row, and a
     line chart of the referrals and the outcomes per period."""
     from optima_cli.render.report import series_header
-    from optima_cli.rules.series import CHARTED
+    from optima_cli.rules.series import CHARTED, MONEY
 
     columns = trend["columns"]
     header = [t("period"), t("from"), t("to"), *series_header(trend)]
     rows = [[p["period"], p["from"], p["to"], *(p[k] for k in columns)] for p in trend["periods"]]
-    sheet = _table(wb, t("Trend"), header, rows)
-    sheet.append([t("total"), trend["from"], trend["to"], *(trend["total"][k] for k in columns)],
-                 bold=True)
+    sheet = _table(wb, t("Trend"), header, rows, money={3 + columns.index(k) for k in MONEY
+                                                        if k in columns})
+    sheet.append([t("total"), trend["from"], trend["to"],
+                  *(_chf(sheet, trend["total"][k]) if k in MONEY else trend["total"][k]
+                    for k in columns)], bold=True)
     if not rows:
         return
     chart = LineChart()

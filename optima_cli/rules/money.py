@@ -64,6 +64,13 @@ def plain(rappen: int) -> str:
     return f"{sign}{francs}.{cents:02d}"
 
 
+def rappen_of(amount: str) -> int:
+    """An amount as `plain` writes it ("1200.50", "-3.05") back in Rappen."""
+    sign = -1 if amount.startswith("-") else 1
+    francs, _, cents = amount.lstrip("-").partition(".")
+    return sign * (int(francs) * RAPPEN + int(cents.ljust(2, "0") or 0))
+
+
 def grouped(rappen: int) -> str:
     """The amount as a table shows it: "1'200.50"."""
     sign = "-" if rappen < 0 else ""

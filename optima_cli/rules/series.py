@@ -16,6 +16,8 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from optima_cli.rules.money import plain, rappen_of
+
 UNITS = ("month", "quarter", "year")
 
 
@@ -29,11 +31,13 @@ def t_(template: str, /) -> str:
 class Figure:
     """One figure of the series: its JSON key, its English label (German in catalogue/de.py) and
     where it is in the report's figures (a path of keys; `{group}` for each group of the
-    report, which makes one figure per group)."""
+    report, which makes one figure per group); `money`: an amount in francs, a string like
+    "1200.50" in the JSON as everywhere (summed in Rappen, never as floats)."""
 
     key: str
     label: str
     path: tuple[str, ...]
+    money: bool = False
 
 
 # the key figures of a period, in the order of the table's columns
@@ -50,7 +54,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("employed", t_("employed at closing"), ("closed", "employed")),
     Figure("forwarded", t_("forwarded"), ("forwarded",)),
     Figure("overrides", t_("overrides"), ("overrides",)),
+    Figure("measures_requested", t_("measures requested"), ("measures", "requested", "count")),
+    Figure("measures_approved", t_("measures approved"), ("measures", "approved", "count")),
+    Figure("costs_approved", t_("costs approved (CHF)"), ("measures", "approved", "chf"), money=True),
 )
+MONEY = frozenset(f.key for f in FIGURES if f.money)
 
 # the figures the Trend sheet's line chart draws (referrals and outcomes per period)
 CHARTED = ("referrals", "achieved", "partly", "not_achieved")
@@ -68,16 +76,16 @@ def columns(groups: Sequence[str]) -> list[tuple[str, str, dict[str, str]]]:
     return result
 
 
-def _at(figures: dict[str, Any], path: tuple[str, ...], group: str | None) -> int:
+def _at(figures: dict[str, Any], path: tuple[str, ...], group: str | None) -> int | str:
     value: Any = figures
     for step in path:
         value = value[step.format(group=group) if group is not None else step]
-    return int(value)
+    return value if isinstance(value, str) else int(value)
 
 
-def values(figures: dict[str, Any], groups: Sequence[str]) -> dict[str, int]:
+def values(figures: dict[str, Any], groups: Sequence[str]) -> dict[str, int | str]:
     """The series' figures of one (sub-)period, from the report's figures of that period."""
-    result: dict[str, int] = {}
+    result: dict[str, int | str] = {}
     for f in FIGURES:
         if "{group}" in f.key:
             for g in groups:
@@ -87,9 +95,11 @@ def values(figures: dict[str, Any], groups: Sequence[str]) -> dict[str, int]:
     return result
 
 
-def total(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, int]:
-    """The total row: each figure summed over the periods (all of them are counts of events)."""
-    return {k: sum(r[k] for r in rows) for k in keys}
+def total(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, int | str]:
+    """The total row: each figure summed over the periods (all of them are counts of events or
+    amounts of them; an amount summed in Rappen)."""
+    return {k: plain(sum(rappen_of(r[k]) for r in rows)) if k in MONEY else sum(r[k] for r in rows)
+            for k in keys}
 
 
 def _start_of(day: date, unit: str) -> date:

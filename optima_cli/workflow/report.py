@@ -70,7 +70,7 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "joint": joint.report_section(session, start, end, by, keys),
         # measures and their cost (issue 19): requested, approved, declined by kind, payer and
         # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
-        "measures": measures.report_section(session, start, end, by, keys),
+        "measures": counted["measures"],
         # the demo's invented data (`optima demo`): its outcomes and durations are invented
         "demo": read_meta(session, "demo") == "1",
     }
@@ -100,6 +100,9 @@ def _counted(session: Any, start: date | None, end: date, by: str,
         "overrides": sum(overrides for *_, overrides in referred),
         # referrals forwarded to another unit of their kind (issue 18), each counted once
         "forwarded": q.forwarded(session, start, end),
+        # measures and their cost (issue 19): requested, approved, declined by kind, payer and
+        # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
+        "measures": measures.report_section(session, start, end, by, keys),
     }
 
 

@@ -203,6 +203,8 @@ OPTIONS = {
     "text": "TEXT", "entry": "--strike",
     # joint strategies (issue 18)
     "with": "--with", "review_on": "--review-on", "next": "--next", "from_case": "--from-case",
+    # follow-ups after the closing (issue 19)
+    "at": "--at", "since": "--since", "situation": "--situation",
 }
 
 

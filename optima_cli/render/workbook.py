@@ -218,6 +218,8 @@ def _summary(wb: Workbook, data: dict[str, Any]) -> None:
             s.append([change["day"], change["key"], change["before"], change["after"]])
     if "joint" in data:
         _joint_summary(s, data["joint"])
+    if "follow_up" in data:  # issue 19
+        _follow_up_summary(s, data["follow_up"])
 
 
 def _headings(columns: list[str]) -> list[str]:
@@ -305,6 +307,16 @@ def _joint_summary(s: _Sheet, figures: dict[str, Any]) -> None:
                         *((t("lead: {group}", group=g), n) for g, n in figures["lead"].items()),
                         (t("open at the end"), figures["open_at_end"])]:
         s.append([name, value])
+
+
+def _follow_up_summary(s: _Sheet, figures: dict[str, Any]) -> None:
+    """The follow-ups after the closing (issue 19) in the Summary sheet."""
+    from optima_cli.render.followup import header, rows
+
+    s.append([])
+    s.append(header(figures), bold=True)
+    for row in rows(figures):
+        s.append(row)
 
 
 def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],

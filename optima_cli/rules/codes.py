@@ -80,6 +80,17 @@ class Cause(StrEnum):
     OTHER = "other"
 
 
+class Situation(StrEnum):
+    """What became of the client at a follow-up after the closing (rules/followup.py, issue 19)."""
+
+    EMPLOYED = "employed"  # in work on the first labour market (since a day)
+    UNEMPLOYMENT_BENEFIT = "unemployment-benefit"
+    SOCIAL_ASSISTANCE = "social-assistance"
+    IV_BENEFIT = "iv-benefit"
+    OTHER = "other"  # with a note
+    NOT_REACHED = "not-reached"  # the client could not be reached: marked so, never assumed
+
+
 class WorkCapacity(StrEnum):
     """The counsellor's judgement of intact work capacity (intaktes Arbeitsangebot: objectively and
     subjectively placeable, secondary virtues such as punctuality); None: not assessed."""
@@ -116,6 +127,7 @@ NOT_A: dict[type[StrEnum], str] = {
     RejectReason: "not-a-reject-reason", WithdrawReason: "not-a-withdraw-reason",
     Outcome: "not-an-outcome", Cause: "not-a-cause", RuleKind: "not-a-rule-kind",
     Result: "not-a-result", WorkCapacity: "not-a-work-capacity",
+    Situation: "not-a-situation",
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -174,6 +186,14 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     Result: {"pass": "pass", "warn": "warn", "block": "block"},
     WorkCapacity: {"yes": "intact (assessed)", "no": "not intact (assessed)"},
+    Situation: {
+        "employed": "in work (first labour market)",
+        "unemployment-benefit": "unemployment benefit",
+        "social-assistance": "social assistance",
+        "iv-benefit": "IV benefit",
+        "other": "other",
+        "not-reached": "not reached",
+    },
 }
 
 E = TypeVar("E", bound=StrEnum)

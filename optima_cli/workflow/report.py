@@ -24,7 +24,7 @@ from optima_cli.store import settings as stored_settings
 from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
-from optima_cli.workflow import joint
+from optima_cli.workflow import followup, joint
 from optima_cli.workflow.context import Context
 
 GROUPINGS = ("kind", "institution")
@@ -72,6 +72,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "settings_changes": stored_settings.changes_between(session, start, end),
         # joint strategies (issue 18): opened, closed by outcome, lead by kind, open at the end
         "joint": joint.report_section(session, start, end, by, keys),
+        # follow-ups 6 and 12 months after the closing (issue 19), by the period of their due day
+        "follow_up": followup.report_section(session, start, end, period.as_of, by, keys, group),
         # the demo's invented data (`optima demo`): its outcomes and durations are invented
         "demo": read_meta(session, "demo") == "1",
     }

@@ -9,13 +9,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+import openpyxl
 import pytest
-from conftest import TODAY, days_ago
+from conftest import TODAY, days_ago, query
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules.codes import Kind, Outcome, Situation, Topic, WithdrawReason
 from optima_cli.rules.periods import choose
-from optima_cli.workflow import cases, clients, followup, inbox, report
+from optima_cli.workflow import cases, clients, followup, inbox, report, retention, trail
 from optima_cli.workflow.case_reads import due, show_case
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.institutions import add_institution
@@ -66,7 +67,7 @@ def _model(due: int, by_situation: dict[str, int], not_yet: int, overdue: int,
 
 
 @pytest.mark.both_backends
-def test_every_follow_up_figure_against_a_hand_computed_model(ctx):
+def test_every_follow_up_figure_against_a_hand_computed_model(ctx, db_path, tmp_path):
     names = _history(ctx)
     whole = report.report(ctx, choose(TODAY))["follow_up"]
     year_2025 = report.report(ctx, choose(TODAY, year="2025"))["follow_up"]
@@ -122,6 +123,22 @@ def test_every_follow_up_figure_against_a_hand_computed_model(ctx):
     cases.undo(ctx, names["C"], "closed by mistake")
     assert show_case(ctx, names["C"])["follow_ups"] == []
     assert report.report(ctx, choose(TODAY, year="2026"))["follow_up"]["first"]["due"] == 0
+
+    # the workbook's Summary shows the section
+    _, path = report.export(ctx, choose(TODAY, year="2025"), str(tmp_path / "fu.xlsx"))
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = [[v for v in row if v is not None] for row in book[book.sheetnames[0]].iter_rows(
+        values_only=True)]
+    book.close()
+    assert ["follow-ups after the closing", "after 6 months", "after 12 months"] in rows
+    assert ["due in the period", 2, 0] in rows and ["employed", 1, 0] in rows
+
+    # anonymize erases the notes of the follow-ups, and the trail still verifies
+    followup.record_follow_up(ctx, names["B"], 12, Situation.OTHER, on=TODAY,
+                              note="zieht zu Verwandten", correct=False)
+    retention.anonymize(ctx, TODAY)
+    assert query(db_path, "SELECT note FROM follow_up WHERE note IS NOT NULL") == []
+    assert trail.verify(ctx)["ok"]
 
 
 @dataclass
@@ -227,7 +244,8 @@ def test_refusals_without_a_database():
             ({"situation": Situation.EMPLOYED, "since": date(2024, 12, 1)},
              "follow-up-since-before", OptimaError),
             ({"correct": True, "why": "x"}, "follow-up-nothing-to-correct", OptimaError),
-            ({"correct": True}, "follow-up-why-required", UsageProblem),
+            ({"correct": True}, "value-required", UsageProblem),
+            ({"why": "x"}, "follow-up-why-alone", UsageProblem),
             ({"existing": done.recorded}, "follow-up-recorded", OptimaError)):
         with pytest.raises(kind) as refused:
             rules.decide(**{"situation": Situation.IV_BENEFIT, **given, **changed})

@@ -1616,8 +1616,8 @@ MESSAGES: dict[str, str] = {
         "nicht mit {situation}",
     'other needs a note; add {field} "what became of the client"':
         'anderes braucht eine Notiz; geben Sie {field} "was aus der Person wurde" an',
-    'a correction needs its reason; add {field} "..."':
-        'eine Korrektur braucht eine Erklärung, warum; geben Sie {field} "..." an',
+    "{field} goes with --correct: it says why a follow-up is corrected":
+        "{field} gehört zu --correct: es sagt, warum eine Nachbefragung korrigiert wird",
     "{case} is {status}; follow-ups are due only after a closing":
         "{case} ist {status}; Nachbefragungen sind erst nach einem Abschluss fällig",
     "{case} has no follow-up {at} months after its closing; {field} takes {points}":

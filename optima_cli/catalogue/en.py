@@ -71,7 +71,7 @@ REFUSALS: dict[str, str] = {
     "follow-up-since-not-employed": "{field} is the day the work began, only recorded with "
                                     "employed, not with {situation}",
     "follow-up-note-required": 'other needs a note; add {field} "what became of the client"',
-    "follow-up-why-required": 'a correction needs its reason; add {field} "..."',
+    "follow-up-why-alone": "{field} goes with --correct: it says why a follow-up is corrected",
     "follow-up-not-closed": "{case} is {status}; follow-ups are due only after a closing",
     "follow-up-not-scheduled": "{case} has no follow-up {at} months after its closing; {field} "
                                "takes {points}",

@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import text
 from optima_cli.rules.codes import Situation, Status
+from optima_cli.rules.corrections import justification
 from optima_cli.rules.settings import Settings
 
 POINTS = ("first", "second")  # the two follow-ups, whatever their months
@@ -60,6 +61,7 @@ class Decided:
     action: str  # follow-up, follow-up-correct
     before: dict[str, Any] | None
     after: dict[str, Any]
+    why: str | None = None  # a correction's justification, cleaned
 
 
 def months_of(settings: Settings, point: str) -> int:
@@ -114,8 +116,10 @@ def decide(*, case: str, status: str, referred_on: date, closed_on: date | None,
         raise UsageProblem.refused("follow-up-since-not-employed", "since", situation=situation.value)
     if situation == Situation.OTHER and cleaned is None:
         raise UsageProblem.refused("follow-up-note-required", "note")
-    if correct and not (why or "").strip():
-        raise UsageProblem.refused("follow-up-why-required", "why")
+    if correct:
+        why = justification(why)
+    elif why is not None:
+        raise UsageProblem.refused("follow-up-why-alone", "why")
     if status != Status.CLOSED.value or closed_on is None or not planned:
         raise OptimaError.refused("follow-up-not-closed", case=case, status=status)
     item = next((p for p in planned if p.months == at), None)
@@ -141,7 +145,7 @@ def decide(*, case: str, status: str, referred_on: date, closed_on: date | None,
         raise OptimaError.refused("follow-up-nothing-to-correct", case=case, at=at)
     done = Recorded(item.point, item.months, item.due_on, situation.value, on, since, cleaned)
     return Decided(done, "follow-up-correct" if correct else "follow-up",
-                   _values(existing) if existing else None, _values(done))
+                   _values(existing) if existing else None, _values(done), why)
 
 
 # --- the figures: which closings have their follow-up due in a period (for SQL) -----------------

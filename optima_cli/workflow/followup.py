@@ -54,8 +54,7 @@ def record_follow_up(ctx: Context, ref: str, at: int, situation: Situation | str
         audit.record(session, actor=ctx.user, action=decided.action, entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, on_date=day, before=decided.before,
-                     after=decided.after, now=ctx.now(), source=ctx.source,
-                     why=(why or "").strip() or None)
+                     after=decided.after, now=ctx.now(), source=ctx.source, why=decided.why)
         scheduled = next(p for p in planned if p.months == at)
         return {"case": referral.case_id, "closed_on": referral.closed_on,
                 "corrected": correct, **rules.record(decided.recorded, scheduled)}

@@ -123,6 +123,11 @@ def test_every_follow_up_figure_against_a_hand_computed_model(ctx, db_path, tmp_
     cases.undo(ctx, names["C"], "closed by mistake")
     assert show_case(ctx, names["C"])["follow_ups"] == []
     assert report.report(ctx, choose(TODAY, year="2026"))["follow_up"]["first"]["due"] == 0
+    # closed again: the follow-up of the closing taken back does not count for the new one
+    cases.close(ctx, names["C"], Outcome.PARTLY, on=TODAY)
+    assert [f["recorded"] for f in show_case(ctx, names["C"])["follow_ups"]] == [False, False]
+    assert report.report(ctx, choose(TODAY))["follow_up"]["first"]["by_situation"][
+        "iv-benefit"] == 0
 
     # the workbook's Summary shows the section
     _, path = report.export(ctx, choose(TODAY, year="2025"), str(tmp_path / "fu.xlsx"))

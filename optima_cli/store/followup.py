@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
@@ -49,10 +49,18 @@ def _closed() -> ColumnElement[bool]:
     return and_(col(Referral.status) == Status.CLOSED.value, col(Referral.closed_on).is_not(None))
 
 
+def _since_closing() -> ColumnElement[bool]:
+    """A follow-up belongs to the case's closing as it stands: one recorded before it (of a
+    closing taken back by undo or reopen, the case closed again later) does not count."""
+    return col(FollowUp.contact_on) > col(Referral.closed_on)
+
+
 def current(session: Session, referral_id: int) -> dict[str, FollowUp]:
-    """The follow-ups recorded for a referral (not replaced by a correction), by point."""
-    rows = session.scalars(select(FollowUp).where(col(FollowUp.referral_id) == referral_id,
-                                                  col(FollowUp.replaced_at).is_(None)))
+    """The follow-ups recorded for a referral's closing (not replaced by a correction), by
+    point."""
+    rows = session.scalars(select(FollowUp).join(Referral, col(Referral.id) == col(
+        FollowUp.referral_id)).where(col(FollowUp.referral_id) == referral_id,
+                                     col(FollowUp.replaced_at).is_(None), _since_closing()))
     return {row.point: row for row in rows}
 
 
@@ -84,7 +92,8 @@ def figures(session: Session, point: str, start: date | None, end: date,
     due = _in(rules.closings_due(spans, point, start, end))
     overdue = _in(rules.closings_overdue(spans, point, as_of))
     joined = and_(col(FollowUp.referral_id) == col(Referral.id), col(FollowUp.point) == point,
-                  col(FollowUp.replaced_at).is_(None), col(FollowUp.contact_on) <= as_of)
+                  col(FollowUp.replaced_at).is_(None), col(FollowUp.contact_on) <= as_of,
+                  _since_closing())
     situation = col(FollowUp.situation)
     query = (select(col(Referral.receiver_id), situation, func.count(),
                     func.coalesce(func.sum(case((and_(situation.is_(None), overdue), 1),
@@ -94,22 +103,25 @@ def figures(session: Session, point: str, start: date | None, end: date,
     return [(r, s, int(n), int(o)) for r, s, n, o in session.execute(query)]
 
 
-def due_rows(session: Session, start: date, end: date, referrers: list[int] | None,
-             receivers: list[int] | None) -> list[dict[str, Any]]:
-    """The follow-ups due from `start` to `end` and not recorded, of closed cases: case, units,
-    closing day, point (the due day follows from the closing and the settings of its day)."""
+def due_rows(session: Session, start: date, end: date, closed_by: date,
+             referrers: list[int] | None, receivers: list[int] | None) -> list[dict[str, Any]]:
+    """The follow-ups due from `start` to `end` and not recorded, of the cases closed by
+    `closed_by`: case, units, closing day, point (the due day follows from the closing and the
+    settings of its day)."""
     spans = regimes(session)
     referrer, receiver = Institution.__table__.alias("referrer"), Institution.__table__.alias("receiver")  # type: ignore[attr-defined]
     found = []
     for point in rules.POINTS:
-        recorded = select(col(FollowUp.referral_id)).where(
-            col(FollowUp.point) == point, col(FollowUp.replaced_at).is_(None))
+        recorded = exists().where(col(FollowUp.referral_id) == col(Referral.id),
+                                  col(FollowUp.point) == point,
+                                  col(FollowUp.replaced_at).is_(None), _since_closing())
         query = (select(col(Referral.case_id), col(Referral.status), col(Referral.closed_on),
                         referrer.c.code, receiver.c.code)
                  .join(referrer, referrer.c.id == col(Referral.referrer_id))
                  .join(receiver, receiver.c.id == col(Referral.receiver_id))
-                 .where(_closed(), _in(rules.closings_due(spans, point, start, end)),
-                        col(Referral.id).not_in(recorded)))
+                 .where(_closed(), col(Referral.closed_on) <= closed_by,
+                        _in(rules.closings_due(spans, point, start, end)),
+                        ~recorded))
         if referrers is not None:
             query = query.where(col(Referral.referrer_id).in_(referrers))
         if receivers is not None:

@@ -265,7 +265,7 @@ def _follow_up_warnings(ctx: Context, w: deadlines.Window, referrer: str | None,
     (within the window) until their recording time ends a month after it; for the referrer."""
     kind = deadlines.DueKind.FOLLOW_UP_DUE
     with ctx.read() as session:
-        found = followup.due_items(session, followup.listed_from(w.as_of), w.horizon,
+        found = followup.due_items(session, w.as_of, w.horizon,
                                    lookup.units(session, referrer), lookup.units(session, receiver))
     return [{
         "warning": kind.value, "case": r["case"], "status": r["status"], "referrer": r["referrer"],

@@ -78,12 +78,13 @@ def of_case(session: Session, referral: Referral) -> list[dict[str, Any]]:
             for p in schedule(session, referral)]
 
 
-def due_items(session: Session, start: date, end: date, referrers: list[int] | None,
+def due_items(session: Session, day: date, end: date, referrers: list[int] | None,
               receivers: list[int] | None) -> list[dict[str, Any]]:
-    """The follow-ups due from `start` to `end` and not recorded, each with its due day and
+    """The follow-ups of the cases closed by `day` that are due up to `end` and not recorded,
+    from their due day until their recording time ends (listed_from), each with its due day and
     months, soonest first."""
     items = []
-    for row in stored.due_rows(session, start, end, referrers, receivers):
+    for row in stored.due_rows(session, listed_from(day), end, day, referrers, receivers):
         settings = stored_settings.as_of(session, row["closed_on"])
         months = rules.months_of(settings, row["point"])
         items.append({**row, "months": months,

@@ -54,7 +54,7 @@ def inbox(ctx: Context, unit: str | None = None) -> dict[str, Any]:
             statuses=list(OPEN_STATUSES), receiver=ids, current=True))
         handbacks = queries.unread_handbacks(session, ids)
         # follow-ups of the cases it referred (issue 19): recordable, not recorded, not overdue
-        follow_ups = followup.due_items(session, followup.listed_from(today),
+        follow_ups = followup.due_items(session, today,
                                         today + timedelta(days=followup_rules.EARLY_DAYS), ids, None)
     to_decide = []
     for row in received:

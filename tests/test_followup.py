@@ -271,6 +271,8 @@ def test_the_closing_days_whose_follow_up_falls_due_in_a_period():
     three = with_value(DEFAULTS, "follow-up-first-months", 3)
     spans = rules.regimes([(date(2025, 8, 15), three)])
     assert spans == [((None, date(2025, 8, 14)), DEFAULTS), ((date(2025, 8, 15), None), three)]
+    assert rules.settings_on(spans, date(2025, 8, 14)) == DEFAULTS
+    assert rules.settings_on(spans, date(2025, 8, 15)) == three
     assert rules.closings_due(spans, "first", date(2026, 2, 1), date(2026, 2, 28)) == [
         (date(2025, 8, 1), date(2025, 8, 14)), (date(2025, 11, 1), date(2025, 11, 30))]
     # brute force: every closing day in 2024-2026 against its due day

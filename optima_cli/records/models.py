@@ -157,7 +157,9 @@ class Referral(TableModel, table=True):
     handback: str | None = fact(None, label=t_("handback"), personal=True, changes=True, sheet=False)
     handback_read_on: date | None = fact(None, sheet=False, changes=True, in_record=False)
 
-    __table_args__ = (UniqueConstraint("case_year", "case_seq"),)
+    __table_args__ = (UniqueConstraint("case_year", "case_seq"),
+                      # the follow-ups due in a span of days: closed cases by closing day (0014)
+                      Index("ix_referral_status_closed_on", "status", "closed_on"))
 
 
 class ReferralTopic(TableModel, table=True):

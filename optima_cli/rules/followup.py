@@ -170,6 +170,14 @@ def regimes(changes: Sequence[tuple[date, Settings]]) -> list[tuple[Span, Settin
             or span[0] <= span[1]]
 
 
+def settings_on(spans: list[tuple[Span, Settings]], closed_on: date) -> Settings:
+    """The settings of `regimes` in force for a closing on `closed_on`."""
+    for (lo, hi), settings in spans:
+        if (lo is None or lo <= closed_on) and (hi is None or closed_on <= hi):
+            return settings
+    return Settings()
+
+
 def _first_at_least(f: Callable[[date], date], x: date, guess: date) -> date:
     """The first day c with f(c) >= x, for f non-decreasing and `guess` near it."""
     c = guess

@@ -84,9 +84,9 @@ def due_items(session: Session, day: date, end: date, referrers: list[int] | Non
     from their due day until their recording time ends (listed_from), each with its due day and
     months, soonest first."""
     items = []
+    spans = stored.regimes(session)
     for row in stored.due_rows(session, listed_from(day), end, day, referrers, receivers):
-        settings = stored_settings.as_of(session, row["closed_on"])
-        months = rules.months_of(settings, row["point"])
+        months = rules.months_of(rules.settings_on(spans, row["closed_on"]), row["point"])
         items.append({**row, "months": months,
                       "due_on": rules.due_day(row["closed_on"], months)})
     return sorted(items, key=lambda i: (i["due_on"], i["case"], i["months"]))

@@ -39,10 +39,14 @@ def upgrade() -> None:
     op.create_index("ix_follow_up_referral_point", "follow_up", ["referral_id", "point"],
                     unique=False)
     op.create_index("ix_follow_up_entered_at", "follow_up", ["entered_at"], unique=False)
+    # the closed cases by closing day: the follow-ups due in a span of days (report, due)
+    op.create_index("ix_referral_status_closed_on", "referral", ["status", "closed_on"],
+                    unique=False)
     op.execute(META.update().where(META.c.key == "schema_version").values(value="14"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referral_status_closed_on", table_name="referral")
     op.drop_index("ix_follow_up_entered_at", table_name="follow_up")
     op.drop_index("ix_follow_up_referral_point", table_name="follow_up")
     op.drop_table("follow_up")

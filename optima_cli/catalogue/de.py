@@ -1651,6 +1651,7 @@ MESSAGES: dict[str, str] = {
         "erfassen Sie sie mit optima follow-up {case} --at {months}",
     "follow-ups after the closing": "Nachbefragungen nach dem Abschluss",
     "due in the period": "im Zeitraum fällig",
+    "follow-ups recorded": "erfasste Nachbefragungen",
     "not recorded yet": "noch nicht erfasst",
     "overdue (not recorded a month after the due day)":
         "überfällig (einen Monat nach dem Fälligkeitstag nicht erfasst)",

@@ -21,7 +21,7 @@ def rows(figures: dict[str, Any]) -> list[list[Any]]:
     first, second = figures["first"], figures["second"]
     found: list[list[Any]] = [
         [t("due in the period"), first["due"], second["due"]],
-        [t("recorded"), first["recorded"], second["recorded"]],
+        [t("follow-ups recorded"), first["recorded"], second["recorded"]],
         *([label("Situation", code), first["by_situation"][code], second["by_situation"][code]]
           for code in first["by_situation"]),
         [t("not recorded yet"), first["not_recorded_yet"], second["not_recorded_yet"]],

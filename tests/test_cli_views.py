@@ -191,6 +191,11 @@ def expected_due(world: World, day: date, within: int = WITHIN) -> set[tuple[str
         status = c.status(day)
         if status == "referred" and c.referred_on < day - timedelta(days=10):
             out.add(("decision-late", c.id, (c.referred_on + timedelta(days=10)).isoformat()))
+        if status == "closed":  # its follow-ups not recorded (issue 19): from the due day to a
+            for months in (6, 12):  # month after it, or ahead within the window
+                follow_up = c.ended_on + relativedelta(months=months)
+                if day - relativedelta(months=1) <= follow_up <= horizon:
+                    out.add(("follow-up-due", c.id, follow_up.isoformat()))
         if status != "accepted":
             continue
         if c.due_on < day:

@@ -213,7 +213,8 @@ def test_demo_report_covers_the_pilot_from_its_start(demo_build):
 
 
 INVENTED_NOTE = ("The figures the evaluation report states are true to it; the outcomes and "
-                 "durations are invented. The measures and their costs are invented.")
+                 "durations are invented. The follow-ups after the closing are invented too. "
+                 "The measures and their costs are invented.")
 
 
 def test_a_report_of_the_demo_data_marks_the_invented_figures(run, demo_db, tmp_path):

@@ -93,6 +93,13 @@ def _build(path: Path) -> dict[str, str]:
     cli("measure", "add", w["ACCEPTED"], "--kind", "course", "--cost", "500", "--on", days_ago(30))
     # a second RAV unit, that `forward` can send the referral to RAV on to (issue 18)
     cli("institution", "add", "RAV-SURSEE", "--kind", "RAV", "--name", "RAV Sursee")
+    # a case closed 300 days ago: its follow-up 6 months after the closing is due (issue 19)
+    w["C4"] = cli("register", "--name", "Spaet Sina", "--birth-date", "04.04.1975", "--from", "SD",
+                  "--consent-on", days_ago(500))
+    w["FOLLOWUP"] = cli("refer", w["C4"], "--to", "RAV", "--topics", "placement", "--months", "3",
+                        "--on", days_ago(400))
+    cli("accept", w["FOLLOWUP"], "--on", days_ago(395))
+    cli("close", w["FOLLOWUP"], "--outcome", "achieved", "--on", days_ago(300))
     return w
 
 
@@ -131,6 +138,7 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("measure", "approve"): ["{ACCEPTED}", "1"],
     ("measure", "decline"): ["{ACCEPTED}", "1", "--why", "zu teuer"],
     ("measure", "strike"): ["{ACCEPTED}", "1", "--why", "doppelt erfasst"],
+    ("follow-up",): ["{FOLLOWUP}", "--at", "6", "--situation", "other", "--note", "moved away"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],
     ("institution", "set-contact"): ["SD", "--contact", "A. Huber"],

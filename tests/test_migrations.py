@@ -137,6 +137,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     # the joint strategies (0011) and the referrals forwarded (0012): read with their tables made
     # empty too, and the measures (0014)
     from optima_cli.records.models import (
+        FollowUp,
         Forward,
         JointPartner,
         JointReview,
@@ -149,7 +150,7 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
 
     hurdles = [Refusal.__table__, RefusalRule.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
                JointStrategy.__table__, JointPartner.__table__, JointReview.__table__,  # type: ignore[attr-defined]
-               Forward.__table__, Measure.__table__]  # type: ignore[attr-defined]
+               Forward.__table__, Measure.__table__, FollowUp.__table__]  # type: ignore[attr-defined]
     for table in hurdles:
         table.create(ctx.db.engine)
     figures = _figures(ctx)

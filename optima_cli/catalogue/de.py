@@ -97,6 +97,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "MeasureDecision": {"requested": "beantragt", "approved": "Kosten übernommen",
                         "declined": "abgelehnt", "struck": "gestrichen"},
+    "Situation": {  # issue 19: what became of the client at a follow-up
+        "employed": "erwerbstätig (1. Arbeitsmarkt)",
+        "unemployment-benefit": "Arbeitslosenentschädigung",
+        "social-assistance": "Sozialhilfe",
+        "iv-benefit": "IV-Leistung",
+        "other": "anderes",
+        "not-reached": "nicht erreicht",
+    },
     "DueKind": {
         "overdue": "Frist überschritten",
         "due-soon": "Frist läuft bald ab",
@@ -105,6 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
         "suspension-outlasts": "Aussetzen der Arbeitsbemühungen dauert über das Ende des Auftrags hinaus",
         "joint-review-overdue": "Überprüfung der gemeinsamen Strategie überfällig",
         "joint-review-due": "Überprüfung der gemeinsamen Strategie bald fällig",
+        "follow-up-due": "Nachbefragung fällig",  # issue 19
     },
     "Action": {  # what the audit trail and a case's history record
         "register": "Klient/in erfasst",
@@ -145,6 +154,8 @@ LABELS: dict[str, dict[str, str]] = {
         "measure-approve": "Kosten der Massnahme übernommen",
         "measure-decline": "Kosten der Massnahme abgelehnt",
         "measure-strike": "Massnahme gestrichen",
+        "follow-up": "Nachbefragung erfasst",  # issue 19
+        "follow-up-correct": "Nachbefragung korrigiert",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)
@@ -1721,4 +1732,66 @@ MESSAGES: dict[str, str] = {
     "approved, paid by {group}": "übernommen, bezahlt von {group}",
     "approved, case with {group}": "übernommen, Fall bei {group}",
     "The measures and their costs are invented.": "Die Massnahmen und ihre Kosten sind erfunden.",
+    # --- issue 19: follow-ups after the closing (rules/followup.py, workflow/followup.py,
+    # cli/followup.py, render/followup.py, render/due.py, render/tables.py, render/report.py) ---
+    "employed needs the day the work began; add {field} DATE":
+        "erwerbstätig braucht den Tag, an dem die Arbeit begann; geben Sie {field} DATUM an",
+    "{field} is the day the work began, only recorded with employed, not with {situation}":
+        "{field} ist der Tag, an dem die Arbeit begann, und wird nur mit erwerbstätig erfasst, "
+        "nicht mit {situation}",
+    'other needs a note; add {field} "what became of the client"':
+        'anderes braucht eine Notiz; geben Sie {field} "was aus der Person wurde" an',
+    "{field} goes with --correct: it says why a follow-up is corrected":
+        "{field} gehört zu --correct: es sagt, warum eine Nachbefragung korrigiert wird",
+    "{case} is {status}; follow-ups are due only after a closing":
+        "{case} ist {status}; Nachbefragungen sind erst nach einem Abschluss fällig",
+    "{case} has no follow-up {at} months after its closing; {field} takes {points}":
+        "{case} hat keine Nachbefragung {at} Monate nach dem Abschluss; {field} nimmt {points}",
+    "the follow-up of {case} {at} months after its closing is due on {due_on}; it can be "
+    "recorded from {earliest} on ({field})":
+        "die Nachbefragung von {case} {at} Monate nach dem Abschluss ist am {due_on} fällig; sie "
+        "kann ab dem {earliest} erfasst werden ({field})",
+    "{field} {since} is after the contact day {on}":
+        "{field} {since} liegt nach dem Kontakttag {on}",
+    "{field} {since} is before the referral of {case} on {referred_on}":
+        "{field} {since} liegt vor der Anmeldung von {case} am {referred_on}",
+    'the follow-up of {case} {at} months after its closing was recorded on {contact_on} '
+    '({situation}); correct it with --correct --why "..."':
+        'die Nachbefragung von {case} {at} Monate nach dem Abschluss wurde am {contact_on} erfasst '
+        '({situation}); korrigieren Sie sie mit --correct --why "..."',
+    "the follow-up of {case} {at} months after its closing is not recorded yet; record it "
+    "without --correct":
+        "die Nachbefragung von {case} {at} Monate nach dem Abschluss ist noch nicht erfasst; "
+        "erfassen Sie sie ohne --correct",
+    "the second follow-up ({second} months) must come after the first ({first} months)":
+        "die zweite Nachbefragung ({second} Monate) muss nach der ersten ({first} Monate) kommen",
+    "{value} is not a situation at a follow-up; use one of: {codes}":
+        "{value} ist keine Situation einer Nachbefragung; verwenden Sie eines von: {codes}",
+    "contact day of the follow-up": "Kontaktdatum der Nachbefragung",
+    "{case}: follow-up {months} months after the closing recorded: {situation}":
+        "{case}: Nachbefragung {months} Monate nach dem Abschluss erfasst: {situation}",
+    "{case}: follow-up {months} months after the closing due on {day} ({when}); record it with "
+    "optima follow-up {case} --at {months}":
+        "{case}: Nachbefragung {months} Monate nach dem Abschluss fällig am {day} ({when}); "
+        "erfassen Sie sie mit optima follow-up {case} --at {months}",
+    "follow-ups after the closing": "Nachbefragungen nach dem Abschluss",
+    "due in the period": "im Zeitraum fällig",
+    "follow-ups recorded": "erfasste Nachbefragungen",
+    "not recorded yet": "noch nicht erfasst",
+    "overdue (not recorded a month after the due day)":
+        "überfällig (einen Monat nach dem Fälligkeitstag nicht erfasst)",
+    "after {months} months": "nach {months} Monaten",
+    "receiver {group}: due, recorded, employed":
+        "Auftragnehmerin {group}: fällig, erfasst, erwerbstätig",
+    "The follow-ups after the closing are invented too.":
+        "Auch die Nachbefragungen nach dem Abschluss sind erfunden.",
+    "follow-up": "Nachbefragung",
+    "months after the closing": "Monate nach dem Abschluss",
+    "due on": "fällig am",
+    "situation": "Situation",
+    "since": "seit",
+    "contact on": "Kontakt am",
+    "not recorded": "nicht erfasst",
+    "follow-ups to record (optima follow-up CASE --at MONTHS)":
+        "zu erfassende Nachbefragungen (optima follow-up FALL --at MONATE)",
 }

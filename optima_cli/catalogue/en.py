@@ -66,6 +66,26 @@ REFUSALS: dict[str, str] = {
                         '({field} "...")',
     "out-of-order": "{action} on {day} is before {event} on {earlier}; use {field} {earlier} or "
                     "later",
+    # follow-ups after the closing (rules/followup.py, issue 19)
+    "follow-up-since-required": "employed needs the day the work began; add {field} DATE",
+    "follow-up-since-not-employed": "{field} is the day the work began, only recorded with "
+                                    "employed, not with {situation}",
+    "follow-up-note-required": 'other needs a note; add {field} "what became of the client"',
+    "follow-up-why-alone": "{field} goes with --correct: it says why a follow-up is corrected",
+    "follow-up-not-closed": "{case} is {status}; follow-ups are due only after a closing",
+    "follow-up-not-scheduled": "{case} has no follow-up {at} months after its closing; {field} "
+                               "takes {points}",
+    "follow-up-too-early": "the follow-up of {case} {at} months after its closing is due on "
+                           "{due_on}; it can be recorded from {earliest} on ({field})",
+    "follow-up-since-after": "{field} {since} is after the contact day {on}",
+    "follow-up-since-before": "{field} {since} is before the referral of {case} on {referred_on}",
+    "follow-up-recorded": "the follow-up of {case} {at} months after its closing was recorded "
+                          "on {contact_on} ({situation}); correct it with --correct --why "
+                          '"..."',
+    "follow-up-nothing-to-correct": "the follow-up of {case} {at} months after its closing is "
+                                    "not recorded yet; record it without --correct",
+    "follow-up-months-order": "the second follow-up ({second} months) must come after the first "
+                              "({first} months)",
     # joint strategies (rules/joint.py, issue 18)
     "joint-partners": "{field} names {count} units; a joint strategy has its lead and one or two "
                       "other units",
@@ -204,6 +224,7 @@ REFUSALS: dict[str, str] = {
     "not-a-rule-kind": "{value} is not a rule kind; use one of: {codes}",
     "not-a-result": "{value} is not a result; use one of: {codes}",
     "not-a-work-capacity": "{value} is not an assessment of work capacity; use one of: {codes}",
+    "not-a-situation": "{value} is not a situation at a follow-up; use one of: {codes}",
     "not-yes-or-no": "{value} is not yes or no",
     "no-topic": "no topic given; name one or more of: {codes}",
     # report periods (rules/periods.py)
@@ -323,7 +344,8 @@ _FINDING_DAYS = frozenset(("consent_on", "on", "withdrawn_on", "rejected_on", "p
 _FINDING_CODES = {"topics": "Topic"}
 
 # placeholders whose values are codes, shown as the label of their code group (language.label)
-LABELLED = {"status": "Status", "allowed": "Status", "other": "Status"}
+LABELLED = {"status": "Status", "allowed": "Status", "other": "Status",
+            "situation": "Situation"}
 
 # placeholders whose values are codes, shown as a phrase (translated as a message)
 PHRASES: dict[str, dict[str, str]] = {
@@ -357,6 +379,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "joint-open": "opening date of the joint strategy",
         "joint-review": "review date",
         "joint-close": "closing date of the joint strategy",
+        "follow-up": "contact day of the follow-up",
         "assign": "assign date",
         "forward": "forward date",
         "measure": "date of the measure",  # issue 19

@@ -28,7 +28,8 @@ def inbox(
 
     Referrals to decide show the days they wait against the decision deadline of the settings,
     counted from the referral; cases to assign have no receiving counsellor (optima assign);
-    handbacks are the summaries of closed cases the unit referred, until read with --read.
+    handbacks are the summaries of closed cases the unit referred, until read with --read;
+    follow-ups are those of closed cases it referred that wait to be recorded (optima follow-up).
     Case ids and units only, no names.
 
     Example: optima inbox --unit IV

@@ -205,6 +205,8 @@ OPTIONS = {
     "with": "--with", "review_on": "--review-on", "next": "--next", "from_case": "--from-case",
     # measures and their cost (issue 19)
     "cost": "--cost", "approved_on": "--approved-on", "measure": "N",
+    # follow-ups after the closing (issue 19)
+    "at": "--at", "since": "--since", "situation": "--situation",
 }
 
 

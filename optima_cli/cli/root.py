@@ -58,6 +58,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("reopen", "cases", "Open again a case closed or withdrawn by mistake, with its mandate."),
         ("amend", "cases", "Correct what was recorded of a case, with the reason why."),
         ("note", "journal", "Write a dated entry in a case's journal; prints its number."),
+        ("follow-up", "followup", "Record a follow-up after the closing: what became of the client."),
         ("joint", "joint",
          "Joint strategies: two or three institutions work one client together, one in the lead."),
         ("measure", "measures",

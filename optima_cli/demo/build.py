@@ -61,6 +61,7 @@ def build(path: Path, user: str) -> tuple[Context, Outcome]:
         raise OptimaError(t("the demo data did not import (row {row}, {column}: {message})",
                             row=first.row, column=first.column, message=first.message))
     add_measures(ctx)
+    add_follow_ups(ctx)
     return ctx, result
 
 
@@ -77,3 +78,19 @@ def add_measures(ctx: Context) -> None:
     for m in measures(cases):
         workflow.add(sourced, m["case"], m["kind"], m["cost"], on=m["on"],
                      approved_on=m["approved_on"], note="(fiktiv)")
+
+
+def add_follow_ups(ctx: Context) -> None:
+    """The invented follow-ups of the closed cases (issue 19), recorded as `optima follow-up`
+    records them, by the pilot's end."""
+    from dataclasses import replace
+
+    from optima_cli.demo.data import PILOT_END, follow_ups
+    from optima_cli.workflow.followup import closed_cases, record_follow_up
+
+    due = [(c["case"], c["referred_on"], c["closed_on"], p.months, p.due_on)
+           for c in closed_cases(ctx) for p in c["schedule"]]
+    invented = replace(ctx, source=f"import:{SOURCE}")  # as the demo's cases are
+    for item in follow_ups(due, PILOT_END):
+        record_follow_up(invented, item["case"], item["at"], item["situation"], item["since"],
+                         item["on"], item["note"])

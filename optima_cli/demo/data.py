@@ -204,3 +204,29 @@ def measures(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                             "on": requested,
                             "approved_on": requested + timedelta(days=rng.randint(2, 12))})
     return planned
+
+
+# --- the follow-ups after the closing (issue 19): invented, as the outcomes are ----------------
+FOLLOW_UP_INVENTED = "invented: every follow-up after the closing (the report gives none)"
+# what became of the clients, with invented weights: many in work, some not reached
+_SITUATIONS = (("employed", 5), ("unemployment-benefit", 2), ("social-assistance", 3),
+               ("iv-benefit", 1), ("not-reached", 2), ("other", 1))
+
+
+def follow_ups(closed: list[tuple[str, date, date, int, date]], until: date) -> list[dict[str, Any]]:
+    """Invented follow-ups of the closed cases `closed` (case, referral day, closing day, months,
+    due day), one in ten left unrecorded, each recorded within three weeks after its due day and
+    by `until` (the pilot's end); the same ones on every run."""
+    chance = random.Random(SEED + 19)
+    codes = [code for code, weight in _SITUATIONS for _ in range(weight)]
+    found = []
+    for case, _referred_on, closed_on, months, due_on in closed:
+        on = due_on + timedelta(days=chance.randint(0, 20))
+        if on > until or chance.random() < 0.1:
+            continue
+        situation = chance.choice(codes)
+        since = (closed_on + timedelta(days=chance.randint(0, (on - closed_on).days))
+                 if situation == "employed" else None)
+        found.append({"case": case, "at": months, "situation": situation, "since": since, "on": on,
+                      "note": "Umzug, keine Angaben (fiktiv)" if situation == "other" else None})
+    return found

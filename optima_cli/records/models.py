@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 14  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 15  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -157,7 +157,9 @@ class Referral(TableModel, table=True):
     handback: str | None = fact(None, label=t_("handback"), personal=True, changes=True, sheet=False)
     handback_read_on: date | None = fact(None, sheet=False, changes=True, in_record=False)
 
-    __table_args__ = (UniqueConstraint("case_year", "case_seq"),)
+    __table_args__ = (UniqueConstraint("case_year", "case_seq"),
+                      # the follow-ups due in a span of days: closed cases by closing day (0015)
+                      Index("ix_referral_status_closed_on", "status", "closed_on"))
 
 
 class ReferralTopic(TableModel, table=True):
@@ -294,6 +296,30 @@ class JointReview(TableModel, table=True):
     reviewed_on: date
     next_on: date
     note: str | None = None
+
+
+class FollowUp(TableModel, table=True):
+    """A follow-up recorded after a closing (issue 19, rules/followup.py): what became of the
+    client `months` after it. A correction writes a new row and marks the one it replaces
+    (`replaced_at`), so that `report --as-recorded` sees what was recorded then. The schedule
+    itself is never stored: it follows from the closing and the settings of its day. Migration 0015"""
+
+    __tablename__ = "follow_up"
+
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id")
+    point: str  # first, second
+    months: int  # after the closing, as scheduled
+    due_on: date
+    situation: str  # rules/codes.py Situation
+    since: date | None = None  # employed: the day the work began
+    contact_on: date  # the day the client was asked (or could not be reached)
+    note: str | None = None  # personal free text: erased by anonymize
+    entered_at: datetime = Field(index=True)
+    replaced_at: datetime | None = None  # by a correction
+    actor: str
+
+    __table_args__ = (Index("ix_follow_up_referral_point", "referral_id", "point"),)
 
 
 class Counsellor(TableModel, table=True):

@@ -16,6 +16,7 @@ WARNING_LABELS = {
     DueKind.SUSPENSION_OUTLASTS: "job-search suspension outlasts the mandate",
     DueKind.REVIEW_OVERDUE: "joint strategy review overdue",
     DueKind.REVIEW_DUE: "joint strategy review due soon",
+    DueKind.FOLLOW_UP_DUE: "follow-up due",
 }
 
 
@@ -54,6 +55,10 @@ def message(kind: DueKind, case: str, day: date, as_of: date, extra: date | str 
     if kind in (DueKind.REVIEW_OVERDUE, DueKind.REVIEW_DUE):
         return t("{joint}: joint strategy led by {lead}, review due on {day} ({when}); record it "
                  "with joint review", joint=case, lead=extra, day=day, when=when)
+    if kind == DueKind.FOLLOW_UP_DUE:
+        return t("{case}: follow-up {months} months after the closing due on {day} ({when}); "
+                 "record it with optima follow-up {case} --at {months}", case=case, months=extra,
+                 day=day, when=when)
     if kind == DueKind.SUSPENSION_ENDING:
         return t("{case}: job-search suspension ends on {day} ({when})",
                  case=case, day=day, when=when)

@@ -125,8 +125,10 @@ def named(name: str) -> bool:
 def invented_note() -> str:
     """What a report of the demo's data says of its figures (`data["demo"]`): the table's first
     line, and a row of the workbook's Summary."""
-    return t("The figures the evaluation report states are true to it; the outcomes and "
-             "durations are invented.") + " " + t("The measures and their costs are invented.")
+    return (t("The figures the evaluation report states are true to it; the outcomes and "
+              "durations are invented.")
+            + " " + t("The follow-ups after the closing are invented too.")  # issue 19
+            + " " + t("The measures and their costs are invented."))
 
 
 def recorded_note(then: dict[str, Any]) -> str:
@@ -205,6 +207,7 @@ def render(data: dict[str, Any]) -> None:
         bars(t("referrals refused by rule"), data["refused_by_rule"], "Rule"), Text(""),
         bars(t("justified exceptions by rule"), data["overrides_by_rule"], "Rule"), Text(""),
         facts, *settings_changes(data["settings_changes"]), *joint_section(data.get("joint")),
+        *follow_up_section(data.get("follow_up")),
         *measures_section(data.get("measures")),
     ))
 
@@ -214,6 +217,15 @@ def joint_section(figures: dict[str, Any] | None) -> list[Any]:
     if figures is None:
         return []
     from optima_cli.render.joint import report_table
+
+    return [Text(""), report_table(figures)]
+
+
+def follow_up_section(figures: dict[str, Any] | None) -> list[Any]:
+    """The table of the follow-ups after the closing (issue 19)."""
+    if figures is None:
+        return []
+    from optima_cli.render.followup import report_table
 
     return [Text(""), report_table(figures)]
 

@@ -110,6 +110,9 @@ def case_detail(r: dict[str, Any]) -> None:
                   findings(r["findings"])]
     if r.get("journal"):  # the case journal (issue 18)
         parts += [Text("\n" + t("case journal"), style="bold"), journal(r["journal"])]
+    if r.get("follow_ups"):  # the follow-ups after the closing (issue 19)
+        parts += [Text("\n" + t("follow-ups after the closing"), style="bold"),
+                  follow_ups(r["follow_ups"])]
     if r.get("measures"):  # measures and their cost (issue 19)
         from optima_cli.render.measures import rows as measure_rows
 
@@ -120,6 +123,15 @@ def case_detail(r: dict[str, Any]) -> None:
     parts += [Text("\n" + t("history"), style="bold"),
               table([t("recorded"), t("on"), t("action"), t("by"), t("changes")], history_rows)]
     out().print(Group(*parts))
+
+
+def follow_ups(items: list[dict[str, Any]]) -> Any:
+    """A case's follow-ups: months after the closing, due day, and what was recorded."""
+    rows = [[f["months"], f["due_on"],
+             label("Situation", f["situation"]) if f["recorded"] else t("not recorded"),
+             f["since"], f["contact_on"], f["note"]] for f in items]
+    return table([t("months"), t("due on"), t("situation"), t("since"), t("contact on"),
+                  t("note")], rows)
 
 
 def journal(entries: list[dict[str, Any]]) -> Any:
@@ -209,6 +221,10 @@ def case_fields() -> dict[str, str]:
         "days_left": t("days left"), "flag": t("warning"),
         # the values of a journal entry's events in the history (issue 18)
         "entry": t("journal entry"), "on": t("date"), "struck": t("struck"),
+        # the values of a follow-up's events in the history (issue 19)
+        "follow_up": t("follow-up"), "follow_up_months": t("months after the closing"),
+        "follow_up_due_on": t("due on"), "situation": t("situation"),
+        "situation_since": t("since"), "contact_on": t("contact on"), "follow_up_note": t("note"),
         # the values of a measure's events in the history (issue 19)
         "measure": t("measure"), "measure_kind": t("kind"), "cost": t("CHF"),
         "payer": t("payer"), "requested_on": t("requested on"), "approved_on": t("approved"),
@@ -474,7 +490,14 @@ def inbox(data: dict[str, Any]) -> None:
             [[i["case"], i["referrer"], i["receiver"], i["closed_on"], _code("Outcome", i["outcome"])]
              for i in data["handbacks"]],
             title=t("handbacks to read (optima inbox --read CASE)"))]
-    if not (data["to_decide"] or data["to_assign"] or data["handbacks"]):
+    if data.get("follow_ups"):  # issue 19
+        parts += [Text(""), table(
+            [t("case"), t("receiver"), t("closed"), t("months"), t("due on")],
+            [[i["case"], i["receiver"], i["closed_on"], i["months"], i["due_on"]]
+             for i in data["follow_ups"]],
+            title=t("follow-ups to record (optima follow-up CASE --at MONTHS)"))]
+    if not (data["to_decide"] or data["to_assign"] or data["handbacks"]
+            or data.get("follow_ups")):
         parts += [Text(t("nothing waits"))]
     out().print(Group(*parts))
 

@@ -230,6 +230,8 @@ def _summary(wb: Workbook, data: dict[str, Any], units: dict[str, Any] | None = 
             s.append([change["day"], change["key"], change["before"], change["after"]])
     if "joint" in data:
         _joint_summary(s, data["joint"])
+    if "follow_up" in data:  # issue 19
+        _follow_up_summary(s, data["follow_up"])
     if "measures" in data:
         _measures_summary(s, data["measures"])
     if units is not None:
@@ -415,6 +417,16 @@ def _measures_summary(s: _Sheet, f: dict[str, Any]) -> None:
           for g, c in f["by_receiver"].items())]
     for name, n, chf in rows:
         s.append([name, n, _chf(s, chf)])
+
+
+def _follow_up_summary(s: _Sheet, figures: dict[str, Any]) -> None:
+    """The follow-ups after the closing (issue 19) in the Summary sheet."""
+    from optima_cli.render.followup import header, rows
+
+    s.append([])
+    s.append(header(figures), bold=True)
+    for row in rows(figures):
+        s.append(row)
 
 
 def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],

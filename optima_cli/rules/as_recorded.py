@@ -73,7 +73,7 @@ def replay(events: Iterable[Step]) -> Then | None:
     for action, on_date, before, after in events:
         if action == "refer":
             then = Then({}, {}, [])
-        if then is None:
+        if then is None or action.startswith("follow-up"):  # not the case's values (issue 19)
             continue
         before, after = before or {}, after or {}
         then.values.update({k: v for k, v in after.items() if k not in _NOT_VALUES})

@@ -80,6 +80,17 @@ class Cause(StrEnum):
     OTHER = "other"
 
 
+class Situation(StrEnum):
+    """What became of the client at a follow-up after the closing (rules/followup.py, issue 19)."""
+
+    EMPLOYED = "employed"  # in work on the first labour market (since a day)
+    UNEMPLOYMENT_BENEFIT = "unemployment-benefit"
+    SOCIAL_ASSISTANCE = "social-assistance"
+    IV_BENEFIT = "iv-benefit"
+    OTHER = "other"  # with a note
+    NOT_REACHED = "not-reached"  # the client could not be reached: marked so, never assumed
+
+
 class WorkCapacity(StrEnum):
     """The counsellor's judgement of intact work capacity (intaktes Arbeitsangebot: objectively and
     subjectively placeable, secondary virtues such as punctuality); None: not assessed."""
@@ -131,6 +142,7 @@ NOT_A: dict[type[StrEnum], str] = {
     Outcome: "not-an-outcome", Cause: "not-a-cause", RuleKind: "not-a-rule-kind",
     Result: "not-a-result", WorkCapacity: "not-a-work-capacity",
     MeasureKind: "not-a-measure-kind",
+    Situation: "not-a-situation",
 }
 
 # The one table of labels (English). Keyed by code group, then code.
@@ -198,6 +210,14 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "addiction-counselling": "addiction counselling",
         "childcare": "childcare",
         "other": "other (see note)",
+    },
+    Situation: {
+        "employed": "in work (first labour market)",
+        "unemployment-benefit": "unemployment benefit",
+        "social-assistance": "social assistance",
+        "iv-benefit": "IV benefit",
+        "other": "other",
+        "not-reached": "not reached",
     },
 }
 

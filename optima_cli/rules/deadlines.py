@@ -30,6 +30,8 @@ class DueKind(StrEnum):
     # a joint strategy's next review (rules/joint.py): passed, or within the window
     REVIEW_OVERDUE = "joint-review-overdue"
     REVIEW_DUE = "joint-review-due"
+    # a follow-up after the closing not recorded (rules/followup.py, issue 19): for the referrer
+    FOLLOW_UP_DUE = "follow-up-due"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ class Settings:
     decision_days: int = 10  # a referral waiting longer than this for a decision is late
     due_days: int = 14  # the days ahead that `due` and `list` look by default
     publish_threshold: int = 3  # `report --publish` hides every count below this (issue 19)
+    # the follow-ups after a closing (issue 19, rules/followup.py): months after the closing
+    follow_up_first_months: int = 6
+    follow_up_second_months: int = 12
     rule_kinds: tuple[tuple[str, RuleKind], ...] = ()  # (rule id, kind) where not the default
     version: int = 0
 
@@ -64,6 +67,8 @@ NUMBERS: tuple[NumberKey, ...] = (
     NumberKey("due-days", "due_days", 1, 90),
     # at least 2: with 1 only zeros would hide, and a reader knows a hidden cell is then 0
     NumberKey("publish-threshold", "publish_threshold", 2, 20),
+    NumberKey("follow-up-first-months", "follow_up_first_months", 1, 36),  # issue 19
+    NumberKey("follow-up-second-months", "follow_up_second_months", 2, 60),
 )
 _NUMBERS = {n.key: n for n in NUMBERS}
 
@@ -159,6 +164,14 @@ def with_value(settings: Settings, key: str, value: int | RuleKind) -> Settings:
     kinds = dict(settings.rule_kinds)
     kinds[rule] = RuleKind(str(value))
     return replace(settings, rule_kinds=tuple((r, kinds[r]) for r, _ in rules() if r in kinds))
+
+
+def check(settings: Settings) -> None:
+    """Settings that belong together: the second follow-up comes after the first (issue 19)."""
+    if settings.follow_up_second_months <= settings.follow_up_first_months:
+        raise OptimaError.refused("follow-up-months-order", "value",
+                                  first=settings.follow_up_first_months,
+                                  second=settings.follow_up_second_months)
 
 
 def overlay(changes: Iterable[tuple[str, str]], version: int) -> Settings:

@@ -1,9 +1,9 @@
 """The cases as the database held them at the end of a past day (`optima report --as-recorded`).
 
 The report's queries (store/report.py) read the tables `referral`, `referral_topic`, `suspension`,
-`setting_change`, `forward`, `joint_strategy` and `measure` by their plain names. `shadowed` puts
-temporary
-copies of these tables in front of them for the length of one read: a temporary table is found
+`setting_change`, `forward`, `joint_strategy`, `measure` and `follow_up` by their plain names.
+`shadowed` puts temporary copies of these tables in front of them for the length of one read: a
+temporary table is found
 before the stored table of the same name (SQLite searches its `temp` schema first, PostgreSQL its
 `pg_temp`), so the very same
 queries count the copies, and the database itself is not written. In the copies, every case that
@@ -11,7 +11,8 @@ the audit trail shows changed (or entered) after that day is put back as its eve
 add up to (rules/as_recorded.py) with its forwardings, settings changed since are left out, and
 joint strategies opened since are left out and those closed since are open; measures entered
 since are left out, those decided since are undecided and those struck since count (issue 19:
-each measure keeps when it was entered, decided and struck).
+each measure keeps when it was entered, decided and struck); follow-ups entered since are left
+out and those corrected since count as they were (table follow_up, issue 19).
 
 Only the copies are ever written, always by their schema-qualified names (`temp.referral`,
 `pg_temp.referral`), never by a plain name that could reach the stored table; they are dropped when
@@ -37,6 +38,7 @@ from sqlmodel import Session, col
 from optima_cli.records.models import (
     CASE_FIELDS,
     AuditEvent,
+    FollowUp,
     Forward,
     Institution,
     JointStrategy,
@@ -53,7 +55,7 @@ from optima_cli.store.bulk import chunks
 _SHADOWED: tuple[Table, ...] = (Referral.__table__, ReferralTopic.__table__,  # type: ignore[attr-defined]
                                  Suspension.__table__, SettingChange.__table__,  # type: ignore[attr-defined]
                                  Forward.__table__, JointStrategy.__table__,  # type: ignore[attr-defined]
-                                 Measure.__table__)  # type: ignore[attr-defined]
+                                 Measure.__table__, FollowUp.__table__)  # type: ignore[attr-defined]
 # the column of each key of a case record, and the type of its values
 _COLUMNS = {f.key: (f.name, f.type) for f in CASE_FIELDS if f.name and f.type is not None}
 _COLUMNS["first_due_on"] = ("first_due_on", date)
@@ -119,6 +121,11 @@ def shadowed(session: Session, day: date) -> Iterator[AsRecorded]:
         suspension, settings = copies["suspension"], copies["setting_change"]
         forward, joint = copies["forward"], copies["joint_strategy"]
         session.execute(delete(settings).where(settings.c.at >= end))
+        # follow-ups (issue 19): those entered since are left out, those corrected since count
+        follow_up = copies["follow_up"]
+        session.execute(delete(follow_up).where(follow_up.c.entered_at >= end))
+        session.execute(follow_up.update().where(follow_up.c.replaced_at >= end).values(
+            replaced_at=None))
         for part in chunks(sorted(joint_later["joint-open"])):
             session.execute(delete(joint).where(joint.c.strategy_id.in_(part)))
         for part in chunks(sorted(joint_later["joint-close"])):

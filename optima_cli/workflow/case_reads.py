@@ -21,7 +21,7 @@ from optima_cli.rules.records import case_record, ordered_topics, with_personal_
 from optima_cli.rules.settings import Settings
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
-from optima_cli.workflow import lookup
+from optima_cli.workflow import followup, lookup
 from optima_cli.workflow.context import Context
 from optima_cli.workflow.journal import entry_record
 
@@ -144,6 +144,8 @@ def show_case(ctx: Context, ref: str) -> dict[str, Any]:
         from optima_cli.workflow.measures import of_case as measures_of_case
 
         record["measures"] = measures_of_case(session, referral.id or 0, referral.case_id)
+        # the follow-ups after the closing (issue 19): scheduled, recorded, situation
+        record["follow_ups"] = followup.of_case(session, referral)
         # the handback (issue 18): the referrer's contact person opening the case reads it
         record["handback_read_on"] = _handback_read(ctx, session, referral, row["referrer"])
         contact = lookup.institution(session, row["receiver"])
@@ -233,12 +235,15 @@ def due(ctx: Context, as_of: date | None = None, within: int | None = None,
             })
     joint = _joint_warnings(ctx, w, referrer, receiver)
     warnings += joint
+    follow_ups = _follow_up_warnings(ctx, w, referrer, receiver)
+    warnings += follow_ups
     order = list(deadlines.DueKind)
     warnings.sort(key=lambda w_: (w_["date"], order.index(deadlines.DueKind(w_["warning"])),
                                   parse_case_id(w_["case"]) or (0, 0)))
     counts = {kind: n for kind, (n, _) in found.items()}
     for kind in (deadlines.DueKind.REVIEW_OVERDUE, deadlines.DueKind.REVIEW_DUE):
         counts[kind.value] = sum(1 for w_ in joint if w_["warning"] == kind.value)
+    counts[deadlines.DueKind.FOLLOW_UP_DUE.value] = len(follow_ups)
     return Listing(warnings[:limit] if limit else warnings, sum(counts.values()), counts)
 
 
@@ -256,6 +261,21 @@ def _joint_warnings(ctx: Context, w: deadlines.Window, lead: str | None,
         "days": (r["review_on"] - w.as_of).days,
         "message": due_wording.message(kind, r["joint"], r["review_on"], w.as_of, r["lead"]),
     } for kind, r in found]
+
+
+def _follow_up_warnings(ctx: Context, w: deadlines.Window, referrer: str | None,
+                        receiver: str | None) -> list[dict[str, Any]]:
+    """The `due` lines of follow-ups after a closing (issue 19) not recorded, from their due day
+    (within the window) until their recording time ends a month after it; for the referrer."""
+    kind = deadlines.DueKind.FOLLOW_UP_DUE
+    with ctx.read() as session:
+        found = followup.due_items(session, w.as_of, w.horizon,
+                                   lookup.units(session, referrer), lookup.units(session, receiver))
+    return [{
+        "warning": kind.value, "case": r["case"], "status": r["status"], "referrer": r["referrer"],
+        "receiver": r["receiver"], "date": r["due_on"], "days": (r["due_on"] - w.as_of).days,
+        "message": due_wording.message(kind, r["case"], r["due_on"], w.as_of, str(r["months"])),
+    } for r in found]
 
 
 def examples(ctx: Context, topic: str | None = None, receiver: str | None = None) -> list[dict[str, Any]]:

@@ -4,27 +4,30 @@ What waits: the referrals to the unit that wait for its decision (days waiting a
 deadline of the steering group's settings, counted from the referral: the client waits since
 then, also when the referral was forwarded), the open cases to the unit that nobody works yet (no
 receiving counsellor: `optima assign`), and the handbacks of the cases it referred that it has not
-read. Case ids, units and days only: no name, no free text, so the inbox is no read of personal
+read, and the follow-ups after the closing of the cases it referred that wait to be recorded
+(issue 19). Case ids, units and days only: no name, no free text, so the inbox is no read of personal
 data. `inbox --read CASE` shows a handback's text: a read of personal data, logged, and the
 handback leaves the inbox.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from optima_cli.errors import OptimaError
 from optima_cli.rules import actions, deadlines
+from optima_cli.rules import followup as followup_rules
 from optima_cli.rules.codes import OPEN_STATUSES, Status
 from optima_cli.store import audit, queries
 from optima_cli.store import settings as stored_settings
-from optima_cli.workflow import lookup
+from optima_cli.workflow import followup, lookup
 from optima_cli.workflow.cases import store_of
 from optima_cli.workflow.context import Context
 
 # what waits, by its key in the JSON and its code in the CSV's `waiting` column
-WAITING = (("to_decide", "decision"), ("to_assign", "assignment"), ("handbacks", "handback"))
+WAITING = (("to_decide", "decision"), ("to_assign", "assignment"), ("handbacks", "handback"),
+           ("follow_ups", "follow-up"))
 
 
 def _units(ctx: Context, session: Any, unit: str | None) -> tuple[list[int], list[str]]:
@@ -50,6 +53,9 @@ def inbox(ctx: Context, unit: str | None = None) -> dict[str, Any]:
         received = queries.case_rows(session, today, queries.CaseFilter(
             statuses=list(OPEN_STATUSES), receiver=ids, current=True))
         handbacks = queries.unread_handbacks(session, ids)
+        # follow-ups of the cases it referred (issue 19): recordable, not recorded, not overdue
+        follow_ups = followup.due_items(session, today,
+                                        today + timedelta(days=followup_rules.EARLY_DAYS), ids, None)
     to_decide = []
     for row in received:
         if row["status"] != Status.REFERRED.value:
@@ -69,7 +75,10 @@ def inbox(ctx: Context, unit: str | None = None) -> dict[str, Any]:
             "handbacks": [{"case": h["case"], "referrer": h["referrer"], "receiver": h["receiver"],
                            "closed_on": h["closed_on"], "outcome": h["outcome"],
                            "receiving_counsellor": h["receiving_counsellor"]}
-                          for h in handbacks]}
+                          for h in handbacks],
+            "follow_ups": [{"case": f["case"], "referrer": f["referrer"], "receiver": f["receiver"],
+                            "closed_on": f["closed_on"], "months": f["months"],
+                            "due_on": f["due_on"]} for f in follow_ups]}
 
 
 def rows(data: dict[str, Any]) -> list[dict[str, Any]]:

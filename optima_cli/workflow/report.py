@@ -28,7 +28,7 @@ from optima_cli.store import settings as stored_settings
 from optima_cli.store.engine import read_meta
 from optima_cli.store.location import named
 from optima_cli.store.maintenance import into_place, scratch_folder
-from optima_cli.workflow import joint, measures
+from optima_cli.workflow import followup, joint, measures
 from optima_cli.workflow.context import Context
 
 GROUPINGS = ("kind", "institution")
@@ -46,7 +46,7 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
     start, end = period.start, period.state_day
     keys = q.groups(session, by)
     first = q.first_referral(session) if start is None else None
-    counted = _counted(session, start, end, by, keys)
+    counted = _counted(session, start, end, by, keys, period.as_of)
     return {
         "period": {"name": period.name, "from": start or (min(first, period.end) if first else None),
                    "to": period.end, "as_of": period.as_of},
@@ -68,6 +68,8 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
         "settings_changes": stored_settings.changes_between(session, start, end),
         # joint strategies (issue 18): opened, closed by outcome, lead by kind, open at the end
         "joint": joint.report_section(session, start, end, by, keys),
+        # follow-ups 6 and 12 months after the closing (issue 19), by the period of their due day
+        "follow_up": counted["follow_up"],
         # measures and their cost (issue 19): requested, approved, declined by kind, payer and
         # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
         "measures": counted["measures"],
@@ -77,10 +79,11 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
 
 
 def _counted(session: Any, start: date | None, end: date, by: str,
-             keys: list[str]) -> dict[str, Any]:
+             keys: list[str], as_of: date) -> dict[str, Any]:
     """The report's counts of the events of a period (they add up over sub-periods): referrals,
-    decisions, withdrawals, closings, overrides, forwards. The report and its series
-    (`report --series`) both count them here."""
+    decisions, withdrawals, closings, overrides, forwards, follow-ups (by their due day; recorded
+    or overdue as of `as_of`), measures. The report and its series (`report --series`) both count
+    them here."""
     group = q.group_of_unit(session, by)
     referred = q.referral_cells(session, start, end)
     decided = q.decision_cells(session, start, end)
@@ -103,6 +106,8 @@ def _counted(session: Any, start: date | None, end: date, by: str,
         # measures and their cost (issue 19): requested, approved, declined by kind, payer and
         # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
         "measures": measures.report_section(session, start, end, by, keys),
+        # follow-ups 6 and 12 months after the closing (issue 19), by the period of their due day
+        "follow_up": followup.report_section(session, start, end, as_of, by, keys, group),
     }
 
 
@@ -115,7 +120,7 @@ def _series(session: Any, period: Period, unit: str, by: str) -> dict[str, Any]:
     start = min(start, period.end)
     periods = []
     for name, first, last in series_rules.cut(start, period.end, unit):
-        counted = _counted(session, first, min(last, period.as_of), by, keys)
+        counted = _counted(session, first, min(last, period.as_of), by, keys, period.as_of)
         periods.append({"period": name, "from": first, "to": last,
                         **series_rules.values(counted, keys)})
     columns = [key for key, *_ in series_rules.columns(keys)]
@@ -253,7 +258,7 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
     def extra(session: Any) -> dict[str, Any]:  # the Trend sheet and the Summary's units
         return {"trend": _series(session, *trend, by),
                 "units": _counted(session, period.start, period.state_day, "institution",
-                                  q.groups(session, "institution"))}
+                                  q.groups(session, "institution"), period.as_of)}
 
     with into_place(path) as temp:  # moved onto `path` only when the block ends without error
         if personal:

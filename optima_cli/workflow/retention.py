@@ -20,6 +20,7 @@ from optima_cli.language import t
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.records import FREE_TEXT
 from optima_cli.store import audit, joint, maintenance, measures, queries
+from optima_cli.store import followup as followups
 from optima_cli.store.engine import delete_meta, read_meta, write_meta
 from optima_cli.store.maintenance import COMPACTION_PENDING
 from optima_cli.workflow.context import Context
@@ -86,6 +87,7 @@ def _erase(ctx: Context, session: Any, ids: list[int], closed_before: date) -> i
         for entry in queries.journal_of(session, referral.id or 0):  # the case journal (issue 18)
             entry.text = entry.struck_why = None  # its day and its author (staff) stay
             session.add(entry)
+        followups.erase_text(session, [referral.id or 0])  # the notes of follow-ups (issue 19)
     joint.erase_text(session, ids)  # the goal and notes of their joint strategies (issue 18)
     measures.erase_text(session, [r.id for r in session.exec(  # their measures' notes (issue 19)
         queries.select_referrals_of(ids)).scalars()])

@@ -45,6 +45,7 @@ def set_value(ctx: Context, key: str, value: str) -> dict[str, Any]:
     with ctx.write() as session:
         settings = stored.current(session)
         before = _text(rules.value_of(settings, known))
+        rules.check(rules.with_value(settings, known, rules.parse(known, parsed)))
         if parsed == before:  # nothing changes: no new version, no line in the report
             return {"key": known, "before": before, "value": parsed, "version": settings.version,
                     "changed": False}

@@ -48,6 +48,10 @@ PLACES: dict[str, tuple[str, ...]] = {
     "employed": ("closed", "employed"),
     "forwarded": ("forwarded",),
     "overrides": ("overrides",),
+    "follow_ups_first": ("follow_up", "first", "recorded"),
+    "employed_first": ("follow_up", "first", "employed"),
+    "follow_ups_second": ("follow_up", "second", "recorded"),
+    "employed_second": ("follow_up", "second", "employed"),
     "measures_requested": ("measures", "requested", "count"),
     "measures_approved": ("measures", "approved", "count"),
     "costs_approved": ("measures", "approved", "chf"),
@@ -159,7 +163,8 @@ def test_each_month_matches_the_model_and_october_the_hand_count(hist):
     assert {k: october[k] for k in got["columns"]} == {
         "referrals": 6, "referrals_RAV": 1, "referrals_IV": 1, "referrals_SD": 4, "accepted": 2,
         "rejected": 2, "withdrawn": 2, "closed": 2, "achieved": 0, "partly": 0, "not_achieved": 2,
-        "employed": 0, "forwarded": 0, "overrides": 0, "measures_requested": 0, "measures_approved": 0,
+        "employed": 0, "forwarded": 0, "overrides": 0, "follow_ups_first": 0, "employed_first": 0,
+        "follow_ups_second": 0, "employed_second": 0, "measures_requested": 0, "measures_approved": 0,
         "costs_approved": "0.00"}
     assert got["total"] == {k: summed([p[k] for p in got["periods"]]) for k in got["columns"]}
 

@@ -1634,6 +1634,10 @@ MESSAGES: dict[str, str] = {
     "--series {unit!r} is not known; use month, quarter or year":
         "--series {unit!r} ist unbekannt; verwenden Sie month, quarter oder year",
     "period": "Zeitraum",
+    "first follow-ups recorded": "1. Nachbefragungen erfasst",
+    "employed at the first follow-up": "erwerbstätig bei der 1. Nachbefragung",
+    "second follow-ups recorded": "2. Nachbefragungen erfasst",
+    "employed at the second follow-up": "erwerbstätig bei der 2. Nachbefragung",
     "measures requested": "Massnahmen beantragt",
     "measures approved": "Massnahmen, Kosten übernommen",
     "costs approved (CHF)": "übernommene Kosten (CHF)",

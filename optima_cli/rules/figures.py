@@ -134,6 +134,13 @@ SUMS: list[tuple[str, str]] = [
     ("measures.{d}.count", "measures.by_receiver.*.{d}"),
     ("measures.costs_covered.approved", "measures.approved.count"),
     ("measures.costs_covered.decided", "measures.approved|declined.count"),
+    # follow-ups (issue 19): the due ones recorded, not recorded yet or overdue; the recorded
+    # ones by situation; by receiver
+    ("follow_up.{p}.due", "follow_up.{p}.recorded|not_recorded_yet|overdue"),
+    ("follow_up.{p}.recorded", "follow_up.{p}.by_situation.*"),
+    ("follow_up.{p}.employed", "follow_up.{p}.by_situation.employed"),
+    ("follow_up.{p}.not_reached", "follow_up.{p}.by_situation.not-reached"),
+    *((f"follow_up.{{p}}.{n}", f"follow_up.{{p}}.receiver.*.{n}") for n in ("due", "recorded", "employed")),
 ]
 # Amounts in francs -> the count of what each sums (same bound names): an amount is hidden
 # whenever its count is (rules/publish.py).
@@ -151,4 +158,4 @@ MEASURED: dict[str, tuple[str, ...]] = {
 }
 # Sections (or dotted paths) whose whole numbers are not counts of cases.
 NOT_COUNTED: list[str] = ["period", "by", "durations", "settings_changes", "demo", "as_recorded",
-                          "published"]
+                          "published", "follow_up.first.months", "follow_up.second.months"]

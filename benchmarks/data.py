@@ -77,3 +77,58 @@ def rows(n: int, today: date, seed: int = 6) -> list[dict[str, Any]]:
                     row["suspended_until"] = end
         result.append(row)
     return result
+
+
+# --- measures and follow-ups (issue 19) ------------------------------------------------------------
+# The import carries neither, so the benchmark adds them to the database it built, in plain SQL on
+# the SQLite file (no audit events: the figures read the tables, not the trail). The shares follow
+# the demo: about half of the accepted cases have a measure (some two), nine in ten decided and
+# approved; every closed case whose follow-up fell due has it recorded, nine in ten.
+MEASURE_KINDS = ("coaching", "course", "labour-market", "work-trial", "debt-counselling",
+                 "addiction-counselling", "childcare")
+SITUATIONS = ("employed", "employed", "unemployment-benefit", "social-assistance", "iv-benefit",
+              "not-reached", "other")
+
+
+def enrich(path: str, today: date) -> tuple[int, int]:
+    """Measures and follow-ups for the referrals in the SQLite database at `path`; how many of
+    each were added."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    at = con.execute("SELECT at FROM audit_event LIMIT 1").fetchone()[0]
+    cases = con.execute("SELECT id, referrer_id, decided_on, closed_on, status FROM referral "
+                        "WHERE status IN ('accepted', 'closed') AND decided_on IS NOT NULL").fetchall()
+    measures, follow_ups = [], []
+    for rid, referrer, decided, closed, status in cases:
+        accepted, ended = date.fromisoformat(decided), date.fromisoformat(closed) if closed else today
+        if rid % 2 == 0 and (ended - accepted).days > 12:
+            for number in (1, 2) if rid % 6 == 0 else (1,):
+                requested = accepted + timedelta(days=5 * number)
+                approved = requested + timedelta(days=7)
+                decided_ok = rid % 10 != 0 and approved <= today
+                measures.append((rid, number, MEASURE_KINDS[rid % len(MEASURE_KINDS)],
+                                 (rid * 37 % 5000) * 100 + 50, referrer, requested.isoformat(),
+                                 approved.isoformat() if decided_ok and rid % 20 != 2 else None,
+                                 approved.isoformat() if decided_ok and rid % 20 == 2 else None,
+                                 "bench", at, at if decided_ok else None))
+        if status == "closed" and closed:
+            for point, months in (("first", 6), ("second", 12)):
+                due = date.fromisoformat(closed) + relativedelta(months=months)
+                contact = due + timedelta(days=rid % 20)
+                if contact > today or rid % 10 == 3:
+                    continue
+                situation = SITUATIONS[(rid + months) % len(SITUATIONS)]
+                since = (date.fromisoformat(closed) + timedelta(days=30)).isoformat() \
+                    if situation == "employed" else None
+                follow_ups.append((rid, closed, point, months, due.isoformat(), situation, since,
+                                   contact.isoformat(), at, "bench"))
+    con.executemany("INSERT INTO measure (referral_id, number, kind, cost_rappen, payer_id, "
+                    "requested_on, approved_on, declined_on, author, recorded_at, decided_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", measures)
+    con.executemany("INSERT INTO follow_up (referral_id, closed_on, point, months, due_on, situation, "
+                    "since, contact_on, entered_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    follow_ups)
+    con.commit()
+    con.close()
+    return len(measures), len(follow_ups)

@@ -88,6 +88,7 @@ def build(path: Path, n: int, today: date) -> float:
     if result.errors:
         raise SystemExit(f"building failed: {result.errors[:3]}")
     ctx.db.engine.dispose()
+    data.enrich(str(path), today)  # measures and follow-ups (issue 19), which the import lacks
     return time.perf_counter() - start
 
 

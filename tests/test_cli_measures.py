@@ -148,3 +148,33 @@ def test_the_workbook_summary_has_the_costs_as_numbers_with_two_decimals(run, ca
         assert cell.data_type == "n" and cell.number_format == "#,##0.00"
         assert f"{cell.value:.2f}" == amount
     assert rows["beantragt: Coaching, Jobcoaching"][2].value == 1200.5
+
+
+def test_a_measure_stands_under_the_acceptance_and_comes_within_the_mandate(tmp_path):
+    """Review of issue 19: undo of the acceptance across a measure is refused (the measure needs
+    it); a measure requested after the case ended is refused; an empty --payer is no payer."""
+    from typer.testing import CliRunner
+
+    from optima_cli.cli import app as optima
+
+    db = str(tmp_path / "m.db")
+
+    def run(*args: str):
+        return CliRunner().invoke(optima, ["--db", db, "--user", "t", *args])
+
+    assert run("register", "--name", "Muster Hans", "--birth-date", "1980-03-12", "--from", "SD",
+               "--consent-on", "2025-01-02").exit_code == 0
+    assert run("refer", "C-0001", "--to", "RAV", "--topics", "placement", "--months", "3",
+               "--workable", "yes", "--goal", "Stelle", "--on", "2025-01-05").exit_code == 0
+    assert run("accept", "OPT-2025-0001", "--counsellor", "K", "--on", "2025-01-10").exit_code == 0
+    assert run("measure", "add", "OPT-2025-0001", "--kind", "coaching", "--cost", "1000",
+               "--on", "2025-02-01").exit_code == 0
+    undone = run("undo", "OPT-2025-0001", "--why", "wrong case")
+    assert undone.exit_code == 1 and "has a measure recorded after its last action" in undone.stderr
+    assert run("close", "OPT-2025-0001", "--outcome", "achieved", "--on", "2025-04-01").exit_code == 0
+    late = run("measure", "add", "OPT-2025-0001", "--kind", "coaching", "--cost", "10",
+               "--on", "2025-04-02")
+    assert late.exit_code == 1 and "comes after the case ended on 2025-04-01" in late.stderr
+    empty = run("measure", "add", "OPT-2025-0001", "--kind", "coaching", "--cost", "10",
+                "--on", "2025-03-01", "--payer", "")
+    assert empty.exit_code == 2

@@ -115,19 +115,21 @@ def test_every_follow_up_figure_against_a_hand_computed_model(ctx, db_path, tmp_
     assert [f["case"] for f in inbox.inbox(ctx, "SD-EMMEN")["follow_ups"]] == [names["C"]]
     assert inbox.inbox(ctx, "IV")["follow_ups"] == []
 
-    # recorded, it leaves `due`; reopened (undo of the closing), its schedule goes
+    # recorded, it leaves `due`; the closing it follows up then stands: neither undone nor
+    # reopened nor moved by a correction (the follow-up would count for a closing that is not)
     followup.record_follow_up(ctx, names["C"], 6, Situation.IV_BENEFIT, on=TODAY)
     assert not [w for w in due(ctx).records if w["warning"] == "follow-up-due"]
     assert report.report(ctx, choose(TODAY, year="2026"))["follow_up"]["first"]["by_situation"][
         "iv-benefit"] == 1
-    cases.undo(ctx, names["C"], "closed by mistake")
-    assert show_case(ctx, names["C"])["follow_ups"] == []
-    assert report.report(ctx, choose(TODAY, year="2026"))["follow_up"]["first"]["due"] == 0
-    # closed again: the follow-up of the closing taken back does not count for the new one
-    cases.close(ctx, names["C"], Outcome.PARTLY, on=TODAY)
-    assert [f["recorded"] for f in show_case(ctx, names["C"])["follow_ups"]] == [False, False]
-    assert report.report(ctx, choose(TODAY))["follow_up"]["first"]["by_situation"][
-        "iv-benefit"] == 0
+    for attempt in (lambda: cases.undo(ctx, names["C"], "closed by mistake"),
+                    lambda: cases.undo(ctx, names["C"], "closed by mistake", reopening=True)):
+        with pytest.raises(OptimaError) as refused:
+            attempt()
+        assert refused.value.code == "undo-after-follow-up"
+    with pytest.raises(OptimaError) as refused:
+        cases.amend(ctx, names["C"], {"closed_on": date(2026, 5, 11)}, "wrong day")
+    assert refused.value.code == "amend-closed-followed-up"
+    assert [f["recorded"] for f in show_case(ctx, names["C"])["follow_ups"]] == [True, False]
 
     # the workbook's Summary shows the section
     _, path = report.export(ctx, choose(TODAY, year="2025"), str(tmp_path / "fu.xlsx"))
@@ -144,6 +146,11 @@ def test_every_follow_up_figure_against_a_hand_computed_model(ctx, db_path, tmp_
     retention.anonymize(ctx, TODAY)
     assert query(db_path, "SELECT note FROM follow_up WHERE note IS NOT NULL") == []
     assert trail.verify(ctx)["ok"]
+    # and nothing personal is written again for an anonymized client (review of issue 19)
+    with pytest.raises(OptimaError) as refused:
+        followup.record_follow_up(ctx, names["A"], 12, Situation.OTHER, on=TODAY,
+                                  note="Frau Meier wohnt in Bern", correct=True, why="neu")
+    assert refused.value.code == "anonymized-update"
 
 
 @dataclass

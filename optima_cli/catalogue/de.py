@@ -1306,6 +1306,25 @@ MESSAGES: dict[str, str] = {
     "`optima amend` instead":
         "{case} wurde nach der letzten Aktion mit `optima amend` korrigiert; korrigieren Sie den "
         "Fall stattdessen nochmals mit `optima amend`",
+    "a measure of {case} requested on {day} comes after the case ended on {ended_on}; a measure "
+    "is requested during the mandate: give --on up to {ended_on}":
+        "eine Massnahme von {case}, beantragt am {day}, liegt nach dem Ende des Falls am {ended_on}; "
+        "eine Massnahme wird während des Mandats beantragt: geben Sie --on bis {ended_on} an",
+    "{case} has a measure recorded after its last action, which needs that action; nothing is "
+    "undone across it: correct the case with `optima amend` instead":
+        "{case} hat nach der letzten Aktion eine erfasste Massnahme, die diese Aktion voraussetzt; "
+        "darüber hinweg wird nichts rückgängig gemacht: korrigieren Sie den Fall stattdessen mit "
+        "`optima amend`",
+    "{case} has a follow-up recorded after its closing, which needs the closing; nothing is "
+    "undone across it: correct the case with `optima amend` instead":
+        "{case} hat nach dem Abschluss eine erfasste Nachbefragung, die den Abschluss voraussetzt; "
+        "darüber hinweg wird nichts rückgängig gemacht: korrigieren Sie den Fall stattdessen mit "
+        "`optima amend`",
+    "{case} has follow-ups recorded after its closing; its closing day cannot move under them: "
+    "correct the follow-ups with `optima follow-up --correct` instead":
+        "{case} hat nach dem Abschluss erfasste Nachbefragungen; das Abschlussdatum kann sich darunter "
+        "nicht verschieben: korrigieren Sie stattdessen die Nachbefragungen mit "
+        "`optima follow-up --correct`",
     "cannot reopen {case}: it is {status} and its last action is no closing or withdrawal; use "
     "`optima undo` to take back its last action":
         "{case} kann nicht wieder eröffnet werden: der Fall ist {status} und die letzte Aktion ist "

@@ -55,6 +55,18 @@ REFUSALS: dict[str, str] = {
                        "withdraw it, or correct it with `optima amend`",
     "undo-after-amend": "{case} was corrected with `optima amend` after its last action; correct it "
                         "again with `optima amend` instead",
+    "measure-after-end": "a measure of {case} requested on {day} comes after the case ended on "
+                         "{ended_on}; a measure is requested during the mandate: give --on up to "
+                         "{ended_on}",
+    "undo-after-measure": "{case} has a measure recorded after its last action, which needs that "
+                          "action; nothing is undone across it: correct the case with `optima amend` "
+                          "instead",
+    "undo-after-follow-up": "{case} has a follow-up recorded after its closing, which needs the "
+                            "closing; nothing is undone across it: correct the case with "
+                            "`optima amend` instead",
+    "amend-closed-followed-up": "{case} has follow-ups recorded after its closing; its closing day "
+                                "cannot move under them: correct the follow-ups with "
+                                "`optima follow-up --correct` instead",
     "reopen-other-open": "cannot {action} {case}: the client's case {open_case} to {receiver} is open "
                          "since; a client has one open case per receiver: close or withdraw {open_case} "
                          "first",

@@ -324,7 +324,8 @@ def _already_there(store: BatchStore, client: Person, created: bool, case_id: st
     changes = {name: v[d.column] for name, d in found.items()}
     first = next(iter(found.values())).column
     try:
-        outcome = corrections.amend(case, client, changes, why, today, open_case, settings)
+        outcome = corrections.amend(case, client, changes, why, today, open_case, settings,
+                                    followed_up=made is None and store.followed_up(case_id))
     except OptimaError as exc:  # said with the columns: amend's note is the note's column
         raise _row_failed(exc, found["note"].column if exc.field == "note" else first) from None
     store.save(outcome)

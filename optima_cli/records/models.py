@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import ConfigDict
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from optima_cli.language import t_
@@ -308,6 +308,7 @@ class FollowUp(TableModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id")
+    closed_on: date  # the closing it follows up (one taken back or moved since: not counted)
     point: str  # first, second
     months: int  # after the closing, as scheduled
     due_on: date
@@ -399,7 +400,7 @@ class Measure(TableModel, table=True):
     referral_id: int = Field(foreign_key="referral.id", index=True)
     number: int  # 1, 2, ... within its case: what `measure approve CASE N` names
     kind: str
-    cost_rappen: int
+    cost_rappen: int = Field(sa_type=BigInteger)  # up to 100 million francs: past PostgreSQL's INTEGER
     payer_id: int = Field(foreign_key="institution.id")
     requested_on: date = Field(index=True)
     approved_on: date | None = Field(default=None, index=True)

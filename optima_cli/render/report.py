@@ -272,6 +272,7 @@ def render_series(series: dict[str, Any]) -> None:
     body = table([t("period"), *series_header(series)],
                  [[p["period"], *(shown(p, k) for k in columns)] for p in series["periods"]]
                  + [[t("total"), *(shown(series["total"], k) for k in columns)]])
+    body.columns[0].no_wrap = True  # the period's name whole, however many figures squeeze in
     out().print(Group(*note, Text(title, style="bold"), body))
 
 

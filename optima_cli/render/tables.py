@@ -28,7 +28,8 @@ def _deadline_kind(kind: str | None) -> str:
 
 
 # the fields of a case that hold one code, by the name of their code table
-CODE_FIELDS = {"status": "Status", "outcome": "Outcome", "cause": "Cause", "flag": "DueKind"}
+CODE_FIELDS = {"status": "Status", "outcome": "Outcome", "cause": "Cause", "flag": "DueKind",
+               "situation": "Situation", "measure_kind": "MeasureKind"}  # issue 19
 
 
 def field_value(key: str, value: Any, status: str | None = None) -> Any:

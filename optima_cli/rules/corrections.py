@@ -212,6 +212,10 @@ TAKEN_BACK = frozenset({"undo", "reopen"})  # events that take back the last act
 # the actions between the institutions (issue 18): they stand like the others; an assignment is
 # taken back, a forwarding is not (forward the referral back: the figures count it)
 BETWEEN = ("assign", "forward")
+# what was recorded of a case's measures and follow-ups (issue 19) stands like an amendment:
+# nothing is undone across it (a measure needs the acceptance, a follow-up the closing)
+RECORDS = frozenset({"measure-add", "measure-approve", "measure-decline", "measure-strike",
+                     "follow-up", "follow-up-correct"})
 
 
 class Recorded(NamedTuple):
@@ -232,7 +236,7 @@ def _effective(history: tuple[Recorded, ...]) -> list[tuple[int, Recorded]]:
         if event.action in TAKEN_BACK:
             if standing:
                 standing.pop()
-        elif event.action in UNDOABLE or event.action in ("refer", "amend", *BETWEEN):
+        elif event.action in UNDOABLE or event.action in ("refer", "amend", *BETWEEN, *RECORDS):
             standing.append((i, event))
     return standing
 
@@ -294,6 +298,10 @@ def undo(case: Case, client: Person, why: str, today: date, history: tuple[Recor
     at, last = standing[-1]
     if last.action == "amend":
         raise OptimaError.refused("undo-after-amend", case=case.case_id)
+    if last.action in RECORDS and last.action.startswith("follow-up"):
+        raise OptimaError.refused("undo-after-follow-up", case=case.case_id)
+    if last.action in RECORDS:
+        raise OptimaError.refused("undo-after-measure", case=case.case_id)
     if last.action in BETWEEN and only is not REOPENABLE:
         return _undo_between(case, client, last, why, today, action)
     if last.action not in only:
@@ -375,7 +383,8 @@ def reopen(case: Case, client: Person, why: str, today: date, history: tuple[Rec
 
 
 def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, today: date,
-          open_case: str | None = None, settings: Settings = DEFAULTS) -> Outcome:
+          open_case: str | None = None, settings: Settings = DEFAULTS,
+          followed_up: bool = False) -> Outcome:
     """A correction of what was recorded (`corrected_case`, by the rules of the actions that
     recorded it), with `why`. When the referral date or the topics change, the access criteria
     are judged again as of the referral date, as `refer` judges them (`open_case`: another open
@@ -387,6 +396,8 @@ def amend(case: Case, client: Person, changes: dict[str, Any], why: str | None, 
     if not changes:
         raise UsageProblem.refused("amend-nothing", case=case.case_id)
     after = corrected_case(case, changes, today)
+    if followed_up and after.closed_on != case.closed_on:  # `followed_up`: follow-ups recorded
+        raise OptimaError.refused("amend-closed-followed-up", case=case.case_id)
     findings: tuple[criteria.Finding, ...] = ()
     if after.referred_on != case.referred_on or after.topics != case.topics:
         refuse_anonymized(client, correcting=True)

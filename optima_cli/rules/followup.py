@@ -24,6 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules import text
+from optima_cli.rules.actions import Person, refuse_anonymized
 from optima_cli.rules.codes import Situation, Status
 from optima_cli.rules.corrections import justification
 from optima_cli.rules.settings import Settings
@@ -106,9 +107,12 @@ def _values(r: Recorded) -> dict[str, Any]:
 def decide(*, case: str, status: str, referred_on: date, closed_on: date | None,
            planned: tuple[Scheduled, ...], at: int, situation: Situation, since: date | None,
            on: date, today: date, note: str | None, existing: Recorded | None,
-           correct: bool = False, why: str | None = None) -> Decided:
+           correct: bool = False, why: str | None = None,
+           client: Person | None = None) -> Decided:
     """Record (or, with `correct`, correct) the follow-up `at` months after the closing of `case`
-    on the contact day `on`."""
+    on the contact day `on`; not for a `client` anonymized (nothing personal is written again)."""
+    if client is not None:
+        refuse_anonymized(client, correcting=True)
     cleaned = text.free_text(note, "note")
     if situation == Situation.EMPLOYED and since is None:
         raise UsageProblem.refused("follow-up-since-required", "since")

@@ -112,6 +112,10 @@ def add(case: Case, client: Person, *, kind: MeasureKind, cost: int, payer: Unit
     if day < case.decided_on:
         raise OptimaError.refused("measure-before-acceptance", "on", case=case.case_id, day=day,
                                   decided_on=case.decided_on)
+    ended = case.closed_on or case.withdrawn_on
+    if ended is not None and day > ended:  # paid for the mandate, not after it
+        raise OptimaError.refused("measure-after-end", "on", case=case.case_id, day=day,
+                                  ended_on=ended)
     m = Measure(number=max((x.number for x in measures), default=0) + 1, kind=kind.value,
                 cost=cost, payer=payer.code, requested_on=day, note=cleaned)
     if approved_on is not None:

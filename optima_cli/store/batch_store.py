@@ -185,6 +185,13 @@ class BatchStore:
                     receiver=self.units_by_id[known.receiver_id], referred_on=known.referred_on,
                     status=known.status, topics=self.topics.get(known.referral_id, ()), **values)
 
+    def followed_up(self, case_id: str) -> bool:
+        """Whether follow-ups are recorded after the stored case's closing (issue 19)."""
+        from optima_cli.store import followup
+
+        referral = queries.referral_by_case(self.session, case_id)
+        return referral is not None and bool(followup.current(self.session, referral.id or 0))
+
     def stored_case(self, case_id: str) -> tuple[Case, Settings] | None:
         """A case stored before the import, as it is now (with what earlier rows corrected), and
         the settings it was judged under; None for a case this import made."""

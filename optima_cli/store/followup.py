@@ -50,9 +50,9 @@ def _closed() -> ColumnElement[bool]:
 
 
 def _since_closing() -> ColumnElement[bool]:
-    """A follow-up belongs to the case's closing as it stands: one recorded before it (of a
-    closing taken back by undo or reopen, the case closed again later) does not count."""
-    return col(FollowUp.contact_on) > col(Referral.closed_on)
+    """A follow-up belongs to the closing it was recorded after (its day kept with it): one of a
+    closing taken back, or moved by a correction since, does not count."""
+    return col(FollowUp.closed_on) == col(Referral.closed_on)
 
 
 def current(session: Session, referral_id: int) -> dict[str, FollowUp]:
@@ -69,13 +69,13 @@ def state(row: FollowUp) -> rules.Recorded:
                           row.since, row.note)
 
 
-def insert(session: Session, referral_id: int, done: rules.Recorded, actor: str, now: datetime,
-           replaces: FollowUp | None) -> FollowUp:
-    """Write a follow-up; a correction marks the row it replaces."""
+def insert(session: Session, referral_id: int, closed_on: date, done: rules.Recorded, actor: str,
+           now: datetime, replaces: FollowUp | None) -> FollowUp:
+    """Write a follow-up of the closing on `closed_on`; a correction marks the row it replaces."""
     if replaces is not None:
         replaces.replaced_at = now
         session.add(replaces)
-    row = FollowUp(referral_id=referral_id, point=done.point, months=done.months,
+    row = FollowUp(referral_id=referral_id, closed_on=closed_on, point=done.point, months=done.months,
                    due_on=done.due_on, situation=done.situation, since=done.since,
                    contact_on=done.contact_on, note=done.note, entered_at=now, actor=actor)
     session.add(row)

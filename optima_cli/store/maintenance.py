@@ -255,7 +255,7 @@ def permissions(db: Database) -> Permissions:
 
 
 ERASED_IN = ("client", "referral", "suspension", "journal_entry", "joint_strategy", "joint_review",
-             "measure", "audit_event")  # the tables anonymize changes
+             "measure", "follow_up", "audit_event")  # the tables anonymize changes
 COMPACTION_PENDING = "compaction_pending"  # meta key, set with an erasure, cleared after compact()
 COMPACT_WAIT_S: float = BUSY_TIMEOUT_S  # how long the compaction waits for readers to finish
 

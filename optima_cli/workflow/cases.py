@@ -28,6 +28,7 @@ from optima_cli.rules.codes import (
 )
 from optima_cli.rules.lifecycle import Case
 from optima_cli.rules.records import case_snapshot
+from optima_cli.store import followup as followups
 from optima_cli.store import refusals
 from optima_cli.store.session_store import SessionStore
 from optima_cli.workflow import lookup
@@ -204,7 +205,8 @@ def amend(ctx: Context, ref: str, changes: dict[str, Any], why: str | None) -> d
         open_case = (store.open_referral_to(client, referral.receiver_id, case.case_id)
                      if case.status in OPEN_STATUSES else None)
         outcome = corrections.amend(case, client, changes, why, ctx.today, open_case,
-                                store.settings_of(referral.settings_version))
+                                    store.settings_of(referral.settings_version),
+                                    followed_up=bool(followups.current(session, referral.id or 0)))
         store.save(outcome)
         assert outcome.case is not None
         return case_snapshot(outcome.case, client.id or 0, ctx.today)

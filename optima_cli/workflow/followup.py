@@ -20,6 +20,7 @@ from optima_cli.store import audit
 from optima_cli.store import followup as stored
 from optima_cli.store import settings as stored_settings
 from optima_cli.workflow import lookup
+from optima_cli.workflow.cases import store_of
 from optima_cli.workflow.context import Context
 
 
@@ -40,6 +41,7 @@ def record_follow_up(ctx: Context, ref: str, at: int, situation: Situation | str
     code = situation if isinstance(situation, Situation) else parse_code(Situation, situation)
     with ctx.write() as session:
         referral = lookup.referral(session, ref)
+        _, client = store_of(ctx, session).case(referral)
         planned = schedule(session, referral)
         existing = stored.current(session, referral.id or 0)
         item = next((p for p in planned if p.months == at), None)
@@ -49,8 +51,10 @@ def record_follow_up(ctx: Context, ref: str, at: int, situation: Situation | str
                                planned=planned, at=at, situation=code, since=since, on=day,
                                today=ctx.today, note=note,
                                existing=stored.state(found) if found else None,
-                               correct=correct, why=why)
-        stored.insert(session, referral.id or 0, decided.recorded, ctx.user, ctx.now(), found)
+                               correct=correct, why=why, client=client)
+        assert referral.closed_on is not None  # decided: the case is closed
+        stored.insert(session, referral.id or 0, referral.closed_on, decided.recorded, ctx.user,
+                      ctx.now(), found)
         audit.record(session, actor=ctx.user, action=decided.action, entity="referral",
                      entity_ref=referral.case_id, client_id=referral.client_id,
                      referral_id=referral.id, on_date=day, before=decided.before,

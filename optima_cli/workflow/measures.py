@@ -46,7 +46,7 @@ def _change(ctx: Context, ref: str, decide: Any, payer_code: str | None = None) 
         codes = stored.payer_codes(session)
         measures = tuple(stored.state(r, codes[r.payer_id]) for r in rows)
         payer_id, payer = store.institution_unit(  # the referrer pays unless another is named
-            lookup.institution(session, payer_code or case.referrer.code))
+            lookup.institution(session, case.referrer.code if payer_code is None else payer_code))
         written = decide(case, client, measures, payer)
         if not written.new:
             payer_id = next(r.payer_id for r in rows if r.number == written.measure.number)

@@ -26,7 +26,7 @@ def upgrade() -> None:
                     sa.Column("referral_id", sa.Integer(), nullable=False),
                     sa.Column("number", sa.Integer(), nullable=False),
                     sa.Column("kind", sa.String(), nullable=False),
-                    sa.Column("cost_rappen", sa.Integer(), nullable=False),
+                    sa.Column("cost_rappen", sa.BigInteger(), nullable=False),
                     sa.Column("payer_id", sa.Integer(), nullable=False),
                     sa.Column("requested_on", sa.Date(), nullable=False),
                     sa.Column("approved_on", sa.Date(), nullable=True),

@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table("follow_up",
                     sa.Column("id", sa.Integer(), nullable=False),
                     sa.Column("referral_id", sa.Integer(), nullable=False),
+                    sa.Column("closed_on", sa.Date(), nullable=False),
                     sa.Column("point", sa.String(), nullable=False),
                     sa.Column("months", sa.Integer(), nullable=False),
                     sa.Column("due_on", sa.Date(), nullable=False),

@@ -1686,6 +1686,11 @@ MESSAGES: dict[str, str] = {
     "*: not published, whatever its value, so that nothing in its table can be worked out.":
         "*: nicht veröffentlicht, wie gross die Zahl auch ist, damit sich in ihrer Tabelle nichts "
         "zurückrechnen lässt.",
+    "--publish gives the figures by kind only: by unit the groups are too small to publish, and "
+    "both groupings together would give hidden counts away; leave out --by {by}":
+        "--publish gibt die Zahlen nur nach Art: nach Stelle sind die Gruppen zu klein zur "
+        "Veröffentlichung, und beide Gliederungen zusammen verrieten verborgene Zahlen; lassen Sie "
+        "--by {by} weg",
     "--series cannot be published: a hidden cell of one period could be worked out from the other "
     "periods and the total; publish one period at a time":
         "--series lässt sich nicht veröffentlichen: eine verborgene Zahl einer Periode liesse sich aus "

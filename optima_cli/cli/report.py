@@ -79,7 +79,7 @@ def report(
     if publish_it and personal:
         raise typer.BadParameter(t("--publish writes figures safe to publish; it cannot carry "
                                    "--with-personal-data"))
-    if publish_it and series is not None and xlsx is None:
+    if publish_it and series is not None:
         raise typer.BadParameter(t("--series cannot be published: a hidden cell of one period could be "
                                    "worked out from the other periods and the total; publish one "
                                    "period at a time"))

@@ -142,6 +142,19 @@ SUMS: list[tuple[str, str]] = [
     ("follow_up.{p}.not_reached", "follow_up.{p}.by_situation.not-reached"),
     *((f"follow_up.{{p}}.{n}", f"follow_up.{{p}}.receiver.*.{n}") for n in ("due", "recorded", "employed")),
 ]
+# Totals at least the sum of their parts (the rest open, withdrawn or struck): over all time a
+# receiver's referrals were accepted or rejected or are neither yet, its acceptances closed or
+# not yet, and the measures requested decided or pending. Where the numbers do not hold (a
+# period with a start) a pair is left out (rules/publish.py at_least).
+AT_LEAST: list[tuple[str, str]] = [
+    ("referrals.by_receiver.{g}", "accepted.by_receiver.{g} + rejected.by_receiver.{g}"),
+    ("referrals.total", "accepted.total + rejected.total"),
+    ("accepted.by_receiver.{g}", "closed.by_receiver.{g}"),
+    ("accepted.total", "closed.total + open_at_end.accepted"),
+    ("closed.total", "closed.employed"),
+    ("closed.total", "closed.by_cause.*"),
+    ("measures.requested.count", "measures.costs_covered.decided + measures.pending_at_end.count"),
+]
 # Amounts in francs -> the count of what each sums (same bound names): an amount is hidden
 # whenever its count is (rules/publish.py).
 AMOUNTS: list[tuple[str, str]] = [

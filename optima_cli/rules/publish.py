@@ -91,13 +91,37 @@ def _match(node: Any, segments: list[str], bound: dict[str, str],
 
 
 def sums(data: Mapping[str, Any], declared: Sequence[tuple[str, str]]) -> list[Sum]:
-    """The sums of `data`, from declared (total pattern, parts pattern) pairs."""
+    """The sums of `data`, from declared (total pattern, parts pattern) pairs; the parts may be
+    several patterns joined by " + "."""
     found: list[Sum] = []
     for total, parts in declared:
         for total_path, bound in _match(dict(data), _segments(total), {}):
-            found.append(Sum(total_path, tuple(p for p, _ in _match(dict(data), _segments(parts),
-                                                                      bound))))
+            found.append(Sum(total_path, tuple(p for pattern in parts.split(" + ")
+                                               for p, _ in _match(dict(data),
+                                                                  _segments(pattern.strip()),
+                                                                  bound))))
     return [s for s in found if s.parts]
+
+
+def at_least(values: dict[Path, int], data: Mapping[str, Any],
+             declared: Sequence[tuple[str, str]]) -> tuple[list[Sum], list[Path]]:
+    """Totals that are at least the sum of their parts (a referral accepted or rejected was
+    referred; the rest may be open or withdrawn): each a sum with one more part, a slack the
+    reader does not see (0 or more), added to `values`; the sums and the slacks' paths. One whose
+    numbers do not hold in `data` is left out."""
+    found: list[Sum] = []
+    slacks: list[Path] = []
+    for i, relation in enumerate(sums(data, declared)):
+        if not all(p in values for p in relation.cells):
+            continue
+        rest = values[relation.total] - sum(values[p] for p in relation.parts)
+        if rest < 0:
+            continue
+        slack: Path = ("~at-least", str(i))
+        values[slack] = rest
+        found.append(Sum(relation.total, (*relation.parts, slack)))
+        slacks.append(slack)
+    return found, slacks
 
 
 def is_count(value: Any) -> bool:
@@ -269,7 +293,7 @@ def derivable(values: Mapping[Path, int], relations: Sequence[Sum], hidden: Mapp
     free: set[Path] = set()  # cells seen to change in another solution
     found = []
     for path in sorted(hidden if among is None else among):
-        if path in known or path in free:
+        if path in known or path in free or path[0] == "~at-least":  # a slack: never published
             continue
         other = problem.other_values(path)
         if other is None:
@@ -286,12 +310,15 @@ def holds(values: Mapping[Path, int], relation: Sum) -> bool:
 
 
 def suppress(values: Mapping[Path, int], relations: Sequence[Sum],
-             threshold: int, known: Collection[Path] = ()) -> dict[Path, str]:
+             threshold: int, known: Collection[Path] = (),
+             unseen: Collection[Path] = ()) -> dict[Path, str]:
     """Which cells to hide and why: every cell below the threshold, and (greedily, smallest
     first) published cells of the sums until no hidden cell can be worked out exactly. `known`:
-    cells whose value the reader knows anyway (hidden when below the threshold all the same)."""
+    cells whose value the reader knows anyway (hidden when below the threshold all the same);
+    `unseen`: cells the reader never sees, of any value (the slacks of `at_least`)."""
     relations = [r for r in relations if holds(values, r)]
-    hidden = {p: BELOW for p in sorted(values) if values[p] < threshold}
+    hidden = {p: WITHHELD if p in unseen else BELOW for p in sorted(values)
+              if p in unseen or values[p] < threshold}
     exposed = set(derivable(values, relations, hidden, threshold, known))
     totals = {r.total for r in relations}
     while exposed:
@@ -318,14 +345,19 @@ def suppress(values: Mapping[Path, int], relations: Sequence[Sum],
 def publish(data: Mapping[str, Any], threshold: int, declared: Sequence[tuple[str, str]],
             measured: Mapping[str, Sequence[str]], not_counted: Sequence[str],
             known: Collection[Path] = (),
-            amounts: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+            amounts: Sequence[tuple[str, str]] = (),
+            at_least_declared: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
     """The figures as published: hidden values None, and the key `published` saying which cells
     are hidden and why (in the order of the figures). `amounts`: (amount pattern, count pattern)
     pairs: an amount (a sum of francs) is hidden, for the same reason, whenever the count of what
     it sums is; so an amount table hides the same cells as its count table, and no hidden amount
     can be worked out from the totals where no hidden count can."""
     values = cells(data, [*not_counted, *measured])
-    hidden = suppress(values, sums(data, declared), threshold, [p for p in known if p in values])
+    bounded, slacks = at_least(values, data, at_least_declared)
+    hidden = suppress(values, [*sums(data, declared), *bounded], threshold,
+                      [p for p in known if p in values], slacks)
+    for slack in slacks:
+        hidden.pop(slack, None)
     for value, behind in measured.items():
         path = tuple(_segments(value))
         try:

@@ -105,7 +105,9 @@ def of_case(session: Session, referral_id: int, case: str) -> list[dict[str, Any
 
 
 def report_section(session: Session, start: date | None, end: date, by: str,
-                   keys: list[str]) -> dict[str, Any]:
+                   keys: list[str], pending: bool = True) -> dict[str, Any]:
     """The report's section `measures` (rules/measures.section): requested, approved and
-    declined in the period by kind, payer and receiver group, costs covered, pending at its end."""
-    return rules.section(keys, q.group_of_unit(session, by), stored.figures(session, start, end))
+    declined in the period by kind, payer and receiver group, costs covered, pending at its end
+    (without `pending`, for a series, none: the stock is not counted)."""
+    return rules.section(keys, q.group_of_unit(session, by),
+                         stored.figures(session, start, end, pending))

@@ -79,11 +79,12 @@ def _figures(session: Any, period: Period, by: str) -> dict[str, Any]:
 
 
 def _counted(session: Any, start: date | None, end: date, by: str,
-             keys: list[str], as_of: date) -> dict[str, Any]:
+             keys: list[str], as_of: date, stock: bool = True) -> dict[str, Any]:
     """The report's counts of the events of a period (they add up over sub-periods): referrals,
     decisions, withdrawals, closings, overrides, forwards, follow-ups (by their due day; recorded
     or overdue as of `as_of`), measures. The report and its series (`report --series`) both count
-    them here."""
+    them here; a series without the measures pending at each end (`stock`), which it does not
+    show and which would read the whole table for every sub-period."""
     group = q.group_of_unit(session, by)
     referred = q.referral_cells(session, start, end)
     decided = q.decision_cells(session, start, end)
@@ -105,7 +106,7 @@ def _counted(session: Any, start: date | None, end: date, by: str,
         "forwarded": q.forwarded(session, start, end),
         # measures and their cost (issue 19): requested, approved, declined by kind, payer and
         # receiver group, costs covered, pending at the end; amounts as strings ("1200.50")
-        "measures": measures.report_section(session, start, end, by, keys),
+        "measures": measures.report_section(session, start, end, by, keys, pending=stock),
         # follow-ups 6 and 12 months after the closing (issue 19), by the period of their due day
         "follow_up": followup.report_section(session, start, end, as_of, by, keys, group),
     }
@@ -120,7 +121,8 @@ def _series(session: Any, period: Period, unit: str, by: str) -> dict[str, Any]:
     start = min(start, period.end)
     periods = []
     for name, first, last in series_rules.cut(start, period.end, unit):
-        counted = _counted(session, first, min(last, period.as_of), by, keys, period.as_of)
+        counted = _counted(session, first, min(last, period.as_of), by, keys, period.as_of,
+                           stock=False)
         periods.append({"period": name, "from": first, "to": last,
                         **series_rules.values(counted, keys)})
     columns = [key for key, *_ in series_rules.columns(keys)]
@@ -155,6 +157,17 @@ def trend_period(period: Period, unit: str | None) -> tuple[Period, str]:
     end = period.end
     start = (end.replace(day=1) - relativedelta(months=11))
     return Period(f"{start:%Y-%m}_{end}", start, end, period.as_of), "month"
+
+
+def _check_publish(by: str, publish_it: bool) -> None:
+    """Figures are published by kind only: by unit nearly every group is too small to publish,
+    and the two groupings of one period side by side would give hidden cells away."""
+    if publish_it and by != "kind":
+        raise UsageProblem(t("--publish gives the figures by kind only: by unit the groups are too "
+                             "small to publish, and both groupings together would give hidden "
+                             "counts away; leave out --by {by}", by=by))
+
+
 def _published(session: Any, data: dict[str, Any], publish_it: bool) -> dict[str, Any]:
     """The figures as published (`--publish`, rules/publish.py): every count below the setting
     publish-threshold hidden, and the cells it could be worked out from; `published` None without.
@@ -169,7 +182,7 @@ def _published(session: Any, data: dict[str, Any], publish_it: bool) -> dict[str
     known = [("referrals", "matrix", a, b) for a in keys for b in keys
              if kinds.get(a, a) == kinds.get(b, b)]
     return publish.publish(data, threshold, figures.SUMS, figures.MEASURED, figures.NOT_COUNTED,
-                           known, figures.AMOUNTS)
+                           known, figures.AMOUNTS, figures.AT_LEAST)
 
 
 @contextmanager
@@ -192,6 +205,7 @@ def report(ctx: Context, period: Period, by: str = "kind",
     `as_recorded`, as the database held them at the end of that day: before the corrections and
     the late entries made since. With `publish_it`, as safe to publish (`_published`)."""
     by = _check_by(by)
+    _check_publish(by, publish_it)
     with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
         return _published(session, {**_figures(session, period, by), "as_recorded": then},
                           publish_it)
@@ -228,6 +242,7 @@ def export(ctx: Context, period: Period, target: str, by: str = "kind",
     the 12 months ending with the period (`trend_period`). With `publish_it`, the figures as safe
     to publish, and no case rows, no Trend sheet and no Summary by unit."""
     by = _check_by(by)
+    _check_publish(by, publish_it)
     if publish_it and personal:
         raise UsageProblem(t("--publish writes figures safe to publish; it cannot carry "
                              "--with-personal-data"))

@@ -90,7 +90,7 @@ def _build(path: Path) -> dict[str, str]:
     w["JOINT"] = cli("joint", "open", w["C3"], "--lead", "SD", "--with", "IV", "--goal", "Budget",
                      "--review-on", days_ahead(30), "--on", days_ago(5))
     # a measure awaiting its decision, that approve, decline and strike name (issue 19)
-    cli("measure", "add", w["ACCEPTED"], "--kind", "course", "--cost", "500", "--on", days_ago(30))
+    cli("measure", "add", w["SUSPENDED"], "--kind", "course", "--cost", "500", "--on", days_ago(30))
     # a second RAV unit, that `forward` can send the referral to RAV on to (issue 18)
     cli("institution", "add", "RAV-SURSEE", "--kind", "RAV", "--name", "RAV Sursee")
     # a case closed 300 days ago: its follow-up 6 months after the closing is due (issue 19)
@@ -133,11 +133,11 @@ BASE: dict[tuple[str, ...], list[str]] = {
     ("joint", "review"): ["{JOINT}", "--next", days_ahead(40), "--note", "Budget steht"],
     ("joint", "close"): ["{JOINT}", "--outcome", "partly", "--note", "Stelle gefunden"],
     ("joint", "show"): ["{JOINT}"],
-    ("measure", "add"): ["{ACCEPTED}", "--kind", "coaching", "--cost", "1'200.50", "--note",
+    ("measure", "add"): ["{SUSPENDED}", "--kind", "coaching", "--cost", "1'200.50", "--note",
                          "Bewerbungscoaching"],
-    ("measure", "approve"): ["{ACCEPTED}", "1"],
-    ("measure", "decline"): ["{ACCEPTED}", "1", "--why", "zu teuer"],
-    ("measure", "strike"): ["{ACCEPTED}", "1", "--why", "doppelt erfasst"],
+    ("measure", "approve"): ["{SUSPENDED}", "1"],
+    ("measure", "decline"): ["{SUSPENDED}", "1", "--why", "zu teuer"],
+    ("measure", "strike"): ["{SUSPENDED}", "1", "--why", "doppelt erfasst"],
     ("follow-up",): ["{FOLLOWUP}", "--at", "6", "--situation", "other", "--note", "moved away"],
     ("import",): [str(ROOT / "sample_data" / "import-template.csv"), "--dry-run"],
     ("institution", "add"): ["SD-NEU", "--kind", "SD", "--name", "Sozialdienst Neu"],

@@ -39,6 +39,7 @@ FEW_CASES = "few-cases"
 WITHHELD = "withheld"
 WHY = (BELOW, DERIVABLE, FEW_CASES, WITHHELD)
 
+SLACK = "~at-least"  # the first key of a slack's path (`at_least`): a cell never published
 SEARCH_BUDGET = 20_000  # branching steps per question; beyond it a cell counts as determined
 
 
@@ -117,7 +118,7 @@ def at_least(values: dict[Path, int], data: Mapping[str, Any],
         rest = values[relation.total] - sum(values[p] for p in relation.parts)
         if rest < 0:
             continue
-        slack: Path = ("~at-least", str(i))
+        slack: Path = (SLACK, str(i))
         values[slack] = rest
         found.append(Sum(relation.total, (*relation.parts, slack)))
         slacks.append(slack)
@@ -293,7 +294,7 @@ def derivable(values: Mapping[Path, int], relations: Sequence[Sum], hidden: Mapp
     free: set[Path] = set()  # cells seen to change in another solution
     found = []
     for path in sorted(hidden if among is None else among):
-        if path in known or path in free or path[0] == "~at-least":  # a slack: never published
+        if path in known or path in free or path[0] == SLACK:  # a slack is never published
             continue
         other = problem.other_values(path)
         if other is None:

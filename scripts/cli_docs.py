@@ -24,6 +24,7 @@ COMMANDS = [
     ["settings", "show"], ["settings", "set"],
     ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
     ["db", "status"], ["db", "upgrade"], ["db", "copy"],
+    ["access", "grant"], ["access", "revoke"], ["access", "list"],
 ]
 
 

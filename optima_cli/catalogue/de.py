@@ -1822,4 +1822,35 @@ MESSAGES: dict[str, str] = {
     "not recorded": "nicht erfasst",
     "follow-ups to record (optima follow-up CASE --at MONTHS)":
         "zu erfassende Nachbefragungen (optima follow-up FALL --at MONATE)",
+    # --- issue 20: access commands (cli/access.py) ---
+    "access roles are the shared PostgreSQL server's; {database} is a SQLite file, one person's, "
+    "protected by the operating system (mode 600)":
+        "Zugriffsrollen gibt es nur auf dem gemeinsamen PostgreSQL-Server; {database} ist eine "
+        "SQLite-Datei einer einzelnen Person, geschützt durch das Betriebssystem (Modus 600)",
+    "the server has no login role {login}; its administrator creates it with CREATE ROLE {login} "
+    "LOGIN (README: the shared database)":
+        "der Server kennt keine Login-Rolle {login}; seine Administratorin oder sein "
+        "Administrator erstellt sie mit CREATE ROLE {login} LOGIN (README: die gemeinsame "
+        "Datenbank)",
+    "give exactly one of {unit}, {coordinator} or {admin}":
+        "geben Sie genau eines von {unit}, {coordinator} oder {admin} an",
+    "the coordinators": "der Koordination",
+    "the administrators": "der Administration",
+    "{login} is now a member of {group}": "{login} ist jetzt Mitglied von {group}",
+    "{login} is a member of {group} already; nothing changed":
+        "{login} ist schon Mitglied von {group}; nichts geändert",
+    "{login} is no longer a member of {group}": "{login} ist nicht mehr Mitglied von {group}",
+    "{login} was not a member of {group}; nothing changed":
+        "{login} war nicht Mitglied von {group}; nichts geändert",
+    "unit member": "Mitglied einer Stelle",
+    "coordinator": "Koordination",
+    "administrator": "Administration",
+    "role": "Rolle",
+    "no login has a role of optima; give one with `optima access grant`":
+        "kein Login hat eine Rolle von optima; vergeben Sie eine mit `optima access grant`",
+    "on and forced for every table with personal data ({n})":
+        "eingeschaltet und erzwungen für jede Tabelle mit Personendaten ({n})",
+    "not on and forced for: {tables}; run optima db upgrade":
+        "nicht eingeschaltet und erzwungen für: {tables}; führen Sie optima db upgrade aus",
+    "row-level security": "Zeilenschutz (row-level security)",
 }

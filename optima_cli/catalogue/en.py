@@ -267,6 +267,13 @@ REFUSALS: dict[str, str] = {
                           "alone: chmod 600 {path}",
     "born-after-referral": "birth date {birth_date} is after the referral {case} on "
                            "{referred_on}; a client is born before being referred: check the year",
+    # who may use the shared server (workflow/access.py, cli/access.py; issue 20)
+    "access-needs-server": "access roles are the shared PostgreSQL server's; {database} is a "
+                           "SQLite file, one person's, protected by the operating system (mode "
+                           "600)",
+    "access-no-login": "the server has no login role {login}; its administrator creates it with "
+                       "CREATE ROLE {login} LOGIN (README: the shared database)",
+    "access-one-role": "give exactly one of {unit}, {coordinator} or {admin}",
 }
 
 # Sentences the criteria no longer say, kept for the findings stored with older referrals.

@@ -87,6 +87,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("audit", "admin", "The audit trail: verify it, list it."),
         ("anonymize", "admin", "Remove the personal data of clients whose every referral has ended."),
         ("db", "database", "The database itself: schema version, upgrade, copy to another server."),
+        ("access", "access",
+         "Who may use the shared server: grant, revoke and list the roles of login roles."),
     )),
 )
 SUMMARIES = {name: summary for _, entries in CATALOGUE for name, _, summary in entries}

@@ -172,3 +172,36 @@ def test_what_the_server_does_not_know_is_refused(pg_server, server_db, on_serve
     assert result.exit_code == 1
     assert count(server_db, "audit_event") == before
     assert listed(on_server, cara) == []
+
+
+# --- optima doctor: row-level security on the server, no such check on a SQLite file ---
+
+def doctor_checks(result) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    return {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+
+
+def test_doctor_on_sqlite_has_no_row_level_security_check(run):
+    result = run("doctor", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    assert "row-level security" not in doctor_checks(result)
+
+
+def test_doctor_on_the_server_finds_row_level_security_on(on_server):
+    result = on_server("doctor", "--format", "json")
+    check = doctor_checks(result)["row-level security"]
+    assert check["ok"], check
+    assert check["detail"].startswith("on and forced for every table with personal data (")
+
+
+def test_doctor_names_a_table_without_it(pg_server):
+    name = pg_server.new_database()
+    url = pg_server.url(name)
+    try:
+        query(url, "ALTER TABLE referral NO FORCE ROW LEVEL SECURITY")
+        result = CliRunner().invoke(app, ["--db", url, "doctor", "--format", "json"])
+        assert result.exit_code == 1
+        check = doctor_checks(result)["row-level security"]
+        assert not check["ok"]
+        assert check["detail"] == "not on and forced for: referral; run optima db upgrade"
+    finally:
+        pg_server.drop(name)

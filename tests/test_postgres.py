@@ -156,7 +156,8 @@ def test_doctor_on_a_server_checks_what_a_server_leaves_to_optima(server_db):
     result = cli(server_db, "doctor", "--format", "json")
     assert result.exit_code == 0, result.stdout
     report = json.loads(result.stdout)
-    assert [c["check"] for c in report["checks"]] == ["schema", "tables", "dates", "date order",
+    assert [c["check"] for c in report["checks"]] == ["schema", "tables", "row-level security",
+                                                      "dates", "date order",
                                                       "audit trail", "duplicate clients",
                                                       "compaction", "temporary files"]
     assert report["database"].startswith("postgresql")

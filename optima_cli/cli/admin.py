@@ -50,7 +50,9 @@ def backup(
 def doctor(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """Check the database: integrity, schema version and tables, file permissions, audit trail.
 
-    Exit 0 when all is well, 1 when anything is wrong.
+    On the shared PostgreSQL server also whether row-level security is on, and forced, for every
+    table with personal data (a SQLite file needs none: it is one person's). Exit 0 when all is
+    well, 1 when anything is wrong.
 
     Example: optima doctor
     """

@@ -320,7 +320,8 @@ def _check_name(name: str) -> str:
              "journal": t("journal"), "dates": t("dates"), "audit trail": t("audit trail"),
              "date order": t("date order"), "tables": t("tables"),
              "duplicate clients": t("duplicate clients"),
-             "compaction": t("compaction"), "temporary files": t("temporary files")}
+             "compaction": t("compaction"), "temporary files": t("temporary files"),
+             "row-level security": t("row-level security")}
     return names.get(name, name)
 
 

@@ -83,6 +83,8 @@ def doctor(ctx: Context) -> dict[str, Any]:
     check("tables", missing == [], unreadable_tables or (
         t("every table, column and index of revision {head}", head=HEAD) if not missing else
         t("missing: {items}; restore a backup", items="; ".join(missing))))
+    if db.path is None:  # a SQLite file is one person's: no rows to keep from others
+        _row_level_security(ctx, check)
     if db.path is not None:
         rights = maintenance.permissions(db)
         if rights.private:
@@ -145,6 +147,20 @@ def doctor(ctx: Context) -> dict[str, Any]:
                       "{files}; delete them, or run the backup or export again", n=len(stale),
                       files=", ".join(stale[:NAMED]) + (" ..." if len(stale) > NAMED else "")))
     return {"database": db.label, "ok": all(c["ok"] for c in checks), "checks": checks}
+
+
+def _row_level_security(ctx: Context, check: Callable[[str, bool, str], None]) -> None:
+    """On the server: every table with personal data has row-level security on and forced (the
+    owner role is not exempt), as `db upgrade` leaves it (issue 20)."""
+    from optima_cli.store import access
+
+    found, unreadable = _read(ctx, access.protection)
+    tables = found or []
+    without = [table for table, enabled, forced in tables if not (enabled and forced)]
+    check("row-level security", not unreadable and not without, unreadable or (
+        t("on and forced for every table with personal data ({n})", n=len(tables))
+        if not without else
+        t("not on and forced for: {tables}; run optima db upgrade", tables=", ".join(without))))
 
 
 def _read(ctx: Context, read: Callable[[Session], T]) -> tuple[T | None, str | None]:

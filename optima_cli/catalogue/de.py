@@ -1822,6 +1822,34 @@ MESSAGES: dict[str, str] = {
     "not recorded": "nicht erfasst",
     "follow-ups to record (optima follow-up CASE --at MONTHS)":
         "zu erfassende Nachbefragungen (optima follow-up FALL --at MONATE)",
+    # --- issue 20: access control (rules/access.py, store/access.py, store/engine.py) ---
+    "the unit code {code} makes a role name longer than PostgreSQL's {limit} bytes; give the unit a "
+    "shorter code":
+        "der Code {code} ergibt einen Rollennamen von mehr als {limit} Bytes, wie PostgreSQL sie "
+        "erlaubt; geben Sie der Stelle einen kürzeren Code",
+    "{field} must be the name of a login role on the server (at most {limit} bytes, no control "
+    "characters), not {value!r}":
+        "{field} muss der Name einer Login-Rolle des Servers sein (höchstens {limit} Bytes, keine "
+        "Steuerzeichen), nicht {value!r}",
+    "{value} is one of the server's or optima's own roles, not a person's login; give the login "
+    "role of a person (CREATE ROLE name LOGIN)":
+        "{value} ist eine Rolle des Servers oder von optima, kein Login einer Person; geben Sie die "
+        "Login-Rolle einer Person an (CREATE ROLE name LOGIN)",
+    "the role {role} does not exist on the server, and this login may not create roles; run optima "
+    "db upgrade once as the database's owner with CREATEROLE (README: the shared database)":
+        "die Rolle {role} gibt es auf dem Server nicht, und dieses Login darf keine Rollen anlegen; "
+        "führen Sie optima db upgrade einmal als Eigentümerin der Datenbank mit CREATEROLE aus "
+        "(README: die gemeinsame Datenbank)",
+    "your login may not write this in {database}: it belongs to a unit you are not a member of "
+    "(optima access list shows who is)":
+        "Ihr Login darf dies in {database} nicht schreiben: es gehört einer Stelle, der Sie nicht "
+        "angehören (optima access list zeigt, wer ihr angehört)",
+    "a client with this AHV number is already registered in {database}, at a unit whose cases you "
+    "do not see; ask the IIZ coordinator":
+        "eine Klientin oder ein Klient mit dieser AHV-Nummer ist in {database} bereits erfasst, bei "
+        "einer Stelle, deren Fälle Sie nicht sehen; wenden Sie sich an die IIZ-Koordination",
+    "{database} records every change in the name of the login role; {problem}":
+        "{database} hält jede Änderung im Namen der Login-Rolle fest; {problem}",
     # --- issue 20: access commands (cli/access.py) ---
     "access roles are the shared PostgreSQL server's; {database} is a SQLite file, one person's, "
     "protected by the operating system (mode 600)":

@@ -267,6 +267,13 @@ REFUSALS: dict[str, str] = {
                           "alone: chmod 600 {path}",
     "born-after-referral": "birth date {birth_date} is after the referral {case} on "
                            "{referred_on}; a client is born before being referred: check the year",
+    # issue 20: access control on the shared server (rules/access.py)
+    "access-role-too-long": "the unit code {code} makes a role name longer than PostgreSQL's "
+                            "{limit} bytes; give the unit a shorter code",
+    "not-a-login": "{field} must be the name of a login role on the server (at most {limit} bytes, "
+                   "no control characters), not {value!r}",
+    "login-is-a-group": "{value} is one of the server's or optima's own roles, not a person's login; "
+                        "give the login role of a person (CREATE ROLE name LOGIN)",
     # who may use the shared server (workflow/access.py, cli/access.py; issue 20)
     "access-needs-server": "access roles are the shared PostgreSQL server's; {database} is a "
                            "SQLite file, one person's, protected by the operating system (mode "

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 15  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 16  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -39,6 +39,9 @@ class Institution(TableModel, table=True):
     # the login name of the contact person (issue 18): whose `optima inbox` shows this unit's.
     # Last, as migration 0012 added it.
     contact_user: str | None = None
+    # the PostgreSQL group role of the unit's members (issue 20, rules.access.unit_role): whose
+    # rows they see on the shared server. Last, as migration 0016 added it.
+    access_role: str | None = None
 
 
 class Client(TableModel, table=True):

@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, inspect
 from sqlmodel import Session, col, select
 
 from optima_cli.records.models import AuditEvent, Meta
+from optima_cli.store import access
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -113,9 +114,38 @@ def record(
     return event
 
 
+class _Table:
+    """The chain read from the table itself (SQLite; a server without access control)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.table = AuditEvent.__table__  # type: ignore[attr-defined]
+
+    def last(self) -> tuple[int, str] | None:
+        row = self.session.execute(select(self.table.c.id, self.table.c.hash)
+                                   .order_by(self.table.c.id.desc()).limit(1)).first()
+        return (row[0], row[1]) if row else None
+
+    def hash_of(self, event_id: int) -> str | None:
+        return self.session.execute(select(self.table.c.hash).where(self.table.c.id == event_id)).scalar()
+
+    def count_after(self, event_id: int) -> int:
+        return int(self.session.execute(select(func.count()).select_from(self.table).where(
+            self.table.c.id > event_id)).scalar_one())
+
+    def first(self) -> str | None:
+        return self.session.execute(select(self.table.c.hash).order_by(self.table.c.id).limit(1)).scalar()
+
+
+def _chain(session: Session) -> _Table | access.Trail:
+    """The whole chain, as a writer must see it: on a server with access control a unit's member
+    sees only some events, so the tip and the counts come from the owner's functions."""
+    return access.Trail(session) if access.guarded(session) else _Table(session)
+
+
 def _last_hash(session: Session) -> str:
-    found = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-    return found or GENESIS
+    found = _chain(session).last()
+    return found[1] if found else GENESIS
 
 
 def append(session: Session, events: Iterable[dict[str, Any]], batch: int = 5000) -> int:
@@ -159,9 +189,8 @@ def write_head(session: Session) -> None:
     start = session.info.pop(START_KEY, GENESIS)
     if not session.info.pop(CHANGED_KEY, False):
         return
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    last = session.execute(select(table.c.id, table.c.hash).order_by(table.c.id.desc())
-                           .limit(1)).first()
+    chain = _chain(session)
+    last = chain.last()
     if last is None:
         return
     row = session.get(Meta, HEAD_KEY)
@@ -171,20 +200,19 @@ def write_head(session: Session) -> None:
             head = Head.parse(row.value)
         except ValueError:
             return  # not a head optima wrote: leave it for verify to name
-        named = session.execute(select(table.c.hash).where(table.c.id == head.last_id)).scalar()
+        named = chain.hash_of(head.last_id)
         if named != head.last_hash:
             return  # its last event was removed or replaced: leave that visible
     elif start != GENESIS:  # the trail had events, but its head is gone: leave that visible
         return
     if head.count is not None and head.first is not None:
-        count = head.count + session.execute(select(func.count()).select_from(table).where(
-            table.c.id > head.last_id)).scalar_one()
+        count = head.count + chain.count_after(head.last_id)
         first = head.first
     else:  # a new trail, or a head of the first form ("id:hash"): counted once
-        count = session.execute(select(func.count()).select_from(table)).scalar_one()
-        first = session.execute(select(table.c.hash).order_by(table.c.id).limit(1)).scalar_one()
+        count = chain.count_after(0)
+        first = chain.first() or GENESIS
     row = row or Meta(key=HEAD_KEY, value="")
-    row.value = str(Head(last.id, last.hash, count, first))
+    row.value = str(Head(last[0], last[1], count, first))
     session.add(row)
     session.flush()
 

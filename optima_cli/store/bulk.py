@@ -12,6 +12,7 @@ from sqlalchemy.engine import RowMapping
 from sqlmodel import Session, SQLModel, col
 
 from optima_cli.records.models import Client, Referral, ReferralTopic
+from optima_cli.store import access
 
 CHUNK = 5000  # keys per query: well below SQLite's and PostgreSQL's limits on parameters
 
@@ -22,7 +23,10 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 
 def highest_case_seqs(session: Session) -> dict[int, int]:
-    """Per year, the highest case number given so far."""
+    """Per year, the highest case number given so far (on a protected server, of every case)."""
+    counted = access.case_seqs(session)
+    if counted is not None:
+        return counted
     rows = session.execute(select(col(Referral.case_year), func.max(col(Referral.case_seq)))
                            .group_by(col(Referral.case_year)))
     return {year: seq for year, seq in rows}  # noqa: C416 (rows are Row objects, not pairs)

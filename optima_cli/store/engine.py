@@ -30,7 +30,7 @@ from sqlmodel import Session, create_engine
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
 from optima_cli.records import models
-from optima_cli.store import audit, schema
+from optima_cli.store import access, audit, schema
 from optima_cli.store.location import Location, default_db_path, locate  # noqa: F401 - re-exported
 
 BUSY_TIMEOUT_S = 30
@@ -113,6 +113,9 @@ class Database:
     location: Location
     engine: Engine
     version: schema.Version = field(default_factory=lambda: schema.Version(schema.HEAD))
+    # on a server with access control, the login role every change is recorded in the name of
+    # (None: anyone's name may be given, as on SQLite or for an administrator)
+    login: str | None = None
 
     @property
     def path(self) -> Path | None:
@@ -165,6 +168,15 @@ def _server_problem(text: str, label: str) -> str | None:
     if "database" in lowered and "does not exist" in lowered:
         return t("the database of {database} does not exist on the server; create it first "
                  "(README: the shared database)", database=label)
+    if "row-level security" in lowered:
+        return t("your login may not write this in {database}: it belongs to a unit you are not a "
+                 "member of (optima access list shows who is)", database=label)
+    if "duplicate key" in lowered and "ahv" in lowered:  # a client hidden from this login
+        return t("a client with this AHV number is already registered in {database}, at a unit "
+                 "whose cases you do not see; ask the IIZ coordinator", database=label)
+    if "audit event's actor" in lowered:
+        return t("{database} records every change in the name of the login role; {problem}",
+                 database=label, problem=text.strip().splitlines()[0])
     if "permission denied" in lowered:
         return t("the database role of {database} may not do this ({problem}); ask the database "
                  "administrator for the grants in the README", database=label,
@@ -306,6 +318,8 @@ def inspect_file(path: Path) -> str:
 def _ensure_schema(db: Database, schema_check: str) -> schema.Version:
     with db.read() as session:
         found = _version(db, session)
+        if found.current and db.path is None:
+            db.login = access.login(session)
     if found.empty and db.path is not None:  # a new file: today's schema, at once
         with db.write() as session:
             found = _version(db, session)  # another process may have created it meanwhile

@@ -21,6 +21,7 @@ from optima_cli.rules.codes import Kind
 from optima_cli.rules.identity import format_client_id, parse_joint_id
 from optima_cli.rules.joint import Joint, Review
 from optima_cli.rules.lifecycle import Unit
+from optima_cli.store import access
 
 
 def by_id(session: Session, ref: str) -> JointStrategy | None:
@@ -34,6 +35,9 @@ def by_id(session: Session, ref: str) -> JointStrategy | None:
 
 
 def next_seq(session: Session, year: int) -> int:
+    counted = access.next_joint_seq(session, year)  # past the rows the writer may see
+    if counted is not None:
+        return counted
     found = session.execute(select(func.max(col(JointStrategy.strategy_seq))).where(
         col(JointStrategy.strategy_year) == year)).scalar()
     return (found or 0) + 1

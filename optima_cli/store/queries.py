@@ -30,7 +30,7 @@ from optima_cli.records.models import (
 from optima_cli.rules.codes import OPEN_STATUSES, Status
 from optima_cli.rules.deadlines import DECISION_DAYS, DueKind
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
-from optima_cli.store import deadlines
+from optima_cli.store import access, deadlines
 
 Referrer = aliased(Institution, name="referrer")
 Receiver = aliased(Institution, name="receiver")
@@ -115,7 +115,11 @@ def referral_by_case(session: Session, ref: str) -> Referral | None:
 
 
 def next_case_seq(session: Session, year: int) -> int:
-    """The next number of the year; called inside the writing transaction, so it stays unique."""
+    """The next number of the year; called inside the writing transaction, so it stays unique
+    (on a protected server counted past the rows the writer may see)."""
+    counted = access.next_case_seq(session, year)
+    if counted is not None:
+        return counted
     current = session.scalar(
         select(func.max(col(Referral.case_seq))).where(col(Referral.case_year) == year))
     return (current or 0) + 1

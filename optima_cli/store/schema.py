@@ -111,8 +111,11 @@ def _stamp(connection: Connection, revision: str) -> None:
 
 def create(connection: Connection) -> None:
     """Today's tables in an empty database, stamped as the newest revision."""
+    from optima_cli.store import access
+
     SQLModel.metadata.create_all(connection)
     _stamp(connection, HEAD)
+    access.install(connection)
 
 
 def alembic_config(connection: Connection | None = None):  # type: ignore[no-untyped-def]
@@ -127,8 +130,11 @@ def alembic_config(connection: Connection | None = None):  # type: ignore[no-unt
 
 
 def upgrade(connection: Connection) -> None:
-    """Apply every pending migration inside the caller's transaction."""
+    """Apply every pending migration inside the caller's transaction; on a server, then install
+    the access control again as this optima has it (store/access.py)."""
     from alembic import command
+
+    from optima_cli.store import access
 
     found = version(connection)
     if found.empty:
@@ -137,3 +143,4 @@ def upgrade(connection: Connection) -> None:
     if not inspect(connection).has_table(VERSION_TABLE.name):
         _stamp(connection, found.revision or REVISIONS[0])  # a database from before the migrations
     command.upgrade(alembic_config(connection), "head")
+    access.install(connection)

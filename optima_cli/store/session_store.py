@@ -205,11 +205,11 @@ class SessionStore:
         assert case is not None
         if outcome.case_seq is None:  # a stored case, changed
             referral, rows = self._referrals[case.case_id]
+            if outcome.forward is not None:  # to another unit (issue 18): kept for the report
+                self._write_forward(referral, outcome)
             for name in (*STATE_COLUMNS, *CORRECTED_COLUMNS):
                 if getattr(referral, name) != getattr(case, name):
                     setattr(referral, name, getattr(case, name))
-            if outcome.forward is not None:  # to another unit (issue 18): kept for the report
-                self._write_forward(referral, outcome)
             if outcome.recorded_findings:  # judged again by a correction
                 referral.findings = json.dumps(list(outcome.recorded_findings))
             self._write_topics(referral, case.topics)
@@ -242,9 +242,12 @@ class SessionStore:
         forward = outcome.forward
         assert forward is not None
         from_id, to_id = self._unit_ids[forward.from_unit], self._unit_ids[forward.to_unit]
-        referral.receiver_id = to_id
+        # written first: on the server, the unit that forwards keeps seeing the case through it
+        # (store/access.py), and the case with its new receiver must be one it sees
         self.session.add(Forward(referral_id=referral.id or 0, forwarded_on=forward.on,
                                  from_id=from_id, to_id=to_id))
+        self.session.flush()
+        referral.receiver_id = to_id
 
     def _write_topics(self, referral: Referral, topics: tuple[str, ...]) -> None:
         """The topics of a stored case, if a correction changed them."""

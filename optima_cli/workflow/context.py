@@ -22,7 +22,12 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        return open_database(self.db_path)
+        """The database; on a server with access control, from then on `user` is the login role
+        (the audit trail's actor is who connected, not who --user claims to be)."""
+        db = open_database(self.db_path)
+        if db.login is not None:
+            self.user = db.login
+        return db
 
     def now(self) -> datetime:
         """The moment of an audit event, in UTC."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store import schema
+from optima_cli.store import access, schema
 from optima_cli.store.engine import Database, initialize, open_database
 from optima_cli.store.location import locate
 from optima_cli.workflow.context import Context
@@ -52,6 +52,8 @@ def upgrade(ctx: Context) -> dict[str, Any]:
             audit.record(session, actor=ctx.user, action="upgrade-schema", entity="database",
                          entity_ref=db.location.name, now=ctx.now(), source=ctx.source,
                          before={"revision": found.revision}, after={"revision": schema.HEAD})
+        else:  # current: on a server, the access control is put right again (doctor's advice)
+            access.install(session.connection())
     db.version = schema.Version(schema.HEAD)
     return {"database": db.label, "from": found.revision, "to": schema.HEAD, "applied": applied}
 

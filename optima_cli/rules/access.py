@@ -1,0 +1,52 @@
+"""Who may see what on the shared server: the roles of optima's access control (issue 20).
+
+On PostgreSQL, access is the database server's: row-level security lets a unit's members see the
+cases where their unit is referrer or receiver (or that it forwarded), the clients of those cases
+and the clients registered at it; the coordinator sees everything; nobody else sees anything.
+What a login may do follows from the group roles it is a member of: one per unit
+(`unit_role`), the coordinator's and the administrator's. A SQLite file is one person's, guarded by
+the operating system (mode 600): it has no roles.
+"""
+
+from __future__ import annotations
+
+from optima_cli.errors import UsageProblem
+from optima_cli.rules.text import control_character
+
+KINDS = ("unit", "coordinator", "admin")
+ADMIN = "optima_admin"  # owns optima's tables: settings, units, migrations, access; sees all
+COORDINATOR = "optima_coordinator"  # reads every case, runs the figures
+UNIT = "optima_unit"  # what every unit's role may do; which rows: the unit role's own
+UNIT_PREFIX = "optima_unit_"
+NAME_BYTES = 63  # PostgreSQL's longest name (NAMEDATALEN - 1)
+
+
+def unit_role(code: str) -> str:
+    """The group role of a unit's members, named after its code (`SD-EMMEN`: optima_unit_sd-emmen)."""
+    role = UNIT_PREFIX + code.lower()
+    if len(role.encode("utf-8")) > NAME_BYTES:
+        raise UsageProblem.refused("access-role-too-long", "unit", code=code, limit=NAME_BYTES)
+    return role
+
+
+def group_of(kind: str, unit: str | None = None) -> str:
+    """The group role of a kind of access: a unit's (its role), the coordinator's, the admin's."""
+    if kind == "coordinator":
+        return COORDINATOR
+    if kind == "admin":
+        return ADMIN
+    assert unit is not None, "a unit's access names its unit"
+    return unit
+
+
+def login_name(text: str, field: str) -> str:
+    """A login role's name as typed: not blank, no control character, at most 63 bytes; kept as
+    typed (PostgreSQL's names are case-sensitive once created quoted; `CREATE ROLE anna` is
+    anna)."""
+    cleaned = (text or "").strip()
+    if (not cleaned or control_character(cleaned) is not None
+            or len(cleaned.encode("utf-8")) > NAME_BYTES):
+        raise UsageProblem.refused("not-a-login", field, value=cleaned[:40], limit=NAME_BYTES)
+    if cleaned.startswith("optima_") or cleaned.startswith("pg_"):
+        raise UsageProblem.refused("login-is-a-group", field, value=cleaned)
+    return cleaned

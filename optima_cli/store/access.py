@@ -1,0 +1,417 @@
+"""Access control on the shared PostgreSQL server (issue 20): group roles, row-level security, and
+the few functions the policies and the writers need. The only SQL about roles and policies.
+
+The server enforces it, so that it holds for `psql` too:
+
+- `optima_admin` owns optima's tables (migrations, settings, units, access) and sees every row;
+  `db upgrade` makes the role that runs it a member.
+- `optima_coordinator` reads every row and writes only what reading and `notify` write (audit
+  events of reads, the head of the trail, sent notices).
+- `optima_unit` holds the table privileges of the units' members; which rows: each unit's own
+  group role (`rules.access.unit_role`, kept in `institution.access_role`). A member sees the
+  referrals where a unit of theirs is referrer or receiver or forwarded it, the clients of those
+  referrals (and of their joint strategies), the clients registered at their unit, and what hangs
+  on those (topics, suspensions, journal, measures, follow-ups, audit events).
+- Every table with personal data has row-level security enabled and forced (`PROTECTED`), so
+  that the owner is not silently exempt; a superuser still is, as always on PostgreSQL.
+
+The policies call small functions under the caller's rights (`optima_units`, `optima_sees_all`,
+`optima_is_admin`). A few functions run with the owner's rights because a writer must see past
+its own rows: the next case and strategy number, the tip of the audit trail's chain, the joint
+strategies a login takes part in. Each returns numbers or hashes, or ids of the caller's own rows,
+never a row of anyone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel
+
+from optima_cli.errors import OptimaError
+from optima_cli.language import t
+from optima_cli.rules.access import ADMIN, COORDINATOR, UNIT, UNIT_PREFIX
+
+GROUPS = (ADMIN, COORDINATOR, UNIT)
+GUARDED_KEY = "optima_access_guarded"  # in session.info: the access functions are installed
+
+U = "((SELECT optima_units())::integer[])"
+SEES_ALL = "(SELECT optima_sees_all())"
+IS_ADMIN = "(SELECT optima_is_admin())"
+CASE = "EXISTS (SELECT 1 FROM referral r WHERE r.id = {table}.referral_id)"
+JOINT = "{table}.joint_id IN (SELECT optima_joints())"
+
+# The rows of each protected table a unit's member may see and change: a SQL condition.
+MINE: dict[str, str] = {
+    "referral": f"referrer_id = ANY {U} OR receiver_id = ANY {U} OR EXISTS (SELECT 1 FROM forward f "
+                f"WHERE f.referral_id = referral.id AND f.from_id = ANY {U})",
+    "client": f"institution_id = ANY {U} OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = "
+              "client.id) OR EXISTS (SELECT 1 FROM joint_strategy j WHERE j.client_id = client.id)",
+    "referral_topic": CASE.format(table="referral_topic"),
+    "suspension": CASE.format(table="suspension"),
+    "journal_entry": CASE.format(table="journal_entry"),
+    "measure": CASE.format(table="measure"),
+    "follow_up": CASE.format(table="follow_up"),
+    "forward": f"from_id = ANY {U} OR to_id = ANY {U}",
+    "refusal": f"referrer_id = ANY {U} OR receiver_id = ANY {U}",
+    "refusal_rule": "EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)",
+    "joint_strategy": f"lead_id = ANY {U} OR id IN (SELECT optima_joints())",
+    "joint_partner": JOINT.format(table="joint_partner"),
+    "joint_review": JOINT.format(table="joint_review"),
+}
+# Audit events: one's own, and those of the cases (else the clients) one sees; nobody but the
+# administrator changes or removes one.
+AUDIT_READ = ("actor = session_user OR CASE WHEN referral_id IS NOT NULL THEN EXISTS (SELECT 1 FROM "
+              "referral r WHERE r.id = audit_event.referral_id) WHEN client_id IS NOT NULL THEN "
+              "EXISTS (SELECT 1 FROM client c WHERE c.id = audit_event.client_id) ELSE false END")
+PROTECTED = (*MINE, "notice", "audit_event", "meta")
+# what a unit's members may change (rows: their own); the coordinator and they may read every
+# optima table (rows: as the policies say) and add audit events and the trail's head
+UNIT_WRITES = tuple(MINE)
+POLICIES = ("optima_read", "optima_insert", "optima_update", "optima_delete")
+
+FUNCTIONS = """
+CREATE OR REPLACE FUNCTION optima_units_of(who name) RETURNS integer[]
+    LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
+    SELECT coalesce(array_agg(i.id), '{{}}') FROM institution i JOIN pg_roles g ON g.rolname = i.access_role
+    WHERE pg_has_role(who, g.oid, 'MEMBER') $$;
+CREATE OR REPLACE FUNCTION optima_units() RETURNS integer[]
+    LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$ SELECT optima_units_of(current_user) $$;
+CREATE OR REPLACE FUNCTION optima_is_admin() RETURNS boolean
+    LANGUAGE sql STABLE AS $$ SELECT pg_has_role(current_user, '{admin}', 'MEMBER') $$;
+CREATE OR REPLACE FUNCTION optima_sees_all() RETURNS boolean
+    LANGUAGE sql STABLE AS $$
+    SELECT pg_has_role(current_user, '{admin}', 'MEMBER')
+        OR pg_has_role(current_user, '{coordinator}', 'MEMBER') $$;
+CREATE OR REPLACE FUNCTION optima_may_act_for_others() RETURNS boolean
+    LANGUAGE sql STABLE AS $$ SELECT pg_has_role(session_user, '{admin}', 'MEMBER') $$;
+CREATE OR REPLACE FUNCTION optima_audit_actor() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+    BEGIN
+        IF NEW.actor IS DISTINCT FROM session_user::text AND NOT optima_may_act_for_others() THEN
+            RAISE EXCEPTION 'optima: an audit event''s actor is the login role (%), not %',
+                session_user, NEW.actor USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+    END $$;
+CREATE OR REPLACE FUNCTION optima_joints() RETURNS SETOF integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT j.id FROM joint_strategy j
+    WHERE pg_has_role(session_user, '{admin}', 'MEMBER')
+       OR pg_has_role(session_user, '{coordinator}', 'MEMBER')
+       OR j.lead_id = ANY (optima_units_of(session_user))
+       OR EXISTS (SELECT 1 FROM joint_partner p WHERE p.joint_id = j.id
+                  AND p.institution_id = ANY (optima_units_of(session_user))) $$;
+CREATE OR REPLACE FUNCTION optima_next_case_seq(year integer) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT coalesce(max(case_seq), 0) + 1 FROM referral WHERE case_year = year $$;
+CREATE OR REPLACE FUNCTION optima_case_seqs() RETURNS TABLE (year integer, seq integer)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT case_year, max(case_seq) FROM referral GROUP BY case_year $$;
+CREATE OR REPLACE FUNCTION optima_next_joint_seq(year integer) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT coalesce(max(strategy_seq), 0) + 1 FROM joint_strategy WHERE strategy_year = year $$;
+CREATE OR REPLACE FUNCTION optima_audit_last() RETURNS TABLE (id integer, hash varchar)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT e.id, e.hash FROM audit_event e ORDER BY e.id DESC LIMIT 1 $$;
+CREATE OR REPLACE FUNCTION optima_audit_first() RETURNS varchar
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT e.hash FROM audit_event e ORDER BY e.id LIMIT 1 $$;
+CREATE OR REPLACE FUNCTION optima_audit_hash(event integer) RETURNS varchar
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT e.hash FROM audit_event e WHERE e.id = event $$;
+CREATE OR REPLACE FUNCTION optima_audit_count(after integer) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    SELECT count(*) FROM audit_event e WHERE e.id > after $$;
+"""
+# each function optima installs, by its signature (the hostile-role test calls every one)
+SIGNATURES = (
+    "optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
+    "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
+    "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
+    "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
+    "optima_audit_count(integer)",
+)
+
+
+def quoted(name: str) -> str:
+    """A role's name as a quoted SQL identifier (any name: `optima_unit_sd-emmen`, `Anna`)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def guarded(session: Session) -> bool:
+    """Whether this is a server database with optima's access functions (from migration 0016 on):
+    then the writers ask them for what row-level security would hide. Asked once per session."""
+    found = session.info.get(GUARDED_KEY)
+    if found is None:
+        found = on_server(session) and bool(session.execute(
+            text("SELECT to_regprocedure('optima_audit_last()') IS NOT NULL")).scalar())
+        session.info[GUARDED_KEY] = found
+    return bool(found)
+
+
+# --- installing -----------------------------------------------------------------------------------
+
+def install(connection: Connection) -> None:
+    """Roles, functions, grants, policies and the audit trigger on a server database: idempotent,
+    run by every `db upgrade` (and by a new database's tables). Nothing on SQLite."""
+    if connection.dialect.name != "postgresql":
+        return
+    run = _runner(connection)
+    schema = run("SELECT current_schema()").scalar_one()
+    superuser = run("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
+    _make_groups(connection, bool(superuser))
+    if not superuser and not run(f"SELECT pg_has_role(current_user, '{ADMIN}', 'MEMBER')").scalar():
+        run(f"GRANT {ADMIN} TO CURRENT_USER")
+    for role, wanted in ((ADMIN, "USAGE, CREATE"), (COORDINATOR, "USAGE"), (UNIT, "USAGE")):
+        needed = [p.strip() for p in wanted.split(",")
+                  if not run(f"SELECT has_schema_privilege('{role}', {_literal(schema)}, '{p.strip()}')").scalar()]
+        if needed:
+            run(f"GRANT {', '.join(needed)} ON SCHEMA {quoted(schema)} TO {role}")
+    run(FUNCTIONS.format(schema=quoted(schema), admin=ADMIN, coordinator=COORDINATOR))
+    tables = _existing(connection, schema, [*SQLModel.metadata.tables, "alembic_version"])
+    for table in tables:
+        _own(connection, table)
+        run(f"GRANT ALL ON {table} TO {ADMIN}")
+        run(f"GRANT SELECT ON {table} TO {COORDINATOR}, {UNIT}")
+    unit_writes = [t for t in UNIT_WRITES if t in tables]
+    if unit_writes:
+        run(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(unit_writes)} TO {UNIT}")
+    for table, readers in (("audit_event", f"{COORDINATOR}, {UNIT}"), ("meta", f"{COORDINATOR}, {UNIT}")):
+        if table in tables:
+            run(f"GRANT INSERT ON {table} TO {readers}")
+    if "meta" in tables:
+        run(f"GRANT UPDATE ON meta TO {COORDINATOR}, {UNIT}")
+    if "notice" in tables:
+        run(f"GRANT INSERT, UPDATE, DELETE ON notice TO {COORDINATOR}")
+    run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted(schema)} TO {COORDINATOR}, {UNIT}")
+    for table in PROTECTED:
+        if table in tables:
+            _protect(connection, table)
+    if "audit_event" in tables:
+        run("DROP TRIGGER IF EXISTS optima_actor ON audit_event")
+        run("CREATE TRIGGER optima_actor BEFORE INSERT ON audit_event "
+            "FOR EACH ROW EXECUTE FUNCTION optima_audit_actor()")
+    for signature in SIGNATURES:
+        owner = run(f"SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = "
+                    f"'{signature}'::regprocedure").scalar()
+        if owner != ADMIN:
+            run(f"ALTER FUNCTION {signature} OWNER TO {ADMIN}")
+        run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {ADMIN}, {COORDINATOR}, {UNIT}")
+
+
+def _runner(connection: Connection):  # type: ignore[no-untyped-def]
+    """Run one SQL text without parameters (a % in it is a percent sign, not a placeholder)."""
+    return lambda sql: connection.exec_driver_sql(sql.replace("%", "%%"))
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _make_groups(connection: Connection, superuser: bool) -> None:
+    run = _runner(connection)
+    for role in GROUPS:
+        if run(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'").scalar():
+            continue
+        may = superuser or run("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user").scalar()
+        if not may:
+            raise OptimaError(t(
+                "the role {role} does not exist on the server, and this login may not create roles; "
+                "run optima db upgrade once as the database's owner with CREATEROLE (README: the "
+                "shared database)", role=role))
+        run(f"CREATE ROLE {role} NOLOGIN")
+    unit_member = run(f"SELECT pg_has_role('{UNIT}', '{UNIT}', 'MEMBER')").scalar()
+    assert unit_member  # a role is a member of itself; the units join it in set_unit_role
+
+
+def _existing(connection: Connection, schema: str, names: Iterable[str]) -> list[str]:
+    found = set(connection.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %(schema)s", {"schema": schema}).scalars())
+    return [name for name in names if name in found]
+
+
+def _own(connection: Connection, table: str) -> None:
+    run = _runner(connection)
+    owner = run(f"SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+                f"AND tablename = '{table}'").scalar()
+    if owner != ADMIN:
+        run(f"ALTER TABLE {table} OWNER TO {ADMIN}")
+
+
+def _protect(connection: Connection, table: str) -> None:
+    """Row-level security, enabled and forced, with optima's four policies on one table."""
+    run = _runner(connection)
+    run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    run(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    for policy in POLICIES:
+        run(f"DROP POLICY IF EXISTS {policy} ON {table}")
+    if table == "audit_event":
+        read, insert, change = f"{SEES_ALL} OR {AUDIT_READ}", "true", IS_ADMIN
+    elif table == "notice":
+        read = insert = change = SEES_ALL
+    elif table == "meta":  # the head of the audit trail is written by every writer
+        read, insert, change = "true", f"{IS_ADMIN} OR key = 'audit_head'", f"{IS_ADMIN} OR key = 'audit_head'"
+    else:
+        read, insert = f"{SEES_ALL} OR {MINE[table]}", f"{IS_ADMIN} OR {MINE[table]}"
+        change = insert
+    run(f"CREATE POLICY optima_read ON {table} FOR SELECT USING ({read})")
+    run(f"CREATE POLICY optima_insert ON {table} FOR INSERT WITH CHECK ({insert})")
+    run(f"CREATE POLICY optima_update ON {table} FOR UPDATE USING ({change}) WITH CHECK ({change})")
+    delete = IS_ADMIN if table == "meta" else change
+    run(f"CREATE POLICY optima_delete ON {table} FOR DELETE USING ({delete})")
+
+
+# --- reading what is installed -----------------------------------------------------------------
+
+def protection(session: Session) -> list[tuple[str, bool, bool]]:
+    """For every table that must be protected: (table, row-level security enabled, forced); a
+    table missing is reported as neither."""
+    found = {name: (bool(on), bool(forced)) for name, on, forced in session.execute(text(
+        "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"))}
+    return [(table, *found.get(table, (False, False))) for table in PROTECTED]
+
+
+def sees_all(session: Session) -> bool:
+    """Whether the login sees every row (the coordinator, the administrator, a superuser)."""
+    if not guarded(session):
+        return True
+    return bool(session.execute(text("SELECT optima_sees_all() OR (SELECT rolsuper FROM pg_roles "
+                                     "WHERE rolname = current_user)")).scalar())
+
+
+def login(session: Session) -> str | None:
+    """The name every change must be recorded in: on a protected server the login role, whatever
+    --user claims; None where any name may be given (SQLite; an administrator or a superuser,
+    who may record in another's name, as when importing history)."""
+    if not guarded(session):
+        return None
+    name, free = session.execute(text("SELECT session_user, optima_may_act_for_others()")).one()
+    return None if free else str(name)
+
+
+# --- roles and their members -------------------------------------------------------------------
+
+def login_exists(session: Session, login: str) -> bool:
+    return bool(session.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :n"),
+                                {"n": login}).scalar())
+
+
+def unit_role_of(session: Session, institution_id: int) -> str | None:
+    return session.execute(text("SELECT access_role FROM institution WHERE id = :i"),
+                           {"i": institution_id}).scalar()
+
+
+def set_unit_role(session: Session, institution_id: int, role: str) -> None:
+    """The unit's group role: created if missing, a member of optima_unit, named in the unit's row."""
+    if not session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": role}).scalar():
+        session.execute(text(f"CREATE ROLE {quoted(role)} NOLOGIN"))
+    if not session.execute(text(f"SELECT pg_has_role({_literal(role)}, '{UNIT}', 'MEMBER')")).scalar():
+        session.execute(text(f"GRANT {UNIT} TO {quoted(role)}"))
+    session.execute(text("UPDATE institution SET access_role = :r WHERE id = :i"),
+                    {"r": role, "i": institution_id})
+
+
+def _member(session: Session, login: str, group: str) -> bool:
+    return bool(session.execute(text(
+        "SELECT 1 FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+        "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = :g AND m.rolname = :m"),
+        {"g": group, "m": login}).scalar())
+
+
+def grant(session: Session, login: str, group: str) -> bool:
+    """Make the login a member of the group role; False if it was one already."""
+    if _member(session, login, group):
+        return False
+    session.execute(text(f"GRANT {quoted(group)} TO {quoted(login)}"))
+    return True
+
+
+def revoke(session: Session, login: str, group: str) -> bool:
+    """End the login's membership of the group role; False if it was none."""
+    if not _member(session, login, group):
+        return False
+    session.execute(text(f"REVOKE {quoted(group)} FROM {quoted(login)}"))
+    return True
+
+
+def members(session: Session) -> list[tuple[str, str]]:
+    """(login, group role) for every member of optima's group roles and of the units' roles,
+    by login; the units' roles' own membership of optima_unit left out."""
+    return [(m, g) for m, g in session.execute(text(
+        "SELECT m.rolname, g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+        "JOIN pg_roles m ON m.oid = a.member "
+        "WHERE (g.rolname IN (:admin, :coordinator) OR g.rolname LIKE :units) "
+        "AND m.rolname NOT LIKE :units ORDER BY m.rolname, g.rolname"),
+        {"admin": ADMIN, "coordinator": COORDINATOR,
+         "units": UNIT_PREFIX.replace("_", "\\_") + "%"})]
+
+
+def uninstall(connection: Connection) -> None:
+    """What `install` put on the tables, taken off again (migration 0016's downgrade): policies,
+    row-level security, the trigger, the functions. The roles stay: they are the server's."""
+    if connection.dialect.name != "postgresql":
+        return
+    run = _runner(connection)
+    schema = run("SELECT current_schema()").scalar_one()
+    tables = _existing(connection, schema, PROTECTED)
+    if "audit_event" in tables:
+        run("DROP TRIGGER IF EXISTS optima_actor ON audit_event")
+    for table in tables:
+        for policy in POLICIES:
+            run(f"DROP POLICY IF EXISTS {policy} ON {table}")
+        run(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        run(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    for signature in reversed(SIGNATURES):
+        run(f"DROP FUNCTION IF EXISTS {signature}")
+
+
+# --- what the writers need to see past row-level security ---------------------------------------
+# Each returns None where there is nothing to see past (SQLite, or a server before migration 0016):
+# the caller then reads the table itself.
+
+def next_case_seq(session: Session, year: int) -> int | None:
+    if not guarded(session):
+        return None
+    return int(session.execute(text("SELECT optima_next_case_seq(:y)"), {"y": year}).scalar_one())
+
+
+def next_joint_seq(session: Session, year: int) -> int | None:
+    if not guarded(session):
+        return None
+    return int(session.execute(text("SELECT optima_next_joint_seq(:y)"), {"y": year}).scalar_one())
+
+
+def case_seqs(session: Session) -> dict[int, int] | None:
+    if not guarded(session):
+        return None
+    return {int(y): int(s) for y, s in session.execute(text("SELECT year, seq FROM optima_case_seqs()"))}
+
+
+class Trail:
+    """The audit trail's chain as a writer needs it (the last event, an event's hash, how many
+    follow one, the first hash), through the owner's functions on a protected server."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def last(self) -> tuple[int, str] | None:
+        row = self.session.execute(text("SELECT id, hash FROM optima_audit_last()")).first()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def hash_of(self, event_id: int) -> str | None:
+        return self.session.execute(text("SELECT optima_audit_hash(:i)"), {"i": event_id}).scalar()
+
+    def count_after(self, event_id: int) -> int:
+        return int(self.session.execute(text("SELECT optima_audit_count(:i)"), {"i": event_id}).scalar_one())
+
+    def first(self) -> str | None:
+        return self.session.execute(text("SELECT optima_audit_first()")).scalar()

@@ -1,0 +1,249 @@
+"""Access control on the real PostgreSQL server (issue 20): four units' members and a coordinator,
+each a login role of its own made by plain SQL, see exactly their cases through optima and through
+plain SQL on their own connection; they cannot change another unit's rows or the audit trail; the
+audit actor is the login role whatever --user says; and a hostile login's tricks (SET ROLE,
+row_security off, a view, every function optima installs) return no other unit's row.
+
+The data is made once for the module by the server's superuser (who is exempt from row-level
+security, as PostgreSQL makes every superuser), through optima's own commands."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+import pytest
+from conftest import days_ago
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from optima_cli.cli import app
+from optima_cli.rules.access import COORDINATOR, unit_role
+from optima_cli.store import access
+from optima_cli.store.engine import connect
+from optima_cli.store.location import locate
+
+_names = itertools.count(1)
+runner = CliRunner()
+
+
+@dataclass
+class World:
+    server: object
+    database: str
+    logins: dict[str, str]  # who (rav, iv, sd, emmen, coord, nobody) -> login role name
+    cases: dict[str, str]  # name -> case id
+    clients: dict[str, str]  # name -> client id
+
+    def url(self, who: str | None = None) -> str:
+        user = self.logins[who] if who else "postgres"
+        return f"postgresql+psycopg://{user}@{self.server.host}:{self.server.port}/{self.database}"  # type: ignore[attr-defined]
+
+    def optima(self, who: str | None, *args: str, user: str = "tester"):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--db", self.url(who), "--user", user, *args])
+
+    def sql(self, who: str, statement: str, *params: object) -> list[tuple]:
+        with psycopg.connect(self.url(who).replace("+psycopg", ""), autocommit=True) as con:
+            cursor = con.execute(statement, params or None)  # type: ignore[arg-type]
+            return list(cursor) if cursor.description else []
+
+
+def ok(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def world(pg_server) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    name = pg_server.new_database()
+    stem = f"t{os.getpid()}_{next(_names)}"
+    logins = {who: f"{stem}_{who}" for who in ("rav", "iv", "sd", "emmen", "coord", "nobody")}
+    w = World(pg_server, name, logins, {}, {})
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NO_COLOR", "1")
+        for variable in ("OPTIMA_DB", "OPTIMA_USER", "OPTIMA_LANG", "LANG", "LC_ALL"):
+            env.delenv(variable, raising=False)
+        ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
+
+        def register(key: str, unit: str) -> None:
+            w.clients[key] = ok(w.optima(None, "register", "--name", f"Person {key}",
+                                         "--birth-date", "01.01.1980", "--from", unit,
+                                         "--consent-on", days_ago(200), "--work-capacity", "yes"))
+
+        def refer(key: str, client: str, to: str, topics: str) -> None:
+            w.cases[key] = ok(w.optima(None, "refer", w.clients[client], "--to", to, "--topics",
+                                       topics, "--months", "3", "--workable", "yes",
+                                       "--on", days_ago(10)))
+
+        for key, unit in (("rav1", "RAV"), ("rav2", "RAV"), ("sd1", "SD"), ("sd2", "SD"),
+                          ("iv1", "IV")):
+            register(key, unit)
+        refer("rav_to_iv", "rav1", "IV", "health")
+        refer("sd_to_iv", "sd1", "IV", "addiction")
+        refer("sd_to_rav", "sd2", "RAV", "finances")
+        refer("rav_to_emmen", "rav2", "SD-EMMEN", "finances")
+        for who in logins:
+            pg_server.admin(f'CREATE ROLE "{logins[who]}" LOGIN')
+        db = connect(locate(w.url()))
+        with db.write() as session:
+            for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
+                unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
+                                          {"c": code}).scalar_one()
+                access.set_unit_role(session, unit_id, unit_role(code))
+                access.grant(session, logins[who], unit_role(code))
+            access.grant(session, logins["coord"], COORDINATOR)
+        db.engine.dispose()
+        # SD-EMMEN forwards its case to SD, as its own login: it keeps seeing the case
+        ok(w.optima("emmen", "forward", w.cases["rav_to_emmen"], "--to", "SD", "--on", days_ago(9)))
+        yield w
+    pg_server.drop(name)
+
+
+SEES = {
+    "rav": {"rav_to_iv", "sd_to_rav", "rav_to_emmen"},
+    "iv": {"rav_to_iv", "sd_to_iv"},
+    "sd": {"sd_to_iv", "sd_to_rav", "rav_to_emmen"},
+    "emmen": {"rav_to_emmen"},
+    "coord": {"rav_to_iv", "sd_to_iv", "sd_to_rav", "rav_to_emmen"},
+    "nobody": set(),
+}
+CLIENTS = {
+    "rav": {"rav1", "rav2", "sd2"},  # registered at RAV, and the client of SD's referral to RAV
+    "iv": {"rav1", "sd1", "iv1"},
+    "sd": {"sd1", "sd2", "rav2"},
+    "emmen": {"rav2"},
+    "coord": {"rav1", "rav2", "sd1", "sd2", "iv1"},
+    "nobody": set(),
+}
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+@pytest.mark.parametrize("who", list(SEES))
+def test_each_sees_its_own_cases_through_plain_sql(world: World, who: str) -> None:
+    if who == "nobody":  # a login of no optima role may not read the tables at all
+        for table in access.PROTECTED:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                world.sql(who, f"SELECT * FROM {table}")
+        return
+    cases = {row[0] for row in world.sql(who, "SELECT case_id FROM referral")}
+    assert cases == {world.cases[c] for c in SEES[who]}
+    rows = world.sql(who, "SELECT * FROM referral")
+    assert len(rows) == len(SEES[who])
+    clients = {row[0] for row in world.sql(who, "SELECT id FROM client")}
+    assert clients == {int(world.clients[c].split("-")[1]) for c in CLIENTS[who]}
+
+
+@pytest.mark.parametrize("who", [w for w in SEES if w != "nobody"])
+def test_each_sees_its_own_cases_through_optima(world: World, who: str) -> None:
+    listed = json.loads(ok(world.optima(who, "list", "--format", "json")))
+    assert {item["case"] for item in listed} == {world.cases[c] for c in SEES[who]}
+    for case in set(world.cases) - SEES[who]:
+        refused = world.optima(who, "show", world.cases[case])
+        unknown = world.optima(who, "show", "OPT-2019-9999")
+        assert refused.exit_code == unknown.exit_code == 1
+        assert (refused.stderr.replace(f"'{world.cases[case]}'", "'X'")
+                == unknown.stderr.replace("'OPT-2019-9999'", "'X'"))
+
+
+def test_a_login_of_no_unit_is_refused_everything(world: World) -> None:
+    listed = world.optima("nobody", "list", "--format", "json")
+    assert listed.exit_code == 1
+    assert "may not" in listed.stderr and "Traceback" not in listed.stderr
+
+
+def test_a_unit_cannot_change_another_units_referral_or_the_audit_trail(world: World) -> None:
+    other = world.cases["sd_to_iv"]
+    assert world.sql("rav", "UPDATE referral SET status = 'closed' WHERE case_id = %s RETURNING id",
+                     other) == []
+    assert world.sql("rav", "DELETE FROM referral WHERE case_id = %s RETURNING id", other) == []
+    assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s", other) == [("referred",)]
+    for who in ("rav", "coord"):
+        for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET actor = 'x'",
+                          "TRUNCATE audit_event"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                world.sql(who, statement)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # row-level security
+        world.sql("rav", "INSERT INTO client (name, birth_date, institution_id, iv_procedure_open, "
+                         "iv_measures_running, health_suspected, created_at, updated_at) "
+                         "SELECT 'X', '1980-01-01', id, false, false, false, now(), now() "
+                         "FROM institution WHERE code = 'IV'")
+    assert world.sql("rav", "SELECT count(*) FROM client WHERE id = %s",
+                     int(world.clients["sd1"].split("-")[1])) == [(0,)]
+
+
+def test_the_audit_actor_is_the_login_role(world: World) -> None:
+    case = world.cases["rav_to_iv"]
+    ok(world.optima("iv", "note", case, "Termin vereinbart", user="mallory"))
+    (actor,) = world.sql("coord", "SELECT actor FROM audit_event WHERE action = 'note' AND "
+                                  "entity_ref = %s ORDER BY id DESC LIMIT 1", case)[0]
+    assert actor == world.logins["iv"]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="actor"):
+        world.sql("iv", "INSERT INTO audit_event (at, actor, action, entity, entity_ref, source, "
+                        "payload_erased, payload_hash, prev_hash, hash) VALUES (now(), 'mallory', "
+                        "'x', 'x', 'x', 'x', false, 'x', 'x', 'x')")
+    ok(world.optima(None, "audit", "verify"))  # the chain is whole: exit 0
+
+
+def test_a_unit_reads_its_own_and_its_cases_audit_events_only(world: World) -> None:
+    visible = {ref for (ref,) in world.sql("rav", "SELECT DISTINCT entity_ref FROM audit_event "
+                                                  "WHERE entity = 'referral'")}
+    assert visible == {world.cases[c] for c in SEES["rav"]}
+
+
+def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
+    login, mine = "rav", {world.cases[c] for c in SEES["rav"]}
+    for role in (unit_role("IV"), unit_role("SD"), COORDINATOR, "optima_admin", "postgres"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            world.sql(login, f'SET ROLE "{role}"')
+    with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
+        con.execute("SET row_security = off")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            con.execute("SELECT case_id FROM referral")
+    with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
+        try:
+            con.execute("CREATE VIEW peek AS SELECT case_id FROM referral")
+        except psycopg.errors.InsufficientPrivilege:
+            pass  # PostgreSQL 15 on: no one but the owner creates in the public schema
+        else:
+            assert {r[0] for r in con.execute("SELECT * FROM peek")} <= mine
+            con.execute("DROP VIEW peek")
+        con.execute("CREATE TEMPORARY VIEW peek2 AS SELECT case_id FROM referral")
+        assert {r[0] for r in con.execute("SELECT * FROM peek2")} == mine
+        # every function optima installs: numbers, hashes, or the caller's own ids
+        assert con.execute("SELECT optima_units()").fetchone()[0] == [
+            r[0] for r in con.execute("SELECT id FROM institution WHERE code = 'RAV'")]
+        assert con.execute("SELECT optima_sees_all(), optima_is_admin(), "
+                           "optima_may_act_for_others()").fetchone() == (False, False, False)
+        assert list(con.execute("SELECT * FROM optima_joints()")) == []
+        for call in ("optima_next_case_seq(2026)", "optima_next_joint_seq(2026)",
+                     "optima_audit_count(0)", "optima_audit_first()", "optima_audit_hash(1)"):
+            (value,) = con.execute(f"SELECT {call}").fetchone()
+            assert isinstance(value, (int, str))
+        assert all(isinstance(y, int) and isinstance(s, int)
+                   for y, s in con.execute("SELECT * FROM optima_case_seqs()"))
+        (row,) = list(con.execute("SELECT * FROM optima_audit_last()"))
+        assert isinstance(row[0], int) and len(row[1]) == 64
+        others = con.execute("SELECT optima_units_of('postgres')").fetchone()[0]
+        assert isinstance(others, list)
+        with pytest.raises(psycopg.errors.FeatureNotSupported):
+            con.execute("SELECT optima_audit_actor()")  # a trigger function: no rows at all
+    called = {"optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
+              "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
+              "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
+              "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
+              "optima_audit_count(integer)"}
+    installed = {r[0] for r in world.sql("coord", "SELECT oid::regprocedure::text FROM pg_proc "
+                                                  "WHERE proname LIKE 'optima\\_%'")}
+    assert installed == called == set(access.SIGNATURES)
+
+
+def test_row_level_security_is_on_and_forced_everywhere(world: World) -> None:
+    db = connect(locate(world.url()))
+    with db.read() as session:
+        assert all(on and forced for _, on, forced in access.protection(session))
+    db.engine.dispose()

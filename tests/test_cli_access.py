@@ -10,6 +10,7 @@ import os
 
 import pytest
 from conftest import count, dump, query
+from postgres_server import SERVER_USER
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
@@ -205,3 +206,18 @@ def test_doctor_names_a_table_without_it(pg_server):
         assert check["detail"] == "not on and forced for: referral; run optima db upgrade"
     finally:
         pg_server.drop(name)
+
+
+def test_a_login_that_may_not_grant_is_told_in_one_line(pg_server, server_db, on_server):
+    dora, eve = new_login(pg_server, "dora"), new_login(pg_server, "eve")
+    assert on_server("access", "grant", dora, "--unit", "SD").exit_code == 0
+    as_dora = server_db.replace(f"//{SERVER_USER}@", f"//{dora}@")  # her own login
+    before = count(server_db, "audit_event")
+    result = CliRunner().invoke(app, ["--db", as_dora, "access", "grant", eve, "--coordinator"])
+    assert result.exit_code == 1
+    said = one_line_error(result)
+    # PostgreSQL 16 says "permission denied to grant role", older ones "must have admin option"
+    assert said.startswith(f"the database role of {as_dora} may not do this ("), said
+    assert said.endswith("ask the database administrator for the grants in the README"), said
+    assert count(server_db, "audit_event") == before
+    assert listed(on_server, eve) == []

@@ -156,6 +156,8 @@ LABELS: dict[str, dict[str, str]] = {
         "measure-strike": "Massnahme gestrichen",
         "follow-up": "Nachbefragung erfasst",  # issue 19
         "follow-up-correct": "Nachbefragung korrigiert",
+        "access-grant": "Zugriff erteilt",  # issue 20
+        "access-revoke": "Zugriff entzogen",
     },
     "Rule": {  # the access criteria (Zuweisungskriterien), by their ids in rules/criteria.py;
         # each names the condition that passes, as it is shown beside "erfüllt" (issue 16)

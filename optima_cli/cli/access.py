@@ -45,6 +45,13 @@ def _group(result: dict[str, Any]) -> str:
     return t("the coordinators") if result["role"] == "coordinator" else t("the administrators")
 
 
+def _said(result: dict[str, Any], fmt: Format, changed: str, unchanged: str) -> None:
+    """What a grant or revoke did, on stderr; the result as JSON or CSV on stdout if asked."""
+    terminal.message(changed if result["changed"] else unchanged)
+    if fmt != Format.TABLE:
+        emit(result, fmt, lambda r: None)
+
+
 @access_app.command("grant")
 def grant(ctx: typer.Context, login: Login, unit: Unit = None, coordinator: Coordinator = False,
           admin: Admin = False, fmt: FormatOpt = Format.TABLE) -> None:
@@ -58,13 +65,9 @@ def grant(ctx: typer.Context, login: Login, unit: Unit = None, coordinator: Coor
     from optima_cli.workflow.access import grant as do_grant
 
     result = do_grant(context(ctx), login, _kind(unit, coordinator, admin), unit)
-    terminal.message(
-        t("{login} is now a member of {group}", login=result["login"], group=_group(result))
-        if result["changed"] else
-        t("{login} is a member of {group} already; nothing changed", login=result["login"],
-          group=_group(result)))
-    if fmt != Format.TABLE:
-        emit(result, fmt, lambda r: None)
+    named = {"login": result["login"], "group": _group(result)}
+    _said(result, fmt, t("{login} is now a member of {group}", **named),
+          t("{login} is a member of {group} already; nothing changed", **named))
 
 
 @access_app.command("revoke")
@@ -72,20 +75,16 @@ def revoke(ctx: typer.Context, login: Login, unit: Unit = None, coordinator: Coo
            admin: Admin = False, fmt: FormatOpt = Format.TABLE) -> None:
     """Take back a unit's access, the coordinator's or an administrator's from a login role.
 
-    Revoking what was not granted says so and succeeds: afterwards the login has not the role.
+    Revoking what was not granted says so and succeeds: afterwards the login does not have the role.
 
     Example: optima access revoke anna --unit SD-EMMEN
     """
     from optima_cli.workflow.access import revoke as do_revoke
 
     result = do_revoke(context(ctx), login, _kind(unit, coordinator, admin), unit)
-    terminal.message(
-        t("{login} is no longer a member of {group}", login=result["login"], group=_group(result))
-        if result["changed"] else
-        t("{login} was not a member of {group}; nothing changed", login=result["login"],
-          group=_group(result)))
-    if fmt != Format.TABLE:
-        emit(result, fmt, lambda r: None)
+    named = {"login": result["login"], "group": _group(result)}
+    _said(result, fmt, t("{login} is no longer a member of {group}", **named),
+          t("{login} was not a member of {group}; nothing changed", **named))
 
 
 @access_app.command("list")

@@ -177,7 +177,7 @@ def _server_problem(text: str, label: str) -> str | None:
     if "audit event's actor" in lowered:
         return t("{database} records every change in the name of the login role; {problem}",
                  database=label, problem=text.strip().splitlines()[0])
-    if "permission denied" in lowered:
+    if "permission denied" in lowered or "must have admin option" in lowered:  # PostgreSQL < 16
         return t("the database role of {database} may not do this ({problem}); ask the database "
                  "administrator for the grants in the README", database=label,
                  problem=text.strip().splitlines()[0])

@@ -221,3 +221,13 @@ def test_a_login_that_may_not_grant_is_told_in_one_line(pg_server, server_db, on
     assert said.endswith("ask the database administrator for the grants in the README"), said
     assert count(server_db, "audit_event") == before
     assert listed(on_server, eve) == []
+
+
+@pytest.mark.parametrize("name", ["optima_coordinator", "pg_read_all_data"])
+def test_a_group_role_is_not_a_login(run, db_path, name):
+    result = run("access", "grant", name, "--admin")
+    assert result.exit_code == 2
+    assert one_line_error(result) == (
+        f"{name} is one of the server's or optima's own roles, not a person's login; give the "
+        "login role of a person (CREATE ROLE name LOGIN)")
+    assert not db_path.exists()

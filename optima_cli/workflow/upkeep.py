@@ -155,7 +155,8 @@ def _row_level_security(ctx: Context, check: Callable[[str, bool, str], None]) -
     from optima_cli.store import access
 
     found, unreadable = _read(ctx, access.protection)
-    tables = found or []
+    present = _read(ctx, anomalies.tables)[0] or set()  # a table dropped: the tables check's
+    tables = [row for row in found or [] if row[0] in present]
     without = [table for table, enabled, forced in tables if not (enabled and forced)]
     check("row-level security", not unreadable and not without, unreadable or (
         t("on and forced for every table with personal data ({n})", n=len(tables))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 from conftest import days_ago
+from openpyxl import load_workbook
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -247,3 +248,23 @@ def test_row_level_security_is_on_and_forced_everywhere(world: World) -> None:
     with db.read() as session:
         assert all(on and forced for _, on, forced in access.protection(session))
     db.engine.dispose()
+
+
+def test_figures_under_the_callers_rights(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    period = ("--from", days_ago(30), "--to", days_ago(0))
+    for who in ("rav", "iv", "sd", "coord"):
+        figures = json.loads(ok(world.optima(who, "report", *period, "--format", "json")))
+        assert figures["referrals"]["total"] == len(SEES[who]), who
+    ok(world.optima("iv", "report", *period, "--xlsx", str(tmp_path / "iv.xlsx")))
+    summary = load_workbook(tmp_path / "iv.xlsx", read_only=True).worksheets[0]
+    assert any(2 in row for row in summary.iter_rows(values_only=True))  # IV's two referrals
+
+
+def test_what_needs_the_whole_database_is_the_coordinators(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for args in (("audit", "verify"), ("backup", str(tmp_path / "b.db"))):
+        refused = world.optima("sd", *args)
+        assert refused.exit_code == 1 and "whole database" in refused.stderr, refused.stderr
+    assert not (tmp_path / "b.db").exists()
+    ok(world.optima("coord", "audit", "verify"))
+    anonymize = world.optima("coord", "anonymize", "--closed-before", days_ago(400))
+    assert anonymize.exit_code == 1 and "administrator" in anonymize.stderr

@@ -1850,6 +1850,14 @@ MESSAGES: dict[str, str] = {
     "do not see; ask the IIZ coordinator":
         "eine Klientin oder ein Klient mit dieser AHV-Nummer ist in {database} bereits erfasst, bei "
         "einer Stelle, deren Fälle Sie nicht sehen; wenden Sie sich an die IIZ-Koordination",
+    "on the shared server your login sees only the cases of its units, and this needs the whole "
+    "database; the coordinator or optima's administrator runs it":
+        "auf dem gemeinsamen Server sieht Ihr Login nur die Fälle seiner Stellen, und dies braucht "
+        "die ganze Datenbank; die IIZ-Koordination oder die Administration von optima führt es aus",
+    "on the shared server only optima's administrator may do this (optima access grant LOGIN "
+    "--admin)":
+        "auf dem gemeinsamen Server darf dies nur die Administration von optima (optima access "
+        "grant LOGIN --admin)",
     "{database} records every change in the name of the login role; {problem}":
         "{database} hält jede Änderung im Namen der Login-Rolle fest; {problem}",
     # --- issue 20: access commands (cli/access.py) ---

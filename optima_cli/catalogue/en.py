@@ -272,6 +272,10 @@ REFUSALS: dict[str, str] = {
                             "{limit} bytes; give the unit a shorter code",
     "not-a-login": "{field} must be the name of a login role on the server (at most {limit} bytes, "
                    "no control characters), not {value!r}",
+    "whole-database": "on the shared server your login sees only the cases of its units, and this "
+                      "needs the whole database; the coordinator or optima's administrator runs it",
+    "admin-only": "on the shared server only optima's administrator may do this (optima access "
+                  "grant LOGIN --admin)",
     "login-is-a-group": "{value} is one of the server's or optima's own roles, not a person's login; "
                         "give the login role of a person (CREATE ROLE name LOGIN)",
     # who may use the shared server (workflow/access.py, cli/access.py; issue 20)

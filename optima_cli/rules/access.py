@@ -10,7 +10,7 @@ the operating system (mode 600): it has no roles.
 
 from __future__ import annotations
 
-from optima_cli.errors import UsageProblem
+from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules.text import control_character
 
 KINDS = ("unit", "coordinator", "admin")
@@ -50,3 +50,12 @@ def login_name(text: str, field: str) -> str:
     if cleaned.startswith("optima_") or cleaned.startswith("pg_"):
         raise UsageProblem.refused("login-is-a-group", field, value=cleaned)
     return cleaned
+
+
+def require(level: str, *, sees_all: bool, admin: bool) -> None:
+    """Refuse what the login's roles do not allow on the shared server: "all" needs the whole
+    database (audit verify, a copy or backup), "admin" changes all of it (anonymize)."""
+    if level == "admin" and not admin:
+        raise OptimaError.refused("admin-only")
+    if level == "all" and not sees_all:
+        raise OptimaError.refused("whole-database")

@@ -280,12 +280,16 @@ def protection(session: Session) -> list[tuple[str, bool, bool]]:
     return [(table, *found.get(table, (False, False))) for table in PROTECTED]
 
 
-def sees_all(session: Session) -> bool:
-    """Whether the login sees every row (the coordinator, the administrator, a superuser)."""
+def standing(session: Session) -> dict[str, bool]:
+    """What the login may do beyond its units' rows: `sees_all` (the coordinator, the
+    administrator, a superuser), `admin` (the administrator, a superuser); both everywhere but on
+    a protected server."""
     if not guarded(session):
-        return True
-    return bool(session.execute(text("SELECT optima_sees_all() OR (SELECT rolsuper FROM pg_roles "
-                                     "WHERE rolname = current_user)")).scalar())
+        return {"sees_all": True, "admin": True}
+    sees_all, admin = session.execute(text(
+        "SELECT optima_sees_all() OR r.rolsuper, optima_is_admin() OR r.rolsuper "
+        "FROM pg_roles r WHERE r.rolname = current_user")).one()
+    return {"sees_all": bool(sees_all), "admin": bool(admin)}
 
 
 def login(session: Session) -> str | None:

@@ -17,7 +17,8 @@ from sqlmodel import SQLModel
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store import audit, schema
+from optima_cli.rules import access as access_rules
+from optima_cli.store import access, audit, schema
 from optima_cli.store.engine import Database, connect
 from optima_cli.store.location import Location, of_path
 
@@ -49,6 +50,7 @@ def _copy_into(source: Database, target: Database, *, actor: str, now: datetime,
                as_backup: bool, target_name: str) -> dict[str, int]:
     # the source's write lock: one consistent state, and nobody changes it while it moves
     with source.write() as reading, target.write() as writing:
+        access_rules.require("all", **access.standing(reading))  # a copy of every row, or none
         try:
             empty = schema.version(writing.connection()).empty
         except schema.ForeignDatabase:

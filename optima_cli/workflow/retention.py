@@ -17,9 +17,10 @@ from typing import Any
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
+from optima_cli.rules import access as access_rules
 from optima_cli.rules.identity import format_client_id
 from optima_cli.rules.records import FREE_TEXT
-from optima_cli.store import audit, joint, maintenance, measures, queries
+from optima_cli.store import access, audit, joint, maintenance, measures, queries
 from optima_cli.store import followup as followups
 from optima_cli.store.engine import delete_meta, read_meta, write_meta
 from optima_cli.store.maintenance import COMPACTION_PENDING
@@ -39,6 +40,7 @@ def anonymize(ctx: Context, closed_before: date, dry_run: bool = False) -> dict[
                             "up to today", day=closed_before, today=ctx.today),
                           field="--closed-before")
     with ctx.write() as session:
+        access_rules.require("admin", **access.standing(session))
         ids = queries.clients_ended_before(session, closed_before)
         pending = read_meta(session, COMPACTION_PENDING)
         result: dict[str, Any] = {

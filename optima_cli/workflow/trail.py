@@ -7,8 +7,9 @@ from typing import Any
 
 from optima_cli.errors import UsageProblem
 from optima_cli.language import t
+from optima_cli.rules import access as access_rules
 from optima_cli.rules.corrections import AMEND
-from optima_cli.store import audit, audit_verify
+from optima_cli.store import access, audit, audit_verify
 from optima_cli.workflow import lookup
 from optima_cli.workflow.context import Context
 
@@ -22,6 +23,7 @@ def verify(ctx: Context, expect: str | None = None) -> dict[str, Any]:
             raise UsageProblem(t("--expect takes the hash of an event as audit verify prints it "
                                  "(64 hexadecimal digits)"), field="--expect")
     with ctx.read() as session:
+        access_rules.require("all", **access.standing(session))
         verdict = audit_verify.verify(session, expect)
     result = {"ok": verdict.ok, "events": verdict.events, "head": verdict.head,
               "event": verdict.event_id, "problem": verdict.problem}

@@ -29,6 +29,7 @@ from optima_cli.store.engine import connect
 from optima_cli.store.location import locate
 
 _names = itertools.count(1)
+AHV = "756.1234.5678.97"
 runner = CliRunner()
 
 
@@ -71,9 +72,11 @@ def world(pg_server) -> Iterator[World]:  # type: ignore[no-untyped-def]
         ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
 
         def register(key: str, unit: str) -> None:
+            ahv = ("--ahv", AHV) if key == "sd1" else ()
             w.clients[key] = ok(w.optima(None, "register", "--name", f"Person {key}",
                                          "--birth-date", "01.01.1980", "--from", unit,
-                                         "--consent-on", days_ago(200), "--work-capacity", "yes"))
+                                         "--consent-on", days_ago(200), "--work-capacity", "yes",
+                                         *ahv))
 
         def refer(key: str, client: str, to: str, topics: str) -> None:
             w.cases[key] = ok(w.optima(None, "refer", w.clients[client], "--to", to, "--topics",
@@ -268,3 +271,22 @@ def test_what_needs_the_whole_database_is_the_coordinators(world: World, tmp_pat
     ok(world.optima("coord", "audit", "verify"))
     anonymize = world.optima("coord", "anonymize", "--closed-before", days_ago(400))
     assert anonymize.exit_code == 1 and "administrator" in anonymize.stderr
+
+
+def test_a_client_registered_at_a_unit_one_cannot_see(world: World) -> None:
+    """The AHV number is unique in optima: registering it again at another unit is refused
+    without naming the unit, the client or the case (the counsellor has the number from the
+    person in front of them)."""
+    refused = world.optima("rav", "register", "--name", "Someone Else", "--birth-date",
+                           "02.02.1981", "--from", "RAV", "--ahv", AHV)
+    assert refused.exit_code == 1, refused.stderr
+    assert "already registered" in refused.stderr and "Person" not in refused.stderr
+    assert world.clients["sd1"] not in refused.stderr and "SD" not in refused.stderr
+    assert world.sql("coord", "SELECT count(*) FROM client WHERE name = 'Someone Else'") == [(0,)]
+
+
+def test_doctor_of_a_units_login_does_not_cry_wolf(world: World) -> None:
+    checks = {c["check"]: c for c in json.loads(ok(world.optima("sd", "doctor", "--format", "json")))["checks"]}
+    assert checks["audit trail"]["ok"] and "not checked" in checks["audit trail"]["detail"]
+    whole = {c["check"]: c for c in json.loads(ok(world.optima("coord", "doctor", "--format", "json")))["checks"]}
+    assert whole["audit trail"]["ok"] and "events" in whole["audit trail"]["detail"]

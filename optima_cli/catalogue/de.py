@@ -1856,6 +1856,10 @@ MESSAGES: dict[str, str] = {
     "--admin)":
         "auf dem gemeinsamen Server darf dies nur die Administration von optima (optima access "
         "grant LOGIN --admin)",
+    "not checked: this login sees only the events of its units' cases; the coordinator runs optima "
+    "audit verify":
+        "nicht geprüft: dieses Login sieht nur die Ereignisse der Fälle seiner Stellen; die "
+        "IIZ-Koordination führt optima audit verify aus",
     "{database} records every change in the name of the login role; {problem}":
         "{database} hält jede Änderung im Namen der Login-Rolle fest; {problem}",
 }

@@ -205,6 +205,10 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             world.sql(login, f'SET ROLE "{role}"')
     with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
+        con.execute("SET ROLE optima_unit")  # the units' common role: it is no unit's
+        assert list(con.execute("SELECT case_id FROM referral")) == []
+        assert list(con.execute("SELECT id FROM client")) == []
+    with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
         con.execute("SET row_security = off")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             con.execute("SELECT case_id FROM referral")
@@ -290,3 +294,75 @@ def test_doctor_of_a_units_login_does_not_cry_wolf(world: World) -> None:
     assert checks["audit trail"]["ok"] and "not checked" in checks["audit trail"]["detail"]
     whole = {c["check"]: c for c in json.loads(ok(world.optima("coord", "doctor", "--format", "json")))["checks"]}
     assert whole["audit trail"]["ok"] and "events" in whole["audit trail"]["detail"]
+
+
+def test_a_cases_whole_life_by_the_units_own_logins(pg_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every kind of change optima makes, each by the login of the unit whose work it is, on a
+    database of its own: register, refer, accept, measure, journal, suspend, close, follow-up,
+    forward and back, a joint strategy led by one unit and reviewed by its partner, an
+    import; then the coordinator's audit verify finds the chain whole, every event in the name
+    of the login that made it."""
+    name = pg_server.new_database()
+    stem = f"t{os.getpid()}_{next(_names)}"
+    logins = {who: f"{stem}_{who}" for who in ("rav", "iv", "sd", "emmen", "coord")}
+    w = World(pg_server, name, logins, {}, {})
+    ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
+    for who in logins:
+        pg_server.admin(f'CREATE ROLE "{logins[who]}" LOGIN')
+    db = connect(locate(w.url()))
+    with db.write() as session:
+        for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
+            unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
+                                      {"c": code}).scalar_one()
+            access.set_unit_role(session, unit_id, unit_role(code))
+            access.grant(session, logins[who], unit_role(code))
+        access.grant(session, logins["coord"], COORDINATOR)
+    db.engine.dispose()
+
+    client = ok(w.optima("rav", "register", "--name", "Muster Hans", "--birth-date", "12.03.1980",
+                         "--from", "RAV", "--consent-on", days_ago(400), "--work-capacity", "yes"))
+    case = ok(w.optima("rav", "refer", client, "--to", "IV", "--topics", "health", "--months", "3",
+                       "--workable", "yes", "--on", days_ago(300)))
+    ok(w.optima("iv", "accept", case, "--counsellor", "B. Keller", "--on", days_ago(295)))
+    ok(w.optima("iv", "measure", "add", case, "--kind", "coaching", "--cost", "1200", "--on",
+                days_ago(290)))
+    ok(w.optima("iv", "measure", "approve", case, "1", "--on", days_ago(289)))
+    ok(w.optima("iv", "note", case, "Erstgespräch", "--on", days_ago(288)))
+    ok(w.optima("rav", "suspend-search", case, "--from", days_ago(287), "--until", days_ago(250)))
+    ok(w.optima("iv", "close", case, "--outcome", "partly", "--employed", "--on", days_ago(200)))
+    ok(w.optima("rav", "follow-up", case, "--at", "6", "--situation", "employed", "--since",
+                days_ago(190), "--on", days_ago(15)))
+    assert w.sql("sd", "SELECT count(*) FROM follow_up") == [(0,)]
+
+    other = ok(w.optima("rav", "register", "--name", "Beispiel Anna", "--birth-date", "01.01.1985",
+                        "--from", "RAV", "--consent-on", days_ago(100), "--work-capacity", "yes"))
+    moved = ok(w.optima("rav", "refer", other, "--to", "SD-EMMEN", "--topics", "finances",
+                        "--months", "3", "--workable", "yes", "--on", days_ago(20)))
+    ok(w.optima("emmen", "forward", moved, "--to", "SD", "--on", days_ago(19)))
+    ok(w.optima("sd", "forward", moved, "--to", "SD-EMMEN", "--on", days_ago(18)))  # and back
+    assert w.sql("sd", "SELECT count(*) FROM referral") == [(1,)]  # SD forwarded it: it sees it
+    assert w.sql("emmen", "SELECT receiver_id FROM referral") == w.sql(
+        "emmen", "SELECT id FROM institution WHERE code = 'SD-EMMEN'")
+
+    third = ok(w.optima("sd", "register", "--name", "Joint Jana", "--birth-date", "03.03.1975",
+                        "--from", "SD", "--consent-on", days_ago(100), "--work-capacity", "yes"))
+    strategy = ok(w.optima("sd", "joint", "open", third, "--lead", "SD", "--with", "RAV", "--goal",
+                           "Budget und Stelle", "--review-on", days_ago(-30), "--on", days_ago(10)))
+    ok(w.optima("rav", "joint", "review", strategy, "--next", days_ago(-60), "--on", days_ago(5)))
+    assert w.sql("iv", "SELECT count(*) FROM joint_strategy") == [(0,)]
+    assert w.sql("rav", "SELECT count(*) FROM client WHERE name = 'Joint Jana'") == [(1,)]
+
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("external_ref,name,birth_date,registered_at,consent_on,work_capacity,"
+                     "referrer,receiver,topics,months,workable,referred_on\n"
+                     f"SD-1,Import Ida,1990-05-05,SD,{days_ago(60)},yes,SD,RAV,finances,3,yes,"
+                     f"{days_ago(50)}\n", encoding="utf-8")
+    imported = w.optima("sd", "import", str(sheet))
+    assert imported.exit_code == 0, (imported.stdout, imported.stderr)
+
+    actors = dict(w.sql("coord", "SELECT action, min(actor) FROM audit_event WHERE action IN "
+                                 "('refer', 'accept', 'forward', 'joint-review') GROUP BY action"))
+    assert actors == {"refer": logins["rav"], "accept": logins["iv"], "forward": logins["emmen"],
+                      "joint-review": logins["rav"]}
+    ok(w.optima("coord", "audit", "verify"))
+    pg_server.drop(name)

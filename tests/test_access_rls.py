@@ -164,7 +164,8 @@ def test_a_unit_cannot_change_another_units_referral_or_the_audit_trail(world: W
     other = world.cases["sd_to_iv"]
     assert world.sql("rav", "UPDATE referral SET status = 'closed' WHERE case_id = %s RETURNING id",
                      other) == []
-    assert world.sql("rav", "DELETE FROM referral WHERE case_id = %s RETURNING id", other) == []
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # nobody but the admin deletes one
+        world.sql("rav", "DELETE FROM referral WHERE case_id = %s", other)
     assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s", other) == [("referred",)]
     for who in ("rav", "coord"):
         for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET actor = 'x'",
@@ -228,6 +229,8 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         assert con.execute("SELECT optima_sees_all(), optima_is_admin(), "
                            "optima_may_act_for_others()").fetchone() == (False, False, False)
         assert list(con.execute("SELECT * FROM optima_joints()")) == []
+        received = [r[0] for r in con.execute("SELECT optima_received(id) FROM generate_series(1, 9) id")]
+        assert set(received) <= {None, *con.execute("SELECT optima_units()").fetchone()[0]}
         for call in ("optima_next_case_seq(2026)", "optima_next_joint_seq(2026)",
                      "optima_audit_count(0)", "optima_audit_first()", "optima_audit_hash(1)"):
             (value,) = con.execute(f"SELECT {call}").fetchone()
@@ -238,13 +241,15 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         assert isinstance(row[0], int) and len(row[1]) == 64
         others = con.execute("SELECT optima_units_of('postgres')").fetchone()[0]
         assert isinstance(others, list)
-        with pytest.raises(psycopg.errors.FeatureNotSupported):
-            con.execute("SELECT optima_audit_actor()")  # a trigger function: no rows at all
+        for trigger in ("optima_audit_actor()", "optima_audit_head()", "optima_client_fixed()"):
+            with pytest.raises(psycopg.errors.FeatureNotSupported):
+                con.execute(f"SELECT {trigger}")  # a trigger function: no rows at all
     called = {"optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
               "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
               "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
               "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
-              "optima_audit_count(integer)"}
+              "optima_audit_count(integer)", "optima_audit_head()", "optima_client_fixed()",
+              "optima_received(integer)"}
     installed = {r[0] for r in world.sql("coord", "SELECT oid::regprocedure::text FROM pg_proc "
                                                   "WHERE proname LIKE 'optima\\_%'")}
     assert installed == called == set(access.SIGNATURES)
@@ -366,3 +371,116 @@ def test_a_cases_whole_life_by_the_units_own_logins(pg_server, tmp_path) -> None
                       "joint-review": logins["rav"]}
     ok(w.optima("coord", "audit", "verify"))
     pg_server.drop(name)
+
+
+def test_no_unit_attaches_itself_to_anothers_case_or_client(world: World) -> None:
+    """The holes a review found: a forward, a referral or a strategy written by hand to reach
+    another unit's case or client; a journal entry or a measure deleted; a forwarded case
+    changed by the unit that gave it away."""
+    hidden_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                                world.cases["sd_to_iv"])[0][0])
+    hidden_client = int(world.clients["iv1"].split("-")[1])
+    (rav,) = world.sql("rav", "SELECT id FROM institution WHERE code = 'RAV'")[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        world.sql("rav", "INSERT INTO forward (referral_id, forwarded_on, from_id, to_id) "
+                         "VALUES (%s, current_date, %s, %s)", hidden_case, rav, rav)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="client"):
+        world.sql("rav", "INSERT INTO referral (case_year, case_seq, case_id, client_id, status, "
+                         "referrer_id, receiver_id, months, referred_on, created_at, updated_at) "
+                         "SELECT 2026, 999, 'OPT-2026-0999', %s, 'referred', %s, %s, 3, current_date, "
+                         "now(), now()", hidden_client, rav, rav)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="client"):
+        world.sql("rav", "UPDATE referral SET client_id = %s WHERE case_id = %s", hidden_client,
+                  world.cases["rav_to_iv"])
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        world.sql("rav", "INSERT INTO joint_strategy (strategy_year, strategy_seq, strategy_id, "
+                         "client_id, lead_id, goal, opened_on, review_on, created_at, updated_at) "
+                         "VALUES (2026, 99, 'GS-2026-0099', %s, %s, 'x', current_date, current_date, "
+                         "now(), now())", hidden_client, rav)
+    for table in ("journal_entry", "measure", "follow_up", "forward", "client"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            world.sql("iv", f"DELETE FROM {table}")
+    # SD-EMMEN forwarded its case away: it still sees it, and changes nothing in it
+    assert world.sql("emmen", "UPDATE referral SET status = 'withdrawn' RETURNING id") == []
+    assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s",
+                     world.cases["rav_to_emmen"]) == [("referred",)]
+    assert world.sql("rav", "SELECT count(*) FROM client WHERE id = %s", hidden_client) == [(0,)]
+
+
+def test_no_unit_forges_an_audit_event_or_the_head(world: World) -> None:
+    (tip,) = world.sql("coord", "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1")[0]
+    hidden_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                                world.cases["sd_to_iv"])[0][0])
+    own_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                             world.cases["rav_to_iv"])[0][0])
+    event = ("INSERT INTO audit_event (at, actor, action, entity, entity_ref, referral_id, source, "
+             "payload_erased, payload_hash, prev_hash, hash) VALUES ({at}, session_user, 'assign', "
+             "'referral', 'x', %s, 'cli', false, 'x', %s, 'x')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # another unit's case
+        world.sql("rav", event.format(at="now()"), hidden_case, tip)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="follows"):  # off the chain
+        world.sql("rav", event.format(at="now()"), own_case, "0" * 64)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="recorded now"):  # back-dated
+        world.sql("rav", event.format(at="now() - interval '3 days'"), own_case, tip)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="head"):
+        world.sql("rav", "UPDATE meta SET value = '1:' || repeat('0', 64) || ':1:' || repeat('0', 64) "
+                         "WHERE key = 'audit_head'")
+    assert world.sql("rav", "UPDATE meta SET value = '99' WHERE key = 'schema_version' "
+                            "RETURNING 1") == []  # not a row it may change
+    ok(world.optima(None, "audit", "verify"))
+
+
+def test_a_planted_function_does_not_widen_a_units_sight(world: World) -> None:
+    """Where a unit's login may create objects (PostgreSQL 14 lets everyone create in the public
+    schema), a function shadowing pg_has_role on its search path changes nothing: optima's
+    functions search pg_catalog first."""
+    login = world.logins["rav"]
+    world.server.admin  # noqa: B018 - the server's superuser grants what PostgreSQL 14 would
+    with psycopg.connect(world.url().replace("+psycopg", ""), autocommit=True) as con:
+        con.execute(f'GRANT CREATE ON SCHEMA public TO "{login}"')
+    try:
+        with psycopg.connect(world.url("rav").replace("+psycopg", ""), autocommit=True) as con:
+            con.execute("CREATE FUNCTION public.pg_has_role(name, name, text) RETURNS boolean "
+                        "LANGUAGE sql AS 'SELECT true'")
+            con.execute("SET search_path = public, pg_catalog")
+            seen = {r[0] for r in con.execute("SELECT case_id FROM referral")}
+            assert seen == {world.cases[c] for c in SEES["rav"]}
+            con.execute("DROP FUNCTION public.pg_has_role(name, name, text)")
+    finally:
+        with psycopg.connect(world.url().replace("+psycopg", ""), autocommit=True) as con:
+            con.execute(f'REVOKE CREATE ON SCHEMA public FROM "{login}"')
+
+
+def test_a_joint_strategys_events_are_its_units_alone(world: World) -> None:
+    strategy = ok(world.optima(None, "joint", "open", world.clients["sd2"], "--lead", "SD",
+                               "--with", "IV", "--goal", "Sucht und Budget", "--review-on",
+                               days_ago(-30), "--on", days_ago(3)))
+    for who, sees in (("rav", False), ("sd", True), ("iv", True)):
+        found = world.sql(who, "SELECT count(*) FROM audit_event WHERE entity_ref = %s", strategy)
+        assert (found[0][0] > 0) is sees, who
+
+
+def test_a_partner_is_told_that_the_lead_opens_the_strategy(world: World) -> None:
+    refused = world.optima("rav", "joint", "open", world.clients["rav1"], "--lead", "IV", "--with",
+                           "RAV", "--goal", "Stelle", "--review-on", days_ago(-30))
+    assert refused.exit_code == 1
+    assert refused.stderr == ("error: on the shared server a joint strategy is opened by the login "
+                              "of its lead, IV; ask its contact person, or give your own unit as "
+                              "--lead\n")
+
+
+def test_the_owner_of_another_database_does_not_make_itself_optimas_admin(pg_server) -> None:  # type: ignore[no-untyped-def]
+    """optima's roles are the server's: where they already serve another database, a login
+    that may create roles does not become their administrator by upgrading a database of its
+    own (it would see every optima database's rows)."""
+    owner = f"t{os.getpid()}_{next(_names)}_owner"
+    database = f"{owner}_db"
+    pg_server.admin(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
+    pg_server.admin(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+    url = f"postgresql+psycopg://{owner}@{pg_server.host}:{pg_server.port}/{database}"
+    refused = runner.invoke(app, ["--db", url, "db", "upgrade"])
+    assert refused.exit_code == 1
+    assert "already serve the database" in refused.stderr and "Traceback" not in refused.stderr
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as con:
+        assert list(con.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) == []
+    pg_server.drop(database)

@@ -207,6 +207,8 @@ OPTIONS = {
     "cost": "--cost", "approved_on": "--approved-on", "measure": "N",
     # follow-ups after the closing (issue 19)
     "at": "--at", "since": "--since", "situation": "--situation",
+    # access on the shared server (issue 20)
+    "lead": "--lead",
 }
 
 

@@ -29,6 +29,7 @@ from optima_cli.store.engine import connect
 from optima_cli.store.location import locate
 
 _names = itertools.count(1)
+AHV = "756.1234.5678.97"
 runner = CliRunner()
 
 
@@ -71,9 +72,11 @@ def world(pg_server) -> Iterator[World]:  # type: ignore[no-untyped-def]
         ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
 
         def register(key: str, unit: str) -> None:
+            ahv = ("--ahv", AHV) if key == "sd1" else ()
             w.clients[key] = ok(w.optima(None, "register", "--name", f"Person {key}",
                                          "--birth-date", "01.01.1980", "--from", unit,
-                                         "--consent-on", days_ago(200), "--work-capacity", "yes"))
+                                         "--consent-on", days_ago(200), "--work-capacity", "yes",
+                                         *ahv))
 
         def refer(key: str, client: str, to: str, topics: str) -> None:
             w.cases[key] = ok(w.optima(None, "refer", w.clients[client], "--to", to, "--topics",
@@ -161,7 +164,8 @@ def test_a_unit_cannot_change_another_units_referral_or_the_audit_trail(world: W
     other = world.cases["sd_to_iv"]
     assert world.sql("rav", "UPDATE referral SET status = 'closed' WHERE case_id = %s RETURNING id",
                      other) == []
-    assert world.sql("rav", "DELETE FROM referral WHERE case_id = %s RETURNING id", other) == []
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # nobody but the admin deletes one
+        world.sql("rav", "DELETE FROM referral WHERE case_id = %s", other)
     assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s", other) == [("referred",)]
     for who in ("rav", "coord"):
         for statement in ("DELETE FROM audit_event", "UPDATE audit_event SET actor = 'x'",
@@ -202,6 +206,10 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             world.sql(login, f'SET ROLE "{role}"')
     with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
+        con.execute("SET ROLE optima_unit")  # the units' common role: it is no unit's
+        assert list(con.execute("SELECT case_id FROM referral")) == []
+        assert list(con.execute("SELECT id FROM client")) == []
+    with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
         con.execute("SET row_security = off")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             con.execute("SELECT case_id FROM referral")
@@ -221,6 +229,8 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         assert con.execute("SELECT optima_sees_all(), optima_is_admin(), "
                            "optima_may_act_for_others()").fetchone() == (False, False, False)
         assert list(con.execute("SELECT * FROM optima_joints()")) == []
+        received = [r[0] for r in con.execute("SELECT optima_received(id) FROM generate_series(1, 9) id")]
+        assert set(received) <= {None, *con.execute("SELECT optima_units()").fetchone()[0]}
         for call in ("optima_next_case_seq(2026)", "optima_next_joint_seq(2026)",
                      "optima_audit_count(0)", "optima_audit_first()", "optima_audit_hash(1)"):
             (value,) = con.execute(f"SELECT {call}").fetchone()
@@ -231,13 +241,15 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         assert isinstance(row[0], int) and len(row[1]) == 64
         others = con.execute("SELECT optima_units_of('postgres')").fetchone()[0]
         assert isinstance(others, list)
-        with pytest.raises(psycopg.errors.FeatureNotSupported):
-            con.execute("SELECT optima_audit_actor()")  # a trigger function: no rows at all
+        for trigger in ("optima_audit_actor()", "optima_audit_head()", "optima_client_fixed()"):
+            with pytest.raises(psycopg.errors.FeatureNotSupported):
+                con.execute(f"SELECT {trigger}")  # a trigger function: no rows at all
     called = {"optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
               "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
               "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
               "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
-              "optima_audit_count(integer)"}
+              "optima_audit_count(integer)", "optima_audit_head()", "optima_client_fixed()",
+              "optima_received(integer)"}
     installed = {r[0] for r in world.sql("coord", "SELECT oid::regprocedure::text FROM pg_proc "
                                                   "WHERE proname LIKE 'optima\\_%'")}
     assert installed == called == set(access.SIGNATURES)
@@ -268,3 +280,207 @@ def test_what_needs_the_whole_database_is_the_coordinators(world: World, tmp_pat
     ok(world.optima("coord", "audit", "verify"))
     anonymize = world.optima("coord", "anonymize", "--closed-before", days_ago(400))
     assert anonymize.exit_code == 1 and "administrator" in anonymize.stderr
+
+
+def test_a_client_registered_at_a_unit_one_cannot_see(world: World) -> None:
+    """The AHV number is unique in optima: registering it again at another unit is refused
+    without naming the unit, the client or the case (the counsellor has the number from the
+    person in front of them)."""
+    refused = world.optima("rav", "register", "--name", "Someone Else", "--birth-date",
+                           "02.02.1981", "--from", "RAV", "--ahv", AHV)
+    assert refused.exit_code == 1, refused.stderr
+    assert "already registered" in refused.stderr and "Person" not in refused.stderr
+    assert world.clients["sd1"] not in refused.stderr and "SD" not in refused.stderr
+    assert world.sql("coord", "SELECT count(*) FROM client WHERE name = 'Someone Else'") == [(0,)]
+
+
+def test_doctor_of_a_units_login_does_not_cry_wolf(world: World) -> None:
+    checks = {c["check"]: c for c in json.loads(ok(world.optima("sd", "doctor", "--format", "json")))["checks"]}
+    assert checks["audit trail"]["ok"] and "not checked" in checks["audit trail"]["detail"]
+    whole = {c["check"]: c for c in json.loads(ok(world.optima("coord", "doctor", "--format", "json")))["checks"]}
+    assert whole["audit trail"]["ok"] and "events" in whole["audit trail"]["detail"]
+
+
+def test_a_cases_whole_life_by_the_units_own_logins(pg_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every kind of change optima makes, each by the login of the unit whose work it is, on a
+    database of its own: register, refer, accept, measure, journal, suspend, close, follow-up,
+    forward and back, a joint strategy led by one unit and reviewed by its partner, an
+    import; then the coordinator's audit verify finds the chain whole, every event in the name
+    of the login that made it."""
+    name = pg_server.new_database()
+    stem = f"t{os.getpid()}_{next(_names)}"
+    logins = {who: f"{stem}_{who}" for who in ("rav", "iv", "sd", "emmen", "coord")}
+    w = World(pg_server, name, logins, {}, {})
+    ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
+    for who in logins:
+        pg_server.admin(f'CREATE ROLE "{logins[who]}" LOGIN')
+    db = connect(locate(w.url()))
+    with db.write() as session:
+        for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
+            unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
+                                      {"c": code}).scalar_one()
+            access.set_unit_role(session, unit_id, unit_role(code))
+            access.grant(session, logins[who], unit_role(code))
+        access.grant(session, logins["coord"], COORDINATOR)
+    db.engine.dispose()
+
+    client = ok(w.optima("rav", "register", "--name", "Muster Hans", "--birth-date", "12.03.1980",
+                         "--from", "RAV", "--consent-on", days_ago(400), "--work-capacity", "yes"))
+    case = ok(w.optima("rav", "refer", client, "--to", "IV", "--topics", "health", "--months", "3",
+                       "--workable", "yes", "--on", days_ago(300)))
+    ok(w.optima("iv", "accept", case, "--counsellor", "B. Keller", "--on", days_ago(295)))
+    ok(w.optima("iv", "measure", "add", case, "--kind", "coaching", "--cost", "1200", "--on",
+                days_ago(290)))
+    ok(w.optima("iv", "measure", "approve", case, "1", "--on", days_ago(289)))
+    ok(w.optima("iv", "note", case, "Erstgespräch", "--on", days_ago(288)))
+    ok(w.optima("rav", "suspend-search", case, "--from", days_ago(287), "--until", days_ago(250)))
+    ok(w.optima("iv", "close", case, "--outcome", "partly", "--employed", "--on", days_ago(200)))
+    ok(w.optima("rav", "follow-up", case, "--at", "6", "--situation", "employed", "--since",
+                days_ago(190), "--on", days_ago(15)))
+    assert w.sql("sd", "SELECT count(*) FROM follow_up") == [(0,)]
+
+    other = ok(w.optima("rav", "register", "--name", "Beispiel Anna", "--birth-date", "01.01.1985",
+                        "--from", "RAV", "--consent-on", days_ago(100), "--work-capacity", "yes"))
+    moved = ok(w.optima("rav", "refer", other, "--to", "SD-EMMEN", "--topics", "finances",
+                        "--months", "3", "--workable", "yes", "--on", days_ago(20)))
+    ok(w.optima("emmen", "forward", moved, "--to", "SD", "--on", days_ago(19)))
+    ok(w.optima("sd", "forward", moved, "--to", "SD-EMMEN", "--on", days_ago(18)))  # and back
+    assert w.sql("sd", "SELECT count(*) FROM referral") == [(1,)]  # SD forwarded it: it sees it
+    assert w.sql("emmen", "SELECT receiver_id FROM referral") == w.sql(
+        "emmen", "SELECT id FROM institution WHERE code = 'SD-EMMEN'")
+
+    third = ok(w.optima("sd", "register", "--name", "Joint Jana", "--birth-date", "03.03.1975",
+                        "--from", "SD", "--consent-on", days_ago(100), "--work-capacity", "yes"))
+    strategy = ok(w.optima("sd", "joint", "open", third, "--lead", "SD", "--with", "RAV", "--goal",
+                           "Budget und Stelle", "--review-on", days_ago(-30), "--on", days_ago(10)))
+    ok(w.optima("rav", "joint", "review", strategy, "--next", days_ago(-60), "--on", days_ago(5)))
+    assert w.sql("iv", "SELECT count(*) FROM joint_strategy") == [(0,)]
+    assert w.sql("rav", "SELECT count(*) FROM client WHERE name = 'Joint Jana'") == [(1,)]
+
+    sheet = tmp_path / "cases.csv"
+    sheet.write_text("external_ref,name,birth_date,registered_at,consent_on,work_capacity,"
+                     "referrer,receiver,topics,months,workable,referred_on\n"
+                     f"SD-1,Import Ida,1990-05-05,SD,{days_ago(60)},yes,SD,RAV,finances,3,yes,"
+                     f"{days_ago(50)}\n", encoding="utf-8")
+    imported = w.optima("sd", "import", str(sheet))
+    assert imported.exit_code == 0, (imported.stdout, imported.stderr)
+
+    actors = dict(w.sql("coord", "SELECT action, min(actor) FROM audit_event WHERE action IN "
+                                 "('refer', 'accept', 'forward', 'joint-review') GROUP BY action"))
+    assert actors == {"refer": logins["rav"], "accept": logins["iv"], "forward": logins["emmen"],
+                      "joint-review": logins["rav"]}
+    ok(w.optima("coord", "audit", "verify"))
+    pg_server.drop(name)
+
+
+def test_no_unit_attaches_itself_to_anothers_case_or_client(world: World) -> None:
+    """The holes a review found: a forward, a referral or a strategy written by hand to reach
+    another unit's case or client; a journal entry or a measure deleted; a forwarded case
+    changed by the unit that gave it away."""
+    hidden_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                                world.cases["sd_to_iv"])[0][0])
+    hidden_client = int(world.clients["iv1"].split("-")[1])
+    (rav,) = world.sql("rav", "SELECT id FROM institution WHERE code = 'RAV'")[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        world.sql("rav", "INSERT INTO forward (referral_id, forwarded_on, from_id, to_id) "
+                         "VALUES (%s, current_date, %s, %s)", hidden_case, rav, rav)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="client"):
+        world.sql("rav", "INSERT INTO referral (case_year, case_seq, case_id, client_id, status, "
+                         "referrer_id, receiver_id, months, referred_on, created_at, updated_at) "
+                         "SELECT 2026, 999, 'OPT-2026-0999', %s, 'referred', %s, %s, 3, current_date, "
+                         "now(), now()", hidden_client, rav, rav)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="client"):
+        world.sql("rav", "UPDATE referral SET client_id = %s WHERE case_id = %s", hidden_client,
+                  world.cases["rav_to_iv"])
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        world.sql("rav", "INSERT INTO joint_strategy (strategy_year, strategy_seq, strategy_id, "
+                         "client_id, lead_id, goal, opened_on, review_on, created_at, updated_at) "
+                         "VALUES (2026, 99, 'GS-2026-0099', %s, %s, 'x', current_date, current_date, "
+                         "now(), now())", hidden_client, rav)
+    for table in ("journal_entry", "measure", "follow_up", "forward", "client"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            world.sql("iv", f"DELETE FROM {table}")
+    # SD-EMMEN forwarded its case away: it still sees it, and changes nothing in it
+    assert world.sql("emmen", "UPDATE referral SET status = 'withdrawn' RETURNING id") == []
+    assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s",
+                     world.cases["rav_to_emmen"]) == [("referred",)]
+    assert world.sql("rav", "SELECT count(*) FROM client WHERE id = %s", hidden_client) == [(0,)]
+
+
+def test_no_unit_forges_an_audit_event_or_the_head(world: World) -> None:
+    (tip,) = world.sql("coord", "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1")[0]
+    hidden_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                                world.cases["sd_to_iv"])[0][0])
+    own_case = int(world.sql("coord", "SELECT id FROM referral WHERE case_id = %s",
+                             world.cases["rav_to_iv"])[0][0])
+    event = ("INSERT INTO audit_event (at, actor, action, entity, entity_ref, referral_id, source, "
+             "payload_erased, payload_hash, prev_hash, hash) VALUES ({at}, session_user, 'assign', "
+             "'referral', 'x', %s, 'cli', false, 'x', %s, 'x')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # another unit's case
+        world.sql("rav", event.format(at="now()"), hidden_case, tip)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="follows"):  # off the chain
+        world.sql("rav", event.format(at="now()"), own_case, "0" * 64)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="recorded now"):  # back-dated
+        world.sql("rav", event.format(at="now() - interval '3 days'"), own_case, tip)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="head"):
+        world.sql("rav", "UPDATE meta SET value = '1:' || repeat('0', 64) || ':1:' || repeat('0', 64) "
+                         "WHERE key = 'audit_head'")
+    assert world.sql("rav", "UPDATE meta SET value = '99' WHERE key = 'schema_version' "
+                            "RETURNING 1") == []  # not a row it may change
+    ok(world.optima(None, "audit", "verify"))
+
+
+def test_a_planted_function_does_not_widen_a_units_sight(world: World) -> None:
+    """Where a unit's login may create objects (PostgreSQL 14 lets everyone create in the public
+    schema), a function shadowing pg_has_role on its search path changes nothing: optima's
+    functions search pg_catalog first."""
+    login = world.logins["rav"]
+    world.server.admin  # noqa: B018 - the server's superuser grants what PostgreSQL 14 would
+    with psycopg.connect(world.url().replace("+psycopg", ""), autocommit=True) as con:
+        con.execute(f'GRANT CREATE ON SCHEMA public TO "{login}"')
+    try:
+        with psycopg.connect(world.url("rav").replace("+psycopg", ""), autocommit=True) as con:
+            con.execute("CREATE FUNCTION public.pg_has_role(name, name, text) RETURNS boolean "
+                        "LANGUAGE sql AS 'SELECT true'")
+            con.execute("SET search_path = public, pg_catalog")
+            seen = {r[0] for r in con.execute("SELECT case_id FROM referral")}
+            assert seen == {world.cases[c] for c in SEES["rav"]}
+            con.execute("DROP FUNCTION public.pg_has_role(name, name, text)")
+    finally:
+        with psycopg.connect(world.url().replace("+psycopg", ""), autocommit=True) as con:
+            con.execute(f'REVOKE CREATE ON SCHEMA public FROM "{login}"')
+
+
+def test_a_joint_strategys_events_are_its_units_alone(world: World) -> None:
+    strategy = ok(world.optima(None, "joint", "open", world.clients["sd2"], "--lead", "SD",
+                               "--with", "IV", "--goal", "Sucht und Budget", "--review-on",
+                               days_ago(-30), "--on", days_ago(3)))
+    for who, sees in (("rav", False), ("sd", True), ("iv", True)):
+        found = world.sql(who, "SELECT count(*) FROM audit_event WHERE entity_ref = %s", strategy)
+        assert (found[0][0] > 0) is sees, who
+
+
+def test_a_partner_is_told_that_the_lead_opens_the_strategy(world: World) -> None:
+    refused = world.optima("rav", "joint", "open", world.clients["rav1"], "--lead", "IV", "--with",
+                           "RAV", "--goal", "Stelle", "--review-on", days_ago(-30))
+    assert refused.exit_code == 1
+    assert refused.stderr == ("error: on the shared server a joint strategy is opened by the login "
+                              "of its lead, IV; ask its contact person, or give your own unit as "
+                              "--lead\n")
+
+
+def test_the_owner_of_another_database_does_not_make_itself_optimas_admin(pg_server) -> None:  # type: ignore[no-untyped-def]
+    """optima's roles are the server's: where they already serve another database, a login
+    that may create roles does not become their administrator by upgrading a database of its
+    own (it would see every optima database's rows)."""
+    owner = f"t{os.getpid()}_{next(_names)}_owner"
+    database = f"{owner}_db"
+    pg_server.admin(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
+    pg_server.admin(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+    url = f"postgresql+psycopg://{owner}@{pg_server.host}:{pg_server.port}/{database}"
+    refused = runner.invoke(app, ["--db", url, "db", "upgrade"])
+    assert refused.exit_code == 1
+    assert "already serve the database" in refused.stderr and "Traceback" not in refused.stderr
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as con:
+        assert list(con.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) == []
+    pg_server.drop(database)

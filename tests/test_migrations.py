@@ -181,9 +181,9 @@ def test_upgrade_across_the_migrations_keeps_everything(empty_db, run, legacy, t
     after = dump(empty_db)
     for table in ("referral_topic", "suspension"):
         assert after[table] == before[table], table
-    # every unit as before, with no contact person's login name (0012)
-    assert [row[:-1] for row in after["institution"]] == before["institution"]
-    assert {row[-1] for row in after["institution"]} == {None}
+    # every unit as before, with no contact person's login name (0012) and no role (0016)
+    assert [row[:-2] for row in after["institution"]] == before["institution"]
+    assert {row[-2:] for row in after["institution"]} == {(None, None)}
     # every referral as before, its findings turned from English sentences into keys and values
     # (0004) that say the same sentences, with the answer whether it is workable (0007) and the
     # version of the settings it was judged under (0008) added as the last columns: not answered,
@@ -545,5 +545,34 @@ def test_measures_come_with_0014_and_go_with_it(db_path, run):
                                             db_path, lambda found: found.get_indexes("measure"))}
     assert count(db_path, "measure") == 0
     assert run("measure", "add", case, "--kind", "course", "--cost", "80").stdout.strip() == "1"
+    assert differences(db_path) == []
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_access_control_comes_with_0016_and_goes_with_it(db_path, run):
+    """0016 adds the unit's role (institution.access_role) and, on a server, row-level security
+    on every table with personal data: down to 0015 the policies, the functions and the column
+    are gone and the trail still verifies; up again all of it is back."""
+    _one_case(run, "finances")
+
+    def protected() -> set[str]:
+        if not is_url(db_path):
+            return set()
+        return {r[0] for r in query(db_path, "SELECT relname FROM pg_class WHERE relrowsecurity "
+                                             "AND relforcerowsecurity")}
+
+    from optima_cli.store.access import PROTECTED
+
+    assert protected() == (set(PROTECTED) if is_url(db_path) else set())
+    migrate(db_path, "0015", down=True)
+    assert protected() == set()
+    assert "access_role" not in {c["name"] for c in _inspected(
+        db_path, lambda found: found.get_columns("institution"))}
+    if is_url(db_path):
+        assert query(db_path, "SELECT count(*) FROM pg_proc WHERE proname ~ '^optima_'") == [(0,)]
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == newer("0015")
+    assert protected() == (set(PROTECTED) if is_url(db_path) else set())
     assert differences(db_path) == []
     assert run("audit", "verify").exit_code == 0

@@ -1858,6 +1858,21 @@ MESSAGES: dict[str, str] = {
     "--admin)":
         "auf dem gemeinsamen Server darf dies nur die Administration von optima (optima access "
         "grant LOGIN --admin)",
+    "not checked: this login sees only the events of its units' cases; the coordinator runs optima "
+    "audit verify":
+        "nicht geprüft: dieses Login sieht nur die Ereignisse der Fälle seiner Stellen; die "
+        "IIZ-Koordination führt optima audit verify aus",
+    "on the shared server a joint strategy is opened by the login of its lead, {lead}; ask its "
+    "contact person, or give your own unit as {field}":
+        "auf dem gemeinsamen Server eröffnet das Login der federführenden Stelle {lead} eine "
+        "gemeinsame Strategie; fragen Sie deren Ansprechperson, oder geben Sie Ihre eigene Stelle "
+        "als {field} an",
+    "the roles of optima on this server already serve the database {other}; its administrator "
+    "grants optima_admin (optima access grant LOGIN --admin), or the server administrator runs "
+    "optima db upgrade here (README: the shared database)":
+        "die Rollen von optima auf diesem Server dienen schon der Datenbank {other}; deren "
+        "Administration vergibt optima_admin (optima access grant LOGIN --admin), oder die "
+        "Server-Administration führt optima db upgrade hier aus (README: die gemeinsame Datenbank)",
     "{database} records every change in the name of the login role; {problem}":
         "{database} hält jede Änderung im Namen der Login-Rolle fest; {problem}",
     # --- issue 20: access commands (cli/access.py) ---

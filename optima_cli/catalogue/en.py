@@ -276,6 +276,8 @@ REFUSALS: dict[str, str] = {
                       "needs the whole database; the coordinator or optima's administrator runs it",
     "admin-only": "on the shared server only optima's administrator may do this (optima access "
                   "grant LOGIN --admin)",
+    "joint-open-by-lead": "on the shared server a joint strategy is opened by the login of its "
+                          "lead, {lead}; ask its contact person, or give your own unit as {field}",
     "login-is-a-group": "{value} is one of the server's or optima's own roles, not a person's login; "
                         "give the login role of a person (CREATE ROLE name LOGIN)",
     # who may use the shared server (workflow/access.py, cli/access.py; issue 20)

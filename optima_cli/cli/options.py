@@ -207,7 +207,8 @@ OPTIONS = {
     "cost": "--cost", "approved_on": "--approved-on", "measure": "N",
     # follow-ups after the closing (issue 19)
     "at": "--at", "since": "--since", "situation": "--situation",
-    # who may use the shared server (issue 20)
+    # access on the shared server (issue 20)
+    "lead": "--lead",
     "login": "LOGIN", "unit": "--unit", "coordinator": "--coordinator", "admin": "--admin",
 }
 

@@ -59,3 +59,11 @@ def require(level: str, *, sees_all: bool, admin: bool) -> None:
         raise OptimaError.refused("admin-only")
     if level == "all" and not sees_all:
         raise OptimaError.refused("whole-database")
+
+
+def require_lead(code: str, lead: int, units: frozenset[int] | None) -> None:
+    """On the shared server a joint strategy is opened by its lead's login (`units`: the ids of
+    the login's units; None: any, as on SQLite or for the administrator): the partners see it
+    once it names them, and the lead answers for it."""
+    if units is not None and lead not in units:
+        raise OptimaError.refused("joint-open-by-lead", "lead", lead=code)

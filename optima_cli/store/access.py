@@ -25,6 +25,7 @@ never a row of anyone else's.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -40,99 +41,193 @@ GUARDED_KEY = "optima_access_guarded"  # in session.info: the access functions a
 U = "((SELECT optima_units())::integer[])"
 SEES_ALL = "(SELECT optima_sees_all())"
 IS_ADMIN = "(SELECT optima_is_admin())"
+PARTY = f"referrer_id = ANY {U} OR receiver_id = ANY {U}"
+FORWARDED = (f"EXISTS (SELECT 1 FROM forward f WHERE f.referral_id = referral.id "
+             f"AND f.from_id = ANY {U})")
+CLIENT = (f"institution_id = ANY {U} OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = "
+          "client.id) OR EXISTS (SELECT 1 FROM joint_strategy j WHERE j.client_id = client.id)")
 CASE = "EXISTS (SELECT 1 FROM referral r WHERE r.id = {table}.referral_id)"
 JOINT = "{table}.joint_id IN (SELECT optima_joints())"
 
-# The rows of each protected table a unit's member may see and change: a SQL condition.
-MINE: dict[str, str] = {
-    "referral": f"referrer_id = ANY {U} OR receiver_id = ANY {U} OR EXISTS (SELECT 1 FROM forward f "
-                f"WHERE f.referral_id = referral.id AND f.from_id = ANY {U})",
-    "client": f"institution_id = ANY {U} OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = "
-              "client.id) OR EXISTS (SELECT 1 FROM joint_strategy j WHERE j.client_id = client.id)",
-    "referral_topic": CASE.format(table="referral_topic"),
-    "suspension": CASE.format(table="suspension"),
-    "journal_entry": CASE.format(table="journal_entry"),
-    "measure": CASE.format(table="measure"),
-    "follow_up": CASE.format(table="follow_up"),
-    "forward": f"from_id = ANY {U} OR to_id = ANY {U}",
-    "refusal": f"referrer_id = ANY {U} OR receiver_id = ANY {U}",
-    "refusal_rule": "EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)",
-    "joint_strategy": f"lead_id = ANY {U} OR id IN (SELECT optima_joints())",
-    "joint_partner": JOINT.format(table="joint_partner"),
-    "joint_review": JOINT.format(table="joint_review"),
-}
-# Audit events: one's own, and those of the cases (else the clients) one sees; nobody but the
-# administrator changes or removes one.
-AUDIT_READ = ("actor = session_user OR CASE WHEN referral_id IS NOT NULL THEN EXISTS (SELECT 1 FROM "
-              "referral r WHERE r.id = audit_event.referral_id) WHEN client_id IS NOT NULL THEN "
-              "EXISTS (SELECT 1 FROM client c WHERE c.id = audit_event.client_id) ELSE false END")
-PROTECTED = (*MINE, "notice", "audit_event", "meta")
-# what a unit's members may change (rows: their own); the coordinator and they may read every
-# optima table (rows: as the policies say) and add audit events and the trail's head
-UNIT_WRITES = tuple(MINE)
-POLICIES = ("optima_read", "optima_insert", "optima_update", "optima_delete")
 
+@dataclass(frozen=True)
+class Rows:
+    """What a unit's member may do with the rows of one protected table: a SQL condition per
+    command (None: not at all; the administrator always may). The grants follow from them."""
+
+    read: str
+    insert: str | None = None
+    update: str | None = None  # the rows one may change (USING)
+    changed: str | None = None  # what they may become (WITH CHECK); default: `update`
+    delete: str | None = None
+
+
+def _case(table: str, *, delete: bool = False) -> Rows:
+    seen = CASE.format(table=table)
+    return Rows(seen, seen, seen, None, seen if delete else None)
+
+
+# A unit's member sees the referrals where a unit of theirs is referrer or receiver, or that it
+# forwarded; changes those where it is referrer or receiver; deletes only what optima deletes
+# (a suspension taken back, topics corrected). A forward is written by the receiver that
+# forwards, before the referral's new receiver (store/session_store.py), and never changed.
+ROWS: dict[str, Rows] = {
+    "referral": Rows(f"{PARTY} OR {FORWARDED}", PARTY, PARTY, f"{PARTY} OR {FORWARDED}"),
+    "client": Rows(CLIENT, f"institution_id = ANY {U}", CLIENT),
+    "referral_topic": _case("referral_topic", delete=True),
+    "suspension": _case("suspension", delete=True),
+    "journal_entry": _case("journal_entry"),
+    "measure": _case("measure"),
+    "follow_up": _case("follow_up"),
+    "forward": Rows(f"from_id = ANY {U} OR to_id = ANY {U}",
+                    f"from_id = ANY {U} AND from_id = optima_received(referral_id)"),
+    "refusal": Rows(PARTY, f"referrer_id = ANY {U}"),
+    "refusal_rule": Rows("EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)",
+                         "EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)"),
+    "joint_strategy": Rows(f"lead_id = ANY {U} OR id IN (SELECT optima_joints())",
+                           f"lead_id = ANY {U}", f"lead_id = ANY {U} OR id IN (SELECT optima_joints())"),
+    "joint_partner": Rows(JOINT.format(table="joint_partner"), JOINT.format(table="joint_partner")),
+    "joint_review": Rows(JOINT.format(table="joint_review"), JOINT.format(table="joint_review"),
+                         JOINT.format(table="joint_review")),
+    # Audit events: those of the strategies, else the cases, else the clients one sees, and
+    # one's own that name none of them; added only about what one sees (the trigger checks the
+    # actor, the chain and the moment); changed or removed by nobody but the administrator.
+    "audit_event": Rows(
+        "CASE WHEN entity = 'joint' THEN EXISTS (SELECT 1 FROM joint_strategy j WHERE "
+        "j.strategy_id = audit_event.entity_ref) WHEN referral_id IS NOT NULL THEN EXISTS (SELECT 1 "
+        "FROM referral r WHERE r.id = audit_event.referral_id) WHEN client_id IS NOT NULL THEN "
+        "EXISTS (SELECT 1 FROM client c WHERE c.id = audit_event.client_id) "
+        "ELSE actor = session_user END",
+        "(referral_id IS NULL OR EXISTS (SELECT 1 FROM referral r WHERE r.id = "
+        "audit_event.referral_id)) AND (client_id IS NULL OR EXISTS (SELECT 1 FROM client c WHERE "
+        "c.id = audit_event.client_id))"),
+    "notice": Rows("false"),  # the coordinator's notify: see below
+    # the head of the audit trail is written by every writer (a trigger holds it to the tip)
+    "meta": Rows("true", "key = 'audit_head'", "key = 'audit_head'"),
+}
+PROTECTED = tuple(ROWS)
+# the coordinator reads every row; writes the events of its reads, the head, and notify's notices
+COORDINATOR_WRITES = {"audit_event": "INSERT", "meta": "INSERT, UPDATE", "notice": "INSERT, UPDATE, DELETE"}
+POLICIES = ("optima_read", "optima_insert", "optima_update", "optima_delete")
+# personal columns without planner statistics: a unit's EXPLAIN must not estimate others' rows
+UNCOUNTED = {"client": ("name", "name_key", "ahv", "birth_date", "municipality", "external_ref",
+                        "counsellor")}
+PATH = "SET search_path = pg_catalog, {schema}, pg_temp"  # never the caller's: no planted function
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION optima_units_of(who name) RETURNS integer[]
-    LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE {path} AS $$
     SELECT coalesce(array_agg(i.id), '{{}}') FROM institution i JOIN pg_roles g ON g.rolname = i.access_role
     WHERE pg_has_role(who, g.oid, 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_units() RETURNS integer[]
-    LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$ SELECT optima_units_of(current_user) $$;
+    LANGUAGE sql STABLE {path} AS $$ SELECT optima_units_of(current_user) $$;
 CREATE OR REPLACE FUNCTION optima_is_admin() RETURNS boolean
-    LANGUAGE sql STABLE AS $$ SELECT pg_has_role(current_user, '{admin}', 'MEMBER') $$;
+    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(current_user, '{admin}', 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_sees_all() RETURNS boolean
-    LANGUAGE sql STABLE AS $$
+    LANGUAGE sql STABLE {path} AS $$
     SELECT pg_has_role(current_user, '{admin}', 'MEMBER')
         OR pg_has_role(current_user, '{coordinator}', 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_may_act_for_others() RETURNS boolean
-    LANGUAGE sql STABLE AS $$ SELECT pg_has_role(session_user, '{admin}', 'MEMBER') $$;
-CREATE OR REPLACE FUNCTION optima_audit_actor() RETURNS trigger
-    LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
-    BEGIN
-        IF NEW.actor IS DISTINCT FROM session_user::text AND NOT optima_may_act_for_others() THEN
-            RAISE EXCEPTION 'optima: an audit event''s actor is the login role (%), not %',
-                session_user, NEW.actor USING ERRCODE = '42501';
-        END IF;
-        RETURN NEW;
-    END $$;
+    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(session_user, '{admin}', 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_joints() RETURNS SETOF integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT j.id FROM joint_strategy j
     WHERE pg_has_role(session_user, '{admin}', 'MEMBER')
        OR pg_has_role(session_user, '{coordinator}', 'MEMBER')
        OR j.lead_id = ANY (optima_units_of(session_user))
        OR EXISTS (SELECT 1 FROM joint_partner p WHERE p.joint_id = j.id
                   AND p.institution_id = ANY (optima_units_of(session_user))) $$;
+CREATE OR REPLACE FUNCTION optima_received(referral integer) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
+    SELECT r.receiver_id FROM referral r WHERE r.id = referral
+       AND r.receiver_id = ANY (optima_units_of(session_user)) $$;
 CREATE OR REPLACE FUNCTION optima_next_case_seq(year integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT coalesce(max(case_seq), 0) + 1 FROM referral WHERE case_year = year $$;
 CREATE OR REPLACE FUNCTION optima_case_seqs() RETURNS TABLE (year integer, seq integer)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT case_year, max(case_seq) FROM referral GROUP BY case_year $$;
 CREATE OR REPLACE FUNCTION optima_next_joint_seq(year integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT coalesce(max(strategy_seq), 0) + 1 FROM joint_strategy WHERE strategy_year = year $$;
 CREATE OR REPLACE FUNCTION optima_audit_last() RETURNS TABLE (id integer, hash varchar)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql VOLATILE SECURITY DEFINER {path} AS $$
     SELECT e.id, e.hash FROM audit_event e ORDER BY e.id DESC LIMIT 1 $$;
 CREATE OR REPLACE FUNCTION optima_audit_first() RETURNS varchar
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT e.hash FROM audit_event e ORDER BY e.id LIMIT 1 $$;
 CREATE OR REPLACE FUNCTION optima_audit_hash(event integer) RETURNS varchar
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT e.hash FROM audit_event e WHERE e.id = event $$;
 CREATE OR REPLACE FUNCTION optima_audit_count(after integer) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT count(*) FROM audit_event e WHERE e.id > after $$;
+CREATE OR REPLACE FUNCTION optima_audit_actor() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $$
+    DECLARE tip varchar;
+    BEGIN
+        IF optima_may_act_for_others() THEN RETURN NEW; END IF;
+        IF NEW.actor IS DISTINCT FROM session_user::text THEN
+            RAISE EXCEPTION 'optima: an audit event''s actor is the login role (%), not %',
+                session_user, NEW.actor USING ERRCODE = '42501';
+        END IF;
+        PERFORM pg_advisory_xact_lock({lock});  -- the writers' lock: the tip stays the tip
+        SELECT l.hash INTO tip FROM optima_audit_last() l;
+        IF NEW.prev_hash IS DISTINCT FROM coalesce(tip, '{genesis}') THEN
+            RAISE EXCEPTION 'optima: an audit event follows the last one (%), not %', tip,
+                NEW.prev_hash USING ERRCODE = '42501';
+        END IF;
+        IF NEW.at NOT BETWEEN transaction_timestamp() - interval '10 minutes'
+                          AND clock_timestamp() + interval '1 minute' THEN
+            RAISE EXCEPTION 'optima: an audit event is recorded now, not at %', NEW.at
+                USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+    END $$;
+CREATE OR REPLACE FUNCTION optima_audit_head() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $$
+    DECLARE last_id integer; last_hash varchar;
+    BEGIN
+        IF optima_may_act_for_others() OR NEW.key <> 'audit_head' THEN RETURN NEW; END IF;
+        SELECT l.id, l.hash INTO last_id, last_hash FROM optima_audit_last() l;
+        IF split_part(NEW.value, ':', 1) IS DISTINCT FROM last_id::text
+                OR split_part(NEW.value, ':', 2) IS DISTINCT FROM last_hash
+                OR split_part(NEW.value, ':', 4) IS DISTINCT FROM optima_audit_first() THEN
+            RAISE EXCEPTION 'optima: the head of the audit trail names its last event'
+                USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+    END $$;
+CREATE OR REPLACE FUNCTION optima_client_fixed() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $$
+    BEGIN
+        IF optima_may_act_for_others() THEN RETURN NEW; END IF;
+        IF TG_OP = 'UPDATE' AND NEW.client_id IS DISTINCT FROM OLD.client_id THEN
+            RAISE EXCEPTION 'optima: the client of a % is not changed', TG_TABLE_NAME
+                USING ERRCODE = '42501';
+        END IF;
+        IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = NEW.client_id) THEN
+            RAISE EXCEPTION 'optima: no client % that this login sees', NEW.client_id
+                USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+    END $$;
 """
+# the triggers: (name, table, when, function)
+TRIGGERS = (
+    ("optima_actor", "audit_event", "BEFORE INSERT", "optima_audit_actor()"),
+    ("optima_head", "meta", "BEFORE INSERT OR UPDATE", "optima_audit_head()"),
+    ("optima_client", "referral", "BEFORE INSERT OR UPDATE OF client_id", "optima_client_fixed()"),
+    ("optima_client", "joint_strategy", "BEFORE INSERT OR UPDATE OF client_id",
+     "optima_client_fixed()"),
+)
 # each function optima installs, by its signature (the hostile-role test calls every one)
 SIGNATURES = (
     "optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
-    "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
+    "optima_may_act_for_others()", "optima_joints()", "optima_received(integer)",
     "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
     "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
-    "optima_audit_count(integer)",
+    "optima_audit_count(integer)", "optima_audit_actor()", "optima_audit_head()",
+    "optima_client_fixed()",
 )
 
 
@@ -167,37 +262,48 @@ def install(connection: Connection) -> None:
     schema = run("SELECT current_schema()").scalar_one()
     superuser = run("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
     _make_groups(connection, bool(superuser))
-    if not superuser and not run(f"SELECT pg_has_role(current_user, '{ADMIN}', 'MEMBER')").scalar():
-        run(f"GRANT {ADMIN} TO CURRENT_USER")
+    if not superuser and not run(f"SELECT pg_has_role(current_user, '{ADMIN}', 'USAGE')").scalar():
+        _refuse_shared_roles(connection)
+        version = int(run("SHOW server_version_num").scalar_one())
+        run(f"GRANT {ADMIN} TO CURRENT_USER" + (" WITH INHERIT TRUE, SET TRUE" if version >= 160000 else ""))
+    if run("SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) OR %s "
+           "FROM pg_namespace WHERE nspname = current_schema()" % ("true" if superuser else "false")).scalar():
+        run(f"REVOKE CREATE ON SCHEMA {quoted(schema)} FROM PUBLIC")  # nobody plants an object
     for role, wanted in ((ADMIN, "USAGE, CREATE"), (COORDINATOR, "USAGE"), (UNIT, "USAGE")):
         needed = [p.strip() for p in wanted.split(",")
                   if not run(f"SELECT has_schema_privilege('{role}', {_literal(schema)}, '{p.strip()}')").scalar()]
         if needed:
             run(f"GRANT {', '.join(needed)} ON SCHEMA {quoted(schema)} TO {role}")
-    run(FUNCTIONS.format(schema=quoted(schema), admin=ADMIN, coordinator=COORDINATOR))
+    from optima_cli.store.audit import GENESIS
+    from optima_cli.store.engine import WRITE_LOCK
+
+    run(FUNCTIONS.format(path=PATH.format(schema=quoted(schema)), admin=ADMIN,
+                         coordinator=COORDINATOR, genesis=GENESIS, lock=WRITE_LOCK))
     tables = _existing(connection, schema, [*SQLModel.metadata.tables, "alembic_version"])
     for table in tables:
         _own(connection, table)
+        run(f"REVOKE ALL ON {table} FROM {COORDINATOR}, {UNIT}")  # then exactly what follows
         run(f"GRANT ALL ON {table} TO {ADMIN}")
         run(f"GRANT SELECT ON {table} TO {COORDINATOR}, {UNIT}")
-    unit_writes = [t for t in UNIT_WRITES if t in tables]
-    if unit_writes:
-        run(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(unit_writes)} TO {UNIT}")
-    for table, readers in (("audit_event", f"{COORDINATOR}, {UNIT}"), ("meta", f"{COORDINATOR}, {UNIT}")):
-        if table in tables:
-            run(f"GRANT INSERT ON {table} TO {readers}")
-    if "meta" in tables:
-        run(f"GRANT UPDATE ON meta TO {COORDINATOR}, {UNIT}")
-    if "notice" in tables:
-        run(f"GRANT INSERT, UPDATE, DELETE ON notice TO {COORDINATOR}")
+        rows = ROWS.get(table)
+        if rows is not None:
+            allowed = [command for command, condition in (("INSERT", rows.insert),
+                       ("UPDATE", rows.update), ("DELETE", rows.delete)) if condition is not None]
+            if allowed:
+                run(f"GRANT {', '.join(allowed)} ON {table} TO {UNIT}")
+        if table in COORDINATOR_WRITES:
+            run(f"GRANT {COORDINATOR_WRITES[table]} ON {table} TO {COORDINATOR}")
     run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted(schema)} TO {COORDINATOR}, {UNIT}")
     for table in PROTECTED:
         if table in tables:
             _protect(connection, table)
-    if "audit_event" in tables:
-        run("DROP TRIGGER IF EXISTS optima_actor ON audit_event")
-        run("CREATE TRIGGER optima_actor BEFORE INSERT ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION optima_audit_actor()")
+    for name, table, when, function in TRIGGERS:
+        if table in tables:
+            run(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            run(f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}")
+    for table, columns in UNCOUNTED.items():
+        if table in tables:
+            run(f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} SET STATISTICS 0" for c in columns))
     for signature in SIGNATURES:
         owner = run(f"SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = "
                     f"'{signature}'::regprocedure").scalar()
@@ -205,6 +311,21 @@ def install(connection: Connection) -> None:
             run(f"ALTER FUNCTION {signature} OWNER TO {ADMIN}")
         run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
         run(f"GRANT EXECUTE ON FUNCTION {signature} TO {ADMIN}, {COORDINATOR}, {UNIT}")
+
+
+def _refuse_shared_roles(connection: Connection) -> None:
+    """The group roles are the server's, not the database's: a login that owns another database
+    must not make itself the administrator of every optima database on the server by running
+    `db upgrade` on its own."""
+    other = connection.exec_driver_sql(
+        "SELECT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid "
+        f"WHERE s.refobjid = '{ADMIN}'::regrole AND s.deptype = 'o' "
+        "AND d.datname <> current_database() LIMIT 1").scalar()
+    if other is not None:
+        raise OptimaError(t(
+            "the roles of optima on this server already serve the database {other}; its "
+            "administrator grants optima_admin (optima access grant LOGIN --admin), or the server "
+            "administrator runs optima db upgrade here (README: the shared database)", other=other))
 
 
 def _runner(connection: Connection):  # type: ignore[no-untyped-def]
@@ -247,25 +368,26 @@ def _own(connection: Connection, table: str) -> None:
 
 
 def _protect(connection: Connection, table: str) -> None:
-    """Row-level security, enabled and forced, with optima's four policies on one table."""
+    """Row-level security, enabled and forced, with optima's four policies on one table: the
+    coordinator and the administrator read every row, the administrator changes every row, a
+    unit's member as `ROWS` says."""
     run = _runner(connection)
     run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     run(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     for policy in POLICIES:
         run(f"DROP POLICY IF EXISTS {policy} ON {table}")
-    if table == "audit_event":
-        read, insert, change = f"{SEES_ALL} OR {AUDIT_READ}", "true", IS_ADMIN
-    elif table == "notice":
-        read = insert = change = SEES_ALL
-    elif table == "meta":  # the head of the audit trail is written by every writer
-        read, insert, change = "true", f"{IS_ADMIN} OR key = 'audit_head'", f"{IS_ADMIN} OR key = 'audit_head'"
-    else:
-        read, insert = f"{SEES_ALL} OR {MINE[table]}", f"{IS_ADMIN} OR {MINE[table]}"
-        change = insert
-    run(f"CREATE POLICY optima_read ON {table} FOR SELECT USING ({read})")
+    rows = ROWS[table]
+
+    def admin_or(condition: str | None) -> str:
+        return f"{IS_ADMIN} OR {condition}" if condition else IS_ADMIN
+
+    run(f"CREATE POLICY optima_read ON {table} FOR SELECT USING ({SEES_ALL} OR {rows.read})")
+    insert = f"{SEES_ALL}" if table == "notice" else admin_or(rows.insert)
     run(f"CREATE POLICY optima_insert ON {table} FOR INSERT WITH CHECK ({insert})")
-    run(f"CREATE POLICY optima_update ON {table} FOR UPDATE USING ({change}) WITH CHECK ({change})")
-    delete = IS_ADMIN if table == "meta" else change
+    using = f"{SEES_ALL}" if table == "notice" else admin_or(rows.update)
+    check = f"{SEES_ALL}" if table == "notice" else admin_or(rows.changed or rows.update)
+    run(f"CREATE POLICY optima_update ON {table} FOR UPDATE USING ({using}) WITH CHECK ({check})")
+    delete = f"{SEES_ALL}" if table == "notice" else admin_or(rows.delete)
     run(f"CREATE POLICY optima_delete ON {table} FOR DELETE USING ({delete})")
 
 
@@ -290,6 +412,14 @@ def standing(session: Session) -> dict[str, bool]:
         "SELECT optima_sees_all() OR r.rolsuper, optima_is_admin() OR r.rolsuper "
         "FROM pg_roles r WHERE r.rolname = current_user")).one()
     return {"sees_all": bool(sees_all), "admin": bool(admin)}
+
+
+def units_of_login(session: Session) -> frozenset[int] | None:
+    """The ids of the units whose rows the login sees as a member; None where it is not limited
+    to units (SQLite; the coordinator, the administrator, a superuser)."""
+    if standing(session)["sees_all"]:
+        return None
+    return frozenset(session.execute(text("SELECT unnest(optima_units())")).scalars())
 
 
 def login(session: Session) -> str | None:
@@ -367,8 +497,9 @@ def uninstall(connection: Connection) -> None:
     run = _runner(connection)
     schema = run("SELECT current_schema()").scalar_one()
     tables = _existing(connection, schema, PROTECTED)
-    if "audit_event" in tables:
-        run("DROP TRIGGER IF EXISTS optima_actor ON audit_event")
+    for name, table, _, _ in TRIGGERS:
+        if table in _existing(connection, schema, [table]):
+            run(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for table in tables:
         for policy in POLICIES:
             run(f"DROP POLICY IF EXISTS {policy} ON {table}")

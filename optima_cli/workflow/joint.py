@@ -15,11 +15,12 @@ from sqlmodel import Session
 from optima_cli.errors import NotFound
 from optima_cli.language import t
 from optima_cli.records.models import JointStrategy
+from optima_cli.rules import access as access_rules
 from optima_cli.rules import actions, deadlines
 from optima_cli.rules import joint as rules
 from optima_cli.rules.codes import Cause, Outcome
 from optima_cli.rules.identity import format_client_id, format_joint_id
-from optima_cli.store import audit
+from optima_cli.store import access, audit
 from optima_cli.store import joint as stored
 from optima_cli.workflow import lookup
 from optima_cli.workflow.cases import store_of
@@ -61,6 +62,7 @@ def open_joint(ctx: Context, req: Open) -> dict[str, Any]:
         units = [store.institution_unit(lookup.institution(session, code))
                  for code in (req.lead, *req.partners)]
         unit_ids = {unit.code: unit_id for unit_id, unit in units}
+        access_rules.require_lead(units[0][1].code, units[0][0], access.units_of_login(session))
         referral = lookup.referral(session, req.from_case) if req.from_case else None
         from_case = store.case(referral) if referral is not None else None
         decided = rules.open_joint(

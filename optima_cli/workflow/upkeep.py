@@ -12,7 +12,7 @@ from optima_cli.errors import OptimaError
 from optima_cli.language import plural, t
 from optima_cli.records.models import SCHEMA_VERSION
 from optima_cli.rules.identity import format_client_id
-from optima_cli.store import anomalies, audit_verify, maintenance, schema
+from optima_cli.store import access, anomalies, audit_verify, maintenance, schema
 from optima_cli.store.engine import Damaged, Database, connect, locate, open_database, read_meta
 from optima_cli.store.location import named
 from optima_cli.store.schema import HEAD
@@ -72,7 +72,9 @@ def doctor(ctx: Context) -> dict[str, Any]:
         check("integrity", result == "ok", result)
     # each read on its own, so that a damaged part of the file fails its check, not the report
     version, unreadable_version = _read(ctx, lambda session: read_meta(session, "schema_version"))
-    verdict, unreadable_trail = _read(ctx, audit_verify.verify)
+    standing, _ = _read(ctx, access.standing)
+    whole = standing is None or standing["sees_all"]  # a unit's login sees only part of the trail
+    verdict, unreadable_trail = _read(ctx, audit_verify.verify) if whole else (None, None)
     future, unreadable_dates = _read(ctx, lambda session: anomalies.cases_dated_after(session,
                                                                                    ctx.today))
     out_of_order, unreadable_order = _read(ctx, anomalies.cases_out_of_order)
@@ -112,7 +114,10 @@ def doctor(ctx: Context) -> dict[str, Any]:
             "{n} case has dates out of order: {cases}; look at it with `optima show CASE`",
             "{n} cases have dates out of order: {cases}; look at them with `optima show CASE`",
             n=len(out_of_order), cases=shown)))
-    if verdict is None:  # unreadable
+    if not whole:
+        check("audit trail", True, t("not checked: this login sees only the events of its units' "
+                                     "cases; the coordinator runs optima audit verify"))
+    elif verdict is None:  # unreadable
         check("audit trail", False, unreadable_trail or "")
     else:
         check("audit trail", verdict.ok,
@@ -152,8 +157,6 @@ def doctor(ctx: Context) -> dict[str, Any]:
 def _row_level_security(ctx: Context, check: Callable[[str, bool, str], None]) -> None:
     """On the server: every table with personal data has row-level security on and forced (the
     owner role is not exempt), as `db upgrade` leaves it (issue 20)."""
-    from optima_cli.store import access
-
     found, unreadable = _read(ctx, access.protection)
     present = _read(ctx, anomalies.tables)[0] or set()  # a table dropped: the tables check's
     tables = [row for row in found or [] if row[0] in present]

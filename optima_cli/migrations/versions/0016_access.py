@@ -23,14 +23,12 @@ META = sa.table("meta", sa.column("key", sa.String()), sa.column("value", sa.Str
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("institution") as batch:
-        batch.add_column(sa.Column("access_role", sa.String(), nullable=True))
+    op.add_column("institution", sa.Column("access_role", sa.String(), nullable=True))
     access.install(op.get_bind())
     op.execute(META.update().where(META.c.key == "schema_version").values(value="16"))
 
 
 def downgrade() -> None:
     access.uninstall(op.get_bind())
-    with op.batch_alter_table("institution") as batch:
-        batch.drop_column("access_role")
+    op.drop_column("institution", "access_role")  # SQLite 3.35 and newer drop it in place
     op.execute(META.update().where(META.c.key == "schema_version").values(value="15"))

@@ -308,7 +308,7 @@ class OptimaMachine(RuleBasedStateMachine):
         self.cases: dict[str, MCase] = {}
         self.names = 0
         self.refused: dict[str, int] = {}  # refers refused, by rule (every hurdle counted)
-        self.seq = 0  # case numbers of 2026 given so far
+        self.seqs: dict[int, int] = {}  # case numbers given so far, by year (each starts at 1)
         (self.events,) = query(self.path, "SELECT count(*) FROM audit_event")[0]
         self.runner = CliRunner()
 
@@ -355,7 +355,7 @@ class OptimaMachine(RuleBasedStateMachine):
         does not exist."""
         how = data.draw(st.sampled_from(["fitting"] * 7 + ["any"] * 2 + ["unknown"]), label="pick")
         if how == "unknown":
-            return MCase(f"OPT-2026-{self.seq + 1:04d}", "", "RAV", "SD", (), 3, START,
+            return MCase(f"OPT-2026-{self.seqs.get(2026, 0) + 1:04d}", "", "RAV", "SD", (), 3, START,
                          status="unknown")
         fitting = sorted(c.case_id for c in self.cases.values() if fits(c))
         ids = fitting if how == "fitting" and fitting else sorted(self.cases)
@@ -485,8 +485,8 @@ class OptimaMachine(RuleBasedStateMachine):
                                                 override=override)))
         if result is None:
             return
-        self.seq += 1
-        expected_id = f"OPT-{day.year}-{self.seq:04d}"
+        self.seqs[day.year] = self.seqs.get(day.year, 0) + 1
+        expected_id = f"OPT-{day.year}-{self.seqs[day.year]:04d}"
         assert result.record["case"] == expected_id, (
             f"refer numbered the case {result.record['case']}, expected {expected_id}")
         assert result.record["override"] is None and result.override_ignored == bool(override), (

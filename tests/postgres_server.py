@@ -121,8 +121,9 @@ class Server:
             self._admin.close()  # type: ignore[attr-defined]
 
 
-def start(base: Path) -> Server:
-    """Start a server whose files live under `base`; raises Unavailable with the reason."""
+def start(base: Path, template: bool = True) -> Server:
+    """Start a server whose files live under `base`; raises Unavailable with the reason. Without
+    `template`, the server is bare: no optima database, none of optima's roles (as a new server)."""
     try:
         from pytest_postgresql.executors.proc import PostgreSQLExecutor
     except ImportError as exc:
@@ -162,8 +163,9 @@ def start(base: Path) -> Server:
         executor.stop()
         raise
     STARTED.append(f"{executor.version} ({find_pg_ctl()})")
-    server.admin(f"CREATE DATABASE {TEMPLATE}")
-    _fill_template(server)
+    if template:
+        server.admin(f"CREATE DATABASE {TEMPLATE}")
+        _fill_template(server)
     return server
 
 

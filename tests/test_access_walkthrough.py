@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
+import postgres_server
 import pytest
 from conftest import query
 from typer.testing import CliRunner
@@ -23,26 +25,34 @@ def ok(result) -> str:  # type: ignore[no-untyped-def]
     return result.stdout.strip()
 
 
-@pytest.fixture(scope="module")
-def server(pg_server):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["first", "second"])
+def server(request, pg_server):  # type: ignore[no-untyped-def]
     """The README's steps 2 and 5 in SQL, as the server's administrator: the owner role with
     CREATEROLE, an empty database it owns, one login role per person (names unique per process:
-    roles are the server's, not the database's)."""
-    roles = {who: f"{who}_{SUFFIX}" for who in ("optima", "anna", "ivo", "carla")}
-    pg_server.admin(f'CREATE ROLE "{roles["optima"]}" LOGIN CREATEROLE')
+    roles are the server's, not the database's). "first": on a new server of its own, with no
+    optima database and none of optima's roles yet, so the owner's `db upgrade` makes them;
+    "second": on the tests' server, which holds optima databases already, so that, as the README
+    says for a second database, the server administrator makes the owner an administrator first."""
+    if request.param == "first":
+        base = postgres_server.private_base()
+        own = postgres_server.start(base, template=False)
+        request.addfinalizer(lambda: (postgres_server.stop(own), shutil.rmtree(base, ignore_errors=True)))
+    else:
+        own = pg_server
+    roles = {who: f"{who}_{SUFFIX}_{request.param}" for who in ("optima", "anna", "ivo", "carla")}
+    own.admin(f'CREATE ROLE "{roles["optima"]}" LOGIN CREATEROLE')
     database = f"optima_walk_{SUFFIX}"
-    pg_server.admin(f'CREATE DATABASE "{database}" OWNER "{roles["optima"]}" ENCODING \'UTF8\'')
+    own.admin(f'CREATE DATABASE "{database}" OWNER "{roles["optima"]}" ENCODING \'UTF8\'')
     for who in ("anna", "ivo", "carla"):
-        pg_server.admin(f'CREATE ROLE "{roles[who]}" LOGIN')
-    # optima's group roles are the server's, and this server holds optima databases already (the
-    # tests'): as the README says for a second database, the owner joins optima_admin first
-    pg_server.admin(f'GRANT optima_admin TO "{roles["optima"]}"')
+        own.admin(f'CREATE ROLE "{roles[who]}" LOGIN')
+    if request.param == "second":
+        own.admin(f'GRANT optima_admin TO "{roles["optima"]}"')
 
     def url(who: str) -> str:
-        return f"postgresql+psycopg://{roles[who]}@{pg_server.host}:{pg_server.port}/{database}"
+        return f"postgresql+psycopg://{roles[who]}@{own.host}:{own.port}/{database}"
 
     yield roles, url
-    pg_server.drop(database)
+    own.drop(database)
 
 
 def as_login(url, who: str, *args: str, user: str | None = None):  # type: ignore[no-untyped-def]

@@ -380,7 +380,8 @@ def root(
     )] = None,
     user: Annotated[str | None, typer.Option(
         "--user", envvar="OPTIMA_USER", metavar="NAME",
-        help="Who acts; recorded with every change. Default: your login name.",
+        help="Who acts; recorded with every change. Default: your login name. On the shared "
+             "server the login role, whatever this says (only an administrator may name another).",
     )] = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", metavar="de|en",

@@ -59,6 +59,22 @@ def ok(result) -> str:  # type: ignore[no-untyped-def]
     return result.stdout.strip()
 
 
+def logins_with_roles(w: World) -> None:
+    """Each login made by plain SQL, as the server's administrator does, and given its role as
+    `access grant` gives it: the four units' members and the coordinator ("nobody": none)."""
+    for login in w.logins.values():
+        w.server.admin(f'CREATE ROLE "{login}" LOGIN')  # type: ignore[attr-defined]
+    db = connect(locate(w.url()))
+    with db.write() as session:
+        for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
+            unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
+                                      {"c": code}).scalar_one()
+            access.set_unit_role(session, unit_id, unit_role(code))
+            access.grant(session, w.logins[who], unit_role(code))
+        access.grant(session, w.logins["coord"], COORDINATOR)
+    db.engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def world(pg_server) -> Iterator[World]:  # type: ignore[no-untyped-def]
     name = pg_server.new_database()
@@ -90,17 +106,7 @@ def world(pg_server) -> Iterator[World]:  # type: ignore[no-untyped-def]
         refer("sd_to_iv", "sd1", "IV", "addiction")
         refer("sd_to_rav", "sd2", "RAV", "finances")
         refer("rav_to_emmen", "rav2", "SD-EMMEN", "finances")
-        for who in logins:
-            pg_server.admin(f'CREATE ROLE "{logins[who]}" LOGIN')
-        db = connect(locate(w.url()))
-        with db.write() as session:
-            for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
-                unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
-                                          {"c": code}).scalar_one()
-                access.set_unit_role(session, unit_id, unit_role(code))
-                access.grant(session, logins[who], unit_role(code))
-            access.grant(session, logins["coord"], COORDINATOR)
-        db.engine.dispose()
+        logins_with_roles(w)
         # SD-EMMEN forwards its case to SD, as its own login: it keeps seeing the case
         ok(w.optima("emmen", "forward", w.cases["rav_to_emmen"], "--to", "SD", "--on", days_ago(9)))
         yield w
@@ -312,17 +318,7 @@ def test_a_cases_whole_life_by_the_units_own_logins(pg_server, tmp_path) -> None
     logins = {who: f"{stem}_{who}" for who in ("rav", "iv", "sd", "emmen", "coord")}
     w = World(pg_server, name, logins, {}, {})
     ok(w.optima(None, "institution", "add", "SD-EMMEN", "--kind", "SD", "--name", "SD Emmen"))
-    for who in logins:
-        pg_server.admin(f'CREATE ROLE "{logins[who]}" LOGIN')
-    db = connect(locate(w.url()))
-    with db.write() as session:
-        for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
-            unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
-                                      {"c": code}).scalar_one()
-            access.set_unit_role(session, unit_id, unit_role(code))
-            access.grant(session, logins[who], unit_role(code))
-        access.grant(session, logins["coord"], COORDINATOR)
-    db.engine.dispose()
+    logins_with_roles(w)
 
     client = ok(w.optima("rav", "register", "--name", "Muster Hans", "--birth-date", "12.03.1980",
                          "--from", "RAV", "--consent-on", days_ago(400), "--work-capacity", "yes"))

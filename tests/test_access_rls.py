@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import postgres_server
 import psycopg
 import pytest
 from conftest import days_ago
@@ -23,12 +24,13 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
-from optima_cli.rules.access import COORDINATOR, unit_role
+from optima_cli.rules.access import Roles
 from optima_cli.store import access
 from optima_cli.store.engine import connect
 from optima_cli.store.location import locate
 
 _names = itertools.count(1)
+ROLES = Roles(postgres_server.TEMPLATE)  # the tests' databases are copies of the template
 AHV = "756.1234.5678.97"
 runner = CliRunner()
 
@@ -69,9 +71,9 @@ def logins_with_roles(w: World) -> None:
         for who, code in (("rav", "RAV"), ("iv", "IV"), ("sd", "SD"), ("emmen", "SD-EMMEN")):
             unit_id = session.execute(text("SELECT id FROM institution WHERE code = :c"),
                                       {"c": code}).scalar_one()
-            access.set_unit_role(session, unit_id, unit_role(code))
-            access.grant(session, w.logins[who], unit_role(code))
-        access.grant(session, w.logins["coord"], COORDINATOR)
+            access.set_unit_role(session, unit_id, ROLES.unit_role(code))
+            access.grant(session, w.logins[who], ROLES.unit_role(code))
+        access.grant(session, w.logins["coord"], ROLES.coordinator)
     db.engine.dispose()
 
 
@@ -208,11 +210,12 @@ def test_a_unit_reads_its_own_and_its_cases_audit_events_only(world: World) -> N
 
 def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
     login, mine = "rav", {world.cases[c] for c in SEES["rav"]}
-    for role in (unit_role("IV"), unit_role("SD"), COORDINATOR, "optima_admin", "postgres"):
+    for role in (ROLES.unit_role("IV"), ROLES.unit_role("SD"), ROLES.coordinator, ROLES.admin,
+                 "postgres"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             world.sql(login, f'SET ROLE "{role}"')
     with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
-        con.execute("SET ROLE optima_unit")  # the units' common role: it is no unit's
+        con.execute(f"SET ROLE {ROLES.unit}")  # the units' common role: it is no unit's
         assert list(con.execute("SELECT case_id FROM referral")) == []
         assert list(con.execute("SELECT id FROM client")) == []
     with psycopg.connect(world.url(login).replace("+psycopg", ""), autocommit=True) as con:
@@ -250,7 +253,8 @@ def test_a_hostile_login_finds_no_other_units_row(world: World) -> None:
         for trigger in ("optima_audit_actor()", "optima_audit_head()", "optima_client_fixed()"):
             with pytest.raises(psycopg.errors.FeatureNotSupported):
                 con.execute(f"SELECT {trigger}")  # a trigger function: no rows at all
-    called = {"optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
+    called = {"optima_access_prefix()", "optima_units_of(name)", "optima_units()",
+              "optima_is_admin()", "optima_sees_all()",
               "optima_may_act_for_others()", "optima_audit_actor()", "optima_joints()",
               "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
               "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
@@ -398,6 +402,11 @@ def test_no_unit_attaches_itself_to_anothers_case_or_client(world: World) -> Non
             world.sql("iv", f"DELETE FROM {table}")
     # SD-EMMEN forwarded its case away: it still sees it, and changes nothing in it
     assert world.sql("emmen", "UPDATE referral SET status = 'withdrawn' RETURNING id") == []
+    written = world.optima("emmen", "note", world.cases["rav_to_emmen"], "nach der Weiterleitung")
+    assert written.exit_code == 1 and "may not write" in written.stderr, written.stderr
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        world.sql("emmen", "INSERT INTO suspension (referral_id, start_on, until) SELECT id, "
+                           "current_date, current_date + 30 FROM referral")
     assert world.sql("coord", "SELECT status FROM referral WHERE case_id = %s",
                      world.cases["rav_to_emmen"]) == [("referred",)]
     assert world.sql("rav", "SELECT count(*) FROM client WHERE id = %s", hidden_client) == [(0,)]
@@ -465,18 +474,30 @@ def test_a_partner_is_told_that_the_lead_opens_the_strategy(world: World) -> Non
                               "--lead\n")
 
 
-def test_the_owner_of_another_database_does_not_make_itself_optimas_admin(pg_server) -> None:  # type: ignore[no-untyped-def]
-    """optima's roles are the server's: where they already serve another database, a login
-    that may create roles does not become their administrator by upgrading a database of its
-    own (it would see every optima database's rows)."""
+def test_each_database_has_roles_of_its_own(pg_server, world: World) -> None:  # type: ignore[no-untyped-def]
+    """optima's roles are named after the database: the owner (with CREATEROLE) of another
+    database on the same server makes roles of its own there with `db upgrade`, and is no member
+    of this one's; a copy of a database (CREATE DATABASE ... TEMPLATE) keeps its original's
+    roles, and its owner does not make itself their administrator by upgrading it."""
     owner = f"t{os.getpid()}_{next(_names)}_owner"
-    database = f"{owner}_db"
+    database, copy = f"{owner}_db", f"{owner}_copy"
     pg_server.admin(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
     pg_server.admin(f'CREATE DATABASE "{database}" OWNER "{owner}"')
     url = f"postgresql+psycopg://{owner}@{pg_server.host}:{pg_server.port}/{database}"
-    refused = runner.invoke(app, ["--db", url, "db", "upgrade"])
-    assert refused.exit_code == 1
-    assert "already serve the database" in refused.stderr and "Traceback" not in refused.stderr
+    ok(runner.invoke(app, ["--db", url, "db", "upgrade"]))
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as con:
-        assert list(con.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) == []
+        assert con.execute("SELECT optima_access_prefix()").fetchone() == (database,)
+        assert con.execute("SELECT pg_has_role(%s, 'MEMBER'), pg_has_role(%s, 'MEMBER')",
+                           (f"{database}_admin", ROLES.admin)).fetchone() == (True, False)
+    with psycopg.connect(world.url().replace("postgres@", f"{owner}@").replace("+psycopg", ""),
+                         autocommit=True) as con, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        con.execute("SELECT * FROM referral")  # it may connect to the other database, no more
+    pg_server.admin(f'CREATE DATABASE "{copy}" TEMPLATE {postgres_server.TEMPLATE} OWNER "{owner}"')
+    copied = url.replace(database, copy)
+    refused = runner.invoke(app, ["--db", copied, "db", "upgrade"])  # its tables are not the owner's
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr
+    assert "may not do this" in refused.stderr or "already serve the database" in refused.stderr
+    with psycopg.connect(copied.replace("+psycopg", ""), autocommit=True) as con:
+        assert con.execute("SELECT pg_has_role(%s, 'MEMBER')", (ROLES.admin,)).fetchone() == (False,)
     pg_server.drop(database)
+    pg_server.drop(copy)

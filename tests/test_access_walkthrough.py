@@ -31,8 +31,8 @@ def server(request, pg_server):  # type: ignore[no-untyped-def]
     CREATEROLE, an empty database it owns, one login role per person (names unique per process:
     roles are the server's, not the database's). "first": on a new server of its own, with no
     optima database and none of optima's roles yet, so the owner's `db upgrade` makes them;
-    "second": on the tests' server, which holds optima databases already, so that, as the README
-    says for a second database, the server administrator makes the owner an administrator first."""
+    "second": on the tests' server, which holds optima databases already: the owner's `db upgrade`
+    makes roles of the database's own."""
     if request.param == "first":
         base = postgres_server.private_base()
         own = postgres_server.start(base, template=False)
@@ -45,8 +45,6 @@ def server(request, pg_server):  # type: ignore[no-untyped-def]
     own.admin(f'CREATE DATABASE "{database}" OWNER "{roles["optima"]}" ENCODING \'UTF8\'')
     for who in ("anna", "ivo", "carla"):
         own.admin(f'CREATE ROLE "{roles[who]}" LOGIN')
-    if request.param == "second":
-        own.admin(f'GRANT optima_admin TO "{roles["optima"]}"')
 
     def url(who: str) -> str:
         return f"postgresql+psycopg://{roles[who]}@{own.host}:{own.port}/{database}"

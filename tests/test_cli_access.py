@@ -146,6 +146,10 @@ def test_grant_list_revoke_round_trip(pg_server, server_db, on_server):
         ("access-revoke", {"role": "unit", "unit": "SD"}),
         ("access-revoke", {"role": "coordinator", "unit": None})]
     assert on_server("audit", "verify").exit_code == 0
+    # in the name of the login that changed access, whatever --user says (here: the superuser)
+    actors = {a for (a,) in query(server_db, "SELECT DISTINCT actor FROM audit_event WHERE action "
+                                             "IN ('access-grant', 'access-revoke')")}
+    assert actors == {"postgres"}
 
 
 def test_an_admin_is_listed_and_a_unit_never_granted_was_not(pg_server, on_server):

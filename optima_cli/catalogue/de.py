@@ -1873,6 +1873,14 @@ MESSAGES: dict[str, str] = {
         "die Rollen von optima auf diesem Server dienen schon der Datenbank {other}; deren "
         "Administration vergibt optima_admin (optima access grant LOGIN --admin), oder die "
         "Server-Administration führt optima db upgrade hier aus (README: die gemeinsame Datenbank)",
+    "{login} stays a member of {group}: another role granted it; the server administrator takes it "
+    "back (REVOKE ... GRANTED BY ...)":
+        "{login} bleibt Mitglied von {group}: eine andere Rolle hat es vergeben; die "
+        "Server-Administration nimmt es zurück (REVOKE ... GRANTED BY ...)",
+    "the database's name {name} is longer than {limit} bytes, too long to name optima's roles after "
+    "it; give the database a shorter name":
+        "der Name der Datenbank {name} ist länger als {limit} Bytes, zu lang, um die Rollen von "
+        "optima danach zu benennen; geben Sie der Datenbank einen kürzeren Namen",
     "{database} records every change in the name of the login role; {problem}":
         "{database} hält jede Änderung im Namen der Login-Rolle fest; {problem}",
     # --- issue 20: access commands (cli/access.py) ---

@@ -3,40 +3,62 @@
 On PostgreSQL, access is the database server's: row-level security lets a unit's members see the
 cases where their unit is referrer or receiver (or that it forwarded), the clients of those cases
 and the clients registered at it; the coordinator sees everything; nobody else sees anything.
-What a login may do follows from the group roles it is a member of: one per unit
-(`unit_role`), the coordinator's and the administrator's. A SQLite file is one person's, guarded by
+What a login may do follows from the group roles it is a member of (`Roles`): one per unit, the
+coordinator's and the administrator's. A SQLite file is one person's, guarded by
 the operating system (mode 600): it has no roles.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.rules.text import control_character
 
 KINDS = ("unit", "coordinator", "admin")
-ADMIN = "optima_admin"  # owns optima's tables: settings, units, migrations, access; sees all
-COORDINATOR = "optima_coordinator"  # reads every case, runs the figures
-UNIT = "optima_unit"  # what every unit's role may do; which rows: the unit role's own
-UNIT_PREFIX = "optima_unit_"
 NAME_BYTES = 63  # PostgreSQL's longest name (NAMEDATALEN - 1)
+PREFIX_BYTES = 40  # a database's name that leaves room for its roles' suffixes
 
 
-def unit_role(code: str) -> str:
-    """The group role of a unit's members, named after its code (`SD-EMMEN`: optima_unit_sd-emmen)."""
-    role = UNIT_PREFIX + code.lower()
-    if len(role.encode("utf-8")) > NAME_BYTES:
-        raise UsageProblem.refused("access-role-too-long", "unit", code=code, limit=NAME_BYTES)
-    return role
+@dataclass(frozen=True)
+class Roles:
+    """optima's group roles in one database, named after it (`prefix`: the database's name when
+    its access control was first installed), so that two optima databases on one server share
+    no role: for a database `optima`, optima_admin (owns the tables: settings, units,
+    migrations, access; sees all), optima_coordinator (reads every case, runs the figures),
+    optima_unit (what every unit's role may do) and optima_unit_<code> (which rows: the unit's)."""
 
+    prefix: str
 
-def group_of(kind: str, unit: str | None = None) -> str:
-    """The group role of a kind of access: a unit's (its role), the coordinator's, the admin's."""
-    if kind == "coordinator":
-        return COORDINATOR
-    if kind == "admin":
-        return ADMIN
-    assert unit is not None, "a unit's access names its unit"
-    return unit
+    @property
+    def admin(self) -> str:
+        return f"{self.prefix}_admin"
+
+    @property
+    def coordinator(self) -> str:
+        return f"{self.prefix}_coordinator"
+
+    @property
+    def unit(self) -> str:
+        return f"{self.prefix}_unit"
+
+    @property
+    def groups(self) -> tuple[str, str, str]:
+        return (self.admin, self.coordinator, self.unit)
+
+    def unit_role(self, code: str) -> str:
+        """The group role of a unit's members (`SD-EMMEN`: optima_unit_sd-emmen)."""
+        role = f"{self.unit}_{code.lower()}"
+        if len(role.encode("utf-8")) > NAME_BYTES:
+            raise UsageProblem.refused("access-role-too-long", "unit", code=code, limit=NAME_BYTES)
+        return role
+
+    def group_of(self, kind: str) -> str:
+        """The group role of the coordinator's or the administrator's access."""
+        return self.coordinator if kind == "coordinator" else self.admin
+
+    def kind_of(self, group: str) -> str:
+        return "admin" if group == self.admin else "coordinator" if group == self.coordinator else "unit"
 
 
 def login_name(text: str, field: str) -> str:

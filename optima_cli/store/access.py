@@ -33,9 +33,9 @@ from sqlmodel import Session, SQLModel
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.rules.access import ADMIN, COORDINATOR, UNIT, UNIT_PREFIX
+from optima_cli.rules.access import PREFIX_BYTES, Roles
 
-GROUPS = (ADMIN, COORDINATOR, UNIT)
+ROLES_KEY = "optima_access_roles"  # in session.info: the database's Roles
 GUARDED_KEY = "optima_access_guarded"  # in session.info: the access functions are installed
 
 U = "((SELECT optima_units())::integer[])"
@@ -63,8 +63,12 @@ class Rows:
 
 
 def _case(table: str, *, delete: bool = False) -> Rows:
+    """What hangs on a case: seen with the case; written only by its referrer and receiver (not
+    by a unit that forwarded it away)."""
     seen = CASE.format(table=table)
-    return Rows(seen, seen, seen, None, seen if delete else None)
+    mine = (f"EXISTS (SELECT 1 FROM referral r WHERE r.id = {table}.referral_id "
+            f"AND (r.referrer_id = ANY {U} OR r.receiver_id = ANY {U}))")
+    return Rows(seen, mine, mine, None, mine if delete else None)
 
 
 # A unit's member sees the referrals where a unit of theirs is referrer or receiver, or that it
@@ -114,6 +118,8 @@ UNCOUNTED = {"client": ("name", "name_key", "ahv", "birth_date", "municipality",
                         "counsellor")}
 PATH = "SET search_path = pg_catalog, {schema}, pg_temp"  # never the caller's: no planted function
 FUNCTIONS = """
+CREATE OR REPLACE FUNCTION optima_access_prefix() RETURNS text
+    LANGUAGE sql IMMUTABLE {path} AS $$ SELECT {prefix}::text $$;
 CREATE OR REPLACE FUNCTION optima_units_of(who name) RETURNS integer[]
     LANGUAGE sql STABLE {path} AS $$
     SELECT coalesce(array_agg(i.id), '{{}}') FROM institution i JOIN pg_roles g ON g.rolname = i.access_role
@@ -121,18 +127,18 @@ CREATE OR REPLACE FUNCTION optima_units_of(who name) RETURNS integer[]
 CREATE OR REPLACE FUNCTION optima_units() RETURNS integer[]
     LANGUAGE sql STABLE {path} AS $$ SELECT optima_units_of(current_user) $$;
 CREATE OR REPLACE FUNCTION optima_is_admin() RETURNS boolean
-    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(current_user, '{admin}', 'MEMBER') $$;
+    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(current_user, {admin}, 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_sees_all() RETURNS boolean
     LANGUAGE sql STABLE {path} AS $$
-    SELECT pg_has_role(current_user, '{admin}', 'MEMBER')
-        OR pg_has_role(current_user, '{coordinator}', 'MEMBER') $$;
+    SELECT pg_has_role(current_user, {admin}, 'MEMBER')
+        OR pg_has_role(current_user, {coordinator}, 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_may_act_for_others() RETURNS boolean
-    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(session_user, '{admin}', 'MEMBER') $$;
+    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(session_user, {admin}, 'MEMBER') $$;
 CREATE OR REPLACE FUNCTION optima_joints() RETURNS SETOF integer
     LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
     SELECT j.id FROM joint_strategy j
-    WHERE pg_has_role(session_user, '{admin}', 'MEMBER')
-       OR pg_has_role(session_user, '{coordinator}', 'MEMBER')
+    WHERE pg_has_role(session_user, {admin}, 'MEMBER')
+       OR pg_has_role(session_user, {coordinator}, 'MEMBER')
        OR j.lead_id = ANY (optima_units_of(session_user))
        OR EXISTS (SELECT 1 FROM joint_partner p WHERE p.joint_id = j.id
                   AND p.institution_id = ANY (optima_units_of(session_user))) $$;
@@ -222,7 +228,7 @@ TRIGGERS = (
 )
 # each function optima installs, by its signature (the hostile-role test calls every one)
 SIGNATURES = (
-    "optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
+    "optima_access_prefix()", "optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
     "optima_may_act_for_others()", "optima_joints()", "optima_received(integer)",
     "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
     "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
@@ -261,39 +267,47 @@ def install(connection: Connection) -> None:
     run = _runner(connection)
     schema = run("SELECT current_schema()").scalar_one()
     superuser = run("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar()
-    _make_groups(connection, bool(superuser))
-    if not superuser and not run(f"SELECT pg_has_role(current_user, '{ADMIN}', 'USAGE')").scalar():
-        _refuse_shared_roles(connection)
+    roles = _roles(connection)
+    if len(roles.prefix.encode("utf-8")) > PREFIX_BYTES:
+        raise OptimaError(t("the database's name {name} is longer than {limit} bytes, too long to "
+                            "name optima's roles after it; give the database a shorter name",
+                            name=roles.prefix, limit=PREFIX_BYTES))
+    admin, coordinator, unit = (quoted(r) for r in roles.groups)
+    _make_groups(connection, roles, bool(superuser))
+    if not superuser and not run(f"SELECT pg_has_role(current_user, {_literal(roles.admin)}, "
+                                 "'USAGE')").scalar():
+        _refuse_shared_roles(connection, roles)
         version = int(run("SHOW server_version_num").scalar_one())
-        run(f"GRANT {ADMIN} TO CURRENT_USER" + (" WITH INHERIT TRUE, SET TRUE" if version >= 160000 else ""))
+        run(f"GRANT {admin} TO CURRENT_USER" + (" WITH INHERIT TRUE, SET TRUE" if version >= 160000 else ""))
     if run("SELECT nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) OR %s "
            "FROM pg_namespace WHERE nspname = current_schema()" % ("true" if superuser else "false")).scalar():
         run(f"REVOKE CREATE ON SCHEMA {quoted(schema)} FROM PUBLIC")  # nobody plants an object
-    for role, wanted in ((ADMIN, "USAGE, CREATE"), (COORDINATOR, "USAGE"), (UNIT, "USAGE")):
-        needed = [p.strip() for p in wanted.split(",")
-                  if not run(f"SELECT has_schema_privilege('{role}', {_literal(schema)}, '{p.strip()}')").scalar()]
+    for role, wanted in ((roles.admin, "USAGE, CREATE"), (roles.coordinator, "USAGE"), (roles.unit, "USAGE")):
+        needed = [p.strip() for p in wanted.split(",") if not run(
+            f"SELECT has_schema_privilege({_literal(role)}, {_literal(schema)}, '{p.strip()}')").scalar()]
         if needed:
-            run(f"GRANT {', '.join(needed)} ON SCHEMA {quoted(schema)} TO {role}")
+            run(f"GRANT {', '.join(needed)} ON SCHEMA {quoted(schema)} TO {quoted(role)}")
     from optima_cli.store.audit import GENESIS
     from optima_cli.store.engine import WRITE_LOCK
 
-    run(FUNCTIONS.format(path=PATH.format(schema=quoted(schema)), admin=ADMIN,
-                         coordinator=COORDINATOR, genesis=GENESIS, lock=WRITE_LOCK))
+    run(FUNCTIONS.format(path=PATH.format(schema=quoted(schema)), prefix=_literal(roles.prefix),
+                         admin=_literal(roles.admin), coordinator=_literal(roles.coordinator),
+                         genesis=GENESIS, lock=WRITE_LOCK))
     tables = _existing(connection, schema, [*SQLModel.metadata.tables, "alembic_version"])
     for table in tables:
-        _own(connection, table)
-        run(f"REVOKE ALL ON {table} FROM {COORDINATOR}, {UNIT}")  # then exactly what follows
-        run(f"GRANT ALL ON {table} TO {ADMIN}")
-        run(f"GRANT SELECT ON {table} TO {COORDINATOR}, {UNIT}")
+        _own(connection, table, roles.admin)
+        run(f"REVOKE ALL ON {table} FROM {coordinator}, {unit}")  # then exactly what follows
+        run(f"GRANT ALL ON {table} TO {admin}")
+        run(f"GRANT SELECT ON {table} TO {coordinator}, {unit}")
         rows = ROWS.get(table)
         if rows is not None:
             allowed = [command for command, condition in (("INSERT", rows.insert),
                        ("UPDATE", rows.update), ("DELETE", rows.delete)) if condition is not None]
             if allowed:
-                run(f"GRANT {', '.join(allowed)} ON {table} TO {UNIT}")
+                run(f"GRANT {', '.join(allowed)} ON {table} TO {unit}")
         if table in COORDINATOR_WRITES:
-            run(f"GRANT {COORDINATOR_WRITES[table]} ON {table} TO {COORDINATOR}")
-    run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted(schema)} TO {COORDINATOR}, {UNIT}")
+            run(f"GRANT {COORDINATOR_WRITES[table]} ON {table} TO {coordinator}")
+    run(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted(schema)} TO {coordinator}, {unit}")
     for table in PROTECTED:
         if table in tables:
             _protect(connection, table)
@@ -307,19 +321,19 @@ def install(connection: Connection) -> None:
     for signature in SIGNATURES:
         owner = run(f"SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = "
                     f"'{signature}'::regprocedure").scalar()
-        if owner != ADMIN:
-            run(f"ALTER FUNCTION {signature} OWNER TO {ADMIN}")
+        if owner != roles.admin:
+            run(f"ALTER FUNCTION {signature} OWNER TO {admin}")
         run(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
-        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {ADMIN}, {COORDINATOR}, {UNIT}")
+        run(f"GRANT EXECUTE ON FUNCTION {signature} TO {admin}, {coordinator}, {unit}")
 
 
-def _refuse_shared_roles(connection: Connection) -> None:
+def _refuse_shared_roles(connection: Connection, roles: Roles) -> None:
     """The group roles are the server's, not the database's: a login that owns another database
     must not make itself the administrator of every optima database on the server by running
     `db upgrade` on its own."""
     other = connection.exec_driver_sql(
         "SELECT d.datname FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid "
-        f"WHERE s.refobjid = '{ADMIN}'::regrole AND s.deptype = 'o' "
+        f"WHERE s.refobjid = {_literal(quoted(roles.admin))}::regrole AND s.deptype = 'o' "
         "AND d.datname <> current_database() LIMIT 1").scalar()
     if other is not None:
         raise OptimaError(t(
@@ -337,10 +351,10 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _make_groups(connection: Connection, superuser: bool) -> None:
+def _make_groups(connection: Connection, roles: Roles, superuser: bool) -> None:
     run = _runner(connection)
-    for role in GROUPS:
-        if run(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'").scalar():
+    for role in roles.groups:
+        if run(f"SELECT 1 FROM pg_roles WHERE rolname = {_literal(role)}").scalar():
             continue
         may = superuser or run("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user").scalar()
         if not may:
@@ -348,9 +362,25 @@ def _make_groups(connection: Connection, superuser: bool) -> None:
                 "the role {role} does not exist on the server, and this login may not create roles; "
                 "run optima db upgrade once as the database's owner with CREATEROLE (README: the "
                 "shared database)", role=role))
-        run(f"CREATE ROLE {role} NOLOGIN")
-    unit_member = run(f"SELECT pg_has_role('{UNIT}', '{UNIT}', 'MEMBER')").scalar()
-    assert unit_member  # a role is a member of itself; the units join it in set_unit_role
+        run(f"CREATE ROLE {quoted(role)} NOLOGIN")
+
+
+def _roles(connection: Connection) -> Roles:
+    """The database's roles: named after the database when its access control was installed
+    first (a copy made with CREATE DATABASE ... TEMPLATE keeps its original's)."""
+    run = connection.exec_driver_sql
+    if run("SELECT to_regprocedure('optima_access_prefix()') IS NOT NULL").scalar():
+        return Roles(str(run("SELECT optima_access_prefix()").scalar_one()))
+    return Roles(str(run("SELECT current_database()").scalar_one()))
+
+
+def roles(session: Session) -> Roles:
+    """The database's roles (on SQLite, or before migration 0016, as they would be named)."""
+    found = session.info.get(ROLES_KEY)
+    if found is None:
+        found = _roles(session.connection()) if on_server(session) else Roles("optima")
+        session.info[ROLES_KEY] = found
+    return found
 
 
 def _existing(connection: Connection, schema: str, names: Iterable[str]) -> list[str]:
@@ -359,12 +389,12 @@ def _existing(connection: Connection, schema: str, names: Iterable[str]) -> list
     return [name for name in names if name in found]
 
 
-def _own(connection: Connection, table: str) -> None:
+def _own(connection: Connection, table: str, admin: str) -> None:
     run = _runner(connection)
     owner = run(f"SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
                 f"AND tablename = '{table}'").scalar()
-    if owner != ADMIN:
-        run(f"ALTER TABLE {table} OWNER TO {ADMIN}")
+    if owner != admin:
+        run(f"ALTER TABLE {table} OWNER TO {quoted(admin)}")
 
 
 def _protect(connection: Connection, table: str) -> None:
@@ -448,8 +478,9 @@ def set_unit_role(session: Session, institution_id: int, role: str) -> None:
     """The unit's group role: created if missing, a member of optima_unit, named in the unit's row."""
     if not session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": role}).scalar():
         session.execute(text(f"CREATE ROLE {quoted(role)} NOLOGIN"))
-    if not session.execute(text(f"SELECT pg_has_role({_literal(role)}, '{UNIT}', 'MEMBER')")).scalar():
-        session.execute(text(f"GRANT {UNIT} TO {quoted(role)}"))
+    unit = roles(session).unit
+    if not session.execute(text("SELECT pg_has_role(:r, :u, 'MEMBER')"), {"r": role, "u": unit}).scalar():
+        session.execute(text(f"GRANT {quoted(unit)} TO {quoted(role)}"))
     session.execute(text("UPDATE institution SET access_role = :r WHERE id = :i"),
                     {"r": role, "i": institution_id})
 
@@ -470,23 +501,34 @@ def grant(session: Session, login: str, group: str) -> bool:
 
 
 def revoke(session: Session, login: str, group: str) -> bool:
-    """End the login's membership of the group role; False if it was none."""
+    """End the login's membership of the group role; False if it was none. Refused if the
+    membership outlives the REVOKE (PostgreSQL 16 on takes back only one's own grants)."""
     if not _member(session, login, group):
         return False
     session.execute(text(f"REVOKE {quoted(group)} FROM {quoted(login)}"))
+    if _member(session, login, group):
+        raise OptimaError(t("{login} stays a member of {group}: another role granted it; the "
+                            "server administrator takes it back (REVOKE ... GRANTED BY ...)",
+                            login=login, group=group))
     return True
 
 
+def session_login(session: Session) -> str:
+    """The login role of the connection (`session_user`): who changed access, in the trail."""
+    return str(session.execute(text("SELECT session_user")).scalar_one())
+
+
 def members(session: Session) -> list[tuple[str, str]]:
-    """(login, group role) for every member of optima's group roles and of the units' roles,
-    by login; the units' roles' own membership of optima_unit left out."""
+    """(login, group role) for every login that is a member of this database's group roles or
+    of its units' roles, by login."""
+    found = roles(session)
     return [(m, g) for m, g in session.execute(text(
         "SELECT m.rolname, g.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
         "JOIN pg_roles m ON m.oid = a.member "
-        "WHERE (g.rolname IN (:admin, :coordinator) OR g.rolname LIKE :units) "
-        "AND m.rolname NOT LIKE :units ORDER BY m.rolname, g.rolname"),
-        {"admin": ADMIN, "coordinator": COORDINATOR,
-         "units": UNIT_PREFIX.replace("_", "\\_") + "%"})]
+        "WHERE (g.rolname IN (:admin, :coordinator) OR left(g.rolname, :n) = :units) "
+        "AND m.rolcanlogin ORDER BY m.rolname, g.rolname"),
+        {"admin": found.admin, "coordinator": found.coordinator, "n": len(found.unit) + 1,
+         "units": found.unit + "_"})]
 
 
 def uninstall(connection: Connection) -> None:

@@ -58,13 +58,13 @@ def grant(ctx: Context, login: str, kind: str, unit: str | None = None) -> dict[
             code = inst.code
             group = store.unit_role_of(session, inst.id or 0)
             if group is None:
-                group = rules.unit_role(inst.code)
+                group = store.roles(session).unit_role(inst.code)
                 store.set_unit_role(session, inst.id or 0, group)
         else:
-            group = rules.group_of(kind)
+            group = store.roles(session).group_of(kind)
         changed = store.grant(session, login, group)
-        if changed:
-            audit.record(session, actor=ctx.user, action="access-grant", entity="access",
+        if changed:  # in the name of the login that granted it, whatever --user says
+            audit.record(session, actor=store.session_login(session), action="access-grant", entity="access",
                          entity_ref=login, after={"role": kind, "unit": code}, now=ctx.now(),
                          source=ctx.source)
         return record(login, kind, code, changed)
@@ -86,10 +86,10 @@ def revoke(ctx: Context, login: str, kind: str, unit: str | None = None) -> dict
             code = inst.code
             group = store.unit_role_of(session, inst.id or 0)  # None: nobody was ever granted it
         else:
-            group = rules.group_of(kind)
+            group = store.roles(session).group_of(kind)
         changed = group is not None and store.revoke(session, login, group)
         if changed:
-            audit.record(session, actor=ctx.user, action="access-revoke", entity="access",
+            audit.record(session, actor=store.session_login(session), action="access-revoke", entity="access",
                          entity_ref=login, after={"role": kind, "unit": code}, now=ctx.now(),
                          source=ctx.source)
         return record(login, kind, code, changed)
@@ -107,12 +107,9 @@ def listing(ctx: Context) -> list[dict[str, Any]]:
             if role is not None:
                 units[role] = inst.code
         rows = []
+        roles = store.roles(session)
         for login, group in store.members(session):
-            if group == rules.ADMIN:
-                rows.append(record(login, "admin", None))
-            elif group == rules.COORDINATOR:
-                rows.append(record(login, "coordinator", None))
-            else:  # a unit's role; one whose unit is gone is named by the role itself
-                rows.append(record(login, "unit", units.get(group, group)))
+            kind = roles.kind_of(group)  # a unit's role whose unit is gone: named by the role
+            rows.append(record(login, kind, units.get(group, group) if kind == "unit" else None))
     order = {kind: n for n, kind in enumerate(rules.KINDS)}
     return sorted(rows, key=lambda r: (r["login"], order[r["role"]], r["unit"] or ""))

@@ -1,14 +1,16 @@
 """Access control on the shared PostgreSQL server (issue 20): group roles, row-level security, and
 the few functions the policies and the writers need. The only SQL about roles and policies.
 
-The server enforces it, so that it holds for `psql` too:
+The server enforces it, so that it holds for `psql` too. The roles are named after the database
+(`rules.access.Roles`; for a database `optima`, as below), so that two optima databases on one
+server share none:
 
-- `optima_admin` owns optima's tables (migrations, settings, units, access) and sees every row;
-  `db upgrade` makes the role that runs it a member.
+- `optima_admin` owns optima's tables (migrations, settings, units) and sees every row;
+  `db upgrade` makes the role that runs it a member; the owner, who may create roles, grants access.
 - `optima_coordinator` reads every row and writes only what reading and `notify` write (audit
   events of reads, the head of the trail, sent notices).
 - `optima_unit` holds the table privileges of the units' members; which rows: each unit's own
-  group role (`rules.access.unit_role`, kept in `institution.access_role`). A member sees the
+  group role (`Roles.unit_role`, kept in `institution.access_role`). A member sees the
   referrals where a unit of theirs is referrer or receiver or forwarded it, the clients of those
   referrals (and of their joint strategies), the clients registered at their unit, and what hangs
   on those (topics, suspensions, journal, measures, follow-ups, audit events).

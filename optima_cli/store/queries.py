@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from optima_cli.records.models import (
     Suspension,
 )
 from optima_cli.rules.codes import OPEN_STATUSES, Status
-from optima_cli.rules.deadlines import DECISION_DAYS, DueKind, deadline_of
+from optima_cli.rules.deadlines import DECISION_DAYS, DueKind
 from optima_cli.rules.identity import normalize_ahv, parse_case_id, parse_client_id
 from optima_cli.store import access, deadlines
 
@@ -331,19 +331,20 @@ def _by_stored_deadline(session: Session, query: Select[Any], day: date, which: 
     """The first `limit` rows of open cases soonest deadline first: per status, in the order of
     the stored day its deadline counts from (which the index on status and that day serves, so
     that only the rows shown are read), then merged by the deadline, as `case_rows` orders."""
-    found: list[dict[str, Any]] = []
+    found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for status in dict.fromkeys(which.statuses or ()):
-        start = col(getattr(Referral, deadlines.stored_start(status, decision_days)[0]))
+        field, days = deadlines.stored_start(status, decision_days)
         part = (query.where(col(Referral.status) == status)
-                .order_by(start, col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq)))
-        found += rows_of(session.execute(part.limit(limit) if limit is not None else part,
-                                         {"as_of_day": day}))
-
-    def order(row: dict[str, Any]) -> tuple[Any, ...]:
-        deadline = deadline_of(row["status"], row["referred_on"], row["due_on"], decision_days)
-        return (deadline is None, deadline or date.min, row["referred_on"], parse_case_id(row["case_id"]))
-    found.sort(key=order)
-    return found[:limit] if limit is not None else found
+                .order_by(col(getattr(Referral, field)), col(Referral.referred_on),
+                          col(Referral.case_year), col(Referral.case_seq)))
+        for row in rows_of(session.execute(part.limit(limit) if limit is not None else part,
+                                           {"as_of_day": day})):
+            start = row[field]  # the day's value: the stored one, as of today
+            deadline = start + timedelta(days=days) if start is not None else None
+            found.append(((deadline is None, deadline or date.min, row["referred_on"],
+                           parse_case_id(row["case_id"])), row))
+    found.sort(key=lambda keyed: keyed[0])
+    return [row for _, row in (found[:limit] if limit is not None else found)]
 
 
 def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,

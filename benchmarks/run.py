@@ -6,7 +6,7 @@
 Installs optima from this checkout into a fresh virtual environment (as a user gets it; an
 editable install adds an import finder to every process), builds databases of N referrals
 through optima's own import (so every rule applies), times whole processes (median of --runs),
-measures the floors in the same run (python itself, typer+rich, sqlmodel+typer+rich, a bare
+measures each command's floor in the same rounds as the command (python itself, typer+rich, sqlmodel+typer+rich, a bare
 openpyxl write-only loop of the same rows) and prints a table of time, floor and ratio; --out
 writes it as JSON. --python uses an interpreter that has optima installed already.
 """
@@ -67,6 +67,21 @@ def timed(argv: list[str], runs: int, env: dict[str, str], prepare: Any = None) 
     return statistics.median(samples)
 
 
+def paired(argv: list[str], floor: Any, runs: int, env: dict[str, str], prepare: Any = None,
+           divide: int = 1) -> tuple[float, float]:
+    """Median wall times of a command and of its floor, each round timing the command and then
+    its floor, so that both meet the same load (a floor measured once at the start met another
+    load, and a command could come out below its floor). `floor`: its command line, or a
+    function giving it after the first round (the workbook's loop needs the workbook).
+    `divide`: the command runs that many commands (refer + accept: 2)."""
+    samples, floors = [], []
+    for i in range(runs):
+        samples.append(timed(prepare(i) if prepare else argv, 1, env) / divide)
+        floor_argv = floor() if callable(floor) else floor
+        floors.append(timed(floor_argv, 1, env))
+    return statistics.median(samples), statistics.median(floors)
+
+
 def install(work: Path) -> Path:
     """A fresh virtual environment with optima installed from this checkout; its python."""
     venv = work / "venv"
@@ -74,6 +89,8 @@ def install(work: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "-q", str(REPO)], check=True)
+    # as users get it: compiled to bytecode (without it each command took 1.3 s, issue 21)
+    subprocess.run([str(python), str(REPO / "scripts" / "check_bytecode.py")], check=True)
     return python
 
 
@@ -132,13 +149,6 @@ def sheets_of(workbook: Path) -> list[tuple[str, int, list[Any]]]:
     return found
 
 
-def openpyxl_floor(python: str, sheets: list[tuple[str, int, list[Any]]], work: Path, runs: int,
-                   env: dict[str, str]) -> float:
-    """The bare write-only openpyxl loop as a whole process, writing as many rows of as many
-    columns (and kinds of values) to each sheet as our workbook has; seconds."""
-    return timed([python, "-c", FLOOR_LOOP, str(work / "floor.xlsx"), json.dumps(sheets)], runs, env)
-
-
 def write_import_file(path: Path, n: int, today: date) -> int:
     rows = data.rows(n, today, seed=7)
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -193,27 +203,31 @@ def main() -> int:
     env = {**os.environ, "NO_COLOR": "1", "OPTIMA_USER": "bench", "HOME": str(work),
            "XDG_DATA_HOME": str(work / "data"), "COLUMNS": "160"}
     env.pop("OPTIMA_DB", None)
-    floors = {
-        "python": timed([py, "-c", "pass"], runs, env),
-        "typer+rich": timed([py, "-c", "import typer, rich"], runs, env),
-        "sqlmodel": timed([py, "-c", "import sqlmodel, typer, rich"], runs, env),
+    floor_commands = {
+        "python": [py, "-c", "pass"],
+        "typer+rich": [py, "-c", "import typer, rich"],
+        "sqlmodel": [py, "-c", "import sqlmodel, typer, rich"],
     }
+    floors: dict[str, list[float]] = {name: [] for name in floor_commands}  # each pair's, for the JSON
     results: list[dict[str, Any]] = []
 
-    def add(what: str, size: int | None, seconds: float) -> None:
+    def add(what: str, size: int | None, argv: list[str], prepare: Any = None, divide: int = 1,
+            environment: dict[str, str] = env) -> None:
+        """Time a command paired with its floor, round by round (`paired`)."""
         floor, limit_ms = TARGETS[what]
-        base = floors[floor]
+        seconds, base = paired(argv, floor_commands[floor], runs, environment, prepare, divide)
+        floors[floor].append(base)
         over = (seconds - base) * 1000
         results.append({"what": what, "size": size, "seconds": round(seconds, 4),
                         "floor": floor, "floor_seconds": round(base, 4),
                         "over_floor_ms": round(over, 1), "ratio": round(seconds / base, 2),
                         "target": f"+{limit_ms} ms", "met": over <= limit_ms})
 
-    add("optima --help", None, timed([*optima, "--help"], runs, env))
-    add("optima --version", None, timed([*optima, "--version"], runs, env))
+    add("optima --help", None, [*optima, "--help"])
+    add("optima --version", None, [*optima, "--version"])
     completing = {**env, "_OPTIMA_COMPLETE": "complete_bash", "COMP_WORDS": "optima li",
                   "COMP_CWORD": "1"}
-    add("shell completion", None, timed(optima, runs, completing))
+    add("shell completion", None, optima, environment=completing)
 
     builds = {}
     for n in sizes:
@@ -226,11 +240,11 @@ def main() -> int:
         client = con.execute("SELECT id FROM client LIMIT 1").fetchone()[0]
         con.close()
         base = [*optima, "--db", str(db)]
-        add("list", n, timed([*base, "list"], runs, env))
-        add("due", n, timed([*base, "due"], runs, env))
-        add("show CASE", n, timed([*base, "show", case], runs, env))
-        add("show CASE --format json", n, timed([*base, "show", case, "--format", "json"], runs, env))
-        add("check", n, timed([*base, "check", str(client), "--to", "IV"], runs, env))
+        add("list", n, [*base, "list"])
+        add("due", n, [*base, "due"])
+        add("show CASE", n, [*base, "show", case])
+        add("show CASE --format json", n, [*base, "show", case, "--format", "json"])
+        add("check", n, [*base, "check", str(client), "--to", "IV"])
 
         fresh = []
         for i in range(runs):
@@ -243,15 +257,19 @@ def main() -> int:
             script = (f"set -e; c=$({' '.join(base)} refer {fresh[i]} --to RAV-1 --topics placement "
                       f"--months 3 --workable yes); {' '.join(base)} accept $c >/dev/null")
             return ["sh", "-c", script]
-        add("refer + accept (each)", n, timed([], runs, env, prepare=refer_accept) / 2)
-        add("report --format json", n, timed([*base, "report", "--format", "json"], runs, env))
+        add("refer + accept (each)", n, [], prepare=refer_accept, divide=2)
+        add("report --format json", n, [*base, "report", "--format", "json"])
 
         xlsx = work / f"report-{n}.xlsx"
         xlsx_runs = max(1, runs // 2)
-        seconds = timed([*base, "report", "--xlsx", str(xlsx)], xlsx_runs, env)
-        sheets = sheets_of(xlsx)
+        sheets: list[Any] = []
+
+        def loop(sheets: list[Any] = sheets, xlsx: Path = xlsx) -> list[str]:
+            """The bare loop of as many rows as the workbook just written."""
+            sheets[:] = sheets or sheets_of(xlsx)
+            return [py, "-c", FLOOR_LOOP, str(work / "floor.xlsx"), json.dumps(sheets)]
+        seconds, floor_seconds = paired([*base, "report", "--xlsx", str(xlsx)], loop, xlsx_runs, env)
         case_rows = next(rows for title, rows, _ in sheets if title == "Cases") - 1
-        floor_seconds = openpyxl_floor(py, sheets, work, xlsx_runs, env)
         rate, floor_rate = case_rows / seconds, case_rows / floor_seconds
         results.append({"what": "report --xlsx", "size": n, "seconds": round(seconds, 3),
                         "rows": case_rows, "rows_per_s": round(rate), "floor": "openpyxl loop",
@@ -265,7 +283,8 @@ def main() -> int:
 
     report = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
                           "cpus": os.cpu_count()},
-              "date": today.isoformat(), "runs": runs, "floors": floors,
+              "date": today.isoformat(), "runs": runs,
+              "floors": {name: round(statistics.median(found), 4) for name, found in floors.items() if found},
               "builds": {str(k): round(v, 1) for k, v in builds.items()},
               "minutes": round((time.perf_counter() - began) / 60, 1), "results": results}
     print_table(report)
@@ -279,7 +298,6 @@ def print_table(report: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    floors = report["floors"]
     table = Table(title=f"optima benchmark, {report['date']}, median of {report['runs']} runs, "
                         f"{report['minutes']} minutes in all")
     for column in ("what", "size", "time", "floor", "over floor / ratio", "target", "met"):
@@ -293,7 +311,7 @@ def print_table(report: dict[str, Any]) -> None:
             over = f"{r['ratio']:.0%} of the loop" if "ratio" in r else ""
         else:
             time_text = f"{r['seconds'] * 1000:.0f} ms"
-            floor_text = f"{r['floor']} {floors[r['floor']] * 1000:.0f} ms"
+            floor_text = f"{r['floor']} {r['floor_seconds'] * 1000:.0f} ms"  # of the same rounds
             over = f"+{r['over_floor_ms']:.0f} ms (x{r['ratio']})"
         table.add_row(r["what"], size, time_text, floor_text, over, r["target"],
                       "yes" if r["met"] else "NO")

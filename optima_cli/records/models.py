@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
 
-SCHEMA_VERSION = 16  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 17  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -162,7 +162,11 @@ class Referral(TableModel, table=True):
 
     __table_args__ = (UniqueConstraint("case_year", "case_seq"),
                       # the follow-ups due in a span of days: closed cases by closing day (0015)
-                      Index("ix_referral_status_closed_on", "status", "closed_on"))
+                      Index("ix_referral_status_closed_on", "status", "closed_on"),
+                      # `list` and `due` in deadline order: the open cases by the stored day their
+                      # deadline counts from (rules/deadlines.py `deadline_rules`), per status (0017)
+                      Index("ix_referral_status_due_on", "status", "due_on"),
+                      Index("ix_referral_status_referred_on", "status", "referred_on"))
 
 
 class ReferralTopic(TableModel, table=True):

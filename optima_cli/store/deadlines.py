@@ -4,6 +4,7 @@ the queries that sort, filter and count by deadline agree with the rows Python d
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import case, literal
@@ -33,3 +34,24 @@ def flag(deadline: ColumnElement[Any], bounds: Mapping[str, Any]) -> ColumnEleme
 def days_left(deadline: ColumnElement[Any], as_of: ColumnElement[Any]) -> ColumnElement[Any]:
     """Whole days from `as_of` to the deadline (negative when overdue; NULL without one)."""
     return days_between(as_of, deadline)
+
+
+def stored_start(status: str, decision_days: int = DECISION_DAYS) -> tuple[str, int]:
+    """The stored field an open case's deadline counts from, and the days added to it: within
+    one status the days are the same, so the stored day (indexed with the status) orders and
+    bounds the deadlines without a column that depends on the settings."""
+    rule = deadline_rules(decision_days)[status]
+    return rule.counts_from, rule.days
+
+
+def stored_flag(status: ColumnElement[Any], dates: Mapping[str, Any], bounds: Mapping[str, Any],
+                decision_days: int = DECISION_DAYS) -> ColumnElement[Any]:
+    """`flag` of the open cases as of a day from their stored days: each status's day compared
+    with the window's days moved back by its days (a deadline before `as_of` is a start before
+    `as_of` minus the days), so that no date is computed per row. `bounds`: dates."""
+    whens = []
+    for code in deadline_rules(decision_days):
+        field, days = stored_start(code, decision_days)
+        moved = {name: day - timedelta(days=days) for name, day in bounds.items()}
+        whens.append((status == code, flag(dates[field], moved)))
+    return case(*whens, else_=literal(None))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -320,6 +320,32 @@ class CaseFilter:
                 if ids is not None]
 
 
+def _stored_deadlines(which: CaseFilter) -> bool:
+    """Whether the stored days order and bound the deadlines of these cases: open cases only,
+    as of today or later (when the stored status and mandate end are the day's)."""
+    return which.current and bool(which.statuses) and set(which.statuses or ()) <= set(OPEN_STATUSES)
+
+
+def _by_stored_deadline(session: Session, query: Select[Any], day: date, which: CaseFilter,
+                        limit: int, decision_days: int) -> list[dict[str, Any]]:
+    """The first `limit` rows of open cases soonest deadline first: per status, in the order of
+    the stored day its deadline counts from (which the index on status and that day serves, so
+    that only the rows shown are read), then merged by the deadline, as `case_rows` orders."""
+    found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for status in dict.fromkeys(which.statuses or ()):
+        field, days = deadlines.stored_start(status, decision_days)
+        part = (query.where(col(Referral.status) == status)
+                .order_by(col(getattr(Referral, field)), col(Referral.referred_on),
+                          col(Referral.case_year), col(Referral.case_seq)))
+        for row in rows_of(session.execute(part.limit(limit), {"as_of_day": day})):
+            start = row[field]  # the day's value: the stored one, as of today
+            deadline = start + timedelta(days=days) if start is not None else None
+            found.append(((deadline is None, deadline or date.min, row["referred_on"],
+                           parse_case_id(row["case_id"])), row))
+    found.sort(key=lambda keyed: keyed[0])
+    return [row for _, row in found[:limit]]
+
+
 def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
               by_deadline: bool = False, limit: int | None = None,
               decision_days: int = DECISION_DAYS) -> list[dict[str, Any]]:
@@ -327,6 +353,9 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
     without one last)."""
     query, as_of = case_select(decision_days)
     query = which.apply(query, as_of)
+    if by_deadline and limit is not None and _stored_deadlines(which):
+        # the first rows only: every row is read faster in the table's order and sorted
+        return _by_stored_deadline(session, query, day, which, limit, decision_days)
     order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
     query = query.order_by(*order, col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
     if limit is not None:
@@ -339,7 +368,12 @@ def deadline_counts(session: Session, day: date, horizon: date,
                     decision_days: int = DECISION_DAYS) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
     _, as_of = case_select(decision_days)
-    flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
+    if _stored_deadlines(which):  # by the stored days: no date computed per case
+        r: Any = Referral
+        flag = deadlines.stored_flag(r.status, {"referred_on": r.referred_on, "due_on": r.due_on},
+                                     {"as_of": day, "horizon": horizon}, decision_days)
+    else:
+        flag = deadlines.flag(as_of.deadline, {"as_of": day, "horizon": horizon})
     counted = which.apply(select(
         func.count(),
         func.coalesce(func.sum(case((flag == DueKind.OVERDUE.value, 1), else_=0)), 0),
@@ -363,6 +397,9 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     accepted = and_(_current_status([Status.ACCEPTED.value], current),
                     as_of.status == Status.ACCEPTED.value)
     decision_due = as_of.deadline  # of a referred case: the day its decision is late after
+    if current:  # the stored days are the day's: the indexes on status and day serve them
+        stored: Any = Referral
+        due_on, decision_due = stored.due_on, stored.referred_on
     conditions = {  # kind: (which cases, the date the warning is about)
         "overdue": (and_(accepted, due_on < day), due_on),
         "due-soon": (and_(accepted, due_on >= day, due_on <= horizon), due_on),

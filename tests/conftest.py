@@ -28,6 +28,7 @@ from typer.testing import CliRunner, Result
 
 from optima_cli import language
 from optima_cli.cli import app
+from optima_cli.records import packing
 from optima_cli.workflow.context import Context
 
 TODAY = date(2026, 11, 23)  # the clock of domain tests (CLI tests use the real today)
@@ -256,20 +257,27 @@ def _as_sqlite(value: object) -> object:
     return value
 
 
-def query(db: Path | str, sql: str, *params: object) -> list[tuple]:
+def _unpacked(value: object) -> object:
+    """A packed payload or findings (records/packing.py) as the text it holds."""
+    return packing.unpack(value) if isinstance(value, str) else value
+
+
+def query(db: Path | str, sql: str, *params: object, raw: bool = False) -> list[tuple]:
     """Rows of one SQL query (with ? placeholders) on a database, read directly, not through
-    optima; a statement that changes rows is committed."""
+    optima; a statement that changes rows is committed. A packed value (an audit payload,
+    findings) is read as the text it holds, unless `raw`."""
     if is_url(db):
         with _pg_connect(str(db)) as con:
             cursor = con.execute(sql.replace("?", "%s"), params)
-            return [tuple(map(_as_sqlite, row)) for row in cursor] if cursor.description else []
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        rows = con.execute(sql, params).fetchall()
-        con.commit()
-        return rows
-    finally:
-        con.close()
+            rows = [tuple(map(_as_sqlite, row)) for row in cursor] if cursor.description else []
+    else:
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            rows = con.execute(sql, params).fetchall()
+            con.commit()
+        finally:
+            con.close()
+    return rows if raw else [tuple(map(_unpacked, row)) for row in rows]
 
 
 def count(db: Path | str, table: str) -> int:
@@ -277,7 +285,8 @@ def count(db: Path | str, table: str) -> int:
 
 
 def dump(path: Path | str) -> dict[str, list[tuple]]:
-    """Every row of every table, to compare a database before and after a refused command."""
+    """Every row of every table, to compare a database before and after a refused command
+    (packed values as the text they hold, as `query` reads them)."""
     if is_url(path):
         tables = [r[0] for r in query(path, "SELECT table_name FROM information_schema.tables "
                                             "WHERE table_schema = 'public' ORDER BY table_name")]
@@ -289,7 +298,8 @@ def dump(path: Path | str) -> dict[str, list[tuple]]:
     try:
         tables = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        return {t: sorted((tuple(map(_unpacked, row)) for row in con.execute(f'SELECT * FROM "{t}"')),
+                          key=repr) for t in tables}
     finally:
         con.close()
 

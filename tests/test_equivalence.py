@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
 from optima_cli.importing.rows import COLUMNS, import_rows
+from optima_cli.records.packing import unpack
 from optima_cli.rules.codes import Cause, Outcome, RejectReason, Topic, WithdrawReason
 from optima_cli.workflow import cases, clients
 from optima_cli.workflow.clients import ClientInput
@@ -208,7 +209,7 @@ def tables(ctx: Context) -> dict[str, list[dict[str, Any]]]:
     for event in found["audit_event"]:
         if event["action"] == "create-database":
             event.pop("entity_ref")  # the database's name
-        event["payload"] = json.loads(event["payload"]) if event["payload"] else None
+        event["payload"] = json.loads(unpack(event["payload"])) if event["payload"] else None
         event.pop("payload_hash")  # covers the payload, compared as values
     return found
 

@@ -576,3 +576,44 @@ def test_access_control_comes_with_0016_and_goes_with_it(db_path, run):
     assert protected() == (set(PROTECTED) if is_url(db_path) else set())
     assert differences(db_path) == []
     assert run("audit", "verify").exit_code == 0
+
+
+def test_payloads_and_findings_are_packed_by_0018_and_unpacked_going_down(db_path, run):
+    """0018 stores the audit payloads and the findings packed (records/packing.py): no hash
+    changes, the trail verifies, and every command says what it said; down to 0017 they are the
+    plain JSON again, byte for byte."""
+    from optima_cli.records.packing import TAG
+
+    case = _one_case(run, "finances")
+    assert run("accept", case, "--on", "2025-03-05").exit_code == 0
+
+    def stored() -> tuple[list[tuple], list[tuple]]:
+        return (query(db_path, "SELECT id, payload, payload_hash, prev_hash, hash FROM audit_event "
+                               "ORDER BY id", raw=True),
+                query(db_path, "SELECT id, findings FROM referral ORDER BY id", raw=True))
+
+    def said() -> list[str]:
+        return [run(*args).stdout for args in (("list", "--format", "json"), ("report", "--format", "json"),
+                                                ("check", "C-0001", "--to", "IV"))]
+
+    events, referrals = stored()
+    assert all(p.startswith(TAG) for _, p, *_ in events if p and len(p) > 60)
+    assert all(f.startswith(TAG) for _, f in referrals)
+    before = said()
+
+    migrate(db_path, "0017", down=True)
+    plain_events, plain_referrals = stored()
+    assert [e[2:] for e in plain_events] == [e[2:] for e in events]  # not one hash changed
+    assert all(p is None or p.startswith("{") for _, p, *_ in plain_events)
+    assert all(f.startswith("[{") for _, f in plain_referrals)
+
+    upgraded = run("db", "upgrade", "--format", "json")
+    assert upgraded.exit_code == 0, upgraded.stderr
+    assert json.loads(upgraded.stdout)["applied"] == ["0018"]
+    again_events, again_referrals = stored()
+    assert again_referrals == referrals
+    assert [e[2:] for e in again_events[:len(events)]] == [e[2:] for e in events]
+    assert [e[1] for e in again_events[:len(events)]] == [e[1] for e in events]  # packed alike
+    assert said() == before
+    assert run("audit", "verify").exit_code == 0
+    assert differences(db_path) == []

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from optima_cli.cli import app
+from optima_cli.records.packing import pack, unpack
 
 runner = CliRunner()
 
@@ -162,10 +163,10 @@ def _set_row(con: sqlite3.Connection, event_id: int, values: dict[str, Any]) -> 
 
 def tamper_payload(db: Path, ids: dict[str, int]) -> int:
     target = ids["register"]
-    payload = audit_row(db, target)["payload"]
+    payload = unpack(audit_row(db, target)["payload"])  # stored packed: records/packing.py
     assert "Kette Karl" in payload
     raw_exec(db, ("UPDATE audit_event SET payload = ? WHERE id = ?",
-                  (payload.replace("Kette Karl", "Kette Kurt"), target)))
+                  (pack(payload.replace("Kette Karl", "Kette Kurt")), target)))
     return target
 
 

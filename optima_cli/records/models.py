@@ -10,8 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from optima_cli.language import t_
 from optima_cli.records.fields import RecordField, fact, fields_of, keys
+from optima_cli.records.packing import PackedText
 
-SCHEMA_VERSION = 17  # the number of the newest migration (optima_cli/migrations/versions)
+SCHEMA_VERSION = 18  # the number of the newest migration (optima_cli/migrations/versions)
 
 
 class TableModel(SQLModel):
@@ -126,7 +127,7 @@ class Referral(TableModel, table=True):
     goal: str | None = fact(None, label=t_("goal"), free_text=True)
     referred_on: date = fact(..., label=t_("referred on"), required=True, index=True)
     referring_counsellor: str | None = fact(None, label=t_("referring counsellor"))
-    findings: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON
+    findings: str = Field(default="[]", sa_column=Column(PackedText, nullable=False))  # JSON, packed
     decided_on: date | None = fact(None, label=t_("decided on"), changes=True, index=True)
     receiving_counsellor: str | None = fact(None, label=t_("receiving counsellor"), changes=True)
     due_on: date | None = fact(None, label=t_("mandate ends"), sheet=False, changes=True, index=True)
@@ -374,7 +375,7 @@ class AuditEvent(TableModel, table=True):
     referral_id: int | None = Field(default=None, index=True)
     on_date: date | None = None  # the date the thing happened (--on)
     source: str = "cli"
-    payload: str | None = Field(default=None, sa_column=Column(Text))  # JSON {before, after}
+    payload: str | None = Field(default=None, sa_column=Column(PackedText))  # JSON {before, after}, packed
     payload_erased: bool = False  # by anonymization; payload_hash still proves what it was
     payload_hash: str
     prev_hash: str

@@ -20,6 +20,7 @@ from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from optima_cli.language import plural, t
+from optima_cli.records import packing
 from optima_cli.records.models import AuditEvent, Client, Meta, Referral
 from optima_cli.store.audit import GENESIS, HEAD_KEY, Head, chain_hash, sha256
 
@@ -114,7 +115,7 @@ class _Event:
                    _text(row.entity, "entity"), _text(row.entity_ref, "entity_ref"),
                    _number(row.client_id, "client_id"), _number(row.referral_id, "referral_id"),
                    _day(row.on_date), _text(row.source, "source"),
-                   _text(row.payload, "payload", nullable=True), _flag(row.payload_erased),
+                   _unpacked(_text(row.payload, "payload", nullable=True)), _flag(row.payload_erased),
                    _text(row.payload_hash, "payload_hash"), _text(row.prev_hash, "prev_hash"),
                    _text(row.hash, "hash"))
 
@@ -122,6 +123,12 @@ class _Event:
         return chain_hash(self.prev_hash, self.at, self.actor, self.action, self.entity,
                            self.entity_ref, self.client_id, self.referral_id, self.on_date,
                            self.source, self.payload_hash)
+
+
+def _unpacked(payload: str | None) -> str | None:
+    """A payload as it was hashed: the canonical JSON its stored form holds (records/packing.py);
+    one that does not unpack is taken as it is, and its hash names it."""
+    return None if payload is None else packing.unpack(payload)
 
 
 def _raw_events(session: Session) -> Iterable[Any]:

@@ -7,10 +7,12 @@ from typing import Any
 
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
-from optima_cli.store import access, schema
+from optima_cli.store import access, maintenance, schema
 from optima_cli.store.engine import Database, initialize, open_database
 from optima_cli.store.location import locate
 from optima_cli.workflow.context import Context
+
+PACKED = "0018"  # the migration that packs the audit payloads and findings (records/packing.py)
 
 
 def _opened(ctx: Context) -> Database:
@@ -55,6 +57,8 @@ def upgrade(ctx: Context) -> dict[str, Any]:
         else:  # current: on a server, the access control is put right again (doctor's advice)
             access.install(session.connection())
     db.version = schema.Version(schema.HEAD)
+    if PACKED in applied and not found.empty:  # the pages the packed values freed, given back
+        maintenance.compact(db)  # (if a reader is in the way, later writes reuse them instead)
     return {"database": db.label, "from": found.revision, "to": schema.HEAD, "applied": applied}
 
 

@@ -29,7 +29,9 @@ only the later row gives is still an amendment of a case stored before.
 from __future__ import annotations
 
 import gc
-from collections import deque
+import io
+import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -410,11 +412,13 @@ def _without_cycle_collection() -> Iterator[None]:
 
 def import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
                 dry_run: bool = False, progress: Callable[[int], None] | None = None,
-                amend: bool = False) -> Outcome:
+                amend: bool = False, rows_read: Callable[[int], None] | None = None) -> Outcome:
     """Check and apply the rows; write only if every row is good, no row differs from its case
-    already there (unless `amend`: then each such row corrects it) and this is no dry run."""
+    already there (unless `amend`: then each such row corrects it) and this is no dry run. The
+    rows are read once, one at a time, and every one is checked before any is applied;
+    `rows_read` hears how many there are then, and `progress` of each row applied."""
     with _without_cycle_collection():
-        return _import_rows(ctx, name, rows, dry_run, progress, amend)
+        return _import_rows(ctx, name, rows, dry_run, progress, amend, rows_read)
 
 
 def why_of(name: str) -> str:
@@ -424,55 +428,99 @@ def why_of(name: str) -> str:
 
 
 def _import_rows(ctx: Context, name: str, rows: Iterable[tuple[int, dict[str, Any]]],
-                 dry_run: bool, progress: Callable[[int], None] | None, amend: bool) -> Outcome:
+                 dry_run: bool, progress: Callable[[int], None] | None, amend: bool,
+                 rows_read: Callable[[int], None] | None) -> Outcome:
     out = Outcome(file=name, dry_run=dry_run, amend=amend)
     why = why_of(name) if amend else ""
-    parsed = []
-    for number, cells in rows:
-        values, problems = parse_row(cells)
-        out.errors += [RowError(number, column, message) for column, message in problems]
-        parsed.append((number, values, not problems))
-    out.rows = len(parsed)
-    # apply in the order things happened, so that a client's earlier case is closed before a later
-    # one; each row is let go once applied
-    pending = deque(sorted(parsed, key=lambda item: (item[1].get("referred_on") or date.max, item[0])))
-    del parsed
-    try:
-        with ctx.write() as session:
-            good_rows = [v for _, v, good in pending if good]
-            store = BatchStore(
-                session, ctx.user, f"import:{name}", ctx.now,
-                external_refs=sorted({v["external_ref"] for v in good_rows if v["external_ref"]}),
-                ahvs=sorted({v["ahv"] for v in good_rows if v["ahv"]}),
-                people=sorted({(name_key(v["name"]), v["birth_date"]) for v in good_rows}))
-            del good_rows
-            done = 0
-            met: dict[str, Met] = {}  # the cases met on the day being applied, by case id
-            day = None
-            while pending:
-                number, values, good = pending.popleft()
-                if good:
-                    if values["referred_on"] != day:  # the rows of one case are of one day
-                        met, day = {}, values["referred_on"]
-                    try:
-                        _count(out, number, apply_row(store, values, ctx.today, amend, why, met,
-                                                      number))
-                    except RowFailed as failure:
-                        out.errors.append(RowError(number, failure.column, failure.message))
-                done += 1
-                if progress:
-                    progress(done)
-                if done % FLUSH_ROWS == 0 or not pending:
-                    store.flush(write=not (out.errors or dry_run or _differing(out)))
-            if out.errors or dry_run or _differing(out):
-                raise _Rollback
-    except _Rollback:
-        pass
+    with _Spool() as spool:
+        # every row is read and checked first, one at a time; what the rows need from each other
+        # is kept (their order, and whom they name), each good row is put aside in the spool
+        order: list[tuple[date, int, int]] = []  # (day of referral, row, place in the spool)
+        external_refs: set[str] = set()
+        ahvs: set[str] = set()
+        people: set[tuple[str, date]] = set()
+        for number, cells in rows:
+            values, problems = parse_row(cells)
+            out.errors += [RowError(number, column, message) for column, message in problems]
+            place = -1
+            if not problems:
+                place = spool.put(values)
+                if values["external_ref"]:
+                    external_refs.add(values["external_ref"])
+                if values["ahv"]:
+                    ahvs.add(values["ahv"])
+                people.add((name_key(values["name"]), values["birth_date"]))
+            order.append((values.get("referred_on") or date.max, number, place))
+        out.rows = len(order)
+        if rows_read is not None:
+            rows_read(out.rows)
+        # applied in the order things happened, so that a client's earlier case is closed before a
+        # later one; each row is read back from the spool when its turn comes
+        order.sort()
+        try:
+            with ctx.write() as session:
+                store = BatchStore(session, ctx.user, f"import:{name}", ctx.now,
+                                   external_refs=sorted(external_refs), ahvs=sorted(ahvs),
+                                   people=sorted(people))
+                del external_refs, ahvs, people
+                out = _apply_rows(store, out, order, spool, ctx.today, amend, why, progress)
+        except _Rollback:
+            pass
     out.errors.sort(key=lambda e: (e.row, list(COLUMNS).index(e.column) if e.column in COLUMNS else 99))
     if out.errors or _differing(out):
         out.imported = out.clients_created = out.clients_matched = out.amended = 0
         out.cases = []
     return out
+
+
+def _apply_rows(store: BatchStore, out: Outcome, order: list[tuple[date, int, int]], spool: _Spool,
+                today: date, amend: bool, why: str,
+                progress: Callable[[int], None] | None) -> Outcome:
+    """Apply the good rows in `order`, writing every FLUSH_ROWS rows; raises _Rollback unless
+    every row is good, none differs (or they are corrected) and this is no dry run."""
+    met: dict[str, Met] = {}  # the cases met on the day being applied, by case id
+    day = None
+    for done, (_, number, place) in enumerate(order, start=1):
+        if place >= 0:
+            values = spool.get(place)
+            if values["referred_on"] != day:  # the rows of one case are of one day
+                met, day = {}, values["referred_on"]
+            try:
+                _count(out, number, apply_row(store, values, today, amend, why, met, number))
+            except RowFailed as failure:
+                out.errors.append(RowError(number, failure.column, failure.message))
+        if progress:
+            progress(done)
+        if done % FLUSH_ROWS == 0 or done == len(order):
+            store.flush(write=not (out.errors or out.dry_run or _differing(out)))
+    if out.errors or out.dry_run or _differing(out):
+        raise _Rollback
+    return out
+
+
+class _Spool:
+    """The checked rows of an import put aside in an unnamed temporary file (removed when it is
+    closed, or when the process ends; readable only by its user) while the rows are sorted by
+    day, so that the file's rows are never all held in memory at once."""
+
+    def __enter__(self) -> _Spool:
+        self.file = tempfile.TemporaryFile()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def put(self, values: dict[str, Any]) -> int:
+        """Put a row aside; its place, to get it back."""
+        self.file.seek(0, io.SEEK_END)
+        place = self.file.tell()
+        pickle.dump(values, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        return place
+
+    def get(self, place: int) -> dict[str, Any]:
+        self.file.seek(place)
+        values: dict[str, Any] = pickle.load(self.file)  # our own file, just written
+        return values
 
 
 def _differing(out: Outcome) -> bool:
@@ -486,6 +534,10 @@ def import_file(ctx: Context, path: Path, dry_run: bool = False,
 
     sheet = read(path)
     check_header(sheet, path.name)
-    total = len(sheet.rows)
+    total = [0]  # known once every row is read, before any is applied
+
+    def counted(rows: int) -> None:
+        total[0] = rows
+
     return import_rows(ctx, path.name, sheet.rows, dry_run,
-                       (lambda i: progress(i, total)) if progress else None, amend)
+                       (lambda i: progress(i, total[0])) if progress else None, amend, counted)

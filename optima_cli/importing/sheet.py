@@ -1,16 +1,19 @@
 """Reading a spreadsheet: CSV (UTF-8, comma or semicolon, as Swiss Excel writes it) or .xlsx.
 
 Returns the header (normalized column names) and the non-empty rows with their row numbers as a
-spreadsheet shows them (the header is row 1).
+spreadsheet shows them (the header is row 1). The rows are read as they are asked for, one at a
+time, never the whole file at once: a file that cannot be read further says so when its reader
+reaches the place (an import reads every row before it applies any).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ UNPACKED_LIMIT_MB = 256
 @dataclass
 class Sheet:
     header: list[str]
-    rows: list[tuple[int, dict[str, Any]]]
+    rows: Iterable[tuple[int, dict[str, Any]]]  # read once, as they come
 
 
 def normalize(name: Any) -> str:
@@ -35,53 +38,72 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _sheet(lines: list[tuple[int, list[Any]]], path: Path) -> Sheet:
-    lines = [(n, values) for n, values in lines if not all(_blank(v) for v in values)]
-    if not lines:
+def _sheet(lines: Iterator[tuple[int, list[Any]]], path: Path) -> Sheet:
+    """The header, and the rows below it as they are read; an empty file, or one without rows
+    below its header, is refused at once."""
+    lines = ((n, values) for n, values in lines if not all(_blank(v) for v in values))
+    first = next(lines, None)
+    if first is None:
         raise OptimaError(t("{file} is empty: it needs a header row and one row per referral "
                             "(see sample_data/import-template.csv)", file=path.name))
-    if len(lines) == 1:
+    second = next(lines, None)
+    if second is None:
         raise OptimaError(t("{file} has a header row but no rows below it: nothing to import",
                             file=path.name))
-    _, raw_header = lines[0]
+    _, raw_header = first
     header = [normalize(h) for h in raw_header]
     while header and not header[-1]:
         header.pop()
     named = [(i, name) for i, name in enumerate(header) if name]
-    rows = []
-    for n, values in lines[1:]:
-        if len(values) == len(header) and len(named) == len(header):  # the usual row, quickly
-            cells = dict(zip(header, values))
-        else:
-            cells = {name: values[i] if i < len(values) else None for i, name in named}
-        rows.append((n, cells))
-    return Sheet(header=[h for h in header if h], rows=rows)
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for n, values in chain([second], lines):
+            if len(values) == len(header) and len(named) == len(header):  # the usual row, quickly
+                cells = dict(zip(header, values))
+            else:
+                cells = {name: values[i] if i < len(values) else None for i, name in named}
+            yield n, cells
+    return Sheet(header=[h for h in header if h], rows=rows())
+
+
+def _not_utf8(path: Path) -> OptimaError:
+    """The refusal of a file that is not UTF-8, naming the first byte that is not (the whole
+    file is read again only for this)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return OptimaError(t(
+            "{file} is not UTF-8 text (byte 0x{byte:02x} at position {position}); "
+            "in Excel save it as 'CSV UTF-8 (comma delimited)'",
+            file=path.name, byte=data[exc.start], position=exc.start))
+    raise AssertionError("decoded as a whole, but not line by line")  # pragma: no cover
+
+
+def _csv_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The lines of a CSV file as they are read, numbered from 1."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        try:
+            first = f.readline()
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+            reader = csv.reader(chain([first], f), delimiter=delimiter)
+            yield from enumerate(reader, start=1)
+        except UnicodeDecodeError:
+            raise _not_utf8(path) from None
+        except csv.Error as exc:
+            limit = csv.field_size_limit()
+            if "field limit" in str(exc):
+                raise OptimaError(t("{file}: a value on line {line} is longer than {limit} "
+                                    "characters, which no value of an import is; check the file",
+                                    file=path.name, line=number(reader.line_num),
+                                    limit=number(limit))) from None
+            raise OptimaError(t("{file} cannot be read as CSV on line {line} ({problem})",
+                                file=path.name, line=number(reader.line_num),
+                                problem=exc)) from None
 
 
 def _read_csv(path: Path) -> Sheet:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise OptimaError(t(
-            "{file} is not UTF-8 text (byte 0x{byte:02x} at position {position}); "
-            "in Excel save it as 'CSV UTF-8 (comma delimited)'",
-            file=path.name, byte=data[exc.start], position=exc.start)) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        lines = [(n, row) for n, row in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        limit = csv.field_size_limit()
-        if "field limit" in str(exc):
-            raise OptimaError(t("{file}: a value on line {line} is longer than {limit} characters, "
-                                "which no value of an import is; check the file",
-                                file=path.name, line=number(reader.line_num),
-                                limit=number(limit))) from None
-        raise OptimaError(t("{file} cannot be read as CSV on line {line} ({problem})",
-                            file=path.name, line=number(reader.line_num), problem=exc)) from None
-    return _sheet(lines, path)
+    return _sheet(_csv_lines(path), path)
 
 
 def _cell(value: Any) -> Any:
@@ -112,6 +134,18 @@ def _check_unpacked_size(path: Path) -> None:
                             size=number(unpacked // (1024 * 1024)), limit=number(UNPACKED_LIMIT_MB)))
 
 
+def _xlsx_lines(path: Path, wb: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the workbook's first sheet as they are read, numbered from 1."""
+    try:
+        ws = wb.worksheets[0]
+        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield n, [_cell(v) for v in row]
+    except Exception as exc:  # noqa: BLE001 - malformed sheet XML, bad cell values, ...
+        raise _unreadable(path, exc) from None
+    finally:
+        wb.close()
+
+
 def _read_xlsx(path: Path) -> Sheet:
     from openpyxl import load_workbook
 
@@ -120,15 +154,7 @@ def _read_xlsx(path: Path) -> Sheet:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise _unreadable(path, exc) from None
-    try:
-        ws = wb.worksheets[0]
-        lines = [(n, [_cell(v) for v in row])
-                 for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]
-    except Exception as exc:  # noqa: BLE001 - malformed sheet XML, bad cell values, ...
-        raise _unreadable(path, exc) from None
-    finally:
-        wb.close()
-    return _sheet(lines, path)
+    return _sheet(_xlsx_lines(path, wb), path)
 
 
 def read(path: Path) -> Sheet:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class _Sheet:
 
 def _widths(sheet: _Sheet, header: list[str], rows: list[list[Any]]) -> None:
     for index, name in enumerate(header, start=1):
-        longest = max([len(name)] + [len(_text(r[index - 1])) for r in rows[:2000]])
+        longest = max([len(name)] + [len(_text(r[index - 1])) for r in rows[:WIDTH_ROWS]])
         sheet.ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 50)
 
 
@@ -94,25 +94,61 @@ def _text(value: Any) -> str:
 
 
 Tick = Callable[[int], None]  # called with the number of rows just written
+WIDTH_ROWS = 2000  # the rows of a table that size its columns
+
+
+class _Table:
+    """A sheet of a header and rows, written as the rows come: a write-only sheet writes the
+    widths of its columns before its first row, so the first WIDTH_ROWS rows (which size the
+    columns) are held until there are that many, and every later row is written at once.
+    `money` the indexes of the columns holding amounts ("1200.50", written as numbers with two
+    decimals)."""
+
+    def __init__(self, wb: Workbook, title: str, header: list[str], money: Collection[int] = ()) -> None:
+        self.sheet = _Sheet(wb, title)
+        self.sheet.ws.freeze_panes = "A2"
+        self.header = header
+        self.money = money
+        self.held: list[list[Any]] | None = []
+
+    def add(self, row: list[Any]) -> None:
+        if self.held is None:
+            self._write(row)
+            return
+        self.held.append(row)
+        if len(self.held) >= WIDTH_ROWS:
+            self._start()
+
+    def _start(self) -> None:
+        held, self.held = self.held or [], None
+        _widths(self.sheet, self.header, held)
+        self.sheet.append(self.header, bold=True)
+        for row in held:
+            self._write(row)
+
+    def _write(self, row: list[Any]) -> None:
+        money, sheet = self.money, self.sheet
+        sheet.append([_chf(sheet, v) if i in money else v for i, v in enumerate(row)] if money else row)
+
+    def close(self) -> _Sheet:
+        if self.held is not None:
+            self._start()
+        last = get_column_letter(len(self.header))
+        self.sheet.ws.auto_filter.ref = f"A1:{last}{max(self.sheet.row, 1)}"
+        return self.sheet
 
 
 def _table(wb: Workbook, title: str, header: list[str], rows: list[list[Any]],
            tick: Tick | None = None, money: Collection[int] = ()) -> _Sheet:
-    """A sheet of a header and rows; `money` the indexes of the columns holding amounts ("1200.50",
-    written as numbers with two decimals)."""
-    sheet = _Sheet(wb, title)
-    sheet.ws.freeze_panes = "A2"
-    _widths(sheet, header, rows)
-    sheet.append(header, bold=True)
+    """A sheet of a header and rows given as a list (see _Table)."""
+    table = _Table(wb, title, header, money)
     for index, row in enumerate(rows, start=1):
-        sheet.append([_chf(sheet, v) if i in money else v for i, v in enumerate(row)] if money else row)
+        table.add(row)
         if tick is not None and index % TICK_ROWS == 0:
             tick(TICK_ROWS)
     if tick is not None:
         tick(len(rows) % TICK_ROWS)
-    last = get_column_letter(len(header))
-    sheet.ws.auto_filter.ref = f"A1:{last}{max(sheet.row, 1)}"
-    return sheet
+    return table.close()
 
 
 def _bar_chart(sheet: _Sheet, title: str, first_row: int, last_row: int, series: int,
@@ -304,30 +340,60 @@ def _shown(c: dict[str, Any], key: str) -> Any:
     return field_value(key, c.get(key), c.get("status"))
 
 
+def _shower(key: str) -> Callable[[dict[str, Any]], Any]:
+    """`_shown` for one column, for many cases: a column without codes gives its values as they
+    are, and each code (with its case's status, for a reason) is looked up once."""
+    from optima_cli.render.tables import CODE_FIELDS, field_value
+
+    if key not in CODE_FIELDS and key not in ("topics", "reason"):
+        return lambda c: c.get(key)
+    known: dict[Any, Any] = {}
+
+    def shown(c: dict[str, Any]) -> Any:
+        value, status = c.get(key), c.get("status")
+        at = (tuple(value) if isinstance(value, list) else value,
+              status if key == "reason" else None)
+        if at not in known:
+            known[at] = field_value(key, value, status)
+        return known[at]
+    return shown
+
+
 def _in_period(day: date | None, data: dict[str, Any]) -> bool:
     start, end = data["period"]["from"], data["period"]["to"]
     return day is not None and (start is None or day >= start) and day <= end
 
 
-def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
+REJECTION_COLUMNS = ["case", "referrer", "receiver", "topics", "referred_on", "decided_on", "reason",
+                     "reason_note"]
+OUTCOME_COLUMNS = ["case", "referrer", "receiver", "topics", "months", "decided_on", "closed_on",
+                   "days", "outcome", "cause", "employed"]
+DEADLINE_COLUMNS = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
+                    "days_left", "flag", "search_suspended_until"]
+
+
+def build(data: dict[str, Any], cases: Iterable[dict[str, Any]], personal: bool,
           progress: Callable[[int, int], None] | None = None,
           joints: list[dict[str, Any]] | None = None, wb: Workbook | None = None,
-          trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None) -> Workbook:
-    """The workbook; `progress(done, total)` hears of the table rows written (the total is
-    every row of the five tables); `joints` the joint strategies active in the period; `wb` the
-    workbook to fill (a new one if None); `trend` the series of the Trend sheet and `units` the
-    counts by unit for the Summary (workflow/report.py `_series`, `_counted`)."""
+          trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None,
+          count: int | None = None) -> Workbook:
+    """The workbook; `cases` the case records, read once as they come (`count` of them; a list
+    needs no count), each written at once to the Cases sheet and, when it is one, to the
+    Rejections or Outcomes; only the rows of the Deadlines, sorted by deadline, are held.
+    `progress(done, total)` hears of the cases and joint strategies written (the total is
+    both); `joints` the joint strategies active in the period; `wb` the workbook to fill (a new
+    one if None); `trend` the series of the Trend sheet and `units` the counts by unit for the
+    Summary (workflow/report.py `_series`, `_counted`)."""
     wb = wb if wb is not None else Workbook(write_only=True)
     if data.get("published"):  # figures for publication: no case rows (they are microdata),
         _summary(wb, data)       # no Trend and no Summary by unit (they are not suppressed)
         return wb
     _summary(wb, data, units)
-    columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
-    rejected = [c for c in cases if c["status"] == "rejected" and _in_period(c["decided_on"], data)]
-    closed = [c for c in cases if c["status"] == "closed" and _in_period(c["closed_on"], data)]
-    open_cases = sorted((c for c in cases if c["status"] in OPEN_STATUSES),
-                        key=lambda c: (c["deadline"] or date.max, c["case"]))
-    total = len(cases) + len(rejected) + len(closed) + len(open_cases) + len(joints or [])
+    if count is None:
+        cases = list(cases)
+        count = len(cases)
+    joints = joints or []
+    total = count + len(joints)
     done = 0
 
     def tick(rows: int) -> None:
@@ -336,29 +402,56 @@ def build(data: dict[str, Any], cases: list[dict[str, Any]], personal: bool,
         if progress is not None:
             progress(done, total)
 
-    _table(wb, t("Cases"), _headings(columns), [[_shown(c, k) for k in columns] for c in cases],
-           tick)
-    header = ["case", "referrer", "receiver", "topics", "referred_on", "decided_on", "reason",
-              "reason_note"]
-    _table(wb, t("Rejections"), _headings(header), [[_shown(c, k) for k in header] for c in rejected],
-           tick)
-    header = ["case", "referrer", "receiver", "topics", "months", "decided_on", "closed_on",
-              "days", "outcome", "cause", "employed"]
-    _table(wb, t("Outcomes"), _headings(header), [[
-        *(_shown(c, k) for k in header[:7]),
-        (c["closed_on"] - c["decided_on"]).days if c["decided_on"] else None,
-        _shown(c, "outcome"), _shown(c, "cause"), c["employed"]] for c in closed], tick)
-    header = ["case", "status", "referrer", "receiver", "referred_on", "due_on", "deadline",
-              "days_left", "flag", "search_suspended_until"]
-    sheet = _table(wb, t("Deadlines"), _headings(header), [[
-        c["case"], _shown(c, "status"), c["referrer"], c["receiver"], c["referred_on"], c["due_on"],
-        c["deadline"], c["days_left"], _shown(c, "flag"),
-        c["search_suspended_until"]] for c in open_cases], tick)
-    if open_cases:
-        cells = f"A2:{get_column_letter(len(header))}{sheet.row}"
+    columns = CASE_COLUMNS + (PERSONAL_COLUMNS if personal else [])
+    every = _Table(wb, t("Cases"), _headings(columns))
+    rejections = _Table(wb, t("Rejections"), _headings(REJECTION_COLUMNS))
+    outcomes = _Table(wb, t("Outcomes"), _headings(OUTCOME_COLUMNS))
+    deadlines = _Table(wb, t("Deadlines"), _headings(DEADLINE_COLUMNS))
+    show = {k: _shower(k) for k in {*columns, *REJECTION_COLUMNS, *OUTCOME_COLUMNS,
+                                    *DEADLINE_COLUMNS}}
+    shown_case = [show[k] for k in columns]
+    shown_rejection = [show[k] for k in REJECTION_COLUMNS]
+    shown_outcome = [show[k] for k in OUTCOME_COLUMNS[:7]]
+    shown_status, shown_flag = show["status"], show["flag"]
+    shown_closing = [show["outcome"], show["cause"]]
+    start, end = data["period"]["from"], data["period"]["to"]
+    held: list[tuple[tuple[date, str], list[Any]]] = []  # the Deadlines' rows, to be sorted
+    index = 0
+    for index, c in enumerate(cases, start=1):
+        every.add([shown(c) for shown in shown_case])
+        status = c["status"]
+        if status == "rejected":
+            day = c["decided_on"]
+            if day is not None and (start is None or day >= start) and day <= end:
+                rejections.add([shown(c) for shown in shown_rejection])
+        elif status == "closed":
+            day = c["closed_on"]
+            if day is not None and (start is None or day >= start) and day <= end:
+                decided = c["decided_on"]
+                outcomes.add([*(shown(c) for shown in shown_outcome),
+                              (day - decided).days if decided else None,
+                              *(shown(c) for shown in shown_closing), c["employed"]])
+        elif status in OPEN_STATUSES:
+            held.append(((c["deadline"] or date.max, c["case"]), [
+                c["case"], shown_status(c), c["referrer"], c["receiver"], c["referred_on"],
+                c["due_on"], c["deadline"], c["days_left"], shown_flag(c),
+                c["search_suspended_until"]]))
+        if index % TICK_ROWS == 0:
+            tick(TICK_ROWS)
+    tick(index % TICK_ROWS)
+    every.close()
+    rejections.close()
+    outcomes.close()
+    held.sort(key=lambda item: item[0])
+    for _, row in held:
+        deadlines.add(row)
+    del held
+    sheet = deadlines.close()
+    if sheet.row > 1:
+        cells = f"A2:{get_column_letter(len(DEADLINE_COLUMNS))}{sheet.row}"
         sheet.ws.conditional_formatting.add(
             cells, FormulaRule(formula=['AND(ISNUMBER($H2),$H2<0)'], fill=OVERDUE_FILL))
-    _joint_sheet(wb, joints or [], tick)
+    _joint_sheet(wb, joints, tick)
     if trend is not None:  # after the sheets of before (scripts may find them by position)
         _trend(wb, trend)
     return wb
@@ -441,19 +534,21 @@ def _joint_sheet(wb: Workbook, joints: list[dict[str, Any]],
         for c in JOINT_COLUMNS] for j in joints], tick)
 
 
-def write_workbook(path: Path, data: dict[str, Any], cases: list[dict[str, Any]],
+def write_workbook(path: Path, data: dict[str, Any], cases: Iterable[dict[str, Any]],
                    personal: bool, progress: Callable[[int, int], None] | None = None,
                    scratch: Path | None = None, joints: list[dict[str, Any]] | None = None,
-                   trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None) -> Path:
+                   trend: dict[str, Any] | None = None, units: dict[str, Any] | None = None,
+                   count: int | None = None) -> Path:
     """Build and save to `path`: the temporary file that store.maintenance.into_place moves onto
-    the target once whole. `progress(done, total)` hears of the rows written. openpyxl keeps
+    the target once whole. `cases` are read once, as they come (`count` of them, see build).
+    `progress(done, total)` hears of the rows written. openpyxl keeps
     each sheet's rows in a temporary file until the save: in `scratch` (a private folder beside
     the target, removed or swept with it), not in the system's temporary folder, where a killed
     export would leave them."""
     with _temporary_files_in(scratch):
         wb = Workbook(write_only=True)
         try:  # a full disk may stop the sheets' row writers already, before the save
-            build(data, cases, personal, progress, joints, wb, trend, units)
+            build(data, cases, personal, progress, joints, wb, trend, units, count)
             _save(wb, path)
         except BaseException:
             _discard(wb)

@@ -3,6 +3,7 @@ workflow/report.py; rules/figures.py shapes what they count)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,7 +26,6 @@ from optima_cli.store.dialects import days_between
 from optima_cli.store.queries import (
     AS_OF_DAY,
     case_select,
-    rows_of,
     running_suspension_of,
 )
 
@@ -167,22 +167,43 @@ def first_referral(session: Session) -> date | None:
     return session.execute(select(func.min(col(Referral.referred_on)))).scalar_one_or_none()
 
 
-def active_cases(session: Session, start: date | None, end: date, day: date,
-                 personal: bool = False) -> list[dict[str, Any]]:
-    """Every case active in the period (referred by its end, not ended before its start), as it
-    stood at the end of `day`; with `personal`, the client's name, AHV number and birth date."""
-    query, _ = case_select()
+STREAMED_ROWS = 1000  # rows fetched at a time when a result is read as it comes
+
+
+def _active(query: Any, start: date | None, end: date) -> Any:
+    """Only the referrals active in the period: referred by its end, not ended before its start."""
     query = query.where(col(Referral.referred_on) <= end)
     if start is not None:
         ended_before = or_(col(Referral.closed_on) < start, col(Referral.withdrawn_on) < start,
                            and_(col(Referral.status) == "rejected", col(Referral.decided_on) < start))
         query = query.where(not_(func.coalesce(ended_before, False)))
+    return query
+
+
+def count_active_cases(session: Session, start: date | None, end: date) -> int:
+    """How many cases `active_cases` gives for the period (the referral's own columns only)."""
+    query = _active(select(func.count()).select_from(Referral), start, end)
+    return int(session.execute(query).scalar_one())
+
+
+def active_cases(session: Session, start: date | None, end: date, day: date,
+                 personal: bool = False) -> Iterator[dict[str, Any]]:
+    """Every case active in the period (referred by its end, not ended before its start), as it
+    stood at the end of `day`; with `personal`, the client's name, AHV number and birth date.
+    Read as they come (STREAMED_ROWS at a time, on PostgreSQL through a server-side cursor), so
+    that the rows of a large period are never all held at once: read them before the session
+    ends."""
+    query, _ = case_select()
+    query = _active(query, start, end)
     if personal:
         query = query.add_columns(col(Client.name).label("client_name"), col(Client.ahv).label("client_ahv"),
                                   col(Client.birth_date).label("client_birth_date")).join(
             Client, col(Client.id) == Referral.client_id)
     query = query.order_by(col(Referral.referred_on), col(Referral.case_year), col(Referral.case_seq))
-    return rows_of(session.execute(query, {"as_of_day": day}))
+    result = session.execute(query.execution_options(yield_per=STREAMED_ROWS), {"as_of_day": day})
+    keys = list(result.keys())
+    for row in result:
+        yield dict(zip(keys, row))
 
 
 def forwarded(session: Session, start: date | None, end: date) -> int:

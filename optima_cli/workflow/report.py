@@ -211,11 +211,12 @@ def report(ctx: Context, period: Period, by: str = "kind",
                           publish_it)
 
 
-def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, Any]]:
+def _case_rows(session: Any, period: Period, personal: bool) -> Iterator[dict[str, Any]]:
+    """The case records of the workbook, one at a time as the store reads them (a large period's
+    are never all held at once): read them before the session ends."""
     # the deadlines as the steering group's settings had them on the period's last day
     settings = stored_settings.as_of(session, period.state_day)
     w = window(period.state_day, settings.due_days, settings.decision_days)
-    rows = []
     for row in q.active_cases(session, period.start, period.state_day, period.state_day, personal):
         record = case_record(row)
         if not personal:  # free text may name the client or their health: only with personal data
@@ -226,8 +227,7 @@ def _case_rows(session: Any, period: Period, personal: bool) -> list[dict[str, A
             record["client_name"] = row["client_name"]
             record["client_ahv"] = row["client_ahv"]
             record["client_birth_date"] = row["client_birth_date"]
-        rows.append(record)
-    return rows
+        yield record
 
 
 def export(ctx: Context, period: Period, target: str, by: str = "kind",
@@ -281,16 +281,18 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
                 with _as_recorded(ctx, session, as_recorded) as then:
                     data = {**_figures(session, period, by), "as_recorded": then,
                             "published": None}
-                    cases = _case_rows(session, period, personal)
                     joints = joint.report_rows(session, period.start, period.state_day)
                     more = extra(session)
+                    count = q.count_active_cases(session, period.start, period.state_day)
+                    # the cases read as they are written, never all held at once
+                    write_workbook(temp, data, _case_rows(session, period, personal), personal,
+                                   progress, scratch_folder(temp), joints, **more, count=count)
+                # recorded in the transaction the cases were read in: if writing failed, nothing
+                # is recorded, and if recording fails, the file is not moved into place
                 audit.record(session, actor=ctx.user, action="export-personal-data", entity="report",
                              entity_ref=path.name, after={"file": str(path.resolve()),
-                                                          "period": period.name, "cases": len(cases)},
+                                                          "period": period.name, "cases": count},
                              now=ctx.now(), source=ctx.source)
-                # written inside the transaction: if writing fails, the audit event is rolled back
-                write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints,
-                               **more)
             # and the file reaches `path` only once its export is recorded (committed)
         elif publish_it:  # the figures alone: case rows are microdata, never published
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
@@ -300,9 +302,10 @@ def _export(ctx: Context, period: Period, path: Path, by: str, personal: bool,
         else:
             with ctx.read() as session, _as_recorded(ctx, session, as_recorded) as then:
                 data = {**_figures(session, period, by), "as_recorded": then, "published": None}
-                cases = _case_rows(session, period, personal)
                 joints = joint.report_rows(session, period.start, period.state_day)
                 more = extra(session)
-            write_workbook(temp, data, cases, personal, progress, scratch_folder(temp), joints,
-                           **more)
+                count = q.count_active_cases(session, period.start, period.state_day)
+                # the cases read as they are written: never all held at once
+                write_workbook(temp, data, _case_rows(session, period, personal), personal,
+                               progress, scratch_folder(temp), joints, **more, count=count)
     return data, path

@@ -66,3 +66,19 @@ def test_the_stored_days_give_the_deadline_order_of_the_day(ctx, decision_days):
     rows, counts, _ = _both_ways(ctx, list(OPEN_STATUSES), None, decision_days)
     assert len(rows[0]) == 12 and counts[0]["total"] == 12
     assert counts[0]["overdue"] > 0
+
+
+def test_an_extension_dated_after_the_day_keeps_the_order_of_the_day(ctx, db_path):
+    """A clock that was ahead can leave an extension dated after today (`doctor` names it): the
+    stored mandate end is then not the day's, and the stored days are not used."""
+    from conftest import query
+
+    _cases(ctx)
+    (case,) = query(db_path, "SELECT case_id FROM referral WHERE status = 'accepted' AND due_on >= ? "
+                             "ORDER BY due_on LIMIT 1", TODAY.isoformat())[0]
+    cases.extend(ctx, case, on=TODAY - timedelta(days=1))
+    query(db_path, "UPDATE referral SET extended_on = ? WHERE case_id = ?",
+          (TODAY + timedelta(days=5)).isoformat(), case)
+    for limit in (None, 1, 3):
+        rows, counts, due = _both_ways(ctx, list(OPEN_STATUSES), limit, 14)
+        assert rows[0] == rows[1] and counts[0] == counts[1] and due[0] == due[1], limit

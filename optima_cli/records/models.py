@@ -167,7 +167,10 @@ class Referral(TableModel, table=True):
                       # `list` and `due` in deadline order: the open cases by the stored day their
                       # deadline counts from (rules/deadlines.py `deadline_rules`), per status (0017)
                       Index("ix_referral_status_due_on", "status", "due_on"),
-                      Index("ix_referral_status_referred_on", "status", "referred_on"))
+                      Index("ix_referral_status_referred_on", "status", "referred_on"),
+                      # whether any extension lies after a day (a clock that was ahead): then
+                      # the stored mandate ends are not the day's (store/queries._stored_deadlines)
+                      Index("ix_referral_extended_on", "extended_on"))
 
 
 class ReferralTopic(TableModel, table=True):

@@ -320,10 +320,17 @@ class CaseFilter:
                 if ids is not None]
 
 
-def _stored_deadlines(which: CaseFilter) -> bool:
+def _stored_deadlines(session: Session, which: CaseFilter, day: date) -> bool:
     """Whether the stored days order and bound the deadlines of these cases: open cases only,
-    as of today or later (when the stored status and mandate end are the day's)."""
-    return which.current and bool(which.statuses) and set(which.statuses or ()) <= set(OPEN_STATUSES)
+    as of today or later (when the stored status and mandate end are the day's), unless an
+    extension is dated after the day (a clock that was ahead: `doctor` names such cases)."""
+    return (which.current and bool(which.statuses) and set(which.statuses or ()) <= set(OPEN_STATUSES)
+            and not _extended_after(session, day))
+
+
+def _extended_after(session: Session, day: date) -> bool:
+    """Whether a case was extended on a day after `day` (its stored mandate end is not the day's)."""
+    return session.scalar(select(literal(1)).where(col(Referral.extended_on) > day).limit(1)) is not None
 
 
 def _by_stored_deadline(session: Session, query: Select[Any], day: date, which: CaseFilter,
@@ -353,7 +360,7 @@ def case_rows(session: Session, day: date, which: CaseFilter = CaseFilter(), *,
     without one last)."""
     query, as_of = case_select(decision_days)
     query = which.apply(query, as_of)
-    if by_deadline and limit is not None and _stored_deadlines(which):
+    if by_deadline and limit is not None and _stored_deadlines(session, which, day):
         # the first rows only: every row is read faster in the table's order and sorted
         return _by_stored_deadline(session, query, day, which, limit, decision_days)
     order = (as_of.deadline.is_(None), as_of.deadline) if by_deadline else ()
@@ -368,7 +375,7 @@ def deadline_counts(session: Session, day: date, horizon: date,
                     decision_days: int = DECISION_DAYS) -> dict[str, int]:
     """How many cases match, and how many of them are overdue or due by `horizon`, as of `day`."""
     _, as_of = case_select(decision_days)
-    if _stored_deadlines(which):  # by the stored days: no date computed per case
+    if _stored_deadlines(session, which, day):  # by the stored days: no date computed per case
         r: Any = Referral
         flag = deadlines.stored_flag(r.status, {"referred_on": r.referred_on, "due_on": r.due_on},
                                      {"as_of": day, "horizon": horizon}, decision_days)
@@ -397,7 +404,8 @@ def due_rows(session: Session, day: date, horizon: date, decision_cutoff: date,
     accepted = and_(_current_status([Status.ACCEPTED.value], current),
                     as_of.status == Status.ACCEPTED.value)
     decision_due = as_of.deadline  # of a referred case: the day its decision is late after
-    if current:  # the stored days are the day's: the indexes on status and day serve them
+    if current and not _extended_after(session, day):  # the stored days are the day's: the
+        # indexes on status and day serve them
         stored: Any = Referral
         due_on, decision_due = stored.due_on, stored.referred_on
     conditions = {  # kind: (which cases, the date the warning is about)

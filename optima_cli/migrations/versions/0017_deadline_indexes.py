@@ -27,10 +27,12 @@ def upgrade() -> None:
     op.create_index("ix_referral_status_due_on", "referral", ["status", "due_on"], unique=False)
     op.create_index("ix_referral_status_referred_on", "referral", ["status", "referred_on"],
                     unique=False)
+    op.create_index("ix_referral_extended_on", "referral", ["extended_on"], unique=False)
     op.execute(META.update().where(META.c.key == "schema_version").values(value="17"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referral_extended_on", table_name="referral")
     op.drop_index("ix_referral_status_referred_on", table_name="referral")
     op.drop_index("ix_referral_status_due_on", table_name="referral")
     op.execute(META.update().where(META.c.key == "schema_version").values(value="16"))

@@ -17,7 +17,9 @@ server share none:
 - Every table with personal data has row-level security enabled and forced (`PROTECTED`), so
   that the owner is not silently exempt; a superuser still is, as always on PostgreSQL.
 
-The policies call small functions under the caller's rights (`optima_units`, `optima_sees_all`,
+The policies, functions and triggers are written out in store/access_sql.py; this module
+installs them, reads what is installed, and grants. The policies call small functions under the
+caller's rights (`optima_units`, `optima_sees_all`,
 `optima_is_admin`). A few functions run with the owner's rights because a writer must see past
 its own rows: the next case and strategy number, the tip of the audit trail's chain, the joint
 strategies a login takes part in. Each returns numbers or hashes, or ids of the caller's own rows,
@@ -27,7 +29,6 @@ never a row of anyone else's.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -36,208 +37,22 @@ from sqlmodel import Session, SQLModel
 from optima_cli.errors import OptimaError
 from optima_cli.language import t
 from optima_cli.rules.access import PREFIX_BYTES, Roles
+from optima_cli.store.access_sql import (
+    COORDINATOR_WRITES,
+    FUNCTIONS,
+    IS_ADMIN,
+    PATH,
+    POLICIES,
+    PROTECTED,
+    ROWS,
+    SEES_ALL,
+    SIGNATURES,
+    TRIGGERS,
+    UNCOUNTED,
+)
 
 ROLES_KEY = "optima_access_roles"  # in session.info: the database's Roles
 GUARDED_KEY = "optima_access_guarded"  # in session.info: the access functions are installed
-
-U = "((SELECT optima_units())::integer[])"
-SEES_ALL = "(SELECT optima_sees_all())"
-IS_ADMIN = "(SELECT optima_is_admin())"
-PARTY = f"referrer_id = ANY {U} OR receiver_id = ANY {U}"
-FORWARDED = (f"EXISTS (SELECT 1 FROM forward f WHERE f.referral_id = referral.id "
-             f"AND f.from_id = ANY {U})")
-CLIENT = (f"institution_id = ANY {U} OR EXISTS (SELECT 1 FROM referral r WHERE r.client_id = "
-          "client.id) OR EXISTS (SELECT 1 FROM joint_strategy j WHERE j.client_id = client.id)")
-CASE = "EXISTS (SELECT 1 FROM referral r WHERE r.id = {table}.referral_id)"
-JOINT = "{table}.joint_id IN (SELECT optima_joints())"
-
-
-@dataclass(frozen=True)
-class Rows:
-    """What a unit's member may do with the rows of one protected table: a SQL condition per
-    command (None: not at all; the administrator always may). The grants follow from them."""
-
-    read: str
-    insert: str | None = None
-    update: str | None = None  # the rows one may change (USING)
-    changed: str | None = None  # what they may become (WITH CHECK); default: `update`
-    delete: str | None = None
-
-
-def _case(table: str, *, delete: bool = False) -> Rows:
-    """What hangs on a case: seen with the case; written only by its referrer and receiver (not
-    by a unit that forwarded it away)."""
-    seen = CASE.format(table=table)
-    mine = (f"EXISTS (SELECT 1 FROM referral r WHERE r.id = {table}.referral_id "
-            f"AND (r.referrer_id = ANY {U} OR r.receiver_id = ANY {U}))")
-    return Rows(seen, mine, mine, None, mine if delete else None)
-
-
-# A unit's member sees the referrals where a unit of theirs is referrer or receiver, or that it
-# forwarded; changes those where it is referrer or receiver; deletes only what optima deletes
-# (a suspension taken back, topics corrected). A forward is written by the receiver that
-# forwards, before the referral's new receiver (store/session_store.py), and never changed.
-ROWS: dict[str, Rows] = {
-    "referral": Rows(f"{PARTY} OR {FORWARDED}", PARTY, PARTY, f"{PARTY} OR {FORWARDED}"),
-    "client": Rows(CLIENT, f"institution_id = ANY {U}", CLIENT),
-    "referral_topic": _case("referral_topic", delete=True),
-    "suspension": _case("suspension", delete=True),
-    "journal_entry": _case("journal_entry"),
-    "measure": _case("measure"),
-    "follow_up": _case("follow_up"),
-    "forward": Rows(f"from_id = ANY {U} OR to_id = ANY {U}",
-                    f"from_id = ANY {U} AND from_id = optima_received(referral_id)"),
-    "refusal": Rows(PARTY, f"referrer_id = ANY {U}"),
-    "refusal_rule": Rows("EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)",
-                         "EXISTS (SELECT 1 FROM refusal f WHERE f.id = refusal_rule.refusal_id)"),
-    "joint_strategy": Rows(f"lead_id = ANY {U} OR id IN (SELECT optima_joints())",
-                           f"lead_id = ANY {U}", f"lead_id = ANY {U} OR id IN (SELECT optima_joints())"),
-    "joint_partner": Rows(JOINT.format(table="joint_partner"), JOINT.format(table="joint_partner")),
-    "joint_review": Rows(JOINT.format(table="joint_review"), JOINT.format(table="joint_review"),
-                         JOINT.format(table="joint_review")),
-    # Audit events: those of the strategies, else the cases, else the clients one sees, and
-    # one's own that name none of them; added only about what one sees (the trigger checks the
-    # actor, the chain and the moment); changed or removed by nobody but the administrator.
-    "audit_event": Rows(
-        "CASE WHEN entity = 'joint' THEN EXISTS (SELECT 1 FROM joint_strategy j WHERE "
-        "j.strategy_id = audit_event.entity_ref) WHEN referral_id IS NOT NULL THEN EXISTS (SELECT 1 "
-        "FROM referral r WHERE r.id = audit_event.referral_id) WHEN client_id IS NOT NULL THEN "
-        "EXISTS (SELECT 1 FROM client c WHERE c.id = audit_event.client_id) "
-        "ELSE actor = session_user END",
-        "(referral_id IS NULL OR EXISTS (SELECT 1 FROM referral r WHERE r.id = "
-        "audit_event.referral_id)) AND (client_id IS NULL OR EXISTS (SELECT 1 FROM client c WHERE "
-        "c.id = audit_event.client_id))"),
-    "notice": Rows("false"),  # the coordinator's notify: see below
-    # the head of the audit trail is written by every writer (a trigger holds it to the tip)
-    "meta": Rows("true", "key = 'audit_head'", "key = 'audit_head'"),
-}
-PROTECTED = tuple(ROWS)
-# the coordinator reads every row; writes the events of its reads, the head, and notify's notices
-COORDINATOR_WRITES = {"audit_event": "INSERT", "meta": "INSERT, UPDATE", "notice": "INSERT, UPDATE, DELETE"}
-POLICIES = ("optima_read", "optima_insert", "optima_update", "optima_delete")
-# personal columns without planner statistics: a unit's EXPLAIN must not estimate others' rows
-UNCOUNTED = {"client": ("name", "name_key", "ahv", "birth_date", "municipality", "external_ref",
-                        "counsellor")}
-PATH = "SET search_path = pg_catalog, {schema}, pg_temp"  # never the caller's: no planted function
-FUNCTIONS = """
-CREATE OR REPLACE FUNCTION optima_access_prefix() RETURNS text
-    LANGUAGE sql IMMUTABLE {path} AS $$ SELECT {prefix}::text $$;
-CREATE OR REPLACE FUNCTION optima_units_of(who name) RETURNS integer[]
-    LANGUAGE sql STABLE {path} AS $$
-    SELECT coalesce(array_agg(i.id), '{{}}') FROM institution i JOIN pg_roles g ON g.rolname = i.access_role
-    WHERE pg_has_role(who, g.oid, 'MEMBER') $$;
-CREATE OR REPLACE FUNCTION optima_units() RETURNS integer[]
-    LANGUAGE sql STABLE {path} AS $$ SELECT optima_units_of(current_user) $$;
-CREATE OR REPLACE FUNCTION optima_is_admin() RETURNS boolean
-    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(current_user, {admin}, 'MEMBER') $$;
-CREATE OR REPLACE FUNCTION optima_sees_all() RETURNS boolean
-    LANGUAGE sql STABLE {path} AS $$
-    SELECT pg_has_role(current_user, {admin}, 'MEMBER')
-        OR pg_has_role(current_user, {coordinator}, 'MEMBER') $$;
-CREATE OR REPLACE FUNCTION optima_may_act_for_others() RETURNS boolean
-    LANGUAGE sql STABLE {path} AS $$ SELECT pg_has_role(session_user, {admin}, 'MEMBER') $$;
-CREATE OR REPLACE FUNCTION optima_joints() RETURNS SETOF integer
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT j.id FROM joint_strategy j
-    WHERE pg_has_role(session_user, {admin}, 'MEMBER')
-       OR pg_has_role(session_user, {coordinator}, 'MEMBER')
-       OR j.lead_id = ANY (optima_units_of(session_user))
-       OR EXISTS (SELECT 1 FROM joint_partner p WHERE p.joint_id = j.id
-                  AND p.institution_id = ANY (optima_units_of(session_user))) $$;
-CREATE OR REPLACE FUNCTION optima_received(referral integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT r.receiver_id FROM referral r WHERE r.id = referral
-       AND r.receiver_id = ANY (optima_units_of(session_user)) $$;
-CREATE OR REPLACE FUNCTION optima_next_case_seq(year integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT coalesce(max(case_seq), 0) + 1 FROM referral WHERE case_year = year $$;
-CREATE OR REPLACE FUNCTION optima_case_seqs() RETURNS TABLE (year integer, seq integer)
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT case_year, max(case_seq) FROM referral GROUP BY case_year $$;
-CREATE OR REPLACE FUNCTION optima_next_joint_seq(year integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT coalesce(max(strategy_seq), 0) + 1 FROM joint_strategy WHERE strategy_year = year $$;
-CREATE OR REPLACE FUNCTION optima_audit_last() RETURNS TABLE (id integer, hash varchar)
-    LANGUAGE sql VOLATILE SECURITY DEFINER {path} AS $$
-    SELECT e.id, e.hash FROM audit_event e ORDER BY e.id DESC LIMIT 1 $$;
-CREATE OR REPLACE FUNCTION optima_audit_first() RETURNS varchar
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT e.hash FROM audit_event e ORDER BY e.id LIMIT 1 $$;
-CREATE OR REPLACE FUNCTION optima_audit_hash(event integer) RETURNS varchar
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT e.hash FROM audit_event e WHERE e.id = event $$;
-CREATE OR REPLACE FUNCTION optima_audit_count(after integer) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER {path} AS $$
-    SELECT count(*) FROM audit_event e WHERE e.id > after $$;
-CREATE OR REPLACE FUNCTION optima_audit_actor() RETURNS trigger
-    LANGUAGE plpgsql {path} AS $$
-    DECLARE tip varchar;
-    BEGIN
-        IF optima_may_act_for_others() THEN RETURN NEW; END IF;
-        IF NEW.actor IS DISTINCT FROM session_user::text THEN
-            RAISE EXCEPTION 'optima: an audit event''s actor is the login role (%), not %',
-                session_user, NEW.actor USING ERRCODE = '42501';
-        END IF;
-        PERFORM pg_advisory_xact_lock({lock});  -- the writers' lock: the tip stays the tip
-        SELECT l.hash INTO tip FROM optima_audit_last() l;
-        IF NEW.prev_hash IS DISTINCT FROM coalesce(tip, '{genesis}') THEN
-            RAISE EXCEPTION 'optima: an audit event follows the last one (%), not %', tip,
-                NEW.prev_hash USING ERRCODE = '42501';
-        END IF;
-        IF NEW.at NOT BETWEEN transaction_timestamp() - interval '10 minutes'
-                          AND clock_timestamp() + interval '1 minute' THEN
-            RAISE EXCEPTION 'optima: an audit event is recorded now, not at %', NEW.at
-                USING ERRCODE = '42501';
-        END IF;
-        RETURN NEW;
-    END $$;
-CREATE OR REPLACE FUNCTION optima_audit_head() RETURNS trigger
-    LANGUAGE plpgsql {path} AS $$
-    DECLARE last_id integer; last_hash varchar;
-    BEGIN
-        IF optima_may_act_for_others() OR NEW.key <> 'audit_head' THEN RETURN NEW; END IF;
-        SELECT l.id, l.hash INTO last_id, last_hash FROM optima_audit_last() l;
-        IF split_part(NEW.value, ':', 1) IS DISTINCT FROM last_id::text
-                OR split_part(NEW.value, ':', 2) IS DISTINCT FROM last_hash
-                OR split_part(NEW.value, ':', 4) IS DISTINCT FROM optima_audit_first() THEN
-            RAISE EXCEPTION 'optima: the head of the audit trail names its last event'
-                USING ERRCODE = '42501';
-        END IF;
-        RETURN NEW;
-    END $$;
-CREATE OR REPLACE FUNCTION optima_client_fixed() RETURNS trigger
-    LANGUAGE plpgsql {path} AS $$
-    BEGIN
-        IF optima_may_act_for_others() THEN RETURN NEW; END IF;
-        IF TG_OP = 'UPDATE' AND NEW.client_id IS DISTINCT FROM OLD.client_id THEN
-            RAISE EXCEPTION 'optima: the client of a % is not changed', TG_TABLE_NAME
-                USING ERRCODE = '42501';
-        END IF;
-        IF TG_OP = 'INSERT' AND NOT EXISTS (SELECT 1 FROM client c WHERE c.id = NEW.client_id) THEN
-            RAISE EXCEPTION 'optima: no client % that this login sees', NEW.client_id
-                USING ERRCODE = '42501';
-        END IF;
-        RETURN NEW;
-    END $$;
-"""
-# the triggers: (name, table, when, function)
-TRIGGERS = (
-    ("optima_actor", "audit_event", "BEFORE INSERT", "optima_audit_actor()"),
-    ("optima_head", "meta", "BEFORE INSERT OR UPDATE", "optima_audit_head()"),
-    ("optima_client", "referral", "BEFORE INSERT OR UPDATE OF client_id", "optima_client_fixed()"),
-    ("optima_client", "joint_strategy", "BEFORE INSERT OR UPDATE OF client_id",
-     "optima_client_fixed()"),
-)
-# each function optima installs, by its signature (the hostile-role test calls every one)
-SIGNATURES = (
-    "optima_access_prefix()", "optima_units_of(name)", "optima_units()", "optima_is_admin()", "optima_sees_all()",
-    "optima_may_act_for_others()", "optima_joints()", "optima_received(integer)",
-    "optima_next_case_seq(integer)", "optima_case_seqs()", "optima_next_joint_seq(integer)",
-    "optima_audit_last()", "optima_audit_first()", "optima_audit_hash(integer)",
-    "optima_audit_count(integer)", "optima_audit_actor()", "optima_audit_head()",
-    "optima_client_fixed()",
-)
-
 
 def quoted(name: str) -> str:
     """A role's name as a quoted SQL identifier (any name: `optima_unit_sd-emmen`, `Anna`)."""
@@ -423,6 +238,25 @@ def _protect(connection: Connection, table: str) -> None:
     run(f"CREATE POLICY optima_delete ON {table} FOR DELETE USING ({delete})")
 
 
+def uninstall(connection: Connection) -> None:
+    """What `install` put on the tables, taken off again (migration 0016's downgrade): policies,
+    row-level security, the trigger, the functions. The roles stay: they are the server's."""
+    if connection.dialect.name != "postgresql":
+        return
+    run = _runner(connection)
+    schema = run("SELECT current_schema()").scalar_one()
+    tables = _existing(connection, schema, PROTECTED)
+    for name, table, _, _ in TRIGGERS:
+        if table in _existing(connection, schema, [table]):
+            run(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+    for table in tables:
+        for policy in POLICIES:
+            run(f"DROP POLICY IF EXISTS {policy} ON {table}")
+        run(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        run(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    for signature in reversed(SIGNATURES):
+        run(f"DROP FUNCTION IF EXISTS {signature}")
+
 # --- reading what is installed -----------------------------------------------------------------
 
 def protection(session: Session) -> list[tuple[str, bool, bool]]:
@@ -532,25 +366,6 @@ def members(session: Session) -> list[tuple[str, str]]:
         {"admin": found.admin, "coordinator": found.coordinator, "n": len(found.unit) + 1,
          "units": found.unit + "_"})]
 
-
-def uninstall(connection: Connection) -> None:
-    """What `install` put on the tables, taken off again (migration 0016's downgrade): policies,
-    row-level security, the trigger, the functions. The roles stay: they are the server's."""
-    if connection.dialect.name != "postgresql":
-        return
-    run = _runner(connection)
-    schema = run("SELECT current_schema()").scalar_one()
-    tables = _existing(connection, schema, PROTECTED)
-    for name, table, _, _ in TRIGGERS:
-        if table in _existing(connection, schema, [table]):
-            run(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-    for table in tables:
-        for policy in POLICIES:
-            run(f"DROP POLICY IF EXISTS {policy} ON {table}")
-        run(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-        run(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
-    for signature in reversed(SIGNATURES):
-        run(f"DROP FUNCTION IF EXISTS {signature}")
 
 
 # --- what the writers need to see past row-level security ---------------------------------------

@@ -1,5 +1,8 @@
 """The command line: a thin layer that parses options, calls one workflow function, renders.
 
+`main` first hands the command to the resident optima of this user (cli/resident.py), which runs
+it in a warm process; when none answers, the command runs here, as it always did.
+
 The root (root.py) builds only the command that runs; heavy imports (SQLModel, openpyxl) happen
 inside the commands, so `optima --help` stays fast.
 """
@@ -12,6 +15,14 @@ from typing import Any, NoReturn
 
 
 def main() -> None:
+    from optima_cli.cli import resident  # the standard library only
+
+    try:
+        code = resident.launch(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C before a resident took the command: nothing ran
+        _interrupted()
+    if code is not None:
+        sys.exit(code)
     try:
         from optima_cli.cli.root import app
     except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing was opened yet

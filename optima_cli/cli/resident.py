@@ -1,0 +1,384 @@
+"""The launcher of the resident optima: hands a command to a warm optima process of this user.
+
+Every command used to start Python afresh and import SQLAlchemy, SQLModel, Pydantic, Typer and Rich
+again: 500 to 700 ms, most of it imports. Now `optima` first asks the resident optima of this user
+and this installation (cli/serve.py) to run the command. The resident keeps one warm worker ready,
+forked from a process that has imported and used everything once; the worker gets this process's
+arguments, working folder, umask, whole environment and its stdin, stdout and stderr (the file
+descriptors themselves, so that terminal detection, colours, prompts and pipes behave as before),
+runs the command once, says its exit code, and ends. The launcher imports the standard library only.
+
+When no resident answers, the launcher starts one and runs the command itself, as before. It is
+off with OPTIMA_RESIDENT=0, for `optima server` (which looks at the resident) and wherever the
+runtime folder is not the user's alone.
+
+The runtime folder is $XDG_RUNTIME_DIR/optima, else /tmp/optima-<uid>: made mode 700, used only
+when it is a real folder owned by the user with no rights for others. The socket is named after the
+installation (its interpreter and the state of optima's files and of the site-packages folders), so
+that after an upgrade the old resident is never asked; the old one notices the change and ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import stat
+import struct
+import sys
+from collections.abc import Callable
+from typing import Any
+
+PROTOCOL = 1
+HELLO = b"optima-resident"
+HANDSHAKE_S = 2.0  # how long a launcher waits for a worker to take its command before running it itself
+MAX_MESSAGE = 1 << 22  # a request's largest size (arguments and environment)
+SWITCH = "OPTIMA_RESIDENT"  # 0 (or off, no, false) turns the resident off
+IDLE = "OPTIMA_RESIDENT_IDLE"  # minutes without a command after which the resident ends
+IDLE_DEFAULT_MINUTES = 15.0
+OFF = ("0", "off", "no", "false", "nein", "aus")
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+ROOT_VALUED = ("--db", "--user", "--lang")  # the root options that take a value (cli/root.py)
+LOCAL = ("server",)  # commands that run in the launcher's own process
+
+
+def enabled(environ: Any = None) -> bool:
+    value = (os.environ if environ is None else environ).get(SWITCH, "")
+    return value.strip().lower() not in OFF
+
+
+def command_word(args: list[str]) -> str | None:
+    """The command of an argument list: its first word that is neither a root option nor its value."""
+    for index, arg in enumerate(args):
+        if not arg.startswith("-") and (index == 0 or args[index - 1] not in ROOT_VALUED):
+            return arg
+    return None
+
+
+def idle_minutes(environ: Any = None) -> float:
+    """OPTIMA_RESIDENT_IDLE in minutes (a positive number); ValueError when it is not one."""
+    value = idle_value(environ).strip()
+    if not value:
+        return IDLE_DEFAULT_MINUTES
+    minutes = float(value.replace(",", "."))
+    if not minutes > 0 or minutes != minutes or minutes == float("inf"):
+        raise ValueError(value)
+    return minutes
+
+
+def idle_value(environ: Any = None) -> str:
+    return (os.environ if environ is None else environ).get(IDLE, "")
+
+
+def runtime_dir(environ: Any = None, make: bool = True) -> str | None:
+    """The user's private runtime folder for optima, or None when there is none to trust."""
+    environ = os.environ if environ is None else environ
+    uid = os.getuid()
+    base = environ.get("XDG_RUNTIME_DIR", "")
+    if base and os.path.isabs(base) and _private_dir(base, uid, allow_sticky=False):
+        folder = os.path.join(base, "optima")
+    else:
+        folder = os.path.join("/tmp", f"optima-{uid}")
+    if make:
+        with contextlib.suppress(FileExistsError, OSError):
+            os.mkdir(folder, 0o700)
+    return folder if _private_dir(folder, uid) else None
+
+
+def _private_dir(path: str, uid: int, allow_sticky: bool = False) -> bool:
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return (stat.S_ISDIR(found.st_mode) and found.st_uid == uid
+            and not found.st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def package_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def fingerprint() -> str:
+    """What identifies this installation: the environment and its Python, optima's source files
+    (name, size, time) and the site-packages folders (an install or upgrade of any library changes
+    them). Not the interpreter's name: `python` and `python3` of one environment are one."""
+    digest = hashlib.sha256()
+    digest.update(f"{PROTOCOL}\0{sys.prefix}\0{sys.version}\0".encode())
+    stack = [package_dir()]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+            elif entry.name.endswith((".py", ".ini", ".mako")):
+                with contextlib.suppress(OSError):
+                    found = entry.stat()
+                    digest.update(f"{entry.path}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+    for folder in sys.path:
+        if folder.endswith("site-packages"):
+            with contextlib.suppress(OSError):
+                digest.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def paths(folder: str, print_: str | None = None) -> dict[str, str]:
+    """The resident's files in the runtime folder, named after the installation's fingerprint."""
+    key = (print_ or fingerprint())[:16]
+    base = os.path.join(folder, key)
+    return {"socket": base + ".sock", "lock": base + ".lock", "state": base + ".json",
+            "log": base + ".log", "warm": base + ".warm.db", "key": key}
+
+
+def launch(args: list[str]) -> int | None:
+    """Run the command in the resident optima: its exit code, or None when the launcher must run it
+    itself (no resident answers, it is off, or it cannot be trusted)."""
+    if not enabled() or command_word(args) in LOCAL:
+        return None
+    try:  # until the request is sent nothing runs: any failure here runs the command here
+        folder = runtime_dir()
+        if folder is None:
+            return None
+        print_ = fingerprint()
+        where = paths(folder, print_)
+        conn = _connect(where["socket"])
+        if conn is None:
+            start(where, print_)
+            return None
+        worker = _handshake(conn)
+        if worker is None:
+            conn.close()
+            return None
+        request = _request(args, print_)
+        _send(conn, request)
+    except (OSError, ValueError, UnicodeError):
+        return None
+    with conn:
+        return _wait(conn, worker)
+
+
+def _connect(path: str) -> socket.socket | None:
+    """A connection to the socket at `path` when it is this user's own; None when there is none."""
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISSOCK(found.st_mode) or found.st_uid != os.getuid() or \
+            found.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        _say("warning", lambda t: t("the socket {path} is not yours alone; optima runs without its "
+                                    "resident process", path=path))
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except OSError:  # none listens (a resident was killed): a new one replaces the socket
+        conn.close()
+        return None
+    if peer_uid(conn) != os.getuid():  # a process of another user answers: never hand it the terminal
+        conn.close()
+        _say("warning", lambda t: t("the socket {path} is answered by another user's process; optima "
+                                    "runs without its resident process", path=path))
+        return None
+    return conn
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (an ended one that nobody reaped yet, a zombie, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            return file.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end of a Unix socket (SO_PEERCRED)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+def _handshake(conn: socket.socket) -> int | None:
+    """The worker's process id once a worker has taken the connection; None when none does in time
+    (all busy, or a resident of another protocol): then nothing was sent and nothing runs."""
+    conn.settimeout(HANDSHAKE_S)
+    try:
+        line = _line(conn)
+    except OSError:
+        return None
+    finally:
+        conn.settimeout(None)
+    parts = line.split() if line else []
+    if len(parts) != 3 or parts[0] != HELLO or parts[1] != str(PROTOCOL).encode() or \
+            not parts[2].isdigit():
+        return None
+    return int(parts[2])
+
+
+def _line(conn: socket.socket) -> bytes | None:
+    """One line from the socket, without its newline; None at the end of the stream."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(1)
+        if not chunk:
+            return None
+        data += chunk
+        if len(data) > 4096:
+            return None
+    return data[:-1]
+
+
+def _request(args: list[str], print_: str) -> dict[str, Any]:
+    main = sys.modules.get("__main__")
+    streams = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        streams.append([getattr(stream, "encoding", None) or "utf-8",
+                        getattr(stream, "errors", None) or "strict"])
+    return {
+        "protocol": PROTOCOL,
+        "fingerprint": print_,
+        "args": [_wire(arg) for arg in args],
+        "argv0": _wire(sys.argv[0] if sys.argv else "optima"),
+        "main_package": getattr(main, "__package__", None),
+        "cwd": _wire(_cwd()),
+        "umask": _umask(),
+        "env": {_wire(k): _wire(v) for k, v in os.environ.items()},
+        "streams": streams,
+    }
+
+
+def _wire(text: str) -> str:
+    """Text as it travels: bytes that are not UTF-8 (surrogate escapes) stay as they were given."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def unwire(text: str) -> str:
+    return text.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
+def _cwd() -> str:
+    try:
+        return os.getcwd()
+    except OSError:  # the working folder was removed: the worker says what the command would
+        return ""
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _send(conn: socket.socket, request: dict[str, Any]) -> None:
+    body = json.dumps(request, separators=(",", ":")).encode("utf-8")
+    header = struct.pack("!I", len(body))
+    fds = [fd for fd in (0, 1, 2) if _open(fd)]
+    present = bytes(int(fd in fds) for fd in (0, 1, 2))
+    socket.send_fds(conn, [header + present + body], fds)
+
+
+def _open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def receive(conn: socket.socket) -> tuple[dict[str, Any], dict[int, int]] | None:
+    """The request and its file descriptors (0, 1, 2 -> the received descriptor) as a worker reads
+    them; None when the launcher went away before sending."""
+    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
+    if not data:
+        return None
+    while len(data) < 7:
+        more = conn.recv(65536)
+        if not more:
+            return None
+        data += more
+    (size,) = struct.unpack("!I", data[:4])
+    if size > MAX_MESSAGE:
+        return None
+    present, body = data[4:7], data[7:]
+    while len(body) < size:
+        more = conn.recv(min(65536, size - len(body)))
+        if not more:
+            return None
+        body += more
+    received = iter(fds)
+    mapping = {std: next(received) for std in (0, 1, 2) if present[std]}
+    return json.loads(body.decode("utf-8")), mapping
+
+
+def _wait(conn: socket.socket, worker: int) -> int:
+    """Forward signals to the worker until it says its exit code."""
+    forwarded: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        forwarded.append(signum)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(worker, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        line = _line(conn)
+    except OSError:
+        line = None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if line and line.startswith(b"exit ") and line[5:].lstrip(b"-").isdigit():
+        return int(line[5:])
+    fatal = [sig for sig in forwarded if sig != signal.SIGINT]
+    if fatal:  # the worker died of a signal this process was sent: so does this one
+        signal.signal(fatal[-1], signal.SIG_DFL)
+        os.kill(os.getpid(), fatal[-1])
+    _say("error", lambda t: t("the resident optima process ended before the command did; run it "
+                              "again, or with OPTIMA_RESIDENT=0 to run it without the resident "
+                              "process"))
+    return 1
+
+
+def start(where: dict[str, str], print_: str) -> None:
+    """Start a resident for this installation in the background (it ends itself when another one
+    runs already); its output goes to its log file in the runtime folder."""
+    try:
+        log = os.open(where["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return
+    try:
+        # -P: not the working folder first on the path, where a checkout of optima may lie
+        os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "optima_cli.cli.serve", print_],
+                       dict(os.environ), setsid=True, file_actions=[
+                           (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                           (os.POSIX_SPAWN_DUP2, log, 1), (os.POSIX_SPAWN_DUP2, log, 2)])
+    except OSError:
+        pass
+    finally:
+        os.close(log)
+
+
+def _say(kind: str, said: Callable[[Callable[..., str]], str]) -> None:
+    """A warning or an error on stderr, in the user's language (its catalogue imported only here,
+    when there is one to say): `said` makes the sentence with the translating function."""
+    from optima_cli import language
+
+    with contextlib.suppress(ValueError):
+        language.use(language.choose(None, os.environ))
+    label = language.t("error") if kind == "error" else language.t("warning")
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"{label}: {said(language.t)}\n")

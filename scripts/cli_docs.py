@@ -25,6 +25,7 @@ COMMANDS = [
     ["backup"], ["doctor"], ["audit", "verify"], ["audit", "list"], ["anonymize"],
     ["db", "status"], ["db", "upgrade"], ["db", "copy"],
     ["access", "grant"], ["access", "revoke"], ["access", "list"],
+    ["server", "status"], ["server", "stop"],
 ]
 
 

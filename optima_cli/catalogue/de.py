@@ -1914,4 +1914,32 @@ MESSAGES: dict[str, str] = {
     "not on and forced for: {tables}; run optima db upgrade":
         "nicht eingeschaltet und erzwungen für: {tables}; führen Sie optima db upgrade aus",
     "row-level security": "Zeilenschutz (row-level security)",
+    # --- issue 21: the resident optima (cli/resident.py, cli/serve.py, cli/server.py) ---
+    "OPTIMA_RESIDENT_IDLE takes minutes, a number above 0 (like 15 or 0.5), not {value}":
+        "OPTIMA_RESIDENT_IDLE nimmt Minuten, eine Zahl über 0 (wie 15 oder 0.5), nicht {value}",
+    "the resident optima (process {pid}) did not end within {seconds} s; end it with kill {pid}":
+        "das residente optima (Prozess {pid}) hat sich nicht innert {seconds} s beendet; beenden "
+        "Sie es mit kill {pid}",
+    "no resident optima runs": "es läuft kein residentes optima",
+    "stopped the resident optima (process {pid})": "residentes optima beendet (Prozess {pid})",
+    "the socket {path} is not yours alone; optima runs without its resident process":
+        "der Socket {path} gehört nicht Ihnen allein; optima läuft ohne seinen residenten Prozess",
+    "the socket {path} is answered by another user's process; optima runs without its resident "
+    "process":
+        "am Socket {path} antwortet ein Prozess einer anderen Benutzerin oder eines anderen "
+        "Benutzers; optima läuft ohne seinen residenten Prozess",
+    "the resident optima process ended before the command did; run it again, or with "
+    "OPTIMA_RESIDENT=0 to run it without the resident process":
+        "der residente Prozess von optima endete vor dem Befehl; führen Sie ihn nochmals aus, "
+        "oder mit OPTIMA_RESIDENT=0 ohne den residenten Prozess",
+    "OPTIMA_RESIDENT=0: commands run without the resident optima":
+        "OPTIMA_RESIDENT=0: Befehle laufen ohne das residente optima",
+    "running": "läuft",
+    "process": "Prozess",
+    "socket": "Socket",
+    "started": "gestartet",
+    "ends after idle minutes": "endet nach Minuten ohne Befehl",
+    "commands run": "ausgeführte Befehle",
+    "workers ready": "bereite Arbeitsprozesse",
+    "version": "Version",
 }

@@ -287,6 +287,10 @@ REFUSALS: dict[str, str] = {
     "access-no-login": "the server has no login role {login}; its administrator creates it with "
                        "CREATE ROLE {login} LOGIN (README: the shared database)",
     "access-one-role": "give exactly one of {unit}, {coordinator} or {admin}",
+    # the resident optima (cli/server.py)
+    "bad-resident-idle": "OPTIMA_RESIDENT_IDLE takes minutes, a number above 0 (like 15 or 0.5), not {value}",
+    "resident-not-stopped": "the resident optima (process {pid}) did not end within {seconds} s; "
+                            "end it with kill {pid}",
 }
 
 # Sentences the criteria no longer say, kept for the findings stored with older referrals.

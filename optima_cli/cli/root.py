@@ -89,6 +89,7 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("db", "database", "The database itself: schema version, upgrade, copy to another server."),
         ("access", "access",
          "Who may use the shared server: grant, revoke and list the roles of login roles."),
+        ("server", "server", "The resident optima: a warm process that runs your commands faster."),
     )),
 )
 SUMMARIES = {name: summary for _, entries in CATALOGUE for name, _, summary in entries}

@@ -413,6 +413,16 @@ def db_upgrade(r: dict[str, Any]) -> None:
                             (t("applied"), ", ".join(r["applied"]) or t("none"))]))
 
 
+def server_status(r: dict[str, Any]) -> None:
+    """The resident optima (cli/server.py): whether it runs, and what it did."""
+    out().print(key_values([(t("running"), t("yes") if r["running"] else t("no")),
+                            (t("process"), r["pid"] or ""), (t("socket"), r["socket"] or ""),
+                            (t("started"), r["started"] or ""),
+                            (t("ends after idle minutes"), f"{r['idle_minutes']:g}"),
+                            (t("commands run"), r["commands"]), (t("workers ready"), r["ready"]),
+                            (t("version"), r["version"] or "")]))
+
+
 def db_copy(r: dict[str, Any]) -> None:
     out().print(key_values([(t("from"), r["from"]), (t("to"), r["to"]),
                             *((t("rows of {table}", table=name), n)

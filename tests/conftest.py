@@ -10,6 +10,12 @@ start themselves (tests/postgres_server.py), one server per pytest-xdist worker.
 with the reason; in CI it must run. OPTIMA_TEST_BACKENDS=all runs every database test on both.
 
 Nothing here touches the user's home directory: HOME and the XDG folders point into tmp_path.
+
+OPTIMA_TEST_RESIDENT=1 runs every command a test invokes through the resident optima (issue 21):
+`CliRunner.invoke` of optima's app starts the installed `optima` launcher as a process, whose
+command runs in a worker of a resident private to the test run. A test that changes optima's
+code in its own process (monkeypatch) cannot reach a worker: it says `@pytest.mark.in_process`.
+CI runs the suite both ways.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -40,11 +47,86 @@ settings.register_profile("optima", deadline=None, suppress_health_check=[Health
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "optima"))
 
 
+RESIDENT = os.environ.get("OPTIMA_TEST_RESIDENT", "") == "1"
+_RESIDENT_DIR: list[str] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """No terminal size from the runner: pytest-xdist's workers set COLUMNS=80 and LINES=24,
-    which would wrap optima's plain output (200 columns off a terminal) in module fixtures too."""
+    which would wrap optima's plain output (200 columns off a terminal) in module fixtures too.
+    The resident optima of the tests is private to this process (its own runtime folder), and
+    off unless OPTIMA_TEST_RESIDENT=1 asks for it."""
     for name in ("COLUMNS", "LINES"):
         os.environ.pop(name, None)
+    if RESIDENT:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="optima-rt-", dir="/tmp")  # short: a socket path has 107 bytes
+        _RESIDENT_DIR.append(folder)
+        os.environ["XDG_RUNTIME_DIR"] = folder
+        os.environ["OPTIMA_RESIDENT"] = "1"
+        from typer import testing
+
+        testing.CliRunner.invoke = _through_resident  # type: ignore[method-assign]
+    else:
+        os.environ["OPTIMA_RESIDENT"] = "0"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _RESIDENT_DIR:
+        import subprocess
+
+        subprocess.run([_launcher(), "server", "stop"], env={**os.environ, "XDG_RUNTIME_DIR": folder},
+                       capture_output=True, timeout=60, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _launcher() -> str:
+    """The installed `optima` command beside this interpreter."""
+    return str(Path(sys.executable).parent / "optima")
+
+
+_IN_PROCESS_INVOKE = CliRunner.invoke
+
+
+def _through_resident(self: CliRunner, cli: object, args: object = None, input: object = None,
+                      env: object = None, **extra: object) -> Result:
+    """CliRunner.invoke, run by the `optima` launcher in a process of its own (and so by the
+    resident), unless the test is marked in_process."""
+    import subprocess
+
+    if cli is not app or (_CURRENT_TEST and _CURRENT_TEST[-1].get_closest_marker("in_process")):
+        return _IN_PROCESS_INVOKE(self, cli, args, input=input, env=env, **extra)  # type: ignore[arg-type]
+    import shlex
+
+    argv = shlex.split(args) if isinstance(args, str) else list(args or ())  # type: ignore[call-overload]
+    environ = dict(os.environ)
+    for key, value in {**self.env, **dict(env or {})}.items():  # type: ignore[dict-item]
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
+    if any("\x00" in text for text in [*argv, *environ.values()]):  # no process can be given a NUL
+        return _IN_PROCESS_INVOKE(self, cli, args, input=input, env=env, **extra)  # type: ignore[arg-type]
+    data = input.encode() if isinstance(input, str) else input
+    done = subprocess.run([_launcher(), *argv], input=data, capture_output=True, env=environ,
+                          timeout=600, stdin=None if data is not None else subprocess.DEVNULL)
+    code = done.returncode
+    return Result(runner=self, stdout_bytes=done.stdout, stderr_bytes=done.stderr,
+                  output_bytes=done.stdout + done.stderr, return_value=None, exit_code=code,
+                  exception=SystemExit(code) if code else None)
+
+
+_CURRENT_TEST: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    _CURRENT_TEST.append(item)
+    try:
+        return (yield)
+    finally:
+        _CURRENT_TEST.pop()
 
 
 @pytest.fixture(autouse=True)
@@ -124,7 +206,23 @@ def _heavy_first(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _runs_optima(item: pytest.Item, cache: dict[Path, bool] = {}) -> bool:  # noqa: B006 - a cache
+    """Whether a test runs optima's commands (the `run` fixture, CliRunner, a process): what the
+    resident pass is for; the pure rules and store tests run the same with it."""
+    if "run" in getattr(item, "fixturenames", ()):
+        return True
+    if item.path not in cache:
+        text = item.path.read_text(encoding="utf-8")
+        cache[item.path] = any(word in text for word in ("CliRunner", "invoke(", "subprocess", "run("))
+    return cache[item.path]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RESIDENT:  # the second pass: only what runs commands
+        kept = [item for item in items if _runs_optima(item)]
+        ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in ids])
+        items[:] = kept
     _heavy_first(items)
     for item in items:
         callspec = getattr(item, "callspec", None)

@@ -512,7 +512,8 @@ def test_register_and_refer_ask_for_missing_values_on_a_terminal(tmp_path):
     assert "C-0001" in shown
     code, shown = on_terminal(["--db", db, "refer", "--on", days_ago(1)],
                               [("Client id", "C-0001"), ("Refer to", "RAV"), ("Topics", "placement"),
-                               ("Months", "3"), ("Can the problem plausibly be improved", "yes")])
+                               ("Months", "3"), ("Can the problem plausibly be improved", "yes"),
+                               ("Goal of the handover", "Stelle finden")])
     assert code == 0, shown
     assert "OPT-" in shown
     (name, unit), = query(Path(db), "SELECT c.name, i.code FROM client c JOIN institution i "

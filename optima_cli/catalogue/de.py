@@ -1914,4 +1914,42 @@ MESSAGES: dict[str, str] = {
     "not on and forced for: {tables}; run optima db upgrade":
         "nicht eingeschaltet und erzwungen für: {tables}; führen Sie optima db upgrade aus",
     "row-level security": "Zeilenschutz (row-level security)",
+    # --- issue 21: shell (cli/shell.py) ---
+    "cannot read the line: {problem}; close the quote or escape it with \\":
+        "die Zeile ist nicht lesbar: {problem}; schliessen Sie das Anführungszeichen oder "
+        "schützen Sie es mit \\",
+    "'.' stands for the client just registered in this shell; none was registered yet":
+        "'.' steht für die Klientin oder den Klienten, die oder den Sie in dieser Shell eben "
+        "erfasst haben; noch niemand wurde erfasst",
+    "'.' stands for the case just referred in this shell; none was referred yet":
+        "'.' steht für den Fall, den Sie in dieser Shell eben angemeldet haben; noch kein Fall "
+        "wurde angemeldet",
+    "give one date: set on 12.11.2026": "geben Sie ein Datum an: set on 12.11.2026",
+    "{name!r} cannot be set; what can: {names}":
+        "{name!r} lässt sich nicht setzen; möglich ist: {names}",
+    "this is the shell already": "Sie sind schon in der Shell",
+    "optima shell: a command per line (help lists the built-ins; Ctrl-D leaves)":
+        "optima-Shell: ein Befehl pro Zeile (hilfe zeigt die eingebauten Befehle; Ctrl-D beendet)",
+    "Built-ins of the shell:\n"
+    "  set on DATE    every following command that takes --on gets this day\n"
+    "  set            show what is set\n"
+    "  unset on       end it\n"
+    "  .              the client just registered, or the case just referred\n"
+    "  help           this list\n"
+    "  exit, Ctrl-D   leave the shell\n"
+    "Every command of optima is typed without the word optima; --help lists them, "
+    "COMMAND --help says what one does. TAB completes.":
+        "Eingebaute Befehle der Shell:\n"
+        "  set on DATUM   jeder folgende Befehl mit --on erhält diesen Tag\n"
+        "  set            zeigt, was gesetzt ist\n"
+        "  unset on       hebt es auf\n"
+        "  .              die eben erfasste Person oder der eben angemeldete Fall\n"
+        "  hilfe          diese Liste\n"
+        "  ende, Ctrl-D   verlässt die Shell\n"
+        "Jeder Befehl von optima wird ohne das Wort optima getippt; --help listet sie auf, "
+        "BEFEHL --help sagt, was einer tut. TAB ergänzt.",
+    # the questions of register and refer on a terminal (cli/clients.py, cli/cases.py)
+    "Consent of the client given on (20.11.2026; empty: not yet)":
+        "Einwilligung der Klientin oder des Klienten am (20.11.2026; leer: noch keine)",
+    "Goal of the handover (empty: none)": "Ziel der Übergabe (leer: keines)",
 }

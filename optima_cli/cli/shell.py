@@ -79,6 +79,7 @@ class Session:
         self.state = State()
         self.db, self.user = db, user
         self.matches: list[str] = []
+        self.listing = False  # completing one value of a comma-separated list (--topics)
         self._units: list[str] | None = None
 
     # --- running lines ---------------------------------------------------------------------
@@ -191,11 +192,14 @@ class Session:
         if index == 0:
             import readline
 
+            self.listing = False
             try:
                 self.matches = self.candidates(readline.get_line_buffer()[:readline.get_begidx()],
                                                text)
             except Exception:  # noqa: BLE001 - completion must never break the line being typed
                 self.matches = []
+            if len(self.matches) == 1 and not self.listing:  # a whole word: the next one follows
+                self.matches = [self.matches[0] + " "]
         return self.matches[index] if index < len(self.matches) else None
 
     def candidates(self, before: str, text: str) -> list[str]:
@@ -234,6 +238,7 @@ class Session:
         annotation = param.type_descriptor.annotation
         from optima_cli.rules import codes
 
+        self.listing = "," in (param.metavar or "")
         if parser is not None and parser in PARSED_CODES:
             return _starting(list(codes.typed(PARSED_CODES[parser], language.current())), text)
         if parser is yes_no:

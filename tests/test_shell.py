@@ -105,17 +105,15 @@ def shell_session(run, db_path) -> Iterator[object]:
     """A shell session on the test database with one client and one case (its database kept
     open for the test only)."""
     from optima_cli.cli.shell import Session
-    from optima_cli.store import engine
+    from optima_cli.store.engine import kept_open
 
     client = run("register", "--name", "Tab Tina", "--birth-date", "01.01.1980", "--from", "SD",
                  "--consent-on", days_ago(30)).stdout.strip()
     case = run("refer", client, "--to", "RAV", "--topics", "finances", "--months", "3",
                "--workable", "yes", "--on", days_ago(10)).stdout.strip()
     assert (client, case) == ("C-0001", f"OPT-{date.today() - timedelta(days=10):%Y}-0001")
-    try:
+    with kept_open():
         yield Session(["--db", str(db_path), "--user", "tester"], str(db_path), "tester")
-    finally:
-        engine._KEPT = None
 
 
 def test_completion_of_commands_options_codes_units_and_ids(shell_session):
@@ -332,7 +330,9 @@ def test_on_a_terminal_register_asks_for_consent_and_refer_for_the_goal(tmp_path
     assert "referred" in shell.expect("optima> ")
     shell.type("list --no-such-option\r")
     assert "No such option" in shell.expect("optima> ")
-    shell.type("unfinished line\x03")  # Ctrl-C cancels the line
+    shell.type("unfinished line")
+    shell.expect("unfinished line")  # readline has it (a Ctrl-C before that may wait for a key)
+    shell.type("\x03")  # Ctrl-C cancels the line
     shell.expect("optima> ")
     assert shell.leave() == 0
     assert query(db, "SELECT consent_on FROM client") == [(days_ago(20),)]

@@ -1930,22 +1930,17 @@ MESSAGES: dict[str, str] = {
     "this is the shell already": "Sie sind schon in der Shell",
     "optima shell: a command per line (help lists the built-ins; Ctrl-D leaves)":
         "optima-Shell: ein Befehl pro Zeile (hilfe zeigt die eingebauten Befehle; Ctrl-D beendet)",
-    "Built-ins of the shell:\n"
-    "  set on DATE    every following command that takes --on gets this day\n"
-    "  set            show what is set\n"
-    "  unset on       end it\n"
-    "  .              the client just registered, or the case just referred\n"
-    "  help           this list\n"
-    "  exit, Ctrl-D   leave the shell\n"
-    "Every command of optima is typed without the word optima; --help lists them, "
-    "COMMAND --help says what one does. TAB completes.":
-        "Eingebaute Befehle der Shell:\n"
-        "  set on DATUM   jeder folgende Befehl mit --on erhält diesen Tag\n"
-        "  set            zeigt, was gesetzt ist\n"
-        "  unset on       hebt es auf\n"
-        "  .              die eben erfasste Person oder der eben angemeldete Fall\n"
-        "  hilfe          diese Liste\n"
-        "  ende, Ctrl-D   verlässt die Shell\n"
+    "Built-ins of the shell:": "Eingebaute Befehle der Shell:",
+    "every following command that takes --on gets this day":
+        "jeder folgende Befehl mit --on erhält diesen Tag",
+    "show what is set": "zeigt, was gesetzt ist",
+    "end it": "hebt es auf",
+    "the client just registered, or the case just referred":
+        "die eben erfasste Person oder der eben angemeldete Fall",
+    "this list": "diese Liste",
+    "leave the shell": "verlässt die Shell",
+    "Every command of optima is typed without the word optima; --help lists them, COMMAND --help "
+    "says what one does. TAB completes.":
         "Jeder Befehl von optima wird ohne das Wort optima getippt; --help listet sie auf, "
         "BEFEHL --help sagt, was einer tut. TAB ergänzt.",
     # the questions of register and refer on a terminal (cli/clients.py, cli/cases.py)

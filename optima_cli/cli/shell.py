@@ -24,7 +24,7 @@ from optima_cli.cli import shell_lines
 from optima_cli.cli.options import PARSED_CODES, yes_no
 from optima_cli.cli.shell_lines import BUILTINS, HERE, LineProblem, Shape, State
 from optima_cli.errors import OptimaError
-from optima_cli.language import t
+from optima_cli.language import t, t_
 
 app = typer.Typer()  # this module's command, built by the root (cli/root.py)
 
@@ -58,10 +58,13 @@ def shell(ctx: typer.Context) -> None:
     prefix = [*(["--db", given["db"]] if given.get("db") else []),
               *(["--user", given["user"]] if given.get("user") else []),
               "--lang", language.current()]
+    from optima_cli.store.engine import kept_open
+
     session = Session(prefix, root.obj.db, root.obj.user)
-    if sys.stdin.isatty() and sys.stdout.isatty():
-        raise typer.Exit(session.interactive())
-    raise typer.Exit(session.scripted(sys.stdin))
+    with kept_open():  # the database opened once, for every line
+        code = session.interactive() if sys.stdin.isatty() and sys.stdout.isatty() else \
+            session.scripted(sys.stdin)
+    raise typer.Exit(code)
 
 
 class Session:
@@ -71,9 +74,7 @@ class Session:
         import typer.main
 
         from optima_cli.cli import root
-        from optima_cli.store.engine import keep_open
 
-        keep_open()  # the database opened once, for every line
         self.group: Any = typer.main.get_command(root.app)
         self.prefix = prefix
         self.state = State()
@@ -327,15 +328,23 @@ def _problem(message: str) -> None:
     print(f"{t('error')}: {visible(' '.join(message.split()))}", file=sys.stderr, flush=True)
 
 
+# what `help` lists: the built-in as typed (in English; the German words too) and what it does
+BUILT_INS = {
+    "set on DATE": t_("every following command that takes --on gets this day"),
+    "set": t_("show what is set"),
+    "unset on": t_("end it"),
+    ".": t_("the client just registered, or the case just referred"),
+    "help, hilfe": t_("this list"),
+    "exit, ende, Ctrl-D": t_("leave the shell"),
+}
+
+
 def _say_help() -> None:
-    print(t("Built-ins of the shell:\n"
-            "  set on DATE    every following command that takes --on gets this day\n"
-            "  set            show what is set\n"
-            "  unset on       end it\n"
-            "  .              the client just registered, or the case just referred\n"
-            "  help           this list\n"
-            "  exit, Ctrl-D   leave the shell\n"
-            "Every command of optima is typed without the word optima; --help lists them, "
+    width = max(len(typed) for typed in BUILT_INS) + 2
+    print(t("Built-ins of the shell:"))
+    for typed in BUILT_INS:
+        print(f"  {typed.ljust(width)}{t(BUILT_INS[typed])}")
+    print(t("Every command of optima is typed without the word optima; --help lists them, "
             "COMMAND --help says what one does. TAB completes."), flush=True)
 
 

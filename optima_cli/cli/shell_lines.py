@@ -16,8 +16,8 @@ from optima_cli.rules.dates import parse_date
 
 # the built-ins, in English and German: the word typed -> what it does
 BUILTINS = {
-    "set": "set", "setze": "set",
-    "unset": "unset", "lösche": "unset",
+    "set": "set",
+    "unset": "unset",
     "help": "help", "hilfe": "help", "?": "help",
     "exit": "exit", "quit": "exit", "ende": "exit",
 }

@@ -251,18 +251,27 @@ def _engine(location: Location) -> Engine:
     return engine
 
 
-# The databases kept open for the rest of the process, by URL (and file, so that a file replaced
-# meanwhile is opened anew): only `optima shell` keeps them (keep_open), so that its commands do
-# not open and check the database anew each time. None: off.
+# The databases kept open, by URL (and file, so that a file replaced meanwhile is opened anew):
+# only `optima shell` keeps them (kept_open), so that its commands do not open and check the
+# database anew each time. None: off.
 _KEPT: dict[tuple[str, int | None], Database] | None = None
 
 
-def keep_open() -> None:
-    """Keep each database opened from now on open for the rest of the process (its engine and
-    pooled connection; the data are still read anew in every transaction)."""
+@contextmanager
+def kept_open() -> Iterator[None]:
+    """Keep each database opened meanwhile open (its engine and pooled connection; the data are
+    still read anew in every transaction); closed at the end."""
     global _KEPT
-    if _KEPT is None:
-        _KEPT = {}
+    if _KEPT is not None:  # kept already
+        yield
+        return
+    _KEPT = {}
+    try:
+        yield
+    finally:
+        kept, _KEPT = _KEPT, None
+        for db in kept.values():
+            db.engine.dispose()
 
 
 def open_database(cli_value: str | None = None, *, schema_check: str = "current") -> Database:

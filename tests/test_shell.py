@@ -253,6 +253,19 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
+    def interrupt(self, then: str) -> str:
+        """Ctrl-C, until `then` is shown: Python's readline hears a Ctrl-C only while it waits for
+        a key, so one that comes while it takes the keys typed before is pressed again, as a
+        person would."""
+        for _ in range(5):
+            time.sleep(0.5)
+            self.type("\x03")
+            try:
+                return self.expect(then, timeout=20)
+            except AssertionError:
+                continue
+        return self.expect(then)
+
     def line(self, text: str, prompt: str = "> ") -> str:
         """Type a line and wait for the next prompt; what it showed."""
         self.type(text + "\r")
@@ -331,9 +344,15 @@ def test_on_a_terminal_register_asks_for_consent_and_refer_for_the_goal(tmp_path
     shell.type("list --no-such-option\r")
     assert "No such option" in shell.expect("optima> ")
     shell.type("unfinished line")
-    shell.expect("unfinished line")  # readline has it (a Ctrl-C before that may wait for a key)
-    shell.type("\x03")  # Ctrl-C cancels the line
-    shell.expect("optima> ")
+    shell.expect("unfinished line")
+    shell.interrupt("optima> ")  # Ctrl-C cancels the line
+    shell.type("register\r")
+    shell.expect("Name: ")
+    shell.type("Halb")
+    shell.expect("Halb")
+    assert "interrupted; nothing was written" in shell.interrupt("optima> ")  # the command stops
+    assert "registered" in shell.line('register --name "Zweite Zora" --birth-date 05.05.1985 '
+                                      f'--from SD --consent-on {days_ago(3)}', prompt="optima> ")
     assert shell.leave() == 0
-    assert query(db, "SELECT consent_on FROM client") == [(days_ago(20),)]
+    assert query(db, "SELECT consent_on FROM client ORDER BY id") == [(days_ago(20),), (days_ago(3),)]
     assert query(db, "SELECT goal FROM referral") == [(None,)]

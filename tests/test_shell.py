@@ -131,12 +131,14 @@ def test_completion_of_commands_options_codes_units_and_ids(shell_session):
     assert s.candidates("refer ", "C-1") == []
     assert s.candidates("list --format ", "") == ["table", "json", "csv"]
     assert s.candidates("set ", "") == ["on"]
+    assert s.candidates("list --status ", "a") == ["all", "accepted"]
     language.use("de")
     try:
         assert s.candidates("refer C-0001 --topics ", "finan") == ["finanzen"]
         assert s.candidates("refer C-0001 --topics finanzen,", "st") == ["stellensuche"]
         assert s.candidates("refer C-0001 --topics=", "su") == ["sucht"]
         assert s.candidates("refer C-0001 --workable ", "") == ["ja", "nein"]
+        assert s.candidates("list --status ", "ange") == ["angemeldet", "angenommen"]
     finally:
         language.use("en")
 
@@ -156,6 +158,16 @@ def shell_session_context(session):
     from optima_cli.workflow.context import Context
 
     return Context(db_path=session.db, user=session.user)
+
+
+def test_every_command_takes_codes_in_german(run, shell_session):
+    listed = json.loads(run("list", "--status", "Angemeldet", "--format", "json").stdout)
+    assert [case["status"] for case in listed] == ["referred"]
+    assert json.loads(run("list", "--status", "abgelehnt", "--format", "json").stdout) == []
+    case = listed[0]["case"]
+    done = run("reject", case, "--reason", "keine-einwilligung", "--format", "json")
+    assert json.loads(done.stdout)["reason"] == "no-consent", done.stderr
+    assert run("examples", "--topic", "finanzen").exit_code == 0
 
 
 # --- the shell reading a script (no terminal) ------------------------------------------------------

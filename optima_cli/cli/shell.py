@@ -244,6 +244,8 @@ class Session:
             return _starting(list(codes.typed(PARSED_CODES[parser], language.current())), text)
         if parser is yes_no:
             return _starting(["ja", "nein"] if language.current() == "de" else ["yes", "no"], text)
+        if param.metavar == "STATUS":  # list --status: open, all or a status
+            return _starting(["open", "all", *codes.typed(codes.Status, language.current())], text)
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             return _starting([str(m.value) for m in annotation], text)
         return self.ids(param.metavar or "", text)

@@ -132,6 +132,8 @@ def test_completion_of_commands_options_codes_units_and_ids(shell_session):
     assert s.candidates("list --format ", "") == ["table", "json", "csv"]
     assert s.candidates("set ", "") == ["on"]
     assert s.candidates("list --status ", "a") == ["all", "accepted"]
+    assert s.candidates("report --by ", "") == ["kind", "institution"]
+    assert s.candidates("refer C-0001 --months ", "") == ["3", "6"]
     language.use("de")
     try:
         assert s.candidates("refer C-0001 --topics ", "finan") == ["finanzen"]

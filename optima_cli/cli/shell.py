@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -29,6 +30,7 @@ from optima_cli.language import t, t_
 app = typer.Typer()  # this module's command, built by the root (cli/root.py)
 
 HISTORY_LINES = 2000
+ALTERNATIVES = re.compile(r"[a-z0-9-]+(\|[a-z0-9-]+)+")  # a metavar that lists the values
 UNITS = ("INST", "UNIT", "UNIT[,UNIT]", "CODE|KIND")  # the metavars of options that name a unit
 
 
@@ -248,6 +250,8 @@ class Session:
             return _starting(["open", "all", *codes.typed(codes.Status, language.current())], text)
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             return _starting([str(m.value) for m in annotation], text)
+        if ALTERNATIVES.fullmatch(param.metavar or ""):  # `--by kind|institution`, `--months 3|6`
+            return _starting(param.metavar.split("|"), text)
         return self.ids(param.metavar or "", text)
 
     def ids(self, metavar: str, text: str) -> list[str]:

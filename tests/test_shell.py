@@ -370,3 +370,13 @@ def test_on_a_terminal_register_asks_for_consent_and_refer_for_the_goal(tmp_path
     assert shell.leave() == 0
     assert query(db, "SELECT consent_on FROM client ORDER BY id") == [(days_ago(20),), (days_ago(3),)]
     assert query(db, "SELECT goal FROM referral") == [(None,)]
+
+
+@pytest.mark.slow
+def test_the_keystrokes_in_readme_are_what_the_script_counts(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    counted = subprocess.run([sys.executable, str(root / "scripts" / "keystrokes.py")],
+                             capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                             env=_environment(tmp_path / "home"))
+    assert counted.returncode == 0, counted.stderr
+    assert counted.stdout.strip() in (root / "README.md").read_text(encoding="utf-8")

@@ -65,6 +65,7 @@ def test_the_sticky_date_goes_to_commands_that_take_on_and_did_not_give_it():
     assert prepared(["OPT-2026-0001", "--on=13.11.2026"], ACCEPT, state) == [
         "OPT-2026-0001", "--on=13.11.2026"]
     assert prepared(["--to", "IV"], LIST, state) == ["--to", "IV"]  # list takes no --on
+    assert prepared(["--", "-x"], ACCEPT, state) == ["--on", "2026-11-12", "--", "-x"]
     assert setting("set", [], state) == ["on 2026-11-12"]
     assert prompt(state) == "optima 2026-11-12> "
     language.use("de")

@@ -106,9 +106,10 @@ def prepared(words: list[str], shape: Shape, state: State) -> list[str]:
             kind = _id_kind(arguments[position]) if position < len(arguments) else None
             position += 1
         out.append(_here(kind, state) if word == HERE and kind else word)
+    at = out.index("--") if "--" in out else len(out)  # options before a --
     for option in STICKY:
         if option in state.sticky and shape.takes(option) and f"--{option}" not in given:
-            out += [f"--{option}", state.sticky[option]]
+            out[at:at] = [f"--{option}", state.sticky[option]]
     return out
 
 

@@ -381,3 +381,15 @@ def test_the_keystrokes_in_readme_are_what_the_script_counts(tmp_path):
                              env=_environment(tmp_path / "home"))
     assert counted.returncode == 0, counted.stderr
     assert counted.stdout.strip() in (root / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_script_line_that_is_not_utf8_is_refused_in_one_line(tmp_path):
+    home = tmp_path / "home"
+    done = subprocess.run([sys.executable, "-m", "optima_cli", "--db", str(tmp_path / "o.db"), "shell"],
+                          input=b"list --to \xff\nlist --limit 1\n", capture_output=True,
+                          env=_environment(home), timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "error: --to '\\xff' contains bytes that are not UTF-8 text; give it in UTF-8 (convert it "
+        "with iconv)"]

@@ -88,7 +88,10 @@ class Session:
     # --- running lines ---------------------------------------------------------------------
 
     def scripted(self, lines: TextIO) -> int:
-        """Each line of a script in turn; the exit code of the last that failed, else 0."""
+        """Each line of a script in turn; the exit code of the last that failed, else 0. Bytes
+        that are not UTF-8 reach the commands' own check, which says so in one line."""
+        with contextlib.suppress(AttributeError, ValueError):
+            lines.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
         failed = 0
         for line in lines:
             code = self.run(line)

@@ -1928,6 +1928,8 @@ MESSAGES: dict[str, str] = {
     "{name!r} cannot be set; what can: {names}":
         "{name!r} lässt sich nicht setzen; möglich ist: {names}",
     "this is the shell already": "Sie sind schon in der Shell",
+    "the line contains bytes that are not UTF-8 text; type it in UTF-8":
+        "die Zeile enthält Bytes, die kein UTF-8-Text sind; tippen Sie sie in UTF-8",
     "optima shell: a command per line (help lists the built-ins; Ctrl-D leaves)":
         "optima-Shell: ein Befehl pro Zeile (hilfe zeigt die eingebauten Befehle; Ctrl-D beendet)",
     "Built-ins of the shell:": "Eingebaute Befehle der Shell:",

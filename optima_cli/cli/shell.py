@@ -182,6 +182,9 @@ class Session:
             except KeyboardInterrupt:  # Ctrl-C cancels the line
                 print(file=sys.stderr)
                 continue
+            except UnicodeDecodeError:
+                _problem(t("the line contains bytes that are not UTF-8 text; type it in UTF-8"))
+                continue
             readline.set_completer(None)  # a command's own questions complete nothing
             if line.strip():
                 readline.add_history(line)

@@ -13,7 +13,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 COMMANDS = [
     [], ["register"], ["check"], ["refer"], ["accept"], ["reject"], ["withdraw"], ["extend"],
     ["suspend-search"], ["resume-search"], ["close"], ["assign"], ["forward"], ["amend"], ["undo"],
-    ["reopen"], ["note"], ["follow-up"], ["list"], ["show"],
+    ["reopen"], ["note"], ["follow-up"], ["shell"], ["list"], ["show"],
     ["due"], ["inbox"], ["joint", "open"], ["joint", "review"], ["joint", "close"], ["joint", "list"],
     ["joint", "show"], ["measure", "add"], ["measure", "approve"], ["measure", "decline"],
     ["measure", "strike"], ["measure", "list"], ["report"], ["import"],

@@ -172,7 +172,7 @@ def test_the_template_leaves_workable_blank():
 def test_refer_on_a_terminal_asks_with_the_mandates_months(run, client, db_path):
     code, shown = in_terminal("--db", str(db_path), "refer", client, "--to", "SD",
                               "--topics", "finances", "--months", "6",
-                              answers=("vielleicht", "no"))
+                              answers=("vielleicht", "no", ""))
     assert code == 0, shown
     assert "Traceback" not in shown
     assert shown.count("Can the problem plausibly be improved within 6 months? (yes/no):") == 2
@@ -185,13 +185,14 @@ def test_refer_on_a_terminal_asks_with_the_mandates_months(run, client, db_path)
 @pytest.mark.sqlite_only
 def test_refer_on_a_terminal_asks_in_german_and_not_when_answered(run, client, db_path):
     code, shown = in_terminal("--db", str(db_path), "--lang", "de", "refer", client, "--to", "SD",
-                              "--topics", "finances", "--months", "3", answers=("ja",))
+                              "--topics", "finances", "--months", "3", answers=("ja", ""))
     assert code == 0, shown
     assert "Lässt sich die Problematik innert 3 Monaten plausibel verbessern? (ja/nein):" in shown
     other = ok(run("register", "--name", "Beispiel Eva", "--birth-date", "01.02.1975", "--from", "RAV",
                    "--consent-on", days_ago(30)))
     code, shown = in_terminal("--db", str(db_path), "refer", other, "--to", "SD", "--topics",
-                              "finances", "--months", "3", "--workable", "yes")
+                              "finances", "--months", "3", "--workable", "yes",
+                              answers=("",))  # the goal (issue 21)
     assert code == 0, shown
     assert "(yes/no)" not in shown
     assert query(db_path, "SELECT workable FROM referral ORDER BY id") == [(1,), (1,)]

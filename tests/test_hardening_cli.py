@@ -307,7 +307,7 @@ def test_an_empty_workbook_path_is_refused(cases, run, snapshot, tmp_path, monke
 @pytest.mark.sqlite_only
 def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
     code, shown = in_terminal("--db", str(db_path), "register", answers=(
-        "  ", "Neu Nina", "31.02.1990", "01.01.2990", "01.01.1990", "XYZ", "SD"))
+        "  ", "Neu Nina", "31.02.1990", "01.01.2990", "01.01.1990", "XYZ", "SD", ""))
     assert code == 0, shown
     assert "Traceback" not in shown
     assert "--name must not be empty" in shown
@@ -321,7 +321,7 @@ def test_a_wrong_answer_at_a_prompt_is_asked_again_with_the_reason(db_path):
 @pytest.mark.sqlite_only
 def test_refer_asks_again_for_an_unknown_client_unit_or_a_wrong_period(cases, db_path):
     code, shown = in_terminal("--db", str(db_path), "refer", answers=(
-        "C-0099", cases["client"], "XYZ", "SD", "fun", "finances", "4", "3", "yes"))
+        "C-0099", cases["client"], "XYZ", "SD", "fun", "finances", "4", "3", "yes", ""))
     assert code in (0, 1), shown  # the access criteria decide; the prompts must not abort
     assert "Traceback" not in shown
     assert "no client 'C-0099'" in shown and "unknown institution 'XYZ'" in shown

@@ -262,6 +262,20 @@ def test_semicolon_csv_with_bom_and_swiss_dates(run, db_path, tmp_path):
     assert sorted(t for (t,) in topics) == ["conflict", "finances"]
 
 
+def test_codes_in_german_are_read(run, db_path, tmp_path):
+    """Issue 21: a sheet kept in German names its topics in German; stored as the codes."""
+    header, rows = template()
+    german = {"finances": "Finanzen", "conflict": "konflikte", "placement": "stellensuche",
+              "health": "gesundheit"}
+    for row in rows:
+        row["topics"] = ",".join(german.get(t, t) for t in row["topics"].split(","))
+    assert any("Finanzen" in row["topics"] for row in rows)
+    out = imported(run, write_csv(tmp_path / "deutsch.csv", header, rows))
+    assert out["imported"] == 2
+    topics = query(db_path, "SELECT t.topic FROM referral_topic t")
+    assert "finances" in {t for (t,) in topics}
+
+
 def test_xlsx_with_typed_cells_imports(run, db_path, tmp_path):
     header, rows = template()
     path = write_xlsx(tmp_path / "cases.xlsx", header, rows)

@@ -303,3 +303,37 @@ def test_case_id_round_trip():
     assert identity.format_case_id(2026, 7) == "OPT-2026-0007"
     for year, seq in ((2026, 1), (2019, 52), (2030, 10000)):
         assert identity.parse_case_id(identity.format_case_id(year, seq)) == (year, seq)
+
+
+# --- the codes in German (issue 21) -------------------------------------------------------------
+
+def test_german_names_are_read_as_their_codes():
+    assert codes.parse_code(Topic, "finanzen") is Topic.FINANCES
+    assert codes.parse_code(Topic, " Finanzen ") is Topic.FINANCES
+    assert codes.parse_topics("finanzen,sucht,placement") == (
+        Topic.FINANCES, Topic.ADDICTION, Topic.PLACEMENT)
+    assert codes.parse_code(RejectReason, "keine-einwilligung") is RejectReason.NO_CONSENT
+    assert codes.parse_code(Outcome, "NICHT-ERREICHT") is Outcome.NOT_ACHIEVED
+    assert codes.parse_code_or_none(codes.WorkCapacity, "nicht-beurteilt") is None
+    assert codes.parse_code(codes.Situation, "erwerbstätig") is codes.Situation.EMPLOYED
+
+
+@pytest.mark.parametrize("group", list(codes.GERMAN), ids=lambda g: g.__name__)
+def test_german_names_are_complete_and_name_no_other_code(group: type[StrEnum]):
+    german = codes.GERMAN[group]
+    assert set(german) == {m.value for m in group}  # every code has its German name
+    assert len(set(german.values())) == len(german)  # no two codes share one
+    for code, name in german.items():
+        assert name == name.strip().lower() and " " not in name and "," not in name
+        assert name not in {m.value for m in group} - {code}  # never another code in English
+        assert codes.parse_code(group, name).value == code
+    none = codes.GERMAN_NONE.get(group)
+    assert none is None or none not in german.values()
+
+
+def test_typed_codes_in_the_readers_language():
+    assert codes.typed(Topic, "en")["finances"] == "finances"
+    german = codes.typed(Topic, "de")
+    assert german["finanzen"] == "finances" and "finances" not in german
+    assert codes.typed(Kind, "de") == {"RAV": "RAV", "IV": "IV", "SD": "SD"}
+    assert codes.typed(codes.WorkCapacity, "de")["nicht-beurteilt"] == "not-assessed"

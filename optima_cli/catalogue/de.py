@@ -1942,4 +1942,39 @@ MESSAGES: dict[str, str] = {
     "commands run": "ausgeführte Befehle",
     "workers ready": "bereite Arbeitsprozesse",
     "version": "Version",
+    # --- issue 21: shell (cli/shell.py) ---
+    "cannot read the line: {problem}; close the quote or escape it with \\":
+        "die Zeile ist nicht lesbar: {problem}; schliessen Sie das Anführungszeichen oder "
+        "schützen Sie es mit \\",
+    "'.' stands for the client just registered in this shell; none was registered yet":
+        "'.' steht für die Klientin oder den Klienten, die oder den Sie in dieser Shell eben "
+        "erfasst haben; noch niemand wurde erfasst",
+    "'.' stands for the case just referred in this shell; none was referred yet":
+        "'.' steht für den Fall, den Sie in dieser Shell eben angemeldet haben; noch kein Fall "
+        "wurde angemeldet",
+    "give one date: set on 12.11.2026": "geben Sie ein Datum an: set on 12.11.2026",
+    "{name!r} cannot be set; what can: {names}":
+        "{name!r} lässt sich nicht setzen; möglich ist: {names}",
+    "this is the shell already": "Sie sind schon in der Shell",
+    "the line contains bytes that are not UTF-8 text; type it in UTF-8":
+        "die Zeile enthält Bytes, die kein UTF-8-Text sind; tippen Sie sie in UTF-8",
+    "optima shell: a command per line (help lists the built-ins; Ctrl-D leaves)":
+        "optima-Shell: ein Befehl pro Zeile (hilfe zeigt die eingebauten Befehle; Ctrl-D beendet)",
+    "Built-ins of the shell:": "Eingebaute Befehle der Shell:",
+    "every following command that takes --on gets this day":
+        "jeder folgende Befehl mit --on erhält diesen Tag",
+    "show what is set": "zeigt, was gesetzt ist",
+    "end it": "hebt es auf",
+    "the client just registered, or the case just referred":
+        "die eben erfasste Person oder der eben angemeldete Fall",
+    "this list": "diese Liste",
+    "leave the shell": "verlässt die Shell",
+    "Every command of optima is typed without the word optima; --help lists them, COMMAND --help "
+    "says what one does. TAB completes.":
+        "Jeder Befehl von optima wird ohne das Wort optima getippt; --help listet sie auf, "
+        "BEFEHL --help sagt, was einer tut. TAB ergänzt.",
+    # the questions of register and refer on a terminal (cli/clients.py, cli/cases.py)
+    "Consent of the client given on (20.11.2026; empty: not yet)":
+        "Einwilligung der Klientin oder des Klienten am (20.11.2026; leer: noch keine)",
+    "Goal of the handover (empty: none)": "Ziel der Übergabe (leer: keines)",
 }

@@ -69,8 +69,8 @@ def refer(
 
     The access criteria are checked first (see `optima check`): a never rule refuses, a hard rule
     refuses unless --override records a justification. Asks for missing values on a terminal,
-    and whether the problem is workable in the mandate (--workable); a script that does not say
-    it gets a warning.
+    whether the problem is workable in the mandate (--workable; a script that does not say it
+    gets a warning) and the goal.
 
     Example: optima refer C-0001 --to RAV --topics placement,finances --months 3 --workable yes --goal "Stelle finden"
     """
@@ -90,6 +90,8 @@ def refer(
     given["workable"] = asked_on_terminal(given.get("workable"), "--workable", t(
         "Can the problem plausibly be improved within {months} months? (yes/no)", months=months),
         yes_no)
+    goal = asked_on_terminal(goal, "--goal", t("Goal of the handover (empty: none)"), str.strip,
+                             optional=True)
     referred = do_refer(c, Refer(client=client, to=to, topics=topic_codes, months=months,
                                  goal=goal, referrer=referrer, counsellor=counsellor,
                                  on=on, override=override,

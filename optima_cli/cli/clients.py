@@ -11,6 +11,7 @@ from optima_cli.cli.options import (
     CLEAR,
     FormatOpt,
     Topics,
+    asked_on_terminal,
     context,
     date_option,
     date_value,
@@ -66,7 +67,7 @@ def register(
 ) -> None:
     """Register a client; prints the client id.
 
-    Asks for missing values on a terminal. A client with the same AHV number, or the same name and
+    Asks for missing values on a terminal, and for the date of the client's consent. A client with the same AHV number, or the same name and
     birth date, is refused as a duplicate.
 
     Example: optima register --name "Muster Hans" --birth-date 12.03.1980 --from SD --ahv 756.1234.5678.97 --consent-on 2026-11-02
@@ -81,6 +82,9 @@ def register(
                          lambda a: clean({"birth_date": date_value(a)}, c.today)["birth_date"])
     referrer = require(referrer, "--from", t("Registered at (RAV, IV, SD, ...)"),
                        lambda a: lookup.known(c, lookup.institution, a))
+    facts["consent_on"] = asked_on_terminal(
+        facts.get("consent_on"), "--consent-on",
+        t("Consent of the client given on (20.11.2026; empty: not yet)"), date_value, optional=True)
     data = _facts(name=name, birth_date=birth_date, institution=referrer, **facts)
     result = do_register(c, data)
     if fmt == Format.TABLE:

@@ -67,12 +67,17 @@ def _date_or_clear(text: str) -> Any:
     return date_value(text)
 
 
+# the code group each option parser reads, so that `optima shell` completes its codes
+PARSED_CODES: dict[Callable[[str], Any], type[StrEnum]] = {}
+
+
 def code_parser(group: type[E]) -> Callable[[str], E]:
     def parse(text: str) -> E:
         try:
             return codes.parse_code(group, text)
         except UsageProblem as exc:
             raise typer.BadParameter(exc.message) from None
+    PARSED_CODES[parse] = group
     return parse
 
 
@@ -84,6 +89,7 @@ def _code_or_clear(group: type[E]) -> Callable[[str], Any]:
         except UsageProblem as exc:
             raise typer.BadParameter(exc.message) from None
         return CLEAR if found is None else found
+    PARSED_CODES[parse] = group
     return parse
 
 
@@ -100,6 +106,9 @@ def _topics(text: str) -> tuple[codes.Topic, ...]:
         return codes.parse_topics(text)
     except UsageProblem as exc:
         raise typer.BadParameter(exc.message) from None
+
+
+PARSED_CODES[_topics] = codes.Topic  # comma-separated
 
 
 def date_option(*names: str, help: str) -> Any:
@@ -236,18 +245,24 @@ def require(value: Any, option: str, question: str, parse: Callable[[str], Any] 
     return asked(option, question, parse)
 
 
-def asked_on_terminal(value: Any, option: str, question: str, parse: Callable[[str], Any]) -> Any:
+def asked_on_terminal(value: Any, option: str, question: str, parse: Callable[[str], Any],
+                      optional: bool = False) -> Any:
     """A value that may stay unanswered: asked for on a terminal, None elsewhere (a script, a
-    cron job, stdin from a file), where the rules say what its absence means."""
+    cron job, stdin from a file), where the rules say what its absence means. `optional`: an
+    empty answer leaves it None on the terminal too."""
     if value is not None or not sys.stdin.isatty():
         return value
-    return asked(option, question, parse)
+    return asked(option, question, parse, optional)
 
 
-def asked(option: str, question: str, parse: Callable[[str], Any] | None = None) -> Any:
-    """Asked on the terminal until `parse` takes the answer; a wrong one is said with the reason."""
+def asked(option: str, question: str, parse: Callable[[str], Any] | None = None,
+          optional: bool = False) -> Any:
+    """Asked on the terminal until `parse` takes the answer; a wrong one is said with the reason.
+    `optional`: an empty answer is None."""
     while True:
-        answer = _ask(question, option)
+        answer = _ask(question, option, optional)
+        if optional and not answer.strip():
+            return None
         try:
             return parse(answer) if parse else answer
         except typer.BadParameter as exc:
@@ -256,8 +271,9 @@ def asked(option: str, question: str, parse: Callable[[str], Any] | None = None)
             terminal.message(f"  {said(exc)}")
 
 
-def _ask(question: str, option: str) -> str:
-    """One answer, as text; an empty one is asked again (Ctrl-D aborts; Ctrl-C interrupts)."""
+def _ask(question: str, option: str, optional: bool = False) -> str:
+    """One answer, as text; an empty one is asked again unless `optional` (Ctrl-D aborts; Ctrl-C
+    interrupts)."""
     from optima_cli.cli.root import text_problem
 
     while True:
@@ -270,7 +286,7 @@ def _ask(question: str, option: str) -> str:
         problem = text_problem(option, answer)
         if problem:
             terminal.message(f"  {problem.message}")
-        elif answer:
+        elif answer or optional:
             return answer
 
 

@@ -63,6 +63,8 @@ CATALOGUE: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
          "Joint strategies: two or three institutions work one client together, one in the lead."),
         ("measure", "measures",
          "Measures with financial consequences and their cost, paid by the referrer."),
+        ("shell", "shell",
+         "Enter optima commands one after another, with completion, history and shortcuts."),
     )),
     ("Overview", (
         ("list", "reading", "List cases, open ones by default, soonest deadline first."),

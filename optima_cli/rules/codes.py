@@ -221,6 +221,57 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
 }
 
+# The codes as they may be typed in German (issue 21): `--topics finanzen` is `finances`, in every
+# command, the import and the completion of `optima shell`. One word or a few, lower case, taken
+# from the German labels (catalogue/de.py LABELS); a group without an entry is typed as it is (the
+# kinds RAV, IV, SD). A German name never names another code of its group (tests/test_rules_dates_codes.py).
+GERMAN: dict[type[StrEnum], dict[str, str]] = {
+    Status: {"referred": "angemeldet", "accepted": "angenommen", "rejected": "abgelehnt",
+             "withdrawn": "zurückgezogen", "closed": "abgeschlossen"},
+    Topic: {"finances": "finanzen", "addiction": "sucht", "conflict": "konflikte",
+            "childcare": "kinderbetreuung", "life-event": "belastendes-ereignis",
+            "health": "gesundheit", "placement": "stellensuche", "other": "anderes"},
+    RejectReason: {"iv-rejection-recent": "iv-ablehnung-kürzlich",
+                   "iv-procedure-open": "iv-verfahren-offen",
+                   "iv-registration-due": "iv-anmeldung-angezeigt",
+                   "no-work-capacity": "kein-arbeitsangebot",
+                   "rav-registered-recently": "rav-anmeldung-kürzlich",
+                   "too-severe": "zu-schwer", "no-consent": "keine-einwilligung",
+                   "other": "anderer-grund"},
+    WithdrawReason: {"consent-withdrawn": "einwilligung-zurückgezogen", "other": "anderer-grund",
+                     "joint-strategy": "gemeinsame-strategie"},
+    Outcome: {"achieved": "erreicht", "partly": "teilweise", "not-achieved": "nicht-erreicht"},
+    Cause: {"no-cooperation": "mangelnde-kooperation", "not-placeable": "nicht-vermittelbar",
+            "other": "anderer-grund"},
+    RuleKind: {"never": "zwingend", "hard": "mit-begründung", "warn": "hinweis"},
+    Result: {"pass": "erfüllt", "warn": "warnung", "block": "blockiert"},
+    WorkCapacity: {"yes": "intakt", "no": "nicht-intakt"},
+    MeasureKind: {"coaching": "jobcoaching", "course": "kurs", "labour-market": "amm",
+                  "work-trial": "arbeitsversuch", "debt-counselling": "schuldenberatung",
+                  "addiction-counselling": "suchtberatung", "childcare": "kinderbetreuung",
+                  "other": "andere-massnahme"},
+    Situation: {"employed": "erwerbstätig", "unemployment-benefit": "arbeitslosenentschädigung",
+                "social-assistance": "sozialhilfe", "iv-benefit": "iv-leistung",
+                "other": "anderes", "not-reached": "nicht-erreicht"},
+}
+# the German name of a group's missing value (NONE_CODE)
+GERMAN_NONE: dict[type[StrEnum], str] = {WorkCapacity: "nicht-beurteilt"}
+
+
+def typed(group: type[StrEnum], lang: str) -> dict[str, str]:
+    """The codes of a group as they are typed in a language (for completion): the typed word ->
+    the code. German: the German names, and the codes that have none."""
+    codes = {member.value: member.value for member in group}
+    if group in NONE_CODE:
+        codes[NONE_CODE[group]] = NONE_CODE[group]
+    if lang != "de" or group not in GERMAN:
+        return codes
+    german = {name: code for code, name in GERMAN[group].items()}
+    if group in GERMAN_NONE:
+        german[GERMAN_NONE[group]] = NONE_CODE[group]
+    return german | {code: code for code in codes if code not in german.values()}
+
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -238,11 +289,13 @@ def choices(group: type[StrEnum]) -> str:
 
 @cache
 def _by_lower_code(group: type[E]) -> dict[str, E]:
-    return {member.value.lower(): member for member in group}
+    german = {name: group(code) for code, name in GERMAN.get(group, {}).items()}
+    return german | {member.value.lower(): member for member in group}
 
 
 def parse_code(group: type[E], text: str) -> E:
-    """Read one code of a group, case-insensitively; raise a usage problem naming the valid codes."""
+    """Read one code of a group, case-insensitively, in English or by its German name (GERMAN);
+    raise a usage problem naming the valid codes."""
     cleaned = (text or "").strip()
     found = _by_lower_code(group).get(cleaned.lower())
     if found is not None:
@@ -252,7 +305,7 @@ def parse_code(group: type[E], text: str) -> E:
 
 def parse_code_or_none(group: type[E], text: str) -> E | None:
     """A code of a group, or None given by the name of its missing value (NONE_CODE)."""
-    if group in NONE_CODE and (text or "").strip().lower() == NONE_CODE[group]:
+    if group in NONE_CODE and (text or "").strip().lower() in (NONE_CODE[group], GERMAN_NONE.get(group)):
         return None
     return parse_code(group, text)
 

@@ -57,6 +57,26 @@ def parse_client_id(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def client_numbers_starting(prefix: str, most_digits: int = 10) -> list[tuple[int, int]]:
+    """The numbers whose client id (format_client_id) starts with `prefix` (`C-00`, `c-12`, `C`),
+    as ranges from..to (both included), for completing an id without reading every client."""
+    text = (prefix or "").strip().upper()
+    if not text.startswith("C-"):
+        return [(0, 10**most_digits - 1)] if "C-".startswith(text) else []
+    digits = text[2:]
+    if digits and not (digits.isascii() and digits.isdigit()):
+        return []
+    found = []
+    for length in range(max(len(digits), 4), most_digits + 1):  # ids of this many digits
+        low, high = (0 if length == 4 else 10 ** (length - 1)), 10**length - 1
+        if digits:
+            scale = 10 ** (length - len(digits))
+            low, high = max(low, int(digits) * scale), min(high, (int(digits) + 1) * scale - 1)
+        if low <= high:
+            found.append((low, high))
+    return found
+
+
 def format_case_id(year: int, seq: int) -> str:
     return f"OPT-{year}-{seq:04d}"
 

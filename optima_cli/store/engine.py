@@ -251,12 +251,48 @@ def _engine(location: Location) -> Engine:
     return engine
 
 
+# The databases kept open, by URL (and file, so that a file replaced meanwhile is opened anew):
+# only `optima shell` keeps them (kept_open), so that its commands do not open and check the
+# database anew each time. None: off.
+_KEPT: dict[tuple[str, int | None], Database] | None = None
+
+
+@contextmanager
+def kept_open() -> Iterator[None]:
+    """Keep each database opened meanwhile open (its engine and pooled connection; the data are
+    still read anew in every transaction); closed at the end."""
+    global _KEPT
+    if _KEPT is not None:  # kept already
+        yield
+        return
+    _KEPT = {}
+    try:
+        yield
+    finally:
+        kept, _KEPT = _KEPT, None
+        for db in kept.values():
+            db.engine.dispose()
+
+
 def open_database(cli_value: str | None = None, *, schema_check: str = "current") -> Database:
     """Open the database that --db names: a new SQLite file gets today's schema and the three
     default units. `schema_check` "current" refuses a database whose schema is not this optima's
     (older: run `optima db upgrade`; newer: upgrade optima); "any" opens it as it is (for
     `db status`, `db upgrade` and the file backup)."""
-    db = connect(locate(cli_value))
+    location = locate(cli_value)
+    if _KEPT is not None and schema_check == "current":
+        try:
+            key = (location.url, location.path.stat().st_ino if location.path else None)
+        except OSError:  # not there (yet): opened as always
+            return _opened(location, schema_check)
+        if key not in _KEPT:
+            _KEPT[key] = _opened(location, schema_check)
+        return _KEPT[key]
+    return _opened(location, schema_check)
+
+
+def _opened(location: Location, schema_check: str) -> Database:
+    db = connect(location)
     db.version = _ensure_schema(db, schema_check)
     if db.path is not None:
         _use_wal(db)

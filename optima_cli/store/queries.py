@@ -76,6 +76,28 @@ def institution_codes(session: Session) -> list[str]:
     return list(session.scalars(select(col(Institution.code)).order_by(col(Institution.code))))
 
 
+def client_numbers(session: Session, ranges: list[tuple[int, int]], limit: int) -> list[int]:
+    """The client numbers within the ranges (rules.identity.client_numbers_starting), in order,
+    at most `limit`: ranges of the primary key, cheap at any number of clients."""
+    if not ranges:
+        return []
+    within = or_(*(col(Client.id).between(low, high) for low, high in ranges))
+    return list(session.scalars(select(col(Client.id)).where(within).order_by(col(Client.id))
+                                .limit(limit)))
+
+
+def case_ids_starting(session: Session, prefix: str, limit: int) -> list[str]:
+    """The case ids that start with `prefix` (as stored: upper case), in order, at most `limit`:
+    on SQLite a range of the unique index (LIKE would not use it), elsewhere LIKE."""
+    query = select(col(Referral.case_id)).order_by(col(Referral.case_id)).limit(limit)
+    if prefix and session.get_bind().dialect.name == "sqlite":
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        query = query.where(col(Referral.case_id) >= prefix, col(Referral.case_id) < after)
+    elif prefix:
+        query = query.where(col(Referral.case_id).startswith(prefix, autoescape=True))
+    return list(session.scalars(query))
+
+
 def client_by_ref(session: Session, ref: str) -> Client | None:
     """A client by id (`C-0007`, `7`) or by AHV number."""
     number = parse_client_id(ref)

@@ -13,7 +13,7 @@ from optima_cli.language import t
 from optima_cli.records.models import CASE_KEYS, Client
 from optima_cli.render import due as due_wording
 from optima_cli.rules import actions, deadlines
-from optima_cli.rules.codes import OPEN_STATUSES
+from optima_cli.rules.codes import GERMAN, OPEN_STATUSES, Status, parse_code
 from optima_cli.rules.corrections import AMEND
 from optima_cli.rules.identity import parse_case_id
 from optima_cli.rules.lifecycle import SearchSuspension
@@ -30,6 +30,8 @@ LIST_FILTERS = ("referred", "accepted", "open", "closed", "rejected", "withdrawn
 
 def _statuses(name: str) -> list[str] | None:
     key = (name or "").strip().lower()
+    if key not in LIST_FILTERS and key in GERMAN[Status].values():  # a status in German
+        key = parse_code(Status, key).value
     if key not in LIST_FILTERS:
         raise UsageProblem(t("--status {name!r} is not known; use one of: {choices}", name=name,
                              choices=", ".join(LIST_FILTERS)))

@@ -61,6 +61,23 @@ def referral(session: Session, ref: str) -> Referral:
     return found
 
 
+def ids_starting(ctx: Context, kind: str, prefix: str, limit: int = 100) -> tuple[list[str], bool]:
+    """The ids of a kind (CLIENT, CASE, UNIT) that start with `prefix`, for completion, and
+    whether there are more than `limit`. Ids only, read anew each time."""
+    from optima_cli.rules.identity import client_numbers_starting, format_client_id
+
+    with ctx.read() as session:
+        if kind == "CLIENT":
+            found = [format_client_id(n) for n in queries.client_numbers(
+                session, client_numbers_starting(prefix), limit + 1)]
+        elif kind == "CASE":
+            found = queries.case_ids_starting(session, prefix.strip().upper(), limit + 1)
+        else:
+            found = [code for code in queries.institution_codes(session)
+                     if code.upper().startswith(prefix.strip().upper())]
+    return found[:limit], len(found) > limit
+
+
 def known(ctx: Context, find: Callable[[Session, str], object], ref: str) -> str:
     """`ref` as given, once `find` (institution, client, referral) knows it; else its refusal.
     For a prompt, which asks again with the reason instead of stopping the command."""

@@ -179,7 +179,9 @@ def _environment(home: Path) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items()
             if k not in ("OPTIMA_DB", "OPTIMA_USER", "OPTIMA_LANG", "LANG", "LC_ALL", "LC_MESSAGES")}
     return keep | {"HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share"),
-                   "OPTIMA_RESIDENT": "0", "NO_COLOR": "1", "COLUMNS": "200"}
+                   # the suite's: off, or on in its second pass (OPTIMA_TEST_RESIDENT=1, conftest)
+                   "OPTIMA_RESIDENT": os.environ.get("OPTIMA_RESIDENT", "0"), "NO_COLOR": "1",
+                   "COLUMNS": "200"}
 
 
 def scripted(db: Path, lines: list[str], *options: str) -> subprocess.CompletedProcess[str]:

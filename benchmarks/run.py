@@ -250,16 +250,18 @@ def run_once(argv: list[str], env: dict[str, str], stdin: str | None = None) -> 
     return seconds, done.stdout
 
 
-def step(argv: Any, env: dict[str, str], before: Any = None, keep: list[str] | None = None,
-         stdin: Any = None) -> Any:
+def step(argv: Any, env: dict[str, str], before: Any = None, after: Any = None,
+         keep: list[str] | None = None, stdin: Any = None) -> Any:
     """One timed command of a round: `argv` a command line or a function of the round giving
-    it, `before` run untimed first, `keep` collects the command's stdout, `stdin` a function of
-    the round giving the lines fed to it."""
+    it, `before` and `after` run untimed around it, `keep` collects the command's stdout,
+    `stdin` a function of the round giving the lines fed to it."""
     def run(i: int) -> float:
         if before:
             before()
         seconds, out = run_once(argv(i) if callable(argv) else argv, env,
                                 stdin(i) if stdin else None)
+        if after:
+            after()
         if keep is not None:
             keep.append(out.strip())
         return seconds
@@ -331,23 +333,29 @@ class Side:
         self.resident_env.pop("OPTIMA_RESIDENT", None)
         self.process_env = {**env, "XDG_RUNTIME_DIR": str(work / "run-process"),
                             "OPTIMA_RESIDENT": "0"}
+        self.lacking: dict[str, str] = {}  # what is not measured, and why
         self.resident = server_status(optima, self.resident_env) is not None
         if not self.resident:
+            self.lacking["resident"] = "this optima has no `optima server`"
             notes.append("resident and first-command rows left out: this optima has no "
                          "`optima server` (issue 21, part R)")
         self.shell = has_shell(optima, self.process_env)
         if not self.shell:
+            self.lacking["shell"] = "this optima has no `optima shell`"
             notes.append("shell rows left out: this optima has no `optima shell` (issue 21, "
                          "part S)")
         self.task_version = taskwarrior.version()
         if not self.task_version:
+            self.lacking["task"] = f"Taskwarrior is not installed ({taskwarrior.INSTALL})"
             notes.append("Taskwarrior rows left out: `task` is not installed "
                          f"(`{taskwarrior.INSTALL}`, then run again)")
         else:
             notes.append(f"Taskwarrior {self.task_version}")
 
-    def clients(self, base: list[str], tag: str, count: int) -> list[str]:
-        env = self.resident_env if self.resident else self.process_env
+    def clients(self, base: list[str], tag: str, count: int,
+                env: dict[str, str] | None = None) -> list[str]:
+        """New clients, made through the resident process when there is one (quickly)."""
+        env = env or (self.resident_env if self.resident else self.process_env)
         return [register(base, env, f"Fresh {tag} {k}", k) for k in range(count)]
 
     def referred(self, base: list[str], tag: str, count: int) -> list[str]:
@@ -399,6 +407,8 @@ class Side:
             found.update(self.first_commands(base, case))
         if self.shell:
             found.update(self.shell_rows(base, db, n, case, client))
+        if self.resident:  # none runs beside the rows that follow
+            stop_server(self.optima, self.resident_env)
         return found
 
     def start_server(self, base: list[str], case: str) -> None:
@@ -412,10 +422,20 @@ class Side:
         a server), each round beside the same command with OPTIMA_RESIDENT=0."""
         def stop() -> None:
             stop_server(self.optima, self.resident_env)
+
+        def settle() -> None:
+            """Wait for the server the launcher started, then stop it: one still starting
+            would compete with the next command, and answer the next `first` one."""
+            try:
+                wait_for_server(self.optima, self.resident_env, running=True, seconds=30)
+            except SystemExit:
+                self.notes.append("a first command started no server within 30 s")
+            stop()
         steps: list[tuple[str, Any]] = []
         for what, args in (("show", ["show", case]), ("list", ["list"])):
-            steps += [(f"first {what}", step([*base, *args], self.resident_env, before=stop)),
-                      (f"process {what}", step([*base, *args], self.process_env, before=stop))]
+            steps += [(f"first {what}", step([*base, *args], self.resident_env, before=stop,
+                                             after=settle)),
+                      (f"process {what}", step([*base, *args], self.process_env))]
         found = in_rounds(steps, self.runs)
         stop()
         return found
@@ -469,35 +489,39 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
 
-def targets(n: int, side: dict[str, Any], sizes: dict[int, float],
-            streamed: dict[str, Any]) -> list[dict[str, Any]]:
+def targets(n: int, side: dict[str, Any], sizes: dict[int, float], streamed: dict[str, Any],
+            lacking: dict[str, str]) -> list[dict[str, Any]]:
     """Issue 21's targets at size n, each with its verdict (met None: not measured, and why)."""
     found = []
-    missing = "not measured (see the notes)"
+    missing = "not measured: the import runs once (--import-rows), beside the largest size"
+    beside_task = "not measured: " + (lacking.get("resident") or lacking.get("task") or "?")
     for what in ("show", "check", "refer", "accept"):
         mine, theirs = side.get(f"resident {what}"), side.get("task N info")
         found.append(verdict(f"`{what}` through the resident process below `task N info`",
-                             f"{ms(mine)} against {ms(theirs)}" if mine and theirs else missing,
+                             f"{ms(mine)} against {ms(theirs)}" if mine and theirs else beside_task,
                              mine < theirs if mine and theirs else None))
     mine, theirs = side.get("resident refer"), side.get("task add")
     found.append(verdict("`refer` within 1.2 x `task add`",
-                         f"{ms(mine)} against 1.2 x {ms(theirs)}" if mine and theirs else missing,
+                         f"{ms(mine)} against 1.2 x {ms(theirs)}" if mine and theirs
+                         else beside_task,
                          mine <= 1.2 * theirs if mine and theirs else None))
     for what, task in (("list", "task list"), ("due", "task overdue")):
         mine, theirs = side.get(f"resident {what}"), side.get(task)
         found.append(verdict(f"`{what}` below `{task}`",
-                             f"{ms(mine)} against {ms(theirs)}" if mine and theirs else missing,
+                             f"{ms(mine)} against {ms(theirs)}" if mine and theirs else beside_task,
                              mine < theirs if mine and theirs else None))
     for what in ("show", "check", "refer", "accept", "list", "due"):
         mine = side.get(f"shell {what}")
         found.append(verdict(f"`{what}` in `optima shell` at most {SHELL_MS} ms",
-                             ms(mine) if mine is not None else missing,
+                             ms(mine) if mine is not None
+                             else f"not measured: {lacking.get('shell') or lacking.get('resident')}",
                              mine * 1000 <= SHELL_MS if mine is not None else None))
     for what in ("show", "list"):
         mine, today = side.get(f"first {what}"), side.get(f"process {what}")
         found.append(verdict(f"first `{what}` with no resident process no slower than "
                              "OPTIMA_RESIDENT=0",
-                             f"{ms(mine)} against {ms(today)}" if mine and today else missing,
+                             f"{ms(mine)} against {ms(today)}" if mine and today
+                             else f"not measured: {lacking.get('resident', '?')}",
                              mine <= today if mine and today else None))
     size, limit = sizes.get(n), ISSUE_DB_MIB / 2
     found.append(verdict(f"database at most half of {ISSUE_DB_MIB} MiB (at 100,000 referrals)",
@@ -619,7 +643,7 @@ def main() -> int:
         add("show CASE --format json", n, [*base, "show", case, "--format", "json"])
         add("check", n, [*base, "check", str(client), "--to", "IV"])
 
-        fresh = side.clients(base, str(n), runs)
+        fresh = side.clients(base, str(n), runs, env)  # no server starting beside these rows
 
         def refer_accept(i: int, base: list[str] = base, fresh: list[str] = fresh) -> list[str]:
             script = (f"set -e; c=$({' '.join(base)} refer {fresh[i]} --to RAV-1 --topics placement "
@@ -666,7 +690,7 @@ def main() -> int:
     for n in sizes:
         verdicts += targets(n, beside[n], database_mib, {
             "report --xlsx": streamed[n], **({"import": imported} if imported and n == sizes[-1]
-                                             else {})})
+                                             else {})}, side.lacking)
 
     report = {"machine": {"platform": platform.platform(), "python": platform.python_version(),
                           "cpus": os.cpu_count()},

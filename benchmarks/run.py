@@ -240,18 +240,20 @@ MEMORY_SHARE = 1.5  # memory peak of report --xlsx and import, at most this time
 REFER = ["--to", "RAV-1", "--topics", "placement", "--months", "3", "--workable", "yes"]
 
 
-def run_once(argv: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, str]:
-    """Wall seconds and stdout of a whole process (exit 0 or 1, as `timed`)."""
+def run_once(argv: list[str], env: dict[str, str], stdin: str | None = None,
+             codes: tuple[int, ...] = (0, 1)) -> tuple[float, str]:
+    """Wall seconds and stdout of a whole process, which must exit with one of `codes` (0 or 1,
+    as `timed`; 0 alone where every command must succeed)."""
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, input=stdin)
     seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in codes:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()[:300]}")
     return seconds, done.stdout
 
 
 def step(argv: Any, env: dict[str, str], before: Any = None, after: Any = None,
-         keep: list[str] | None = None, stdin: Any = None) -> Any:
+         keep: list[str] | None = None, stdin: Any = None, codes: tuple[int, ...] = (0, 1)) -> Any:
     """One timed command of a round: `argv` a command line or a function of the round giving
     it, `before` and `after` run untimed around it, `keep` collects the command's stdout,
     `stdin` a function of the round giving the lines fed to it."""
@@ -259,7 +261,7 @@ def step(argv: Any, env: dict[str, str], before: Any = None, after: Any = None,
         if before:
             before()
         seconds, out = run_once(argv(i) if callable(argv) else argv, env,
-                                stdin(i) if stdin else None)
+                                stdin(i) if stdin else None, codes)
         if after:
             after()
         if keep is not None:
@@ -310,13 +312,11 @@ def has_shell(optima: list[str], env: dict[str, str]) -> bool:
     return subprocess.run([*optima, "shell", "--help"], env=env, capture_output=True).returncode == 0
 
 
-def register(base: list[str], env: dict[str, str], name: str, k: int) -> str:
-    """A new client (its id), to be referred."""
+def registration(name: str, k: int) -> list[str]:
+    """The arguments that register a new client (to be referred)."""
     birth = date(1950 + k % 50, 1 + k % 12, 1 + k % 28).isoformat()
-    done = subprocess.run([*base, "register", "--name", name, "--birth-date", birth, "--from",
-                           "SD-01", "--consent-on", "2020-01-01"], env=env, capture_output=True,
-                          text=True, check=True)
-    return done.stdout.strip()
+    return ["register", "--name", name, "--birth-date", birth, "--from", "SD-01",
+            "--consent-on", "2020-01-01"]
 
 
 class Side:
@@ -354,14 +354,30 @@ class Side:
 
     def clients(self, base: list[str], tag: str, count: int,
                 env: dict[str, str] | None = None) -> list[str]:
-        """New clients, made through the resident process when there is one (quickly)."""
+        """New clients (their ids): in one `optima shell` when there is one, else through the
+        resident process or a process each (or `env`'s)."""
+        made = [registration(f"Fresh {tag} {k}", k) for k in range(count)]
+        if env is None and self.shell:
+            return self.in_shell(base, made)
         env = env or (self.resident_env if self.resident else self.process_env)
-        return [register(base, env, f"Fresh {tag} {k}", k) for k in range(count)]
+        return [run_once([*base, *args], env)[1].strip() for args in made]
 
     def referred(self, base: list[str], tag: str, count: int) -> list[str]:
+        """New referrals to decide (their case ids), of new clients."""
+        made = [["refer", client, *REFER] for client in self.clients(base, tag, count)]
+        if self.shell:
+            return self.in_shell(base, made)
         env = self.resident_env if self.resident else self.process_env
-        return [run_once([*base, "refer", client, *REFER], env)[1].strip()
-                for client in self.clients(base, tag, count)]
+        return [run_once([*base, *args], env)[1].strip() for args in made]
+
+    def in_shell(self, base: list[str], commands: list[list[str]]) -> list[str]:
+        """What each command printed (one id each), run untimed in one `optima shell`."""
+        _, out = run_once([*base, "shell"], self.process_env,
+                          "".join(f"{shlex.join(args)}\n" for args in commands), codes=(0,))
+        found = out.split()
+        if len(found) != len(commands):
+            raise SystemExit(f"optima shell printed {out[:300]!r} for {len(commands)} commands")
+        return found
 
     def rows(self, n: int, db: Path, pristine: Path, case: str, client: str) -> dict[str, Any]:
         """The rows of one size, on `db`: {what: seconds} (per command, by mode) and the shares
@@ -389,8 +405,9 @@ class Side:
             steps += [("resident show", step([*base, "show", case], renv)),
                       ("resident check", step([*base, "check", client, "--to", "IV"], renv)),
                       ("resident refer", step(lambda i: [*base, "refer", fresh[i], *REFER], renv,
-                                              keep=cases)),
-                      ("resident accept", step(lambda i: [*base, "accept", cases[i]], renv)),
+                                              keep=cases, codes=(0,))),
+                      ("resident accept", step(lambda i: [*base, "accept", cases[i]], renv,
+                                               codes=(0,))),
                       ("resident list", step([*base, "list"], renv)),
                       ("resident due", step([*base, "due"], renv)),
                       ("resident report --format json",
@@ -456,26 +473,25 @@ class Side:
         makers: dict[str, Any] = {"show": fixed(["show", case]),
                                   "check": fixed(["check", client, "--to", "IV"]),
                                   "list": fixed(["list"]), "due": fixed(["due"])}
-        if self.resident:  # the clients and referrals they need are made through it, quickly
-            fresh = [self.clients(base, f"{n} s{i}", 1 + lines) for i in range(self.runs)]
-            waiting = [self.referred(base, f"{n} a{i}", 1 + lines) for i in range(self.runs)]
+        # the clients and referrals that refer and accept need, made beforehand (untimed)
+        fresh = [self.clients(base, f"{n} s{i}", 1 + lines) for i in range(self.runs)]
+        waiting = [self.referred(base, f"{n} a{i}", 1 + lines) for i in range(self.runs)]
 
-            def lines_of(per_round: list[list[str]], args: Any) -> Any:
-                """1 line: the round's first item; more: the next ones (each used once)."""
-                def make(count: int) -> Any:
-                    return lambda i: "".join(
-                        f"{shlex.join(args(c))}\n"
-                        for c in (per_round[i][:1] if count == 1 else per_round[i][1:1 + count]))
-                return make
-            makers.update(refer=lines_of(fresh, lambda c: ["refer", c, *REFER]),
-                          accept=lines_of(waiting, lambda c: ["accept", c]))
-        else:
-            self.notes.append("shell rows of refer and accept left out: their clients and cases "
-                              "are made through the resident process, which this optima lacks")
+        def lines_of(per_round: list[list[str]], args: Any) -> Any:
+            """1 line: the round's first item; more: the next ones (each used once)."""
+            def make(count: int) -> Any:
+                return lambda i: "".join(
+                    f"{shlex.join(args(c))}\n"
+                    for c in (per_round[i][:1] if count == 1 else per_round[i][1:1 + count]))
+            return make
+        makers.update(refer=lines_of(fresh, lambda c: ["refer", c, *REFER]),
+                      accept=lines_of(waiting, lambda c: ["accept", c]))
         steps: list[tuple[str, Any]] = []
         for what, make in makers.items():
-            steps += [(f"shell {what} x1", step(shell, env, stdin=make(1))),
-                      (f"shell {what} x{lines}", step(shell, env, stdin=make(lines)))]
+            codes = (0,) if what in ("refer", "accept") else (0, 1)  # each one must succeed
+            steps += [(f"shell {what} x1", step(shell, env, stdin=make(1), codes=codes)),
+                      (f"shell {what} x{lines}", step(shell, env, stdin=make(lines),
+                                                      codes=codes))]
         found = in_rounds(steps, self.runs)
         return {f"shell {what}": (found[f"shell {what} x{lines}"] - found[f"shell {what} x1"])
                 / SHELL_LINES for what in makers}

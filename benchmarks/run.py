@@ -326,8 +326,9 @@ class Side:
     def __init__(self, optima: list[str], work: Path, env: dict[str, str], runs: int,
                  notes: list[str]) -> None:
         self.optima, self.work, self.runs, self.notes = optima, work, runs, notes
-        (work / "run-resident").mkdir(exist_ok=True)
-        (work / "run-process").mkdir(exist_ok=True)
+        for folder in ("run-resident", "run-process"):  # a runtime folder is the user's alone
+            (work / folder).mkdir(exist_ok=True)
+            (work / folder).chmod(0o700)
         # a private server (XDG_RUNTIME_DIR), and today's process per command
         self.resident_env = {**env, "XDG_RUNTIME_DIR": str(work / "run-resident")}
         self.resident_env.pop("OPTIMA_RESIDENT", None)
@@ -604,9 +605,13 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     today = date.today()
     runs = args.runs
-    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="optima-bench-"))
+    work = Path(args.work or tempfile.mkdtemp(prefix="optima-bench-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
-    py = args.python or str(install(work))
+    out = Path(args.out).resolve() if args.out else None
+    py = str(Path(args.python).absolute()) if args.python else str(install(work))
+    # every command runs in the work folder: run from a checkout, `python -m` (the resident
+    # server's start) would import the checkout's optima_cli instead of the installed one
+    os.chdir(work)
     optima = [str(Path(py).parent / "optima")]
     notes: list[str] = []
     side = Side(optima, work, {**os.environ, "NO_COLOR": "1", "OPTIMA_USER": "bench",
@@ -719,10 +724,11 @@ def main() -> int:
                                   for what, v in found.items()} for k, found in beside.items()},
               "targets": verdicts, "notes": notes}
     print_table(report)
-    if args.out:
-        Path(args.out).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if out:
+        out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if side.resident:
         stop_server(optima, side.resident_env)
+    os.chdir(REPO)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -11,9 +11,9 @@ openpyxl write-only loop of the same rows) and prints a table of time, floor and
 writes it as JSON. --python uses an interpreter that has optima installed already; --work keeps
 the work folder (the built databases and Taskwarrior's data are reused from it, per size and day).
 
-Issue 21 adds, each its own rows (`issue21_rows`): optima's commands through the resident process
+Issue 21 adds, each its own rows (`Side`): optima's commands through the resident process
 (a private server: XDG_RUNTIME_DIR is a folder of the benchmark), as today's process per command
-(`OPTIMA_RESIDENT=0`, the rows above) and as the first command with no resident process
+(`OPTIMA_RESIDENT=0`: the rows with floors) and as the first command with no resident process
 (`optima server stop` before each); the same commands in `optima shell` (lines on stdin); and
 Taskwarrior's `task add`, `task N info`, `task list`, `task overdue` on as many tasks with the same
 share pending and overdue (benchmarks/taskwarrior.py), timed in the same rounds. Then the issue's

@@ -6,9 +6,9 @@ Builds (once, kept in --work) a database of --size referrals and an import file 
 (benchmarks/run.py's `build` and `write_import_file`), then, --runs times: `optima report --xlsx`,
 the bare write-only openpyxl loop writing as many rows of the same values to as many sheets
 (run.py's FLOOR_LOOP, in the same round, right after), and `optima import` into a copy of an
-empty database. Each is a whole process; its memory peak is the maximum resident set size the
-kernel reports for it (os.wait4), and its own memory peak the largest RssAnon seen in
-/proc/PID/status, looked at every 20 ms. The resident set of a process that reads a SQLite file also
+empty database. Each is a whole process; its memory peak is the largest VmHWM (the peak of its
+resident set) and its own memory peak the largest RssAnon seen in /proc/PID/status, looked at
+every 20 ms (run.measured). The resident set of a process that reads a SQLite file also
 counts the pages of the file it has mapped and read (store/engine.py MMAP_BYTES): the system's
 file cache, shared and given back under pressure, not memory the process holds.
 """

@@ -6,9 +6,9 @@ Builds (once, kept in --work) a database of --size referrals and an import file 
 (benchmarks/run.py's `build` and `write_import_file`), then, --runs times: `optima report --xlsx`,
 the bare write-only openpyxl loop writing as many rows of the same values to as many sheets
 (run.py's FLOOR_LOOP, in the same round, right after), and `optima import` into a copy of an
-empty database. Each is a whole process; its memory peak is the maximum resident set size the
-kernel reports for it (os.wait4), and its own memory peak the largest RssAnon seen in
-/proc/PID/status, looked at every 20 ms. The resident set of a process that reads a SQLite file also
+empty database. Each is a whole process; its memory peak is the largest VmHWM (the peak of its
+resident set) and its own memory peak the largest RssAnon seen in /proc/PID/status, looked at
+every 20 ms (run.measured). The resident set of a process that reads a SQLite file also
 counts the pages of the file it has mapped and read (store/engine.py MMAP_BYTES): the system's
 file cache, shared and given back under pressure, not memory the process holds.
 """
@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -28,37 +26,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import run  # noqa: E402  (benchmarks/run.py)
-
-
-def _anonymous_kb(pid: int) -> int:
-    """The process's own memory now (RssAnon: neither mapped files nor shared libraries)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("RssAnon:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, memory peak (MB: the maximum resident set) and own memory peak (MB: the
-    largest RssAnon seen, looked at every 20 ms) of a whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    own = 0
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        own = max(own, _anonymous_kb(process.pid))
-        time.sleep(0.02)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed ({code}): "
-                         f"{process.stderr.read().decode()[-300:] if process.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024, own / 1024
 
 
 def main() -> int:
@@ -83,16 +50,16 @@ def main() -> int:
     results = []
     for _ in range(args.runs):
         xlsx = work / "report.xlsx"
-        seconds, peak, own = measured([args.optima, "--db", str(db), "report", "--xlsx", str(xlsx)],
+        seconds, peak, own = run.measured([args.optima, "--db", str(db), "report", "--xlsx", str(xlsx)],
                                       env)
         sheets = run.sheets_of(xlsx)
-        floor, floor_peak, floor_own = measured([python, "-c", run.FLOOR_LOOP,
+        floor, floor_peak, floor_own = run.measured([python, "-c", run.FLOOR_LOOP,
                                                  str(work / "floor.xlsx"), json.dumps(sheets)], env)
         target = work / "import.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         run.copy(empty, target)
-        imported, import_peak, import_own = measured(
+        imported, import_peak, import_own = run.measured(
             [args.optima, "--db", str(target), "import", str(source)], env)
         results.append({"report_xlsx_s": round(seconds, 2), "report_xlsx_mb": round(peak),
                         "report_xlsx_own_mb": round(own), "loop_s": round(floor, 2),

@@ -142,7 +142,11 @@ def launch(args: list[str]) -> int | None:
     itself (no resident answers, it is off, or it cannot be trusted)."""
     if not enabled() or command_word(args) in LOCAL:
         return None
-    try:  # until the request is sent nothing runs: any failure here runs the command here
+    # a closed stdin, stdout or stderr: the socket would take its number and be handed over as it;
+    # a removed working folder: the worker could not enter it. Both run here, as before.
+    if not all(_open(fd) for fd in (0, 1, 2)) or not _cwd():
+        return None
+    try:  # until the worker says it started, nothing ran: any failure here runs the command here
         folder = runtime_dir()
         if folder is None:
             return None
@@ -156,12 +160,18 @@ def launch(args: list[str]) -> int | None:
         if worker is None:
             conn.close()
             return None
-        request = _request(args, print_)
-        _send(conn, request)
+        body = _body(_request(args, print_))
+        if body is None:
+            conn.close()
+            return None
     except (OSError, ValueError, UnicodeError):
         return None
+    waiting = Waiting(conn, worker)
     with conn:
-        return _wait(conn, worker)
+        code = waiting.run(body)
+    if code is None and signal.SIGINT in waiting.forwarded:
+        raise KeyboardInterrupt  # Ctrl-C before the worker took the command: it does not run
+    return code
 
 
 def _connect(path: str) -> socket.socket | None:
@@ -242,6 +252,12 @@ def _line(conn: socket.socket) -> bytes | None:
     return data[:-1]
 
 
+def _ignored() -> list[int]:
+    """The signals this process was told to ignore (nohup: SIGHUP): the command ignores them too."""
+    return [int(sig) for sig in (*FORWARDED, signal.SIGTSTP)
+            if signal.getsignal(sig) == signal.SIG_IGN]
+
+
 def _request(args: list[str], print_: str) -> dict[str, Any]:
     main = sys.modules.get("__main__")
     streams = []
@@ -258,6 +274,7 @@ def _request(args: list[str], print_: str) -> dict[str, Any]:
         "umask": _umask(),
         "env": {_wire(k): _wire(v) for k, v in os.environ.items()},
         "streams": streams,
+        "ignored": _ignored(),
     }
 
 
@@ -283,8 +300,13 @@ def _umask() -> int:
     return mask
 
 
-def _send(conn: socket.socket, request: dict[str, Any]) -> None:
-    body = json.dumps(request, separators=(",", ":")).encode("utf-8")
+def _body(request: dict[str, Any]) -> bytes | None:
+    """The request as it is sent; None when it is too large for a worker to take."""
+    body = json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return body if len(body) <= MAX_MESSAGE else None
+
+
+def _send(conn: socket.socket, body: bytes) -> None:
     header = struct.pack("!I", len(body))
     fds = [fd for fd in (0, 1, 2) if _open(fd)]
     present = bytes(int(fd in fds) for fd in (0, 1, 2))
@@ -324,33 +346,68 @@ def receive(conn: socket.socket) -> tuple[dict[str, Any], dict[int, int]] | None
     return json.loads(body.decode("utf-8")), mapping
 
 
-def _wait(conn: socket.socket, worker: int) -> int:
-    """Forward signals to the worker until it says its exit code."""
-    forwarded: list[int] = []
+class Waiting:
+    """The launcher while its command runs in the worker: the signals it gets go to the worker
+    (those it ignores are ignored there too); Ctrl-Z stops both, `fg` continues both. The worker
+    says "started" when it took the command over (until then nothing ran: the end of the
+    connection before it means the command runs here) and "exit N" at its end."""
 
-    def forward(signum: int, _frame: object) -> None:
-        forwarded.append(signum)
+    def __init__(self, conn: socket.socket, worker: int) -> None:
+        self.conn, self.worker = conn, worker
+        self.started = False
+        self.forwarded: list[int] = []
+
+    def _forward(self, signum: int, _frame: object) -> None:
+        if signum == signal.SIGTSTP:
+            self._suspend()
+            return
+        self.forwarded.append(signum)
+        if self.started or signum != signal.SIGINT:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.worker, signum)
+
+    def _suspend(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(worker, signum)
+            os.kill(self.worker, signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until the shell's `fg` continues it
+        signal.signal(signal.SIGTSTP, self._forward)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.worker, signal.SIGCONT)
 
-    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
-    try:
-        line = _line(conn)
-    except OSError:
-        line = None
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    if line and line.startswith(b"exit ") and line[5:].lstrip(b"-").isdigit():
-        return int(line[5:])
-    fatal = [sig for sig in forwarded if sig != signal.SIGINT]
-    if fatal:  # the worker died of a signal this process was sent: so does this one
-        signal.signal(fatal[-1], signal.SIG_DFL)
-        os.kill(os.getpid(), fatal[-1])
-    _say("error", lambda t: t("the resident optima process ended before the command did; run it "
-                              "again, or with OPTIMA_RESIDENT=0 to run it without the resident "
-                              "process"))
-    return 1
+    def run(self, body: bytes) -> int | None:
+        ignored = set(_ignored())
+        caught = [sig for sig in (*FORWARDED, signal.SIGTSTP, signal.SIGWINCH) if sig not in ignored]
+        previous = {sig: signal.signal(sig, self._forward) for sig in caught}
+        try:
+            try:
+                _send(self.conn, body)
+                line = _line(self.conn)
+            except OSError:
+                line = None
+            if line != b"started":
+                return None  # the worker went before it took the command: it runs here
+            self.started = True
+            if signal.SIGINT in self.forwarded:  # Ctrl-C before the worker could hear it
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self.worker, signal.SIGINT)
+            try:
+                line = _line(self.conn)
+            except OSError:
+                line = None
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if line and line.startswith(b"exit ") and line[5:].lstrip(b"-").isdigit():
+            return int(line[5:])
+        fatal = [sig for sig in self.forwarded if sig != signal.SIGINT]
+        if fatal:  # the worker died of a signal this process was sent: so does this one
+            signal.signal(fatal[-1], signal.SIG_DFL)
+            os.kill(os.getpid(), fatal[-1])
+        _say("error", lambda t: t("the resident optima process ended before the command did; run it "
+                                  "again, or with OPTIMA_RESIDENT=0 to run it without the resident "
+                                  "process"))
+        return 1
 
 
 def start(where: dict[str, str], print_: str) -> None:
@@ -362,14 +419,26 @@ def start(where: dict[str, str], print_: str) -> None:
         return
     try:
         # -P: not the working folder first on the path, where a checkout of optima may lie
-        os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "optima_cli.cli.serve", print_],
-                       dict(os.environ), setsid=True, file_actions=[
+        os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "optima_cli.cli.serve", print_,
+                                        str(os.getpid())],
+                       _resident_environment(), setsid=True, file_actions=[
                            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
                            (os.POSIX_SPAWN_DUP2, log, 1), (os.POSIX_SPAWN_DUP2, log, 2)])
     except OSError:
         pass
     finally:
         os.close(log)
+
+
+KEPT = ("PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TZ", "LANG", "XDG_RUNTIME_DIR", IDLE, SWITCH)
+
+
+def _resident_environment() -> dict[str, str]:
+    """What the resident itself runs with: what finds Python, the runtime folder and the locale;
+    not the rest of the first caller's environment (a password in it, say). Each command gets its
+    caller's whole environment."""
+    return {k: v for k, v in os.environ.items()
+            if k in KEPT or k.startswith(("LC_", "PYTHON"))}
 
 
 def _say(kind: str, said: Callable[[Callable[..., str]], str]) -> None:

@@ -41,6 +41,7 @@ from optima_cli.cli import resident
 
 SPARE = 2  # workers kept ready: two terminals at once get a warm one each
 CHECK_S = 5.0  # how often the resident looks at its installation's fingerprint
+FIRST_WAIT_S = 600.0  # the longest the warm-up waits for the first command to end
 WARM_DAY = "2026-01-05"
 
 # command lines run when warming up: {db} is the private database, {client} and {case} the ids
@@ -128,8 +129,9 @@ def warm_up(db: str, worker: bool = False) -> list[tuple[list[str], int, str]]:
 
 
 class Resident:
-    def __init__(self, print_: str, where: dict[str, str]) -> None:
+    def __init__(self, print_: str, where: dict[str, str], launcher: int | None = None) -> None:
         self.print_ = print_
+        self.launcher = launcher  # the process that started this one, running its command
         self.where = where
         self.idle_s = 60 * _idle_minutes()
         self.started = datetime.now(UTC)
@@ -141,11 +143,13 @@ class Resident:
         self.listener: socket.socket | None = None
         self.inode = 0
         self.taken_r, self.taken_w = os.pipe()  # workers say "ready PID" and "taken PID"
+        self.wake_r, self.wake_w = os.pipe()  # signals (SIGTERM) wake the resident's select
+        self.lock = -1
         self.life_r, self.life_w = os.pipe()  # only the resident holds the writing end: when it
         # ends, however, the waiting workers read the end of the pipe and end too
 
     def serve(self) -> int:
-        lock = os.open(self.where["lock"], os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        lock = self.lock = os.open(self.where["lock"], os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -153,15 +157,19 @@ class Resident:
         if resident.fingerprint() != self.print_:
             return 0  # the installation changed since the launcher looked
         _sweep(os.path.dirname(self.where["lock"]), self.where["key"])
+        self.listener = self._bind()  # before warming up: a socket path it cannot take wastes none
+        if self.listener is None:
+            return 0
+        self._let_the_first_command_finish()
         failed = warm_up(self.where["warm"])
         for args, code, err in failed:
             print(f"warm-up: {' '.join(args)} -> {code}: {err}", file=sys.stderr, flush=True)
-        self.listener = self._bind()
-        if self.listener is None:
-            return 0
+        self.listener.listen(16)
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        os.set_blocking(self.wake_w, False)
+        signal.set_wakeup_fd(self.wake_w)  # a signal ends the wait in select at once
         self._write_state()
         import gc
 
@@ -173,6 +181,14 @@ class Resident:
         finally:
             self._shut()
         return 0
+
+    def _let_the_first_command_finish(self) -> None:
+        """The command of the launcher that started this resident runs in its own process: warming
+        up beside it would slow it down on a machine with few cores. So the warm-up waits for it
+        (at most FIRST_WAIT_S)."""
+        deadline = time.monotonic() + FIRST_WAIT_S
+        while self.launcher and resident.alive(self.launcher) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def _bind(self) -> socket.socket | None:
         path = self.where["socket"]
@@ -196,7 +212,6 @@ class Resident:
         finally:
             os.umask(mask)
         os.chmod(path, 0o600)
-        listener.listen(16)
         listener.setblocking(False)  # waiting workers select on it; one of them accepts
         self.inode = os.stat(path).st_ino
         return listener
@@ -219,10 +234,12 @@ class Resident:
                     break
             timeout = min(CHECK_S, max(0.05, self.idle_s - (now - self.last_used)))
             try:
-                ready, _, _ = select.select([self.taken_r], [], [], timeout)
+                ready, _, _ = select.select([self.taken_r, self.wake_r], [], [], timeout)
             except InterruptedError:
                 continue
-            if ready:
+            if self.wake_r in ready:
+                os.read(self.wake_r, 4096)
+            if self.taken_r in ready:
                 self._heard(os.read(self.taken_r, 4096))
 
     def _heard(self, data: bytes) -> None:
@@ -262,6 +279,9 @@ class Resident:
             return
         code = 0
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # first: the resident's handlers are not its
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the command runs
+            signal.set_wakeup_fd(-1)
             code = Worker(self).run()
         except BaseException:  # noqa: BLE001 - a worker never returns into the resident's loop
             code = 1
@@ -280,17 +300,14 @@ class Resident:
         os.replace(temporary, self.where["state"])
 
     def _shut(self) -> None:
+        """Stop taking commands: the waiting workers read the end of the life pipe and end; a
+        worker that took a command just now finishes it (nothing is killed, nothing waited for)."""
         if self.listener is not None:
             if self._still_ours():
                 with contextlib.suppress(OSError):
                     os.unlink(self.where["socket"])
             self.listener.close()
-        for pid in list(self.spare):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        for pid in list(self.spare):
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        os.close(self.life_w)
         with contextlib.suppress(OSError, ValueError), open(self.where["state"], encoding="utf-8") as file:
             if json.load(file).get("pid") == os.getpid():
                 os.unlink(self.where["state"])
@@ -306,11 +323,9 @@ class Worker:
         home = self.home
         assert home.listener is not None
         atexit._clear()
-        os.close(home.taken_r)
-        os.close(home.life_w)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for fd in (home.taken_r, home.life_w, home.wake_r, home.wake_w, home.lock):
+            os.close(fd)  # the lock stays the resident's: a long command must not hold it
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the command runs
         warm = home.where["warm"]
         with contextlib.suppress(Exception):
             warm_up(warm, worker=True)
@@ -342,6 +357,12 @@ class Worker:
         if request.get("fingerprint") != home.print_:
             return 0
         code = self._become(request, fds)
+        for signum in request.get("ignored", ()):  # what the caller ignores (nohup), the command does
+            signal.signal(int(signum), signal.SIG_IGN)
+        try:
+            conn.sendall(b"started\n")
+        except OSError:
+            return 0  # the launcher went before the command began: it did not run
         done = threading.Event()
         if code is None:
             threading.Thread(target=_follow, args=(conn, done), daemon=True).start()
@@ -474,16 +495,17 @@ def _idle_minutes() -> float:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m optima_cli.cli.serve FINGERPRINT (started by optima itself)",
-              file=sys.stderr)
+    if len(argv) not in (2, 3) or (len(argv) == 3 and not argv[2].isdigit()):
+        print("usage: python -m optima_cli.cli.serve FINGERPRINT [LAUNCHER_PID] (started by optima "
+              "itself)", file=sys.stderr)
         return 2
     folder = resident.runtime_dir()
     if folder is None:
         return 0
     os.chdir("/")  # the resident holds no folder of the user's; each command enters its own
     print_ = argv[1]
-    return Resident(print_, resident.paths(folder, print_)).serve()
+    launcher = int(argv[2]) if len(argv) == 3 else None
+    return Resident(print_, resident.paths(folder, print_), launcher).serve()
 
 
 if __name__ == "__main__":

@@ -80,6 +80,33 @@ def _alive(pid: int) -> bool:
     return resident.alive(pid)
 
 
+def _resident(pid: int, lock: str) -> bool:
+    """Whether `pid` is the resident of this installation: it holds the lock, and it runs optima's
+    resident (a state file left by a killed resident may name a process that took its number)."""
+    import fcntl
+    import os
+
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            if b"optima_cli.cli.serve" not in file.read():
+                return False
+    except FileNotFoundError:
+        return False
+    except OSError:
+        pass  # no /proc: the lock alone says it
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True  # held: the resident runs
+    finally:
+        os.close(fd)
+    return False
+
+
 def _state() -> dict[str, object]:
     """What runs, from the resident's state file; `running` false (and the rest empty) if none."""
     import json
@@ -102,7 +129,7 @@ def _state() -> dict[str, object]:
         pid = int(found["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return {**empty, "socket": where["socket"]}
-    if not _alive(pid):
+    if not _alive(pid) or not _resident(pid, where["lock"]):
         return {**empty, "socket": where["socket"]}
     return {"running": True, "pid": pid, "socket": found.get("socket"), "started": found.get("started"),
             "idle_minutes": found.get("idle_minutes"), "commands": found.get("commands", 0),

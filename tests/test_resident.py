@@ -433,3 +433,56 @@ def test_the_command_word_skips_the_root_options() -> None:
         with pytest.raises(ValueError):
             resident.idle_minutes({"OPTIMA_RESIDENT_IDLE": bad})
     assert not resident.enabled({"OPTIMA_RESIDENT": "0"}) and resident.enabled({})
+
+
+# --- what a review found (issue 21) -------------------------------------------------------------
+
+@slow
+def test_a_closed_stdout_or_a_large_environment_runs_the_command_as_without_the_resident(
+        runtime: Path, db: Path) -> None:
+    serving()
+    closed = subprocess.run(f"{OPTIMA} --version >&-", shell=True, env=dict(os.environ),
+                            capture_output=True, timeout=WAIT_S)
+    alone = subprocess.run(f"{OPTIMA} --version >&-", shell=True,
+                           env={**os.environ, "OPTIMA_RESIDENT": "0"}, capture_output=True,
+                           timeout=WAIT_S)
+    assert closed.returncode == alone.returncode == 0
+    assert closed.stderr == alone.stderr
+    big = {f"BIG{i}": "é" * 60_000 for i in range(6)}  # 720 kB of environment: still taken
+    huge = optima("--db", str(db), "list", "--format", "json", env=big)
+    assert huge.returncode == 0 and len(json.loads(huge.stdout)) == 1
+
+
+@slow
+def test_a_signal_the_caller_ignores_is_ignored_by_the_command(runtime: Path, db: Path) -> None:
+    """nohup: SIGHUP ignored; the command goes on after the terminal hung up."""
+    serving()
+    before = commands_run()
+    process = subprocess.Popen([OPTIMA, "--db", str(db), "shell"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    wait_until(lambda: commands_run() > before, "the shell runs in the resident")
+    process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    out, err = process.communicate(b"list --format json\n", timeout=WAIT_S)
+    assert process.returncode == 0, err
+    assert len(json.loads(out)) == 1
+
+
+@slow
+def test_a_stale_state_file_names_no_resident_and_stop_kills_nothing(runtime: Path) -> None:
+    """A resident killed with -9 leaves its state file; its process number may be taken by
+    another process, which `server stop` must leave alone."""
+    folder = resident.runtime_dir()
+    assert folder is not None
+    where = resident.paths(folder)
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        Path(where["state"]).write_text(json.dumps({"pid": other.pid, "socket": where["socket"]}))
+        assert status()["running"] is False
+        stopped = optima("server", "stop")
+        assert stopped.returncode == 0 and b"no resident optima runs" in stopped.stderr
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()

@@ -154,36 +154,46 @@ def test_stdin_piped_in_is_the_commands_own(runtime: Path, db: Path) -> None:
 
 # --- terminals ----------------------------------------------------------------------------------
 
-def on_terminal(args: list[str], env: dict[str, str], send: list[tuple[bytes, bytes]] = (),  # type: ignore[assignment]
-                columns: int = 100) -> tuple[int, bytes]:
-    """Run the launcher on a pseudo-terminal of its own (its controlling terminal, so that Ctrl-C
-    is the terminal's): answer each expected text with its bytes; exit code and all it wrote."""
-    environ = {k: v for k, v in env.items() if k != "NO_COLOR"} | {"TERM": "xterm",
-                                                                   "COLUMNS": str(columns)}
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.execve(OPTIMA, [OPTIMA, *args], environ)
-        finally:
-            os._exit(127)
-    seen = b""
-    pending = list(send)
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        if pending and pending[0][0] in seen:
-            os.write(fd, pending.pop(0)[1])
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
+class Terminal:
+    """The launcher on a pseudo-terminal of its own (its controlling terminal, so that Ctrl-C is
+    the terminal's), and all it wrote there."""
+
+    def __init__(self, args: list[str], env: dict[str, str], columns: int = 100) -> None:
+        environ = {k: v for k, v in env.items() if k != "NO_COLOR"} | {"TERM": "xterm",
+                                                                       "COLUMNS": str(columns)}
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
             try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            seen += data
-    os.close(fd)
-    _, wait_status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(wait_status), seen
+                os.execve(OPTIMA, [OPTIMA, *args], environ)
+            finally:
+                os._exit(127)
+        self.seen = b""
+        self.deadline = time.monotonic() + WAIT_S
+
+    def read_until(self, wanted: bytes | None) -> None:
+        """Read what it writes until `wanted` was shown, or (None) until it ends."""
+        while (wanted is None or wanted not in self.seen) and time.monotonic() < self.deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:
+                    return
+                if not data:
+                    return
+                self.seen += data
+
+    def finish(self) -> int:
+        """Its exit code, once it ended."""
+        self.read_until(None)
+        os.close(self.fd)
+        _, wait_status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(wait_status)
+
+
+def on_terminal(args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    terminal = Terminal(args, env)
+    return terminal.finish(), terminal.seen
 
 
 @slow
@@ -223,39 +233,15 @@ def test_ctrl_c_reaches_the_command_and_two_terminals_are_served_at_once(
     then Ctrl-C on the first interrupts its command, which writes nothing."""
     serving(ready=2)
     before = commands_run()
-    environ = dict(os.environ)
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.execve(OPTIMA, [OPTIMA, "--db", str(db), "register", "--from", "SD"],
-                      {k: v for k, v in environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"})
-        finally:
-            os._exit(127)
-    seen = b""
-    deadline = time.monotonic() + WAIT_S
-    while b"Name" not in seen and b"name" not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            seen += os.read(fd, 65536)
-    assert b"ame" in seen, seen  # the question of the client's name
+    first = Terminal(["--db", str(db), "register", "--from", "SD"], dict(os.environ))
+    first.read_until(b"ame")
+    assert b"ame" in first.seen, first.seen  # the question of the client's name
     other = optima("--db", str(db), "list", "--format", "json")  # the second terminal
     assert other.returncode == 0 and json.loads(other.stdout)
     assert commands_run() >= before + 2  # both ran in the resident
-    os.write(fd, b"\x03")  # Ctrl-C, as the terminal sends it
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            seen += data
-    os.close(fd)
-    _, wait_status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(wait_status) == 130
-    assert b"interrupted; nothing was written" in seen
+    os.write(first.fd, b"\x03")  # Ctrl-C, as the terminal sends it
+    assert first.finish() == 130
+    assert b"interrupted; nothing was written" in first.seen
     import sqlite3
 
     with sqlite3.connect(db) as con:

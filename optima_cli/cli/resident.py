@@ -1,3 +1,4 @@
+# ruff: noqa: SIM105 - try/except, not contextlib.suppress: contextlib costs the launcher 3 ms
 """The launcher of the resident optima: hands a command to a warm optima process of this user.
 
 Every command used to start Python afresh and import SQLAlchemy, SQLModel, Pydantic, Typer and Rich
@@ -20,17 +21,20 @@ that after an upgrade the old resident is never asked; the old one notices the c
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
+import marshal
 import os
 import signal
 import socket
 import stat
 import struct
 import sys
-from collections.abc import Callable
-from typing import Any
+import zlib
+
+TYPE_CHECKING = False  # typing itself costs 3 ms; mypy takes this name as true
+
+if TYPE_CHECKING:  # the launcher imports nothing it need not: typing and contextlib cost 5 ms
+    from collections.abc import Callable
+    from typing import Any
 
 PROTOCOL = 1
 HELLO = b"optima-resident"
@@ -83,8 +87,10 @@ def runtime_dir(environ: Any = None, make: bool = True) -> str | None:
     else:
         folder = os.path.join("/tmp", f"optima-{uid}")
     if make:
-        with contextlib.suppress(FileExistsError, OSError):
+        try:
             os.mkdir(folder, 0o700)
+        except OSError:  # there already (checked below), or not possible
+            pass
     return folder if _private_dir(folder, uid) else None
 
 
@@ -105,8 +111,7 @@ def fingerprint() -> str:
     """What identifies this installation: the environment and its Python, optima's source files
     (name, size, time) and the site-packages folders (an install or upgrade of any library changes
     them). Not the interpreter's name: `python` and `python3` of one environment are one."""
-    digest = hashlib.sha256()
-    digest.update(f"{PROTOCOL}\0{sys.prefix}\0{sys.version}\0".encode())
+    parts = [f"{PROTOCOL}\0{sys.prefix}\0{sys.version}\0"]
     stack = [package_dir()]
     while stack:
         folder = stack.pop()
@@ -119,14 +124,20 @@ def fingerprint() -> str:
                 if entry.name != "__pycache__":
                     stack.append(entry.path)
             elif entry.name.endswith((".py", ".ini", ".mako")):
-                with contextlib.suppress(OSError):
+                try:
                     found = entry.stat()
-                    digest.update(f"{entry.path}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+                except OSError:
+                    continue
+                parts.append(f"{entry.path}\0{found.st_size}\0{found.st_mtime_ns}\0")
     for folder in sys.path:
         if folder.endswith("site-packages"):
-            with contextlib.suppress(OSError):
-                digest.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+            try:
+                parts.append(f"{folder}\0{os.stat(folder).st_mtime_ns}\0")
+            except OSError:
+                continue
+    data = "".join(parts).encode("utf-8", "surrogateescape")
+    # two checksums, not a cryptographic hash (hashlib costs the launcher 3 ms): a name, not a seal
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):08x}"
 
 
 def paths(folder: str, print_: str | None = None) -> dict[str, str]:
@@ -302,7 +313,7 @@ def _umask() -> int:
 
 def _body(request: dict[str, Any]) -> bytes | None:
     """The request as it is sent; None when it is too large for a worker to take."""
-    body = json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    body = marshal.dumps(request)  # one Python talks to the same Python (the fingerprint says so)
     return body if len(body) <= MAX_MESSAGE else None
 
 
@@ -343,7 +354,16 @@ def receive(conn: socket.socket) -> tuple[dict[str, Any], dict[int, int]] | None
         body += more
     received = iter(fds)
     mapping = {std: next(received) for std in (0, 1, 2) if present[std]}
-    return json.loads(body.decode("utf-8")), mapping
+    request = marshal.loads(body)
+    return (request, mapping) if isinstance(request, dict) else None
+
+
+def _signal_to(send: Callable[[], None]) -> None:
+    """Send a signal to the worker, which may have ended meanwhile."""
+    try:
+        send()
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class Waiting:
@@ -363,17 +383,14 @@ class Waiting:
             return
         self.forwarded.append(signum)
         if self.started or signum != signal.SIGINT:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(self.worker, signum)
+            _signal_to(lambda: os.kill(self.worker, signum))
 
     def _suspend(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(self.worker, signal.SIGSTOP)
+        _signal_to(lambda: os.kill(self.worker, signal.SIGSTOP))
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until the shell's `fg` continues it
         signal.signal(signal.SIGTSTP, self._forward)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(self.worker, signal.SIGCONT)
+        _signal_to(lambda: os.kill(self.worker, signal.SIGCONT))
 
     def run(self, body: bytes) -> int | None:
         ignored = set(_ignored())
@@ -389,8 +406,7 @@ class Waiting:
                 return None  # the worker went before it took the command: it runs here
             self.started = True
             if signal.SIGINT in self.forwarded:  # Ctrl-C before the worker could hear it
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(self.worker, signal.SIGINT)
+                _signal_to(lambda: os.kill(self.worker, signal.SIGINT))
             try:
                 line = _line(self.conn)
             except OSError:
@@ -446,8 +462,12 @@ def _say(kind: str, said: Callable[[Callable[..., str]], str]) -> None:
     when there is one to say): `said` makes the sentence with the translating function."""
     from optima_cli import language
 
-    with contextlib.suppress(ValueError):
+    try:
         language.use(language.choose(None, os.environ))
+    except ValueError:  # an unknown OPTIMA_LANG: English
+        pass
     label = language.t("error") if kind == "error" else language.t("warning")
-    with contextlib.suppress(OSError):
+    try:
         sys.stderr.write(f"{label}: {said(language.t)}\n")
+    except OSError:
+        pass

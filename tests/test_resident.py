@@ -364,6 +364,8 @@ def test_server_status_and_stop(runtime: Path) -> None:
     found = serving()
     assert found["socket"] == resident.paths(str(runtime / "optima"))["socket"]
     assert found["version"] and found["started"] and found["idle_minutes"] == 15
+    files = list((runtime / "optima").iterdir())
+    assert files and all(f.stat().st_mode & 0o077 == 0 for f in files)  # the user's alone
     table = optima("server", "status")
     assert table.returncode == 0 and str(found["pid"]).encode() in table.stdout
     stopped = optima("server", "stop", env={"OPTIMA_LANG": "de"})

@@ -122,8 +122,9 @@ def warm_up(db: str, worker: bool = False) -> list[tuple[list[str], int, str]]:
             failed.append((args, code, err.strip()[-300:]))
         elif line[0] in ("register", "refer"):
             ids["client" if line[0] == "register" else "case"] = out.strip().splitlines()[-1]
-    if not worker and ids["case"]:
-        with open(db + ".case", "w", encoding="utf-8") as file:
+    if not worker and ids["case"]:  # private like every file of the resident (mode 600)
+        fd = os.open(db + ".case", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(ids["case"])
     return failed
 

@@ -51,6 +51,17 @@ def optima(*args: str, env: dict[str, str] | None = None, resident_on: bool = Tr
                           input=input, stdin=None if input is not None else subprocess.DEVNULL)
 
 
+def launcher_paths() -> dict[str, str]:
+    """The resident's files as the installed launcher names them: computed by the installed
+    optima (the tests may import a checkout of it, whose files make another fingerprint)."""
+    done = subprocess.run([sys.executable, "-P", "-c",
+                           "import json; from optima_cli.cli import resident; "
+                           "print(json.dumps(resident.paths(resident.runtime_dir())))"],
+                          cwd="/", env=dict(os.environ), capture_output=True, text=True, check=True)
+    found: dict[str, str] = json.loads(done.stdout)
+    return found
+
+
 def status(env: dict[str, str] | None = None) -> dict[str, object]:
     done = optima("server", "status", "--format", "json", env=env)
     assert done.returncode == 0, done.stderr
@@ -319,9 +330,7 @@ def test_after_an_upgrade_the_old_resident_is_not_used(runtime: Path, db: Path, 
 @slow
 @pytest.mark.skipif(os.getuid() != 0, reason="making another user's socket needs root")
 def test_another_users_socket_is_refused(runtime: Path, db: Path) -> None:
-    folder = resident.runtime_dir()
-    assert folder is not None
-    where = resident.paths(folder)
+    where = launcher_paths()
     alone = optima("--db", str(db), "list", resident_on=False)
     # a socket file of another user where this installation's would be
     planted = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -362,7 +371,8 @@ def test_another_users_socket_is_refused(runtime: Path, db: Path) -> None:
 def test_server_status_and_stop(runtime: Path) -> None:
     assert status()["running"] is False
     found = serving()
-    assert found["socket"] == resident.paths(str(runtime / "optima"))["socket"]
+    assert found["socket"] == launcher_paths()["socket"]
+    assert str(found["socket"]).startswith(f"{runtime}/optima/")
     assert found["version"] and found["started"] and found["idle_minutes"] == 15
     files = list((runtime / "optima").iterdir())
     assert files and all(f.stat().st_mode & 0o077 == 0 for f in files)  # the user's alone
@@ -461,9 +471,7 @@ def test_a_signal_the_caller_ignores_is_ignored_by_the_command(runtime: Path, db
 def test_a_stale_state_file_names_no_resident_and_stop_kills_nothing(runtime: Path) -> None:
     """A resident killed with -9 leaves its state file; its process number may be taken by
     another process, which `server stop` must leave alone."""
-    folder = resident.runtime_dir()
-    assert folder is not None
-    where = resident.paths(folder)
+    where = launcher_paths()
     other = subprocess.Popen(["sleep", "60"])
     try:
         Path(where["state"]).write_text(json.dumps({"pid": other.pid, "socket": where["socket"]}))

@@ -182,6 +182,8 @@ def launch(args: list[str]) -> int | None:
         code = waiting.run(body)
     if code is None and signal.SIGINT in waiting.forwarded:
         raise KeyboardInterrupt  # Ctrl-C before the worker took the command: it does not run
+    if code is None:
+        waiting.die_of_what_ended_it()  # a SIGTERM before it took the command: nor does it run
     return code
 
 
@@ -392,6 +394,14 @@ class Waiting:
         signal.signal(signal.SIGTSTP, self._forward)
         _signal_to(lambda: os.kill(self.worker, signal.SIGCONT))
 
+    def die_of_what_ended_it(self) -> None:
+        """The worker ended (or never began) after this process was sent a signal that ends a
+        process (SIGTERM, SIGHUP, SIGQUIT): so does this one, of the same signal."""
+        fatal = [sig for sig in self.forwarded if sig not in (signal.SIGINT, signal.SIGWINCH)]
+        if fatal:
+            signal.signal(fatal[-1], signal.SIG_DFL)
+            os.kill(os.getpid(), fatal[-1])
+
     def run(self, body: bytes) -> int | None:
         ignored = set(_ignored())
         caught = [sig for sig in (*FORWARDED, signal.SIGTSTP, signal.SIGWINCH) if sig not in ignored]
@@ -416,10 +426,7 @@ class Waiting:
                 signal.signal(sig, handler)
         if line and line.startswith(b"exit ") and line[5:].lstrip(b"-").isdigit():
             return int(line[5:])
-        fatal = [sig for sig in self.forwarded if sig != signal.SIGINT]
-        if fatal:  # the worker died of a signal this process was sent: so does this one
-            signal.signal(fatal[-1], signal.SIG_DFL)
-            os.kill(os.getpid(), fatal[-1])
+        self.die_of_what_ended_it()
         _say("error", lambda t: t("the resident optima process ended before the command did; run it "
                                   "again, or with OPTIMA_RESIDENT=0 to run it without the resident "
                                   "process"))

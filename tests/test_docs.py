@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from optima_cli.cli import app
@@ -40,6 +41,7 @@ def test_every_command_is_in_the_reference():
             assert (name,) in listed, name
 
 
+@pytest.mark.in_process  # the generator's own CliRunner, in this process (scripts/cli_docs.py)
 def test_docs_cli_md_is_current():
     module = _cli_docs()
     assert (ROOT / "docs" / "cli.md").read_text(encoding="utf-8") == module.render(), (

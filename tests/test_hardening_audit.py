@@ -290,6 +290,7 @@ def test_a_malformed_row_is_named_not_a_traceback(run, db_path, kind):
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.in_process  # reads the Python exception of the fault, in this process
 def test_a_command_that_trips_over_a_malformed_row_says_one_line(run, db_path, monkeypatch):
     """`audit list` reads the events as they are: a moment that is not one is a fault optima did
     not foresee there, and the root's last net still makes it one line that points to doctor;

@@ -68,6 +68,7 @@ def test_unreachable_server_missing_database_and_unknown_role_are_one_line(pg_se
     assert "no such user" in error and "s3cret" not in error and "***" in error
 
 
+@pytest.mark.in_process  # hides the driver in this process
 def test_without_the_driver_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
     error = one_line(cli("postgresql+psycopg://u@host/optima", "list"), 1)

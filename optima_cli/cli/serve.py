@@ -371,6 +371,7 @@ class Worker:
         done.set()
         with contextlib.suppress(Exception):
             atexit._run_exitfuncs()  # what the command registered, as at a process's end
+        _close_databases()
         code = _flush(code)
         _detach()
         with contextlib.suppress(OSError):
@@ -412,6 +413,22 @@ class Worker:
         from optima_cli.cli.root import app  # not cli.main: that would ask the resident again
 
         app()
+
+
+def _close_databases() -> None:
+    """Close the SQLite connections the command left open, as the end of a process does: SQLite
+    then removes the write-ahead log of a file no one else has open, so that a command leaves the
+    folder as a fresh process would (a refused one, as it found it). The worker ends with
+    os._exit, which closes nothing."""
+    import gc
+    import sqlite3
+
+    gc.collect()  # the command's engines and connections that nothing refers to any more
+    for generation in (0, 1, 2):  # not the resident's own objects: frozen, in no generation
+        for found in gc.get_objects(generation):
+            if isinstance(found, sqlite3.Connection):
+                with contextlib.suppress(sqlite3.Error):
+                    found.close()
 
 
 def _follow(conn: socket.socket, done: threading.Event) -> None:

@@ -25,7 +25,7 @@ except SystemExit:
 heavy = sorted(m for m in ("sqlmodel", "sqlalchemy", "openpyxl", "pydantic") if m in sys.modules)
 print("HEAVY:" + ",".join(heavy), file=sys.stderr)
 commands = sorted(m for m in sys.modules if m.startswith("optima_cli.cli.") and
-                  m not in ("optima_cli.cli.root", "optima_cli.cli.options"))
+                  m not in ("optima_cli.cli.root", "optima_cli.cli.options", "optima_cli.cli.resident"))
 print("COMMANDS:" + ",".join(commands), file=sys.stderr)
 """
 

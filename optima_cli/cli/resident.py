@@ -45,7 +45,7 @@ IDLE = "OPTIMA_RESIDENT_IDLE"  # minutes without a command after which the resid
 IDLE_DEFAULT_MINUTES = 15.0
 OFF = ("0", "off", "no", "false", "nein", "aus")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-ROOT_VALUED = ("--db", "--user", "--lang")  # the root options that take a value (cli/root.py)
+ROOT_VALUED = ("--db", "--user", "--lang")  # the root options that take a value (cli/root.py uses it)
 LOCAL = ("server",)  # commands that run in the launcher's own process
 
 

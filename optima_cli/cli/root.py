@@ -20,6 +20,7 @@ from typer import _click  # Typer 0.29 ships its own copy of Click (see pyprojec
 from typer.core import TyperGroup
 
 from optima_cli import __version__, language
+from optima_cli.cli.resident import ROOT_VALUED
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t, t_
 
@@ -364,7 +365,7 @@ def _choose_language(args: list[str]) -> None:
                              option=where, value=repr(given))) from None
 
 
-_VALUED = ("--db", "--user", "--lang")  # the root options that take a value
+_VALUED = ROOT_VALUED  # the root options that take a value (the launcher needs them too)
 
 
 def _version(value: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from optima_cli.cli import resident  # the standard library only
 from optima_cli.cli.options import FormatOpt, emit, tables, terminal
 from optima_cli.errors import OptimaError, UsageProblem
 from optima_cli.language import t
@@ -29,8 +30,6 @@ def status(fmt: FormatOpt = Format.TABLE) -> None:
 
     Example: optima server status --format json
     """
-    from optima_cli.cli import resident
-
     emit(_state(), fmt, tables.server_status)
     if not resident.enabled():
         terminal.message(t("OPTIMA_RESIDENT=0: commands run without the resident optima"))
@@ -58,9 +57,9 @@ def stop(fmt: FormatOpt = Format.TABLE) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_WAIT_S
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and resident.alive(pid):
         time.sleep(0.02)
-    if _alive(pid):
+    if resident.alive(pid):
         raise OptimaError.refused("resident-not-stopped", pid=pid, seconds=int(STOP_WAIT_S))
     _stopped(pid, fmt)
 
@@ -72,12 +71,6 @@ def _stopped(pid: int | None, fmt: Format) -> None:
         terminal.message(t("no resident optima runs"))
     else:
         terminal.message(t("stopped the resident optima (process {pid})", pid=pid))
-
-
-def _alive(pid: int) -> bool:
-    from optima_cli.cli import resident
-
-    return resident.alive(pid)
 
 
 def _resident(pid: int, lock: str) -> bool:
@@ -111,8 +104,6 @@ def _state() -> dict[str, object]:
     """What runs, from the resident's state file; `running` false (and the rest empty) if none."""
     import json
 
-    from optima_cli.cli import resident
-
     try:
         idle = resident.idle_minutes()
     except ValueError:
@@ -129,7 +120,7 @@ def _state() -> dict[str, object]:
         pid = int(found["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return {**empty, "socket": where["socket"]}
-    if not _alive(pid) or not _resident(pid, where["lock"]):
+    if not resident.alive(pid) or not _resident(pid, where["lock"]):
         return {**empty, "socket": where["socket"]}
     return {"running": True, "pid": pid, "socket": found.get("socket"), "started": found.get("started"),
             "idle_minutes": found.get("idle_minutes"), "commands": found.get("commands", 0),
